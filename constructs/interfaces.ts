@@ -1,0 +1,55 @@
+/**
+ * The contracts between constructs, so that serving can be placed on a pool and mount
+ * weights without knowing the classes behind them (a user may bring their own).
+ */
+import type { ITerraformDependable } from 'cdktf';
+
+/** A toleration as the Kubernetes API spells it. */
+export interface PodToleration {
+  readonly key: string;
+  readonly operator: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** What a workload needs to know about the GPU nodes it runs on. Implemented by GpuNodePool. */
+export interface IGpuPool {
+  /** Pool name (a DNS label). */
+  readonly poolName: string;
+  /** GPU product as GPU Feature Discovery labels it (`NVIDIA-H100-80GB-HBM3`). */
+  readonly gpuProduct: string;
+  /** Schedulable GPU resources per node under the pool's sharing mode. */
+  readonly gpusPerNode: number;
+  /** Memory of one schedulable GPU unit, in GiB (a MIG slice's memory under MIG). */
+  readonly gpuMemoryGiB: number;
+  /** Number of nodes in the pool. */
+  readonly nodeCount: number;
+  /** Extended resource a container requests (`nvidia.com/gpu`, `nvidia.com/mig-3g.40gb`). */
+  readonly resourceName: string;
+  /** Node selector that lands a pod on this pool. */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Tolerations for the pool's taint. */
+  readonly tolerations: readonly PodToleration[];
+  /** Resources to depend on before scheduling onto the pool (labels, taints). */
+  readonly dependables: readonly ITerraformDependable[];
+}
+
+/** A verified model directory (or file) on a volume. Implemented by ModelWeights. */
+export interface IModelWeights {
+  /** Model name (a DNS label). */
+  readonly modelName: string;
+  /** Namespace the volume claim lives in; servers must run in the same namespace. */
+  readonly namespace: string;
+  /** PersistentVolumeClaim holding the weights. */
+  readonly claimName: string;
+  /** Directory of this model on the volume, relative to the volume root (`models/llama-3-70b/<rev>`). */
+  readonly subPath: string;
+  /** For a single-file model (GGUF): the file name inside `subPath`. */
+  readonly fileName?: string;
+  /** Pinned revision (commit or tag) that was verified. */
+  readonly revision: string;
+  /** SHA-256 of the manifest that was verified (hex). */
+  readonly manifestSha256: string;
+  /** The verification Job: servers depend on it so they never start before it succeeds. */
+  readonly verification: ITerraformDependable;
+}
