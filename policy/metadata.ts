@@ -1,0 +1,66 @@
+/**
+ * What a JurisdictionStack records about itself inside its synthesized JSON, under the
+ * top-level `"//"` key (Terraform and OpenTofu ignore it): `"//": { "sovereign": {...} }`.
+ * Policy rules read their stack context from here, so `sovereign audit` judges any
+ * cdktf.out on its own, without the spec or the TypeScript. Rules must check the real
+ * resources; this block only says what is allowed and what was suppressed.
+ */
+
+export const METADATA_KEY = 'sovereign';
+export const METADATA_SCHEMA_VERSION = 1;
+
+export interface Suppression {
+  /** Rule id (`SOV-001`). */
+  readonly rule: string;
+  /** Terraform address the suppression applies to (`kubernetes_deployment_v1.vllm_llama_abc123`), or `*` for the whole stack. */
+  readonly resource: string;
+  /** Why it is acceptable; at least 10 characters. */
+  readonly reason: string;
+  /** Last day it applies, `YYYY-MM-DD`; an expired suppression is itself a finding. */
+  readonly expires?: string;
+}
+
+export interface ModelRecord {
+  readonly name: string;
+  readonly engine: 'vllm' | 'llama-cpp';
+  /** The engine image, pinned by digest. */
+  readonly image: string;
+  readonly revision: string;
+  readonly manifestSha256: string;
+  /** Files and their SHA-256, from the pinned manifest. */
+  readonly files: readonly { readonly path: string; readonly sha256: string }[];
+  readonly license?: string;
+  /** Where the weights are copied from (URL or volume path). */
+  readonly source: string;
+  /** Free text for the ML-BOM model card: architecture, parameters, quantization. */
+  readonly description?: string;
+  readonly gpus: number;
+  readonly replicas: number;
+  readonly pool?: string;
+}
+
+export interface StackMetadata {
+  readonly schemaVersion: number;
+  readonly toolkitVersion: string;
+  readonly jurisdiction: string;
+  /** Jurisdiction profile (`eu-gdpr`, `de-bsi-c5`, `fr-secnumcloud`, `none`). */
+  readonly profile: string;
+  /** Policy packs the profile selects, with the level each applies at. */
+  readonly packs: readonly { readonly id: string; readonly level: 'error' | 'warning' }[];
+  readonly allowed: {
+    /** Image registry hosts (`registry.de.example`, `registry.de.example:5000`). */
+    readonly registries: readonly string[];
+    /** Helm repository URLs (`https://charts.de.example/nvidia`, `oci://registry.de.example/charts`). */
+    readonly chartRepositories: readonly string[];
+    /** Provider registry hosts (`registry.terraform.io`, `providers.de.example`). */
+    readonly providerHosts: readonly string[];
+    /** Hosts the jurisdiction declares its own: exact names or `*.suffix` wildcards. */
+    readonly hosts: readonly string[];
+    /** CIDRs inside the jurisdiction that egress may reach. */
+    readonly cidrs: readonly string[];
+    /** Service types allowed besides ClusterIP. */
+    readonly serviceTypes: readonly string[];
+  };
+  readonly suppressions: readonly Suppression[];
+  readonly models: readonly ModelRecord[];
+}
