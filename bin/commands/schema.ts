@@ -1,0 +1,7 @@
+/** `sovereign schema`: the spec's JSON Schema on stdout, for editors (yaml-language-server) and CI. */
+import { specJsonSchema } from '../../stacks/spec/schema';
+
+export async function run(): Promise<number> {
+  process.stdout.write(JSON.stringify(specJsonSchema(), null, 2) + '\n');
+  return 0;
+}

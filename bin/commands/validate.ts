@@ -1,0 +1,33 @@
+/** `sovereign validate [spec]`: parse and check a spec; exit 0 when valid, 2 with located problems. */
+import { loadSpec } from '../../stacks/spec/load';
+import { green } from '../lib/output';
+import { printJson } from '../lib/output';
+
+export interface ValidateOptions {
+  readonly json?: boolean;
+}
+
+export async function run(file: string, opts: ValidateOptions): Promise<number> {
+  const { spec } = loadSpec(file);
+  const jurisdictions = Object.entries(spec.jurisdictions).map(([name, j]) => ({
+    name,
+    profile: j.profile,
+    pools: Object.keys(j.pools).length,
+    gpus: Object.values(j.pools).reduce((n, p) => n + p.gpusPerNode * p.nodes.length, 0),
+    models: Object.keys(j.models).length,
+  }));
+  if (opts.json) {
+    printJson({ ok: true, file, jurisdictions });
+  } else {
+    const models = jurisdictions.reduce((n, j) => n + j.models, 0);
+    process.stdout.write(
+      `${green(process.stdout, 'valid')} ${file}: ${jurisdictions.length} jurisdiction${jurisdictions.length === 1 ? '' : 's'}, ${models} model${models === 1 ? '' : 's'}\n`,
+    );
+    for (const j of jurisdictions) {
+      process.stdout.write(
+        `  ${j.name}  profile ${j.profile}, ${j.pools} pool(s) with ${j.gpus} GPU(s), ${j.models} model(s)\n`,
+      );
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,496 @@
+/**
+ * Reads sovereign.yaml: YAML with source positions → defaults merged → zod schema →
+ * semantic checks → a fully resolved SovereignSpec. Every problem is collected with its
+ * `file:line:col`, field path, what is wrong and what is allowed, and thrown at once as one
+ * SovereignError (exit 2). Nothing here writes a file or loads cdktf.
+ */
+import * as fs from 'fs';
+import {
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  isMap,
+  isScalar,
+  isPair,
+  type Document,
+  type Node,
+} from 'yaml';
+import { type z } from 'zod';
+import { specInvalid, specUnreadable, type Problem } from '../../constructs/errors';
+import { DEFAULTABLE_KEYS, specSchema, type SovereignSpec } from './schema';
+import { semanticProblems } from './semantics';
+import { didYouMean } from './suggest';
+
+/** Larger specs are refused before parsing: 1 MiB holds hundreds of jurisdictions. */
+export const MAX_SPEC_BYTES = 1024 * 1024;
+/** Aliases expanded at most this many times (YAML "billion laughs" defence). */
+export const MAX_ALIAS_COUNT = 100;
+
+export type SpecPath = readonly (string | number)[];
+
+export interface LoadedSpec {
+  /** The file as the user named it. */
+  readonly file: string;
+  readonly spec: SovereignSpec;
+  /** Line and column of a field, for errors found after loading (construct validation). */
+  locate(path: SpecPath): { line: number; col: number } | undefined;
+}
+
+/** Loads and validates a spec file; throws SovereignError with every problem. */
+export function loadSpec(file: string): LoadedSpec {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw specUnreadable(
+      file,
+      code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'unknown error'})`,
+    );
+  }
+  if (stat.isDirectory())
+    throw specUnreadable(file, 'is a directory; name the YAML file, e.g. sovereign.yaml');
+  if (!stat.isFile()) throw specUnreadable(file, 'is not a regular file');
+  if (stat.size > MAX_SPEC_BYTES) {
+    throw specUnreadable(
+      file,
+      `is ${stat.size} bytes; a spec may be at most ${MAX_SPEC_BYTES} bytes (1 MiB)`,
+    );
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    throw specUnreadable(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+  }
+  return parseSpec(bytes, file);
+}
+
+/** Validates spec content; `file` is used in messages only. */
+export function parseSpec(content: Buffer | string, file: string): LoadedSpec {
+  const text = typeof content === 'string' ? content : decodeUtf8(content, file);
+  if (text.length > MAX_SPEC_BYTES)
+    throw specUnreadable(file, `is larger than ${MAX_SPEC_BYTES} bytes (1 MiB)`);
+
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const at = (offset: number) => lineCounter.linePos(offset);
+  if (!Array.isArray(docs) || docs.length === 0 || docs.every((d) => d.contents === null)) {
+    throw specUnreadable(file, 'is empty; a spec starts with `version: 1` and a `jurisdictions:` map');
+  }
+  if (docs.length > 1) {
+    const p = at(docs[1].range[0]);
+    throw specUnreadable(
+      file,
+      'holds several YAML documents (---); put the whole spec in one document',
+      p.line,
+      p.col,
+    );
+  }
+  const doc = docs[0];
+  const problems: Problem[] = [];
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    if (e.code === 'TAG_RESOLVE_FAILED') continue; // reported below with every other tag
+    const p = e.linePos?.[0] ?? at(e.pos[0]);
+    const message =
+      e.code === 'DUPLICATE_KEY'
+        ? `key "${/^[^:\n]*/.exec(text.slice(e.pos[0]))?.[0].trim()}" appears more than once in this map; keys must be unique`
+        : `YAML: ${firstLine(e.message)}`;
+    problems.push({ file, line: p.line, col: p.col, path: '', message });
+  }
+  visit(doc, {
+    Node(_key, node) {
+      if (node.tag !== undefined) {
+        const p = at(node.range?.[0] ?? 0);
+        problems.push({
+          file,
+          line: p.line,
+          col: p.col,
+          path: '',
+          message: `YAML tag ${node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; write plain values`,
+        });
+      }
+    },
+  });
+  if (problems.length > 0) throw specInvalid(file, sortProblems(problems));
+  if (!isMap(doc.contents)) {
+    const p = at(doc.contents?.range?.[0] ?? 0);
+    throw specUnreadable(
+      file,
+      'is not a mapping; a spec is a map with `version` and `jurisdictions`',
+      p.line,
+      p.col,
+    );
+  }
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const p = firstAlias(doc, at);
+    throw specUnreadable(
+      file,
+      e instanceof ReferenceError
+        ? `expands YAML aliases more than ${MAX_ALIAS_COUNT} times; refused as a resource-exhaustion risk`
+        : `YAML: ${firstLine((e as Error).message)}`,
+      p?.line,
+      p?.col,
+    );
+  }
+
+  const locate = (path: SpecPath) => locateIn(doc, at, path);
+  const merged = mergeDefaults(data as Record<string, unknown>);
+  const result = specSchema.safeParse(merged);
+  if (!result.success) {
+    const seen = new Set<string>();
+    // A value of the wrong type also fails its refinements: report only the type.
+    const mistyped = new Set(
+      result.error.issues.filter((i) => i.code === 'invalid_type').map((i) => i.path.join('\u0000')),
+    );
+    for (const issue of result.error.issues) {
+      if (issue.code !== 'invalid_type' && mistyped.has(issue.path.join('\u0000'))) continue;
+      for (const p of issueProblems(issue, merged, doc, at, file)) {
+        const k = `${p.line}:${p.col}:${p.path}:${p.message}`;
+        if (!seen.has(k)) {
+          seen.add(k);
+          problems.push(p);
+        }
+      }
+    }
+    throw specInvalid(file, sortProblems(problems));
+  }
+  const spec = resolvePlaceholders(result.data);
+  for (const p of semanticProblems(spec)) {
+    const origin = originOf(doc, p.path);
+    const pos = locate(origin);
+    problems.push({ file, line: pos?.line, col: pos?.col, path: origin.join('.'), message: p.message });
+  }
+  if (problems.length > 0) throw specInvalid(file, sortProblems(problems));
+  return { file, spec, locate };
+}
+
+// ---------------------------------------------------------------- reading bytes
+
+function decodeUtf8(bytes: Buffer, file: string): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0)
+    throw specUnreadable(file, `holds binary content (a NUL byte at offset ${nul}); a spec is UTF-8 text`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw specUnreadable(file, 'is not valid UTF-8 text; save it as UTF-8');
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function firstAlias(doc: Document, at: (o: number) => { line: number; col: number }) {
+  let pos: { line: number; col: number } | undefined;
+  visit(doc, {
+    Alias(_k, node) {
+      pos = at(node.range?.[0] ?? 0);
+      return visit.BREAK;
+    },
+  });
+  return pos;
+}
+
+// ---------------------------------------------------------------- defaults
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Maps merge key by key; lists and scalar values replace. */
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  return out;
+}
+
+function mergeDefaults(data: Record<string, unknown>): Record<string, unknown> {
+  const defaults = data.defaults;
+  const jurisdictions = data.jurisdictions;
+  if (!isPlainObject(defaults) || !isPlainObject(jurisdictions)) return data;
+  const shared = Object.fromEntries(
+    DEFAULTABLE_KEYS.filter((k) => defaults[k] !== undefined).map((k) => [k, defaults[k]]),
+  );
+  const merged = Object.fromEntries(
+    Object.entries(jurisdictions).map(([name, j]) => [name, isPlainObject(j) ? deepMerge(shared, j) : j]),
+  );
+  return { ...data, jurisdictions: merged };
+}
+
+/**
+ * The path in the document a merged value came from: the jurisdiction's own field when it
+ * is written there, else the `defaults` field it was merged from.
+ */
+function originOf(doc: Document, path: SpecPath): SpecPath {
+  if (path[0] !== 'jurisdictions' || path.length < 3 || doc.hasIn(path)) return path;
+  const rest = path.slice(2);
+  const fromDefaults = ['defaults', ...rest];
+  for (let n = fromDefaults.length; n > 1; n--) {
+    if (doc.hasIn(fromDefaults.slice(0, n))) return n === fromDefaults.length ? fromDefaults : path;
+  }
+  return path;
+}
+
+function resolvePlaceholders(spec: SovereignSpec): SovereignSpec {
+  const jurisdictions = Object.fromEntries(
+    Object.entries(spec.jurisdictions).map(([name, j]) => {
+      const b = j.backend;
+      const sub = (s: string) => s.split('<jurisdiction>').join(name);
+      const backend =
+        b.type === 'local'
+          ? { ...b, path: sub(b.path) }
+          : b.type === 's3'
+            ? { ...b, key: sub(b.key) }
+            : b.type === 'kubernetes'
+              ? { ...b, secretSuffix: sub(b.secretSuffix) }
+              : { ...b, schemaName: sub(b.schemaName) };
+      return [name, { ...j, backend }];
+    }),
+  );
+  return { ...spec, jurisdictions };
+}
+
+// ---------------------------------------------------------------- positions
+
+function locateIn(
+  doc: Document,
+  at: (o: number) => { line: number; col: number },
+  path: SpecPath,
+): { line: number; col: number } | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : (doc.getIn(path.slice(0, n), true) as Node | undefined);
+    if (node && typeof node === 'object' && 'range' in node && node.range) return at(node.range[0]);
+  }
+  return undefined;
+}
+
+/** Position of the key (not the value) `key` in the map at `path`. */
+function locateKey(
+  doc: Document,
+  at: (o: number) => { line: number; col: number },
+  path: SpecPath,
+  key: string,
+) {
+  const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  if (isMap(map)) {
+    for (const pair of map.items) {
+      if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) {
+        return at(pair.key.range[0]);
+      }
+    }
+  }
+  return locateIn(doc, at, path);
+}
+
+function sortProblems(ps: Problem[]): Problem[] {
+  return [...ps].sort(
+    (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0) || a.path.localeCompare(b.path),
+  );
+}
+
+// ---------------------------------------------------------------- zod issues → problems
+
+type Issue = z.core.$ZodIssue;
+
+function valueAt(data: unknown, path: SpecPath): unknown {
+  let v: unknown = data;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v))
+    return v.length === 0 ? 'an empty list' : `a list of ${v.length} item${v.length === 1 ? '' : 's'}`;
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'string') return `"${v.length > 60 ? v.slice(0, 57) + '...' : v}"`;
+  return `${typeof v} ${String(v)}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a map',
+  record: 'a map',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
+
+function issueProblems(
+  issue: Issue,
+  data: unknown,
+  doc: Document,
+  at: (o: number) => { line: number; col: number },
+  file: string,
+): Problem[] {
+  const path = issue.path as (string | number)[];
+  const origin = originOf(doc, path);
+  const make = (p: SpecPath, message: string, pos = locateIn(doc, at, p)): Problem => ({
+    file,
+    line: pos?.line,
+    col: pos?.col,
+    path: p.join('.'),
+    message,
+  });
+  const received = valueAt(data, path);
+
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = knownKeys(specSchema, path, data);
+      return issue.keys.map((k) =>
+        make(
+          [...origin, k],
+          `unknown key "${k}".${didYouMean(k, known)} Allowed here: ${known.join(', ')}`,
+          locateKey(doc, at, origin, k),
+        ),
+      );
+    }
+    case 'invalid_type': {
+      if (received === undefined)
+        return [make(origin, `is required (${TYPE_WORDS[issue.expected] ?? issue.expected})`)];
+      const quote =
+        issue.expected === 'string' && (typeof received === 'number' || typeof received === 'boolean')
+          ? ` (YAML read it as a ${typeof received}: put it in quotes)`
+          : '';
+      return [
+        make(
+          origin,
+          `expected ${TYPE_WORDS[issue.expected] ?? issue.expected}, got ${describeValue(received)}${quote}`,
+        ),
+      ];
+    }
+    case 'invalid_value': {
+      const allowed = issue.values.map((v) => String(v));
+      if (typeof received === 'string' && allowed.includes(received)) {
+        return [
+          make(
+            origin,
+            `expected the ${typeof issue.values[0]} ${received}, got the string "${received}": remove the quotes`,
+          ),
+        ];
+      }
+      const hint = typeof received === 'string' ? didYouMean(received, allowed) : '';
+      return [
+        make(origin, `${describeValue(received)} is not allowed.${hint} Allowed: ${allowed.join(', ')}`),
+      ];
+    }
+    case 'invalid_union': {
+      if ('discriminator' in issue && issue.discriminator) {
+        const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
+        if (received === undefined) return [make(origin, `is required; one of: ${options.join(', ')}`)];
+        if (path[path.length - 2] === 'backend' && (received === 'remote' || received === 'cloud')) {
+          return [
+            make(
+              origin,
+              `backend "${received}" (HCP Terraform / Terraform Cloud) is refused: the state would live outside the jurisdiction. Use s3 (an in-jurisdiction endpoint), kubernetes, pg or local`,
+            ),
+          ];
+        }
+        const hint = typeof received === 'string' ? didYouMean(received, options) : '';
+        return [
+          make(origin, `${describeValue(received)} is not allowed.${hint} Allowed: ${options.join(', ')}`),
+        ];
+      }
+      // A union of a catalogue name or the architecture numbers: report the branch that matches the type.
+      const branch = issue.errors.find(
+        (errs) => !errs.some((e) => e.code === 'invalid_type' && e.path.length === 0),
+      );
+      if (branch)
+        return branch.flatMap((e) =>
+          issueProblems({ ...e, path: [...path, ...e.path] } as Issue, data, doc, at, file),
+        );
+      return [
+        make(
+          origin,
+          `expected a catalogue name or a map of architecture numbers, got ${describeValue(received)}`,
+        ),
+      ];
+    }
+    case 'invalid_key': {
+      const key = String(path[path.length - 1]);
+      const inner = issue.issues[0]?.message ?? 'invalid key';
+      return [make(origin, `"${key}": ${inner}`, locateKey(doc, at, origin.slice(0, -1), key))];
+    }
+    case 'too_small':
+    case 'too_big': {
+      const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+      const word = issue.code === 'too_small' ? 'at least' : 'at most';
+      const exclusive = issue.inclusive === false;
+      const what =
+        issue.origin === 'array'
+          ? `must have ${word} ${bound} item${bound === 1 ? '' : 's'}`
+          : issue.origin === 'string'
+            ? issue.message && !issue.message.startsWith('Too')
+              ? issue.message
+              : bound === 1 && issue.code === 'too_small'
+                ? 'must not be empty'
+                : `must be ${word} ${bound} characters long`
+            : `must be ${exclusive ? (issue.code === 'too_small' ? 'greater than' : 'less than') : word} ${bound}`;
+      return [make(origin, `${what}; got ${describeValue(received)}`)];
+    }
+    default:
+      return [
+        make(origin, `${issue.message}${received !== undefined ? `; got ${describeValue(received)}` : ''}`),
+      ];
+  }
+}
+
+/** Keys the schema allows for the object at `path`; unions pick the branch the data names. */
+function knownKeys(schema: z.ZodType, path: SpecPath, data: unknown): string[] {
+  let s: unknown = schema;
+  let v: unknown = data;
+  const unwrap = (x: unknown): unknown => {
+    let cur = x as { _zod: { def: Record<string, unknown> } };
+    for (;;) {
+      const def = cur._zod.def;
+      if (
+        def.type === 'optional' ||
+        def.type === 'default' ||
+        def.type === 'nullable' ||
+        def.type === 'prefault'
+      ) {
+        cur = def.innerType as typeof cur;
+      } else if (def.type === 'pipe') {
+        cur = def.in as typeof cur;
+      } else if (def.type === 'union') {
+        const options = def.options as (typeof cur)[];
+        const disc = def.discriminator as string | undefined;
+        const pick =
+          options.find((o) => {
+            const shape = o._zod.def.shape as
+              Record<string, { _zod: { def: { values?: unknown[] } } }> | undefined;
+            return disc && shape && isPlainObject(v) && shape[disc]?._zod.def.values?.includes(v[disc]);
+          }) ?? options.find((o) => o._zod.def.type === 'object' && isPlainObject(v));
+        if (!pick) return cur;
+        cur = pick;
+      } else {
+        return cur;
+      }
+    }
+  };
+  for (const k of [...path, undefined]) {
+    const def = (unwrap(s) as { _zod: { def: Record<string, unknown> } })._zod.def;
+    if (k === undefined) {
+      return def.type === 'object' ? Object.keys(def.shape as object) : [];
+    }
+    if (def.type === 'object') s = (def.shape as Record<string, unknown>)[k];
+    else if (def.type === 'record') s = def.valueType;
+    else if (def.type === 'array') s = def.element;
+    else return [];
+    if (s === undefined) return [];
+    v = isPlainObject(v) || Array.isArray(v) ? (v as Record<string | number, unknown>)[k] : undefined;
+  }
+  return [];
+}

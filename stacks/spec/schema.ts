@@ -1,0 +1,622 @@
+/**
+ * The sovereign.yaml schema: the user-facing contract. Every field carries a description,
+ * which `sovereign schema` emits as JSON Schema for editors and the README's spec reference
+ * is checked against. Maps are keyed by name, so names are unique by construction.
+ *
+ * Imports zod only: `sovereign validate` must not load cdktf or the provider bindings.
+ */
+import { z } from 'zod';
+
+export const SPEC_VERSION = 1;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SHA256_HEX = /^[a-f0-9]{64}$/;
+const PINNED_IMAGE =
+  /^([a-z0-9.-]+(:[0-9]+)?)\/([a-z0-9._/-]+)(:[A-Za-z0-9_.-]{1,128})?@sha256:[a-f0-9]{64}$/;
+const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?$/;
+const CIDR = /^(([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}|[0-9a-fA-F:]+\/[0-9]{1,3})$/;
+const SEMVER_EXACT = /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/;
+const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+
+/** A Kubernetes DNS label (RFC 1123): namespaces, resource names, map keys. */
+export const dnsLabel = (what: string) =>
+  z
+    .string()
+    .max(63)
+    .regex(DNS_LABEL, {
+      message: `${what} must be a DNS label: lower-case letters, digits and '-', starting and ending with a letter or digit`,
+    });
+
+const image = (what: string) =>
+  z
+    .string()
+    .regex(PINNED_IMAGE, {
+      message: `${what} must be pinned by digest: <registry-host>/<repository>[:tag]@sha256:<64 hex digits>`,
+    })
+    .describe(`${what}, pinned by digest, from a registry listed in sovereignty.registries`);
+
+const url = (what: string, schemes: string[]) =>
+  z
+    .string()
+    .refine((v) => schemes.some((s) => v.startsWith(`${s}://`)) && /^[a-z0-9+.-]+:\/\/[^/\s]+/.test(v), {
+      message: `${what} must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`,
+    });
+
+const secretRef = z
+  .strictObject({
+    name: dnsLabel('secret name').describe('Name of the Kubernetes Secret (in the same namespace).'),
+    key: z.string().min(1).describe('Key inside the Secret.'),
+  })
+  .describe('A reference to a key of a Kubernetes Secret; the value itself never appears in the spec.');
+
+// ---------------------------------------------------------------- cluster access
+
+const clusterSchema = z
+  .strictObject({
+    kubeconfig: z
+      .strictObject({
+        path: z
+          .string()
+          .min(1)
+          .describe(
+            'Path of the kubeconfig file on the machine that runs Terraform (`~` is expanded by the provider).',
+          ),
+        context: z.string().min(1).describe('Context inside the kubeconfig.'),
+      })
+      .optional()
+      .describe('Reach the cluster through a kubeconfig file and context.'),
+    api: z
+      .strictObject({
+        host: url('cluster.api.host', ['https']).describe(
+          'URL of the Kubernetes API server, inside the jurisdiction.',
+        ),
+        caCertificateFile: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("Path of the PEM file of the API server's certificate authority."),
+        exec: z
+          .strictObject({
+            apiVersion: z
+              .enum(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'])
+              .default('client.authentication.k8s.io/v1')
+              .describe('ExecCredential API version the plugin speaks.'),
+            command: z.string().min(1).describe('Credential plugin to run (`kubelogin`, `openstack-token`).'),
+            args: z.array(z.string()).default([]).describe('Arguments of the plugin.'),
+          })
+          .optional()
+          .describe(
+            'Credential plugin that prints an ExecCredential. Without it the providers read the token from the KUBE_TOKEN environment variable at plan time.',
+          ),
+      })
+      .optional()
+      .describe('Reach the cluster by API URL, CA and an exec plugin or a KUBE_TOKEN environment variable.'),
+  })
+  .describe(
+    'How Terraform reaches the existing cluster. Exactly one of kubeconfig or api. No credential is ever written to the synthesized JSON.',
+  );
+
+// ---------------------------------------------------------------- state backend
+
+const backendSchema = z
+  .discriminatedUnion('type', [
+    z
+      .strictObject({
+        type: z.literal('local'),
+        path: z
+          .string()
+          .min(1)
+          .default('terraform.<jurisdiction>.tfstate')
+          .describe(
+            'State file path relative to the stack directory; `<jurisdiction>` is replaced by the name.',
+          ),
+      })
+      .describe('State in a local file (a path relative to the project, never an absolute one).'),
+    z
+      .strictObject({
+        type: z.literal('s3'),
+        endpoint: url('backend.endpoint', ['https']).describe(
+          'S3-compatible endpoint inside the jurisdiction (Ceph RGW, MinIO, a sovereign cloud).',
+        ),
+        bucket: z.string().min(3).describe('Bucket holding the state.'),
+        key: z
+          .string()
+          .min(1)
+          .default('<jurisdiction>/terraform.tfstate')
+          .describe('Object key of the state; `<jurisdiction>` is replaced by the name.'),
+        region: z
+          .string()
+          .min(1)
+          .default('us-east-1')
+          .describe('Region string the endpoint expects (many S3-compatible stores ignore it).'),
+        usePathStyle: z
+          .boolean()
+          .default(true)
+          .describe('Path-style bucket addressing, as most S3-compatible stores need.'),
+        useLockfile: z
+          .boolean()
+          .default(true)
+          .describe(
+            'S3-native state locking with a lock object beside the state (Terraform ≥ 1.10, OpenTofu ≥ 1.10).',
+          ),
+        encrypt: z.boolean().default(true).describe('Server-side encryption of the state object.'),
+      })
+      .describe(
+        'State in an in-jurisdiction S3-compatible store; credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment.',
+      ),
+    z
+      .strictObject({
+        type: z.literal('kubernetes'),
+        secretSuffix: z
+          .string()
+          .min(1)
+          .default('<jurisdiction>')
+          .describe('Suffix of the Secret `tfstate-default-<suffix>` that holds the state.'),
+        namespace: dnsLabel('backend.namespace')
+          .default('terraform-state')
+          .describe('Namespace of the state Secret.'),
+      })
+      .describe(
+        'State in a Secret of the cluster itself; the backend uses the cluster access configured above.',
+      ),
+    z
+      .strictObject({
+        type: z.literal('pg'),
+        schemaName: z
+          .string()
+          .min(1)
+          .default('<jurisdiction>')
+          .describe('PostgreSQL schema holding the state.'),
+      })
+      .describe(
+        'State in PostgreSQL; the connection string comes only from the PG_CONN_STR environment variable.',
+      ),
+  ])
+  .describe(
+    'Where Terraform keeps this jurisdiction\'s state. Always explicit; HCP Terraform / Terraform Cloud ("remote", "cloud") are refused because the state would live outside the jurisdiction.',
+  );
+
+// ---------------------------------------------------------------- sovereignty boundary
+
+const sovereigntySchema = z
+  .strictObject({
+    registries: z
+      .array(z.string().regex(HOST, { message: 'a registry is a host name with an optional :port' }))
+      .min(1)
+      .describe('Image registry hosts the jurisdiction runs; every image must come from one of them.'),
+    chartRepository: url('sovereignty.chartRepository', ['https', 'oci']).describe(
+      'Helm chart mirror inside the jurisdiction (`https://…` repository or `oci://…`).',
+    ),
+    allowPublicChartRepository: z
+      .boolean()
+      .default(false)
+      .describe("Allow NVIDIA's public NGC chart repository. Off by default; the audit report flags it."),
+    hosts: z
+      .array(
+        z.string().regex(HOST, {
+          message: 'a host is a DNS name, optionally `*.` for a whole domain, with an optional :port',
+        }),
+      )
+      .min(1)
+      .describe(
+        'Hosts and domains (`*.de.example`) the jurisdiction declares its own. Every endpoint the stack names must be one of them.',
+      ),
+    cidrs: z
+      .array(z.string().regex(CIDR, { message: 'a CIDR looks like 10.20.0.0/16' }))
+      .default([])
+      .describe('Network ranges inside the jurisdiction that egress may reach. Never 0.0.0.0/0 or ::/0.'),
+    providerRegistry: z
+      .string()
+      .regex(HOST, { message: 'a provider registry is a host name' })
+      .default('registry.terraform.io')
+      .describe(
+        'Host the Terraform providers are installed from: a private registry or network mirror for air-gapped sites.',
+      ),
+  })
+  .describe(
+    'What the jurisdiction owns: registries, chart mirror, hosts and network ranges. The policy gate checks every synthesized endpoint against it.',
+  );
+
+// ---------------------------------------------------------------- GPU pools
+
+const sharingSchema = z
+  .discriminatedUnion('mode', [
+    z.strictObject({ mode: z.literal('none') }).describe('Each workload gets whole GPUs.'),
+    z
+      .strictObject({
+        mode: z.literal('time-slicing'),
+        replicasPerGpu: z.number().int().min(2).max(64).describe('How many workloads share one GPU.'),
+      })
+      .describe('GPU time-slicing through the device plugin: no memory isolation between the sharers.'),
+    z
+      .strictObject({
+        mode: z.literal('mig'),
+        strategy: z
+          .enum(['single', 'mixed'])
+          .default('single')
+          .describe('MIG strategy of the device plugin.'),
+        profile: z
+          .string()
+          .regex(/^[0-9]+g\.[0-9]+gb$/, { message: 'a MIG profile looks like 3g.40gb' })
+          .describe('MIG profile every GPU of the pool is partitioned into (`1g.10gb`, `3g.40gb`).'),
+      })
+      .describe('Multi-Instance GPU partitions (A100, A30, H100, H200, B200).'),
+  ])
+  .describe("How the pool's GPUs are shared.");
+
+const poolSchema = z
+  .strictObject({
+    product: z
+      .string()
+      .min(1)
+      .describe(
+        'GPU product as GPU Feature Discovery labels it (`nvidia.com/gpu.product`), e.g. NVIDIA-H100-80GB-HBM3.',
+      ),
+    gpusPerNode: z.number().int().min(1).max(16).describe('Physical GPUs in each node.'),
+    gpuMemoryGiB: z.number().positive().max(1024).describe('Memory of one physical GPU in GiB.'),
+    nodes: z.array(z.string().min(1)).min(1).describe('Names of the existing Kubernetes nodes in the pool.'),
+    sharing: sharingSchema.default({ mode: 'none' }),
+  })
+  .describe('A named set of existing GPU nodes offering one GPU product.');
+
+// ---------------------------------------------------------------- storage and models
+
+const storeSchema = z
+  .strictObject({
+    storageClass: z.string().min(1).describe('In-jurisdiction StorageClass of the volume.'),
+    sizeGiB: z.number().int().min(1).describe('Size of the volume in GiB; all models placed on it must fit.'),
+    accessMode: z
+      .enum(['ReadWriteOnce', 'ReadWriteMany'])
+      .optional()
+      .describe(
+        'Volume access mode. Default: ReadWriteMany when a model on it has more than one replica, else ReadWriteOnce.',
+      ),
+  })
+  .describe('A PersistentVolumeClaim holding pinned model weights.');
+
+const sourceSchema = z
+  .discriminatedUnion('type', [
+    z
+      .strictObject({
+        type: z.literal('s3'),
+        endpoint: url('source.endpoint', ['https', 'http']).describe(
+          'S3-compatible endpoint inside the jurisdiction.',
+        ),
+        bucket: z.string().min(3).describe('Bucket holding the mirrored weights.'),
+        prefix: z.string().default('').describe('Key prefix of the model revision inside the bucket.'),
+        region: z.string().default('us-east-1').describe('Region string the endpoint expects.'),
+        credentials: z
+          .strictObject({
+            secret: dnsLabel('credentials.secret').describe('Secret in the weights namespace.'),
+            accessKeyIdKey: z.string().default('AWS_ACCESS_KEY_ID').describe('Key of the access key id.'),
+            secretAccessKeyKey: z
+              .string()
+              .default('AWS_SECRET_ACCESS_KEY')
+              .describe('Key of the secret access key.'),
+          })
+          .describe('Credentials by Secret reference only.'),
+      })
+      .describe('Copy from an S3-compatible bucket.'),
+    z
+      .strictObject({
+        type: z.literal('https'),
+        url: url('source.url', ['https']).describe(
+          'Base URL of the mirrored revision; each manifest path is fetched below it.',
+        ),
+      })
+      .describe('Copy from an HTTPS mirror.'),
+    z
+      .strictObject({
+        type: z.literal('volume'),
+      })
+      .describe('The weights are already on the volume (NFS, a pre-seeded disk): verify only.'),
+  ])
+  .describe('Where the weights are copied from; always inside the jurisdiction.');
+
+const architectureSchema = z
+  .strictObject({
+    parametersBillion: z.number().positive().describe('Total parameters, in billions.'),
+    layers: z.number().int().positive().describe('num_hidden_layers from config.json.'),
+    attentionHeads: z.number().int().positive().describe('num_attention_heads from config.json.'),
+    kvHeads: z.number().int().positive().describe('num_key_value_heads from config.json.'),
+    headDim: z
+      .number()
+      .int()
+      .positive()
+      .describe('head_dim (hidden_size / num_attention_heads when absent).'),
+    maxContextTokens: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('max_position_embeddings from config.json.'),
+  })
+  .describe('Architecture numbers of a model that is not in the built-in catalogue.');
+
+const weightsSchema = z
+  .strictObject({
+    revision: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,128}$/, { message: 'a revision is a commit id or tag' })
+      .describe('Pinned revision (commit id or tag) of the weights.'),
+    source: sourceSchema,
+    files: z
+      .record(
+        z.string().min(1),
+        z.string().regex(SHA256_HEX, { message: 'a file digest is 64 lower-case hex characters (SHA-256)' }),
+      )
+      .describe(
+        'Manifest: every file of the revision and its SHA-256, as `sovereign weights manifest <dir>` prints it.',
+      ),
+    license: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Licence of the weights (SPDX id or name), recorded in the ML-BOM.'),
+  })
+  .describe('The exact bytes that are served: a pinned revision and the SHA-256 of every file.');
+
+const modelSchema = z
+  .strictObject({
+    engine: z.enum(['vllm', 'llama-cpp']).describe('Serving engine.'),
+    pool: z
+      .string()
+      .optional()
+      .describe('GPU pool to run on. Omit for a CPU-only llama.cpp server (edge sites).'),
+    store: z.string().describe('Weight store holding the model.'),
+    replicas: z.number().int().min(1).max(64).default(1).describe('Server replicas.'),
+    architecture: z
+      .union([z.string().min(1), architectureSchema])
+      .describe('A name from the built-in catalogue (`sovereign models`) or the architecture numbers.'),
+    dtype: z
+      .enum(['auto', 'bfloat16', 'float16', 'fp8', 'int8', 'int4'])
+      .default('auto')
+      .describe("Weight precision (vLLM); `auto` takes the checkpoint's (bf16 for the catalogue)."),
+    quantization: z
+      .string()
+      .optional()
+      .describe(
+        'vLLM --quantization method (awq, gptq, fp8, …) or the GGUF quantization type (Q4_K_M) for llama.cpp.',
+      ),
+    maxModelLenTokens: z
+      .number()
+      .int()
+      .min(256)
+      .describe('Context length served (vLLM --max-model-len, llama.cpp --ctx-size per slot).'),
+    maxConcurrentSequences: z
+      .number()
+      .int()
+      .min(1)
+      .max(4096)
+      .default(8)
+      .describe('Sequences served at once (vLLM --max-num-seqs, llama.cpp --parallel).'),
+    gpuMemoryUtilization: z
+      .number()
+      .gt(0)
+      .max(0.99)
+      .default(0.9)
+      .describe('Share of each GPU the engine may use (vLLM --gpu-memory-utilization).'),
+    cpu: z.number().positive().optional().describe('CPU cores requested per replica.'),
+    memoryGiB: z.number().positive().optional().describe('Memory requested per replica, in GiB.'),
+    image: image('image').optional().describe('Engine image; default from images.vllm / images.llamaCpp.'),
+    apiKeySecret: secretRef.optional().describe('Secret holding the API key clients must present.'),
+    autoscaling: z
+      .strictObject({
+        minReplicas: z.number().int().min(1).describe('Fewest replicas.'),
+        maxReplicas: z.number().int().min(1).describe('Most replicas.'),
+        targetCpuUtilization: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(80)
+          .describe('Average CPU utilisation (percent of requests) the autoscaler keeps.'),
+      })
+      .optional()
+      .describe('HorizontalPodAutoscaler bounds; replicas is then the initial count.'),
+    extraArgs: z
+      .array(z.string())
+      .default([])
+      .describe('Further engine flags; each must be a flag the pinned engine release knows.'),
+    weights: weightsSchema,
+  })
+  .describe('One open-weight model served behind an OpenAI-compatible endpoint.');
+
+// ---------------------------------------------------------------- the rest of a jurisdiction
+
+const namespacesSchema = z
+  .strictObject({
+    serving: dnsLabel('namespaces.serving')
+      .default('llm-serving')
+      .describe('Namespace of the model servers.'),
+    weights: dnsLabel('namespaces.weights')
+      .default('llm-weights')
+      .describe('Namespace of the weight stores and verification Jobs.'),
+    gpuOperator: dnsLabel('namespaces.gpuOperator')
+      .default('gpu-operator')
+      .describe('Namespace of the NVIDIA GPU Operator (privileged by necessity).'),
+  })
+  .describe('Namespaces the stack creates.');
+
+const clientsSchema = z
+  .strictObject({
+    namespaces: z
+      .array(dnsLabel('clients.namespaces[]'))
+      .default([])
+      .describe('Namespaces whose pods may call the model endpoints.'),
+    cidrs: z
+      .array(z.string().regex(CIDR, { message: 'a CIDR looks like 10.20.0.0/16' }))
+      .default([])
+      .describe('Networks that may call the model endpoints.'),
+  })
+  .describe('Who may reach the serving port; everything else is denied.');
+
+const gpuOperatorSchema = z
+  .strictObject({
+    chartVersion: z
+      .string()
+      .regex(SEMVER_EXACT, { message: 'chartVersion must be an exact version such as v25.3.4' })
+      .optional()
+      .describe('Exact gpu-operator chart version; default: the version the toolkit pins.'),
+    driver: z
+      .enum(['operator', 'preinstalled'])
+      .default('operator')
+      .describe('Whether the operator installs the NVIDIA driver or the nodes already have it.'),
+    driverVersion: z
+      .string()
+      .optional()
+      .describe("Driver version the operator installs; default: the chart's."),
+    dcgmExporter: z.boolean().default(true).describe('Run the DCGM exporter for GPU metrics.'),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .default(1200)
+      .describe('How long Terraform waits for the release.'),
+  })
+  .describe('The NVIDIA GPU Operator Helm release of this cluster.');
+
+const imagesSchema = z
+  .strictObject({
+    vllm: image('images.vllm').optional(),
+    llamaCpp: image('images.llamaCpp')
+      .optional()
+      .describe('llama.cpp server image for GPU pools (CUDA build).'),
+    llamaCppCpu: image('images.llamaCppCpu')
+      .optional()
+      .describe('llama.cpp server image for CPU-only servers.'),
+    weightsSync: image('images.weightsSync').optional().describe('Image of the weight copy-and-verify Jobs.'),
+    gpuOperatorRepository: z
+      .string()
+      .optional()
+      .describe(
+        'Registry path the GPU Operator images are mirrored under; default: <first registry>/nvidia.',
+      ),
+  })
+  .describe("Engine and tool images, pinned by digest, from the jurisdiction's registries.");
+
+const suppressionSchema = z
+  .strictObject({
+    rule: z
+      .string()
+      .regex(/^[A-Z0-9]+-[0-9]{3}$/, { message: 'a rule id looks like K8S-012' })
+      .describe('Rule id.'),
+    resource: z
+      .string()
+      .min(1)
+      .describe('Terraform address (`kubernetes_deployment_v1.x`) or `*` for the whole stack.'),
+    reason: z
+      .string()
+      .min(10, { message: 'a reason must be at least 10 characters' })
+      .describe('Why this is acceptable.'),
+    expires: z
+      .string()
+      .regex(DATE, { message: 'expires is a date YYYY-MM-DD' })
+      .optional()
+      .describe('Last day the suppression applies.'),
+  })
+  .describe('An accepted policy finding, with a reason; recorded in the synthesized JSON and every report.');
+
+export const PROFILES = ['eu-gdpr', 'de-bsi-c5', 'fr-secnumcloud', 'none'] as const;
+
+const jurisdictionShape = {
+  profile: z.enum(PROFILES).describe('Jurisdiction profile: its defaults and the policy packs that apply.'),
+  description: z.string().optional().describe('Free text for reports.'),
+  cluster: clusterSchema,
+  backend: backendSchema,
+  sovereignty: sovereigntySchema,
+  namespaces: namespacesSchema.default({
+    serving: 'llm-serving',
+    weights: 'llm-weights',
+    gpuOperator: 'gpu-operator',
+  }),
+  clients: clientsSchema.default({ namespaces: [], cidrs: [] }),
+  gpuOperator: gpuOperatorSchema.default({ driver: 'operator', dcgmExporter: true, timeoutSeconds: 1200 }),
+  images: imagesSchema.default({}),
+  pools: z.record(dnsLabel('pool name'), poolSchema).default({}).describe('GPU node pools, keyed by name.'),
+  stores: z.record(dnsLabel('store name'), storeSchema).default({}).describe('Weight stores, keyed by name.'),
+  models: z.record(dnsLabel('model name'), modelSchema).default({}).describe('Served models, keyed by name.'),
+  suppressions: z.array(suppressionSchema).default([]).describe('Accepted policy findings.'),
+};
+
+export const jurisdictionSchema = z
+  .strictObject(jurisdictionShape)
+  .describe('One jurisdiction: one cluster, one Terraform stack.');
+
+/** Keys a `defaults` section may hold: shared by all jurisdictions, overridden by each. */
+export const DEFAULTABLE_KEYS = [
+  'profile',
+  'cluster',
+  'backend',
+  'sovereignty',
+  'namespaces',
+  'clients',
+  'gpuOperator',
+  'images',
+  'suppressions',
+] as const;
+
+const defaultsSchema = z
+  .strictObject(
+    Object.fromEntries(
+      DEFAULTABLE_KEYS.map((k) => [k, z.unknown().optional().describe(`Default for jurisdictions.*.${k}.`)]),
+    ) as Record<(typeof DEFAULTABLE_KEYS)[number], z.ZodOptional<z.ZodUnknown>>,
+  )
+  .describe(
+    'Values shared by all jurisdictions; a jurisdiction overrides them key by key (maps merge, lists and values replace).',
+  );
+
+export const specSchema = z
+  .strictObject({
+    version: z.literal(SPEC_VERSION).describe('Spec format version.'),
+    defaults: defaultsSchema.optional(),
+    jurisdictions: z
+      .record(dnsLabel('jurisdiction name'), jurisdictionSchema)
+      .refine((m) => Object.keys(m).length > 0, { message: 'at least one jurisdiction is required' })
+      .describe('Jurisdictions keyed by name; each becomes one Terraform stack of that name.'),
+  })
+  .describe('sovereign-stack specification: open-weight LLM serving on infrastructure a jurisdiction owns.');
+
+export type SovereignSpec = z.output<typeof specSchema>;
+export type JurisdictionSpec = z.output<typeof jurisdictionSchema>;
+export type ModelSpec = z.output<typeof modelSchema>;
+export type PoolSpec = z.output<typeof poolSchema>;
+export type StoreSpec = z.output<typeof storeSchema>;
+export type BackendSpec = z.output<typeof backendSchema>;
+export type SourceSpec = z.output<typeof sourceSchema>;
+export type ArchitectureSpec = z.output<typeof architectureSchema>;
+
+/** The JSON Schema editors use (input form: defaulted fields are optional). */
+export function specJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(specSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  // The defaults section is typed loosely in zod (it is merged before validation); give
+  // editors the real shapes of each key.
+  const props = (schema.properties as Record<string, Record<string, unknown>>) ?? {};
+  const jur = z.toJSONSchema(jurisdictionSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  const jurProps = jur.properties as Record<string, unknown>;
+  if (props.defaults) {
+    props.defaults.properties = Object.fromEntries(DEFAULTABLE_KEYS.map((k) => [k, partial(jurProps[k])]));
+  }
+  return {
+    ...schema,
+    $id: `urn:sovereign-stack:spec:v${SPEC_VERSION}`,
+    title: 'sovereign.yaml',
+  };
+}
+
+/** A defaults entry may give part of a section: drop `required` at every depth. */
+function partial(s: unknown): unknown {
+  if (Array.isArray(s)) return s.map(partial);
+  if (s === null || typeof s !== 'object') return s;
+  return Object.fromEntries(
+    Object.entries(s as Record<string, unknown>)
+      .filter(([k]) => k !== 'required' && k !== '$schema')
+      .map(([k, v]) => [k, partial(v)]),
+  );
+}

@@ -1,0 +1,205 @@
+/**
+ * Checks beyond types, on the parsed spec: references between sections, images and
+ * endpoints inside the jurisdiction's declared boundary, layouts the engines can serve.
+ * Each problem names the field path; the loader turns paths into file positions.
+ */
+import type { JurisdictionSpec, SovereignSpec } from './schema';
+import { didYouMean } from './suggest';
+import type { SpecPath } from './load';
+
+export interface SemanticProblem {
+  readonly path: SpecPath;
+  readonly message: string;
+}
+
+/** Host part of a URL or `host[:port]`, lower-cased, without the port. */
+export function hostOf(value: string): string {
+  const m = /^[a-z0-9+.-]+:\/\/([^/:?#\s]+)/i.exec(value);
+  return (m ? m[1] : value.split('/')[0].split(':')[0]).toLowerCase();
+}
+
+/** Whether `host` is one of `patterns`: an exact name or `*.domain` (any name below it). */
+export function hostAllowed(host: string, patterns: readonly string[]): boolean {
+  const h = hostOf(host);
+  return patterns.some((p) => {
+    const q = hostOf(p.replace(/^\*\./, ''));
+    return p.startsWith('*.') ? h.endsWith(`.${q}`) : h === q;
+  });
+}
+
+function registryOf(image: string): string {
+  return image.split('/')[0];
+}
+
+export function semanticProblems(spec: SovereignSpec): SemanticProblem[] {
+  const out: SemanticProblem[] = [];
+  for (const [name, j] of Object.entries(spec.jurisdictions)) {
+    out.push(...jurisdictionProblems(['jurisdictions', name], j));
+  }
+  return out;
+}
+
+function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem[] {
+  const out: SemanticProblem[] = [];
+  const add = (path: SpecPath, message: string) => out.push({ path: [...base, ...path], message });
+  const hosts = j.sovereignty.hosts;
+  const inside = (path: SpecPath, value: string, what: string) => {
+    if (!hostAllowed(value, hosts)) {
+      add(
+        path,
+        `${what} host "${hostOf(value)}" is outside the jurisdiction: it is not in sovereignty.hosts (${hosts.join(', ')})`,
+      );
+    }
+  };
+  const fromRegistry = (path: SpecPath, image: string | undefined) => {
+    if (image !== undefined && !j.sovereignty.registries.includes(registryOf(image))) {
+      add(
+        path,
+        `registry "${registryOf(image)}" is not in sovereignty.registries (${j.sovereignty.registries.join(', ')})`,
+      );
+    }
+  };
+
+  // Cluster access: exactly one way.
+  if ((j.cluster.kubeconfig === undefined) === (j.cluster.api === undefined)) {
+    add(
+      ['cluster'],
+      'give exactly one of kubeconfig (path + context) or api (host + CA + exec plugin or KUBE_TOKEN)',
+    );
+  }
+  if (j.cluster.api) inside(['cluster', 'api', 'host'], j.cluster.api.host, 'the cluster API');
+  if (j.backend.type === 's3') inside(['backend', 'endpoint'], j.backend.endpoint, 'the state backend');
+  if (
+    j.backend.type === 'local' &&
+    (j.backend.path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(j.backend.path))
+  ) {
+    add(['backend', 'path'], 'must be relative to the stack directory, not an absolute path of one machine');
+  }
+  if (
+    !j.sovereignty.allowPublicChartRepository ||
+    !/nvidia\.com|ngc\.nvidia/.test(j.sovereignty.chartRepository)
+  ) {
+    inside(['sovereignty', 'chartRepository'], j.sovereignty.chartRepository, 'the chart mirror');
+  }
+  for (const [i, c] of j.sovereignty.cidrs.entries()) {
+    if (c.endsWith('/0'))
+      add(['sovereignty', 'cidrs', i], `${c} is the whole internet, not a range inside the jurisdiction`);
+  }
+  for (const [i, c] of j.clients.cidrs.entries()) {
+    if (c.endsWith('/0'))
+      add(
+        ['clients', 'cidrs', i],
+        `${c} would open the endpoints to every address; name the client networks`,
+      );
+  }
+
+  const images = j.images;
+  fromRegistry(['images', 'vllm'], images.vllm);
+  fromRegistry(['images', 'llamaCpp'], images.llamaCpp);
+  fromRegistry(['images', 'llamaCppCpu'], images.llamaCppCpu);
+  fromRegistry(['images', 'weightsSync'], images.weightsSync);
+
+  const poolNames = Object.keys(j.pools);
+  const storeNames = Object.keys(j.stores);
+  const seenNodes = new Map<string, string>();
+  for (const [pname, pool] of Object.entries(j.pools)) {
+    for (const [i, node] of pool.nodes.entries()) {
+      const other = seenNodes.get(node);
+      if (other !== undefined)
+        add(
+          ['pools', pname, 'nodes', i],
+          `node "${node}" is already in pool "${other}"; a node belongs to one pool`,
+        );
+      seenNodes.set(node, pname);
+    }
+  }
+
+  const models = Object.entries(j.models);
+  if (models.length > 0 && images.weightsSync === undefined) {
+    add(['images'], 'images.weightsSync is required: the Job that copies and verifies weights runs it');
+  }
+  for (const [mname, m] of models) {
+    const mp = (...p: (string | number)[]) => ['models', mname, ...p];
+    if (m.pool !== undefined && !j.pools[m.pool]) {
+      add(
+        mp('pool'),
+        `pool "${m.pool}" is not declared in this jurisdiction.${didYouMean(m.pool, poolNames)} Pools: ${poolNames.join(', ') || 'none'}`,
+      );
+    }
+    if (m.pool === undefined && m.engine === 'vllm')
+      add(mp('pool'), 'vLLM needs a GPU pool; only llama-cpp runs CPU-only');
+    if (!j.stores[m.store]) {
+      add(
+        mp('store'),
+        `store "${m.store}" is not declared in this jurisdiction.${didYouMean(m.store, storeNames)} Stores: ${storeNames.join(', ') || 'none'}`,
+      );
+    } else {
+      const store = j.stores[m.store];
+      const replicas = Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0);
+      if (replicas > 1 && store.accessMode === 'ReadWriteOnce') {
+        add(
+          mp('replicas'),
+          `${replicas} replicas mount store "${m.store}", which is ReadWriteOnce; make the store ReadWriteMany or use 1 replica`,
+        );
+      }
+    }
+    const engineImage =
+      m.image ??
+      (m.engine === 'vllm'
+        ? images.vllm
+        : m.pool === undefined
+          ? (images.llamaCppCpu ?? images.llamaCpp)
+          : images.llamaCpp);
+    if (engineImage === undefined) {
+      add(
+        mp('image'),
+        `no image for ${m.engine}: set models.${mname}.image or images.${m.engine === 'vllm' ? 'vllm' : m.pool === undefined ? 'llamaCppCpu' : 'llamaCpp'}`,
+      );
+    }
+    fromRegistry(mp('image'), m.image);
+    if (m.autoscaling && m.autoscaling.minReplicas > m.autoscaling.maxReplicas) {
+      add(
+        mp('autoscaling', 'minReplicas'),
+        `minReplicas ${m.autoscaling.minReplicas} is above maxReplicas ${m.autoscaling.maxReplicas}`,
+      );
+    }
+    if (
+      m.engine === 'vllm' &&
+      m.dtype === 'auto' &&
+      m.quantization !== undefined &&
+      /^q[0-9]/i.test(m.quantization)
+    ) {
+      add(
+        mp('quantization'),
+        `${m.quantization} is a GGUF quantization; serve GGUF files with engine llama-cpp`,
+      );
+    }
+
+    // Weights: a manifest that names a servable layout.
+    const files = Object.keys(m.weights.files);
+    if (files.length === 0)
+      add(
+        mp('weights', 'files'),
+        'the manifest is empty; run `sovereign weights manifest <dir>` and paste its files',
+      );
+    for (const f of files) {
+      if (f.startsWith('/') || f.split('/').includes('..') || f.includes('\\') || f.split('/').includes('')) {
+        add(
+          mp('weights', 'files', f),
+          `"${f}" must be a relative path inside the model directory (no leading /, no .., no backslash)`,
+        );
+      }
+    }
+    const ggufs = files.filter((f) => f.toLowerCase().endsWith('.gguf'));
+    if (m.engine === 'llama-cpp' && files.length > 0 && ggufs.length !== 1) {
+      add(mp('weights', 'files'), `llama-cpp serves one .gguf file; the manifest has ${ggufs.length}`);
+    }
+    if (m.engine === 'vllm' && files.length > 0 && !files.includes('config.json')) {
+      add(mp('weights', 'files'), 'vLLM loads a model directory with config.json; the manifest has none');
+    }
+    const src = m.weights.source;
+    if (src.type === 's3') inside(mp('weights', 'source', 'endpoint'), src.endpoint, 'the weights source');
+    if (src.type === 'https') inside(mp('weights', 'source', 'url'), src.url, 'the weights source');
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+/**
+ * The CLI as a user runs it: a separate node process, exit codes, output streams, no stack
+ * traces, nothing written on failure.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CLI, REPO_ROOT } from '../support/paths';
+import { TOOLKIT_VERSION } from '../../bin/version';
+
+export function sovereign(args: string[], cwd = REPO_ROOT) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
+
+describe('sovereign CLI', () => {
+  test('--help lists the commands and exits 0', () => {
+    const r = sovereign(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['validate', 'schema']) expect(r.stdout).toContain(c);
+  });
+
+  test('--version prints the package version', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(TOOLKIT_VERSION).toBe(pkg.version);
+    expect(sovereign(['--version']).stdout.trim()).toBe(pkg.version);
+  });
+
+  test('validate accepts the bundled examples with exit 0', () => {
+    const r = sovereign(['validate', 'examples/sovereign.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('valid examples/sovereign.yaml: 3 jurisdictions, 4 models');
+  });
+
+  test('validate --json describes each jurisdiction', () => {
+    const r = sovereign(['validate', 'examples/minimal.yaml', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: true,
+      file: 'examples/minimal.yaml',
+      jurisdictions: [{ name: 'lab', profile: 'eu-gdpr', pools: 1, gpus: 1, models: 1 }],
+    });
+  });
+
+  test('validate reads ./sovereign.yaml by default', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-cli-'));
+    try {
+      const r = sovereign(['validate'], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('sovereign.yaml  no such file');
+      fs.copyFileSync(path.join(REPO_ROOT, 'examples/minimal.yaml'), path.join(dir, 'sovereign.yaml'));
+      expect(sovereign(['validate'], dir).code).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
+  const broken = fs
+    .readdirSync(path.join(REPO_ROOT, 'test/fixtures/spec'))
+    .filter((f) => f.endsWith('.yaml'));
+
+  test.each(broken)(
+    'fails when validating %s: exit 2, located message, no stack trace, nothing written',
+    (name) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-cli-'));
+      const spec = path.join(dir, name);
+      fs.copyFileSync(path.join(REPO_ROOT, 'test/fixtures/spec', name), spec);
+      try {
+        const r = sovereign(['validate', name], dir);
+        expect(r.code).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(new RegExp(`^error ${name.replace('.', '\\.')}: `));
+        expect(r.stderr).toMatch(new RegExp(`^  ${name.replace('.', '\\.')}(:\\d+:\\d+)?  `, 'm'));
+        expect(r.stderr).not.toMatch(STACK_TRACE);
+        expect(fs.readdirSync(dir)).toEqual([name]);
+      } finally {
+        fs.rmSync(dir, { recursive: true });
+      }
+    },
+  );
+
+  test('--json reports problems as data', () => {
+    const r = sovereign(['validate', 'test/fixtures/spec/unknown-keys.yaml', '--json']);
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      code: string;
+      problems: { path: string; line: number }[];
+    };
+    expect(out.ok).toBe(false);
+    expect(out.code).toBe('SPEC_INVALID');
+    expect(out.problems.map((p) => [p.path, p.line])).toEqual([
+      ['jurisdictions', 1],
+      ['jurisdictons', 2],
+    ]);
+  });
+
+  test('fails when an option is unknown: exit 2 and a usage hint', () => {
+    const r = sovereign(['validate', '--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error: unknown option '--bogus'");
+    expect(r.stderr).toContain('(run with --help for usage)');
+  });
+
+  test('fails when the command is unknown: exit 2', () => {
+    const r = sovereign(['synthesise']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown command 'synthesise'");
+  });
+
+  test('validate and --help do not load cdktf or the provider bindings', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-probe-'));
+    const probe = path.join(dir, 'probe.js');
+    fs.writeFileSync(
+      probe,
+      `const Module = require('module');
+       const seen = new Set();
+       const orig = Module._load;
+       Module._load = function (req, ...rest) { seen.add(req); return orig.call(this, req, ...rest); };
+       process.on('exit', () => {
+         const heavy = [...seen].filter((m) => /^(cdktf|@cdktf\\/|constructs$)/.test(m));
+         require('fs').writeSync(2, 'HEAVY:' + JSON.stringify(heavy) + '\\n');
+       });`,
+    );
+    try {
+      for (const args of [['--help'], ['validate', 'examples/sovereign.yaml']]) {
+        const r = spawnSync(process.execPath, ['--require', probe, CLI, ...args], {
+          cwd: REPO_ROOT,
+          encoding: 'utf8',
+        });
+        expect(r.status).toBe(0);
+        expect(r.stderr).toContain('HEAVY:[]');
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+});

@@ -1,0 +1,205 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { formatProblem, isSovereignError, type SovereignError } from '../../../constructs/errors';
+import { loadSpec, MAX_SPEC_BYTES, parseSpec } from '../../../stacks/spec/load';
+import { REPO_ROOT, fixture } from '../../support/paths';
+
+beforeAll(() => process.chdir(REPO_ROOT));
+
+function failure(file: string): SovereignError {
+  try {
+    loadSpec(file);
+  } catch (e) {
+    if (isSovereignError(e)) return e;
+    throw e;
+  }
+  throw new Error(`${file} was accepted`);
+}
+
+function lines(file: string): string[] {
+  return failure(file).problems.map(formatProblem);
+}
+
+describe('loadSpec on the bundled examples', () => {
+  test.each(['examples/sovereign.yaml', 'examples/minimal.yaml'])('accepts %s', (file) => {
+    const { spec } = loadSpec(file);
+    expect(Object.keys(spec.jurisdictions).length).toBeGreaterThan(0);
+  });
+
+  test('applies defaults and resolves <jurisdiction> placeholders', () => {
+    const { spec } = loadSpec('examples/sovereign.yaml');
+    const de = spec.jurisdictions['de-fra'];
+    expect(de.namespaces).toEqual({
+      serving: 'llm-serving',
+      weights: 'llm-weights',
+      gpuOperator: 'gpu-operator',
+    });
+    expect(de.backend).toEqual({
+      type: 's3',
+      endpoint: 'https://s3.fra.sovereign-cloud.de.example',
+      bucket: 'platform-tfstate',
+      key: 'de-fra/terraform.tfstate',
+      region: 'us-east-1',
+      usePathStyle: true,
+      useLockfile: true,
+      encrypt: true,
+    });
+    expect(spec.jurisdictions['eu-edge-vie'].backend).toEqual({
+      type: 'kubernetes',
+      secretSuffix: 'eu-edge-vie',
+      namespace: 'terraform-state',
+    });
+    expect(de.models['llama-3-1-70b'].maxConcurrentSequences).toBe(16);
+    expect(de.models['llama-3-1-8b'].gpuMemoryUtilization).toBe(0.9);
+    expect(de.pools.h100.sharing).toEqual({ mode: 'none' });
+  });
+
+  test('locate() gives the line and column of a field', () => {
+    const loaded = loadSpec('examples/minimal.yaml');
+    const text = fs.readFileSync('examples/minimal.yaml', 'utf8').split('\n');
+    const pos = loaded.locate(['jurisdictions', 'lab', 'models', 'llama-8b', 'maxModelLenTokens'])!;
+    expect(text[pos.line - 1].slice(pos.col - 1)).toBe('8192');
+  });
+});
+
+describe('loadSpec refuses broken files with a located message', () => {
+  test('fails when the file is missing', () => {
+    expect(lines('test/fixtures/spec/nope.yaml')).toEqual(['test/fixtures/spec/nope.yaml  no such file']);
+  });
+
+  test('fails when the path is a directory', () => {
+    expect(lines(fixture('spec'))).toEqual([
+      'test/fixtures/spec  is a directory; name the YAML file, e.g. sovereign.yaml',
+    ]);
+  });
+
+  test('fails when the file is larger than 1 MiB, before parsing it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-huge-'));
+    const big = path.join(dir, 'huge.yaml');
+    fs.writeFileSync(big, `version: 1\n# ${'x'.repeat(MAX_SPEC_BYTES)}\n`);
+    try {
+      const e = failure(big);
+      expect(e.code).toBe('SPEC_UNREADABLE');
+      expect(e.problems[0].message).toBe(
+        `is ${MAX_SPEC_BYTES + 14} bytes; a spec may be at most 1048576 bytes (1 MiB)`,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
+  test.each([
+    [
+      'empty.yaml',
+      'test/fixtures/spec/empty.yaml  is empty; a spec starts with `version: 1` and a `jurisdictions:` map',
+    ],
+    [
+      'comments-only.yaml',
+      'test/fixtures/spec/comments-only.yaml  is empty; a spec starts with `version: 1` and a `jurisdictions:` map',
+    ],
+    [
+      'binary.yaml',
+      'test/fixtures/spec/binary.yaml  holds binary content (a NUL byte at offset 32); a spec is UTF-8 text',
+    ],
+    ['latin1.yaml', 'test/fixtures/spec/latin1.yaml  is not valid UTF-8 text; save it as UTF-8'],
+    [
+      'multi-document.yaml',
+      'test/fixtures/spec/multi-document.yaml:3:1  holds several YAML documents (---); put the whole spec in one document',
+    ],
+    [
+      'not-a-mapping.yaml',
+      'test/fixtures/spec/not-a-mapping.yaml:1:1  is not a mapping; a spec is a map with `version` and `jurisdictions`',
+    ],
+    [
+      'syntax-error.yaml',
+      'test/fixtures/spec/syntax-error.yaml:4:3  YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ],
+    [
+      'duplicate-key.yaml',
+      'test/fixtures/spec/duplicate-key.yaml:2:1  key "version" appears more than once in this map; keys must be unique',
+    ],
+    [
+      'alias-bomb.yaml',
+      'test/fixtures/spec/alias-bomb.yaml:3:8  expands YAML aliases more than 100 times; refused as a resource-exhaustion risk',
+    ],
+  ])('fails when the file is %s', (name, expected) => {
+    expect(lines(fixture('spec', name))).toEqual([expected]);
+  });
+
+  test('fails when the file uses YAML tags, naming each', () => {
+    expect(lines(fixture('spec', 'tags.yaml'))).toEqual([
+      'test/fixtures/spec/tags.yaml:4:23  YAML tag !!binary is not allowed; write plain values',
+      'test/fixtures/spec/tags.yaml:5:25  YAML tag !vault is not allowed; write plain values',
+    ]);
+  });
+
+  test('a leading byte-order mark is accepted', () => {
+    const text = fs.readFileSync('examples/minimal.yaml');
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), text]);
+    expect(Object.keys(parseSpec(withBom, 'bom.yaml').spec.jurisdictions)).toEqual(['lab']);
+  });
+});
+
+describe('loadSpec reports every schema problem at once', () => {
+  test('fails when keys are unknown, suggesting the closest', () => {
+    expect(lines(fixture('spec', 'unknown-keys.yaml'))).toEqual([
+      'test/fixtures/spec/unknown-keys.yaml:1:1  jurisdictions  is required (a map)',
+      'test/fixtures/spec/unknown-keys.yaml:2:1  jurisdictons  unknown key "jurisdictons". Did you mean "jurisdictions"? Allowed here: version, defaults, jurisdictions',
+    ]);
+  });
+
+  test('fails when the backend is HCP Terraform / Terraform Cloud, explaining why', () => {
+    const got = lines(fixture('spec', 'remote-backend.yaml'));
+    expect(got).toContain(
+      'test/fixtures/spec/remote-backend.yaml:5:22  jurisdictions.lab.backend.type  backend "remote" (HCP Terraform / Terraform Cloud) is refused: the state would live outside the jurisdiction. Use s3 (an in-jurisdiction endpoint), kubernetes, pg or local',
+    );
+  });
+
+  test('fails when fields have wrong types: one located line per field', () => {
+    const e = failure(fixture('spec', 'wrong-types.yaml'));
+    expect(e.code).toBe('SPEC_INVALID');
+    expect(e.exitCode).toBe(2);
+    const got = e.problems.map((p) => `${p.line}:${p.col} ${p.path}  ${p.message}`);
+    // Every problem carries a position and a field path.
+    for (const p of e.problems) {
+      expect(p.line).toBeGreaterThan(0);
+      expect(p.file).toBe('test/fixtures/spec/wrong-types.yaml');
+    }
+    expect(got).toEqual(
+      fs
+        .readFileSync(fixture('spec', 'wrong-types.expected.txt'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
+  });
+
+  test('fails when references, registries or endpoints leave the jurisdiction', () => {
+    const got = failure(fixture('spec', 'semantic.yaml')).problems.map(
+      (p) => `${p.line}:${p.col} ${p.path}  ${p.message}`,
+    );
+    expect(got).toEqual(
+      fs
+        .readFileSync(fixture('spec', 'semantic.expected.txt'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
+  });
+
+  test('a bad value in defaults is reported once, at the defaults entry', () => {
+    const text = fs
+      .readFileSync('examples/sovereign.yaml', 'utf8')
+      .replace('    dcgmExporter: true\n', '    dcgmExporter: "on"\n');
+    const e = (() => {
+      try {
+        parseSpec(text, 'spec.yaml');
+      } catch (err) {
+        return err as SovereignError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(e.problems.map(formatProblem)).toEqual([
+      'spec.yaml:12:19  defaults.gpuOperator.dcgmExporter  expected true or false, got "on"',
+    ]);
+  });
+});
