@@ -5,6 +5,7 @@
  */
 import type { JurisdictionSpec, SovereignSpec } from './schema';
 import { didYouMean } from './suggest';
+import { PROFILES } from '../profiles';
 import type { SpecPath } from './load';
 
 export interface SemanticProblem {
@@ -69,6 +70,12 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
   }
   if (j.cluster.api) inside(['cluster', 'api', 'host'], j.cluster.api.host, 'the cluster API');
   if (j.backend.type === 's3') inside(['backend', 'endpoint'], j.backend.endpoint, 'the state backend');
+  if (j.backend.type === 'kubernetes' && /-[0-9]+$/.test(j.backend.secretSuffix)) {
+    add(
+      ['backend', 'secretSuffix'],
+      `"${j.backend.secretSuffix}" ends in -<number>, which the kubernetes backend reserves for state chunks; set backend.secretSuffix`,
+    );
+  }
   if (
     j.backend.type === 'local' &&
     (j.backend.path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(j.backend.path))
@@ -157,6 +164,12 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
       );
     }
     fromRegistry(mp('image'), m.image);
+    if (PROFILES[j.profile].requireApiKey && m.apiKeySecret === undefined) {
+      add(
+        mp('apiKeySecret'),
+        `profile ${j.profile} requires every endpoint to demand an API key: set apiKeySecret { name, key }`,
+      );
+    }
     if (m.autoscaling && m.autoscaling.minReplicas > m.autoscaling.maxReplicas) {
       add(
         mp('autoscaling', 'minReplicas'),
