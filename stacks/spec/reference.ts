@@ -12,7 +12,7 @@ type Schema = Record<string, unknown>;
 
 function typeOf(s: Schema): string {
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
-  if (Array.isArray(s.enum)) return s.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
+  if (Array.isArray(s.enum)) return s.enum.map((v) => `\`${String(v)}\``).join(' | ');
   if (Array.isArray(s.oneOf)) {
     const consts = (s.oneOf as Schema[])
       .map((o) =>
