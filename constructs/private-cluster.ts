@@ -309,11 +309,11 @@ export class PrivateCluster extends Construct {
             apiVersion: conn.exec.apiVersion ?? 'client.authentication.k8s.io/v1',
             command: conn.exec.command,
             args: [...(conn.exec.args ?? [])],
-            ...(Object.keys(conn.exec.env ?? {}).length > 0
-              ? { env: sortedRecord(conn.exec.env ?? {}) }
-              : {}),
           }
         : undefined;
+      // cdktf snake_cases the keys of maps nested in provider blocks (OIDC_ISSUER would become
+      // oidc_issuer), so the exec env goes in through an override, which is emitted verbatim.
+      const execEnv = sortedRecord(conn.exec?.env ?? {});
       const common: KubernetesProviderConfig & HelmProviderKubernetes = {
         host: conn.host,
         clusterCaCertificate: ca,
@@ -326,6 +326,10 @@ export class PrivateCluster extends Construct {
       this.helmProvider = new HelmProvider(this, 'helm', {
         kubernetes: { ...common, ...(exec ? { exec } : {}) },
       });
+      if (Object.keys(execEnv).length > 0) {
+        this.kubernetesProvider.addOverride('exec.0.env', execEnv);
+        this.helmProvider.addOverride('kubernetes.exec.env', execEnv);
+      }
     }
 
     // ------------------------------------------------------------------ namespaces
