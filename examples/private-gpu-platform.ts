@@ -45,7 +45,7 @@ export class PrivateGpuPlatformStack extends TerraformStack {
       connection: {
         kind: 'api-server',
         host: 'https://api.k8s.de.example:6443',
-        clusterCaCertificateFile: 'secrets-free/cluster-ca.pem',
+        clusterCaCertificateFile: 'certs/de-cluster-ca.pem',
         exec: { command: 'kubelogin', args: ['get-token', '--oidc-issuer-url=https://sso.de.example'] },
       },
       gpuPools: this.pools,
