@@ -24,3 +24,11 @@ export const ANNOTATION_ENGINE = 'sovereign-stack.io/engine';
 export const COMPONENT_SERVER = 'server';
 export const COMPONENT_WEIGHTS_SYNC = 'weights-sync';
 export const COMPONENT_WEIGHTS_MANIFEST = 'weights-manifest';
+
+/** Node label: the GpuNodePool a node belongs to (its value is the pool name). */
+export const LABEL_GPU_POOL = 'sovereign-stack.io/gpu-pool';
+/**
+ * Namespace annotation: why this namespace is exempt from the `restricted` Pod Security
+ * Standard. Policy reads it to report the exception as a documented one.
+ */
+export const ANNOTATION_PSA_EXCEPTION = 'sovereign-stack.io/pod-security-exception';
