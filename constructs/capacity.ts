@@ -34,7 +34,9 @@ export type KvCacheFormat = 'auto' | 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'q8_0' |
  * - 4-bit (int4, AWQ, GPTQ): 0.5 byte plus 10 % for group-wise (group 128) scales and zero
  *   points (~0.25 bit per weight) and the 16-bit embedding and output layers.
  */
-export const WEIGHT_FORMAT_BYTES: Readonly<Record<WeightFormat, { bytesPerParam: number; overhead: number }>> = {
+export const WEIGHT_FORMAT_BYTES: Readonly<
+  Record<WeightFormat, { bytesPerParam: number; overhead: number }>
+> = {
   fp32: { bytesPerParam: 4, overhead: 1 },
   bf16: { bytesPerParam: 2, overhead: 1 },
   fp16: { bytesPerParam: 2, overhead: 1 },

@@ -86,7 +86,10 @@ export function checkExtraArgs(
     }
     const d = known.disposition;
     if (d.kind === 'managed') {
-      out.push({ path: where, message: `"${name}" is set by the construct; use the prop "${d.prop}" instead` });
+      out.push({
+        path: where,
+        message: `"${name}" is set by the construct; use the prop "${d.prop}" instead`,
+      });
     } else if (d.kind === 'forbidden') {
       out.push({ path: where, message: `"${name}" is not allowed: ${d.reason}` });
     }

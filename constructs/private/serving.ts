@@ -5,7 +5,10 @@
  */
 import { type Construct } from 'constructs';
 import { type ITerraformDependable } from 'cdktf';
-import { DeploymentV1, type DeploymentV1SpecTemplateSpecContainerEnv } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import {
+  DeploymentV1,
+  type DeploymentV1SpecTemplateSpecContainerEnv,
+} from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
@@ -21,6 +24,8 @@ import {
 } from '../annotations';
 import { recommendedLabels, selectorLabels } from './labels';
 import { checkDnsLabel, checkPinnedImage, checkPositiveInt } from './validate';
+import type { ModelArchitecture } from '../capacity';
+import { catalogueModel, MODEL_CATALOGUE } from '../model-catalogue';
 
 /** A key of a Kubernetes Secret in the server's namespace. */
 export interface SecretKeyRef {
@@ -110,7 +115,10 @@ export function checkBaseProps(p: ServingBaseProps, name: string): Problem[] {
   push(checkDnsLabel('weights.namespace', p.weights.namespace));
   push(checkDnsLabel('weights.claimName', p.weights.claimName, 253));
   if (p.weights.subPath.startsWith('/') || p.weights.subPath.split('/').includes('..')) {
-    out.push({ path: 'weights.subPath', message: `"${p.weights.subPath}" must be a relative path without ".."` });
+    out.push({
+      path: 'weights.subPath',
+      message: `"${p.weights.subPath}" must be a relative path without ".."`,
+    });
   }
   if (!/^[a-f0-9]{64}$/.test(p.weights.manifestSha256)) {
     out.push({ path: 'weights.manifestSha256', message: 'must be 64 lower-case hex digits' });
@@ -118,18 +126,25 @@ export function checkBaseProps(p: ServingBaseProps, name: string): Problem[] {
   if (p.replicas !== undefined) push(checkPositiveInt('replicas', p.replicas, 100));
   if (p.port !== undefined) push(checkPositiveInt('port', p.port, 65535));
   if (p.port !== undefined && p.port < 1024) {
-    out.push({ path: 'port', message: `${p.port} is a privileged port; the engine runs as non-root: use 1024-65535` });
+    out.push({
+      path: 'port',
+      message: `${p.port} is a privileged port; the engine runs as non-root: use 1024-65535`,
+    });
   }
   if (p.runAsUser !== undefined) {
     push(checkPositiveInt('runAsUser', p.runAsUser, 2147483647));
   }
-  if (p.startupTimeoutMinutes !== undefined) push(checkPositiveInt('startupTimeoutMinutes', p.startupTimeoutMinutes, 24 * 60));
+  if (p.startupTimeoutMinutes !== undefined)
+    push(checkPositiveInt('startupTimeoutMinutes', p.startupTimeoutMinutes, 24 * 60));
   if (p.cacheSizeGiB !== undefined) push(checkPositiveInt('cacheSizeGiB', p.cacheSizeGiB, 1024));
   if (p.cpu !== undefined && !/^([0-9]+(\.[0-9]+)?|[0-9]+m)$/.test(p.cpu)) {
     out.push({ path: 'cpu', message: `"${p.cpu}" is not a CPU quantity: use e.g. "4", "0.5" or "500m"` });
   }
   if (p.memory !== undefined && !/^[0-9]+(Ki|Mi|Gi|Ti)$/.test(p.memory)) {
-    out.push({ path: 'memory', message: `"${p.memory}" is not a memory quantity: use e.g. "32Gi" or "512Mi"` });
+    out.push({
+      path: 'memory',
+      message: `"${p.memory}" is not a memory quantity: use e.g. "32Gi" or "512Mi"`,
+    });
   }
   if (p.apiKeySecret !== undefined) {
     push(checkDnsLabel('apiKeySecret.name', p.apiKeySecret.name, 253));
@@ -142,7 +157,10 @@ export function checkBaseProps(p: ServingBaseProps, name: string): Problem[] {
     push(checkPositiveInt('autoscaling.minReplicas', a.minReplicas, 100));
     push(checkPositiveInt('autoscaling.maxReplicas', a.maxReplicas, 100));
     if (a.maxReplicas < a.minReplicas) {
-      out.push({ path: 'autoscaling.maxReplicas', message: `${a.maxReplicas} is below minReplicas ${a.minReplicas}` });
+      out.push({
+        path: 'autoscaling.maxReplicas',
+        message: `${a.maxReplicas} is below minReplicas ${a.minReplicas}`,
+      });
     }
     if (a.targetCpuUtilizationPercent !== undefined) {
       push(checkPositiveInt('autoscaling.targetCpuUtilizationPercent', a.targetCpuUtilizationPercent, 100));
@@ -161,9 +179,13 @@ export function checkBaseProps(p: ServingBaseProps, name: string): Problem[] {
 export function checkPool(pool: IGpuPool): Problem[] {
   const out: Problem[] = [];
   if (!/^[a-z0-9.-]+\/[A-Za-z0-9._-]+$/.test(pool.resourceName)) {
-    out.push({ path: 'pool.resourceName', message: `"${pool.resourceName}" is not an extended resource name (vendor/resource)` });
+    out.push({
+      path: 'pool.resourceName',
+      message: `"${pool.resourceName}" is not an extended resource name (vendor/resource)`,
+    });
   }
-  if (!(pool.gpuMemoryGiB > 0)) out.push({ path: 'pool.gpuMemoryGiB', message: `${pool.gpuMemoryGiB} must be positive` });
+  if (!(pool.gpuMemoryGiB > 0))
+    out.push({ path: 'pool.gpuMemoryGiB', message: `${pool.gpuMemoryGiB} must be positive` });
   return out;
 }
 
@@ -209,7 +231,10 @@ export function baseDirEnv(): DeploymentV1SpecTemplateSpecContainerEnv[] {
 }
 
 /** The API key env var, from a Secret reference only. */
-export function apiKeyEnv(envName: string, ref: SecretKeyRef | undefined): DeploymentV1SpecTemplateSpecContainerEnv[] {
+export function apiKeyEnv(
+  envName: string,
+  ref: SecretKeyRef | undefined,
+): DeploymentV1SpecTemplateSpecContainerEnv[] {
   if (ref === undefined) return [];
   return [{ name: envName, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key, optional: false } } }];
 }
@@ -267,7 +292,12 @@ export function createServingResources(w: ServingWorkload): ServingResources {
   };
   if (p.license !== undefined) annotations[ANNOTATION_MODEL_LICENSE] = p.license;
 
-  const probe = (path: string, failureThreshold: number, timeoutSeconds: number, periodSeconds = PROBE_PERIOD_SECONDS) => ({
+  const probe = (
+    path: string,
+    failureThreshold: number,
+    timeoutSeconds: number,
+    periodSeconds = PROBE_PERIOD_SECONDS,
+  ) => ({
     httpGet: { path, port: 'http', scheme: 'HTTP' },
     periodSeconds,
     timeoutSeconds,
@@ -290,7 +320,10 @@ export function createServingResources(w: ServingWorkload): ServingResources {
   ];
   if (w.shmSizeGiB !== undefined) {
     volumeMount.push({ name: 'shm', mountPath: '/dev/shm' });
-    volume.push({ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: `${w.shmSizeGiB}Gi` } } as (typeof volume)[number]);
+    volume.push({
+      name: 'shm',
+      emptyDir: { medium: 'Memory', sizeLimit: `${w.shmSizeGiB}Gi` },
+    } as (typeof volume)[number]);
   }
 
   const dependsOn: ITerraformDependable[] = [p.weights.verification, ...(w.pool?.dependables ?? [])];
@@ -312,7 +345,12 @@ export function createServingResources(w: ServingWorkload): ServingResources {
           securityContext: podSecurityContext(w.uid),
           nodeSelector: w.pool ? { ...w.pool.nodeSelector } : undefined,
           toleration: w.pool
-            ? w.pool.tolerations.map((t) => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect }))
+            ? w.pool.tolerations.map((t) => ({
+                key: t.key,
+                operator: t.operator,
+                value: t.value,
+                effect: t.effect,
+              }))
             : undefined,
           container: [
             {
@@ -325,7 +363,11 @@ export function createServingResources(w: ServingWorkload): ServingResources {
               port: [{ name: 'http', containerPort: w.port, protocol: 'TCP' }],
               resources: { requests: w.requests, limits: w.limits },
               securityContext: containerSecurityContext(w.uid),
-              startupProbe: probe('/health', Math.ceil((w.startupTimeoutMinutes * 60) / PROBE_PERIOD_SECONDS), 5),
+              startupProbe: probe(
+                '/health',
+                Math.ceil((w.startupTimeoutMinutes * 60) / PROBE_PERIOD_SECONDS),
+                5,
+              ),
               readinessProbe: probe('/health', 3, 5),
               livenessProbe: probe('/health', 3, 10, 20),
               volumeMount,
@@ -392,4 +434,41 @@ export function createServingResources(w: ServingWorkload): ServingResources {
 /** `http://<svc>.<ns>.svc.cluster.local:<port>/v1` */
 export function endpointUrl(service: string, namespace: string, port: number): string {
   return `http://${service}.${namespace}.svc.cluster.local:${port}/v1`;
+}
+
+const CATALOGUE_IDS = Object.keys(MODEL_CATALOGUE).join(', ');
+
+/** Resolve the architecture or report a problem. */
+export function resolveArchitecture(
+  a: string | ModelArchitecture,
+  problems: Problem[],
+): ModelArchitecture | undefined {
+  if (typeof a === 'string') {
+    const m = catalogueModel(a);
+    if (!m)
+      problems.push({
+        path: 'architecture',
+        message: `"${a}" is not in the catalogue; known: ${CATALOGUE_IDS}; or give the numbers`,
+      });
+    return m;
+  }
+  const before = problems.length;
+  for (const k of [
+    'parameters',
+    'layers',
+    'attentionHeads',
+    'kvHeads',
+    'headDim',
+    'maxContextTokens',
+  ] as const) {
+    const p = checkPositiveInt(`architecture.${k}`, a[k]);
+    if (p) problems.push(p);
+  }
+  if (a.kvHeads > a.attentionHeads || a.attentionHeads % a.kvHeads !== 0) {
+    problems.push({
+      path: 'architecture.kvHeads',
+      message: `${a.kvHeads} must divide attentionHeads (${a.attentionHeads})`,
+    });
+  }
+  return problems.length === before ? a : undefined;
 }

@@ -15,7 +15,8 @@ export const VLLM_RELEASE = 'v0.12.0';
 const FRONTEND = `vllm/entrypoints/openai/cli_args.py @ ${VLLM_RELEASE} (Frontend)`;
 const engine = (group: string): string => `vllm/engine/arg_utils.py @ ${VLLM_RELEASE} (${group})`;
 
-const REMOTE = 'it can name a Hugging Face Hub repository or a URL, fetched at start-up from outside the jurisdiction';
+const REMOTE =
+  'it can name a Hugging Face Hub repository or a URL, fetched at start-up from outside the jurisdiction';
 
 export const VLLM_FLAGS: readonly KnownFlag[] = [
   // ---- set by the construct
@@ -24,26 +25,78 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
   { names: ['--host'], disposition: managed('(always 0.0.0.0)'), source: FRONTEND },
   { names: ['--port'], disposition: managed('port'), source: FRONTEND },
   { names: ['--api-key'], disposition: managed('apiKeySecret'), source: FRONTEND },
-  { names: ['--tensor-parallel-size', '-tp'], disposition: managed('tensorParallelSize'), source: engine('ParallelConfig') },
+  {
+    names: ['--tensor-parallel-size', '-tp'],
+    disposition: managed('tensorParallelSize'),
+    source: engine('ParallelConfig'),
+  },
   { names: ['--max-model-len'], disposition: managed('maxModelLenTokens'), source: engine('ModelConfig') },
-  { names: ['--gpu-memory-utilization'], disposition: managed('gpuMemoryUtilization'), source: engine('CacheConfig') },
-  { names: ['--enable-prefix-caching', '--no-enable-prefix-caching'], disposition: managed('enablePrefixCaching'), source: engine('CacheConfig') },
+  {
+    names: ['--gpu-memory-utilization'],
+    disposition: managed('gpuMemoryUtilization'),
+    source: engine('CacheConfig'),
+  },
+  {
+    names: ['--enable-prefix-caching', '--no-enable-prefix-caching'],
+    disposition: managed('enablePrefixCaching'),
+    source: engine('CacheConfig'),
+  },
   { names: ['--max-num-seqs'], disposition: managed('maxNumSeqs'), source: engine('SchedulerConfig') },
   { names: ['--dtype'], disposition: managed('dtype'), source: engine('ModelConfig') },
   { names: ['--quantization', '-q'], disposition: managed('quantization'), source: engine('ModelConfig') },
   { names: ['--kv-cache-dtype'], disposition: managed('kvCacheDtype'), source: engine('CacheConfig') },
-  { names: ['--pipeline-parallel-size', '-pp'], disposition: managed('(one node per replica: pipeline parallelism is not offered)'), source: engine('ParallelConfig') },
+  {
+    names: ['--pipeline-parallel-size', '-pp'],
+    disposition: managed('(one node per replica: pipeline parallelism is not offered)'),
+    source: engine('ParallelConfig'),
+  },
 
   // ---- would leave the jurisdiction or loosen the hardening
-  { names: ['--tokenizer'], disposition: forbidden(`${REMOTE}; the tokenizer is read from the verified weights directory`), source: engine('ModelConfig') },
-  { names: ['--revision', '--code-revision', '--tokenizer-revision'], disposition: forbidden(`${REMOTE}; the revision is pinned by the weights store`), source: engine('ModelConfig') },
+  {
+    names: ['--tokenizer'],
+    disposition: forbidden(`${REMOTE}; the tokenizer is read from the verified weights directory`),
+    source: engine('ModelConfig'),
+  },
+  {
+    names: ['--revision', '--code-revision', '--tokenizer-revision'],
+    disposition: forbidden(`${REMOTE}; the revision is pinned by the weights store`),
+    source: engine('ModelConfig'),
+  },
   { names: ['--hf-config-path'], disposition: forbidden(REMOTE), source: engine('ModelConfig') },
-  { names: ['--download-dir'], disposition: forbidden('weights are never downloaded by the server; they come verified from the weights store'), source: engine('LoadConfig') },
-  { names: ['--load-format'], disposition: forbidden('some load formats stream weights from object storage outside the verified volume'), source: engine('LoadConfig') },
-  { names: ['--trust-remote-code'], disposition: forbidden('it executes Python code shipped with the model inside the server'), source: engine('ModelConfig') },
-  { names: ['--otlp-traces-endpoint'], disposition: forbidden('it exports request traces to an external collector'), source: engine('ObservabilityConfig') },
-  { names: ['--allowed-local-media-path'], disposition: forbidden('it lets API callers read files from the server filesystem'), source: engine('ModelConfig') },
-  { names: ['--tool-server'], disposition: forbidden('it connects the server to external tool servers'), source: FRONTEND },
+  {
+    names: ['--download-dir'],
+    disposition: forbidden(
+      'weights are never downloaded by the server; they come verified from the weights store',
+    ),
+    source: engine('LoadConfig'),
+  },
+  {
+    names: ['--load-format'],
+    disposition: forbidden(
+      'some load formats stream weights from object storage outside the verified volume',
+    ),
+    source: engine('LoadConfig'),
+  },
+  {
+    names: ['--trust-remote-code'],
+    disposition: forbidden('it executes Python code shipped with the model inside the server'),
+    source: engine('ModelConfig'),
+  },
+  {
+    names: ['--otlp-traces-endpoint'],
+    disposition: forbidden('it exports request traces to an external collector'),
+    source: engine('ObservabilityConfig'),
+  },
+  {
+    names: ['--allowed-local-media-path'],
+    disposition: forbidden('it lets API callers read files from the server filesystem'),
+    source: engine('ModelConfig'),
+  },
+  {
+    names: ['--tool-server'],
+    disposition: forbidden('it connects the server to external tool servers'),
+    source: FRONTEND,
+  },
 
   // ---- tunables a platform engineer may pass
   { names: ['--uvicorn-log-level'], disposition: allowed, source: FRONTEND },
@@ -63,7 +116,11 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
   { names: ['--root-path'], disposition: allowed, source: FRONTEND },
   { names: ['--lora-modules'], disposition: allowed, source: FRONTEND },
   { names: ['--disable-log-stats'], disposition: allowed, source: engine('top level') },
-  { names: ['--enable-log-requests', '--no-enable-log-requests'], disposition: allowed, source: engine('top level') },
+  {
+    names: ['--enable-log-requests', '--no-enable-log-requests'],
+    disposition: allowed,
+    source: engine('top level'),
+  },
   { names: ['--seed'], disposition: allowed, source: engine('ModelConfig') },
   { names: ['--max-logprobs'], disposition: allowed, source: engine('ModelConfig') },
   { names: ['--enforce-eager', '--no-enforce-eager'], disposition: allowed, source: engine('ModelConfig') },
@@ -81,7 +138,11 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
   { names: ['--calculate-kv-scales'], disposition: allowed, source: engine('CacheConfig') },
   { names: ['--prefix-caching-hash-algo'], disposition: allowed, source: engine('CacheConfig') },
   { names: ['--max-num-batched-tokens'], disposition: allowed, source: engine('SchedulerConfig') },
-  { names: ['--enable-chunked-prefill', '--no-enable-chunked-prefill'], disposition: allowed, source: engine('SchedulerConfig') },
+  {
+    names: ['--enable-chunked-prefill', '--no-enable-chunked-prefill'],
+    disposition: allowed,
+    source: engine('SchedulerConfig'),
+  },
   { names: ['--max-num-partial-prefills'], disposition: allowed, source: engine('SchedulerConfig') },
   { names: ['--max-long-partial-prefills'], disposition: allowed, source: engine('SchedulerConfig') },
   { names: ['--long-prefill-token-threshold'], disposition: allowed, source: engine('SchedulerConfig') },
