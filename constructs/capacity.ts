@@ -260,7 +260,7 @@ export function describeShortfall(req: CapacityRequest, pool: PoolCapacity, plan
     `(+ ${formatGiB(plan.runtimeReserveBytesPerGpu)} runtime reserve per GPU); ` +
     `pool ${pool.poolName} offers ${pool.gpusPerNode} GPU${pool.gpusPerNode === 1 ? '' : 's'} × ${pool.gpuMemoryGiB} GiB × ${util} = ${formatGiB(offered)} per node; ` +
     `at tensor-parallel size ${tp} each GPU would need ${formatGiB(plan.requiredBytesPerGpu)} of ${formatGiB(plan.usableBytesPerGpu)}. ` +
-    `Use a pool with more or larger GPUs, a quantized format, a shorter maxModelLenTokens or fewer concurrent sequences`
+    `Use a pool with more or larger GPUs, a quantized format, a shorter context or fewer concurrent sequences`
   );
 }
 

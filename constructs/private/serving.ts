@@ -70,15 +70,18 @@ export interface ServingBaseProps {
   readonly apiKeySecret?: SecretKeyRef;
   /** Extra engine flags, checked against the construct's known-flag table. @default none */
   readonly extraArgs?: readonly string[];
-  /** Container port, named `http` (also serves `/metrics`). */
+  /** Container port, named `http` (also serves `/metrics`). @default 8000 (vLLM), 8080 (llama.cpp) */
   readonly port?: number;
-  /** CPU request (Kubernetes quantity). */
+  /** CPU request (Kubernetes quantity). @default 4 per GPU (vLLM); 4, or 8 CPU-only (llama.cpp) */
   readonly cpu?: string;
-  /** Memory request and limit (Kubernetes quantity). */
+  /**
+   * Memory request and limit (Kubernetes quantity). @default vLLM: (weights / TP + 8 GiB, at
+   * least 16 GiB) per GPU; llama.cpp: 4 GiB on a GPU, weights + KV cache + 1 GiB CPU-only
+   */
   readonly memory?: string;
   /** UID / GID the engine runs as (also fsGroup). @default 1000 */
   readonly runAsUser?: number;
-  /** How long the startup probe waits for the model to load, in minutes. */
+  /** How long the startup probe waits for the model to load, in minutes. @default 60 (vLLM), 30 (llama.cpp) */
   readonly startupTimeoutMinutes?: number;
   /** Size limit of the emptyDir that holds caches (compiled kernels, home). @default 10 */
   readonly cacheSizeGiB?: number;
