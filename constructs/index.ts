@@ -3,3 +3,8 @@ export * from './interfaces';
 export * from './private-cluster';
 export * from './gpu-node-pool';
 export * from './gpu-operator';
+export * from './capacity';
+export * from './model-catalogue';
+export * from './vllm-server';
+export * from './llama-cpp-server';
+export type { SecretKeyRef, ServerAutoscaling, ServingBaseProps } from './private/serving';

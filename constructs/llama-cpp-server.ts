@@ -1,0 +1,305 @@
+/**
+ * LlamaCppServer: one GGUF model behind llama.cpp's `llama-server` (OpenAI-compatible), on a GPU
+ * pool (all layers offloaded to one GPU) or CPU-only for an edge site, offline, under the
+ * Restricted Pod Security profile.
+ *
+ * Pinned engine: llama.cpp build b9174. Every flag below is registered in common/arg.cpp and
+ * listed in tools/server/README.md at that tag; the environment variables are the ones arg.cpp
+ * and common.cpp read there.
+ * @see https://github.com/ggml-org/llama.cpp/blob/b9174/tools/server/README.md
+ */
+import { Construct } from 'constructs';
+import type { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import type { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import type { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+import type { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
+import { type Problem, capacityExceeded, throwIfProblems } from './errors';
+import type { IGpuPool } from './interfaces';
+import {
+  type CapacityPlan,
+  type KvCacheFormat,
+  type ModelArchitecture,
+  GGUF_BITS_PER_WEIGHT,
+  GIB,
+  formatGiB,
+  formatTokens,
+  ggufWeightBytes,
+  kvBytesPerToken,
+  planCapacity,
+} from './capacity';
+import { checkExtraArgs } from './private/flags';
+import { LLAMA_CPP_FLAGS, LLAMA_CPP_RELEASE } from './private/llama-cpp-flags';
+import {
+  type ServingBaseProps,
+  CACHE_DIR,
+  MODEL_DIR,
+  apiKeyEnv,
+  baseDirEnv,
+  checkBaseProps,
+  checkPool,
+  createServingResources,
+  endpointUrl,
+  resolveArchitecture,
+  wholeCpus,
+} from './private/serving';
+import { checkPositiveInt } from './private/validate';
+
+export { LLAMA_CPP_RELEASE };
+
+/** llama.cpp KV-cache types (`-ctk` / `-ctv`) the planner sizes. */
+export type LlamaCppKvCacheType = 'f16' | 'q8_0' | 'q4_0';
+
+export interface LlamaCppServerProps extends ServingBaseProps {
+  /** GPU pool: one GPU, all layers offloaded. Omit for CPU-only (edge): no GPU requested. */
+  readonly pool?: IGpuPool;
+  /** The model's architecture: a catalogue id or the numbers for any other model. */
+  readonly architecture: string | ModelArchitecture;
+  /**
+   * GGUF quantization of `weights.fileName` (`Q4_K_M`, `Q8_0`, …), for the capacity check.
+   * @default read from the file name
+   */
+  readonly ggufQuantization?: string;
+  /** Context per slot in tokens; `--ctx-size` is this × parallelSlots. @default min(model maximum, 4096) */
+  readonly contextTokensPerSlot?: number;
+  /** Requests served at once (`--parallel`). @default 4 */
+  readonly parallelSlots?: number;
+  /** KV-cache type for K and V (`--cache-type-k`, `--cache-type-v`). @default 'f16' */
+  readonly kvCacheType?: LlamaCppKvCacheType;
+  /** Fraction of the GPU the model and KV cache may fill (capacity check only). @default 0.9 */
+  readonly gpuMemoryUtilization?: number;
+}
+
+const KV_FORMAT: Record<LlamaCppKvCacheType, KvCacheFormat> = { f16: 'fp16', q8_0: 'q8_0', q4_0: 'q4_0' };
+
+/** The GGUF type named in a file name (`…-Q4_K_M.gguf` → `Q4_K_M`), if any. */
+export function ggufTypeFromFileName(fileName: string): string | undefined {
+  const upper = fileName.toUpperCase();
+  const known = Object.keys(GGUF_BITS_PER_WEIGHT).sort((a, b) => b.length - a.length);
+  return known.find((k) => new RegExp(`(^|[^A-Z0-9])${k}([^A-Z0-9_]|$)`).test(upper));
+}
+
+export class LlamaCppServer extends Construct {
+  public static readonly RELEASE = LLAMA_CPP_RELEASE;
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly servedModelName: string;
+  public readonly port: number;
+  public readonly replicas: number;
+  /** True when no pool is given: no GPU is requested and no layer is offloaded. */
+  public readonly cpuOnly: boolean;
+  /** GPUs each pod requests (1 on a GPU pool, 0 CPU-only). */
+  public readonly gpusPerReplica: number;
+  public readonly gpuResourceName?: string;
+  public readonly ggufQuantization: string;
+  public readonly contextTokensPerSlot: number;
+  public readonly parallelSlots: number;
+  /** `--ctx-size`: total KV-cache tokens across slots. */
+  public readonly contextTokens: number;
+  /** `--threads`: whole CPUs of the CPU request. */
+  public readonly threads: number;
+  public readonly cpu: string;
+  public readonly memory: string;
+  public readonly architecture: ModelArchitecture;
+  public readonly weightBytes: number;
+  public readonly kvCacheBytes: number;
+  /** GPU plan (undefined when CPU-only). */
+  public readonly capacity?: CapacityPlan;
+  public readonly command: readonly string[];
+  public readonly args: readonly string[];
+  public readonly envNames: readonly string[];
+  public readonly serviceName: string;
+  public readonly endpointUrl: string;
+  public readonly deployment: DeploymentV1;
+  public readonly service: ServiceV1;
+  public readonly podDisruptionBudget?: PodDisruptionBudgetV1;
+  public readonly autoscaler?: HorizontalPodAutoscalerV2;
+
+  constructor(scope: Construct, id: string, props: LlamaCppServerProps) {
+    super(scope, id);
+    const name = props.name ?? `${props.weights.modelName}-llama-cpp`;
+    const problems: Problem[] = [
+      ...checkBaseProps(props, name),
+      ...(props.pool ? checkPool(props.pool) : []),
+    ];
+    const arch = resolveArchitecture(props.architecture, problems);
+    const push = (p: Problem | undefined): void => {
+      if (p) problems.push(p);
+    };
+    const fileName = props.weights.fileName;
+    if (fileName === undefined || !/^[^/]+\.gguf$/i.test(fileName)) {
+      problems.push({
+        path: 'weights.fileName',
+        message: `${fileName === undefined ? 'missing' : `"${fileName}"`}: llama.cpp serves one .gguf file; name it (no directories)`,
+      });
+    }
+    const quant = (
+      props.ggufQuantization ?? (fileName ? ggufTypeFromFileName(fileName) : undefined)
+    )?.toUpperCase();
+    if (quant === undefined || GGUF_BITS_PER_WEIGHT[quant] === undefined) {
+      problems.push({
+        path: 'ggufQuantization',
+        message: `${quant === undefined ? 'not given and not found in the file name' : `"${quant}" is unknown`}; use one of ${Object.keys(GGUF_BITS_PER_WEIGHT).join(', ')}`,
+      });
+    }
+    if (props.contextTokensPerSlot !== undefined) {
+      push(
+        checkPositiveInt(
+          'contextTokensPerSlot',
+          props.contextTokensPerSlot,
+          arch?.maxContextTokens ?? Number.MAX_SAFE_INTEGER,
+        ),
+      );
+    }
+    if (props.parallelSlots !== undefined) push(checkPositiveInt('parallelSlots', props.parallelSlots, 256));
+    if (props.kvCacheType !== undefined && !(props.kvCacheType in KV_FORMAT)) {
+      problems.push({
+        path: 'kvCacheType',
+        message: `"${props.kvCacheType}" is not allowed: use f16, q8_0 or q4_0`,
+      });
+    }
+    const util = props.gpuMemoryUtilization ?? 0.9;
+    if (!(util > 0 && util <= 0.99)) {
+      problems.push({
+        path: 'gpuMemoryUtilization',
+        message: `${util} is not allowed: use a fraction above 0 and at most 0.99`,
+      });
+    }
+    problems.push(
+      ...checkExtraArgs(
+        'extraArgs',
+        props.extraArgs ?? [],
+        LLAMA_CPP_FLAGS,
+        `llama.cpp ${LLAMA_CPP_RELEASE}`,
+      ),
+    );
+    throwIfProblems(`LlamaCppServer ${id}`, problems);
+    const model = arch as ModelArchitecture;
+    const ggufType = quant as string;
+
+    this.name = name;
+    this.namespace = props.weights.namespace;
+    this.servedModelName = props.servedModelName ?? props.weights.modelName;
+    this.port = props.port ?? 8080;
+    this.replicas = props.replicas ?? props.autoscaling?.minReplicas ?? 1;
+    this.architecture = model;
+    this.ggufQuantization = ggufType;
+    this.contextTokensPerSlot = props.contextTokensPerSlot ?? Math.min(model.maxContextTokens, 4096);
+    this.parallelSlots = props.parallelSlots ?? 4;
+    this.contextTokens = this.contextTokensPerSlot * this.parallelSlots;
+    const kvType = props.kvCacheType ?? 'f16';
+    this.weightBytes = ggufWeightBytes(model, ggufType);
+    this.kvCacheBytes = kvBytesPerToken(model, KV_FORMAT[kvType]) * this.contextTokens;
+    this.cpuOnly = props.pool === undefined;
+    const pool = props.pool;
+
+    // ---- capacity: one GPU holds every layer and the KV cache; CPU-only: the memory limit does
+    if (pool) {
+      this.capacity = planCapacity(
+        {
+          arch: model,
+          weightBytes: this.weightBytes,
+          kvCache: KV_FORMAT[kvType],
+          maxModelLenTokens: this.contextTokensPerSlot,
+          concurrentSequences: this.parallelSlots,
+          gpuMemoryUtilization: util,
+          tensorParallelSize: 1,
+        },
+        { poolName: pool.poolName, gpusPerNode: pool.gpusPerNode, gpuMemoryGiB: pool.gpuMemoryGiB },
+      );
+      const peak = Math.max(this.replicas, props.autoscaling?.maxReplicas ?? 0);
+      if (peak > pool.gpusPerNode * pool.nodeCount) {
+        throw capacityExceeded(
+          model.name,
+          props.autoscaling ? 'autoscaling.maxReplicas' : 'replicas',
+          `${peak} replicas × 1 GPU need ${peak} ${pool.resourceName}; pool ${pool.poolName} has ${pool.nodeCount} node${pool.nodeCount === 1 ? '' : 's'} × ${pool.gpusPerNode} GPUs = ${pool.nodeCount * pool.gpusPerNode}`,
+        );
+      }
+    }
+    // Host memory: the model is memory-mapped from the volume and, CPU-only, the KV cache and
+    // compute buffers live in RAM too; 1 GiB covers the server and compute buffers.
+    const needBytes = this.cpuOnly ? this.weightBytes + this.kvCacheBytes + GIB : 4 * GIB;
+    const needGiB = Math.ceil(needBytes / GIB);
+    this.memory = props.memory ?? `${needGiB}Gi`;
+    if (this.cpuOnly && props.memory !== undefined) {
+      const m = /^([0-9]+)(Ki|Mi|Gi|Ti)$/.exec(props.memory);
+      const unit = { Ki: 1024, Mi: 1024 ** 2, Gi: GIB, Ti: 1024 ** 4 } as const;
+      const have = m ? Number(m[1]) * unit[m[2] as keyof typeof unit] : 0;
+      if (have < needBytes) {
+        throw capacityExceeded(
+          model.name,
+          'memory',
+          `${model.name} (${ggufType}) needs ${formatGiB(this.weightBytes)} of weights + ${formatGiB(this.kvCacheBytes)} of KV cache for ${this.parallelSlots} × ${formatTokens(this.contextTokensPerSlot)} tokens + 1.0 GiB of buffers = ${formatGiB(needBytes)} of RAM; memory ${props.memory} is ${formatGiB(have)}`,
+        );
+      }
+    }
+    this.cpu = props.cpu ?? (this.cpuOnly ? '8' : '4');
+    this.threads = wholeCpus(this.cpu);
+    this.gpusPerReplica = pool ? 1 : 0;
+    this.gpuResourceName = pool?.resourceName;
+
+    // ---- command line (common/arg.cpp @ b9174; README sections in brackets)
+    this.command = props.command ?? ['/app/llama-server'];
+    this.args = [
+      '--model', // [Common params] -m, --model FNAME
+      `${MODEL_DIR}/${fileName}`,
+      '--alias', // [Server-specific params] -a, --alias: name clients send in `model`
+      this.servedModelName,
+      '--host', // [Server-specific params]
+      '0.0.0.0',
+      '--port', // [Server-specific params]
+      String(this.port),
+      '--ctx-size', // [Common params] -c: total KV tokens, shared by the slots
+      String(this.contextTokens),
+      '--parallel', // [Server-specific params] -np: slots
+      String(this.parallelSlots),
+      '--n-gpu-layers', // [Common params] -ngl: 'all' on a GPU pool, 0 CPU-only
+      pool ? 'all' : '0',
+      '--threads', // [Common params] -t: whole CPUs requested
+      String(this.threads),
+      ...(kvType !== 'f16' ? ['--cache-type-k', kvType, '--cache-type-v', kvType] : []), // [Common params] -ctk/-ctv
+      '--metrics', // [Server-specific params] Prometheus /metrics on the same port
+      '--no-webui', // [Server-specific params] API only
+      '--offline', // [Common params] never touch the network for models
+      ...(props.extraArgs ?? []),
+    ];
+
+    const env = [
+      ...baseDirEnv(),
+      // common/common.cpp @ b9174 fs_get_cache_directory(): LLAMA_CACHE overrides ~/.cache/llama.cpp
+      { name: 'LLAMA_CACHE', value: `${CACHE_DIR}/llama.cpp` },
+      // common/arg.cpp @ b9174: --api-key ... .set_env("LLAMA_API_KEY")
+      ...apiKeyEnv('LLAMA_API_KEY', props.apiKeySecret),
+    ];
+    this.envNames = env.map((e) => e.name);
+
+    const requests: Record<string, string> = { cpu: this.cpu, memory: this.memory };
+    const limits: Record<string, string> = { memory: this.memory };
+    if (pool) {
+      requests[pool.resourceName] = '1';
+      limits[pool.resourceName] = '1';
+    }
+    const res = createServingResources({
+      scope: this,
+      engine: 'llama-cpp',
+      engineRelease: LLAMA_CPP_RELEASE,
+      name,
+      props,
+      port: this.port,
+      replicas: this.replicas,
+      uid: props.runAsUser ?? 1000,
+      command: this.command,
+      args: this.args,
+      env,
+      requests,
+      limits,
+      startupTimeoutMinutes: props.startupTimeoutMinutes ?? 30,
+      pool,
+    });
+    this.deployment = res.deployment;
+    this.service = res.service;
+    this.podDisruptionBudget = res.podDisruptionBudget;
+    this.autoscaler = res.autoscaler;
+    this.serviceName = name;
+    this.endpointUrl = endpointUrl(name, this.namespace, this.port);
+  }
+}

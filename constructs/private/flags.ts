@@ -1,0 +1,98 @@
+/**
+ * Known-flag tables and the check of user-supplied extra arguments against them. A table is
+ * data: each entry names the flag's spellings, what happens to it here, and where it is
+ * defined upstream at the pinned release, so a reviewer can check every line.
+ */
+import type { Problem } from '../errors';
+
+/**
+ * - `allowed`: users may pass it in extraArgs.
+ * - `managed`: the construct sets it from a typed prop (`prop` names it); refused in extraArgs.
+ * - `forbidden`: would reach outside the jurisdiction or loosen the hardening (`reason`).
+ */
+export type FlagDisposition =
+  | { readonly kind: 'allowed' }
+  | { readonly kind: 'managed'; readonly prop: string }
+  | { readonly kind: 'forbidden'; readonly reason: string };
+
+export interface KnownFlag {
+  /** Every spelling (`--tensor-parallel-size`, `-tp`). */
+  readonly names: readonly string[];
+  readonly disposition: FlagDisposition;
+  /** Upstream file (and section) defining it at the pinned release. */
+  readonly source: string;
+}
+
+export const allowed: FlagDisposition = { kind: 'allowed' };
+export const managed = (prop: string): FlagDisposition => ({ kind: 'managed', prop });
+export const forbidden = (reason: string): FlagDisposition => ({ kind: 'forbidden', reason });
+
+/** Levenshtein distance (insert, delete, substitute = 1). */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length];
+}
+
+/** The closest known spelling within a third of the name's length (at least 2 edits), if any. */
+export function didYouMean(name: string, table: readonly KnownFlag[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const f of table) {
+    for (const n of f.names) {
+      const d = editDistance(name, n);
+      if (d < bestD || (d === bestD && best !== undefined && n < best)) {
+        best = n;
+        bestD = d;
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * Checks every flag in `args` (`--name`, `--name=value`, `-x`; other tokens are values) against
+ * `table`. Returns one problem per refused flag, pointing at `path[index]`.
+ */
+export function checkExtraArgs(
+  path: string,
+  args: readonly string[],
+  table: readonly KnownFlag[],
+  engine: string,
+): Problem[] {
+  const byName = new Map<string, KnownFlag>();
+  for (const f of table) for (const n of f.names) byName.set(n, f);
+  const out: Problem[] = [];
+  args.forEach((arg, i) => {
+    if (!/^-{1,2}[A-Za-z]/.test(arg)) return; // a value (including negative numbers)
+    const name = arg.split('=')[0];
+    const where = `${path}[${i}]`;
+    const known = byName.get(name);
+    if (known === undefined) {
+      const hint = didYouMean(name, table);
+      out.push({
+        path: where,
+        message: `"${name}" is not a ${engine} flag this construct knows${hint ? `; did you mean "${hint}"?` : ''} (known flags are listed in the construct's flag table, checked against the pinned release)`,
+      });
+      return;
+    }
+    const d = known.disposition;
+    if (d.kind === 'managed') {
+      out.push({
+        path: where,
+        message: `"${name}" is set by the construct; use the prop "${d.prop}" instead`,
+      });
+    } else if (d.kind === 'forbidden') {
+      out.push({ path: where, message: `"${name}" is not allowed: ${d.reason}` });
+    }
+  });
+  return out;
+}

@@ -1,0 +1,477 @@
+/**
+ * What VllmServer and LlamaCppServer share: prop checks, the hardened pod pieces (security
+ * contexts, writable emptyDirs on a read-only root, probes) and the Service / PDB / HPA around
+ * the Deployment. Private to constructs/.
+ */
+import { type Construct } from 'constructs';
+import { type ITerraformDependable } from 'cdktf';
+import {
+  DeploymentV1,
+  type DeploymentV1SpecTemplateSpecContainerEnv,
+} from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
+import type { Problem } from '../errors';
+import type { IGpuPool, IModelWeights } from '../interfaces';
+import {
+  ANNOTATION_ENGINE,
+  ANNOTATION_MANIFEST_SHA256,
+  ANNOTATION_MODEL,
+  ANNOTATION_MODEL_LICENSE,
+  ANNOTATION_MODEL_REVISION,
+  COMPONENT_SERVER,
+} from '../annotations';
+import { recommendedLabels, selectorLabels } from './labels';
+import { checkDnsLabel, checkPinnedImage, checkPositiveInt } from './validate';
+import type { ModelArchitecture } from '../capacity';
+import { catalogueModel, MODEL_CATALOGUE } from '../model-catalogue';
+
+/** A key of a Kubernetes Secret in the server's namespace. */
+export interface SecretKeyRef {
+  /** Secret name. */
+  readonly name: string;
+  /** Key inside the Secret. */
+  readonly key: string;
+}
+
+/** HorizontalPodAutoscaler (autoscaling/v2) settings. */
+export interface ServerAutoscaling {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /**
+   * Scale on a per-pod custom metric served by a metrics adapter (e.g. a Prometheus adapter
+   * exposing the engine's queue length). When unset, scales on CPU utilisation.
+   */
+  readonly podsMetric?: { readonly name: string; readonly averageValue: string };
+  /** CPU utilisation target in percent, used when podsMetric is unset. @default 80 */
+  readonly targetCpuUtilizationPercent?: number;
+}
+
+/** Props both servers take. */
+export interface ServingBaseProps {
+  /** Jurisdiction label value every object carries. */
+  readonly jurisdiction: string;
+  /** The verified weights to serve; the server runs in their namespace and mounts them read-only. */
+  readonly weights: IModelWeights;
+  /** Engine image, pinned by digest, from a registry the jurisdiction allows. */
+  readonly image: string;
+  /** Registries the image may come from. @default any explicit registry host */
+  readonly allowedRegistries?: readonly string[];
+  /** Base name of the Deployment, Service, PDB and HPA. @default `<weights.modelName>-<engine>` */
+  readonly name?: string;
+  /** Model name clients send in the OpenAI API `model` field. @default weights.modelName */
+  readonly servedModelName?: string;
+  /** Pods. @default 1 */
+  readonly replicas?: number;
+  /** Optional HorizontalPodAutoscaler; replicas is then its starting point. */
+  readonly autoscaling?: ServerAutoscaling;
+  /** API key clients must send, from a Secret (read by the engine from its environment). @default no key */
+  readonly apiKeySecret?: SecretKeyRef;
+  /** Extra engine flags, checked against the construct's known-flag table. @default none */
+  readonly extraArgs?: readonly string[];
+  /** Container port, named `http` (also serves `/metrics`). @default 8000 (vLLM), 8080 (llama.cpp) */
+  readonly port?: number;
+  /** CPU request (Kubernetes quantity). @default 4 per GPU (vLLM); 4, or 8 CPU-only (llama.cpp) */
+  readonly cpu?: string;
+  /**
+   * Memory request and limit (Kubernetes quantity). @default vLLM: (weights / TP + 8 GiB, at
+   * least 16 GiB) per GPU; llama.cpp: 4 GiB on a GPU, weights + KV cache + 1 GiB CPU-only
+   */
+  readonly memory?: string;
+  /** UID / GID the engine runs as (also fsGroup). @default 1000 */
+  readonly runAsUser?: number;
+  /** How long the startup probe waits for the model to load, in minutes. @default 60 (vLLM), 30 (llama.cpp) */
+  readonly startupTimeoutMinutes?: number;
+  /** Size limit of the emptyDir that holds caches (compiled kernels, home). @default 10 */
+  readonly cacheSizeGiB?: number;
+  /** Model licence (SPDX id or name), written as an annotation for the ML-BOM. */
+  readonly license?: string;
+  /** Container command. @default the engine's server binary in its upstream image */
+  readonly command?: readonly string[];
+}
+
+export const HOME_DIR = '/home/sovereign';
+export const CACHE_DIR = '/var/cache/sovereign';
+export const TMP_DIR = '/tmp';
+export const MODEL_DIR = '/models';
+
+/** Every problem with the shared props. */
+export function checkBaseProps(p: ServingBaseProps, name: string): Problem[] {
+  const out: Problem[] = [];
+  const push = (x: Problem | undefined): void => {
+    if (x) out.push(x);
+  };
+  push(checkDnsLabel('jurisdiction', p.jurisdiction));
+  push(checkPinnedImage('image', p.image, p.allowedRegistries));
+  const nameProblem = checkDnsLabel('name', name, 56);
+  if (nameProblem) out.push(nameProblem);
+  else if (!/^[a-z]/.test(name)) {
+    out.push({ path: 'name', message: `"${name}" must start with a letter (it names a Service)` });
+  }
+  if (p.servedModelName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._/:-]{0,127}$/.test(p.servedModelName)) {
+    out.push({
+      path: 'servedModelName',
+      message: `"${p.servedModelName}" is not allowed: use 1-128 letters, digits and . _ / : -`,
+    });
+  }
+  push(checkDnsLabel('weights.namespace', p.weights.namespace));
+  push(checkDnsLabel('weights.claimName', p.weights.claimName, 253));
+  if (p.weights.subPath.startsWith('/') || p.weights.subPath.split('/').includes('..')) {
+    out.push({
+      path: 'weights.subPath',
+      message: `"${p.weights.subPath}" must be a relative path without ".."`,
+    });
+  }
+  if (!/^[a-f0-9]{64}$/.test(p.weights.manifestSha256)) {
+    out.push({ path: 'weights.manifestSha256', message: 'must be 64 lower-case hex digits' });
+  }
+  if (p.replicas !== undefined) push(checkPositiveInt('replicas', p.replicas, 100));
+  if (p.port !== undefined) push(checkPositiveInt('port', p.port, 65535));
+  if (p.port !== undefined && p.port < 1024) {
+    out.push({
+      path: 'port',
+      message: `${p.port} is a privileged port; the engine runs as non-root: use 1024-65535`,
+    });
+  }
+  if (p.runAsUser !== undefined) {
+    push(checkPositiveInt('runAsUser', p.runAsUser, 2147483647));
+  }
+  if (p.startupTimeoutMinutes !== undefined)
+    push(checkPositiveInt('startupTimeoutMinutes', p.startupTimeoutMinutes, 24 * 60));
+  if (p.cacheSizeGiB !== undefined) push(checkPositiveInt('cacheSizeGiB', p.cacheSizeGiB, 1024));
+  if (p.cpu !== undefined && !/^([0-9]+(\.[0-9]+)?|[0-9]+m)$/.test(p.cpu)) {
+    out.push({ path: 'cpu', message: `"${p.cpu}" is not a CPU quantity: use e.g. "4", "0.5" or "500m"` });
+  }
+  if (p.memory !== undefined && !/^[0-9]+(Ki|Mi|Gi|Ti)$/.test(p.memory)) {
+    out.push({
+      path: 'memory',
+      message: `"${p.memory}" is not a memory quantity: use e.g. "32Gi" or "512Mi"`,
+    });
+  }
+  if (p.apiKeySecret !== undefined) {
+    push(checkDnsLabel('apiKeySecret.name', p.apiKeySecret.name, 253));
+    if (!/^[-._a-zA-Z0-9]+$/.test(p.apiKeySecret.key)) {
+      out.push({ path: 'apiKeySecret.key', message: `"${p.apiKeySecret.key}" is not a valid Secret key` });
+    }
+  }
+  const a = p.autoscaling;
+  if (a !== undefined) {
+    push(checkPositiveInt('autoscaling.minReplicas', a.minReplicas, 100));
+    push(checkPositiveInt('autoscaling.maxReplicas', a.maxReplicas, 100));
+    if (a.maxReplicas < a.minReplicas) {
+      out.push({
+        path: 'autoscaling.maxReplicas',
+        message: `${a.maxReplicas} is below minReplicas ${a.minReplicas}`,
+      });
+    }
+    if (a.targetCpuUtilizationPercent !== undefined) {
+      push(checkPositiveInt('autoscaling.targetCpuUtilizationPercent', a.targetCpuUtilizationPercent, 100));
+    }
+    if (a.podsMetric !== undefined && a.podsMetric.name.length === 0) {
+      out.push({ path: 'autoscaling.podsMetric.name', message: 'must not be empty' });
+    }
+  }
+  if (p.command !== undefined && p.command.length === 0) {
+    out.push({ path: 'command', message: 'must name the server binary' });
+  }
+  return out;
+}
+
+/** Problems with the pool the server is placed on. */
+export function checkPool(pool: IGpuPool): Problem[] {
+  const out: Problem[] = [];
+  if (!/^[a-z0-9.-]+\/[A-Za-z0-9._-]+$/.test(pool.resourceName)) {
+    out.push({
+      path: 'pool.resourceName',
+      message: `"${pool.resourceName}" is not an extended resource name (vendor/resource)`,
+    });
+  }
+  if (!(pool.gpuMemoryGiB > 0))
+    out.push({ path: 'pool.gpuMemoryGiB', message: `${pool.gpuMemoryGiB} must be positive` });
+  return out;
+}
+
+/** Whole CPUs in a CPU quantity, at least 1 (`"4"` → 4, `"2500m"` → 2). */
+export function wholeCpus(q: string): number {
+  const n = q.endsWith('m') ? Number(q.slice(0, -1)) / 1000 : Number(q);
+  return Math.max(1, Math.floor(n));
+}
+
+/** Container security context of the Restricted Pod Security profile, read-only root. */
+export function containerSecurityContext(uid: number) {
+  return {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser: String(uid),
+    runAsGroup: String(uid),
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Pod security context of the Restricted profile. */
+export function podSecurityContext(uid: number) {
+  return {
+    runAsNonRoot: true,
+    runAsUser: String(uid),
+    runAsGroup: String(uid),
+    fsGroup: String(uid),
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** HOME, XDG dirs and TMPDIR on the writable emptyDirs. */
+export function baseDirEnv(): DeploymentV1SpecTemplateSpecContainerEnv[] {
+  return [
+    { name: 'HOME', value: HOME_DIR },
+    { name: 'XDG_CONFIG_HOME', value: `${HOME_DIR}/.config` },
+    { name: 'XDG_CACHE_HOME', value: CACHE_DIR },
+    { name: 'TMPDIR', value: TMP_DIR },
+  ];
+}
+
+/** The API key env var, from a Secret reference only. */
+export function apiKeyEnv(
+  envName: string,
+  ref: SecretKeyRef | undefined,
+): DeploymentV1SpecTemplateSpecContainerEnv[] {
+  if (ref === undefined) return [];
+  return [{ name: envName, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key, optional: false } } }];
+}
+
+export interface ServingWorkload {
+  readonly scope: Construct;
+  readonly engine: 'vllm' | 'llama-cpp';
+  readonly engineRelease: string;
+  readonly name: string;
+  readonly props: ServingBaseProps;
+  readonly port: number;
+  readonly replicas: number;
+  readonly uid: number;
+  readonly command: readonly string[];
+  readonly args: readonly string[];
+  readonly env: readonly DeploymentV1SpecTemplateSpecContainerEnv[];
+  readonly requests: Record<string, string>;
+  readonly limits: Record<string, string>;
+  readonly shmSizeGiB?: number;
+  readonly startupTimeoutMinutes: number;
+  readonly pool?: IGpuPool;
+}
+
+export interface ServingResources {
+  readonly deployment: DeploymentV1;
+  readonly service: ServiceV1;
+  readonly podDisruptionBudget?: PodDisruptionBudgetV1;
+  readonly autoscaler?: HorizontalPodAutoscalerV2;
+  readonly labels: Record<string, string>;
+}
+
+/** Probe period and the startup probe's failure threshold for a given timeout. */
+export const PROBE_PERIOD_SECONDS = 10;
+
+/** Deployment + ClusterIP Service + PDB (when more than one pod) + optional HPA. */
+export function createServingResources(w: ServingWorkload): ServingResources {
+  const p = w.props;
+  const ns = p.weights.namespace;
+  const labelInput = {
+    name: w.engine,
+    instance: w.name,
+    component: COMPONENT_SERVER,
+    version: w.engineRelease,
+    jurisdiction: p.jurisdiction,
+  };
+  const labels = recommendedLabels(labelInput);
+  const selector = selectorLabels(labelInput);
+  const metadata = { name: w.name, namespace: ns, labels };
+
+  const annotations: Record<string, string> = {
+    [ANNOTATION_ENGINE]: `${w.engine}@${w.engineRelease}`,
+    [ANNOTATION_MANIFEST_SHA256]: p.weights.manifestSha256,
+    [ANNOTATION_MODEL]: p.weights.modelName,
+    [ANNOTATION_MODEL_REVISION]: p.weights.revision,
+  };
+  if (p.license !== undefined) annotations[ANNOTATION_MODEL_LICENSE] = p.license;
+
+  const probe = (
+    path: string,
+    failureThreshold: number,
+    timeoutSeconds: number,
+    periodSeconds = PROBE_PERIOD_SECONDS,
+  ) => ({
+    httpGet: { path, port: 'http', scheme: 'HTTP' },
+    periodSeconds,
+    timeoutSeconds,
+    failureThreshold,
+    successThreshold: 1,
+  });
+
+  const volumeMount = [
+    { name: 'weights', mountPath: MODEL_DIR, subPath: p.weights.subPath, readOnly: true },
+    { name: 'home', mountPath: HOME_DIR },
+    { name: 'cache', mountPath: CACHE_DIR },
+    { name: 'tmp', mountPath: TMP_DIR },
+  ];
+  const cacheGiB = p.cacheSizeGiB ?? 10;
+  const volume = [
+    { name: 'weights', persistentVolumeClaim: { claimName: p.weights.claimName, readOnly: true } },
+    { name: 'home', emptyDir: { sizeLimit: '1Gi' } },
+    { name: 'cache', emptyDir: { sizeLimit: `${cacheGiB}Gi` } },
+    { name: 'tmp', emptyDir: { sizeLimit: '4Gi' } },
+  ];
+  if (w.shmSizeGiB !== undefined) {
+    volumeMount.push({ name: 'shm', mountPath: '/dev/shm' });
+    volume.push({
+      name: 'shm',
+      emptyDir: { medium: 'Memory', sizeLimit: `${w.shmSizeGiB}Gi` },
+    } as (typeof volume)[number]);
+  }
+
+  const dependsOn: ITerraformDependable[] = [p.weights.verification, ...(w.pool?.dependables ?? [])];
+
+  const deployment = new DeploymentV1(w.scope, 'deployment', {
+    metadata,
+    waitForRollout: false,
+    spec: {
+      replicas: String(w.replicas),
+      revisionHistoryLimit: 3,
+      selector: { matchLabels: selector },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '0', maxUnavailable: '1' } },
+      template: {
+        metadata: { labels, annotations },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          terminationGracePeriodSeconds: 60,
+          securityContext: podSecurityContext(w.uid),
+          nodeSelector: w.pool ? { ...w.pool.nodeSelector } : undefined,
+          toleration: w.pool
+            ? w.pool.tolerations.map((t) => ({
+                key: t.key,
+                operator: t.operator,
+                value: t.value,
+                effect: t.effect,
+              }))
+            : undefined,
+          container: [
+            {
+              name: w.engine,
+              image: p.image,
+              imagePullPolicy: 'IfNotPresent',
+              command: [...w.command],
+              args: [...w.args],
+              env: [...w.env],
+              port: [{ name: 'http', containerPort: w.port, protocol: 'TCP' }],
+              resources: { requests: w.requests, limits: w.limits },
+              securityContext: containerSecurityContext(w.uid),
+              startupProbe: probe(
+                '/health',
+                Math.ceil((w.startupTimeoutMinutes * 60) / PROBE_PERIOD_SECONDS),
+                5,
+              ),
+              readinessProbe: probe('/health', 3, 5),
+              livenessProbe: probe('/health', 3, 10, 20),
+              volumeMount,
+            },
+          ],
+          volume,
+        },
+      },
+    },
+    dependsOn,
+  });
+
+  const service = new ServiceV1(w.scope, 'service', {
+    metadata,
+    spec: {
+      type: 'ClusterIP',
+      selector,
+      port: [{ name: 'http', port: w.port, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }],
+    },
+  });
+
+  const maxPods = p.autoscaling ? p.autoscaling.maxReplicas : w.replicas;
+  const podDisruptionBudget =
+    maxPods > 1
+      ? new PodDisruptionBudgetV1(w.scope, 'pdb', {
+          metadata,
+          spec: { maxUnavailable: '1', selector: { matchLabels: selector } },
+        })
+      : undefined;
+
+  let autoscaler: HorizontalPodAutoscalerV2 | undefined;
+  if (p.autoscaling) {
+    const a = p.autoscaling;
+    autoscaler = new HorizontalPodAutoscalerV2(w.scope, 'hpa', {
+      metadata,
+      spec: {
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: w.name },
+        metric: [
+          a.podsMetric
+            ? {
+                type: 'Pods',
+                pods: {
+                  metric: { name: a.podsMetric.name },
+                  target: { type: 'AverageValue', averageValue: a.podsMetric.averageValue },
+                },
+              }
+            : {
+                type: 'Resource',
+                resource: {
+                  name: 'cpu',
+                  target: { type: 'Utilization', averageUtilization: a.targetCpuUtilizationPercent ?? 80 },
+                },
+              },
+        ],
+      },
+    });
+  }
+
+  return { deployment, service, podDisruptionBudget, autoscaler, labels };
+}
+
+/** `http://<svc>.<ns>.svc.cluster.local:<port>/v1` */
+export function endpointUrl(service: string, namespace: string, port: number): string {
+  return `http://${service}.${namespace}.svc.cluster.local:${port}/v1`;
+}
+
+const CATALOGUE_IDS = Object.keys(MODEL_CATALOGUE).join(', ');
+
+/** Resolve the architecture or report a problem. */
+export function resolveArchitecture(
+  a: string | ModelArchitecture,
+  problems: Problem[],
+): ModelArchitecture | undefined {
+  if (typeof a === 'string') {
+    const m = catalogueModel(a);
+    if (!m)
+      problems.push({
+        path: 'architecture',
+        message: `"${a}" is not in the catalogue; known: ${CATALOGUE_IDS}; or give the numbers`,
+      });
+    return m;
+  }
+  const before = problems.length;
+  for (const k of [
+    'parameters',
+    'layers',
+    'attentionHeads',
+    'kvHeads',
+    'headDim',
+    'maxContextTokens',
+  ] as const) {
+    const p = checkPositiveInt(`architecture.${k}`, a[k]);
+    if (p) problems.push(p);
+  }
+  if (a.kvHeads > a.attentionHeads || a.attentionHeads % a.kvHeads !== 0) {
+    problems.push({
+      path: 'architecture.kvHeads',
+      message: `${a.kvHeads} must divide attentionHeads (${a.attentionHeads})`,
+    });
+  }
+  return problems.length === before ? a : undefined;
+}

@@ -1,0 +1,296 @@
+/**
+ * VllmServer: one open-weight model behind vLLM's OpenAI-compatible server, on one GPU pool,
+ * offline and silent, under the Restricted Pod Security profile.
+ *
+ * Pinned engine: vLLM v0.12.0 (`vllm serve`). Every flag below is defined in
+ * vllm/engine/arg_utils.py or vllm/entrypoints/openai/cli_args.py at that release, and every
+ * environment variable is read by vllm/envs.py there (or by the library named beside it).
+ * @see https://docs.vllm.ai/en/v0.12.0/cli/serve/
+ * @see https://docs.vllm.ai/en/v0.12.0/configuration/env_vars/
+ */
+import { Construct } from 'constructs';
+import type { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import type { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import type { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+import type { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
+import { type Problem, capacityExceeded, throwIfProblems } from './errors';
+import type { IGpuPool } from './interfaces';
+import {
+  type CapacityPlan,
+  type KvCacheFormat,
+  type ModelArchitecture,
+  type WeightFormat,
+  GIB,
+  planCapacity,
+  weightBytes,
+} from './capacity';
+import { checkExtraArgs } from './private/flags';
+import {
+  type ServingBaseProps,
+  CACHE_DIR,
+  HOME_DIR,
+  MODEL_DIR,
+  TMP_DIR,
+  apiKeyEnv,
+  baseDirEnv,
+  checkBaseProps,
+  checkPool,
+  createServingResources,
+  endpointUrl,
+  resolveArchitecture,
+} from './private/serving';
+import {
+  VLLM_FLAGS,
+  VLLM_QUANTIZATION_FORMAT,
+  VLLM_RELEASE,
+  type VllmQuantization,
+} from './private/vllm-flags';
+import { checkPositiveInt } from './private/validate';
+
+export { VLLM_RELEASE };
+export type { VllmQuantization };
+
+export interface VllmServerProps extends ServingBaseProps {
+  /** The GPU pool the server runs on (node selector, tolerations, GPU resource). */
+  readonly pool: IGpuPool;
+  /** The model's architecture: a catalogue id (`llama-3.1-70b`) or the numbers for any other model. */
+  readonly architecture: string | ModelArchitecture;
+  /**
+   * Activation/weight dtype (`--dtype`). @default 'auto' (the checkpoint's torch_dtype)
+   * @see https://docs.vllm.ai/en/v0.12.0/cli/serve/ (ModelConfig)
+   */
+  readonly dtype?: 'auto' | 'bfloat16' | 'float16';
+  /** Quantization of the checkpoint (`--quantization`). @default none (vLLM detects it from the checkpoint) */
+  readonly quantization?: VllmQuantization;
+  /** KV-cache dtype (`--kv-cache-dtype`). @default 'auto' */
+  readonly kvCacheDtype?: 'auto' | 'fp8';
+  /** Longest sequence, prompt + output (`--max-model-len`). @default min(model maximum, 8192) */
+  readonly maxModelLenTokens?: number;
+  /** Sequences batched at once (`--max-num-seqs`); the planner reserves KV for all at full length. @default 8 */
+  readonly maxNumSeqs?: number;
+  /** Fraction of GPU memory vLLM may use (`--gpu-memory-utilization`). @default 0.9 */
+  readonly gpuMemoryUtilization?: number;
+  /** GPUs per replica (`--tensor-parallel-size`). @default the smallest that fits, from the capacity planner */
+  readonly tensorParallelSize?: number;
+  /** Automatic prefix caching (`--enable-prefix-caching` / `--no-enable-prefix-caching`). @default true */
+  readonly enablePrefixCaching?: boolean;
+  /** Size of the `/dev/shm` memory emptyDir (NCCL between TP workers). @default 2 GiB per GPU */
+  readonly shmSizeGiB?: number;
+}
+
+export class VllmServer extends Construct {
+  /** The vLLM release whose flags and environment this construct emits. */
+  public static readonly RELEASE = VLLM_RELEASE;
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly servedModelName: string;
+  public readonly port: number;
+  public readonly replicas: number;
+  public readonly tensorParallelSize: number;
+  /** GPUs each pod requests (= tensorParallelSize) of `gpuResourceName`. */
+  public readonly gpusPerReplica: number;
+  public readonly gpuResourceName: string;
+  public readonly maxModelLenTokens: number;
+  public readonly maxNumSeqs: number;
+  public readonly gpuMemoryUtilization: number;
+  public readonly shmSizeGiB: number;
+  public readonly architecture: ModelArchitecture;
+  public readonly weightFormat: WeightFormat;
+  public readonly capacity: CapacityPlan;
+  /** Container command and args, as synthesized. */
+  public readonly command: readonly string[];
+  public readonly args: readonly string[];
+  /** Environment variable names set on the container (values in the Deployment). */
+  public readonly envNames: readonly string[];
+  public readonly serviceName: string;
+  /** In-cluster OpenAI-compatible base URL. */
+  public readonly endpointUrl: string;
+  public readonly deployment: DeploymentV1;
+  public readonly service: ServiceV1;
+  public readonly podDisruptionBudget?: PodDisruptionBudgetV1;
+  public readonly autoscaler?: HorizontalPodAutoscalerV2;
+
+  constructor(scope: Construct, id: string, props: VllmServerProps) {
+    super(scope, id);
+    const name = props.name ?? `${props.weights.modelName}-vllm`;
+    const problems: Problem[] = [...checkBaseProps(props, name), ...checkPool(props.pool)];
+    const arch = resolveArchitecture(props.architecture, problems);
+    const push = (p: Problem | undefined): void => {
+      if (p) problems.push(p);
+    };
+    if (props.maxModelLenTokens !== undefined) {
+      push(
+        checkPositiveInt(
+          'maxModelLenTokens',
+          props.maxModelLenTokens,
+          arch?.maxContextTokens ?? Number.MAX_SAFE_INTEGER,
+        ),
+      );
+    }
+    if (props.maxNumSeqs !== undefined) push(checkPositiveInt('maxNumSeqs', props.maxNumSeqs, 4096));
+    if (props.tensorParallelSize !== undefined)
+      push(checkPositiveInt('tensorParallelSize', props.tensorParallelSize, 64));
+    if (props.shmSizeGiB !== undefined) push(checkPositiveInt('shmSizeGiB', props.shmSizeGiB, 512));
+    const util = props.gpuMemoryUtilization ?? 0.9;
+    if (!(util > 0 && util <= 0.99)) {
+      problems.push({
+        path: 'gpuMemoryUtilization',
+        message: `${util} is not allowed: use a fraction above 0 and at most 0.99`,
+      });
+    }
+    if (props.dtype !== undefined && !['auto', 'bfloat16', 'float16'].includes(props.dtype)) {
+      problems.push({
+        path: 'dtype',
+        message: `"${props.dtype}" is not allowed: use auto, bfloat16 or float16`,
+      });
+    }
+    if (props.quantization !== undefined && !(props.quantization in VLLM_QUANTIZATION_FORMAT)) {
+      problems.push({
+        path: 'quantization',
+        message: `"${props.quantization}" is not allowed: use ${Object.keys(VLLM_QUANTIZATION_FORMAT).join(', ')}`,
+      });
+    }
+    if (props.kvCacheDtype !== undefined && !['auto', 'fp8'].includes(props.kvCacheDtype)) {
+      problems.push({
+        path: 'kvCacheDtype',
+        message: `"${props.kvCacheDtype}" is not allowed: use auto or fp8`,
+      });
+    }
+    problems.push(...checkExtraArgs('extraArgs', props.extraArgs ?? [], VLLM_FLAGS, `vLLM ${VLLM_RELEASE}`));
+    throwIfProblems(`VllmServer ${id}`, problems);
+    const model = arch as ModelArchitecture;
+
+    this.name = name;
+    this.namespace = props.weights.namespace;
+    this.servedModelName = props.servedModelName ?? props.weights.modelName;
+    this.port = props.port ?? 8000;
+    this.replicas = props.replicas ?? props.autoscaling?.minReplicas ?? 1;
+    this.architecture = model;
+    this.maxModelLenTokens = props.maxModelLenTokens ?? Math.min(model.maxContextTokens, 8192);
+    this.maxNumSeqs = props.maxNumSeqs ?? 8;
+    this.gpuMemoryUtilization = util;
+    this.weightFormat = props.quantization
+      ? VLLM_QUANTIZATION_FORMAT[props.quantization]
+      : props.dtype === 'float16'
+        ? 'fp16'
+        : props.dtype === 'bfloat16'
+          ? 'bf16'
+          : model.nativeFormat;
+    const kvCache: KvCacheFormat = props.kvCacheDtype === 'fp8' ? 'fp8' : 'auto';
+
+    // ---- capacity: the smallest TP that fits one node, then GPUs across the pool
+    const pool = props.pool;
+    this.capacity = planCapacity(
+      {
+        arch: model,
+        weightBytes: weightBytes(model, this.weightFormat),
+        kvCache,
+        maxModelLenTokens: this.maxModelLenTokens,
+        concurrentSequences: this.maxNumSeqs,
+        gpuMemoryUtilization: util,
+        tensorParallelSize: props.tensorParallelSize,
+      },
+      { poolName: pool.poolName, gpusPerNode: pool.gpusPerNode, gpuMemoryGiB: pool.gpuMemoryGiB },
+    );
+    const tp = this.capacity.tensorParallelSize;
+    this.tensorParallelSize = tp;
+    this.gpusPerReplica = tp;
+    this.gpuResourceName = pool.resourceName;
+    const peakPods = Math.max(this.replicas, props.autoscaling?.maxReplicas ?? 0);
+    const podsPerNode = Math.floor(pool.gpusPerNode / tp);
+    if (peakPods > podsPerNode * pool.nodeCount) {
+      throw capacityExceeded(
+        model.name,
+        props.autoscaling ? 'autoscaling.maxReplicas' : 'replicas',
+        `${peakPods} replica${peakPods === 1 ? '' : 's'} × ${tp} GPU${tp === 1 ? '' : 's'} need ${peakPods} × ${tp} ${pool.resourceName} on nodes with ${tp} free; pool ${pool.poolName} has ${pool.nodeCount} node${pool.nodeCount === 1 ? '' : 's'} × ${pool.gpusPerNode} GPUs, room for ${podsPerNode * pool.nodeCount}`,
+      );
+    }
+    this.shmSizeGiB = props.shmSizeGiB ?? 2 * tp;
+
+    // ---- command line (vllm/entrypoints/cli/serve.py @ v0.12.0: `vllm serve [model_tag] [options]`)
+    this.command = props.command ?? ['vllm', 'serve'];
+    this.args = [
+      MODEL_DIR, // positional model_tag: the verified, read-only weights directory, never a hub id
+      // ModelConfig (vllm/engine/arg_utils.py @ v0.12.0): name clients send in `model`
+      '--served-model-name',
+      this.servedModelName,
+      // Frontend (vllm/entrypoints/openai/cli_args.py @ v0.12.0)
+      '--host',
+      '0.0.0.0',
+      '--port',
+      String(this.port),
+      // ParallelConfig (arg_utils.py @ v0.12.0)
+      '--tensor-parallel-size',
+      String(tp),
+      // ModelConfig (arg_utils.py @ v0.12.0)
+      '--max-model-len',
+      String(this.maxModelLenTokens),
+      '--dtype',
+      props.dtype ?? 'auto',
+      // CacheConfig (arg_utils.py @ v0.12.0)
+      '--gpu-memory-utilization',
+      util.toFixed(2),
+      '--kv-cache-dtype',
+      props.kvCacheDtype ?? 'auto',
+      props.enablePrefixCaching === false ? '--no-enable-prefix-caching' : '--enable-prefix-caching',
+      // SchedulerConfig (arg_utils.py @ v0.12.0)
+      '--max-num-seqs',
+      String(this.maxNumSeqs),
+      // ModelConfig (arg_utils.py @ v0.12.0)
+      ...(props.quantization ? ['--quantization', props.quantization] : []),
+      ...(props.extraArgs ?? []),
+    ];
+
+    const env = [
+      ...baseDirEnv(),
+      // huggingface_hub constants.py: no Hub requests; transformers: offline mode
+      { name: 'HF_HUB_OFFLINE', value: '1' },
+      { name: 'TRANSFORMERS_OFFLINE', value: '1' },
+      { name: 'HF_HUB_DISABLE_TELEMETRY', value: '1' },
+      { name: 'HF_HOME', value: `${CACHE_DIR}/huggingface` },
+      // vllm/envs.py @ v0.12.0: usage stats off (VLLM_NO_USAGE_STATS, VLLM_DO_NOT_TRACK, DO_NOT_TRACK)
+      { name: 'VLLM_NO_USAGE_STATS', value: '1' },
+      { name: 'VLLM_DO_NOT_TRACK', value: '1' },
+      { name: 'DO_NOT_TRACK', value: '1' },
+      // vllm/envs.py @ v0.12.0: cache and config roots, IPC socket dir (defaults under ~ and tempdir)
+      { name: 'VLLM_CACHE_ROOT', value: `${CACHE_DIR}/vllm` },
+      { name: 'VLLM_CONFIG_ROOT', value: `${HOME_DIR}/.config/vllm` },
+      { name: 'VLLM_RPC_BASE_PATH', value: TMP_DIR },
+      // triton (runtime/cache.py) and torch._inductor: compiled kernel caches
+      { name: 'TRITON_CACHE_DIR', value: `${CACHE_DIR}/triton` },
+      { name: 'TORCHINDUCTOR_CACHE_DIR', value: `${CACHE_DIR}/torchinductor` },
+      // vllm/envs.py @ v0.12.0: API key (api_server.py reads it when --api-key is absent)
+      ...apiKeyEnv('VLLM_API_KEY', props.apiKeySecret),
+    ];
+    this.envNames = env.map((e) => e.name);
+
+    const gpu = String(tp);
+    const cpu = props.cpu ?? String(4 * tp);
+    const memory =
+      props.memory ?? `${Math.max(16, Math.ceil(this.capacity.weightBytes / GIB / tp) + 8) * tp}Gi`;
+    const res = createServingResources({
+      scope: this,
+      engine: 'vllm',
+      engineRelease: VLLM_RELEASE,
+      name,
+      props,
+      port: this.port,
+      replicas: this.replicas,
+      uid: props.runAsUser ?? 1000,
+      command: this.command,
+      args: this.args,
+      env,
+      requests: { cpu, memory, [pool.resourceName]: gpu },
+      limits: { memory, [pool.resourceName]: gpu },
+      shmSizeGiB: this.shmSizeGiB,
+      startupTimeoutMinutes: props.startupTimeoutMinutes ?? 60,
+      pool,
+    });
+    this.deployment = res.deployment;
+    this.service = res.service;
+    this.podDisruptionBudget = res.podDisruptionBudget;
+    this.autoscaler = res.autoscaler;
+    this.serviceName = name;
+    this.endpointUrl = endpointUrl(name, this.namespace, this.port);
+  }
+}
