@@ -3,7 +3,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { type Problem, throwIfProblems } from './errors';
 import { recommendedLabels } from './private/labels';
-import { checkDnsLabel, checkPositiveInt, problems } from './private/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkPositiveInt, problems } from './private/validate';
 import { manifestPathProblem } from './weights-manifest';
 
 /**
@@ -133,16 +133,4 @@ export class ModelWeightStore extends Construct implements IModelWeightStore {
     });
     this.dependable = this.claim;
   }
-}
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-function checkDnsSubdomain(path: string, value: string): Problem | undefined {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
-    return {
-      path,
-      message: `"${value}" is not a valid name: use a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253 characters)`,
-    };
-  }
-  return undefined;
 }

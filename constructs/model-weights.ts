@@ -20,7 +20,13 @@ import { type Problem, throwIfProblems } from './errors';
 import type { IModelWeights } from './interfaces';
 import type { IModelWeightStore } from './model-weight-store';
 import { recommendedLabels, selectorLabels } from './private/labels';
-import { checkDnsLabel, checkPinnedImage, checkPositiveInt, problems } from './private/validate';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkPinnedImage,
+  checkPositiveInt,
+  problems,
+} from './private/validate';
 import { escapeTerraformTemplate, VERIFY_EXIT, VERIFY_WEIGHTS_SCRIPT } from './private/verify-weights-script';
 import {
   canonicalManifest,
@@ -131,8 +137,13 @@ export interface ModelWeightsProps {
   /**
    * Image of the Job, pinned by digest, from the jurisdiction's registry. It must provide `sh`,
    * `sha256sum`, `find`, `awk`, `sort`, `wc`, `cat`, `mkdir`, `mktemp`, `mv`, `rm` (busybox or
-   * coreutils) and, for s3 and https sources, `rclone` (≥ 1.59 for `--files-from-raw` with
-   * `--no-traverse`). The official rclone image (Alpine + busybox) has all of them.
+   * coreutils) and, for s3 and https sources, `rclone`, called with only these documented flags:
+   * `--config /dev/null` (in-memory config), `copy`, `--files-from-raw`, `--no-traverse`,
+   * `--transfers`, `--retries`, `--low-level-retries`, `--stats`, `--stats-one-line`,
+   * `--stats-log-level`, `--ca-cert`, and the `RCLONE_CONFIG_SRC_*` environment variables.
+   * The official rclone image (Alpine with busybox) provides all of these tools; mirror it into
+   * the jurisdiction's registry and pin its digest.
+   * @see https://rclone.org/docs/  https://rclone.org/filtering/#files-from-raw-read-list-of-source-file-names-without-any-processing
    */
   readonly image: string;
   /**
@@ -287,11 +298,11 @@ export class ModelWeights extends Construct implements IModelWeights {
     );
     found.push(...checkManifest('files', props.files));
     for (const [i, s] of (props.imagePullSecrets ?? []).entries()) {
-      const p = checkDnsLabel(`imagePullSecrets[${i}]`, s, 253);
+      const p = checkDnsSubdomain(`imagePullSecrets[${i}]`, s);
       if (p) found.push(p);
     }
     if (props.caBundle) {
-      const p = checkDnsLabel('caBundle.configMapName', props.caBundle.configMapName, 253);
+      const p = checkDnsSubdomain('caBundle.configMapName', props.caBundle.configMapName);
       if (p) found.push(p);
       const k = checkKeyName('caBundle.key', props.caBundle.key ?? 'ca.crt');
       if (k) found.push(k);
@@ -598,7 +609,7 @@ function resolveSource(
         message: 'an s3 source needs credentials: the name of a Secret holding the access key pair',
       });
     } else {
-      const p = checkDnsLabel('source.credentials.secretName', String(creds.secretName ?? ''), 253);
+      const p = checkDnsSubdomain('source.credentials.secretName', String(creds.secretName ?? ''));
       if (p) found.push(p);
       for (const [path, key] of [
         ['source.credentials.accessKeyIdKey', idKey],

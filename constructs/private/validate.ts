@@ -65,3 +65,16 @@ export function checkPositiveInt(
 export function problems(...ps: (Problem | undefined)[]): Problem[] {
   return ps.filter((p): p is Problem => p !== undefined);
 }
+
+/** RFC 1123 DNS subdomain, as Kubernetes requires for Secret, ConfigMap and StorageClass names. */
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function checkDnsSubdomain(path: string, value: string): Problem | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+    return {
+      path,
+      message: `"${value}" is not a valid name: use a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253 characters)`,
+    };
+  }
+  return undefined;
+}

@@ -395,3 +395,12 @@ describe('ModelWeights', () => {
     expect(e.message).toContain('source.credentials.secretName  "Bad Name" is not a valid name');
   });
 });
+
+test('Secret, ConfigMap and pull-secret names may be DNS subdomains', () => {
+  const { weights } = setup({
+    source: { ...S3, credentials: { secretName: 'weights.s3' } },
+    caBundle: { configMapName: 'root-ca.de' },
+    imagePullSecrets: ['registry.de'],
+  });
+  expect(weights.sourceEndpoint?.host).toBe('s3.de.example');
+});
