@@ -134,3 +134,13 @@ export function inputInvalid(file: string, message: string, path = ''): Sovereig
 export function policyViolation(summary: string, problems: readonly Problem[]): SovereignError {
   return SovereignError.create('POLICY_VIOLATION', summary, problems);
 }
+
+/** Input that is not usable for several reasons, each located (`path` inside `file`). */
+export function inputProblems(file: string, problems: readonly Problem[]): SovereignError {
+  const n = problems.length;
+  return SovereignError.create(
+    'INPUT_INVALID',
+    `${file}: ${n} problem${n === 1 ? '' : 's'} in the input`,
+    problems.map((p) => ({ ...p, file: p.file ?? file })),
+  );
+}

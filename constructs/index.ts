@@ -7,4 +7,7 @@ export * from './capacity';
 export * from './model-catalogue';
 export * from './vllm-server';
 export * from './llama-cpp-server';
+export * from './weights-manifest';
+export * from './model-weight-store';
+export * from './model-weights';
 export type { SecretKeyRef, ServerAutoscaling, ServingBaseProps } from './private/serving';
