@@ -15,7 +15,6 @@ const PINNED_IMAGE =
   /^([a-z0-9.-]+(:[0-9]+)?)\/([a-z0-9._/-]+)(:[A-Za-z0-9_.-]{1,128})?@sha256:[a-f0-9]{64}$/;
 const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?$/;
 const CIDR = /^(([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}|[0-9a-fA-F:]+\/[0-9]{1,3})$/;
-const SEMVER_EXACT = /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/;
 const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 
 /** A Kubernetes DNS label (RFC 1123): namespaces, resource names, map keys. */
@@ -287,7 +286,9 @@ const sourceSchema = z
         region: z.string().default('us-east-1').describe('Region string the endpoint expects.'),
         credentials: z
           .strictObject({
-            secret: dnsLabel('credentials.secret').describe('Secret in the weights namespace.'),
+            secret: dnsLabel('credentials.secret').describe(
+              'Secret in the serving namespace, beside the weight volume.',
+            ),
             accessKeyIdKey: z.string().default('AWS_ACCESS_KEY_ID').describe('Key of the access key id.'),
             secretAccessKeyKey: z
               .string()
@@ -369,15 +370,25 @@ const modelSchema = z
       .union([z.string().min(1), architectureSchema])
       .describe('A name from the built-in catalogue (`sovereign models`) or the architecture numbers.'),
     dtype: z
-      .enum(['auto', 'bfloat16', 'float16', 'fp8', 'int8', 'int4'])
+      .enum(['auto', 'bfloat16', 'float16'])
       .default('auto')
-      .describe("Weight precision (vLLM); `auto` takes the checkpoint's (bf16 for the catalogue)."),
+      .describe("vLLM --dtype; `auto` takes the checkpoint's (bf16 for the catalogue models)."),
     quantization: z
       .string()
       .optional()
       .describe(
-        'vLLM --quantization method (awq, gptq, fp8, …) or the GGUF quantization type (Q4_K_M) for llama.cpp.',
+        "vLLM: the checkpoint's --quantization (awq, gptq, fp8, compressed-tensors). llama.cpp: the GGUF type (Q4_K_M), read from the file name when omitted.",
       ),
+    tensorParallelSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .optional()
+      .describe(
+        'GPUs per vLLM replica (--tensor-parallel-size); default: the smallest that fits, from the capacity planner.',
+      ),
+    prefixCaching: z.boolean().default(true).describe('vLLM automatic prefix caching.'),
     maxModelLenTokens: z
       .number()
       .int()
@@ -396,7 +407,11 @@ const modelSchema = z
       .max(0.99)
       .default(0.9)
       .describe('Share of each GPU the engine may use (vLLM --gpu-memory-utilization).'),
-    cpu: z.number().positive().optional().describe('CPU cores requested per replica.'),
+    cpu: z
+      .number()
+      .positive()
+      .optional()
+      .describe('CPU cores requested per replica (llama.cpp CPU-only: also its --threads).'),
     memoryGiB: z.number().positive().optional().describe('Memory requested per replica, in GiB.'),
     image: image('image').optional().describe('Engine image; default from images.vllm / images.llamaCpp.'),
     apiKeySecret: secretRef.optional().describe('Secret holding the API key clients must present.'),
@@ -428,13 +443,14 @@ const namespacesSchema = z
   .strictObject({
     serving: dnsLabel('namespaces.serving')
       .default('llm-serving')
-      .describe('Namespace of the model servers.'),
-    weights: dnsLabel('namespaces.weights')
-      .default('llm-weights')
-      .describe('Namespace of the weight stores and verification Jobs.'),
+      .describe(
+        'Namespace of the model servers and of the weight volumes and verification Jobs they mount (a volume claim is mounted only in its own namespace).',
+      ),
     gpuOperator: dnsLabel('namespaces.gpuOperator')
       .default('gpu-operator')
-      .describe('Namespace of the NVIDIA GPU Operator (privileged by necessity).'),
+      .describe(
+        'Namespace of the NVIDIA GPU Operator: privileged by necessity, the one documented exception to `restricted`.',
+      ),
   })
   .describe('Namespaces the stack creates.');
 
@@ -451,13 +467,21 @@ const clientsSchema = z
   })
   .describe('Who may reach the serving port; everything else is denied.');
 
+/** Images of the GPU Operator chart that can be pinned by digest (constructs/gpu-operator.ts). */
+export const GPU_OPERATOR_DIGEST_IMAGES = [
+  'dcgm',
+  'dcgmExporter',
+  'devicePlugin',
+  'driver',
+  'driver.manager',
+  'gfd',
+  'migManager',
+  'operator.initContainer',
+  'toolkit',
+] as const;
+
 const gpuOperatorSchema = z
   .strictObject({
-    chartVersion: z
-      .string()
-      .regex(SEMVER_EXACT, { message: 'chartVersion must be an exact version such as v25.3.4' })
-      .optional()
-      .describe('Exact gpu-operator chart version; default: the version the toolkit pins.'),
     driver: z
       .enum(['operator', 'preinstalled'])
       .default('operator')
@@ -466,6 +490,14 @@ const gpuOperatorSchema = z
       .string()
       .optional()
       .describe("Driver version the operator installs; default: the chart's."),
+    containerToolkit: z
+      .enum(['operator', 'preinstalled'])
+      .default('operator')
+      .describe('Whether the operator installs the NVIDIA container toolkit or the nodes already have it.'),
+    nodeFeatureDiscovery: z
+      .enum(['operator', 'existing'])
+      .default('operator')
+      .describe('Whether the chart deploys Node Feature Discovery or the cluster already runs it.'),
     dcgmExporter: z.boolean().default(true).describe('Run the DCGM exporter for GPU metrics.'),
     timeoutSeconds: z
       .number()
@@ -473,8 +505,17 @@ const gpuOperatorSchema = z
       .min(60)
       .default(1200)
       .describe('How long Terraform waits for the release.'),
+    imageDigests: z
+      .partialRecord(
+        z.enum(GPU_OPERATOR_DIGEST_IMAGES),
+        z.string().regex(/^sha256:[a-f0-9]{64}$/, { message: 'a digest looks like sha256:<64 hex digits>' }),
+      )
+      .default({})
+      .describe(
+        'Digests of the mirrored operand images (driver, toolkit, device plugin, …), so they are pinned beyond their tags.',
+      ),
   })
-  .describe('The NVIDIA GPU Operator Helm release of this cluster.');
+  .describe('The NVIDIA GPU Operator Helm release of this cluster (chart version pinned by the toolkit).');
 
 const imagesSchema = z
   .strictObject({
@@ -525,13 +566,16 @@ const jurisdictionShape = {
   cluster: clusterSchema,
   backend: backendSchema,
   sovereignty: sovereigntySchema,
-  namespaces: namespacesSchema.default({
-    serving: 'llm-serving',
-    weights: 'llm-weights',
-    gpuOperator: 'gpu-operator',
-  }),
+  namespaces: namespacesSchema.default({ serving: 'llm-serving', gpuOperator: 'gpu-operator' }),
   clients: clientsSchema.default({ namespaces: [], cidrs: [] }),
-  gpuOperator: gpuOperatorSchema.default({ driver: 'operator', dcgmExporter: true, timeoutSeconds: 1200 }),
+  gpuOperator: gpuOperatorSchema.default({
+    driver: 'operator',
+    containerToolkit: 'operator',
+    nodeFeatureDiscovery: 'operator',
+    dcgmExporter: true,
+    timeoutSeconds: 1200,
+    imageDigests: {},
+  }),
   images: imagesSchema.default({}),
   pools: z.record(dnsLabel('pool name'), poolSchema).default({}).describe('GPU node pools, keyed by name.'),
   stores: z.record(dnsLabel('store name'), storeSchema).default({}).describe('Weight stores, keyed by name.'),

@@ -6,6 +6,10 @@
 import type { JurisdictionSpec, SovereignSpec } from './schema';
 import { didYouMean } from './suggest';
 import { PROFILES } from '../profiles';
+import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
+import { checkExtraArgs } from '../../constructs/private/flags';
+import { VLLM_FLAGS, VLLM_QUANTIZATION_FORMAT, VLLM_RELEASE } from '../../constructs/private/vllm-flags';
+import { LLAMA_CPP_FLAGS, LLAMA_CPP_RELEASE } from '../../constructs/private/llama-cpp-flags';
 import type { SpecPath } from './load';
 
 export interface SemanticProblem {
@@ -164,6 +168,32 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
       );
     }
     fromRegistry(mp('image'), m.image);
+    if (typeof m.architecture === 'string' && MODEL_CATALOGUE[m.architecture] === undefined) {
+      const names = Object.keys(MODEL_CATALOGUE);
+      add(
+        mp('architecture'),
+        `"${m.architecture}" is not in the built-in catalogue.${didYouMean(m.architecture, names)} Catalogue: ${names.join(', ')}; or give the numbers (parametersBillion, layers, attentionHeads, kvHeads, headDim)`,
+      );
+    }
+    if (
+      m.engine === 'vllm' &&
+      m.quantization !== undefined &&
+      !(m.quantization in VLLM_QUANTIZATION_FORMAT)
+    ) {
+      const known = Object.keys(VLLM_QUANTIZATION_FORMAT);
+      add(
+        mp('quantization'),
+        `"${m.quantization}" is not a vLLM quantization this toolkit sizes.${didYouMean(m.quantization, known)} Allowed: ${known.join(', ')}`,
+      );
+    }
+    const flagProblems =
+      m.engine === 'vllm'
+        ? checkExtraArgs('extraArgs', m.extraArgs, VLLM_FLAGS, `vLLM ${VLLM_RELEASE}`)
+        : checkExtraArgs('extraArgs', m.extraArgs, LLAMA_CPP_FLAGS, `llama.cpp ${LLAMA_CPP_RELEASE}`);
+    for (const p of flagProblems) {
+      const index = Number(/\[(\d+)\]$/.exec(p.path)?.[1] ?? 0);
+      add(mp('extraArgs', index), p.message);
+    }
     if (PROFILES[j.profile].requireApiKey && m.apiKeySecret === undefined) {
       add(
         mp('apiKeySecret'),

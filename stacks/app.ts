@@ -1,0 +1,65 @@
+/**
+ * The cdktf App for a spec: one JurisdictionStack per jurisdiction, in name order. A
+ * construct that refuses its props (or a model that does not fit its pool) becomes an error
+ * located at the spec entry it came from.
+ */
+import { App } from 'cdktf';
+import { isSovereignError, specInvalid, type Problem } from '../constructs/errors';
+import { JurisdictionStack } from './jurisdiction-stack';
+import type { LoadedSpec } from './spec/load';
+
+export interface BuildOptions {
+  /** Where `app.synth()` writes (cdktf layout). */
+  readonly outdir: string;
+  readonly toolkitVersion: string;
+}
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly stacks: readonly JurisdictionStack[];
+}
+
+export function buildApp(loaded: LoadedSpec, opts: BuildOptions): BuiltApp {
+  // stackTraces off: cdktf would otherwise record a stack trace per construct in metadata.
+  const app = new App({ outdir: opts.outdir, stackTraces: false, skipValidation: false });
+  const problems: Problem[] = [];
+  const stacks: JurisdictionStack[] = [];
+  for (const name of Object.keys(loaded.spec.jurisdictions).sort()) {
+    const base = ['jurisdictions', name];
+    const at = <T>(path: readonly (string | number)[], create: () => T): T => {
+      try {
+        return create();
+      } catch (e) {
+        if (!isSovereignError(e) || (e.code !== 'PROPS_INVALID' && e.code !== 'CAPACITY')) throw e;
+        const where = [...base, ...path];
+        const pos = loaded.locate(where);
+        for (const p of e.problems) {
+          problems.push({
+            file: loaded.file,
+            line: pos?.line,
+            col: pos?.col,
+            path: where.join('.'),
+            message: p.path ? `${p.path}: ${p.message}` : p.message,
+          });
+        }
+        throw new Abandon();
+      }
+    };
+    try {
+      stacks.push(
+        new JurisdictionStack(app, name, {
+          spec: loaded.spec.jurisdictions[name],
+          toolkitVersion: opts.toolkitVersion,
+          at,
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof Abandon)) throw e;
+    }
+  }
+  if (problems.length > 0) throw specInvalid(loaded.file, problems);
+  return { app, stacks };
+}
+
+/** Stops building one jurisdiction after its first refused construct; the others still report. */
+class Abandon extends Error {}

@@ -1,0 +1,420 @@
+/**
+ * One Terraform stack per jurisdiction, composed from the validated spec: explicit backend,
+ * pinned providers, the cluster baseline, GPU pools and operator, weight stores and verified
+ * weights, servers, outputs, and the `"//".sovereign` record the policy engine reads back.
+ *
+ * Construct ids are public API: they become Terraform addresses (`cluster`, `gpu-operator`,
+ * `pool-<name>`, `store-<name>`, `weights-<model>`, `model-<model>`). Renaming one is a
+ * breaking change.
+ */
+import {
+  dependable,
+  TerraformElement,
+  TerraformOutput,
+  TerraformResource,
+  TerraformStack,
+  type ITerraformDependable,
+} from 'cdktf';
+import { type Construct } from 'constructs';
+import type { ModelArchitecture } from '../constructs/capacity';
+import { GpuNodePool } from '../constructs/gpu-node-pool';
+import { GpuOperator } from '../constructs/gpu-operator';
+import { LlamaCppServer } from '../constructs/llama-cpp-server';
+import { ModelWeightStore } from '../constructs/model-weight-store';
+import { ModelWeights, type WeightsSource } from '../constructs/model-weights';
+import { PrivateCluster, type ClusterConnection } from '../constructs/private-cluster';
+import { VllmServer } from '../constructs/vllm-server';
+import { manifestSha256 } from '../constructs/weights-manifest';
+import {
+  METADATA_KEY,
+  METADATA_SCHEMA_VERSION,
+  type ModelRecord,
+  type StackMetadata,
+} from '../policy/metadata';
+import { backendAttributes, SovereignBackend } from './backend';
+import { PROFILES, type Profile } from './profiles';
+import type { JurisdictionSpec, ModelSpec } from './spec/schema';
+
+/** Provider versions of the bindings in package.json; the stack pins exactly these. */
+export const PROVIDER_VERSIONS = { kubernetes: '2.38.0', helm: '3.1.1' } as const;
+
+/** Every server listens here; the serving NetworkPolicy opens only this port. */
+export const SERVING_PORT = 8000;
+
+export interface JurisdictionStackProps {
+  readonly spec: JurisdictionSpec;
+  readonly toolkitVersion: string;
+  /**
+   * Runs each construct's creation, so a caller can turn a construct's refusal into an error
+   * located in the spec (`jurisdictions.<name>.models.<model>`). @default runs it as is
+   */
+  readonly at?: <T>(path: readonly (string | number)[], create: () => T) => T;
+}
+
+/** Writes `{"//": {"sovereign": …}}` into the stack's JSON: the record auditors and policy read. */
+class SovereignRecord extends TerraformElement {
+  constructor(
+    scope: Construct,
+    private readonly record: StackMetadata,
+  ) {
+    super(scope, 'sovereign-record');
+  }
+
+  public toTerraform(): Record<string, unknown> {
+    return { '//': { [METADATA_KEY]: this.record } };
+  }
+}
+
+/**
+ * `terraform.required_providers` with full source addresses and exact versions. Added last so
+ * it replaces what the provider bindings declare (`kubernetes`, `~> 2.0`).
+ */
+class RequiredProviders extends TerraformElement {
+  constructor(
+    scope: Construct,
+    private readonly host: string,
+  ) {
+    super(scope, 'required-providers');
+  }
+
+  public toTerraform(): Record<string, unknown> {
+    return {
+      terraform: {
+        required_providers: {
+          helm: { source: `${this.host}/hashicorp/helm`, version: PROVIDER_VERSIONS.helm },
+          kubernetes: { source: `${this.host}/hashicorp/kubernetes`, version: PROVIDER_VERSIONS.kubernetes },
+        },
+      },
+    };
+  }
+}
+
+function outputName(...parts: string[]): string {
+  return parts.join('_').replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+function portOf(url: string): number {
+  const u = new URL(url);
+  return u.port ? Number(u.port) : u.protocol === 'http:' ? 80 : 443;
+}
+
+/** Makes every Terraform resource under `scope` depend on `on` (a namespace, a Job). */
+function dependAll(scope: Construct, on: readonly ITerraformDependable[]): void {
+  if (on.length === 0) return;
+  for (const c of scope.node.findAll()) {
+    if (c instanceof TerraformResource) {
+      const current = c.dependsOn ?? [];
+      c.dependsOn = [...current, ...on.map((d) => dependable(d))];
+    }
+  }
+}
+
+export class JurisdictionStack extends TerraformStack {
+  public readonly jurisdiction: string;
+  public readonly profile: Profile;
+  public readonly backend: SovereignBackend;
+  public readonly cluster: PrivateCluster;
+  public readonly operator?: GpuOperator;
+  public readonly pools: Readonly<Record<string, GpuNodePool>>;
+  public readonly stores: Readonly<Record<string, ModelWeightStore>>;
+  public readonly weights: Readonly<Record<string, ModelWeights>>;
+  public readonly servers: Readonly<Record<string, VllmServer | LlamaCppServer>>;
+  /** The record written under `"//".sovereign`. */
+  public readonly metadata: StackMetadata;
+
+  constructor(scope: Construct, name: string, props: JurisdictionStackProps) {
+    super(scope, name);
+    const spec = props.spec;
+    const at = props.at ?? (<T>(_p: readonly (string | number)[], create: () => T) => create());
+    this.jurisdiction = name;
+    this.profile = PROFILES[spec.profile];
+    const sov = spec.sovereignty;
+    const namespace = spec.namespaces.serving;
+
+    this.backend = new SovereignBackend(
+      this,
+      spec.backend.type,
+      backendAttributes(spec.backend, spec.cluster),
+    );
+
+    // GPU pools first: the cluster sizes its GPU quota from them.
+    const pools: Record<string, GpuNodePool> = {};
+    for (const [poolName, p] of Object.entries(spec.pools)) {
+      pools[poolName] = at(
+        ['pools', poolName],
+        () =>
+          new GpuNodePool(this, `pool-${poolName}`, {
+            jurisdiction: name,
+            poolName,
+            nodes: p.nodes,
+            gpuProduct: p.product,
+            gpusPerNode: p.gpusPerNode,
+            gpuMemoryGiB: p.gpuMemoryGiB,
+            sharing: p.sharing,
+          }),
+      );
+    }
+    this.pools = pools;
+
+    const models = Object.entries(spec.models);
+    const sourcePorts = [
+      ...new Set(
+        models.flatMap(([, m]) => {
+          const s = m.weights.source;
+          return s.type === 's3' ? [portOf(s.endpoint)] : s.type === 'https' ? [portOf(s.url)] : [];
+        }),
+      ),
+    ].sort((a, b) => a - b);
+
+    this.cluster = at(
+      ['cluster'],
+      () =>
+        new PrivateCluster(this, 'cluster', {
+          jurisdiction: name,
+          connection: connectionOf(spec.cluster),
+          namespaces: { serving: namespace, weights: namespace, gpuOperator: spec.namespaces.gpuOperator },
+          podSecurityVersion: this.profile.podSecurityVersion,
+          gpuPools: Object.values(pools),
+          network: {
+            servingPorts: [SERVING_PORT],
+            clientNamespaces: spec.clients.namespaces,
+            clientCidrs: spec.clients.cidrs,
+            // NetworkPolicies take addresses, not names: weight sync may reach the jurisdiction's
+            // declared ranges on the ports its sources use, nothing else.
+            weightSources: sov.cidrs.flatMap((cidr) => sourcePorts.map((port) => ({ cidr, port }))),
+          },
+        }),
+    );
+    const namespaceReady = [this.cluster.namespaceResources[namespace]];
+
+    if (Object.keys(pools).length > 0) {
+      const op = spec.gpuOperator;
+      this.operator = at(
+        ['gpuOperator'],
+        () =>
+          new GpuOperator(this, 'gpu-operator', {
+            cluster: this.cluster,
+            chartRepository: sov.chartRepository,
+            allowPublicChartRepository: sov.allowPublicChartRepository,
+            allowedChartRepositories: [sov.chartRepository],
+            imageRegistry: spec.images.gpuOperatorRepository ?? `${sov.registries[0]}/nvidia`,
+            allowedRegistries: sov.registries,
+            imageDigests: op.imageDigests,
+            driver: { mode: op.driver, version: op.driverVersion },
+            containerToolkit: op.containerToolkit,
+            nodeFeatureDiscovery: op.nodeFeatureDiscovery,
+            dcgmExporter: op.dcgmExporter,
+            timeoutSeconds: op.timeoutSeconds,
+            pools: Object.values(pools),
+          }),
+      );
+    }
+
+    const stores: Record<string, ModelWeightStore> = {};
+    for (const [storeName, s] of Object.entries(spec.stores)) {
+      const shared = models.some(
+        ([, m]) => m.store === storeName && Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0) > 1,
+      );
+      stores[storeName] = at(
+        ['stores', storeName],
+        () =>
+          new ModelWeightStore(this, `store-${storeName}`, {
+            namespace,
+            jurisdiction: name,
+            storageClassName: s.storageClass,
+            sizeGiB: s.sizeGiB,
+            claimName: `weights-${storeName}`,
+            accessMode: s.accessMode ?? (shared ? 'ReadWriteMany' : 'ReadWriteOnce'),
+          }),
+      );
+      dependAll(stores[storeName], namespaceReady);
+    }
+    this.stores = stores;
+
+    const weights: Record<string, ModelWeights> = {};
+    const servers: Record<string, VllmServer | LlamaCppServer> = {};
+    const records: ModelRecord[] = [];
+    for (const [modelName, m] of models) {
+      const w = at(
+        ['models', modelName, 'weights'],
+        () =>
+          new ModelWeights(this, `weights-${modelName}`, {
+            store: stores[m.store],
+            modelName,
+            revision: m.weights.revision,
+            files: m.weights.files,
+            source: sourceOf(m),
+            allowedEndpoints: sov.hosts,
+            image: spec.images.weightsSync as string,
+            allowedRegistries: sov.registries,
+            license: m.weights.license,
+          }),
+      );
+      dependAll(w, namespaceReady);
+      weights[modelName] = w;
+
+      const pool = m.pool === undefined ? undefined : pools[m.pool];
+      // The spec's semantic checks guarantee an image for every engine.
+      const image = (m.image ??
+        (m.engine === 'vllm'
+          ? spec.images.vllm
+          : pool === undefined
+            ? (spec.images.llamaCppCpu ?? spec.images.llamaCpp)
+            : spec.images.llamaCpp)) as string;
+      const common = {
+        jurisdiction: name,
+        weights: w,
+        allowedRegistries: sov.registries,
+        name: modelName,
+        replicas: m.replicas,
+        autoscaling: m.autoscaling && {
+          minReplicas: m.autoscaling.minReplicas,
+          maxReplicas: m.autoscaling.maxReplicas,
+          targetCpuUtilizationPercent: m.autoscaling.targetCpuUtilization,
+        },
+        apiKeySecret: m.apiKeySecret,
+        extraArgs: m.extraArgs,
+        port: SERVING_PORT,
+        cpu: m.cpu === undefined ? undefined : String(m.cpu),
+        memory: m.memoryGiB === undefined ? undefined : `${m.memoryGiB}Gi`,
+        license: m.weights.license,
+      };
+      const server = at(['models', modelName], () =>
+        m.engine === 'vllm'
+          ? new VllmServer(this, `model-${modelName}`, {
+              ...common,
+              image,
+              pool: pool as GpuNodePool,
+              architecture: architectureOf(m),
+              dtype: m.dtype,
+              quantization: m.quantization as never,
+              maxModelLenTokens: m.maxModelLenTokens,
+              maxNumSeqs: m.maxConcurrentSequences,
+              gpuMemoryUtilization: m.gpuMemoryUtilization,
+              tensorParallelSize: m.tensorParallelSize,
+              enablePrefixCaching: m.prefixCaching,
+            })
+          : new LlamaCppServer(this, `model-${modelName}`, {
+              ...common,
+              image,
+              pool,
+              architecture: architectureOf(m),
+              ggufQuantization: m.quantization,
+              contextTokensPerSlot: m.maxModelLenTokens,
+              parallelSlots: m.maxConcurrentSequences,
+              gpuMemoryUtilization: m.gpuMemoryUtilization,
+            }),
+      );
+      dependAll(server, namespaceReady);
+      servers[modelName] = server;
+
+      new TerraformOutput(this, outputName(modelName, 'endpoint'), {
+        value: server.endpointUrl,
+        description: `In-cluster OpenAI-compatible endpoint of ${modelName} (${m.engine}, revision ${m.weights.revision})`,
+      });
+      records.push({
+        name: modelName,
+        engine: m.engine,
+        image,
+        revision: m.weights.revision,
+        manifestSha256: manifestSha256(m.weights.files),
+        files: Object.keys(m.weights.files)
+          .sort()
+          .map((path) => ({ path, sha256: m.weights.files[path] })),
+        license: m.weights.license,
+        source: w.sourceUrl ?? `volume:${w.claimName}/${w.subPath}`,
+        description: describeModel(m),
+        gpus: server.gpusPerReplica,
+        replicas: m.replicas,
+        pool: m.pool,
+      });
+    }
+    this.weights = weights;
+    this.servers = servers;
+
+    new TerraformOutput(this, 'serving_namespace', {
+      value: namespace,
+      description: `Namespace of the model servers and weight volumes in ${name}`,
+    });
+    new TerraformOutput(this, 'gpu_operator_namespace', {
+      value: spec.namespaces.gpuOperator,
+      description: `Namespace of the NVIDIA GPU Operator (privileged) in ${name}`,
+    });
+
+    this.metadata = {
+      schemaVersion: METADATA_SCHEMA_VERSION,
+      toolkitVersion: props.toolkitVersion,
+      jurisdiction: name,
+      profile: spec.profile,
+      packs: this.profile.packs,
+      allowed: {
+        registries: [...sov.registries].sort(),
+        chartRepositories: [sov.chartRepository],
+        providerHosts: [sov.providerRegistry],
+        hosts: [...sov.hosts].sort(),
+        cidrs: [...sov.cidrs].sort(),
+        serviceTypes: [],
+      },
+      suppressions: spec.suppressions,
+      models: records,
+    };
+    new SovereignRecord(this, this.metadata);
+    new RequiredProviders(this, sov.providerRegistry);
+  }
+}
+
+function connectionOf(c: JurisdictionSpec['cluster']): ClusterConnection {
+  if (c.kubeconfig)
+    return { kind: 'kubeconfig', configPath: c.kubeconfig.path, context: c.kubeconfig.context };
+  const api = c.api!;
+  return {
+    kind: 'api-server',
+    host: api.host,
+    clusterCaCertificateFile: api.caCertificateFile,
+    exec: api.exec && { apiVersion: api.exec.apiVersion, command: api.exec.command, args: api.exec.args },
+  };
+}
+
+function sourceOf(m: ModelSpec): WeightsSource {
+  const s = m.weights.source;
+  switch (s.type) {
+    case 's3':
+      return {
+        kind: 's3',
+        endpoint: s.endpoint,
+        bucket: s.bucket,
+        prefix: s.prefix,
+        region: s.region,
+        credentials: {
+          secretName: s.credentials.secret,
+          accessKeyIdKey: s.credentials.accessKeyIdKey,
+          secretAccessKeyKey: s.credentials.secretAccessKeyKey,
+        },
+      };
+    case 'https':
+      return { kind: 'https', baseUrl: s.url };
+    case 'volume':
+      return { kind: 'volume' };
+  }
+}
+
+function architectureOf(m: ModelSpec): string | ModelArchitecture {
+  const a = m.architecture;
+  if (typeof a === 'string') return a;
+  return {
+    name: 'custom',
+    parameters: a.parametersBillion * 1e9,
+    layers: a.layers,
+    attentionHeads: a.attentionHeads,
+    kvHeads: a.kvHeads,
+    headDim: a.headDim,
+    maxContextTokens: a.maxContextTokens ?? m.maxModelLenTokens,
+    nativeFormat: 'bf16',
+  };
+}
+
+function describeModel(m: ModelSpec): string {
+  const arch =
+    typeof m.architecture === 'string' ? m.architecture : `custom ${m.architecture.parametersBillion}B`;
+  return `${arch}${m.quantization ? ` (${m.quantization})` : ''} served by ${m.engine}`;
+}

@@ -1,0 +1,186 @@
+import * as fs from 'fs';
+import { App, TerraformOutput } from 'cdktf';
+import { JurisdictionStack } from '../../stacks/jurisdiction-stack';
+import { loadSpec } from '../../stacks/spec/load';
+import { formatProblem, isSovereignError } from '../../constructs/errors';
+import { REPO_ROOT } from '../support/paths';
+import { resources, synthSpec, type Json } from '../support/synth';
+
+beforeAll(() => process.chdir(REPO_ROOT));
+
+describe('JurisdictionStack on examples/sovereign.yaml', () => {
+  const out = synthSpec('examples/sovereign.yaml');
+
+  test('one stack per jurisdiction, named after it, in cdktf layout', () => {
+    expect(Object.keys(out.stacks).sort()).toEqual(['de-fra', 'eu-edge-vie', 'fr-par']);
+    const manifest = JSON.parse(out.files['manifest.json']) as Json;
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['de-fra', 'eu-edge-vie', 'fr-par']);
+    for (const s of Object.values(manifest.stacks) as Json[]) {
+      expect(s.dependencies).toEqual([]);
+      expect(s.synthesizedStackPath).toBe(`stacks/${s.name}/cdk.tf.json`);
+    }
+  });
+
+  test('backends are explicit and inside the jurisdiction', () => {
+    expect(out.stacks['de-fra'].terraform.backend).toEqual({
+      s3: {
+        bucket: 'platform-tfstate',
+        key: 'de-fra/terraform.tfstate',
+        region: 'us-east-1',
+        endpoints: { s3: 'https://s3.fra.sovereign-cloud.de.example' },
+        use_path_style: true,
+        use_lockfile: true,
+        encrypt: true,
+        skip_credentials_validation: true,
+        skip_metadata_api_check: true,
+        skip_region_validation: true,
+        skip_requesting_account_id: true,
+        skip_s3_checksum: true,
+      },
+    });
+    expect(out.stacks['fr-par'].terraform.backend).toEqual({ pg: { schema_name: 'fr-par' } });
+    expect(out.stacks['eu-edge-vie'].terraform.backend).toEqual({
+      kubernetes: {
+        secret_suffix: 'eu-edge-vie',
+        namespace: 'terraform-state',
+        config_path: '~/.kube/edge-vie.yaml',
+        config_context: 'edge-vie',
+      },
+    });
+  });
+
+  test('providers carry full source addresses and exact versions, from the declared registry', () => {
+    expect(out.stacks['de-fra'].terraform.required_providers).toEqual({
+      helm: { source: 'terraform-mirror.fra.sovereign-cloud.de.example/hashicorp/helm', version: '3.1.1' },
+      kubernetes: { source: 'terraform-mirror.fra.sovereign-cloud.de.example/hashicorp/kubernetes', version: '2.38.0' },
+    });
+    expect(out.stacks['fr-par'].terraform.required_providers.kubernetes).toEqual({
+      source: 'registry.terraform.io/hashicorp/kubernetes',
+      version: '2.38.0',
+    });
+  });
+
+  test('de-fra: H100 pool, GPU operator, 70B with tensor parallelism beside a small model', () => {
+    const de = out.stacks['de-fra'];
+    expect(resources(de, 'kubernetes_node_taint')).toHaveLength(2);
+    const [release] = resources(de, 'helm_release');
+    expect(release.repository).toBe('oci://registry.fra.sovereign-cloud.de.example/charts');
+    expect(release.chart).toBe('gpu-operator');
+    const deployments = resources(de, 'kubernetes_deployment_v1');
+    const byName = Object.fromEntries(deployments.map((d) => [d.metadata.name, d]));
+    const big = byName['llama-3-1-70b'].spec.template.spec.container[0];
+    expect(big.args).toEqual(expect.arrayContaining(['--tensor-parallel-size', '--max-model-len', '32768']));
+    const tp = big.args[big.args.indexOf('--tensor-parallel-size') + 1];
+    expect(Number(tp)).toBeGreaterThan(1);
+    expect(big.resources.limits['nvidia.com/gpu']).toBe(tp);
+    expect(byName['llama-3-1-70b'].spec.replicas).toBe('2');
+    expect(resources(de, 'kubernetes_pod_disruption_budget_v1')).toHaveLength(2);
+    expect(de.output['llama_3_1_70b_endpoint']).toEqual({
+      value: 'http://llama-3-1-70b.llm-serving.svc.cluster.local:8000/v1',
+      description: expect.stringContaining('In-cluster OpenAI-compatible endpoint of llama-3-1-70b'),
+    });
+  });
+
+  test('fr-par: L40S pool shared by time-slicing', () => {
+    const fr = out.stacks['fr-par'];
+    const values = resources(fr, 'helm_release')[0].values.join('\n');
+    expect(values).toContain('timeSlicing');
+    expect(values).toContain('replicas: 2');
+    expect(resources(fr, 'kubernetes_labels')).toHaveLength(3);
+  });
+
+  test('eu-edge-vie: llama.cpp on CPU, no GPU request, no GPU operator', () => {
+    const edge = out.stacks['eu-edge-vie'];
+    expect(resources(edge, 'helm_release')).toHaveLength(0);
+    const [d] = resources(edge, 'kubernetes_deployment_v1');
+    const c = d.spec.template.spec.container[0];
+    expect(JSON.stringify(c.resources)).not.toContain('nvidia.com');
+    expect(c.args).toEqual(expect.arrayContaining(['--threads', '8']));
+  });
+
+  test('every server depends on its verified weights and the namespaces', () => {
+    for (const stack of Object.values(out.stacks)) {
+      for (const d of resources(stack, 'kubernetes_deployment_v1')) {
+        expect(d.depends_on.some((x: string) => x.startsWith('kubernetes_job_v1.'))).toBe(true);
+        expect(d.depends_on.some((x: string) => x.startsWith('kubernetes_namespace_v1.'))).toBe(true);
+      }
+    }
+  });
+
+  test('records its jurisdiction, profile, packs, boundary and models for the auditor', () => {
+    const record = out.stacks['de-fra']['//'].sovereign as Json;
+    expect(record).toMatchObject({
+      schemaVersion: 1,
+      jurisdiction: 'de-fra',
+      profile: 'de-bsi-c5',
+      allowed: {
+        registries: ['registry.fra.sovereign-cloud.de.example'],
+        hosts: ['*.fra.sovereign-cloud.de.example'],
+        cidrs: ['10.40.0.0/16'],
+        providerHosts: ['terraform-mirror.fra.sovereign-cloud.de.example'],
+      },
+    });
+    expect(record.packs.map((p: Json) => p.id)).toEqual([
+      'k8s-baseline',
+      'k8s-restricted',
+      'sovereignty',
+      'eu-gdpr',
+      'de-bsi-c5',
+    ]);
+    expect(record.models.map((m: Json) => [m.name, m.engine, m.files.length])).toEqual([
+      ['llama-3-1-70b', 'vllm', 36],
+      ['llama-3-1-8b', 'vllm', 10],
+    ]);
+  });
+});
+
+describe('synthesized output', () => {
+  test.each(['examples/sovereign.yaml', 'examples/minimal.yaml'])('%s is byte-identical across runs', (spec) => {
+    expect(synthSpec(spec).files).toEqual(synthSpec(spec).files);
+  });
+
+  test.each(['examples/sovereign.yaml', 'examples/minimal.yaml'])(
+    '%s holds no path of the machine that built it',
+    (spec) => {
+      const text = Object.values(synthSpec(spec).files).join('\n');
+      for (const p of [REPO_ROOT, process.cwd(), require('os').tmpdir() + '/sov-', require('os').homedir() + '/']) {
+        expect(text).not.toContain(p);
+      }
+    },
+  );
+
+  test.each(['sovereign.yaml', 'minimal.yaml'])('golden snapshot of examples/%s', (name) => {
+    expect(synthSpec(`examples/${name}`).files).toMatchSnapshot();
+  });
+});
+
+describe('JurisdictionStack refusals', () => {
+  function failure(text: string): string[] {
+    try {
+      synthSpec('spec.yaml', text);
+    } catch (e) {
+      if (isSovereignError(e)) return e.problems.map(formatProblem);
+      throw e;
+    }
+    throw new Error('accepted');
+  }
+
+  test('fails when a model does not fit its pool, with the numbers, located at the model', () => {
+    const text = fs
+      .readFileSync('examples/minimal.yaml', 'utf8')
+      .replace('architecture: llama-3.1-8b', 'architecture: llama-3.1-70b');
+    const [line] = failure(text);
+    expect(line).toMatch(/^spec\.yaml:\d+:\d+  jurisdictions\.lab\.models\.llama-8b  /);
+    expect(line).toMatch(/GiB of weights/);
+    expect(line).toContain('pool gpu offers 1 GPU');
+  });
+
+  test('fails when one stack references another: jurisdictions share no state', () => {
+    const loaded = loadSpec('examples/sovereign.yaml');
+    const app = new App({ outdir: require('os').tmpdir() + '/sov-cross' });
+    const de = new JurisdictionStack(app, 'de-fra', { spec: loaded.spec.jurisdictions['de-fra'], toolkitVersion: '0' });
+    const fr = new JurisdictionStack(app, 'fr-par', { spec: loaded.spec.jurisdictions['fr-par'], toolkitVersion: '0' });
+    new TerraformOutput(fr, 'leak', { value: de.servers['llama-3-1-70b'].deployment.id });
+    expect(() => app.synth()).toThrow(/another jurisdiction's stack would make its state a dependency/);
+  });
+});

@@ -1,0 +1,53 @@
+/** Synthesizes a spec with the real cdktf App into a temporary directory and reads it back. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildApp } from '../../stacks/app';
+import { loadSpec, parseSpec } from '../../stacks/spec/load';
+import { TOOLKIT_VERSION } from '../../bin/version';
+
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface Synthesized {
+  readonly dir: string;
+  /** Every file written, by path relative to `dir`, as text. */
+  readonly files: Readonly<Record<string, string>>;
+  /** Parsed cdk.tf.json by stack name. */
+  readonly stacks: Readonly<Record<string, Json>>;
+}
+
+function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p).split(path.sep).join('/')] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export function synthSpec(file: string, text?: string): Synthesized {
+  const loaded = text === undefined ? loadSpec(file) : parseSpec(text, file);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-synth-'));
+  try {
+    const { app } = buildApp(loaded, { outdir: dir, toolkitVersion: TOOLKIT_VERSION });
+    app.synth();
+    const files = readTree(dir);
+    const stacks: Record<string, Json> = {};
+    for (const [p, t] of Object.entries(files)) {
+      const m = /^stacks\/([^/]+)\/cdk\.tf\.json$/.exec(p);
+      if (m) stacks[m[1]] = JSON.parse(t) as Json;
+    }
+    return { dir, files, stacks };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The resources of one type in a stack, by logical id. */
+export function resources(stack: Json, type: string): Json[] {
+  return Object.values((stack.resource?.[type] ?? {}) as Record<string, Json>);
+}
