@@ -483,7 +483,11 @@ function knownKeys(schema: z.ZodType, path: SpecPath, data: unknown): string[] {
   for (const k of [...path, undefined]) {
     const def = (unwrap(s) as { _zod: { def: Record<string, unknown> } })._zod.def;
     if (k === undefined) {
-      return def.type === 'object' ? Object.keys(def.shape as object) : [];
+      if (def.type === 'object') return Object.keys(def.shape as object);
+      // A record keyed by an enum (partialRecord): its keys are the enum's values.
+      const keyDef = (def.keyType as { _zod?: { def: { entries?: Record<string, string> } } } | undefined)
+        ?._zod?.def;
+      return def.type === 'record' && keyDef?.entries ? Object.values(keyDef.entries) : [];
     }
     if (def.type === 'object') s = (def.shape as Record<string, unknown>)[k];
     else if (def.type === 'record') s = def.valueType;

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import { App, TerraformOutput } from 'cdktf';
 import { JurisdictionStack } from '../../stacks/jurisdiction-stack';
 import { loadSpec } from '../../stacks/spec/load';
@@ -52,7 +53,10 @@ describe('JurisdictionStack on examples/sovereign.yaml', () => {
   test('providers carry full source addresses and exact versions, from the declared registry', () => {
     expect(out.stacks['de-fra'].terraform.required_providers).toEqual({
       helm: { source: 'terraform-mirror.fra.sovereign-cloud.de.example/hashicorp/helm', version: '3.1.1' },
-      kubernetes: { source: 'terraform-mirror.fra.sovereign-cloud.de.example/hashicorp/kubernetes', version: '2.38.0' },
+      kubernetes: {
+        source: 'terraform-mirror.fra.sovereign-cloud.de.example/hashicorp/kubernetes',
+        version: '2.38.0',
+      },
     });
     expect(out.stacks['fr-par'].terraform.required_providers.kubernetes).toEqual({
       source: 'registry.terraform.io/hashicorp/kubernetes',
@@ -135,15 +139,18 @@ describe('JurisdictionStack on examples/sovereign.yaml', () => {
 });
 
 describe('synthesized output', () => {
-  test.each(['examples/sovereign.yaml', 'examples/minimal.yaml'])('%s is byte-identical across runs', (spec) => {
-    expect(synthSpec(spec).files).toEqual(synthSpec(spec).files);
-  });
+  test.each(['examples/sovereign.yaml', 'examples/minimal.yaml'])(
+    '%s is byte-identical across runs',
+    (spec) => {
+      expect(synthSpec(spec).files).toEqual(synthSpec(spec).files);
+    },
+  );
 
   test.each(['examples/sovereign.yaml', 'examples/minimal.yaml'])(
     '%s holds no path of the machine that built it',
     (spec) => {
       const text = Object.values(synthSpec(spec).files).join('\n');
-      for (const p of [REPO_ROOT, process.cwd(), require('os').tmpdir() + '/sov-', require('os').homedir() + '/']) {
+      for (const p of [REPO_ROOT, process.cwd(), os.tmpdir() + '/sov-', os.homedir() + '/']) {
         expect(text).not.toContain(p);
       }
     },
@@ -170,16 +177,22 @@ describe('JurisdictionStack refusals', () => {
       .readFileSync('examples/minimal.yaml', 'utf8')
       .replace('architecture: llama-3.1-8b', 'architecture: llama-3.1-70b');
     const [line] = failure(text);
-    expect(line).toMatch(/^spec\.yaml:\d+:\d+  jurisdictions\.lab\.models\.llama-8b  /);
+    expect(line).toMatch(/^spec\.yaml:\d+:\d+ {2}jurisdictions\.lab\.models\.llama-8b {2}/);
     expect(line).toMatch(/GiB of weights/);
     expect(line).toContain('pool gpu offers 1 GPU');
   });
 
   test('fails when one stack references another: jurisdictions share no state', () => {
     const loaded = loadSpec('examples/sovereign.yaml');
-    const app = new App({ outdir: require('os').tmpdir() + '/sov-cross' });
-    const de = new JurisdictionStack(app, 'de-fra', { spec: loaded.spec.jurisdictions['de-fra'], toolkitVersion: '0' });
-    const fr = new JurisdictionStack(app, 'fr-par', { spec: loaded.spec.jurisdictions['fr-par'], toolkitVersion: '0' });
+    const app = new App({ outdir: os.tmpdir() + '/sov-cross' });
+    const de = new JurisdictionStack(app, 'de-fra', {
+      spec: loaded.spec.jurisdictions['de-fra'],
+      toolkitVersion: '0',
+    });
+    const fr = new JurisdictionStack(app, 'fr-par', {
+      spec: loaded.spec.jurisdictions['fr-par'],
+      toolkitVersion: '0',
+    });
     new TerraformOutput(fr, 'leak', { value: de.servers['llama-3-1-70b'].deployment.id });
     expect(() => app.synth()).toThrow(/another jurisdiction's stack would make its state a dependency/);
   });
