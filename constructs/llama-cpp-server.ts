@@ -3,9 +3,11 @@
  * pool (all layers offloaded to one GPU) or CPU-only for an edge site, offline, under the
  * Restricted Pod Security profile.
  *
- * Pinned engine: llama.cpp build b9174. Every flag below is registered in common/arg.cpp and
- * listed in tools/server/README.md at that tag; the environment variables are the ones arg.cpp
- * and common.cpp read there.
+ * Pinned engine: llama.cpp build b9174. Every flag below is registered in common/arg.cpp
+ * (checked at 145b6280, the newest stored commit, which predates b9174) and
+ * listed in tools/server/README.md (checked at 25d5b0c5); the environment variables are the ones
+ * arg.cpp (`.set_env`) and common/common.cpp (checked at 17fce9be) read. The probe path `/health`
+ * is documented in that README: 503 while the model loads, 200 when ready.
  * @see https://github.com/ggml-org/llama.cpp/blob/b9174/tools/server/README.md
  */
 import { Construct } from 'constructs';
@@ -70,6 +72,9 @@ export interface LlamaCppServerProps extends ServingBaseProps {
 }
 
 const KV_FORMAT: Record<LlamaCppKvCacheType, KvCacheFormat> = { f16: 'fp16', q8_0: 'q8_0', q4_0: 'q4_0' };
+
+/** `--n-gpu-layers` value that offloads every layer (and the output layer) of any model. */
+export const ALL_LAYERS = 999;
 
 /** The GGUF type named in a file name (`…-Q4_K_M.gguf` → `Q4_K_M`), if any. */
 export function ggufTypeFromFileName(fileName: string): string | undefined {
@@ -237,37 +242,42 @@ export class LlamaCppServer extends Construct {
     this.gpusPerReplica = pool ? 1 : 0;
     this.gpuResourceName = pool?.resourceName;
 
-    // ---- command line (common/arg.cpp @ b9174; README sections in brackets)
+    // ---- command line (common/arg.cpp, checked at 145b6280; README sections in brackets)
     this.command = props.command ?? ['/app/llama-server'];
     this.args = [
       '--model', // [Common params] -m, --model FNAME
       `${MODEL_DIR}/${fileName}`,
-      '--alias', // [Server-specific params] -a, --alias: name clients send in `model`
+      '--alias', // [Example-specific params] -a, --alias: name clients send in `model`
       this.servedModelName,
-      '--host', // [Server-specific params]
+      '--host', // [Example-specific params]
       '0.0.0.0',
-      '--port', // [Server-specific params]
+      '--port', // [Example-specific params]
       String(this.port),
       '--ctx-size', // [Common params] -c: total KV tokens, shared by the slots
       String(this.contextTokens),
-      '--parallel', // [Server-specific params] -np: slots
+      '--parallel', // [Common params] -np: slots
       String(this.parallelSlots),
-      '--n-gpu-layers', // [Common params] -ngl: 'all' on a GPU pool, 0 CPU-only
-      pool ? 'all' : '0',
+      // [Common params] -ngl: a number above any model's layer count offloads every layer on a
+      // GPU pool, 0 CPU-only. A number, not 'all': at 145b6280 the value is parsed with
+      // std::stoi (so 'all' exits with "invalid argument"); later builds that also accept
+      // 'auto'/'all' still take an exact number.
+      '--n-gpu-layers',
+      pool ? String(ALL_LAYERS) : '0',
       '--threads', // [Common params] -t: whole CPUs requested
       String(this.threads),
       ...(kvType !== 'f16' ? ['--cache-type-k', kvType, '--cache-type-v', kvType] : []), // [Common params] -ctk/-ctv
-      '--metrics', // [Server-specific params] Prometheus /metrics on the same port
-      '--no-webui', // [Server-specific params] API only
+      '--metrics', // [Example-specific params] Prometheus /metrics on the same port
+      '--no-webui', // [Example-specific params] API only
       '--offline', // [Common params] never touch the network for models
       ...(props.extraArgs ?? []),
     ];
 
     const env = [
       ...baseDirEnv(),
-      // common/common.cpp @ b9174 fs_get_cache_directory(): LLAMA_CACHE overrides ~/.cache/llama.cpp
+      // common/common.cpp @ 17fce9be fs_get_cache_directory(): LLAMA_CACHE overrides
+      // $XDG_CACHE_HOME/llama.cpp (or ~/.cache/llama.cpp)
       { name: 'LLAMA_CACHE', value: `${CACHE_DIR}/llama.cpp` },
-      // common/arg.cpp @ b9174: --api-key ... .set_env("LLAMA_API_KEY")
+      // common/arg.cpp @ 145b6280: {"--api-key"} ... .set_env("LLAMA_API_KEY")
       ...apiKeyEnv('LLAMA_API_KEY', props.apiKeySecret),
     ];
     this.envNames = env.map((e) => e.name);

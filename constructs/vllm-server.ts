@@ -3,8 +3,11 @@
  * offline and silent, under the Restricted Pod Security profile.
  *
  * Pinned engine: vLLM v0.12.0 (`vllm serve`). Every flag below is defined in
- * vllm/engine/arg_utils.py or vllm/entrypoints/openai/cli_args.py at that release, and every
- * environment variable is read by vllm/envs.py there (or by the library named beside it).
+ * vllm/engine/arg_utils.py (checked at 99d7eb5d) or vllm/entrypoints/openai/cli_args.py (checked
+ * at 789340fb), both stored commits just before the v0.12.0 tag (the tag itself is not stored);
+ * every environment variable is read by vllm/envs.py (checked at f218f9c2 and a stored copy of
+ * the v0.12-era file) or by the library named beside it. The probe path `/health` is the
+ * OpenAI API server's health route (`@router.get("/health")`, 200 once the engine is up).
  * @see https://docs.vllm.ai/en/v0.12.0/cli/serve/
  * @see https://docs.vllm.ai/en/v0.12.0/configuration/env_vars/
  */
@@ -207,59 +210,69 @@ export class VllmServer extends Construct {
     }
     this.shmSizeGiB = props.shmSizeGiB ?? 2 * tp;
 
-    // ---- command line (vllm/entrypoints/cli/serve.py @ v0.12.0: `vllm serve [model_tag] [options]`)
+    // ---- command line (`vllm serve [model_tag] [options]`; the positional model_tag is added by
+    // make_arg_parser in vllm/entrypoints/openai/cli_args.py @ 789340fb)
     this.command = props.command ?? ['vllm', 'serve'];
     this.args = [
       MODEL_DIR, // positional model_tag: the verified, read-only weights directory, never a hub id
-      // ModelConfig (vllm/engine/arg_utils.py @ v0.12.0): name clients send in `model`
+      // ModelConfig (vllm/engine/arg_utils.py @ 99d7eb5d): name clients send in `model`
       '--served-model-name',
       this.servedModelName,
-      // Frontend (vllm/entrypoints/openai/cli_args.py @ v0.12.0)
+      // Frontend (vllm/entrypoints/openai/cli_args.py @ 789340fb)
       '--host',
       '0.0.0.0',
       '--port',
       String(this.port),
-      // ParallelConfig (arg_utils.py @ v0.12.0)
+      // ParallelConfig (arg_utils.py @ 99d7eb5d)
       '--tensor-parallel-size',
       String(tp),
-      // ModelConfig (arg_utils.py @ v0.12.0)
+      // ModelConfig (arg_utils.py @ 99d7eb5d)
       '--max-model-len',
       String(this.maxModelLenTokens),
       '--dtype',
       props.dtype ?? 'auto',
-      // CacheConfig (arg_utils.py @ v0.12.0)
+      // CacheConfig (arg_utils.py @ 99d7eb5d)
       '--gpu-memory-utilization',
       util.toFixed(2),
       '--kv-cache-dtype',
       props.kvCacheDtype ?? 'auto',
       props.enablePrefixCaching === false ? '--no-enable-prefix-caching' : '--enable-prefix-caching',
-      // SchedulerConfig (arg_utils.py @ v0.12.0)
+      // SchedulerConfig (arg_utils.py @ 99d7eb5d)
       '--max-num-seqs',
       String(this.maxNumSeqs),
-      // ModelConfig (arg_utils.py @ v0.12.0)
+      // ModelConfig (arg_utils.py @ 99d7eb5d)
       ...(props.quantization ? ['--quantization', props.quantization] : []),
       ...(props.extraArgs ?? []),
     ];
 
     const env = [
       ...baseDirEnv(),
-      // huggingface_hub constants.py: no Hub requests; transformers: offline mode
+      // huggingface_hub src/huggingface_hub/constants.py (HF_HUB_OFFLINE and HF_HOME checked at
+      // 264537b5; HF_HUB_DISABLE_TELEMETRY in later releases, which also accept DO_NOT_TRACK):
+      // no Hub requests, no telemetry, cache under the writable emptyDir.
+      // transformers src/transformers/utils/hub.py @ d8cb2e01: TRANSFORMERS_OFFLINE forces
+      // local_files_only (current huggingface_hub also treats it as HF_HUB_OFFLINE).
       { name: 'HF_HUB_OFFLINE', value: '1' },
       { name: 'TRANSFORMERS_OFFLINE', value: '1' },
       { name: 'HF_HUB_DISABLE_TELEMETRY', value: '1' },
       { name: 'HF_HOME', value: `${CACHE_DIR}/huggingface` },
-      // vllm/envs.py @ v0.12.0: usage stats off (VLLM_NO_USAGE_STATS, VLLM_DO_NOT_TRACK, DO_NOT_TRACK)
+      // vllm/envs.py @ f218f9c2: usage stats off; VLLM_NO_USAGE_STATS == "1", and
+      // VLLM_DO_NOT_TRACK falls back to DO_NOT_TRACK, both == "1" (same code in the v0.12-era file)
       { name: 'VLLM_NO_USAGE_STATS', value: '1' },
       { name: 'VLLM_DO_NOT_TRACK', value: '1' },
       { name: 'DO_NOT_TRACK', value: '1' },
-      // vllm/envs.py @ v0.12.0: cache and config roots, IPC socket dir (defaults under ~ and tempdir)
+      // vllm/envs.py @ f218f9c2: cache and config roots, IPC socket dir (defaults under ~ and tempdir)
       { name: 'VLLM_CACHE_ROOT', value: `${CACHE_DIR}/vllm` },
       { name: 'VLLM_CONFIG_ROOT', value: `${HOME_DIR}/.config/vllm` },
       { name: 'VLLM_RPC_BASE_PATH', value: TMP_DIR },
-      // triton (runtime/cache.py) and torch._inductor: compiled kernel caches
+      // triton python/triton/runtime/cache.py @ 3fb4e466 (TRITON_CACHE_DIR, else ~/.triton/cache)
+      // and torch/_inductor/runtime/cache_dir_utils.py @ 9a48faad (TORCHINDUCTOR_CACHE_DIR, else
+      // $TMPDIR/torchinductor_<user>): compiled kernel caches. outlines and flashinfer fall back to
+      // XDG_CACHE_HOME / HOME, which baseDirEnv points at writable volumes.
       { name: 'TRITON_CACHE_DIR', value: `${CACHE_DIR}/triton` },
       { name: 'TORCHINDUCTOR_CACHE_DIR', value: `${CACHE_DIR}/torchinductor` },
-      // vllm/envs.py @ v0.12.0: API key (api_server.py reads it when --api-key is absent)
+      // vllm/envs.py @ f218f9c2: VLLM_API_KEY; vllm/entrypoints/openai/api_server.py uses it
+      // when --api-key is absent (`args.api_key or [envs.VLLM_API_KEY]`)
       ...apiKeyEnv('VLLM_API_KEY', props.apiKeySecret),
     ];
     this.envNames = env.map((e) => e.name);

@@ -1,19 +1,31 @@
 /**
- * `llama-server` flags at the pinned build, as data. Source (llama.cpp b9174): each flag is
- * registered in common/arg.cpp (`common_params_parser_init`, `add_opt(common_arg({...}))`) and
- * listed in tools/server/README.md under "Common params", "Sampling params" or
- * "Server-specific params" (the section is named in each `source`).
+ * `llama-server` flags at the pinned build, as data. Sources: each flag is registered in
+ * common/arg.cpp (`common_params_parser_init`, `add_opt(common_arg({...}))`, checked at
+ * 145b6280) and listed in tools/server/README.md under "Common params", "Sampling params" or
+ * "Example-specific params" (the section is named in each `source`; README checked at 25d5b0c5).
+ * b9174 is a published build (github.com/ggml-org/llama.cpp/releases/b9174, picked up by
+ * docker/model-runner#918 on 2026-05-16); the stored arg.cpp is an earlier commit (it has the
+ * router-mode `--models-*` flags, not the later `--tools` / MCP flags), so this table lists
+ * only flags present at that commit. Flags that came later (`--ui`/`--no-ui`, `--tools`,
+ * `--agent`, the MCP flags) are not listed and are therefore refused as unknown.
  */
 import { type KnownFlag, allowed, forbidden, managed } from './flags';
 
 /** The llama.cpp build tag whose flags and environment variables the construct emits. */
 export const LLAMA_CPP_RELEASE = 'b9174';
 
+/** Stored upstream commits the table was checked against (see the header). */
+export const LLAMA_CPP_SOURCE_COMMITS = {
+  argCpp: '145b6280d6aa1890e22457143dad0badb3fd6820',
+  serverReadme: '25d5b0c53f9a146f3d7a99a18610d9d623b5041e',
+  commonCpp: '17fce9be15411587700cda558a626e9f53e54a0b',
+} as const;
+
 const src = (section: string): string =>
-  `common/arg.cpp @ ${LLAMA_CPP_RELEASE}; tools/server/README.md "${section}"`;
+  `common/arg.cpp @ ${LLAMA_CPP_RELEASE} (checked at ${LLAMA_CPP_SOURCE_COMMITS.argCpp.slice(0, 8)}); tools/server/README.md "${section}"`;
 const COMMON = src('Common params');
 const SAMPLING = src('Sampling params');
-const SERVER = src('Server-specific params');
+const SERVER = src('Example-specific params');
 
 const REMOTE = 'it downloads a model or file from outside the jurisdiction';
 
@@ -27,10 +39,10 @@ export const LLAMA_CPP_FLAGS: readonly KnownFlag[] = [
     disposition: managed('contextTokensPerSlot × parallelSlots'),
     source: COMMON,
   },
-  { names: ['-np', '--parallel'], disposition: managed('parallelSlots'), source: SERVER },
+  { names: ['-np', '--parallel'], disposition: managed('parallelSlots'), source: COMMON },
   {
     names: ['-ngl', '--gpu-layers', '--n-gpu-layers'],
-    disposition: managed('pool (all layers on a GPU pool, none without)'),
+    disposition: managed('pool (every layer on a GPU pool, none without)'),
     source: COMMON,
   },
   { names: ['-t', '--threads'], disposition: managed('cpu'), source: COMMON },
@@ -39,7 +51,7 @@ export const LLAMA_CPP_FLAGS: readonly KnownFlag[] = [
   { names: ['--api-key', '--api-key-file'], disposition: managed('apiKeySecret'), source: SERVER },
   { names: ['--offline'], disposition: managed('(always on)'), source: COMMON },
   {
-    names: ['--ui', '--webui', '--no-ui', '--no-webui'],
+    names: ['--webui', '--no-webui'],
     disposition: managed('(web UI always off)'),
     source: SERVER,
   },
@@ -56,11 +68,6 @@ export const LLAMA_CPP_FLAGS: readonly KnownFlag[] = [
     names: ['--rpc'],
     disposition: forbidden('it offloads computation to RPC servers outside the pod'),
     source: COMMON,
-  },
-  {
-    names: ['--tools', '--tools-runtime', '--mcp-servers-config', '--mcp-servers-json', '-ag', '--agent'],
-    disposition: forbidden('it gives the model tools that run commands or reach other servers'),
-    source: SERVER,
   },
   {
     names: ['--props'],
@@ -92,20 +99,20 @@ export const LLAMA_CPP_FLAGS: readonly KnownFlag[] = [
   },
   { names: ['-n', '--predict', '--n-predict'], disposition: allowed, source: COMMON },
   {
-    names: ['--log-disable', '--log-timestamps', '--no-log-timestamps', '--log-prefix', '--no-log-prefix'],
+    names: ['--log-disable', '--log-timestamps', '--log-prefix'],
     disposition: allowed,
     source: COMMON,
   },
   { names: ['-lv', '--verbosity', '--log-verbosity'], disposition: allowed, source: COMMON },
   { names: ['-s', '--seed'], disposition: allowed, source: SAMPLING },
   {
-    names: ['--temp', '--temperature', '--top-k', '--top-p', '--min-p', '--repeat-penalty'],
+    names: ['--temp', '--top-k', '--top-p', '--min-p', '--repeat-penalty'],
     disposition: allowed,
     source: SAMPLING,
   },
   { names: ['-cb', '--cont-batching', '-nocb', '--no-cont-batching'], disposition: allowed, source: SERVER },
-  { names: ['--cache-prompt', '--no-cache-prompt', '--cache-reuse'], disposition: allowed, source: SERVER },
-  { names: ['-cram', '--cache-ram'], disposition: allowed, source: SERVER },
+  { names: ['--cache-reuse'], disposition: allowed, source: SERVER },
+  { names: ['--cache-ram', '-cram'], disposition: allowed, source: SERVER },
   { names: ['--context-shift', '--no-context-shift'], disposition: allowed, source: SERVER },
   {
     names: ['--jinja', '--no-jinja', '--chat-template', '--chat-template-file', '--chat-template-kwargs'],

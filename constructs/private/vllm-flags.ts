@@ -1,10 +1,17 @@
 /**
- * `vllm serve` flags at the pinned release, as data. Sources (vLLM v0.12.0):
- * - FrontendArgs: vllm/entrypoints/openai/cli_args.py (`make_arg_parser`)
- * - engine groups (ModelConfig, LoadConfig, CacheConfig, ParallelConfig, SchedulerConfig, …):
- *   vllm/engine/arg_utils.py (`EngineArgs.add_cli_args`), each flag generated from the config
- *   dataclass field of the same name under vllm/config/
- * - rendered reference: https://docs.vllm.ai/en/v0.12.0/cli/serve/
+ * `vllm serve` flags at the pinned release, as data. Checked against upstream source:
+ * - FrontendArgs and `make_arg_parser`: vllm/entrypoints/openai/cli_args.py @ 789340fb
+ * - engine groups (ModelConfig, LoadConfig, CacheConfig, ParallelConfig, SchedulerConfig, …) and
+ *   the top-level `--disable-log-stats` / AsyncEngineArgs `--enable-log-requests`:
+ *   vllm/engine/arg_utils.py @ 99d7eb5d (`EngineArgs.add_cli_args`), each flag generated from the
+ *   config dataclass field of the same name under vllm/config/; a `bool` field gets both
+ *   `--x` and `--no-x` (argparse.BooleanOptionalAction).
+ * Both commits sit just before v0.12.0 (their deprecation notices say "will be removed in
+ * v0.12.0"); the tag itself is not in the stored history. The rendered v0.12.0 reference,
+ * https://docs.vllm.ai/en/v0.12.0/cli/serve/, shows the same top-level and Frontend flags.
+ * The one v0.12.0 change that touches this table: `-O<n>` now selects an optimization level
+ * (vllm-project/vllm#26847, #29557), so `-O` is no longer listed as a spelling of
+ * `--compilation-config`.
  * The group named in each `source` is the `--help=<Group>` section the flag is listed under.
  */
 import { type KnownFlag, allowed, forbidden, managed } from './flags';
@@ -12,8 +19,15 @@ import { type KnownFlag, allowed, forbidden, managed } from './flags';
 /** The vLLM release whose flags and environment variables the construct emits. */
 export const VLLM_RELEASE = 'v0.12.0';
 
-const FRONTEND = `vllm/entrypoints/openai/cli_args.py @ ${VLLM_RELEASE} (Frontend)`;
-const engine = (group: string): string => `vllm/engine/arg_utils.py @ ${VLLM_RELEASE} (${group})`;
+/** Stored upstream commits the table was checked against (see the header). */
+export const VLLM_SOURCE_COMMITS = {
+  argUtils: '99d7eb5d6a512cfcc5a2b104f24ebf2d6cda772b',
+  cliArgs: '789340fbad95a900ca3c467c9cee33b3d905fd61',
+} as const;
+
+const FRONTEND = `vllm/entrypoints/openai/cli_args.py @ ${VLLM_RELEASE} (Frontend; checked at ${VLLM_SOURCE_COMMITS.cliArgs.slice(0, 8)})`;
+const engine = (group: string): string =>
+  `vllm/engine/arg_utils.py @ ${VLLM_RELEASE} (${group}; checked at ${VLLM_SOURCE_COMMITS.argUtils.slice(0, 8)})`;
 
 const REMOTE =
   'it can name a Hugging Face Hub repository or a URL, fetched at start-up from outside the jurisdiction';
@@ -119,7 +133,7 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
   {
     names: ['--enable-log-requests', '--no-enable-log-requests'],
     disposition: allowed,
-    source: engine('top level'),
+    source: engine('AsyncEngineArgs, top level'),
   },
   { names: ['--seed'], disposition: allowed, source: engine('ModelConfig') },
   { names: ['--max-logprobs'], disposition: allowed, source: engine('ModelConfig') },
@@ -154,7 +168,7 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
   { names: ['--enable-lora'], disposition: allowed, source: engine('LoRAConfig') },
   { names: ['--max-loras'], disposition: allowed, source: engine('LoRAConfig') },
   { names: ['--max-lora-rank'], disposition: allowed, source: engine('LoRAConfig') },
-  { names: ['--compilation-config', '-O'], disposition: allowed, source: engine('CompilationConfig') },
+  { names: ['--compilation-config'], disposition: allowed, source: engine('VllmConfig') },
   { names: ['--speculative-config'], disposition: allowed, source: engine('VllmConfig') },
 ];
 

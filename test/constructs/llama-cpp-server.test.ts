@@ -40,7 +40,7 @@ describe('LlamaCppServer on a GPU pool', () => {
       '--port', '8080',
       '--ctx-size', '16384',
       '--parallel', '4',
-      '--n-gpu-layers', 'all',
+      '--n-gpu-layers', '999',
       '--threads', '4',
       '--metrics',
       '--no-webui',

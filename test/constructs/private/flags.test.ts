@@ -23,4 +23,16 @@ describe('flag tables', () => {
   test('values, negative numbers and --flag=value forms', () => {
     expect(checkExtraArgs('x', ['--seed', '-1', '--block-size=16', 'plain'], VLLM_FLAGS, 'vLLM')).toEqual([]);
   });
+
+  test('spellings the pinned releases do not accept are not listed', () => {
+    // vLLM v0.12.0: -O<n> is an optimization level, no longer a spelling of --compilation-config
+    expect(checkExtraArgs('x', ['-O', '{}'], VLLM_FLAGS, 'vLLM')).toHaveLength(1);
+    expect(checkExtraArgs('x', ['--compilation-config', '{}'], VLLM_FLAGS, 'vLLM')).toEqual([]);
+    // llama.cpp: not registered in common/arg.cpp at the checked commit
+    for (const flag of ['--temperature', '--cache-prompt', '--no-log-prefix', '--no-ui', '--tools']) {
+      expect(checkExtraArgs('x', [flag], LLAMA_CPP_FLAGS, 'llama.cpp')[0].message).toContain(
+        'is not a llama.cpp flag',
+      );
+    }
+  });
 });
