@@ -30,11 +30,7 @@ describe('loadSpec on the bundled examples', () => {
   test('applies defaults and resolves <jurisdiction> placeholders', () => {
     const { spec } = loadSpec('examples/sovereign.yaml');
     const de = spec.jurisdictions['de-fra'];
-    expect(de.namespaces).toEqual({
-      serving: 'llm-serving',
-      weights: 'llm-weights',
-      gpuOperator: 'gpu-operator',
-    });
+    expect(de.namespaces).toEqual({ serving: 'llm-serving', gpuOperator: 'gpu-operator' });
     expect(de.backend).toEqual({
       type: 's3',
       endpoint: 'https://s3.fra.sovereign-cloud.de.example',
