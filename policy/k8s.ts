@@ -9,7 +9,12 @@ import type { ResourceView } from './stack';
 
 export type Style = 'tf' | 'k8s';
 
+/** Field names whose Kubernetes spelling is not the plain camelCase of the provider's. */
 const PLURAL: Record<string, string> = {
+  host_pid: 'hostPID',
+  host_ipc: 'hostIPC',
+  downward_api: 'downwardAPI',
+  non_resource_urls: 'nonResourceURLs',
   container: 'containers',
   init_container: 'initContainers',
   volume: 'volumes',

@@ -8,7 +8,7 @@ export const rule: ResourceRule = {
   title: 'Pods mount no hostPath volumes',
   severity: 'high',
   fix: 'Replace the hostPath volume by a PersistentVolumeClaim, emptyDir, ConfigMap or Secret.',
-  anchors: ['PSS baseline: HostPath Volumes', 'KSV-0023', 'CKV_K8S_27', 'Polaris hostPathSet'],
+  anchors: ['PSS baseline: HostPath Volumes', 'KSV-0023', 'Polaris hostPathSet'],
   suppressible: true,
   scope: 'resource',
   appliesTo: WORKLOAD_TYPES,

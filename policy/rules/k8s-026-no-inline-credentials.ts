@@ -10,7 +10,7 @@ export const rule: StackRule = {
   severity: 'critical',
   fix: 'Authenticate with a kubeconfig path and context, an `exec` plugin, or variables/environment (KUBE_TOKEN, AWS_*), never a literal in the stack.',
   anchors: [
-    'CKV_SECRET_6 (general secrets)',
+    'Checkov CKV_SECRET_* (secrets in code)',
     'Terraform: Sensitive data in state and configuration',
     'OWASP Kubernetes Top 10 K08',
   ],

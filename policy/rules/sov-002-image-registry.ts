@@ -10,7 +10,8 @@ export const rule: ResourceRule = {
   fix: 'Mirror the image into the jurisdiction registry and reference it there; the allowed registries are listed in `allowed.registries`.',
   anchors: [
     'Polaris (custom: allowed registries)',
-    'KSV-0032/KSV-0033 (trusted registries)',
+    'Kyverno restrict-image-registries',
+    'Gatekeeper K8sAllowedRepos',
     'GDPR Art. 44',
     'SecNumCloud 3.2 §19',
   ],

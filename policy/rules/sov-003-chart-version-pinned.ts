@@ -10,7 +10,7 @@ export const rule: ResourceRule = {
   severity: 'high',
   fix: 'Set `version` on the helm_release to the exact chart version mirrored in the jurisdiction (e.g. `v25.3.0`).',
   anchors: [
-    'CKV_TF_1-style pinning for modules',
+    'Helm: pinned chart versions',
     'SLSA: pinned dependencies',
     'BSI C5:2020 DEV (change management)',
   ],

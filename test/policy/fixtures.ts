@@ -103,7 +103,7 @@ const resources = (gpu: boolean) => ({
 
 /** A compliant vLLM server pod spec in the provider's spelling. */
 export function serverPodTf(): Any {
-  return {
+  return clone({
     automount_service_account_token: false,
     container: [
       {
@@ -150,7 +150,7 @@ export function serverPodTf(): Any {
       { empty_dir: {}, name: 'cache' },
       { empty_dir: { medium: 'Memory', size_limit: '16Gi' }, name: 'dshm' },
     ],
-  };
+  });
 }
 
 /** Converts a provider-spelled object to the Kubernetes API spelling (for kubernetes_manifest). */
@@ -169,7 +169,7 @@ export function toK8s(v: Any, parentKey = ''): Any {
   ].includes(parentKey);
   const out: Any = {};
   for (const [k, x] of Object.entries(v)) {
-    const nk = keep || !/^[a-z_]+$/.test(k) ? k : k === 'downward_api' ? 'downwardAPI' : key('k8s', k);
+    const nk = keep || !/^[a-z_]+$/.test(k) ? k : key('k8s', k);
     out[nk] = toK8s(x, k);
   }
   return out;
@@ -249,6 +249,10 @@ export function everyKind(
 
 /** A compliant jurisdiction stack, as cdktf would synthesize it. */
 export function exampleStack(meta: StackMetadata = metadata()): Any {
+  return clone(buildExample(meta));
+}
+
+function buildExample(meta: StackMetadata): Any {
   const weightsPod: Any = {
     automount_service_account_token: false,
     container: [
