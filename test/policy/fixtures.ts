@@ -180,8 +180,9 @@ export function workloadTf(
   kind: string,
   pod: Any,
   podLabels: Any = labels('server'),
-  annotations: Any = modelAnnotations,
+  ann: Any = modelAnnotations,
 ): Any {
+  const annotations = clone(ann);
   const metadata = { labels: podLabels, name: 'vllm-llama', namespace: 'llm' };
   if (kind === 'Pod') return { metadata: { ...metadata, annotations }, spec: pod };
   const template = { metadata: { annotations, labels: podLabels }, spec: pod };

@@ -56,7 +56,7 @@ export function servingEngine(p: PodView, c: ContainerView): Engine | undefined 
     o.labels['app.kubernetes.io/component'] === COMPONENT_SERVER ||
     engineAnn !== '';
   const hint = `${engineAnn} ${image} ${words}`;
-  if (/llama[.-_]?cpp|llama-server/.test(hint)) return 'llama-cpp';
+  if (/llama[-._]?cpp|llama-server/.test(hint)) return 'llama-cpp';
   if (/vllm/.test(hint)) return 'vllm';
   return isServer ? 'vllm' : undefined;
 }
