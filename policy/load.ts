@@ -37,9 +37,11 @@ export function parseJson(text: string, file: string): unknown {
       const before = text.slice(0, Number(pos[1]));
       line = before.split('\n').length;
       col = Number(pos[1]) - before.lastIndexOf('\n');
-    } else if (/Unexpected end of JSON input/.test(msg)) {
-      line = text.split('\n').length;
-      col = text.length - text.lastIndexOf('\n');
+    } else {
+      const at = jsonErrorOffset(text);
+      const before = text.slice(0, at);
+      line = before.split('\n').length;
+      col = at - before.lastIndexOf('\n');
     }
     const where = line !== undefined ? `${file}:${line}:${col}` : file;
     throw inputInvalid(
@@ -47,6 +49,84 @@ export function parseJson(text: string, file: string): unknown {
       `not valid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')}`,
     );
   }
+}
+
+/**
+ * Offset of the first syntax error in a JSON text (Node's messages do not always carry a
+ * position). A small recursive-descent scan; only called once JSON.parse has failed.
+ */
+export function jsonErrorOffset(t: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < t.length && ' \t\n\r'.includes(t[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const lit = (w: string) => {
+    if (t.startsWith(w, i)) i += w.length;
+    else fail();
+  };
+  const str = () => {
+    i++;
+    while (i < t.length && t[i] !== '"') {
+      if (t[i] === '\\') i++;
+      else if (t.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= t.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = t[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (t[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (t[i] !== '"') fail();
+        str();
+        ws();
+        if (t[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (t[i] === ',') i++;
+        else if (t[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (t[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (t[i] === ',') i++;
+        else if (t[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') str();
+    else if (c === 't') lit('true');
+    else if (c === 'f') lit('false');
+    else if (c === 'n') lit('null');
+    else {
+      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(t.slice(i));
+      if (!m) fail();
+      i += m![0].length;
+    }
+  };
+  try {
+    value();
+    ws();
+    if (i < t.length) fail();
+  } catch (e) {
+    if (typeof e === 'number') return e;
+    throw e;
+  }
+  return i;
 }
 
 export function readJsonFile(path: string, shown: string = path): unknown {

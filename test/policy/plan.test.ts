@@ -43,7 +43,9 @@ describe('plan reading', () => {
       throw new Error('no error');
     } catch (e) {
       expect(isSovereignError(e) && e.exitCode).toBe(2);
-      expect((e as Error).message).toMatch(/plan.json {2}format_version {2}format_version 0.2 is not supported/);
+      expect((e as Error).message).toMatch(
+        /plan.json {2}format_version {2}format_version 0.2 is not supported/,
+      );
     }
     const q = plan();
     delete q.resource_changes[2].change;
