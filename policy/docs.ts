@@ -1,0 +1,99 @@
+/**
+ * Renders policy/RULES.md from the rule, pack and profile metadata, so the document cannot
+ * drift from the code (a test compares the file with this output). Regenerate with
+ * `node -e "require('./dist/policy/docs').writeRulesMd()"` after `npm run build`.
+ */
+import { writeFileSync } from 'fs';
+import { join } from 'path';
+import { ALL_PACKS, PROFILE_PACKS } from './packs';
+import { ALL_RULES } from './rules';
+import { SUPPRESSION_RULES } from './suppressions';
+import type { Rule } from './types';
+
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+
+function inspects(r: Rule): string {
+  if (r.scope === 'stack') return 'the stack';
+  const t = r.appliesTo;
+  if (t.some((x) => x.includes('deployment'))) {
+    const extra = [
+      t.includes('helm_release') ? 'helm_release' : '',
+      t.some((x) => x.includes('secret')) ? 'Secret' : '',
+      t.some((x) => x.includes('config_map')) ? 'ConfigMap' : '',
+      t.some((x) => x.includes('service_v1')) ? 'Service, NetworkPolicy, RBAC …' : '',
+    ].filter(Boolean);
+    return ['workloads', ...extra].join(', ');
+  }
+  return [
+    ...t.filter((x) => x !== 'kubernetes_manifest').map((x) => `\`${x}\``),
+    ...(t.includes('kubernetes_manifest') ? ['kubernetes_manifest'] : []),
+  ].join(', ');
+}
+
+export function renderRulesMd(): string {
+  const o: string[] = [];
+  o.push('# Policy rules', '');
+  o.push(
+    'Every rule sovereign-stack applies to synthesized Terraform JSON (`cdk.tf.json`) and the public control it mirrors. Ids are stable and never reused. This file is generated from the rule metadata (`policy/docs.ts`) and a test compares the two: when a rule changes, regenerate it in the same commit.',
+    '',
+  );
+  o.push(
+    'Each rule answers, per resource (or once per stack): **compliant**, **non-compliant** (naming the field path), **not applicable**, or **unknown** — a value holding an unresolved `${...}` reference is unknown, never a pass; `--strict` turns unknown into failure. A pack applies a rule at level `error` (gates `sovereign synth`, the cdktf app and `sovereign audit`) or `warning` (reported only). Rules marked **no** under *suppressible* guard residency and foreign control: suppressions naming them are ignored and reported (SUP-003).',
+    '',
+  );
+  o.push(
+    'Workloads are read in every form the kubernetes provider and cdktf produce: `kubernetes_deployment(_v1)`, `kubernetes_stateful_set(_v1)`, `kubernetes_daemon_set_v1` / `kubernetes_daemonset`, `kubernetes_job(_v1)`, `kubernetes_cron_job(_v1)` (job_template), `kubernetes_pod(_v1)` and `kubernetes_manifest` (Kubernetes API camelCase); nested blocks as objects or one-element arrays. `helm_release` values (`values` YAML/JSON documents and `set` entries) are scanned for images, service types and endpoints.',
+  );
+  for (const [title, prefix] of [
+    ['Kubernetes hardening', 'K8S'],
+    ['Sovereignty and supply chain', 'SOV'],
+  ]) {
+    o.push('', `## ${title}`, '');
+    o.push(
+      '| id | title | severity | suppressible | inspects | anchors | fix |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const r of ALL_RULES.filter((x) => x.id.startsWith(prefix))) {
+      o.push(
+        `| ${r.id} | ${esc(r.title)} | ${r.severity} | ${r.suppressible ? 'yes' : '**no**'} | ${inspects(r)} | ${esc(r.anchors.join('; '))} | ${esc(r.fix)} |`,
+      );
+    }
+  }
+  o.push('', '## Suppressions', '');
+  o.push(
+    'Suppressions are declared in the spec and carried in the artifact (`"//".sovereign.suppressions`): `rule`, `resource` (a Terraform address or `*`), `reason` (at least 10 characters) and optional `expires` (`YYYY-MM-DD`, the last day it applies). These checks always run, whatever packs a stack selects.',
+    '',
+  );
+  o.push('| id | title | level | fix |', '| --- | --- | --- | --- |');
+  for (const r of SUPPRESSION_RULES) o.push(`| ${r.id} | ${esc(r.title)} | ${r.level} | ${esc(r.fix)} |`);
+  o.push('', '## Packs', '');
+  o.push(
+    'Framework mappings are indicative evidence for an assessor, not a certification; C5 and SecNumCloud are mapped at domain or chapter level.',
+  );
+  for (const p of ALL_PACKS) {
+    o.push(
+      '',
+      `### \`${p.id}\` — ${p.title}`,
+      '',
+      `${p.framework}.`,
+      '',
+      '| rule | clause |',
+      '| --- | --- |',
+    );
+    for (const r of p.rules) o.push(`| ${r.rule} | ${esc(r.clause)} |`);
+  }
+  o.push('', '## Profiles', '');
+  o.push(
+    'A jurisdiction profile selects packs and levels; stacks write the selection into `"//".sovereign.packs`. A stack that selects none is judged against `k8s-restricted` and `sovereignty` at error.',
+    '',
+  );
+  o.push('| profile | packs |', '| --- | --- |');
+  for (const [k, v] of Object.entries(PROFILE_PACKS))
+    o.push(`| ${k} | ${v.map((x) => `\`${x.id}\` (${x.level})`).join(', ')} |`);
+  return `${o.join('\n')}\n`;
+}
+
+/** Writes RULES.md next to the policy sources (run from the repository root). */
+export function writeRulesMd(root = process.cwd()): void {
+  writeFileSync(join(root, 'policy', 'RULES.md'), renderRulesMd());
+}

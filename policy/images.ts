@@ -1,0 +1,164 @@
+/**
+ * Container image references: parsing (`registry/repo:tag@sha256:…`) and finding the images a
+ * Helm release will pull from its `values` documents and `set` entries.
+ */
+import { parse as parseYaml } from 'yaml';
+import { isObj, isRef, list, many, str, type Obj } from './json';
+
+export interface ImageRef {
+  readonly ref: string;
+  /** Registry host (with port when given); `docker.io` when the reference names none. */
+  readonly registry: string;
+  /** True when the reference names no registry (it resolves to Docker Hub). */
+  readonly implicitRegistry: boolean;
+  /** Repository path without the registry (`vllm/vllm-openai`). */
+  readonly repository: string;
+  readonly tag?: string;
+  /** `sha256:<64 hex>` when pinned by a well-formed digest. */
+  readonly digest?: string;
+}
+
+const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+
+export function parseImage(ref: string): ImageRef {
+  let rest = ref.trim();
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    const d = rest.slice(at + 1);
+    digest = DIGEST_RE.test(d) ? d : undefined;
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.indexOf('/');
+  const first = slash >= 0 ? rest.slice(0, slash) : '';
+  const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const registry = hasRegistry ? first.toLowerCase() : 'docker.io';
+  let path = hasRegistry ? rest.slice(slash + 1) : rest;
+  let tag: string | undefined;
+  const colon = path.lastIndexOf(':');
+  if (colon >= 0 && !path.slice(colon).includes('/')) {
+    tag = path.slice(colon + 1);
+    path = path.slice(0, colon);
+  }
+  if (!hasRegistry && !path.includes('/')) path = `library/${path}`;
+  return { ref, registry, implicitRegistry: !hasRegistry, repository: path, tag, digest };
+}
+
+/** A registry allow-list entry matches the image's registry host (port included when given). */
+export function registryAllowed(img: ImageRef, allowed: readonly string[]): boolean {
+  if (img.implicitRegistry)
+    return allowed.some((a) => ['docker.io', 'index.docker.io'].includes(a.toLowerCase()));
+  return allowed.some((a) => {
+    const x = a.toLowerCase().replace(/\/+$/, '');
+    // An entry may also name a registry path prefix (`registry.de.example/mirror`).
+    return x === img.registry || `${img.registry}/${img.repository}`.startsWith(`${x}/`);
+  });
+}
+
+export interface FoundImage {
+  readonly ref: string;
+  /** Where it was found, relative to the resource (`values[0].driver.repository`, `set.driver.image`). */
+  readonly path: string;
+  readonly unresolved: boolean;
+}
+
+export interface HelmValues {
+  readonly trees: { readonly path: string; readonly tree: unknown }[];
+  /** Values documents that do not parse (path, message). */
+  readonly problems: { readonly path: string; readonly message: string }[];
+}
+
+/** The release's `values` documents (YAML or JSON) and its `set` entries as trees. */
+export function helmValues(body: Obj): HelmValues {
+  const trees: HelmValues['trees'][number][] = [];
+  const problems: HelmValues['problems'][number][] = [];
+  list(body.values).forEach((v, i) => {
+    if (typeof v !== 'string') return;
+    try {
+      trees.push({ path: `values[${i}]`, tree: parseYaml(v) });
+    } catch (e) {
+      problems.push({
+        path: `values[${i}]`,
+        message: `does not parse as YAML: ${(e as Error).message.split('\n')[0]}`,
+      });
+    }
+  });
+  const set: Obj = {};
+  for (const entry of [...many(body.set), ...many(body.set_list)]) {
+    const name = str(entry.name);
+    if (name === undefined) continue;
+    const keys = name
+      .split(/(?<!\\)\./)
+      .map((k) => k.replace(/\\\./g, '.').replace(/\[\d+\]$/, ''))
+      .filter((k) => k !== '');
+    let cur = set;
+    keys.forEach((k, j) => {
+      if (j === keys.length - 1) cur[k] = (entry.value ?? null) as Obj[string];
+      else {
+        if (!isObj(cur[k])) cur[k] = {};
+        cur = cur[k] as Obj;
+      }
+    });
+  }
+  if (Object.keys(set).length > 0) trees.push({ path: 'set', tree: set });
+  return { trees, problems };
+}
+
+const looksLikeImage = (s: string) =>
+  /^[a-z0-9][a-z0-9._\-/:@]*$/i.test(s) && (s.includes('/') || s.includes(':'));
+
+/**
+ * Images named in a values tree. Recognises the common chart conventions:
+ * `{registry, repository, tag|digest}`, NVIDIA's `{repository, image, version}`,
+ * `{repository, tag}` and `image: "<reference>"`.
+ */
+export function imagesInValues(tree: unknown, base: string): FoundImage[] {
+  const out: FoundImage[] = [];
+  const walk = (v: unknown, path: string): void => {
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${path}[${i}]`));
+      return;
+    }
+    if (!isObj(v)) return;
+    const s = (k: string) => str(v[k]);
+    const repo = s('repository');
+    const image = s('image');
+    const pin = (name: string, where: string) => {
+      const digest = s('digest');
+      const version = s('version') ?? s('tag');
+      let ref = name;
+      if (digest) ref += digest.startsWith('sha256:') ? `@${digest}` : `@sha256:${digest}`;
+      else if (version) ref += version.startsWith('sha256:') ? `@${version}` : `:${version}`;
+      out.push({ ref, path: where, unresolved: isRef(ref) });
+    };
+    if (repo !== undefined && image !== undefined) {
+      pin(`${repo.replace(/\/+$/, '')}/${image}`, `${path}.repository`);
+    } else if (
+      repo !== undefined &&
+      (s('registry') !== undefined || s('tag') !== undefined || s('digest') !== undefined)
+    ) {
+      const reg = s('registry');
+      pin(reg ? `${reg.replace(/\/+$/, '')}/${repo}` : repo, `${path}.repository`);
+    } else if (image !== undefined && looksLikeImage(image)) {
+      const tag = s('tag');
+      out.push({
+        ref: tag && !image.includes(':') && !image.includes('@') ? `${image}:${tag}` : image,
+        path: `${path}.image`,
+        unresolved: isRef(image),
+      });
+    }
+    for (const [k, x] of Object.entries(v)) if (isObj(x) || Array.isArray(x)) walk(x, `${path}.${k}`);
+  };
+  walk(tree, base);
+  return out;
+}
+
+/** Every image a helm_release names, in values order. */
+export function helmImages(body: Obj): FoundImage[] {
+  return helmValues(body).trees.flatMap((t) => imagesInValues(t.tree, t.path));
+}
+
+/** The chart reference of a helm_release: name, repository, version. */
+export function helmChart(body: Obj): { chart?: string; repository?: string; version?: string } {
+  return { chart: str(body.chart), repository: str(body.repository), version: str(body.version) };
+}

@@ -1,0 +1,367 @@
+/**
+ * The audit report as data: everything an auditor files, built once from the evaluation and
+ * rendered as text, Markdown, JSON or a CycloneDX BOM. Deterministic: sorted, no timestamp
+ * unless one is injected.
+ */
+import { ANNOTATION_WEIGHTS_SOURCE } from '../../constructs/annotations';
+import type { EvaluationResult, Finding, FrameworkRollup, ResultRow, StackResult, Totals } from '../engine';
+import { endpointsIn } from '../hosts';
+import { helmChart, parseImage, registryAllowed } from '../images';
+import { cmp, num, one, str } from '../json';
+import { k8sObject, podView } from '../k8s';
+import type { ModelRecord } from '../metadata';
+import type { FileHash } from '../load';
+import type { PlanSummary } from '../plan';
+import { judgeEndpoint } from '../rules/private/endpoint';
+import { imagesOf } from '../rules/private/helpers';
+import type { SuppressionRecord } from '../suppressions';
+import { RULES_VERSION, toolkitVersion } from '../version';
+
+export type Where = 'inside' | 'outside' | 'unknown';
+
+export interface DataLocation {
+  readonly kind:
+    | 'backend'
+    | 'cluster-api'
+    | 'storage'
+    | 'weights-source'
+    | 'chart-repository'
+    | 'image-registry'
+    | 'provider-registry';
+  readonly name: string;
+  readonly location: string;
+  readonly jurisdiction: Where;
+}
+
+export interface ImageEntry {
+  readonly ref: string;
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+  readonly usedBy: readonly string[];
+}
+
+export interface ChartEntry {
+  readonly address: string;
+  readonly release: string;
+  readonly chart: string;
+  readonly version?: string;
+  readonly repository?: string;
+}
+
+export interface ProviderEntry {
+  readonly name: string;
+  readonly source?: string;
+  readonly version?: string;
+}
+
+export interface StackReport {
+  readonly name: string;
+  readonly file?: string;
+  readonly jurisdiction: string;
+  readonly profile: string;
+  readonly packs: readonly { readonly id: string; readonly level: string }[];
+  readonly inventory: {
+    readonly resources: Readonly<Record<string, number>>;
+    readonly resourceTotal: number;
+    readonly pools: readonly {
+      readonly name: string;
+      readonly models: readonly string[];
+      readonly gpusRequested: number;
+    }[];
+    readonly gpusRequested: number;
+    readonly models: readonly {
+      readonly name: string;
+      readonly engine: string;
+      readonly revision: string;
+      readonly replicas: number;
+      readonly gpus: number;
+      readonly pool?: string;
+    }[];
+    readonly images: readonly string[];
+  };
+  readonly dataLocations: readonly DataLocation[];
+  readonly totals: Totals;
+  readonly frameworks: readonly FrameworkRollup[];
+  /** Every rule × address result except not-applicable ones (counted in totals). */
+  readonly results: readonly Omit<ResultRow, 'packs'>[];
+  readonly findings: readonly Finding[];
+  readonly suppressions: readonly SuppressionRecord[];
+  readonly supplyChain: {
+    readonly images: readonly ImageEntry[];
+    readonly charts: readonly ChartEntry[];
+    readonly providers: readonly ProviderEntry[];
+    readonly models: readonly ModelRecord[];
+  };
+}
+
+export interface AuditReport {
+  readonly tool: {
+    readonly name: 'sovereign-stack';
+    readonly version: string;
+    readonly rulesVersion: string;
+  };
+  /** Only when injected (`now`); reports are otherwise byte-identical for the same input. */
+  readonly generatedAt?: string;
+  readonly strict: boolean;
+  /** The date suppression expiry was judged against; recorded with `generatedAt` only. */
+  readonly evaluatedOn?: string;
+  readonly files: readonly FileHash[];
+  readonly totals: Totals;
+  readonly gate: 'pass' | 'fail';
+  readonly stacks: readonly StackReport[];
+  readonly plan?: PlanSummary & { readonly file: string };
+}
+
+export interface ReportOptions {
+  readonly files?: readonly FileHash[];
+  readonly plan?: PlanSummary & { readonly file: string };
+  /** ISO timestamp to record; omitted by default for deterministic output. */
+  readonly now?: string;
+}
+
+const sorted = <T>(xs: T[], k: (x: T) => string) => xs.sort((a, b) => cmp(k(a), k(b)));
+
+function inventory(r: StackResult): StackReport['inventory'] {
+  const resources: Record<string, number> = {};
+  for (const res of r.stack.resources) resources[res.type] = (resources[res.type] ?? 0) + 1;
+  const ordered: Record<string, number> = {};
+  for (const k of Object.keys(resources).sort()) ordered[k] = resources[k];
+  let gpus = 0;
+  for (const res of r.stack.resources) {
+    const p = podView(res);
+    if (!p) continue;
+    let per = 0;
+    for (const c of p.containers) {
+      const lim = one(one(c.c[p.obj.k('resources')])?.limits) ?? {};
+      for (const [k, v] of Object.entries(lim))
+        if (/^(nvidia\.com|amd\.com|gpu\.intel\.com)\//.test(k)) per += num(v) ?? 0;
+    }
+    gpus += per * (p.replicas ?? 1);
+  }
+  const models = r.metadata.models.map((m) => ({
+    name: m.name,
+    engine: m.engine,
+    revision: m.revision,
+    replicas: m.replicas,
+    gpus: m.gpus,
+    pool: m.pool,
+  }));
+  const poolMap = new Map<string, { name: string; models: string[]; gpusRequested: number }>();
+  for (const m of r.metadata.models) {
+    const name = m.pool ?? '(none)';
+    const p = poolMap.get(name) ?? { name, models: [], gpusRequested: 0 };
+    p.models.push(m.name);
+    p.gpusRequested += m.gpus * m.replicas;
+    poolMap.set(name, p);
+  }
+  const images = [...new Set(r.stack.resources.flatMap((res) => imagesOf(res).map((i) => i.ref)))].sort();
+  return {
+    resources: ordered,
+    resourceTotal: r.stack.resources.length,
+    pools: sorted([...poolMap.values()], (p) => p.name),
+    gpusRequested: gpus,
+    models: sorted(models, (m) => m.name),
+    images,
+  };
+}
+
+function locations(r: StackResult): DataLocation[] {
+  const out: DataLocation[] = [];
+  const m = r.metadata;
+  const where = (text: string): Where => {
+    const e = endpointsIn(text)[0] ?? endpointsIn(`https://${text}`)[0];
+    return e ? judgeEndpoint(e, m) : 'unknown';
+  };
+  const b = r.stack.backend;
+  if (b) {
+    const ep = str(one(b.body.endpoints)?.s3) ?? str(b.body.endpoint);
+    const loc =
+      b.type === 's3'
+        ? `${ep ?? 'Amazon S3'} bucket ${str(b.body.bucket) ?? '?'} key ${str(b.body.key) ?? '?'}`
+        : b.type === 'local'
+          ? `local file ${str(b.body.path) ?? 'terraform.tfstate'}`
+          : b.type === 'kubernetes'
+            ? `Secret tfstate-*-${str(b.body.secret_suffix) ?? '?'} in the cluster`
+            : b.type;
+    const j: Where =
+      b.type === 's3'
+        ? ep
+          ? where(ep)
+          : 'outside'
+        : ['local', 'kubernetes', 'pg'].includes(b.type)
+          ? 'inside'
+          : 'outside';
+    out.push({ kind: 'backend', name: b.type, location: loc, jurisdiction: j });
+  } else
+    out.push({
+      kind: 'backend',
+      name: r.stack.cloud ? 'cloud' : '(implicit local)',
+      location: r.stack.cloud ? 'HCP Terraform' : 'machine path',
+      jurisdiction: 'outside',
+    });
+  for (const p of r.stack.providers) {
+    const host = str(p.body.host) ?? str(one(p.body.kubernetes)?.host);
+    const ctxName = str(p.body.config_context) ?? str(one(p.body.kubernetes)?.config_context);
+    if (host) out.push({ kind: 'cluster-api', name: p.address, location: host, jurisdiction: where(host) });
+    else if (ctxName)
+      out.push({
+        kind: 'cluster-api',
+        name: p.address,
+        location: `kubeconfig context ${ctxName}`,
+        jurisdiction: 'unknown',
+      });
+  }
+  for (const res of r.stack.resources) {
+    const o = k8sObject(res);
+    if (o?.kind === 'PersistentVolumeClaim') {
+      const sc = str(
+        one(one(o.root.spec)?.[o.k('storage_class_name')]) ?? one(o.root.spec)?.[o.k('storage_class_name')],
+      );
+      out.push({
+        kind: 'storage',
+        name: `${o.namespace ?? 'default'}/${o.name ?? res.name}`,
+        location: `storage class ${sc ?? '(cluster default)'}`,
+        jurisdiction: 'inside',
+      });
+    } else if (o?.kind === 'StorageClass') {
+      out.push({
+        kind: 'storage',
+        name: `storageclass/${o.name ?? res.name}`,
+        location: `provisioner ${str(o.root[o.k('storage_provisioner')]) ?? str(o.root.provisioner) ?? '?'}`,
+        jurisdiction: 'inside',
+      });
+    }
+    const src = o?.annotations[ANNOTATION_WEIGHTS_SOURCE];
+    if (src)
+      out.push({
+        kind: 'weights-source',
+        name: res.address,
+        location: src,
+        jurisdiction: src.startsWith('/') ? 'inside' : where(src),
+      });
+    if (res.type === 'helm_release') {
+      const c = helmChart(res.body);
+      const repo = c.repository ?? c.chart ?? '';
+      const allowed = m.allowed.chartRepositories.map((x) => x.replace(/\/+$/, ''));
+      out.push({
+        kind: 'chart-repository',
+        name: res.address,
+        location: repo,
+        jurisdiction: allowed.includes(repo.replace(/\/+$/, '')) ? 'inside' : 'outside',
+      });
+    }
+  }
+  for (const model of m.models) {
+    out.push({
+      kind: 'weights-source',
+      name: `model ${model.name}`,
+      location: model.source,
+      jurisdiction: model.source.startsWith('/') ? 'inside' : where(model.source),
+    });
+  }
+  const registries = new Set(
+    r.stack.resources.flatMap((res) =>
+      imagesOf(res)
+        .filter((i) => !i.unresolved && i.ref)
+        .map((i) => parseImage(i.ref).registry),
+    ),
+  );
+  for (const reg of [...registries].sort()) {
+    out.push({
+      kind: 'image-registry',
+      name: reg,
+      location: reg,
+      jurisdiction: registryAllowed(parseImage(`${reg}/x`), m.allowed.registries) ? 'inside' : 'outside',
+    });
+  }
+  for (const p of r.stack.requiredProviders) {
+    const parts = (p.source ?? '').split('/');
+    const host = parts.length === 3 ? parts[0] : 'registry.terraform.io';
+    out.push({
+      kind: 'provider-registry',
+      name: p.name,
+      location: host,
+      jurisdiction: m.allowed.providerHosts.includes(host) ? 'inside' : 'outside',
+    });
+  }
+  const dedup = new Map(out.map((d) => [`${d.kind}|${d.name}|${d.location}`, d]));
+  return [...dedup.values()].sort(
+    (a, b) => cmp(a.kind, b.kind) || cmp(a.name, b.name) || cmp(a.location, b.location),
+  );
+}
+
+function supplyChain(r: StackResult): StackReport['supplyChain'] {
+  const images = new Map<string, { usedBy: Set<string> }>();
+  for (const res of r.stack.resources) {
+    for (const i of imagesOf(res)) {
+      if (!i.ref) continue;
+      const e = images.get(i.ref) ?? { usedBy: new Set<string>() };
+      e.usedBy.add(res.address);
+      images.set(i.ref, e);
+    }
+  }
+  const imageEntries: ImageEntry[] = [...images.entries()]
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([ref, e]) => {
+      const p = parseImage(ref);
+      return {
+        ref,
+        registry: p.registry,
+        repository: p.repository,
+        tag: p.tag,
+        digest: p.digest,
+        usedBy: [...e.usedBy].sort(),
+      };
+    });
+  const charts: ChartEntry[] = r.stack.resources
+    .filter((res) => res.type === 'helm_release')
+    .map((res) => {
+      const c = helmChart(res.body);
+      return {
+        address: res.address,
+        release: str(res.body.name) ?? res.name,
+        chart: c.chart ?? '',
+        version: c.version,
+        repository: c.repository,
+      };
+    });
+  return {
+    images: imageEntries,
+    charts,
+    providers: r.stack.requiredProviders.map((p) => ({ name: p.name, source: p.source, version: p.version })),
+    models: [...r.metadata.models].sort((a, b) => cmp(a.name, b.name)),
+  };
+}
+
+export function stackReport(r: StackResult): StackReport {
+  return {
+    name: r.stack.name,
+    file: r.stack.file,
+    jurisdiction: r.metadata.jurisdiction,
+    profile: r.metadata.profile,
+    packs: r.metadata.packs.map((p) => ({ id: p.id, level: p.level })),
+    inventory: inventory(r),
+    dataLocations: locations(r),
+    totals: r.totals,
+    frameworks: r.frameworks,
+    results: r.rows.filter((x) => x.status !== 'not-applicable').map(({ packs: _p, ...rest }) => rest),
+    findings: r.findings,
+    suppressions: r.suppressions,
+    supplyChain: supplyChain(r),
+  };
+}
+
+export function buildReport(ev: EvaluationResult, opts: ReportOptions = {}): AuditReport {
+  return {
+    tool: { name: 'sovereign-stack', version: toolkitVersion(), rulesVersion: RULES_VERSION },
+    ...(opts.now ? { generatedAt: opts.now, evaluatedOn: ev.today } : {}),
+    strict: ev.strict,
+    files: [...(opts.files ?? [])].sort((a, b) => cmp(a.path, b.path)),
+    totals: ev.totals,
+    gate: ev.totals.errors > 0 ? 'fail' : 'pass',
+    stacks: ev.stacks.map(stackReport),
+    ...(opts.plan ? { plan: opts.plan } : {}),
+  };
+}

@@ -1,0 +1,82 @@
+/** Terminal output: findings people fix (rule, address, field, fix) and the report summary. */
+import type { Finding, Totals } from '../engine';
+import type { AuditReport } from './model';
+
+export interface TextOptions {
+  /** ANSI colours; off when NO_COLOR is set or output is not a terminal. */
+  readonly color?: boolean;
+  /** Include suppressed findings (with their reason). @default false */
+  readonly showSuppressed?: boolean;
+}
+
+const paint = (on: boolean, code: number, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+/**
+ * One block per finding:
+ * `error  SOV-002  kubernetes_deployment_v1.vllm  spec.template.spec.container[0].image`
+ * then the message and the fix, indented. Suppressed findings only when asked.
+ */
+export function formatFindings(findings: readonly Finding[], opts: TextOptions = {}): string {
+  const c = opts.color ?? false;
+  const lines: string[] = [];
+  for (const f of findings) {
+    if (f.status === 'suppressed' && !opts.showSuppressed) continue;
+    const tag = f.status === 'suppressed' ? 'suppressed' : f.status === 'unknown' ? 'unknown' : f.level;
+    const colour = tag === 'error' ? 31 : tag === 'warning' || tag === 'unknown' ? 33 : 2;
+    lines.push(
+      `${paint(c, colour, tag.padEnd(7))}  ${paint(c, 1, f.rule)}  ${f.stack}:${f.address}${f.path ? `  ${f.path}` : ''}`,
+    );
+    lines.push(`         ${f.message}`);
+    if (f.status === 'suppressed' && f.suppression)
+      lines.push(
+        `         suppressed: ${f.suppression.reason}${f.suppression.expires ? ` (until ${f.suppression.expires})` : ''}`,
+      );
+    else lines.push(`         fix: ${f.fix}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatTotals(t: Totals): string {
+  return `${t.passed} passed, ${t.failed} failed (${t.errors} error${t.errors === 1 ? '' : 's'}, ${t.warnings} warning${t.warnings === 1 ? '' : 's'}), ${t.suppressed} suppressed, ${t.unknown} unknown, ${t.notApplicable} not applicable`;
+}
+
+export function renderText(r: AuditReport, opts: TextOptions = {}): string {
+  const out: string[] = [];
+  out.push(
+    `sovereign-stack ${r.tool.version} audit, rules ${r.tool.rulesVersion}${r.strict ? ' (strict)' : ''}${r.generatedAt ? `, ${r.generatedAt}` : ''}`,
+  );
+  for (const s of r.stacks) {
+    out.push('');
+    out.push(
+      `stack ${s.name} — jurisdiction ${s.jurisdiction}, profile ${s.profile}, packs ${s.packs.map((p) => `${p.id}:${p.level}`).join(', ') || '(default)'}`,
+    );
+    out.push(`  ${formatTotals(s.totals)}`);
+    out.push(
+      `  ${s.inventory.resourceTotal} resources, ${s.inventory.models.length} model(s), ${s.inventory.images.length} image(s), ${s.inventory.gpusRequested} GPU(s) requested`,
+    );
+    const outside = s.dataLocations.filter((d) => d.jurisdiction !== 'inside');
+    for (const d of outside)
+      out.push(`  data location ${d.jurisdiction}: ${d.kind} ${d.name} → ${d.location}`);
+    const body = formatFindings(s.findings, opts);
+    if (body) out.push(body.replace(/^/gm, '  '));
+    for (const sup of s.suppressions) {
+      out.push(
+        `  suppression ${sup.rule} on ${sup.resource}: ${sup.state}${sup.note ? ` (${sup.note})` : ''} — ${sup.reason}`,
+      );
+    }
+  }
+  if (r.plan) {
+    out.push('');
+    const c = r.plan.counts;
+    out.push(
+      `plan ${r.plan.file} (format ${r.plan.formatVersion}): ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete`,
+    );
+    for (const ch of r.plan.changes) {
+      out.push(`  ${ch.action.padEnd(7)}  ${ch.address}`);
+      for (const risk of ch.risks) out.push(`           RISK ${risk.id}: ${risk.label}`);
+    }
+  }
+  out.push('');
+  out.push(`${r.gate === 'pass' ? 'PASS' : 'FAIL'}: ${formatTotals(r.totals)}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,18 @@
+/** Whether an endpoint lies inside the jurisdiction, as the stack metadata declares it. */
+import { cidrWithin, endpointsIn, hostAllowed, isInternalHost, parseIp, type Endpoint } from '../../hosts';
+import type { StackMetadata } from '../../metadata';
+
+export type Verdict = 'inside' | 'outside' | 'unknown';
+
+/** Hosts the jurisdiction declares: `allowed.hosts` plus the hosts of its registries and chart mirrors. */
+export function declaredHosts(m: StackMetadata): string[] {
+  const fromUrls = m.allowed.chartRepositories.flatMap((u) => endpointsIn(u).map((e) => e.host));
+  return [...m.allowed.hosts, ...m.allowed.registries.map((r) => r.split('/')[0]), ...fromUrls];
+}
+
+export function judgeEndpoint(e: Endpoint, m: StackMetadata): Verdict {
+  if (e.unresolved) return 'unknown';
+  if (isInternalHost(e.host)) return 'inside';
+  if (parseIp(e.host)) return cidrWithin(e.host, m.allowed.cidrs) ? 'inside' : 'outside';
+  return hostAllowed(e.host, e.port, declaredHosts(m)) ? 'inside' : 'outside';
+}

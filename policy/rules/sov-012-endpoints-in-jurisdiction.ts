@@ -1,0 +1,55 @@
+import { strings } from '../json';
+import { endpointsIn } from '../hosts';
+import { helmValues } from '../images';
+import type { Outcome, StackRule } from '../types';
+import { judgeEndpoint } from './private/endpoint';
+
+export const rule: StackRule = {
+  id: 'SOV-012',
+  title: 'Every endpoint the stack names lies inside the jurisdiction',
+  severity: 'critical',
+  fix: "Point the endpoint at an in-jurisdiction host or mirror, and declare the host in the jurisdiction's `allowed.hosts` (or its IP in `allowed.cidrs`).",
+  anchors: ['GDPR Art. 44', 'BSI C5:2020 PSS-12', 'SecNumCloud 3.2 §19'],
+  suppressible: false,
+  scope: 'stack',
+  check: (ctx) => {
+    const out: Outcome[] = [];
+    const scan = (address: string, body: unknown, prefix = '') => {
+      let any = false;
+      let bad = false;
+      for (const s of strings(body, prefix)) {
+        for (const e of endpointsIn(s.value)) {
+          any = true;
+          const v = judgeEndpoint(e, ctx.metadata);
+          if (v === 'inside') continue;
+          bad = true;
+          out.push(
+            v === 'unknown'
+              ? {
+                  status: 'unknown',
+                  address,
+                  path: s.path,
+                  message: `${e.text}: host is not resolved at synth time`,
+                }
+              : {
+                  status: 'non-compliant',
+                  address,
+                  path: s.path,
+                  message: `${e.text} names ${e.host}, outside the jurisdiction's declared hosts`,
+                },
+          );
+        }
+      }
+      if (any && !bad) out.push({ status: 'compliant', address });
+    };
+    for (const p of ctx.stack.providers) scan(p.address, p.body);
+    if (ctx.stack.backend) scan(`terraform.backend.${ctx.stack.backend.type}`, ctx.stack.backend.body);
+    for (const r of [...ctx.stack.resources, ...ctx.stack.data]) {
+      scan(r.address, r.body);
+      if (r.type === 'helm_release')
+        for (const t of helmValues(r.body).trees) scan(r.address, t.tree, t.path);
+    }
+    for (const name of Object.keys(ctx.stack.outputs)) scan(`output.${name}`, ctx.stack.outputs[name]);
+    return out.length ? out : [{ status: 'compliant', address: 'stack' }];
+  },
+};

@@ -1,0 +1,44 @@
+import { LABEL_JURISDICTION } from '../../constructs/annotations';
+import { strings } from '../json';
+import { at, k8sObject, podView } from '../k8s';
+import type { Outcome, StackRule } from '../types';
+
+export const rule: StackRule = {
+  id: 'SOV-013',
+  title: "No reference to another jurisdiction's stack or state",
+  severity: 'critical',
+  fix: 'Remove terraform_remote_state data sources and cross-stack references; each jurisdiction stack must stand alone.',
+  anchors: ['GDPR Art. 44', 'SecNumCloud 3.2 §19.6 (extra-EU law)', 'BSI C5:2020 PSS-12'],
+  suppressible: false,
+  scope: 'stack',
+  check: (ctx) => {
+    const out: Outcome[] = [];
+    const bad = (address: string, path: string, message: string) =>
+      out.push({ status: 'non-compliant', address, path, message });
+    for (const d of ctx.stack.data) {
+      if (d.type === 'terraform_remote_state') bad(d.address, '', 'reads the state of another stack');
+    }
+    for (const name of Object.keys(ctx.stack.outputs)) {
+      if (name.startsWith('cross-stack-output-'))
+        bad(`output.${name}`, '', 'is a cdktf cross-stack output consumed by another stack');
+    }
+    const j = ctx.metadata.jurisdiction;
+    for (const r of [...ctx.stack.resources, ...ctx.stack.data]) {
+      for (const s of strings(r.body)) {
+        if (/\bdata\.terraform_remote_state\./.test(s.value))
+          bad(r.address, s.path, 'references another stack through terraform_remote_state');
+      }
+      const o = k8sObject(r);
+      if (!o) continue;
+      const labels: [Record<string, string>, string][] = [[o.labels, at(o, 'metadata', 'labels')]];
+      const p = podView(r);
+      if (p) labels.push([p.podLabels, `${p.podMetaPath}.labels`]);
+      for (const [l, path] of labels) {
+        const v = l[LABEL_JURISDICTION];
+        if (v !== undefined && v !== j && !v.includes('${'))
+          bad(r.address, `${path}["${LABEL_JURISDICTION}"]`, `belongs to jurisdiction ${v}, not ${j}`);
+      }
+    }
+    return out.length ? out : [{ status: 'compliant', address: 'stack' }];
+  },
+};

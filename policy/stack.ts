@@ -1,0 +1,176 @@
+/**
+ * A read-only view over one synthesized stack (`cdk.tf.json`): its resources with Terraform
+ * addresses, data sources, providers, backend and the `"//".sovereign` metadata.
+ */
+import { isObj, many, one, str, type Obj } from './json';
+import { METADATA_KEY, METADATA_SCHEMA_VERSION, type StackMetadata } from './metadata';
+
+export interface ResourceView {
+  readonly mode: 'managed' | 'data';
+  /** Terraform resource type (`kubernetes_deployment_v1`). */
+  readonly type: string;
+  /** Logical id (`vllm_llama_abc123`). */
+  readonly name: string;
+  /** `<type>.<name>`, or `data.<type>.<name>` for data sources. */
+  readonly address: string;
+  readonly body: Obj;
+}
+
+export interface ProviderView {
+  /** Local name (`kubernetes`, `helm`). */
+  readonly name: string;
+  readonly alias?: string;
+  /** `provider.kubernetes` or `provider.kubernetes.<alias>`. */
+  readonly address: string;
+  readonly body: Obj;
+}
+
+export interface RequiredProvider {
+  readonly name: string;
+  readonly source?: string;
+  readonly version?: string;
+}
+
+export interface StackView {
+  /** Stack name (the jurisdiction's stack id). */
+  readonly name: string;
+  /** Path of the synthesized file relative to the audited directory, when read from disk. */
+  readonly file?: string;
+  readonly raw: Obj;
+  /** The `"//".sovereign` block as written, when present. */
+  readonly declaredMetadata?: unknown;
+  readonly resources: readonly ResourceView[];
+  readonly data: readonly ResourceView[];
+  readonly providers: readonly ProviderView[];
+  readonly requiredProviders: readonly RequiredProvider[];
+  /** The backend block (`{ type: 's3', body }`), or undefined when none is declared. */
+  readonly backend?: { readonly type: string; readonly body: Obj };
+  /** Terraform Cloud / HCP `cloud` block, when present. */
+  readonly cloud?: Obj;
+  readonly outputs: Obj;
+}
+
+export function stackView(name: string, raw: unknown, file?: string): StackView {
+  const root: Obj = isObj(raw) ? raw : {};
+  const meta = one(root['//']);
+  const resources: ResourceView[] = [];
+  const data: ResourceView[] = [];
+  for (const [mode, key, into] of [
+    ['managed', 'resource', resources],
+    ['data', 'data', data],
+  ] as const) {
+    const byType = one(root[key]) ?? {};
+    for (const type of Object.keys(byType).sort()) {
+      const byName = one(byType[type]) ?? {};
+      for (const n of Object.keys(byName).sort()) {
+        const body = one(byName[n]) ?? {};
+        const address = mode === 'data' ? `data.${type}.${n}` : `${type}.${n}`;
+        into.push({ mode, type, name: n, address, body });
+      }
+    }
+  }
+  const providers: ProviderView[] = [];
+  const prov = one(root.provider) ?? {};
+  for (const pname of Object.keys(prov).sort()) {
+    for (const body of many(prov[pname])) {
+      const alias = str(body.alias);
+      providers.push({ name: pname, alias, address: `provider.${pname}${alias ? `.${alias}` : ''}`, body });
+    }
+  }
+  const terraform = one(root.terraform) ?? {};
+  const req = one(terraform.required_providers) ?? {};
+  const requiredProviders: RequiredProvider[] = Object.keys(req)
+    .sort()
+    .map((n) => {
+      const v = req[n];
+      if (typeof v === 'string') return { name: n, version: v };
+      const o = one(v) ?? {};
+      return { name: n, source: str(o.source), version: str(o.version) };
+    });
+  const backends = one(terraform.backend);
+  let backend: StackView['backend'];
+  if (backends) {
+    const type = Object.keys(backends)[0];
+    if (type !== undefined) backend = { type, body: one(backends[type]) ?? {} };
+  }
+  return {
+    name,
+    file,
+    raw: root,
+    declaredMetadata: meta ? meta[METADATA_KEY] : undefined,
+    resources,
+    data,
+    providers,
+    requiredProviders,
+    backend,
+    cloud: one(terraform.cloud),
+    outputs: one(root.output) ?? {},
+  };
+}
+
+/** Metadata a stack without (valid) sovereign metadata is judged against: nothing allowed. */
+export function emptyMetadata(jurisdiction: string): StackMetadata {
+  return {
+    schemaVersion: METADATA_SCHEMA_VERSION,
+    toolkitVersion: 'unknown',
+    jurisdiction,
+    profile: 'none',
+    packs: [],
+    allowed: {
+      registries: [],
+      chartRepositories: [],
+      providerHosts: [],
+      hosts: [],
+      cidrs: [],
+      serviceTypes: [],
+    },
+    suppressions: [],
+    models: [],
+  };
+}
+
+/**
+ * The stack's metadata, with every array defaulted so rules can read it without checks,
+ * and the problems that make it unusable (reported by SOV-014).
+ */
+export function readMetadata(view: StackView): { metadata: StackMetadata; problems: string[] } {
+  const m = view.declaredMetadata;
+  const problems: string[] = [];
+  if (!isObj(m)) {
+    return {
+      metadata: emptyMetadata(view.name),
+      problems: [`"//".${METADATA_KEY} is missing: the stack does not declare its jurisdiction`],
+    };
+  }
+  if (m.schemaVersion !== METADATA_SCHEMA_VERSION) {
+    problems.push(
+      `"//".${METADATA_KEY}.schemaVersion is ${JSON.stringify(m.schemaVersion)}, expected ${METADATA_SCHEMA_VERSION}`,
+    );
+  }
+  if (typeof m.jurisdiction !== 'string' || m.jurisdiction === '') {
+    problems.push(`"//".${METADATA_KEY}.jurisdiction must be a non-empty string`);
+  }
+  const strings = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  const allowed = one(m.allowed) ?? {};
+  if (!isObj(m.allowed)) problems.push(`"//".${METADATA_KEY}.allowed is missing`);
+  const base = emptyMetadata(typeof m.jurisdiction === 'string' ? m.jurisdiction : view.name);
+  const metadata: StackMetadata = {
+    ...base,
+    ...(m as unknown as Partial<StackMetadata>),
+    packs: Array.isArray(m.packs) ? (m.packs as unknown as StackMetadata['packs']) : [],
+    allowed: {
+      registries: strings(allowed.registries),
+      chartRepositories: strings(allowed.chartRepositories),
+      providerHosts: strings(allowed.providerHosts),
+      hosts: strings(allowed.hosts),
+      cidrs: strings(allowed.cidrs),
+      serviceTypes: strings(allowed.serviceTypes),
+    },
+    suppressions: Array.isArray(m.suppressions)
+      ? (m.suppressions as unknown as StackMetadata['suppressions'])
+      : [],
+    models: Array.isArray(m.models) ? (m.models as unknown as StackMetadata['models']) : [],
+  };
+  return { metadata, problems };
+}

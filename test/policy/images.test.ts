@@ -1,0 +1,49 @@
+import { helmImages, parseImage, registryAllowed } from '../../policy/images';
+
+const D = `sha256:${'a'.repeat(64)}`;
+
+describe('images', () => {
+  test('parses registry, repository, tag and digest', () => {
+    expect(parseImage(`registry.de.example:5000/vllm/vllm-openai:v0.8.5@${D}`)).toMatchObject({
+      registry: 'registry.de.example:5000',
+      repository: 'vllm/vllm-openai',
+      tag: 'v0.8.5',
+      digest: D,
+      implicitRegistry: false,
+    });
+    expect(parseImage('nginx')).toMatchObject({
+      registry: 'docker.io',
+      repository: 'library/nginx',
+      tag: undefined,
+      implicitRegistry: true,
+    });
+    expect(parseImage('localhost/x:1')).toMatchObject({ registry: 'localhost', tag: '1' });
+  });
+  test('registry allow-list: host or path prefix', () => {
+    expect(
+      registryAllowed(parseImage(`registry.de.example/mirror/x@${D}`), ['registry.de.example/mirror']),
+    ).toBe(true);
+    expect(
+      registryAllowed(parseImage(`registry.de.example/other/x@${D}`), ['registry.de.example/mirror']),
+    ).toBe(false);
+    expect(registryAllowed(parseImage('nginx'), ['registry.de.example'])).toBe(false);
+  });
+  test('finds images in helm values (YAML, JSON) and set entries', () => {
+    const imgs = helmImages({
+      values: [
+        'image:\n  registry: registry.de.example\n  repository: app/x\n  tag: "1.0"\n',
+        JSON.stringify({ sidecar: { image: 'registry.de.example/s:2' } }),
+      ],
+      set: [
+        { name: 'driver.repository', value: 'registry.de.example/nvidia' },
+        { name: 'driver.image', value: 'driver' },
+        { name: 'driver.version', value: D },
+      ],
+    });
+    expect(imgs.map((i) => [i.path, i.ref])).toEqual([
+      ['values[0].image.repository', 'registry.de.example/app/x:1.0'],
+      ['values[1].sidecar.image', 'registry.de.example/s:2'],
+      ['set.driver.repository', `registry.de.example/nvidia/driver@${D}`],
+    ]);
+  });
+});

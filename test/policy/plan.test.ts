@@ -1,0 +1,55 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { isSovereignError } from '../../constructs/errors';
+import { actionOf, readPlan } from '../../policy/plan';
+
+// Fixture in Terraform's JSON output format, format_version "1.2" (Terraform >= 1.6,
+// https://developer.hashicorp.com/terraform/internals/json-format): resource_changes with
+// change.actions, before/after values in the provider's shape, action_reason.
+const FIXTURE = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'policy', 'plan-1.2.json');
+const plan = () => JSON.parse(readFileSync(FIXTURE, 'utf8'));
+
+describe('plan reading', () => {
+  test('maps change.actions to create / update / delete / replace', () => {
+    expect(actionOf(['create'])).toBe('create');
+    expect(actionOf(['delete', 'create'])).toBe('replace');
+    expect(actionOf(['create', 'delete'])).toBe('replace');
+    expect(actionOf(['no-op'])).toBe('no-op');
+    expect(actionOf(['read'])).toBe('read');
+  });
+
+  test('summarises the fixture and labels the risky changes', () => {
+    const s = readPlan(plan(), 'plan.json');
+    expect(s.formatVersion).toBe('1.2');
+    expect(s.terraformVersion).toBe('1.9.8');
+    expect(s.counts).toEqual({ create: 1, update: 3, delete: 1, replace: 2, read: 0, 'no-op': 1, forget: 0 });
+    expect(s.changes.map((c) => [c.address, c.action, c.risks.map((r) => r.id)])).toEqual([
+      ['helm_release.gpu_operator', 'update', ['gpu-driver-upgrade']],
+      ['kubernetes_config_map_v1.extra', 'create', []],
+      ['kubernetes_deployment_v1.scale_only', 'update', []],
+      ['kubernetes_deployment_v1.vllm_llama', 'update', ['model-swap']],
+      ['kubernetes_job_v1.weights_llama', 'replace', ['model-swap']],
+      ['kubernetes_namespace_v1.old', 'delete', ['data-loss']],
+      ['kubernetes_persistent_volume_claim_v1.weights_llama', 'replace', ['data-loss']],
+    ]);
+    expect(s.changes[0].risks[0].label).toMatch(/drain GPU nodes/);
+  });
+
+  test('fails with a located error on an unsupported format or a malformed change', () => {
+    const p = plan();
+    p.format_version = '0.2';
+    try {
+      readPlan(p, 'plan.json');
+      throw new Error('no error');
+    } catch (e) {
+      expect(isSovereignError(e) && e.exitCode).toBe(2);
+      expect((e as Error).message).toMatch(
+        /plan.json {2}format_version {2}format_version 0.2 is not supported/,
+      );
+    }
+    const q = plan();
+    delete q.resource_changes[2].change;
+    expect(() => readPlan(q, 'plan.json')).toThrow(/resource_changes\[2\]/);
+    expect(() => readPlan([], 'plan.json')).toThrow(/not a JSON object/);
+  });
+});

@@ -1,0 +1,41 @@
+import { evaluateStacks } from '../../../policy/engine';
+import { readPlan } from '../../../policy/plan';
+import { buildReport, type AuditReport } from '../../../policy/report/model';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { exampleStack, type Any } from '../fixtures';
+
+export const PLAN_FIXTURE = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'test',
+  'fixtures',
+  'policy',
+  'plan-1.2.json',
+);
+
+/** A report over the example stack (and a broken second jurisdiction when asked), with the plan fixture. */
+export function exampleReport(opts: { broken?: boolean; now?: string } = {}): AuditReport {
+  const stacks: { name: string; json: Any; file: string }[] = [
+    { name: 'de', json: exampleStack(), file: 'stacks/de/cdk.tf.json' },
+  ];
+  if (opts.broken) {
+    const j = exampleStack();
+    j.resource.kubernetes_deployment_v1.vllm_llama.spec.template.spec.container[0].image =
+      'docker.io/vllm/vllm-openai:latest';
+    stacks.push({ name: 'fr', json: j, file: 'stacks/fr/cdk.tf.json' });
+  }
+  const ev = evaluateStacks(stacks, { today: '2026-06-01' });
+  const plan = {
+    ...readPlan(JSON.parse(readFileSync(PLAN_FIXTURE, 'utf8')), 'plan.json'),
+    file: 'plan.json',
+  };
+  return buildReport(ev, {
+    files: stacks.map((s) => ({ path: s.file, sha256: '0'.repeat(64) })),
+    plan,
+    now: opts.now,
+  });
+}

@@ -1,0 +1,92 @@
+import { exampleReport } from './helpers';
+
+describe('report model', () => {
+  const r = exampleReport();
+  const de = r.stacks[0];
+
+  test('records versions, file hashes and the gate, and no timestamp unless injected', () => {
+    expect(r.tool).toEqual({ name: 'sovereign-stack', version: '0.1.0', rulesVersion: '1.0.0' });
+    expect(r.files).toEqual([{ path: 'stacks/de/cdk.tf.json', sha256: '0'.repeat(64) }]);
+    expect(r.gate).toBe('pass');
+    expect(r.generatedAt).toBeUndefined();
+    expect(exampleReport({ now: '2026-06-01T10:00:00Z' })).toMatchObject({
+      generatedAt: '2026-06-01T10:00:00Z',
+      evaluatedOn: '2026-06-01',
+    });
+  });
+
+  test('inventory: resource counts, pools, GPUs, models, images', () => {
+    expect(de.inventory.resources).toMatchObject({
+      helm_release: 1,
+      kubernetes_deployment_v1: 1,
+      kubernetes_namespace_v1: 2,
+    });
+    expect(de.inventory.gpusRequested).toBe(2);
+    expect(de.inventory.pools).toEqual([{ name: 'h100', models: ['llama'], gpusRequested: 2 }]);
+    expect(de.inventory.models.map((m) => m.name)).toEqual(['llama']);
+    expect(de.inventory.images).toHaveLength(6);
+  });
+
+  test('data locations name backend, storage, sources, mirrors and registries with their jurisdiction', () => {
+    const loc = de.dataLocations.map((d) => `${d.kind} ${d.name} ${d.jurisdiction}`);
+    expect(loc).toEqual(
+      expect.arrayContaining([
+        'backend s3 inside',
+        'storage llm/weights-llama inside',
+        'weights-source model llama inside',
+        'weights-source kubernetes_job_v1.weights_llama inside',
+        'chart-repository helm_release.gpu_operator inside',
+        'image-registry registry.de.example inside',
+        'provider-registry kubernetes inside',
+        'cluster-api provider.kubernetes inside',
+      ]),
+    );
+    expect(de.dataLocations.find((d) => d.kind === 'storage')!.location).toBe('storage class ceph-rbd-de');
+  });
+
+  test('control results show passed rows too, with totals and per-pack roll-up', () => {
+    expect(de.results.some((x) => x.status === 'passed')).toBe(true);
+    expect(de.results.some((x) => x.status === 'suppressed' && x.rule === 'K8S-023')).toBe(true);
+    expect(de.frameworks.map((f) => f.pack)).toEqual([
+      'k8s-restricted',
+      'sovereignty',
+      'eu-gdpr',
+      'de-bsi-c5',
+    ]);
+    expect(de.frameworks[1].totals.failed).toBe(0);
+  });
+
+  test('supply chain: images with digests, charts with versions, providers, models', () => {
+    expect(de.supplyChain.images.every((i) => i.digest !== undefined)).toBe(true);
+    expect(de.supplyChain.charts).toEqual([
+      {
+        address: 'helm_release.gpu_operator',
+        release: 'gpu-operator',
+        chart: 'gpu-operator',
+        version: 'v25.3.0',
+        repository: 'https://charts.de.example/nvidia',
+      },
+    ]);
+    expect(de.supplyChain.providers.map((p) => `${p.source}@${p.version}`)).toEqual([
+      'registry.terraform.io/hashicorp/helm@3.1.1',
+      'registry.terraform.io/hashicorp/kubernetes@2.38.0',
+    ]);
+    expect(de.supplyChain.models[0]).toMatchObject({
+      revision: '0e9e39f249a16976918f6564b8830bc894c89659',
+      manifestSha256: 'c'.repeat(64),
+      license: 'llama3.1',
+    });
+  });
+
+  test('a broken jurisdiction fails the gate', () => {
+    const b = exampleReport({ broken: true });
+    expect(b.gate).toBe('fail');
+    expect(b.stacks.map((s) => s.name)).toEqual(['de', 'fr']);
+    expect(b.stacks[1].dataLocations).toContainEqual({
+      kind: 'image-registry',
+      name: 'docker.io',
+      location: 'docker.io',
+      jurisdiction: 'outside',
+    });
+  });
+});

@@ -1,0 +1,46 @@
+import { rule } from '../../../policy/rules/sov-002-image-registry';
+import { DIGEST, exampleStack } from '../fixtures';
+import {
+  expectCompliantInEveryKind,
+  expectExampleCompliant,
+  expectFailsInEveryKind,
+  failuresOn,
+} from './helpers';
+
+describe('SOV-002 images from an allowed registry', () => {
+  test('passes the jurisdiction registry in every workload kind and helm values', () => {
+    expectCompliantInEveryKind(rule);
+    expectExampleCompliant(rule);
+  });
+  test('is not suppressible', () => expect(rule.suppressible).toBe(false));
+  test('fails on a foreign registry and on an implied Docker Hub image', () => {
+    expectFailsInEveryKind(
+      rule,
+      (p) => (p.container[0].image = `docker.io/vllm/vllm-openai@${DIGEST}`),
+      { tf: 'container[0].image', k8s: 'containers[0].image' },
+      /comes from docker.io, not an allowed registry \(registry.de.example\)/,
+    );
+    expectFailsInEveryKind(
+      rule,
+      (p) => (p.container[0].image = `vllm/vllm-openai@${DIGEST}`),
+      { tf: 'container[0].image', k8s: 'containers[0].image' },
+      /Docker Hub implied/,
+    );
+  });
+  test('an allow-list entry does not match a look-alike host', () =>
+    expectFailsInEveryKind(
+      rule,
+      (p) => (p.container[0].image = `registry.de.example.evil.io/vllm@${DIGEST}`),
+      { tf: 'container[0].image', k8s: 'containers[0].image' },
+      /registry.de.example.evil.io/,
+    ));
+  test('fails on a helm values image from nvcr.io', () => {
+    const j = exampleStack();
+    j.resource.helm_release.gpu_operator.values[0] = JSON.stringify({
+      driver: { image: 'driver', repository: 'nvcr.io/nvidia', version: DIGEST },
+    });
+    expect(failuresOn(rule, j)).toEqual([
+      `helm_release.gpu_operator values[0].driver.repository: image nvcr.io/nvidia/driver@${DIGEST} comes from nvcr.io, not an allowed registry (registry.de.example)`,
+    ]);
+  });
+});

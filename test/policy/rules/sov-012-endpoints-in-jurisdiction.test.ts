@@ -1,0 +1,44 @@
+import { rule } from '../../../policy/rules/sov-012-endpoints-in-jurisdiction';
+import { exampleStack, runOn, unknowns } from '../fixtures';
+import { expectExampleCompliant, failuresOn } from './helpers';
+
+describe('SOV-012 every endpoint inside the jurisdiction', () => {
+  test('passes the example (s3, cluster API, chart mirror, in-cluster service URLs)', () =>
+    expectExampleCompliant(rule));
+  test('is not suppressible', () => expect(rule.suppressible).toBe(false));
+  test('fails on foreign endpoints in the provider, a workload env, helm values and a host:port', () => {
+    const j = exampleStack();
+    j.provider.kubernetes[0].host = 'https://api.eks.amazonaws.com:443';
+    j.resource.kubernetes_job_v1.weights_llama.spec.template.spec.container[0].env[0].value =
+      'https://huggingface.co';
+    j.resource.helm_release.gpu_operator.values.push('proxy:\n  url: http://proxy.example.com:3128\n');
+    j.resource.helm_release.gpu_operator.set.push({
+      name: 'telemetry.endpoint',
+      value: 'collector.example.net:4317',
+    });
+    expect(failuresOn(rule, j).sort()).toEqual(
+      [
+        "provider.kubernetes host: https://api.eks.amazonaws.com:443 names api.eks.amazonaws.com, outside the jurisdiction's declared hosts",
+        "helm_release.gpu_operator values[2]: http://proxy.example.com:3128 names proxy.example.com, outside the jurisdiction's declared hosts",
+        "helm_release.gpu_operator values[2].proxy.url: http://proxy.example.com:3128 names proxy.example.com, outside the jurisdiction's declared hosts",
+        "helm_release.gpu_operator set[3].value: collector.example.net:4317 names collector.example.net, outside the jurisdiction's declared hosts",
+        "helm_release.gpu_operator set.telemetry.endpoint: collector.example.net:4317 names collector.example.net, outside the jurisdiction's declared hosts",
+        "kubernetes_job_v1.weights_llama spec.template.spec.container[0].env[0].value: https://huggingface.co names huggingface.co, outside the jurisdiction's declared hosts",
+      ].sort(),
+    );
+  });
+  test('IP endpoints are judged against allowed CIDRs', () => {
+    const j = exampleStack();
+    j.provider.kubernetes[0].host = 'https://10.20.0.1:6443';
+    expect(failuresOn(rule, j)).toEqual([]);
+    j.provider.kubernetes[0].host = 'https://192.0.2.10:6443';
+    expect(failuresOn(rule, j)).toEqual([
+      "provider.kubernetes host: https://192.0.2.10:6443 names 192.0.2.10, outside the jurisdiction's declared hosts",
+    ]);
+  });
+  test('an unresolved host is unknown', () => {
+    const j = exampleStack();
+    j.provider.kubernetes[0].host = 'https://${var.api_host}:6443';
+    expect(unknowns(runOn(rule, j)).map((o) => o.address)).toEqual(['provider.kubernetes']);
+  });
+});
