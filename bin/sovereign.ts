@@ -3,7 +3,7 @@
  * The `sovereign` CLI. Each command lives in bin/commands/<name>.ts and is loaded only when it
  * runs, so `--help` and `validate` never load cdktf or the provider bindings.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { TOOLKIT_VERSION } from './version';
 import { EXIT_USAGE, runCommand, type CommonOptions } from './lib/run-command';
 
@@ -33,10 +33,65 @@ export function buildProgram(): Command {
     );
 
   program
+    .command('synth')
+    .description('synthesize one Terraform stack per jurisdiction, then run the policy gate')
+    .argument('[spec]', 'spec file', DEFAULT_SPEC)
+    .option(
+      '-o, --out <dir>',
+      'output directory (cdktf layout: <out>/stacks/<jurisdiction>/cdk.tf.json)',
+      'cdktf.out',
+    )
+    .option('--report <file>', 'also write the Markdown audit report to this file')
+    .option('--strict', 'treat findings the policy cannot resolve (unknown) as failures')
+    .option('--json', 'print the summary as JSON')
+    .action((spec: string, _o, cmd: Command) =>
+      runCommand(common(cmd), async () => (await import('./commands/synth')).run(spec, common(cmd) as never)),
+    );
+
+  program
+    .command('audit')
+    .description('audit a synthesized cdktf.out (and optionally a plan) and write the evidence report')
+    .argument('[dir]', 'synthesized output directory', 'cdktf.out')
+    .option('--plan <file>', 'a plan as JSON (terraform show -json plan.out / tofu show -json)')
+    .addOption(
+      new Option('--format <format>', 'report format')
+        .choices(['text', 'markdown', 'json', 'cyclonedx'])
+        .default('text'),
+    )
+    .option('--output <file>', 'write the report to this file instead of stdout')
+    .option('--strict', 'treat findings the policy cannot resolve (unknown) as failures')
+    .action((dir: string, _o, cmd: Command) =>
+      runCommand(common(cmd), async () => (await import('./commands/audit')).run(dir, common(cmd) as never)),
+    );
+
+  program
     .command('schema')
     .description("print the spec's JSON Schema")
     .action((_o, cmd: Command) =>
       runCommand(common(cmd), async () => (await import('./commands/schema')).run()),
+    );
+
+  const weights = program.command('weights').description('work with model weights');
+  weights
+    .command('manifest')
+    .description('hash a model directory (or one file) and print the manifest the spec takes')
+    .argument('<path>', 'model directory or single file (GGUF)')
+    .option('--json', 'print the manifest as JSON')
+    .option('-j, --jobs <n>', 'files hashed in parallel (default: the number of cores)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 256)
+        throw new CommanderError(
+          EXIT_USAGE,
+          'sovereign.jobs',
+          `--jobs takes a whole number from 1 to 256, got "${v}"`,
+        );
+      return n;
+    })
+    .option('--no-progress', 'no progress bar, even on a terminal')
+    .action((target: string, _o, cmd: Command) =>
+      runCommand(common(cmd), async () =>
+        (await import('./commands/weights-manifest')).run(target, common(cmd) as never),
+      ),
     );
 
   return program;

@@ -302,3 +302,36 @@ export function planCapacity(req: CapacityRequest, pool: PoolCapacity, path = 'p
   const best = planAt(req, pool, sizes[sizes.length - 1]);
   throw capacityExceeded(req.arch.name, path, describeShortfall(req, pool, best));
 }
+
+/** What one model asks of a pool: `replicas` pods of `gpusPerReplica` GPUs, each on one node. */
+export interface PoolDemand {
+  readonly model: string;
+  readonly gpusPerReplica: number;
+  readonly replicas: number;
+}
+
+/**
+ * Whether every replica of every model fits the pool's nodes at once: first-fit decreasing of
+ * replicas (a replica's GPUs are on one node) into `nodeCount` nodes of `gpusPerNode`. Returns
+ * the models whose replicas did not fit, and how many, or an empty list.
+ */
+export function packReplicas(
+  nodeCount: number,
+  gpusPerNode: number,
+  demands: readonly PoolDemand[],
+): { model: string; unplaced: number }[] {
+  const free = Array.from({ length: nodeCount }, () => gpusPerNode);
+  const replicas = demands
+    .flatMap((d) => Array.from({ length: d.replicas }, () => d))
+    .filter((d) => d.gpusPerReplica > 0)
+    .sort(
+      (a, b) => b.gpusPerReplica - a.gpusPerReplica || (a.model < b.model ? -1 : a.model > b.model ? 1 : 0),
+    );
+  const unplaced = new Map<string, number>();
+  for (const r of replicas) {
+    const node = free.findIndex((f) => f >= r.gpusPerReplica);
+    if (node >= 0) free[node] -= r.gpusPerReplica;
+    else unplaced.set(r.model, (unplaced.get(r.model) ?? 0) + 1);
+  }
+  return [...unplaced.entries()].map(([model, n]) => ({ model, unplaced: n }));
+}

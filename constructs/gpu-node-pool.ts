@@ -166,6 +166,10 @@ export class GpuNodePool extends Construct implements IGpuPool {
   public readonly gpuMemoryGiB: number;
   public readonly physicalGpusPerNode: number;
   public readonly physicalGpuMemoryGiB: number;
+  /** Under time-slicing each sharer sees the whole GPU (see IGpuPool.visibleGpuMemoryGiB). */
+  public readonly visibleGpuMemoryGiB?: number;
+  /** 1 under time-slicing (see IGpuPool.maxGpusPerPod). */
+  public readonly maxGpusPerPod?: number;
   public readonly nodeCount: number;
   public readonly nodes: readonly string[];
   public readonly sharing: GpuSharing;
@@ -202,6 +206,8 @@ export class GpuNodePool extends Construct implements IGpuPool {
     if (sharing.mode === 'time-slicing') {
       this.gpusPerNode = props.gpusPerNode * sharing.replicasPerGpu;
       this.gpuMemoryGiB = props.gpuMemoryGiB / sharing.replicasPerGpu;
+      this.visibleGpuMemoryGiB = props.gpuMemoryGiB;
+      this.maxGpusPerPod = 1;
       this.resourceName = 'nvidia.com/gpu';
       // k8s-device-plugin config file, `sharing.timeSlicing`: same resource name, shared count;
       // a request for more than one replica fails instead of silently landing on one GPU.

@@ -168,6 +168,15 @@ export class GpuOperator extends Construct {
     super(scope, id);
     this.props = props;
     this.jurisdiction = props.cluster.jurisdiction;
+    if (props.cluster.gpuOperatorNamespace === undefined) {
+      throw invalidProps(`GpuOperator ${id}`, [
+        {
+          path: 'cluster',
+          message:
+            'the cluster was created without a GPU operator namespace (namespaces.gpuOperator: false); give it one to run the operator',
+        },
+      ]);
+    }
     this.namespace = props.cluster.gpuOperatorNamespace;
     this.chartRepository = props.chartRepository.replace(/\/+$/, '');
     this.imageRegistry = props.imageRegistry.replace(/\/+$/, '');

@@ -20,8 +20,20 @@ export interface IGpuPool {
   readonly gpuProduct: string;
   /** Schedulable GPU resources per node under the pool's sharing mode. */
   readonly gpusPerNode: number;
-  /** Memory of one schedulable GPU unit, in GiB (a MIG slice's memory under MIG). */
+  /** Memory of one schedulable GPU unit, in GiB (a MIG slice's memory under MIG, the GPU's share under time-slicing). */
   readonly gpuMemoryGiB: number;
+  /**
+   * Memory of the device a process actually sees, in GiB, when it differs from `gpuMemoryGiB`:
+   * under time-slicing every sharer sees the whole GPU, so an engine's "fraction of GPU memory"
+   * must be scaled to stay inside its share. @default gpuMemoryGiB
+   */
+  readonly visibleGpuMemoryGiB?: number;
+  /**
+   * Most GPUs one pod may request: 1 under time-slicing, where two "GPUs" may be slices of the
+   * same device (the device plugin refuses larger requests), so tensor parallelism is not
+   * possible. @default gpusPerNode
+   */
+  readonly maxGpusPerPod?: number;
   /** Number of nodes in the pool. */
   readonly nodeCount: number;
   /** Extended resource a container requests (`nvidia.com/gpu`, `nvidia.com/mig-3g.40gb`). */

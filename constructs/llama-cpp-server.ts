@@ -283,7 +283,8 @@ export class LlamaCppServer extends Construct {
     this.envNames = env.map((e) => e.name);
 
     const requests: Record<string, string> = { cpu: this.cpu, memory: this.memory };
-    const limits: Record<string, string> = { memory: this.memory };
+    // CPU limit = request: the Guaranteed QoS class, and --threads never exceeds what the pod may use.
+    const limits: Record<string, string> = { cpu: this.cpu, memory: this.memory };
     if (pool) {
       requests[pool.resourceName] = '1';
       limits[pool.resourceName] = '1';

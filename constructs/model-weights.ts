@@ -486,7 +486,8 @@ export class ModelWeights extends Construct implements IModelWeights {
                 env,
                 resources: {
                   requests: { cpu: '500m', memory: '256Mi' },
-                  limits: { memory: `${props.memoryLimitMiB ?? 1024}Mi` },
+                  // Hashing is CPU-bound: up to two cores, so verification never starves the node.
+                  limits: { cpu: '2', memory: `${props.memoryLimitMiB ?? 1024}Mi` },
                 },
                 securityContext: {
                   allowPrivilegeEscalation: false,

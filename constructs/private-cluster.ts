@@ -74,8 +74,12 @@ export interface WorkloadNamespacesProps {
   readonly serving?: string;
   /** Namespace weight-sync Jobs run in; may equal `serving` (weights PVCs must live where servers mount them). @default 'llm-weights' */
   readonly weights?: string;
-  /** Namespace of the NVIDIA GPU Operator (privileged, see `PrivateCluster.gpuOperatorNamespace`). @default 'gpu-operator' */
-  readonly gpuOperator?: string;
+  /**
+   * Namespace of the NVIDIA GPU Operator (privileged, see `PrivateCluster.gpuOperatorNamespace`),
+   * or `false` for a cluster without GPUs (a CPU-only edge site): no privileged namespace at all.
+   * @default 'gpu-operator'
+   */
+  readonly gpuOperator?: string | false;
 }
 
 /** ResourceQuota of the serving namespace. @see https://kubernetes.io/docs/concepts/policy/resource-quotas/ */
@@ -171,10 +175,12 @@ const SECRET_LIKE = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|KEY/i;
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** Why the GPU Operator namespace is exempt from `restricted`; written on the namespace. */
+// The text is written into the synthesized namespace, so it names the document rather than its URL:
+// https://docs.nvidia.com/datacenter/cloud-native/gpu-operator/latest/getting-started.html
 export const GPU_OPERATOR_PSA_EXCEPTION =
   'NVIDIA GPU Operator operands (driver, container toolkit, device plugin, DCGM exporter, MIG manager) ' +
   'run privileged with host mounts to install the driver and configure the container runtime; NVIDIA ' +
-  'documents enforce=privileged for this namespace: https://docs.nvidia.com/datacenter/cloud-native/gpu-operator/latest/getting-started.html';
+  'documents enforce=privileged for this namespace (GPU Operator getting-started guide, pod security)';
 
 function sortedRecord<T>(r: Readonly<Record<string, T>>): Record<string, T> {
   const out: Record<string, T> = {};
@@ -202,7 +208,7 @@ export class PrivateCluster extends Construct {
    * to `restricted` (see `GPU_OPERATOR_PSA_EXCEPTION`); it gets no workload NetworkPolicies
    * because the operator's pods use the host network and the API server.
    */
-  public readonly gpuOperatorNamespace: string;
+  public readonly gpuOperatorNamespace?: string;
   public readonly podSecurityVersion: string;
   /** `spec.hard` of the serving namespace's ResourceQuota, keys sorted. */
   public readonly servingQuota: Readonly<Record<string, string>>;
@@ -223,7 +229,7 @@ export class PrivateCluster extends Construct {
     this.jurisdiction = props.jurisdiction;
     this.servingNamespace = ns.serving ?? 'llm-serving';
     this.weightsNamespace = ns.weights ?? 'llm-weights';
-    this.gpuOperatorNamespace = ns.gpuOperator ?? 'gpu-operator';
+    this.gpuOperatorNamespace = ns.gpuOperator === false ? undefined : (ns.gpuOperator ?? 'gpu-operator');
     this.podSecurityVersion = props.podSecurityVersion ?? 'v1.32';
     this.servingPorts = net.servingPorts ?? [8000];
     this.clientNamespaces = net.clientNamespaces ?? [];
@@ -239,7 +245,9 @@ export class PrivateCluster extends Construct {
         checkDnsLabel('jurisdiction', props.jurisdiction),
         checkDnsLabel('namespaces.serving', this.servingNamespace),
         checkDnsLabel('namespaces.weights', this.weightsNamespace),
-        checkDnsLabel('namespaces.gpuOperator', this.gpuOperatorNamespace),
+        this.gpuOperatorNamespace === undefined
+          ? undefined
+          : checkDnsLabel('namespaces.gpuOperator', this.gpuOperatorNamespace),
         checkDnsLabel('network.clusterDns.namespace', dnsNamespace),
         /^v1\.[0-9]{1,2}$/.test(this.podSecurityVersion)
           ? undefined
@@ -357,21 +365,24 @@ export class PrivateCluster extends Construct {
       });
     }
     // The documented exception: NVIDIA's operands need privileged pods and host mounts.
-    nsResources[this.gpuOperatorNamespace] = new NamespaceV1(this, `namespace-${this.gpuOperatorNamespace}`, {
-      metadata: {
-        name: this.gpuOperatorNamespace,
-        annotations: { [ANNOTATION_PSA_EXCEPTION]: GPU_OPERATOR_PSA_EXCEPTION },
-        labels: sortedRecord({
-          ...labels('gpu-operator-namespace', this.gpuOperatorNamespace),
-          [`${PSA}/audit`]: 'privileged',
-          [`${PSA}/audit-version`]: this.podSecurityVersion,
-          [`${PSA}/enforce`]: 'privileged',
-          [`${PSA}/enforce-version`]: this.podSecurityVersion,
-          [`${PSA}/warn`]: 'privileged',
-          [`${PSA}/warn-version`]: this.podSecurityVersion,
-        }),
-      },
-    });
+    const gpuNs = this.gpuOperatorNamespace;
+    if (gpuNs !== undefined) {
+      nsResources[gpuNs] = new NamespaceV1(this, `namespace-${gpuNs}`, {
+        metadata: {
+          name: gpuNs,
+          annotations: { [ANNOTATION_PSA_EXCEPTION]: GPU_OPERATOR_PSA_EXCEPTION },
+          labels: sortedRecord({
+            ...labels('gpu-operator-namespace', gpuNs),
+            [`${PSA}/audit`]: 'privileged',
+            [`${PSA}/audit-version`]: this.podSecurityVersion,
+            [`${PSA}/enforce`]: 'privileged',
+            [`${PSA}/enforce-version`]: this.podSecurityVersion,
+            [`${PSA}/warn`]: 'privileged',
+            [`${PSA}/warn-version`]: this.podSecurityVersion,
+          }),
+        },
+      });
+    }
     this.namespaceResources = sortedRecord(nsResources);
 
     // ------------------------------------------------------------------ quota and limits

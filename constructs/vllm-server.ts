@@ -193,7 +193,12 @@ export class VllmServer extends Construct {
         gpuMemoryUtilization: util,
         tensorParallelSize: props.tensorParallelSize,
       },
-      { poolName: pool.poolName, gpusPerNode: pool.gpusPerNode, gpuMemoryGiB: pool.gpuMemoryGiB },
+      {
+        poolName: pool.poolName,
+        // Tensor parallelism spans the GPUs of one pod; a time-sliced pool allows one per pod.
+        gpusPerNode: Math.min(pool.gpusPerNode, pool.maxGpusPerPod ?? pool.gpusPerNode),
+        gpuMemoryGiB: pool.gpuMemoryGiB,
+      },
     );
     const tp = this.capacity.tensorParallelSize;
     this.tensorParallelSize = tp;
@@ -232,8 +237,12 @@ export class VllmServer extends Construct {
       '--dtype',
       props.dtype ?? 'auto',
       // CacheConfig (arg_utils.py @ 99d7eb5d)
+      // A fraction of the memory the process sees: under time-slicing that is the whole GPU,
+      // so the share's budget is scaled down and co-tenants never run out of memory.
       '--gpu-memory-utilization',
-      util.toFixed(2),
+      (
+        Math.floor((util * pool.gpuMemoryGiB * 100) / (pool.visibleGpuMemoryGiB ?? pool.gpuMemoryGiB)) / 100
+      ).toFixed(2),
       '--kv-cache-dtype',
       props.kvCacheDtype ?? 'auto',
       props.enablePrefixCaching === false ? '--no-enable-prefix-caching' : '--enable-prefix-caching',
@@ -294,7 +303,8 @@ export class VllmServer extends Construct {
       args: this.args,
       env,
       requests: { cpu, memory, [pool.resourceName]: gpu },
-      limits: { memory, [pool.resourceName]: gpu },
+      // CPU limit = request: with memory and GPU also equal, the pod is in the Guaranteed QoS class.
+      limits: { cpu, memory, [pool.resourceName]: gpu },
       shmSizeGiB: this.shmSizeGiB,
       startupTimeoutMinutes: props.startupTimeoutMinutes ?? 60,
       pool,

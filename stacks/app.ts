@@ -3,6 +3,7 @@
  * construct that refuses its props (or a model that does not fit its pool) becomes an error
  * located at the spec entry it came from.
  */
+import * as path from 'path';
 import { App } from 'cdktf';
 import { isSovereignError, specInvalid, type Problem } from '../constructs/errors';
 import { JurisdictionStack } from './jurisdiction-stack';
@@ -12,6 +13,11 @@ export interface BuildOptions {
   /** Where `app.synth()` writes (cdktf layout). */
   readonly outdir: string;
   readonly toolkitVersion: string;
+  /**
+   * The output directory the files end up in, relative to the project (the working
+   * directory): local state paths are written relative to it. @default 'cdktf.out'
+   */
+  readonly finalOutdir?: string;
 }
 
 export interface BuiltApp {
@@ -50,6 +56,9 @@ export function buildApp(loaded: LoadedSpec, opts: BuildOptions): BuiltApp {
         new JurisdictionStack(app, name, {
           spec: loaded.spec.jurisdictions[name],
           toolkitVersion: opts.toolkitVersion,
+          projectFromStack:
+            path.relative(path.resolve(opts.finalOutdir ?? 'cdktf.out', 'stacks', name), process.cwd()) ||
+            '.',
           at,
         }),
       );

@@ -10,6 +10,7 @@
  * @see https://developer.hashicorp.com/terraform/language/backend/pg
  * @see https://opentofu.org/docs/language/settings/backends/configuration/
  */
+import * as path from 'path';
 import { TerraformBackend, type TerraformRemoteState } from 'cdktf';
 import { type Construct } from 'constructs';
 import { invalidProps } from '../constructs/errors';
@@ -54,14 +55,21 @@ export class SovereignBackend extends TerraformBackend {
 }
 
 /** The backend attributes for a spec's backend, in the order Terraform documents them. */
+/**
+ * @param projectFromStack the project directory as seen from the stack's working directory
+ * (`../../..` for cdktf.out/stacks/<name>): a local state path is given relative to the
+ * project, and Terraform resolves it from the stack directory.
+ */
 export function backendAttributes(
   backend: BackendSpec,
   cluster: JurisdictionSpec['cluster'],
+  projectFromStack = '../../..',
 ): BackendAttributes {
   switch (backend.type) {
     case 'local':
-      // Relative to the stack's working directory (cdktf.out/stacks/<name>), never absolute.
-      return { path: backend.path };
+      // Outside the synthesized output (re-synthesis never touches the state) and never an
+      // absolute path of the machine that synthesized it.
+      return { path: posixJoin(projectFromStack, backend.path) };
     case 's3':
       return {
         bucket: backend.bucket,
@@ -100,4 +108,8 @@ export function backendAttributes(
       // No conn_str: Terraform and OpenTofu read PG_CONN_STR from the environment.
       return { schema_name: backend.schemaName };
   }
+}
+
+function posixJoin(a: string, b: string): string {
+  return path.posix.normalize(`${a.split(path.sep).join('/')}/${b}`);
 }

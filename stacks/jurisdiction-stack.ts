@@ -16,13 +16,18 @@ import {
   type ITerraformDependable,
 } from 'cdktf';
 import { type Construct } from 'constructs';
-import type { ModelArchitecture } from '../constructs/capacity';
+import { packReplicas, type ModelArchitecture } from '../constructs/capacity';
+import { capacityExceeded } from '../constructs/errors';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { GpuOperator } from '../constructs/gpu-operator';
 import { LlamaCppServer } from '../constructs/llama-cpp-server';
 import { ModelWeightStore } from '../constructs/model-weight-store';
 import { ModelWeights, type WeightsSource } from '../constructs/model-weights';
-import { PrivateCluster, type ClusterConnection } from '../constructs/private-cluster';
+import {
+  GPU_OPERATOR_PSA_EXCEPTION,
+  PrivateCluster,
+  type ClusterConnection,
+} from '../constructs/private-cluster';
 import { VllmServer } from '../constructs/vllm-server';
 import { manifestSha256 } from '../constructs/weights-manifest';
 import {
@@ -44,6 +49,8 @@ export const SERVING_PORT = 8000;
 export interface JurisdictionStackProps {
   readonly spec: JurisdictionSpec;
   readonly toolkitVersion: string;
+  /** The project directory seen from the stack's working directory. @default '../../..' (cdktf.out/stacks/<name>) */
+  readonly projectFromStack?: string;
   /**
    * Runs each construct's creation, so a caller can turn a construct's refusal into an error
    * located in the spec (`jurisdictions.<name>.models.<model>`). @default runs it as is
@@ -134,7 +141,7 @@ export class JurisdictionStack extends TerraformStack {
     this.backend = new SovereignBackend(
       this,
       spec.backend.type,
-      backendAttributes(spec.backend, spec.cluster),
+      backendAttributes(spec.backend, spec.cluster, props.projectFromStack),
     );
 
     // GPU pools first: the cluster sizes its GPU quota from them.
@@ -172,7 +179,12 @@ export class JurisdictionStack extends TerraformStack {
         new PrivateCluster(this, 'cluster', {
           jurisdiction: name,
           connection: connectionOf(spec.cluster),
-          namespaces: { serving: namespace, weights: namespace, gpuOperator: spec.namespaces.gpuOperator },
+          namespaces: {
+            serving: namespace,
+            weights: namespace,
+            // A cluster without GPU pools (a CPU-only edge site) gets no privileged namespace.
+            gpuOperator: Object.keys(pools).length > 0 ? spec.namespaces.gpuOperator : false,
+          },
           podSecurityVersion: this.profile.podSecurityVersion,
           gpuPools: Object.values(pools),
           network: {
@@ -332,14 +344,48 @@ export class JurisdictionStack extends TerraformStack {
     this.weights = weights;
     this.servers = servers;
 
+    // Each model fits its pool on its own (the planner checked); together they must fit too.
+    for (const [poolName, pool] of Object.entries(pools)) {
+      const demands = models
+        .filter(([, m]) => m.pool === poolName)
+        .map(([modelName, m]) => ({
+          model: modelName,
+          gpusPerReplica: servers[modelName].gpusPerReplica,
+          replicas: Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0),
+        }));
+      const short = packReplicas(pool.nodeCount, pool.gpusPerNode, demands);
+      if (short.length > 0) {
+        const asked = demands
+          .map((d) => `${d.replicas} × ${d.gpusPerReplica} GPU(s) for ${d.model}`)
+          .join(' + ');
+        at(['pools', poolName], () => {
+          throw capacityExceeded(
+            poolName,
+            'nodes',
+            `the models placed on pool ${poolName} need ${asked} (replicas × GPUs per replica), but the pool has ${pool.nodeCount} node(s) × ${pool.gpusPerNode} GPU(s): ${short.map((s) => `${s.unplaced} replica(s) of ${s.model}`).join(' and ')} cannot be scheduled. Add nodes, lower replicas, or shorten context / concurrency so fewer GPUs per replica are needed`,
+          );
+        });
+      }
+    }
+
     new TerraformOutput(this, 'serving_namespace', {
       value: namespace,
       description: `Namespace of the model servers and weight volumes in ${name}`,
     });
-    new TerraformOutput(this, 'gpu_operator_namespace', {
-      value: spec.namespaces.gpuOperator,
-      description: `Namespace of the NVIDIA GPU Operator (privileged) in ${name}`,
-    });
+    const suppressions = [...spec.suppressions];
+    const gpuNs = this.cluster.gpuOperatorNamespace;
+    if (gpuNs !== undefined) {
+      new TerraformOutput(this, 'gpu_operator_namespace', {
+        value: gpuNs,
+        description: `Namespace of the NVIDIA GPU Operator (privileged) in ${name}`,
+      });
+      // The one documented exception to the restricted profile, recorded where auditors look.
+      suppressions.push({
+        rule: 'K8S-023',
+        resource: `kubernetes_namespace_v1.${this.getLogicalId(this.cluster.namespaceResources[gpuNs])}`,
+        reason: GPU_OPERATOR_PSA_EXCEPTION,
+      });
+    }
 
     this.metadata = {
       schemaVersion: METADATA_SCHEMA_VERSION,
@@ -355,7 +401,7 @@ export class JurisdictionStack extends TerraformStack {
         cidrs: [...sov.cidrs].sort(),
         serviceTypes: [],
       },
-      suppressions: spec.suppressions,
+      suppressions,
       models: records,
     };
     new SovereignRecord(this, this.metadata);

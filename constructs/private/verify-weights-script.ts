@@ -32,7 +32,7 @@ export const VERIFY_WEIGHTS_SCRIPT = `#!/bin/sh
 #   SOURCE_KIND       s3 | https | volume (volume: the files are already in WEIGHTS_DIR)
 #   SOURCE            where the files come from, for messages
 #   SOURCE_PATH       s3/https: path below the rclone remote "SRC:" (configured by
-#                     RCLONE_CONFIG_SRC_* variables; https://rclone.org/docs/#config-file)
+#                     RCLONE_CONFIG_SRC_* variables, rclone docs: config file)
 #   CA_CERT           optional PEM file of CAs for the source's TLS (rclone --ca-cert)
 #   ALWAYS_VERIFY     "true": verify again even when the marker matches
 #   VERIFY_JOBS       files hashed at the same time (default 2)

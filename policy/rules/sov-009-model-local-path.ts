@@ -26,11 +26,15 @@ export function modelArgument(
     }
   }
   if (engine === 'vllm') {
-    // `vllm serve <model>` (or args `serve <model>` after an entrypoint of `vllm`)
-    for (const [words, base] of sources) {
-      const i = words.indexOf('serve');
-      if (i >= 0 && i + 1 < words.length && !words[i + 1].startsWith('-'))
-        return { value: words[i + 1], path: `${base}[${i + 1}]` };
+    // `vllm serve <model>`: the container's argv is command followed by args, so the model
+    // may be the first arg after a command that ends in `serve`.
+    const argv = [...command, ...args];
+    const i = argv.indexOf('serve');
+    if (i >= 0 && i + 1 < argv.length && !argv[i + 1].startsWith('-')) {
+      const at = i + 1;
+      return at < command.length
+        ? { value: argv[at], path: `${sources[0][1]}[${at}]` }
+        : { value: argv[at], path: `${sources[1][1]}[${at - command.length}]` };
     }
   }
   const envName = engine === 'vllm' ? 'VLLM_MODEL' : 'LLAMA_ARG_MODEL';

@@ -107,7 +107,7 @@ const backendSchema = z
           .min(1)
           .default('terraform.<jurisdiction>.tfstate')
           .describe(
-            'State file path relative to the stack directory; `<jurisdiction>` is replaced by the name.',
+            'State file path relative to the project directory (where synth runs), kept outside the synthesized output; `<jurisdiction>` is replaced by the name.',
           ),
       })
       .describe('State in a local file (a path relative to the project, never an absolute one).'),

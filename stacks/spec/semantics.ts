@@ -84,7 +84,10 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     j.backend.type === 'local' &&
     (j.backend.path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(j.backend.path))
   ) {
-    add(['backend', 'path'], 'must be relative to the stack directory, not an absolute path of one machine');
+    add(
+      ['backend', 'path'],
+      'must be relative to the project directory, not an absolute path of one machine',
+    );
   }
   if (
     !j.sovereignty.allowPublicChartRepository ||

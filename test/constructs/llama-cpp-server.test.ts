@@ -90,7 +90,10 @@ describe('LlamaCppServer CPU-only (edge)', () => {
     expect(server.cpuOnly).toBe(true);
     expect(c.args).toEqual(expect.arrayContaining(['--n-gpu-layers', '0', '--threads', '6']));
     // 4.58 GiB of weights + 131,072 B × 16,384 tokens (2 GiB) of KV + 1 GiB = 7.58 → 8Gi
-    expect(c.resources).toEqual({ limits: { memory: '8Gi' }, requests: { cpu: '6', memory: '8Gi' } });
+    expect(c.resources).toEqual({
+      limits: { cpu: '6', memory: '8Gi' },
+      requests: { cpu: '6', memory: '8Gi' },
+    });
     expect(pod.node_selector).toBeUndefined();
     expect(pod.toleration).toBeUndefined();
     expect(deployment(json).depends_on).toEqual(['kubernetes_config_map_v1.weights-verified']);

@@ -142,7 +142,7 @@ describe('PrivateCluster namespaces', () => {
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.31');
     expect(ns.metadata.labels['sovereign-stack.io/jurisdiction']).toBe('de');
     expect(ns.metadata.annotations['sovereign-stack.io/pod-security-exception']).toMatch(
-      /privileged.*docs\.nvidia\.com/,
+      /privileged.*GPU Operator getting-started guide/,
     );
   });
 

@@ -219,7 +219,7 @@ describe('VllmServer options', () => {
     expect(c.command).toEqual(['python3', '-m', 'vllm.entrypoints.cli.main', 'serve']);
     expect(server.weightFormat).toBe('fp8');
     expect(c.resources).toEqual({
-      limits: { memory: '200Gi', 'nvidia.com/gpu': '4' },
+      limits: { cpu: '12', memory: '200Gi', 'nvidia.com/gpu': '4' },
       requests: { cpu: '12', memory: '200Gi', 'nvidia.com/gpu': '4' },
     });
     expect(c.security_context.run_as_user).toBe('2000');

@@ -46,7 +46,7 @@ describe('loadSpec on the bundled examples', () => {
       secretSuffix: 'eu-edge-vie',
       namespace: 'terraform-state',
     });
-    expect(de.models['llama-3-1-70b'].maxConcurrentSequences).toBe(16);
+    expect(de.models['llama-3-1-70b'].maxConcurrentSequences).toBe(8);
     expect(de.models['llama-3-1-8b'].gpuMemoryUtilization).toBe(0.9);
     expect(de.pools.h100.sharing).toEqual({ mode: 'none' });
   });

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+/**
+ * The cdktf app entry that cdktf.json runs, so `npx cdktf synth|diff|deploy <jurisdiction>`
+ * work on the same spec and give the same files as `sovereign synth`.
+ *
+ * The spec path comes from the SOVEREIGN_SPEC environment variable, else the cdktf context
+ * key `sovereignSpec` (cdktf.json, or `cdktf synth --context sovereignSpec=…`), else
+ * ./sovereign.yaml. The policy gate runs after synthesis: a stack with unsuppressed errors
+ * makes this process exit 1, so `cdktf deploy` stops before Terraform plans it.
+ */
+import { report } from './lib/run-command';
+
+async function main(): Promise<number> {
+  const { synthesize } = await import('./lib/synthesize');
+  const contextJson = process.env.CDKTF_CONTEXT_JSON;
+  const context = contextJson ? (JSON.parse(contextJson) as Record<string, unknown>) : {};
+  const spec =
+    process.env.SOVEREIGN_SPEC ??
+    (typeof context.sovereignSpec === 'string' ? context.sovereignSpec : 'sovereign.yaml');
+  const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  const result = await synthesize({
+    spec,
+    outdir,
+    inPlace: true,
+    strict: process.env.SOVEREIGN_STRICT === '1',
+  });
+  return result.exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => process.exit(report(e, { debug: process.env.SOVEREIGN_DEBUG === '1' })),
+);

@@ -1,0 +1,39 @@
+/**
+ * `sovereign synth [spec] [--out dir] [--report file] [--strict] [--json]`: one Terraform
+ * stack per jurisdiction in cdktf's layout, then the policy gate. Exit 0 with a summary per
+ * jurisdiction; 1 with every unsuppressed finding (nothing written); 2 on a bad spec.
+ */
+import { synthesize } from '../lib/synthesize';
+import { bold, green, printJson, yellow } from '../lib/output';
+
+export interface SynthOptions {
+  readonly out: string;
+  readonly report?: string;
+  readonly strict?: boolean;
+  readonly json?: boolean;
+}
+
+export async function run(spec: string, opts: SynthOptions): Promise<number> {
+  const result = await synthesize({ spec, outdir: opts.out, strict: opts.strict, report: opts.report });
+  if (opts.json) {
+    printJson({ ok: true, out: result.outdir, report: result.report, jurisdictions: result.jurisdictions });
+    return result.exitCode;
+  }
+  const o = process.stdout;
+  o.write(`${green(o, 'synthesized')} ${spec} → ${result.outdir}/\n`);
+  for (const j of result.jurisdictions) {
+    const notes = [
+      j.warnings > 0 ? yellow(o, `${j.warnings} warning(s)`) : '',
+      j.suppressed > 0 ? `${j.suppressed} suppressed` : '',
+      j.unknown > 0 ? `${j.unknown} unknown` : '',
+    ].filter((x) => x !== '');
+    o.write(
+      `  ${bold(o, j.name.padEnd(16))} ${j.profile.padEnd(15)} ${String(j.resources).padStart(4)} resources  ` +
+        `${j.models} model(s)  ${j.gpus} GPU(s)  policy: pass${notes.length > 0 ? ` (${notes.join(', ')})` : ''}\n`,
+    );
+    o.write(`  ${' '.repeat(16)} ${result.outdir}/stacks/${j.name}/cdk.tf.json\n`);
+  }
+  if (result.findings.trim() !== '') o.write(`\n${result.findings}\n`);
+  if (result.report) o.write(`audit report: ${result.report}\n`);
+  return result.exitCode;
+}

@@ -1,0 +1,163 @@
+/**
+ * Spec → stacks → policy gate, shared by `sovereign synth` and the cdktf app entry.
+ *
+ * `sovereign synth` synthesizes into a fresh sibling directory and renames it over the output
+ * only when synthesis and the gate succeed, so a failed run never leaves a half-written or a
+ * violating output behind (the previous output stays as it was). The cdktf app entry writes
+ * where the cdktf CLI tells it (`inPlace`) and exits 1 on violations, which stops
+ * `cdktf deploy` before Terraform plans.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { inputInvalid } from '../../constructs/errors';
+import { loadSpec } from '../../stacks/spec/load';
+import { TOOLKIT_VERSION } from '../version';
+import type { EvaluationResult } from '../../policy/engine';
+
+export interface SynthesizeOptions {
+  readonly spec: string;
+  /** Output directory as the user named it. */
+  readonly outdir: string;
+  /** Write straight into `outdir` (the cdktf CLI owns it). @default false */
+  readonly inPlace?: boolean;
+  /** Unknown policy results fail for every stack. @default per profile */
+  readonly strict?: boolean;
+  /** Also write the Markdown audit report here. */
+  readonly report?: string;
+  /** `YYYY-MM-DD` suppression expiry is judged against. @default today (UTC) */
+  readonly today?: string;
+}
+
+export interface JurisdictionSummary {
+  readonly name: string;
+  readonly profile: string;
+  readonly resources: number;
+  readonly models: number;
+  readonly gpus: number;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly suppressed: number;
+  readonly unknown: number;
+}
+
+export interface SynthesizeResult {
+  readonly exitCode: number;
+  readonly outdir: string;
+  readonly report?: string;
+  readonly jurisdictions: readonly JurisdictionSummary[];
+  /** Findings as terminal lines (errors, warnings, unknowns; suppressed ones are in the report). */
+  readonly findings: string;
+}
+
+export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeResult> {
+  const loaded = loadSpec(opts.spec);
+  // Loaded only now: validation errors above never pay for cdktf and the bindings.
+  const { buildApp } = await import('../../stacks/app');
+  const { enforce, formatTerminalFindings, loadDir, buildReport, renderMarkdown } =
+    await import('../../policy');
+
+  const out = path.resolve(opts.outdir);
+  const target = opts.inPlace ? out : stagingDir(out, opts.outdir);
+  let committed = false;
+  try {
+    const { app, stacks } = buildApp(loaded, { outdir: target, toolkitVersion: TOOLKIT_VERSION });
+    app.synth();
+
+    const dir = loadDir(target, opts.outdir);
+    let violation: unknown;
+    let ev: EvaluationResult | undefined;
+    try {
+      ev = enforce(dir.stacks, { strict: opts.strict, today: opts.today });
+    } catch (e) {
+      violation = e;
+    }
+    const summaries = stacks.map((s) => {
+      const json = dir.stacks.find((x) => x.name === s.jurisdiction)?.json as {
+        resource?: Record<string, object>;
+      };
+      const resources = Object.values(json?.resource ?? {}).reduce(
+        (n, byId) => n + Object.keys(byId).length,
+        0,
+      );
+      const gpus = Object.values(s.servers).reduce((n, srv) => n + srv.gpusPerReplica * srv.replicas, 0);
+      return {
+        name: s.jurisdiction,
+        profile: s.profile.id,
+        resources,
+        models: Object.keys(s.servers).length,
+        gpus,
+      };
+    });
+    if (violation !== undefined) throw violation;
+    if (ev === undefined) throw new Error('policy evaluation returned nothing');
+
+    let report: string | undefined;
+    if (opts.report !== undefined) {
+      const rel = path.relative(out, path.resolve(opts.report));
+      const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
+      const reportPath = inside && !opts.inPlace ? path.join(target, rel) : path.resolve(opts.report);
+      writeFile(reportPath, renderMarkdown(buildReport(ev, { files: dir.files })), opts.report);
+      report = opts.report;
+    }
+    if (!opts.inPlace) {
+      swapInto(target, out);
+      committed = true;
+    }
+    const evaluation = ev;
+    const totalsOf = (name: string) => evaluation.stacks.find((r) => r.stack.name === name)?.totals;
+    return {
+      exitCode: 0,
+      outdir: opts.outdir,
+      report,
+      jurisdictions: summaries.map((s) => {
+        const t = totalsOf(s.name);
+        return {
+          ...s,
+          errors: t?.errors ?? 0,
+          warnings: t?.warnings ?? 0,
+          suppressed: t?.suppressed ?? 0,
+          unknown: t?.unknown ?? 0,
+        };
+      }),
+      findings: formatTerminalFindings(ev.findings),
+    };
+  } finally {
+    if (!opts.inPlace && !committed) fs.rmSync(target, { recursive: true, force: true });
+  }
+}
+
+/** A fresh directory beside `out` (same filesystem, so the final rename is atomic). */
+function stagingDir(out: string, shown: string): string {
+  try {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    return fs.mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.partial-`));
+  } catch (e) {
+    throw inputInvalid(
+      shown,
+      `cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
+
+/** Replaces `out` with `staged`: the old output is moved aside, then removed. */
+function swapInto(staged: string, out: string): void {
+  let old: string | undefined;
+  if (fs.existsSync(out)) {
+    if (!fs.statSync(out).isDirectory()) {
+      throw inputInvalid(out, 'exists and is not a directory; choose another --out');
+    }
+    old = `${staged}.old`;
+    fs.renameSync(out, old);
+  }
+  fs.renameSync(staged, out);
+  if (old) fs.rmSync(old, { recursive: true, force: true });
+}
+
+function writeFile(file: string, text: string, shown: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  } catch (e) {
+    throw inputInvalid(shown, `cannot write the report (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
