@@ -15,7 +15,7 @@ async function main(): Promise<number> {
   const contextJson = process.env.CDKTF_CONTEXT_JSON;
   const context = contextJson ? (JSON.parse(contextJson) as Record<string, unknown>) : {};
   const spec =
-    process.env.SOVEREIGN_SPEC ??
+    (process.env.SOVEREIGN_SPEC || undefined) ??
     (typeof context.sovereignSpec === 'string' ? context.sovereignSpec : 'sovereign.yaml');
   const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const result = await synthesize({

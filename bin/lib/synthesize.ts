@@ -60,7 +60,11 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
   const target = opts.inPlace ? out : stagingDir(out, opts.outdir);
   let committed = false;
   try {
-    const { app, stacks } = buildApp(loaded, { outdir: target, toolkitVersion: TOOLKIT_VERSION });
+    const { app, stacks } = buildApp(loaded, {
+      outdir: target,
+      finalOutdir: opts.outdir,
+      toolkitVersion: TOOLKIT_VERSION,
+    });
     app.synth();
 
     const dir = loadDir(target, opts.outdir);

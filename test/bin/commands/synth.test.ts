@@ -1,0 +1,198 @@
+/**
+ * `sovereign synth` as a user runs it (a separate process), and the cdktf CLI path through
+ * cdktf.json giving the same files.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CLI, REPO_ROOT } from '../../support/paths';
+
+const STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
+
+function sovereign(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+let work: string;
+beforeEach(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-synth-cli-'));
+  fs.cpSync(path.join(REPO_ROOT, 'examples'), path.join(work, 'examples'), { recursive: true });
+});
+afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('sovereign synth', () => {
+  test('writes cdktf layout and prints a per-jurisdiction summary', () => {
+    const r = sovereign(['synth', 'examples/sovereign.yaml', '--report', 'cdktf.out/audit-report.md'], work);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(Object.keys(tree(path.join(work, 'cdktf.out'))).sort()).toEqual([
+      'audit-report.md',
+      'manifest.json',
+      'stacks/de-fra/cdk.tf.json',
+      'stacks/eu-edge-vie/cdk.tf.json',
+      'stacks/fr-par/cdk.tf.json',
+    ]);
+    expect(r.stdout).toMatch(/^synthesized examples\/sovereign\.yaml → cdktf\.out\/$/m);
+    expect(r.stdout).toMatch(
+      /^ {2}de-fra +de-bsi-c5 +\d+ resources {2}2 model\(s\) {2}10 GPU\(s\) {2}policy: pass/m,
+    );
+    expect(r.stdout).toMatch(/^ {2}eu-edge-vie +eu-gdpr +\d+ resources {2}1 model\(s\) {2}0 GPU\(s\)/m);
+    expect(r.stdout).toContain('audit report: cdktf.out/audit-report.md');
+    expect(fs.readFileSync(path.join(work, 'cdktf.out/audit-report.md'), 'utf8')).toContain('K8S-023');
+  });
+
+  test('--json gives the summary as data', () => {
+    const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'out', '--json'], work);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as {
+      ok: boolean;
+      jurisdictions: { name: string; gpus: number; errors: number }[];
+    };
+    expect(j.ok).toBe(true);
+    expect(j.jurisdictions).toEqual([expect.objectContaining({ name: 'lab', gpus: 1, errors: 0 })]);
+  });
+
+  test('replaces a previous output whole: no stale stack survives', () => {
+    fs.mkdirSync(path.join(work, 'out/stacks/gone'), { recursive: true });
+    fs.writeFileSync(path.join(work, 'out/stacks/gone/cdk.tf.json'), '{}');
+    expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work).code).toBe(0);
+    expect(fs.readdirSync(path.join(work, 'out/stacks'))).toEqual(['lab']);
+    expect(fs.readdirSync(work).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  test('fails when the spec is invalid: exit 2, located message, the previous output untouched', () => {
+    expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work).code).toBe(0);
+    const before = tree(path.join(work, 'out'));
+    fs.writeFileSync(
+      path.join(work, 'bad.yaml'),
+      fs.readFileSync(path.join(work, 'examples/minimal.yaml'), 'utf8').replace('replicas', 'replicaz'),
+    );
+    fs.appendFileSync(path.join(work, 'bad.yaml'), '');
+    const spec = fs.readFileSync(path.join(work, 'bad.yaml'), 'utf8').replace('pool: gpu', 'pool: gpus');
+    fs.writeFileSync(path.join(work, 'bad.yaml'), spec);
+    const r = sovereign(['synth', 'bad.yaml', '--out', 'out'], work);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^ {2}bad\.yaml:\d+:\d+ {2}jurisdictions\.lab\.models\.llama-8b\.pool {2}pool "gpus" is not declared/m,
+    );
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    expect(tree(path.join(work, 'out'))).toEqual(before);
+    expect(fs.readdirSync(work).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  test('fails when a model does not fit: exit 2 with the numbers, nothing written', () => {
+    const spec = fs
+      .readFileSync(path.join(work, 'examples/minimal.yaml'), 'utf8')
+      .replace('architecture: llama-3.1-8b', 'architecture: llama-3.1-70b');
+    fs.writeFileSync(path.join(work, 'big.yaml'), spec);
+    const r = sovereign(['synth', 'big.yaml', '--out', 'out'], work);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('GiB of weights');
+    expect(fs.existsSync(path.join(work, 'out'))).toBe(false);
+    expect(fs.readdirSync(work).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  test('fails when the policy gate fails: exit 1, every finding printed, nothing written', () => {
+    const spec = fs
+      .readFileSync(path.join(work, 'examples/minimal.yaml'), 'utf8')
+      .replace(
+        '    pools:\n',
+        '    suppressions:\n      - { rule: K8S-014, resource: "*", reason: accepted for the pilot phase, expires: 2020-01-31 }\n    pools:\n',
+      );
+    fs.writeFileSync(path.join(work, 'expired.yaml'), spec);
+    const r = sovereign(['synth', 'expired.yaml', '--out', 'out'], work);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('policy violation');
+    expect(r.stderr).toContain('SUP-001');
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    expect(fs.existsSync(path.join(work, 'out'))).toBe(false);
+  });
+
+  test('fails when --out is a file: exit 2', () => {
+    fs.writeFileSync(path.join(work, 'afile'), 'x');
+    const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'afile'], work);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('afile');
+    expect(fs.readFileSync(path.join(work, 'afile'), 'utf8')).toBe('x');
+  });
+
+  test('a local backend keeps state outside the output, relative to the project', () => {
+    expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'build/tf'], work).code).toBe(0);
+    const stack = JSON.parse(fs.readFileSync(path.join(work, 'build/tf/stacks/lab/cdk.tf.json'), 'utf8'));
+    expect(stack.terraform.backend).toEqual({ local: { path: '../../../../terraform.lab.tfstate' } });
+    // Resolved from the stack directory, that is the project directory.
+    expect(path.resolve(work, 'build/tf/stacks/lab', stack.terraform.backend.local.path)).toBe(
+      path.join(work, 'terraform.lab.tfstate'),
+    );
+  });
+});
+
+describe('the cdktf CLI path (cdktf.json → dist/bin/app.js)', () => {
+  test('npx cdktf synth gives the same files as sovereign synth', () => {
+    fs.cpSync(path.join(REPO_ROOT, 'cdktf.json'), path.join(work, 'cdktf.json'));
+    // cdktf.json runs `node dist/bin/app.js` relative to the project: link the build in.
+    fs.symlinkSync(path.join(REPO_ROOT, 'dist'), path.join(work, 'dist'));
+    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(work, 'node_modules'));
+    const cdktf = spawnSync(path.join(REPO_ROOT, 'node_modules/.bin/cdktf'), ['synth'], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, SOVEREIGN_SPEC: 'examples/sovereign.yaml', CHECKPOINT_DISABLE: '1', CI: '1' },
+    });
+    expect(cdktf.status).toBe(0);
+    expect(sovereign(['synth', 'examples/sovereign.yaml', '--out', 'ours'], work).code).toBe(0);
+    expect(tree(path.join(work, 'cdktf.out'))).toEqual(tree(path.join(work, 'ours')));
+  });
+
+  test('the app entry exits 1 on a policy violation, so cdktf deploy stops', () => {
+    const spec = fs
+      .readFileSync(path.join(work, 'examples/minimal.yaml'), 'utf8')
+      .replace(
+        '    pools:\n',
+        '    suppressions:\n      - { rule: K8S-014, resource: "*", reason: accepted for the pilot phase, expires: 2020-01-31 }\n    pools:\n',
+      );
+    fs.writeFileSync(path.join(work, 'expired.yaml'), spec);
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/app.js')], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, SOVEREIGN_SPEC: 'expired.yaml', CDKTF_OUTDIR: path.join(work, 'cdktf.out') },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('SUP-001');
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  test('the app entry reads the spec path from the cdktf context', () => {
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/app.js')], {
+      cwd: work,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        SOVEREIGN_SPEC: '',
+        CDKTF_CONTEXT_JSON: JSON.stringify({ sovereignSpec: 'examples/minimal.yaml' }),
+        CDKTF_OUTDIR: path.join(work, 'ctx.out'),
+      },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(path.join(work, 'ctx.out/stacks'))).toEqual(['lab']);
+  });
+});
