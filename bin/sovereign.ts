@@ -65,6 +65,14 @@ export function buildProgram(): Command {
     );
 
   program
+    .command('models')
+    .description('list the built-in model architectures the capacity planner knows')
+    .option('--json', 'print the catalogue as JSON, with the source of every number')
+    .action((_o, cmd: Command) =>
+      runCommand(common(cmd), async () => (await import('./commands/models')).run(common(cmd))),
+    );
+
+  program
     .command('schema')
     .description("print the spec's JSON Schema")
     .action((_o, cmd: Command) =>

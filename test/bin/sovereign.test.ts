@@ -24,7 +24,17 @@ describe('sovereign CLI', () => {
   test('--help lists the commands and exits 0', () => {
     const r = sovereign(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['validate', 'schema']) expect(r.stdout).toContain(c);
+    for (const c of ['validate', 'synth', 'audit', 'models', 'schema', 'weights'])
+      expect(r.stdout).toContain(`  ${c}`);
+  });
+
+  test('models lists the catalogue, with the source of every number in --json', () => {
+    const r = sovereign(['models']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^llama-3\.1-70b +70\.55 +80 +64 +8 +128 +131072 +320$/m);
+    const rows = JSON.parse(sovereign(['models', '--json']).stdout) as { name: string; source: string }[];
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+    for (const row of rows) expect(row.source).toMatch(/^https:\/\//);
   });
 
   test('--version prints the package version', () => {
