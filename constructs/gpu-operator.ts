@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { stringify } from 'yaml';
 import { invalidProps, throwIfProblems, type Problem } from './errors';
+import { DIGEST_PINNABLE_IMAGES, type DigestPinnableImage } from './private/gpu-operator-images';
 import type { GpuNodePool } from './gpu-node-pool';
 import type { PodToleration } from './interfaces';
 import { JURISDICTION_LABEL } from './private/labels';
@@ -60,22 +61,7 @@ const IMAGE_REPOSITORIES: Readonly<Record<string, string>> = {
   'vgpuManager.driverManager': 'nvcr.io/nvidia/cloud-native',
 };
 
-/**
- * Operand images whose `version` the operator accepts as a digest (`sha256:…` is joined with
- * `@`): ClusterPolicy `ImagePath` in NVIDIA/gpu-operator api/nvidia/v1/clusterpolicy_types.go.
- */
-export const DIGEST_PINNABLE_IMAGES = [
-  'dcgm',
-  'dcgmExporter',
-  'devicePlugin',
-  'driver',
-  'driver.manager',
-  'gfd',
-  'migManager',
-  'operator.initContainer',
-  'toolkit',
-] as const;
-export type DigestPinnableImage = (typeof DIGEST_PINNABLE_IMAGES)[number];
+export { DIGEST_PINNABLE_IMAGES, type DigestPinnableImage };
 
 export interface GpuOperatorDriverProps {
   /** `operator`: the operator installs the driver from its container; `preinstalled`: the nodes already have it. */

@@ -4,6 +4,7 @@
  * defined upstream at the pinned release, so a reviewer can check every line.
  */
 import type { Problem } from '../errors';
+import { closest } from './suggest';
 
 /**
  * - `allowed`: users may pass it in extraArgs.
@@ -27,35 +28,13 @@ export const allowed: FlagDisposition = { kind: 'allowed' };
 export const managed = (prop: string): FlagDisposition => ({ kind: 'managed', prop });
 export const forbidden = (reason: string): FlagDisposition => ({ kind: 'forbidden', reason });
 
-/** Levenshtein distance (insert, delete, substitute = 1). */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length];
-}
-
 /** The closest known spelling within a third of the name's length (at least 2 edits), if any. */
 export function didYouMean(name: string, table: readonly KnownFlag[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const f of table) {
-    for (const n of f.names) {
-      const d = editDistance(name, n);
-      if (d < bestD || (d === bestD && best !== undefined && n < best)) {
-        best = n;
-        bestD = d;
-      }
-    }
-  }
-  return best;
+  return closest(
+    name,
+    table.flatMap((f) => f.names),
+    2,
+  );
 }
 
 /**

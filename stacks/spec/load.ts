@@ -19,7 +19,7 @@ import { type z } from 'zod';
 import { specInvalid, specUnreadable, type Problem } from '../../constructs/errors';
 import { DEFAULTABLE_KEYS, specSchema, type SovereignSpec } from './schema';
 import { semanticProblems } from './semantics';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../../constructs/private/suggest';
 
 /** Larger specs are refused before parsing: 1 MiB holds hundreds of jurisdictions. */
 export const MAX_SPEC_BYTES = 1024 * 1024;

@@ -3,9 +3,11 @@
  * which `sovereign schema` emits as JSON Schema for editors and the README's spec reference
  * is checked against. Maps are keyed by name, so names are unique by construction.
  *
- * Imports zod only: `sovereign validate` must not load cdktf or the provider bindings.
+ * Imports zod and import-free tables only: `sovereign validate` must not load cdktf or the
+ * provider bindings.
  */
 import { z } from 'zod';
+import { DIGEST_PINNABLE_IMAGES } from '../../constructs/private/gpu-operator-images';
 
 export const SPEC_VERSION = 1;
 
@@ -467,19 +469,6 @@ const clientsSchema = z
   })
   .describe('Who may reach the serving port; everything else is denied.');
 
-/** Images of the GPU Operator chart that can be pinned by digest (constructs/gpu-operator.ts). */
-export const GPU_OPERATOR_DIGEST_IMAGES = [
-  'dcgm',
-  'dcgmExporter',
-  'devicePlugin',
-  'driver',
-  'driver.manager',
-  'gfd',
-  'migManager',
-  'operator.initContainer',
-  'toolkit',
-] as const;
-
 const gpuOperatorSchema = z
   .strictObject({
     driver: z
@@ -507,7 +496,7 @@ const gpuOperatorSchema = z
       .describe('How long Terraform waits for the release.'),
     imageDigests: z
       .partialRecord(
-        z.enum(GPU_OPERATOR_DIGEST_IMAGES),
+        z.enum(DIGEST_PINNABLE_IMAGES),
         z.string().regex(/^sha256:[a-f0-9]{64}$/, { message: 'a digest looks like sha256:<64 hex digits>' }),
       )
       .default({})

@@ -4,7 +4,7 @@
  * Each problem names the field path; the loader turns paths into file positions.
  */
 import type { JurisdictionSpec, SovereignSpec } from './schema';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../../constructs/private/suggest';
 import { PROFILES } from '../profiles';
 import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
 import { checkExtraArgs } from '../../constructs/private/flags';

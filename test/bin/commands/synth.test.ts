@@ -33,6 +33,17 @@ function tree(dir: string): Record<string, string> {
 }
 
 let work: string;
+
+/** A valid spec whose only problem is an expired suppression: it passes validate, fails the gate. */
+function writeExpiredSuppressionSpec(): void {
+  const spec = fs
+    .readFileSync(path.join(work, 'examples/minimal.yaml'), 'utf8')
+    .replace(
+      '    pools:\n',
+      '    suppressions:\n      - { rule: K8S-014, resource: "*", reason: accepted for the pilot phase, expires: 2020-01-31 }\n    pools:\n',
+    );
+  fs.writeFileSync(path.join(work, 'expired.yaml'), spec);
+}
 beforeEach(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-synth-cli-'));
   fs.cpSync(path.join(REPO_ROOT, 'examples'), path.join(work, 'examples'), { recursive: true });
@@ -112,13 +123,7 @@ describe('sovereign synth', () => {
   });
 
   test('fails when the policy gate fails: exit 1, every finding printed, nothing written', () => {
-    const spec = fs
-      .readFileSync(path.join(work, 'examples/minimal.yaml'), 'utf8')
-      .replace(
-        '    pools:\n',
-        '    suppressions:\n      - { rule: K8S-014, resource: "*", reason: accepted for the pilot phase, expires: 2020-01-31 }\n    pools:\n',
-      );
-    fs.writeFileSync(path.join(work, 'expired.yaml'), spec);
+    writeExpiredSuppressionSpec();
     const r = sovereign(['synth', 'expired.yaml', '--out', 'out'], work);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('policy violation');
@@ -163,13 +168,7 @@ describe('the cdktf CLI path (cdktf.json → dist/bin/app.js)', () => {
   });
 
   test('the app entry exits 1 on a policy violation, so cdktf deploy stops', () => {
-    const spec = fs
-      .readFileSync(path.join(work, 'examples/minimal.yaml'), 'utf8')
-      .replace(
-        '    pools:\n',
-        '    suppressions:\n      - { rule: K8S-014, resource: "*", reason: accepted for the pilot phase, expires: 2020-01-31 }\n    pools:\n',
-      );
-    fs.writeFileSync(path.join(work, 'expired.yaml'), spec);
+    writeExpiredSuppressionSpec();
     const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/app.js')], {
       cwd: work,
       encoding: 'utf8',

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
-import { GPU_OPERATOR_DIGEST_IMAGES, specJsonSchema } from '../../../stacks/spec/schema';
+import { specJsonSchema } from '../../../stacks/spec/schema';
 import { EXAMPLES, FIXTURES, REPO_ROOT } from '../../support/paths';
 
 const schema = specJsonSchema();
@@ -51,16 +51,5 @@ describe('the JSON Schema of the spec', () => {
   test('the committed sovereign.schema.json is the current schema (run npm run schema to refresh)', () => {
     const committed = fs.readFileSync(path.join(REPO_ROOT, 'sovereign.schema.json'), 'utf8');
     expect(committed).toBe(JSON.stringify(schema, null, 2) + '\n');
-  });
-});
-
-describe('schema lists that mirror construct tables', () => {
-  test('GPU Operator images pinnable by digest are the construct list', () => {
-    // Imported here, not in the schema: validate must not load cdktf.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { DIGEST_PINNABLE_IMAGES } = require('../../../constructs/gpu-operator') as {
-      DIGEST_PINNABLE_IMAGES: readonly string[];
-    };
-    expect([...GPU_OPERATOR_DIGEST_IMAGES]).toEqual([...DIGEST_PINNABLE_IMAGES]);
   });
 });

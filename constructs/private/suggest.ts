@@ -16,20 +16,21 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `word`, when it is close enough to be a likely typo: at most a
- * third of the word's length in edits (case differences count as one edit in total).
+ * third of the word's length in edits, and at least `minEdits` (case differences count half an
+ * edit in total). Ties go to the alphabetically first candidate, so the answer is stable.
  */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
+export function closest(word: string, candidates: readonly string[], minEdits = 1): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
     const d =
       c.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
+    if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
       best = c;
       bestDistance = d;
     }
   }
-  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+  return bestDistance <= Math.max(minEdits, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 /** ` Did you mean "x"?` or the empty string. */
