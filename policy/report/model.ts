@@ -224,7 +224,9 @@ function locations(r: StackResult): DataLocation[] {
           ? `local file ${str(b.body.path) ?? 'terraform.tfstate'}`
           : b.type === 'kubernetes'
             ? `Secret tfstate-*-${str(b.body.secret_suffix) ?? '?'} in the cluster`
-            : b.type;
+            : b.type === 'remote'
+              ? `${str(b.body.hostname) ?? 'app.terraform.io'} organization ${str(b.body.organization) ?? '?'}`
+              : b.type;
     const j: Where =
       b.type === 's3'
         ? ep
