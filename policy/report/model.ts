@@ -196,7 +196,15 @@ function inventory(r: StackResult): StackReport['inventory'] {
     p.gpusRequested += m.gpus * m.replicas;
     poolMap.set(name, p);
   }
-  const images = [...new Set(r.stack.resources.flatMap((res) => imagesOf(res).map((i) => i.ref)))].sort();
+  const images = [
+    ...new Set(
+      r.stack.resources.flatMap((res) =>
+        imagesOf(res)
+          .filter((i) => !i.nameFromChart)
+          .map((i) => i.ref),
+      ),
+    ),
+  ].sort();
   return {
     resources: ordered,
     resourceTotal: r.stack.resources.length,
@@ -338,7 +346,7 @@ function supplyChain(r: StackResult): StackReport['supplyChain'] {
   const images = new Map<string, { usedBy: Set<string> }>();
   for (const res of r.stack.resources) {
     for (const i of imagesOf(res)) {
-      if (!i.ref) continue;
+      if (!i.ref || i.nameFromChart) continue;
       const e = images.get(i.ref) ?? { usedBy: new Set<string>() };
       e.usedBy.add(res.address);
       images.set(i.ref, e);

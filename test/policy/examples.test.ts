@@ -339,6 +339,15 @@ describe('an edited synthesized stack is refused by the policy (sovereign audit,
       },
       rules: [`SOV-009 kubernetes_deployment_v1.${VLLM_8B}`],
     },
+    "the GPU Operator's driver mirrored from nvcr.io (a values repository, no image name)": {
+      edit: (j) => {
+        const release = resource(j, 'helm_release', 'gpu-operator');
+        const values = JSON.parse(release.values[0] as string) as Json;
+        values.driver.repository = 'nvcr.io/nvidia';
+        release.values[0] = JSON.stringify(values);
+      },
+      rules: ['SOV-002 helm_release.gpu-operator_release'],
+    },
     'a remote backend': {
       edit: (j) =>
         (j.terraform.backend = {
@@ -395,7 +404,7 @@ describe('an edited synthesized stack is refused by the policy (sovereign audit,
     );
     expect(text).toContain('data location outside: image-registry docker.io → docker.io');
     expect(text).toContain('data location outside: backend remote → app.terraform.io organization acme');
-    expect(text.trimEnd().split('\n').pop()).toMatch(/^FAIL: \d+ passed, 6 failed \(6 errors/);
+    expect(text.trimEnd().split('\n').pop()).toMatch(/^FAIL: \d+ passed, 7 failed \(7 errors/);
   });
 
   test("an unresolved image fails only in the strict stack (its profile's), unknown elsewhere", () => {
