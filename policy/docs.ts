@@ -38,7 +38,7 @@ export function renderRulesMd(): string {
     '',
   );
   o.push(
-    'Each rule answers, per resource (or once per stack): **compliant**, **non-compliant** (naming the field path), **not applicable**, or **unknown** — a value holding an unresolved `${...}` reference is unknown, never a pass; `--strict` turns unknown into failure. A pack applies a rule at level `error` (gates `sovereign synth`, the cdktf app and `sovereign audit`) or `warning` (reported only). Rules marked **no** under *suppressible* guard residency and foreign control: suppressions naming them are ignored and reported (SUP-003).',
+    'Each rule answers, per resource (or once per stack): **compliant**, **non-compliant** (naming the field path), **not applicable**, or **unknown** — a value holding an unresolved `${...}` reference is unknown, never a pass; `--strict` turns unknown into failure in every stack, and a stack whose profile is strict (`de-bsi-c5`, `fr-secnumcloud`; recorded as `"//".sovereign.strict`) fails its own unknowns whatever the flag says. A pack applies a rule at level `error` (gates `sovereign synth`, the cdktf app and `sovereign audit`) or `warning` (reported only). Rules marked **no** under *suppressible* guard residency and foreign control: suppressions naming them are ignored and reported (SUP-003).',
     '',
   );
   o.push(

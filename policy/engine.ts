@@ -18,7 +18,10 @@ import type { Level, Outcome, Rule, RuleContext, RuleMeta, Severity, Status } fr
 import type { StackMetadata } from './metadata';
 
 export interface EvaluateOptions {
-  /** Unknown results fail (and gate) instead of being reported as unknown. */
+  /**
+   * Unknown results fail (and gate) instead of being reported as unknown, in every stack. A
+   * stack whose metadata declares `strict` (its profile's) is strict whatever this says.
+   */
   readonly strict?: boolean;
   /** `YYYY-MM-DD` the suppressions' expiry is judged against. @default today (UTC) */
   readonly today?: string;
@@ -86,6 +89,8 @@ export interface FrameworkRollup {
 export interface StackResult {
   readonly stack: StackView;
   readonly metadata: StackMetadata;
+  /** Unknown failed in this stack: `--strict`, or the stack's own `"//".sovereign.strict`. */
+  readonly strict: boolean;
   readonly rows: readonly ResultRow[];
   readonly findings: readonly Finding[];
   readonly totals: Totals;
@@ -98,6 +103,7 @@ export interface EvaluationResult {
   /** Failing and unknown findings of every stack (suppressed ones included, marked). */
   readonly findings: readonly Finding[];
   readonly totals: Totals;
+  /** `--strict` for every stack; a stack may also be strict on its own (StackResult.strict). */
   readonly strict: boolean;
   readonly today: string;
 }
@@ -178,9 +184,9 @@ export function evaluateStack(
   file?: string,
 ): StackResult {
   const today = opts.today ?? todayUtc();
-  const strict = opts.strict ?? false;
   const stack = stackView(name, json, file);
   const { metadata, problems } = readMetadata(stack);
+  const strict = (opts.strict ?? false) || metadata.strict === true;
   const selection = metadata.packs.length > 0 ? metadata.packs : DEFAULT_PACKS;
   const active = activeRules(selection);
   // Without usable metadata the stack is still judged, against everything, at error.
@@ -343,7 +349,7 @@ export function evaluateStack(
         ),
       };
     });
-  return { stack, metadata, rows, findings, totals, frameworks, suppressions: records };
+  return { stack, metadata, strict, rows, findings, totals, frameworks, suppressions: records };
 }
 
 export function totalsOf(rows: readonly ResultRow[], findings: readonly Finding[]): Totals {

@@ -60,6 +60,13 @@ export interface FoundImage {
   /** Where it was found, relative to the resource (`values[0].driver.repository`, `set.driver.image`). */
   readonly path: string;
   readonly unresolved: boolean;
+  /**
+   * Only the repository is given (`{repository: registry.de.example/nvidia}`, the way the GPU
+   * Operator's values mirror images): the chart supplies the image name, and the tag unless a
+   * `version` is set. `ref` is the repository (with `:tag` or `@digest` when given); its registry
+   * can be judged, but it is not a pullable reference.
+   */
+  readonly nameFromChart?: boolean;
 }
 
 export interface HelmValues {
@@ -110,7 +117,8 @@ const looksLikeImage = (s: string) =>
 /**
  * Images named in a values tree. Recognises the common chart conventions:
  * `{registry, repository, tag|digest}`, NVIDIA's `{repository, image, version}`,
- * `{repository, tag}` and `image: "<reference>"`.
+ * `{repository, tag}` and `image: "<reference>"`, and a mirror given as `{repository[, version]}`
+ * alone (`nameFromChart`).
  */
 export function imagesInValues(tree: unknown, base: string): FoundImage[] {
   const out: FoundImage[] = [];
@@ -139,6 +147,15 @@ export function imagesInValues(tree: unknown, base: string): FoundImage[] {
     ) {
       const reg = s('registry');
       pin(reg ? `${reg.replace(/\/+$/, '')}/${repo}` : repo, `${path}.repository`);
+    } else if (repo !== undefined && image === undefined && looksLikeImage(repo) && !repo.includes('://')) {
+      const version = s('version');
+      const ref =
+        version === undefined
+          ? repo
+          : version.startsWith('sha256:')
+            ? `${repo}@${version}`
+            : `${repo}:${version}`;
+      out.push({ ref, path: `${path}.repository`, unresolved: isRef(ref), nameFromChart: true });
     } else if (image !== undefined && looksLikeImage(image)) {
       const tag = s('tag');
       out.push({

@@ -46,7 +46,11 @@ export function parseJson(text: string, file: string): unknown {
     const where = line !== undefined ? `${file}:${line}:${col}` : file;
     throw inputInvalid(
       where,
-      `not valid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')}`,
+      `not valid JSON: ${msg
+        // Node quotes a snippet of the input (newlines included); the location already points there.
+        .replace(/, (\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
+        .replace(/ in JSON at position \d+.*$/, '')
+        .replace(/^JSON\.parse: /, '')}`,
     );
   }
 }

@@ -39,6 +39,20 @@ export interface ModelRecord {
   readonly pool?: string;
 }
 
+/** A GPU node pool as the stack declares it (GpuNodePool's resolved public fields). */
+export interface PoolRecord {
+  readonly name: string;
+  /** The physical GPU product (`NVIDIA-H100-80GB-HBM3`). */
+  readonly gpuProduct: string;
+  /** Schedulable GPU resources per node: physical GPUs × time-slicing replicas or × MIG instances. */
+  readonly gpusPerNode: number;
+  readonly physicalGpusPerNode: number;
+  readonly nodeCount: number;
+  readonly sharing: 'none' | 'time-slicing' | 'mig';
+  /** Extended resource the pool's pods request (`nvidia.com/gpu`, `nvidia.com/mig-3g.40gb`). */
+  readonly resourceName: string;
+}
+
 export interface StackMetadata {
   readonly schemaVersion: number;
   readonly toolkitVersion: string;
@@ -47,6 +61,11 @@ export interface StackMetadata {
   readonly profile: string;
   /** Policy packs the profile selects, with the level each applies at. */
   readonly packs: readonly { readonly id: string; readonly level: 'error' | 'warning' }[];
+  /**
+   * The profile makes findings the policy cannot resolve (unknown) fail this stack's gate,
+   * whatever `--strict` says. @default false
+   */
+  readonly strict?: boolean;
   readonly allowed: {
     /** Image registry hosts (`registry.de.example`, `registry.de.example:5000`). */
     readonly registries: readonly string[];
@@ -63,4 +82,6 @@ export interface StackMetadata {
   };
   readonly suppressions: readonly Suppression[];
   readonly models: readonly ModelRecord[];
+  /** GPU node pools, by name. @default [] (a CPU-only stack, or one written before pools were recorded) */
+  readonly pools?: readonly PoolRecord[];
 }

@@ -126,6 +126,8 @@ export function emptyMetadata(jurisdiction: string): StackMetadata {
     },
     suppressions: [],
     models: [],
+    pools: [],
+    strict: false,
   };
 }
 
@@ -154,6 +156,8 @@ export function readMetadata(view: StackView): { metadata: StackMetadata; proble
     Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   const allowed = one(m.allowed) ?? {};
   if (!isObj(m.allowed)) problems.push(`"//".${METADATA_KEY}.allowed is missing`);
+  if (m.strict !== undefined && typeof m.strict !== 'boolean')
+    problems.push(`"//".${METADATA_KEY}.strict must be true or false, got ${JSON.stringify(m.strict)}`);
   const base = emptyMetadata(typeof m.jurisdiction === 'string' ? m.jurisdiction : view.name);
   const metadata: StackMetadata = {
     ...base,
@@ -171,6 +175,8 @@ export function readMetadata(view: StackView): { metadata: StackMetadata; proble
       ? (m.suppressions as unknown as StackMetadata['suppressions'])
       : [],
     models: Array.isArray(m.models) ? (m.models as unknown as StackMetadata['models']) : [],
+    pools: Array.isArray(m.pools) ? (m.pools as unknown as NonNullable<StackMetadata['pools']>) : [],
+    strict: m.strict === true,
   };
   return { metadata, problems };
 }

@@ -34,6 +34,7 @@ import {
   METADATA_KEY,
   METADATA_SCHEMA_VERSION,
   type ModelRecord,
+  type PoolRecord,
   type StackMetadata,
 } from '../policy/metadata';
 import { backendAttributes, SovereignBackend } from './backend';
@@ -393,6 +394,7 @@ export class JurisdictionStack extends TerraformStack {
       jurisdiction: name,
       profile: spec.profile,
       packs: this.profile.packs,
+      strict: this.profile.strict,
       allowed: {
         registries: [...sov.registries].sort(),
         chartRepositories: [sov.chartRepository],
@@ -403,6 +405,20 @@ export class JurisdictionStack extends TerraformStack {
       },
       suppressions,
       models: records,
+      pools: Object.keys(pools)
+        .sort()
+        .map((k): PoolRecord => {
+          const p = pools[k];
+          return {
+            name: p.poolName,
+            gpuProduct: p.gpuProduct,
+            gpusPerNode: p.gpusPerNode,
+            physicalGpusPerNode: p.physicalGpusPerNode,
+            nodeCount: p.nodeCount,
+            sharing: p.sharing.mode,
+            resourceName: p.resourceName,
+          };
+        }),
     };
     new SovereignRecord(this, this.metadata);
     new RequiredProviders(this, sov.providerRegistry);

@@ -35,7 +35,7 @@ export function renderMarkdown(r: AuditReport): string {
     out.push(`## Stack \`${s.name}\` — jurisdiction ${s.jurisdiction}`);
     out.push('');
     out.push(
-      `Profile \`${s.profile}\`; packs: ${s.packs.map((p) => `\`${p.id}\` (${p.level})`).join(', ') || 'default'}.`,
+      `Profile \`${s.profile}\`; packs: ${s.packs.map((p) => `\`${p.id}\` (${p.level})`).join(', ') || 'default'}${s.strict ? '; strict (unknown fails)' : ''}.`,
     );
     out.push('');
     out.push('### Inventory');
@@ -51,8 +51,30 @@ export function renderMarkdown(r: AuditReport): string {
     out.push('');
     out.push(
       table(
-        ['pool', 'models', 'GPUs (models × replicas)'],
-        s.inventory.pools.map((p) => [p.name, p.models.join(', '), p.gpusRequested]),
+        [
+          'pool',
+          'GPU product',
+          'nodes',
+          'GPUs per node',
+          'sharing',
+          'GPUs offered',
+          'models',
+          'GPUs requested',
+        ],
+        s.inventory.pools.map((p) => [
+          p.name,
+          p.gpuProduct,
+          p.nodeCount,
+          p.gpusPerNode === undefined
+            ? undefined
+            : p.physicalGpusPerNode !== undefined && p.physicalGpusPerNode !== p.gpusPerNode
+              ? `${p.gpusPerNode} (${p.physicalGpusPerNode} physical)`
+              : p.gpusPerNode,
+          p.sharing,
+          p.gpusOffered,
+          p.models.join(', '),
+          p.gpusRequested,
+        ]),
       ),
     );
     out.push('');

@@ -56,20 +56,39 @@ export interface ProviderEntry {
   readonly version?: string;
 }
 
+export interface PoolEntry {
+  readonly name: string;
+  /** From the declared pool; absent when only a model names it. */
+  readonly gpuProduct?: string;
+  readonly nodeCount?: number;
+  /** Schedulable GPU resources per node (after time-slicing or MIG). */
+  readonly gpusPerNode?: number;
+  readonly physicalGpusPerNode?: number;
+  readonly sharing?: string;
+  readonly resourceName?: string;
+  /** Schedulable GPU resources the pool offers: nodes × GPUs per node. */
+  readonly gpusOffered?: number;
+  readonly models: readonly string[];
+  /** GPUs the models placed on it request: GPUs per replica × replicas. */
+  readonly gpusRequested: number;
+}
+
 export interface StackReport {
   readonly name: string;
   readonly file?: string;
   readonly jurisdiction: string;
   readonly profile: string;
   readonly packs: readonly { readonly id: string; readonly level: string }[];
+  /** Unknown results failed in this stack (`--strict` or the stack's profile). */
+  readonly strict: boolean;
   readonly inventory: {
     readonly resources: Readonly<Record<string, number>>;
     readonly resourceTotal: number;
-    readonly pools: readonly {
-      readonly name: string;
-      readonly models: readonly string[];
-      readonly gpusRequested: number;
-    }[];
+    /**
+     * Pools the stack declares (`"//".sovereign.pools`) with the models placed on each, plus any
+     * pool a model names that is not declared (`(none)` for CPU-only models).
+     */
+    readonly pools: readonly PoolEntry[];
     readonly gpusRequested: number;
     readonly models: readonly {
       readonly name: string;
@@ -148,7 +167,28 @@ function inventory(r: StackResult): StackReport['inventory'] {
     gpus: m.gpus,
     pool: m.pool,
   }));
-  const poolMap = new Map<string, { name: string; models: string[]; gpusRequested: number }>();
+  const poolMap = new Map<
+    string,
+    { -readonly [K in keyof PoolEntry]: PoolEntry[K] } & { models: string[] }
+  >();
+  for (const p of r.metadata.pools ?? []) {
+    if (typeof p?.name !== 'string') continue;
+    poolMap.set(p.name, {
+      name: p.name,
+      gpuProduct: p.gpuProduct,
+      nodeCount: p.nodeCount,
+      gpusPerNode: p.gpusPerNode,
+      physicalGpusPerNode: p.physicalGpusPerNode,
+      sharing: p.sharing,
+      resourceName: p.resourceName,
+      gpusOffered:
+        typeof p.nodeCount === 'number' && typeof p.gpusPerNode === 'number'
+          ? p.nodeCount * p.gpusPerNode
+          : undefined,
+      models: [],
+      gpusRequested: 0,
+    });
+  }
   for (const m of r.metadata.models) {
     const name = m.pool ?? '(none)';
     const p = poolMap.get(name) ?? { name, models: [], gpusRequested: 0 };
@@ -156,7 +196,15 @@ function inventory(r: StackResult): StackReport['inventory'] {
     p.gpusRequested += m.gpus * m.replicas;
     poolMap.set(name, p);
   }
-  const images = [...new Set(r.stack.resources.flatMap((res) => imagesOf(res).map((i) => i.ref)))].sort();
+  const images = [
+    ...new Set(
+      r.stack.resources.flatMap((res) =>
+        imagesOf(res)
+          .filter((i) => !i.nameFromChart)
+          .map((i) => i.ref),
+      ),
+    ),
+  ].sort();
   return {
     resources: ordered,
     resourceTotal: r.stack.resources.length,
@@ -184,7 +232,9 @@ function locations(r: StackResult): DataLocation[] {
           ? `local file ${str(b.body.path) ?? 'terraform.tfstate'}`
           : b.type === 'kubernetes'
             ? `Secret tfstate-*-${str(b.body.secret_suffix) ?? '?'} in the cluster`
-            : b.type;
+            : b.type === 'remote'
+              ? `${str(b.body.hostname) ?? 'app.terraform.io'} organization ${str(b.body.organization) ?? '?'}`
+              : b.type;
     const j: Where =
       b.type === 's3'
         ? ep
@@ -296,7 +346,7 @@ function supplyChain(r: StackResult): StackReport['supplyChain'] {
   const images = new Map<string, { usedBy: Set<string> }>();
   for (const res of r.stack.resources) {
     for (const i of imagesOf(res)) {
-      if (!i.ref) continue;
+      if (!i.ref || i.nameFromChart) continue;
       const e = images.get(i.ref) ?? { usedBy: new Set<string>() };
       e.usedBy.add(res.address);
       images.set(i.ref, e);
@@ -342,6 +392,7 @@ export function stackReport(r: StackResult): StackReport {
     jurisdiction: r.metadata.jurisdiction,
     profile: r.metadata.profile,
     packs: r.metadata.packs.map((p) => ({ id: p.id, level: p.level })),
+    strict: r.strict,
     inventory: inventory(r),
     dataLocations: locations(r),
     totals: r.totals,

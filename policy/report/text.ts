@@ -48,12 +48,16 @@ export function renderText(r: AuditReport, opts: TextOptions = {}): string {
   for (const s of r.stacks) {
     out.push('');
     out.push(
-      `stack ${s.name} — jurisdiction ${s.jurisdiction}, profile ${s.profile}, packs ${s.packs.map((p) => `${p.id}:${p.level}`).join(', ') || '(default)'}`,
+      `stack ${s.name} — jurisdiction ${s.jurisdiction}, profile ${s.profile}, packs ${s.packs.map((p) => `${p.id}:${p.level}`).join(', ') || '(default)'}${s.strict ? ', strict' : ''}`,
     );
     out.push(`  ${formatTotals(s.totals)}`);
     out.push(
       `  ${s.inventory.resourceTotal} resources, ${s.inventory.models.length} model(s), ${s.inventory.images.length} image(s), ${s.inventory.gpusRequested} GPU(s) requested`,
     );
+    for (const p of s.inventory.pools.filter((x) => x.gpuProduct !== undefined))
+      out.push(
+        `  pool ${p.name}: ${p.nodeCount} node(s) × ${p.physicalGpusPerNode ?? p.gpusPerNode} ${p.gpuProduct}${p.sharing && p.sharing !== 'none' ? ` (${p.sharing}: ${p.gpusPerNode} schedulable per node)` : ''}, ${p.gpusRequested} of ${p.gpusOffered} GPU(s) requested`,
+      );
     const outside = s.dataLocations.filter((d) => d.jurisdiction !== 'inside');
     for (const d of outside)
       out.push(`  data location ${d.jurisdiction}: ${d.kind} ${d.name} → ${d.location}`);

@@ -32,7 +32,7 @@ export const rule: ResourceRule = {
       const where = img.implicitRegistry ? 'docker.io (no registry named, Docker Hub implied)' : img.registry;
       return fail(
         i.path,
-        `image ${i.ref} comes from ${where}, not an allowed registry (${allowed.join(', ') || 'none declared'})`,
+        `${i.nameFromChart ? 'image repository' : 'image'} ${i.ref} comes from ${where}, not an allowed registry (${allowed.join(', ') || 'none declared'})`,
       );
     });
   },

@@ -6,19 +6,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { sovereign, STACK_TRACE } from '../support/cli';
 import { CLI, REPO_ROOT } from '../support/paths';
 import { TOOLKIT_VERSION } from '../../bin/version';
-
-export function sovereign(args: string[], cwd = REPO_ROOT) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
+import { exampleStack } from '../policy/fixtures';
 
 describe('sovereign CLI', () => {
   test('--help lists the commands and exits 0', () => {
@@ -153,5 +144,74 @@ describe('sovereign CLI', () => {
     } finally {
       fs.rmSync(dir, { recursive: true });
     }
+  });
+});
+
+describe('sovereign audit on unusable input', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-audit-cli-'));
+    fs.mkdirSync(path.join(dir, 'cdktf.out', 'stacks', 'de'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'cdktf.out', 'stacks', 'de', 'cdk.tf.json'),
+      JSON.stringify(exampleStack(), null, 2),
+    );
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Exit 2, the summary and one located line on stderr, nothing on stdout, no report written. */
+  function expectUnusable(args: string[], located: string): void {
+    const r = sovereign(['audit', ...args, '--output', 'report.md', '--format', 'markdown'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')).toEqual([expect.stringMatching(/^error .+: unusable input$/), located, '']);
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+    expect(fs.existsSync(path.join(dir, 'report.md'))).toBe(false);
+  }
+
+  test('the fixture directory itself audits cleanly (exit 0)', () => {
+    const r = sovereign(['audit', 'cdktf.out', '--format', 'json'], dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).gate).toBe('pass');
+  });
+
+  test('fails when the directory does not exist: exit 2, located, no stack trace', () => {
+    expectUnusable(
+      ['no-such-dir'],
+      '  no-such-dir  directory does not exist; run `sovereign synth` first or name the cdktf output directory',
+    );
+  });
+
+  test('fails when a stack is not valid JSON: file:line:col on one line', () => {
+    fs.writeFileSync(
+      path.join(dir, 'cdktf.out', 'stacks', 'de', 'cdk.tf.json'),
+      '{\n  "resource": [1,,]\n}\n',
+    );
+    expectUnusable(
+      ['cdktf.out'],
+      "  cdktf.out/stacks/de/cdk.tf.json:2:18  not valid JSON: Unexpected token ','",
+    );
+  });
+
+  test('fails when the manifest is not a cdktf manifest', () => {
+    fs.writeFileSync(path.join(dir, 'cdktf.out', 'manifest.json'), '{"version": "0.21.0"}');
+    expectUnusable(
+      ['cdktf.out'],
+      '  cdktf.out/manifest.json  stacks  has no "stacks" object: not a cdktf manifest',
+    );
+  });
+
+  test('fails when --plan is not a plan: a synthesized stack, an array, a directory, a missing file', () => {
+    expectUnusable(
+      ['cdktf.out', '--plan', 'cdktf.out/stacks/de/cdk.tf.json'],
+      '  cdktf.out/stacks/de/cdk.tf.json  format_version  has no format_version: not `terraform show -json` output',
+    );
+    fs.writeFileSync(path.join(dir, 'plan.json'), '[]');
+    expectUnusable(
+      ['cdktf.out', '--plan', 'plan.json'],
+      '  plan.json  is not a JSON object: expected `terraform show -json <planfile>` output',
+    );
+    expectUnusable(['cdktf.out', '--plan', 'cdktf.out'], '  cdktf.out  is a directory, not a file');
+    expectUnusable(['cdktf.out', '--plan', 'missing.json'], '  missing.json  file does not exist');
   });
 });

@@ -50,6 +50,52 @@ describe('engine', () => {
     expect(strict.totals).toMatchObject({ unknown: 0, failed: 2, errors: 2 });
   });
 
+  test("a stack's own strict (its profile's) fails its unknown findings, and only its own", () => {
+    const withRef = (strict?: boolean) => {
+      const j = exampleStack(metadata(strict === undefined ? {} : { strict }));
+      j.resource.kubernetes_deployment_v1.vllm_llama.spec.template.spec.container[0].image =
+        '${var.vllm_image}';
+      return j;
+    };
+    const ev = evaluateStacks(
+      [
+        { name: 'lax', json: withRef(false) },
+        { name: 'strict', json: withRef(true) },
+        { name: 'unset', json: withRef() },
+      ],
+      { today: TODAY },
+    );
+    const byName = Object.fromEntries(ev.stacks.map((s) => [s.stack.name, s]));
+    expect(ev.stacks.map((s) => [s.stack.name, s.strict])).toEqual([
+      ['lax', false],
+      ['strict', true],
+      ['unset', false],
+    ]);
+    expect(byName.strict.findings.map((f) => [f.rule, f.status])).toEqual([
+      ['K8S-023', 'suppressed'],
+      ['SOV-001', 'failed'],
+      ['SOV-002', 'failed'],
+    ]);
+    expect(byName.strict.totals).toMatchObject({ unknown: 0, failed: 2, errors: 2 });
+    for (const name of ['lax', 'unset'])
+      expect(byName[name].totals).toMatchObject({ unknown: 2, failed: 0, errors: 0 });
+    expect(ev.totals.errors).toBe(2);
+    expect(ev.strict).toBe(false);
+    // --strict applies to every stack, whatever each declares.
+    const all = evaluateStacks([{ name: 'lax', json: withRef(false) }], { today: TODAY, strict: true });
+    expect(all.stacks[0]).toMatchObject({ strict: true, totals: { errors: 2, unknown: 0 } });
+  });
+
+  test('fails SOV-014 when the declared strict is not a boolean', () => {
+    const j = exampleStack();
+    j['//'].sovereign.strict = 'yes';
+    const r = evaluateStack('de', j, { today: TODAY });
+    expect(r.strict).toBe(false);
+    expect(r.findings.filter((f) => f.status === 'failed').map((f) => [f.rule, f.message])).toEqual([
+      ['SOV-014', expect.stringContaining('"//".sovereign.strict must be true or false, got "yes"')],
+    ]);
+  });
+
   test('pack levels: a warning-level pack reports without gating', () => {
     const j = exampleStack(
       metadata({

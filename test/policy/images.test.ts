@@ -46,4 +46,30 @@ describe('images', () => {
       ['set.driver.repository', `registry.de.example/nvidia/driver@${D}`],
     ]);
   });
+
+  test('finds a mirror given as a repository alone (the GPU Operator values): name from the chart', () => {
+    const imgs = helmImages({
+      values: [
+        JSON.stringify({
+          driver: { repository: 'registry.de.example/nvidia', enabled: true },
+          toolkit: { repository: 'registry.de.example/nvidia/k8s', version: D },
+          gfd: { repository: 'nvcr.io/nvidia', version: 'v0.17.0' },
+          'node-feature-discovery': {
+            image: { repository: 'registry.de.example/nfd/node-feature-discovery' },
+          },
+          chart: { repository: 'https://charts.de.example/nvidia' },
+        }),
+      ],
+    });
+    expect(imgs.map((i) => [i.path, i.ref, i.nameFromChart])).toEqual([
+      ['values[0].driver.repository', 'registry.de.example/nvidia', true],
+      ['values[0].toolkit.repository', `registry.de.example/nvidia/k8s@${D}`, true],
+      ['values[0].gfd.repository', 'nvcr.io/nvidia:v0.17.0', true],
+      [
+        'values[0].node-feature-discovery.image.repository',
+        'registry.de.example/nfd/node-feature-discovery',
+        true,
+      ],
+    ]);
+  });
 });

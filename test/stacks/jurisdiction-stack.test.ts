@@ -136,6 +136,39 @@ describe('JurisdictionStack on examples/sovereign.yaml', () => {
       ['llama-3-1-8b', 'vllm', 10],
     ]);
   });
+
+  test("records its profile's strictness, so the gate fails unknown findings in strict stacks only", () => {
+    expect(
+      Object.fromEntries(Object.entries(out.stacks).map(([name, j]) => [name, j['//'].sovereign.strict])),
+    ).toEqual({ 'de-fra': true, 'eu-edge-vie': false, 'fr-par': true });
+  });
+
+  test('records its GPU pools as the pools resolved them (sharing multiplies schedulable GPUs)', () => {
+    const pools = (name: string) => out.stacks[name]['//'].sovereign.pools as Json[];
+    expect(pools('de-fra')).toEqual([
+      {
+        name: 'h100',
+        gpuProduct: 'NVIDIA-H100-80GB-HBM3',
+        gpusPerNode: 8,
+        physicalGpusPerNode: 8,
+        nodeCount: 2,
+        sharing: 'none',
+        resourceName: 'nvidia.com/gpu',
+      },
+    ]);
+    expect(pools('fr-par')).toEqual([
+      {
+        name: 'l40s',
+        gpuProduct: 'NVIDIA-L40S',
+        gpusPerNode: 8,
+        physicalGpusPerNode: 4,
+        nodeCount: 3,
+        sharing: 'time-slicing',
+        resourceName: 'nvidia.com/gpu',
+      },
+    ]);
+    expect(pools('eu-edge-vie')).toEqual([]);
+  });
 });
 
 describe('synthesized output', () => {

@@ -1,3 +1,4 @@
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { evaluateStacks } from '../../../policy/engine';
 import { readPlan } from '../../../policy/plan';
 import { buildReport, type AuditReport } from '../../../policy/report/model';
@@ -38,4 +39,14 @@ export function exampleReport(opts: { broken?: boolean; now?: string } = {}): Au
     plan,
     now: opts.now,
   });
+}
+
+/**
+ * Validates a BOM against the official CycloneDX 1.6 JSON schema (strict: no additional
+ * properties) that `@cyclonedx/cyclonedx-library` ships; null when valid, the errors otherwise.
+ */
+export function validateCycloneDx(bom: unknown): Promise<unknown> {
+  return new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(
+    typeof bom === 'string' ? bom : JSON.stringify(bom),
+  );
 }

@@ -1,3 +1,6 @@
+import { evaluateStacks } from '../../../policy/engine';
+import { buildReport } from '../../../policy/report/model';
+import { exampleStack, metadata } from '../fixtures';
 import { exampleReport } from './helpers';
 
 describe('report model', () => {
@@ -25,6 +28,64 @@ describe('report model', () => {
     expect(de.inventory.pools).toEqual([{ name: 'h100', models: ['llama'], gpusRequested: 2 }]);
     expect(de.inventory.models.map((m) => m.name)).toEqual(['llama']);
     expect(de.inventory.images).toHaveLength(6);
+  });
+
+  test('inventory: declared pools with product, nodes, sharing and what the models request of them', () => {
+    const m = metadata({
+      strict: true,
+      pools: [
+        {
+          name: 'h100',
+          gpuProduct: 'NVIDIA-H100-80GB-HBM3',
+          gpusPerNode: 8,
+          physicalGpusPerNode: 8,
+          nodeCount: 2,
+          sharing: 'none',
+          resourceName: 'nvidia.com/gpu',
+        },
+        {
+          name: 'l40s',
+          gpuProduct: 'NVIDIA-L40S',
+          gpusPerNode: 8,
+          physicalGpusPerNode: 4,
+          nodeCount: 3,
+          sharing: 'time-slicing',
+          resourceName: 'nvidia.com/gpu',
+        },
+      ],
+    });
+    const s = buildReport(evaluateStacks([{ name: 'de', json: exampleStack(m) }], { today: '2026-06-01' }))
+      .stacks[0];
+    expect(s.strict).toBe(true);
+    expect(s.inventory.pools).toEqual([
+      {
+        name: 'h100',
+        gpuProduct: 'NVIDIA-H100-80GB-HBM3',
+        nodeCount: 2,
+        gpusPerNode: 8,
+        physicalGpusPerNode: 8,
+        sharing: 'none',
+        resourceName: 'nvidia.com/gpu',
+        gpusOffered: 16,
+        models: ['llama'],
+        gpusRequested: 2,
+      },
+      {
+        name: 'l40s',
+        gpuProduct: 'NVIDIA-L40S',
+        nodeCount: 3,
+        gpusPerNode: 8,
+        physicalGpusPerNode: 4,
+        sharing: 'time-slicing',
+        resourceName: 'nvidia.com/gpu',
+        gpusOffered: 24,
+        models: [],
+        gpusRequested: 0,
+      },
+    ]);
+    // Without declared pools (metadata written before pools were recorded) they come from the models.
+    expect(de.strict).toBe(false);
+    expect(de.inventory.pools).toEqual([{ name: 'h100', models: ['llama'], gpusRequested: 2 }]);
   });
 
   test('data locations name backend, storage, sources, mirrors and registries with their jurisdiction', () => {

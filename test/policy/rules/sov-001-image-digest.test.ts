@@ -1,5 +1,5 @@
 import { rule } from '../../../policy/rules/sov-001-image-digest';
-import { exampleStack } from '../fixtures';
+import { exampleStack, runOn } from '../fixtures';
 import {
   expectCompliantInEveryKind,
   expectExampleCompliant,
@@ -46,6 +46,30 @@ describe('SOV-001 images pinned by digest', () => {
     expect(failuresOn(rule, j)).toEqual([
       'helm_release.gpu_operator values[0].driver.repository: image registry.de.example/nvidia/driver:550.54.15 is pinned by tag only, not by digest',
       'helm_release.gpu_operator set.validator.image: image registry.de.example/nvidia/validator:v1 is pinned by tag only, not by digest',
+    ]);
+  });
+
+  test('judges a mirror repository alone only by the digest it is given: the chart pins name and tag', () => {
+    const j = exampleStack();
+    j.resource.helm_release.gpu_operator.values = [
+      JSON.stringify({
+        driver: { repository: 'registry.de.example/nvidia', version: '580.95.05' },
+        toolkit: { repository: 'registry.de.example/nvidia/k8s', version: `sha256:${'b'.repeat(64)}` },
+        validator: { repository: 'registry.de.example/nvidia' },
+      }),
+    ];
+    j.resource.helm_release.gpu_operator.set = [];
+    const outcomes = runOn(rule, j).filter((o) => o.address === 'helm_release.gpu_operator');
+    expect(outcomes.map((o) => [o.status, o.path])).toEqual([
+      ['not-applicable', undefined],
+      ['compliant', 'values[0].toolkit.repository'],
+      ['not-applicable', undefined],
+    ]);
+    j.resource.helm_release.gpu_operator.values = [
+      JSON.stringify({ toolkit: { repository: 'registry.de.example/nvidia/k8s', version: 'sha256:abc' } }),
+    ];
+    expect(failuresOn(rule, j)).toEqual([
+      'helm_release.gpu_operator values[0].toolkit.repository: image registry.de.example/nvidia/k8s@sha256:abc has a malformed digest (expected sha256:<64 hex>)',
     ]);
   });
 });

@@ -43,4 +43,17 @@ describe('SOV-002 images from an allowed registry', () => {
       `helm_release.gpu_operator values[0].driver.repository: image nvcr.io/nvidia/driver@${DIGEST} comes from nvcr.io, not an allowed registry (registry.de.example)`,
     ]);
   });
+
+  test('fails on a GPU Operator mirror repository (no image name) outside the allowed registries', () => {
+    const j = exampleStack();
+    j.resource.helm_release.gpu_operator.values[0] = JSON.stringify({
+      driver: { repository: 'nvcr.io/nvidia' },
+      toolkit: { repository: 'registry.de.example/nvidia/k8s' },
+      'node-feature-discovery': { image: { repository: 'registry.k8s.io/nfd/node-feature-discovery' } },
+    });
+    expect(failuresOn(rule, j)).toEqual([
+      'helm_release.gpu_operator values[0].driver.repository: image repository nvcr.io/nvidia comes from nvcr.io, not an allowed registry (registry.de.example)',
+      'helm_release.gpu_operator values[0].node-feature-discovery.image.repository: image repository registry.k8s.io/nfd/node-feature-discovery comes from registry.k8s.io, not an allowed registry (registry.de.example)',
+    ]);
+  });
 });

@@ -1,0 +1,442 @@
+/**
+ * The examples end to end, as a CI pipeline runs them: `sovereign synth` then `sovereign audit`
+ * in every format, through the real CLI. Then broken copies that must fail: at the spec
+ * (`validate` / `synth`, exit 2, located) and — for what slips past the spec, such as an edited
+ * cdk.tf.json or TypeScript written against the constructs — at the policy (`audit`, exit 1,
+ * exactly the rules that guard each break).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { GPU_OPERATOR_PSA_EXCEPTION } from '../../constructs/private-cluster';
+import type { AuditReport, StackReport } from '../../policy/report/model';
+import { sovereign, STACK_TRACE } from '../support/cli';
+import { EXAMPLES } from '../support/paths';
+import { validateCycloneDx } from './report/helpers';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const FORMATS = { text: 'txt', markdown: 'md', json: 'json', cyclonedx: 'cdx.json' } as const;
+type Format = keyof typeof FORMATS;
+
+interface Audited {
+  readonly out: string;
+  readonly reports: Record<Format, string>;
+  readonly json: AuditReport;
+  readonly stack: (name: string) => StackReport;
+}
+
+let tmp: string;
+const audited: Record<string, Audited> = {};
+
+/** Synthesizes an example with the CLI, then audits it in every format into files. */
+function synthAndAudit(example: string): Audited {
+  const out = path.join(tmp, example.replace(/\.yaml$/, ''), 'cdktf.out');
+  const synth = sovereign(['synth', `examples/${example}`, '--out', out]);
+  expect({ code: synth.code, stderr: synth.stderr }).toEqual({ code: 0, stderr: '' });
+  const reports = {} as Record<Format, string>;
+  for (const [format, ext] of Object.entries(FORMATS) as [Format, string][]) {
+    const file = path.join(tmp, example.replace(/\.yaml$/, ''), `audit.${ext}`);
+    const r = sovereign(['audit', out, '--format', format, '--output', file]);
+    expect({ format, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      format,
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
+    reports[format] = fs.readFileSync(file, 'utf8');
+  }
+  const json = JSON.parse(reports.json) as AuditReport;
+  const stack = (name: string) => {
+    const s = json.stacks.find((x) => x.name === name);
+    if (!s) throw new Error(`no stack ${name}`);
+    return s;
+  };
+  return { out, reports, json, stack };
+}
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-examples-'));
+  for (const example of ['sovereign.yaml', 'minimal.yaml']) audited[example] = synthAndAudit(example);
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** A copy of a synthesized directory whose one stack is edited in place. */
+function editedCopy(from: string, stack: string, edit: (j: Json) => void): string {
+  const to = fs.mkdtempSync(path.join(tmp, 'edited-'));
+  fs.cpSync(from, to, { recursive: true });
+  const file = path.join(to, 'stacks', stack, 'cdk.tf.json');
+  const j = JSON.parse(fs.readFileSync(file, 'utf8')) as Json;
+  edit(j);
+  fs.writeFileSync(file, JSON.stringify(j, null, 2));
+  return to;
+}
+
+/** The one resource of `type` whose logical id contains `part`. */
+function resource(j: Json, type: string, part: string): Json {
+  const ids = Object.keys(j.resource[type] ?? {}).filter((k) => k.includes(part));
+  if (ids.length !== 1) throw new Error(`${ids.length} ${type} match ${part}`);
+  return j.resource[type][ids[0]];
+}
+
+/** `rule address` of every unsuppressed failing finding, per stack. */
+function failures(report: AuditReport): Record<string, string[]> {
+  return Object.fromEntries(
+    report.stacks.map((s) => [
+      s.name,
+      [
+        ...new Set(s.findings.filter((f) => f.status === 'failed').map((f) => `${f.rule} ${f.address}`)),
+      ].sort(),
+    ]),
+  );
+}
+
+describe.each([
+  ['sovereign.yaml', ['de-fra', 'eu-edge-vie', 'fr-par']],
+  ['minimal.yaml', ['lab']],
+])('examples/%s end to end', (example, stacks) => {
+  const a = () => audited[example];
+
+  test('synthesizes, and every audit format exits 0 with zero unsuppressed errors or unknowns', () => {
+    const { json, reports } = a();
+    expect(json.gate).toBe('pass');
+    expect(json.stacks.map((s) => s.name)).toEqual(stacks);
+    expect(json.totals).toMatchObject({ errors: 0, failed: 0, unknown: 0 });
+    for (const s of json.stacks) {
+      expect(s.findings.filter((f) => f.status !== 'suppressed')).toEqual([]);
+      expect(s.totals.passed).toBeGreaterThan(50);
+    }
+    expect(reports.text.trimEnd().split('\n').pop()).toMatch(/^PASS: \d+ passed, 0 failed \(0 errors/);
+    expect(reports.markdown).toContain('- Result: **PASS**');
+    expect(json.files.map((f) => f.path)).toEqual([
+      'manifest.json',
+      ...stacks.map((s) => `stacks/${s}/cdk.tf.json`),
+    ]);
+  });
+
+  test('the suppressions register shows the GPU operator PSA exception, with its reason, in GPU stacks only', () => {
+    const { json, reports } = a();
+    for (const s of json.stacks) {
+      const gpu = s.inventory.pools.some((p) => p.gpuProduct !== undefined);
+      expect(s.suppressions).toEqual(
+        gpu
+          ? [
+              {
+                index: 0,
+                rule: 'K8S-023',
+                resource: expect.stringMatching(/^kubernetes_namespace_v1\.cluster_namespace-gpu-operator_/),
+                reason: GPU_OPERATOR_PSA_EXCEPTION,
+                matched: [s.suppressions[0]?.resource],
+                state: 'applied',
+              },
+            ]
+          : [],
+      );
+      if (!gpu) continue;
+      const ns = s.suppressions[0].resource;
+      expect(reports.markdown).toContain(
+        `| K8S-023 | \`${ns}\` | ${GPU_OPERATOR_PSA_EXCEPTION} |  | applied |`,
+      );
+      expect(reports.text).toContain(`suppression K8S-023 on ${ns}: applied — ${GPU_OPERATOR_PSA_EXCEPTION}`);
+    }
+  });
+
+  test('the CycloneDX BOM validates against the official 1.6 schema and holds every model and image', async () => {
+    const { reports, json } = a();
+    expect(await validateCycloneDx(reports.cyclonedx)).toBeNull();
+    const bom = JSON.parse(reports.cyclonedx) as { components: Json[] };
+    const models = json.stacks.flatMap((s) => s.inventory.models.map((m) => m.name)).sort();
+    expect(
+      bom.components
+        .filter((c) => c.type === 'machine-learning-model')
+        .map((c) => c.name as string)
+        .sort(),
+    ).toEqual(models);
+    const images = new Set(json.stacks.flatMap((s) => s.inventory.images));
+    const containers = bom.components.filter((c) => c.type === 'container');
+    expect(containers).toHaveLength(images.size);
+    for (const c of containers) expect(c.hashes).toEqual([{ alg: 'SHA-256', content: expect.any(String) }]);
+  });
+
+  test('no data location is outside the jurisdiction (a kubeconfig context is unknown, not outside)', () => {
+    for (const s of a().json.stacks) {
+      for (const d of s.dataLocations) {
+        if (d.kind === 'cluster-api' && d.location.startsWith('kubeconfig context')) continue;
+        expect({ ...d, stack: s.name }).toEqual({ ...d, stack: s.name, jurisdiction: 'inside' });
+      }
+    }
+  });
+});
+
+describe('examples/sovereign.yaml: inventory and data locations per jurisdiction', () => {
+  const s = (name: string) => audited['sovereign.yaml'].stack(name);
+
+  test.each([
+    // jurisdiction, models, GPUs requested, pools (offered), images
+    ['de-fra', ['llama-3-1-70b', 'llama-3-1-8b'], 10, { h100: 16 }, 2],
+    ['fr-par', ['mistral-7b'], 3, { l40s: 24 }, 2],
+    ['eu-edge-vie', ['qwen-7b'], 0, {}, 2],
+  ])('%s: models, GPUs, pools, images with digests', (name, models, gpus, pools, images) => {
+    const inv = s(name).inventory;
+    expect(inv.models.map((m) => m.name)).toEqual(models);
+    expect(inv.gpusRequested).toBe(gpus);
+    expect(
+      Object.fromEntries(inv.pools.filter((p) => p.gpuProduct).map((p) => [p.name, p.gpusOffered])),
+    ).toEqual(pools);
+    expect(inv.pools.reduce((n, p) => n + p.gpusRequested, 0)).toBe(gpus);
+    expect(inv.images).toHaveLength(images);
+    const chain = s(name).supplyChain.images;
+    expect(chain.map((i) => i.ref)).toEqual(inv.images);
+    for (const i of chain) expect(i.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  test('de-fra: tensor-parallel 70B and the 8B share the H100 pool', () => {
+    expect(s('de-fra').inventory.models.map((m) => [m.name, m.gpus, m.replicas, m.pool])).toEqual([
+      ['llama-3-1-70b', 4, 2, 'h100'],
+      ['llama-3-1-8b', 1, 2, 'h100'],
+    ]);
+    expect(s('fr-par').inventory.pools).toEqual([
+      expect.objectContaining({
+        name: 'l40s',
+        gpuProduct: 'NVIDIA-L40S',
+        nodeCount: 3,
+        physicalGpusPerNode: 4,
+        gpusPerNode: 8,
+        sharing: 'time-slicing',
+        models: ['mistral-7b'],
+      }),
+    ]);
+  });
+
+  const where = (name: string) =>
+    s(name)
+      .dataLocations.filter((d) => d.kind !== 'cluster-api' && d.kind !== 'storage')
+      .map((d) => `${d.kind} ${d.location}`);
+
+  test('de-fra: the S3 state endpoint, the S3 weight sources and the OCI chart mirror', () => {
+    expect(where('de-fra')).toEqual(
+      expect.arrayContaining([
+        'backend https://s3.fra.sovereign-cloud.de.example bucket platform-tfstate key de-fra/terraform.tfstate',
+        'weights-source https://s3.fra.sovereign-cloud.de.example/model-mirror/meta-llama/Llama-3.1-70B-Instruct',
+        'weights-source https://s3.fra.sovereign-cloud.de.example/model-mirror/meta-llama/Llama-3.1-8B-Instruct',
+        'chart-repository oci://registry.fra.sovereign-cloud.de.example/charts',
+        'image-registry registry.fra.sovereign-cloud.de.example',
+        'provider-registry terraform-mirror.fra.sovereign-cloud.de.example',
+      ]),
+    );
+    const md = audited['sovereign.yaml'].reports.markdown;
+    expect(md).toContain('https://s3.fra.sovereign-cloud.de.example bucket platform-tfstate');
+  });
+
+  test('fr-par: PostgreSQL state, the HTTPS weight mirror and the HTTPS chart mirror', () => {
+    expect(where('fr-par')).toEqual(
+      expect.arrayContaining([
+        'backend pg',
+        'weights-source https://models.par.cloud-souverain.fr.example/mistralai/Mistral-7B-Instruct-v0.3',
+        'chart-repository https://charts.par.cloud-souverain.fr.example/nvidia',
+      ]),
+    );
+  });
+
+  test('eu-edge-vie: state in a cluster Secret, weights on a volume, no chart', () => {
+    const w = where('eu-edge-vie');
+    expect(w).toContain('backend Secret tfstate-*-eu-edge-vie in the cluster');
+    // Named twice: by the weights Job's annotation and by the model record.
+    expect([...new Set(w.filter((x) => x.startsWith('weights-source')))]).toEqual([
+      expect.stringMatching(/^weights-source pvc:\/\/weights-models\/models\/qwen-7b\/[0-9a-f]{40}$/),
+    ]);
+    expect(w.filter((x) => x.startsWith('chart-repository'))).toEqual([]);
+  });
+});
+
+describe('a broken copy of examples/sovereign.yaml is refused by the spec (exit 2, located)', () => {
+  const base = () => fs.readFileSync(path.join(EXAMPLES, 'sovereign.yaml'), 'utf8');
+
+  test.each([
+    [
+      'an image from a foreign registry',
+      'vllm: registry.fra.sovereign-cloud.de.example/vllm/',
+      'vllm: docker.io/vllm/',
+      /^ {2}broken\.yaml:\d+:\d+ {2}jurisdictions\.de-fra\.images\.vllm {2}registry "docker\.io" is not in sovereignty\.registries \(registry\.fra\.sovereign-cloud\.de\.example\)$/m,
+    ],
+    [
+      'a hub URL as weight source',
+      'url: https://models.par.cloud-souverain.fr.example/',
+      'url: https://huggingface.co/',
+      /^ {2}broken\.yaml:\d+:\d+ {2}jurisdictions\.fr-par\.models\.mistral-7b\.weights\.source\.url {2}the weights source host "huggingface\.co" is outside the jurisdiction/m,
+    ],
+    [
+      'a :latest tag without digest',
+      /weightsSync: (registry\.vie\.edge\.eu\.example\/platform\/weights-sync):1\.4\.0@sha256:[0-9a-f]{64}/,
+      'weightsSync: $1:latest',
+      /^ {2}broken\.yaml:\d+:\d+ {2}jurisdictions\.eu-edge-vie\.images\.weightsSync {2}images\.weightsSync must be pinned by digest/m,
+    ],
+    [
+      'clients from every address',
+      'cidrs: [172.20.8.0/24]',
+      'cidrs: [0.0.0.0/0]',
+      /^ {2}broken\.yaml:\d+:\d+ {2}jurisdictions\.fr-par\.clients\.cidrs\.0 {2}0\.0\.0\.0\/0 would open the endpoints to every address/m,
+    ],
+    [
+      'a state backend outside the jurisdiction',
+      'endpoint: https://s3.fra.sovereign-cloud.de.example\n      bucket: platform-tfstate',
+      'endpoint: https://s3.eu-central-1.amazonaws.com\n      bucket: platform-tfstate',
+      /^ {2}broken\.yaml:\d+:\d+ {2}jurisdictions\.de-fra\.backend\.endpoint {2}the state backend host "s3\.eu-central-1\.amazonaws\.com" is outside the jurisdiction/m,
+    ],
+  ] as const)('fails with %s', (_what, from, to, located) => {
+    const text = base();
+    const broken = text.replace(from, to);
+    expect(broken).not.toBe(text);
+    const dir = fs.mkdtempSync(path.join(tmp, 'spec-'));
+    fs.writeFileSync(path.join(dir, 'broken.yaml'), broken);
+    for (const args of [
+      ['validate', 'broken.yaml'],
+      ['synth', 'broken.yaml', '--out', 'out'],
+    ]) {
+      const r = sovereign(args, dir);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^error broken\.yaml: 1 problem in the spec\n/);
+      expect(r.stderr).toMatch(located);
+      expect(r.stderr).not.toMatch(STACK_TRACE);
+    }
+    expect(fs.readdirSync(dir)).toEqual(['broken.yaml']);
+  });
+});
+
+describe('an edited synthesized stack is refused by the policy (sovereign audit, exit 1)', () => {
+  const VLLM_70B = 'model-llama-3-1-70b_deployment';
+  const VLLM_8B = 'model-llama-3-1-8b_deployment';
+  const WEIGHTS_EGRESS = 'netpol-llm-serving-weights-egress';
+  const container = (j: Json, id: string) =>
+    resource(j, 'kubernetes_deployment_v1', id).spec.template.spec.container[0];
+
+  const breaks: Record<string, { edit: (j: Json) => void; rules: string[] }> = {
+    'an image from docker.io (pinned by digest)': {
+      edit: (j) => (container(j, VLLM_70B).image = `docker.io/vllm/vllm-openai@sha256:${'a'.repeat(64)}`),
+      rules: [`SOV-002 kubernetes_deployment_v1.${VLLM_70B}`],
+    },
+    'a :latest tag without digest (from the allowed registry)': {
+      edit: (j) =>
+        (container(j, VLLM_8B).image = 'registry.fra.sovereign-cloud.de.example/vllm/vllm-openai:latest'),
+      rules: [`SOV-001 kubernetes_deployment_v1.${VLLM_8B}`],
+    },
+    'a NetworkPolicy egress to 0.0.0.0/0': {
+      edit: (j) =>
+        resource(j, 'kubernetes_network_policy_v1', WEIGHTS_EGRESS).spec.egress.push({
+          to: [{ ip_block: { cidr: '0.0.0.0/0' } }],
+        }),
+      rules: [
+        `K8S-019 kubernetes_network_policy_v1.cluster_${WEIGHTS_EGRESS}`,
+        `SOV-011 kubernetes_network_policy_v1.cluster_${WEIGHTS_EGRESS}`,
+      ],
+    },
+    'a vLLM model argument that is a hub id': {
+      edit: (j) => {
+        const args = container(j, VLLM_8B).args as string[];
+        expect(args[0]).toBe('/models');
+        args[0] = 'meta-llama/Llama-3.1-8B-Instruct';
+      },
+      rules: [`SOV-009 kubernetes_deployment_v1.${VLLM_8B}`],
+    },
+    "the GPU Operator's driver mirrored from nvcr.io (a values repository, no image name)": {
+      edit: (j) => {
+        const release = resource(j, 'helm_release', 'gpu-operator');
+        const values = JSON.parse(release.values[0] as string) as Json;
+        values.driver.repository = 'nvcr.io/nvidia';
+        release.values[0] = JSON.stringify(values);
+      },
+      rules: ['SOV-002 helm_release.gpu-operator_release'],
+    },
+    'a remote backend': {
+      edit: (j) =>
+        (j.terraform.backend = {
+          remote: { hostname: 'app.terraform.io', organization: 'acme', workspaces: { name: 'de-fra' } },
+        }),
+      rules: ['SOV-007 terraform.backend.remote'],
+    },
+    'an HCP Terraform cloud block instead of the backend': {
+      edit: (j) => {
+        delete j.terraform.backend;
+        j.terraform.cloud = { organization: 'acme', workspaces: { name: 'de-fra' } };
+      },
+      rules: ['SOV-007 terraform.cloud'],
+    },
+  };
+
+  /** Audits an edited copy of de-fra; exit 1, and the failing `rule address` pairs by stack. */
+  function auditEdited(edit: (j: Json) => void): { text: string; failed: Record<string, string[]> } {
+    const dir = editedCopy(audited['sovereign.yaml'].out, 'de-fra', edit);
+    const json = sovereign(['audit', dir, '--format', 'json']);
+    const text = sovereign(['audit', dir]);
+    for (const r of [json, text]) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('');
+    }
+    const failed = failures(JSON.parse(json.stdout) as AuditReport);
+    // Logical ids end in a hash; compare on the stable prefix.
+    for (const k of Object.keys(failed)) failed[k] = failed[k].map((x) => x.replace(/_[0-9A-F]{8}$/, ''));
+    return { text: text.stdout, failed };
+  }
+
+  test.each(Object.keys(breaks))('fails with exactly the rules that guard %s', (what) => {
+    const { failed } = auditEdited(breaks[what].edit);
+    expect(failed).toEqual({ 'de-fra': breaks[what].rules, 'eu-edge-vie': [], 'fr-par': [] });
+  });
+
+  test('all of them at once: every rule id, named with stack, address and field in the text report', () => {
+    const { failed, text } = auditEdited((j) => {
+      for (const b of Object.values(breaks).filter((x) => !x.rules[0].endsWith('terraform.cloud'))) b.edit(j);
+    });
+    expect([...new Set(failed['de-fra'].map((x) => x.split(' ')[0]))]).toEqual([
+      'K8S-019',
+      'SOV-001',
+      'SOV-002',
+      'SOV-007',
+      'SOV-009',
+      'SOV-011',
+    ]);
+    expect(text).toMatch(
+      /^ {2}error {4}SOV-002 {2}de-fra:kubernetes_deployment_v1\.model-llama-3-1-70b_deployment_[0-9A-F]{8} {2}spec\.template\.spec\.container\[0\]\.image$/m,
+    );
+    expect(text).toMatch(
+      /^ {2}error {4}SOV-009 {2}de-fra:.+ {2}spec\.template\.spec\.container\[0\]\.args\[0\]$/m,
+    );
+    expect(text).toContain('data location outside: image-registry docker.io → docker.io');
+    expect(text).toContain('data location outside: backend remote → app.terraform.io organization acme');
+    expect(text.trimEnd().split('\n').pop()).toMatch(/^FAIL: \d+ passed, 7 failed \(7 errors/);
+  });
+
+  test("an unresolved image fails only in the strict stack (its profile's), unknown elsewhere", () => {
+    const dir = editedCopy(audited['sovereign.yaml'].out, 'de-fra', (j) => {
+      container(j, VLLM_8B).image = '${var.vllm_image}';
+    });
+    const edge = path.join(dir, 'stacks', 'eu-edge-vie', 'cdk.tf.json');
+    const j = JSON.parse(fs.readFileSync(edge, 'utf8')) as Json;
+    resource(j, 'kubernetes_deployment_v1', 'model-qwen-7b').spec.template.spec.container[0].image =
+      '${var.llama_image}';
+    fs.writeFileSync(edge, JSON.stringify(j, null, 2));
+
+    const r = sovereign(['audit', dir, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as AuditReport;
+    const by = (name: string, status: string) =>
+      report.stacks
+        .find((s) => s.name === name)!
+        .findings.filter((f) => f.status === status)
+        .map((f) => f.rule);
+    expect(report.stacks.map((s) => [s.name, s.strict])).toEqual([
+      ['de-fra', true],
+      ['eu-edge-vie', false],
+      ['fr-par', true],
+    ]);
+    expect(by('de-fra', 'failed')).toEqual(['SOV-001', 'SOV-002']);
+    expect(by('eu-edge-vie', 'failed')).toEqual([]);
+    expect(by('eu-edge-vie', 'unknown')).toEqual(['SOV-001', 'SOV-002']);
+    expect(report.totals.errors).toBe(2);
+
+    // --strict makes every stack strict.
+    const all = JSON.parse(sovereign(['audit', dir, '--format', 'json', '--strict']).stdout) as AuditReport;
+    expect(all.stacks.map((s) => s.totals.errors)).toEqual([2, 2, 0]);
+  });
+});
