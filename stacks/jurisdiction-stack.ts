@@ -210,7 +210,7 @@ export class JurisdictionStack extends TerraformStack {
             chartRepository: sov.chartRepository,
             allowPublicChartRepository: sov.allowPublicChartRepository,
             allowedChartRepositories: [sov.chartRepository],
-            imageRegistry: spec.images.gpuOperatorRepository ?? `${sov.registries[0]}/nvidia`,
+            imageRegistry: spec.images.gpuOperatorRepository ?? sov.registries[0],
             allowedRegistries: sov.registries,
             imageDigests: op.imageDigests,
             driver: { mode: op.driver, version: op.driverVersion },

@@ -520,7 +520,7 @@ const imagesSchema = z
       .string()
       .optional()
       .describe(
-        'Registry path the GPU Operator images are mirrored under; default: <first registry>/nvidia.',
+        'Registry (and optional path) the GPU Operator images are mirrored under, keeping their upstream paths: nvcr.io/nvidia/k8s/… becomes <this>/nvidia/k8s/…; default: the first of sovereignty.registries.',
       ),
   })
   .describe("Engine and tool images, pinned by digest, from the jurisdiction's registries.");
