@@ -17,7 +17,7 @@ import {
 } from 'yaml';
 import { type z } from 'zod';
 import { specInvalid, specUnreadable, type Problem } from '../../constructs/errors';
-import { DEFAULTABLE_KEYS, specSchema, type SovereignSpec } from './schema';
+import { DEFAULTABLE_KEYS, jurisdictionSchema, SPEC_VERSION, specSchema, type SovereignSpec } from './schema';
 import { semanticProblems } from './semantics';
 import { didYouMean } from '../../constructs/private/suggest';
 
@@ -157,16 +157,46 @@ export function parseSpec(content: Buffer | string, file: string): LoadedSpec {
         }
       }
     }
-    throw specInvalid(file, sortProblems(problems));
+    // Jurisdictions that are well-typed on their own still get their semantic checks, so one
+    // run reports as much as it can.
+    const mistypedJurisdictions = new Set(
+      result.error.issues.filter((i) => i.path[0] === 'jurisdictions').map((i) => String(i.path[1])),
+    );
+    const raw = (merged as { jurisdictions?: unknown }).jurisdictions;
+    if (isPlainObject(raw)) {
+      for (const [name, j] of Object.entries(raw)) {
+        if (mistypedJurisdictions.has(name)) continue;
+        const one = jurisdictionSchema.safeParse(j);
+        if (!one.success) continue;
+        const resolved = resolvePlaceholders({ version: SPEC_VERSION, jurisdictions: { [name]: one.data } });
+        problems.push(...locateSemantic(semanticProblems(resolved)));
+      }
+    }
+    throw specInvalid(file, dedupe(sortProblems(problems)));
   }
   const spec = resolvePlaceholders(result.data);
-  for (const p of semanticProblems(spec)) {
-    const origin = originOf(doc, p.path);
-    const pos = locate(origin);
-    problems.push({ file, line: pos?.line, col: pos?.col, path: origin.join('.'), message: p.message });
-  }
-  if (problems.length > 0) throw specInvalid(file, sortProblems(problems));
+  problems.push(...locateSemantic(semanticProblems(spec)));
+  if (problems.length > 0) throw specInvalid(file, dedupe(sortProblems(problems)));
   return { file, spec, locate };
+
+  function locateSemantic(ps: readonly { path: SpecPath; message: string }[]): Problem[] {
+    return ps.map((p) => {
+      const origin = originOf(doc, p.path);
+      const pos = locate(origin);
+      return { file, line: pos?.line, col: pos?.col, path: origin.join('.'), message: p.message };
+    });
+  }
+}
+
+/** A problem that came from a shared default is reported once, not once per jurisdiction. */
+function dedupe(ps: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return ps.filter((p) => {
+    const k = `${p.line}:${p.col}:${p.path}:${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 // ---------------------------------------------------------------- reading bytes

@@ -182,6 +182,26 @@ describe('loadSpec reports every schema problem at once', () => {
     );
   });
 
+  test('one run reports type problems in one jurisdiction and semantic problems in another', () => {
+    const text = fs
+      .readFileSync('examples/sovereign.yaml', 'utf8')
+      .replace('        replicas: 3\n', '        replicas: three\n')
+      .replace(
+        '        store: models\n        architecture: qwen2.5-7b',
+        '        store: modles\n        architecture: qwen2.5-7b',
+      );
+    let problems: string[] = [];
+    try {
+      parseSpec(text, 'spec.yaml');
+    } catch (e) {
+      problems = (e as SovereignError).problems.map((p) => `${p.path}  ${p.message}`);
+    }
+    expect(problems).toEqual([
+      'jurisdictions.fr-par.models.mistral-7b.replicas  expected a number, got "three"',
+      'jurisdictions.eu-edge-vie.models.qwen-7b.store  store "modles" is not declared in this jurisdiction. Did you mean "models"? Stores: models',
+    ]);
+  });
+
   test('a bad value in defaults is reported once, at the defaults entry', () => {
     const text = fs
       .readFileSync('examples/sovereign.yaml', 'utf8')
