@@ -132,6 +132,31 @@ describe('sovereign synth', () => {
     expect(fs.existsSync(path.join(work, 'out'))).toBe(false);
   });
 
+  test('credentials in the environment never reach the output, the report or the log', () => {
+    const sentinel = 'SENTINEL-c0ffee-do-not-leak';
+    const env = {
+      KUBE_TOKEN: sentinel,
+      AWS_ACCESS_KEY_ID: sentinel,
+      AWS_SECRET_ACCESS_KEY: sentinel,
+      PG_CONN_STR: `postgres://admin:${sentinel}@db.example/tf`,
+      VLLM_API_KEY: sentinel,
+    };
+    const r = sovereign(
+      ['synth', 'examples/sovereign.yaml', '--report', 'cdktf.out/audit-report.md'],
+      work,
+      env,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(sentinel);
+    for (const [file, text] of Object.entries(tree(path.join(work, 'cdktf.out')))) {
+      expect([file, text.includes(sentinel)]).toEqual([file, false]);
+    }
+    // API keys and S3 credentials are Secret references only.
+    const de = fs.readFileSync(path.join(work, 'cdktf.out/stacks/de-fra/cdk.tf.json'), 'utf8');
+    expect(de).toContain('"secret_key_ref"');
+    expect(de).not.toMatch(/"name": "(VLLM_API_KEY|AWS_SECRET_ACCESS_KEY)",\s*"value"/);
+  });
+
   test('fails when --out is a file: exit 2', () => {
     fs.writeFileSync(path.join(work, 'afile'), 'x');
     const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'afile'], work);
