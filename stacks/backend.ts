@@ -88,7 +88,10 @@ export function backendAttributes(
       };
     case 'kubernetes': {
       const access = cluster.kubeconfig
-        ? { config_path: cluster.kubeconfig.path, config_context: cluster.kubeconfig.context }
+        ? {
+            config_path: fromStackDir(projectFromStack, cluster.kubeconfig.path),
+            config_context: cluster.kubeconfig.context,
+          }
         : {
             host: cluster.api?.host,
             // The backend takes CA data, not a file: KUBE_CLUSTER_CA_CERT_DATA in the environment.
@@ -112,4 +115,12 @@ export function backendAttributes(
 
 function posixJoin(a: string, b: string): string {
   return path.posix.normalize(`${a.split(path.sep).join('/')}/${b}`);
+}
+
+/**
+ * A file path the user gave relative to the project, as Terraform must read it from the
+ * stack's working directory. Absolute and `~` paths are kept: they mean the same from anywhere.
+ */
+export function fromStackDir(projectFromStack: string, file: string): string {
+  return file.startsWith('/') || file.startsWith('~') ? file : posixJoin(projectFromStack, file);
 }

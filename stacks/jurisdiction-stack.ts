@@ -37,7 +37,7 @@ import {
   type PoolRecord,
   type StackMetadata,
 } from '../policy/metadata';
-import { backendAttributes, SovereignBackend } from './backend';
+import { backendAttributes, fromStackDir, SovereignBackend } from './backend';
 import { PROFILES, type Profile } from './profiles';
 import type { JurisdictionSpec, ModelSpec } from './spec/schema';
 
@@ -179,7 +179,7 @@ export class JurisdictionStack extends TerraformStack {
       () =>
         new PrivateCluster(this, 'cluster', {
           jurisdiction: name,
-          connection: connectionOf(spec.cluster),
+          connection: connectionOf(spec.cluster, props.projectFromStack ?? '../../..'),
           namespaces: {
             serving: namespace,
             weights: namespace,
@@ -225,9 +225,12 @@ export class JurisdictionStack extends TerraformStack {
 
     const stores: Record<string, ModelWeightStore> = {};
     for (const [storeName, s] of Object.entries(spec.stores)) {
-      const shared = models.some(
-        ([, m]) => m.store === storeName && Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0) > 1,
-      );
+      // Every replica of every model on the store mounts it: more than one pod means more than
+      // one node may mount it at once.
+      const shared =
+        models
+          .filter(([, m]) => m.store === storeName)
+          .reduce((n, [, m]) => n + Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0), 0) > 1;
       stores[storeName] = at(
         ['stores', storeName],
         () =>
@@ -345,6 +348,26 @@ export class JurisdictionStack extends TerraformStack {
     this.weights = weights;
     this.servers = servers;
 
+    // The weights of every model on a store must fit its volume (5 % kept for the filesystem).
+    for (const [storeName, store] of Object.entries(spec.stores)) {
+      const onStore = models.filter(([, m]) => m.store === storeName);
+      const bytes = onStore.map(([modelName]) => {
+        const srv = servers[modelName];
+        return srv instanceof VllmServer ? srv.capacity.weightBytes : srv.weightBytes;
+      });
+      const need = bytes.reduce((a, b) => a + b, 0);
+      if (need > store.sizeGiB * 2 ** 30 * 0.95) {
+        const each = onStore.map(([n], i) => `${n} ${(bytes[i] / 2 ** 30).toFixed(1)} GiB`).join(' + ');
+        at(['stores', storeName, 'sizeGiB'], () => {
+          throw capacityExceeded(
+            storeName,
+            'sizeGiB',
+            `store ${storeName} holds ${each} = ${(need / 2 ** 30).toFixed(1)} GiB of weights, more than ${store.sizeGiB} GiB × 0.95 usable; make it at least ${Math.ceil(need / 2 ** 30 / 0.95)} GiB`,
+          );
+        });
+      }
+    }
+
     // Each model fits its pool on its own (the planner checked); together they must fit too.
     for (const [poolName, pool] of Object.entries(pools)) {
       const demands = models
@@ -425,14 +448,20 @@ export class JurisdictionStack extends TerraformStack {
   }
 }
 
-function connectionOf(c: JurisdictionSpec['cluster']): ClusterConnection {
-  if (c.kubeconfig)
-    return { kind: 'kubeconfig', configPath: c.kubeconfig.path, context: c.kubeconfig.context };
+/** Files are named relative to the project; Terraform reads them from the stack directory. */
+function connectionOf(c: JurisdictionSpec['cluster'], projectFromStack: string): ClusterConnection {
+  if (c.kubeconfig) {
+    return {
+      kind: 'kubeconfig',
+      configPath: fromStackDir(projectFromStack, c.kubeconfig.path),
+      context: c.kubeconfig.context,
+    };
+  }
   const api = c.api!;
   return {
     kind: 'api-server',
     host: api.host,
-    clusterCaCertificateFile: api.caCertificateFile,
+    clusterCaCertificateFile: api.caCertificateFile && fromStackDir(projectFromStack, api.caCertificateFile),
     exec: api.exec && { apiVersion: api.exec.apiVersion, command: api.exec.command, args: api.exec.args },
   };
 }

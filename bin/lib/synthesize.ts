@@ -134,7 +134,10 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
 function stagingDir(out: string, shown: string): string {
   try {
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    return fs.mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.partial-`));
+    const dir = fs.mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.partial-`));
+    // mkdtemp makes it private (0700); the output is an artifact for CI and auditors.
+    fs.chmodSync(dir, 0o777 & ~process.umask());
+    return dir;
   } catch (e) {
     throw inputInvalid(
       shown,

@@ -331,9 +331,15 @@ export function createServingResources(w: ServingWorkload): ServingResources {
 
   const dependsOn: ITerraformDependable[] = [p.weights.verification, ...(w.pool?.dependables ?? [])];
 
+  // Terraform waits for the rollout, so an apply fails when pods crash-loop or a referenced
+  // Secret is missing; the timeout covers the startup probe's window plus a rolling margin.
+  const rolloutMinutes = w.startupTimeoutMinutes + 30;
   const deployment = new DeploymentV1(w.scope, 'deployment', {
     metadata,
-    waitForRollout: false,
+    waitForRollout: true,
+    timeouts: { create: `${rolloutMinutes}m`, update: `${rolloutMinutes}m` },
+    // With an autoscaler the replica count is the autoscaler's: an apply must not reset it.
+    ...(p.autoscaling ? { lifecycle: { ignoreChanges: ['spec[0].replicas'] } } : {}),
     spec: {
       replicas: String(w.replicas),
       revisionHistoryLimit: 3,

@@ -129,6 +129,34 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
   }
 
   const models = Object.entries(j.models);
+  // A ReadWriteOnce volume is mounted by pods on one node only: every replica of every model
+  // on the store mounts it.
+  for (const [sname, store] of Object.entries(j.stores)) {
+    const onStore = models.filter(([, m]) => m.store === sname);
+    const pods = onStore.reduce((n, [, m]) => n + Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0), 0);
+    if (pods > 1 && store.accessMode === 'ReadWriteOnce') {
+      add(
+        ['stores', sname, 'accessMode'],
+        `${pods} server pods (${onStore.map(([n]) => n).join(', ')}) mount store "${sname}", which is ReadWriteOnce and may be attached to one node only; use ReadWriteMany or one replica`,
+      );
+    }
+  }
+  // NetworkPolicies take addresses: copying weights over the network needs the source's range.
+  const remote = models.filter(([, m]) => m.weights.source.type !== 'volume');
+  if (remote.length > 0 && j.sovereignty.cidrs.length === 0) {
+    const hosts = [
+      ...new Set(
+        remote.map(([, m]) => {
+          const s = m.weights.source;
+          return hostOf(s.type === 's3' ? s.endpoint : s.type === 'https' ? s.url : '');
+        }),
+      ),
+    ];
+    add(
+      ['sovereignty', 'cidrs'],
+      `weights are copied from ${hosts.join(', ')}, but no network range is declared: the weight Jobs' egress NetworkPolicy needs the CIDR of each source in sovereignty.cidrs`,
+    );
+  }
   if (models.length > 0 && images.weightsSync === undefined) {
     add(['images'], 'images.weightsSync is required: the Job that copies and verifies weights runs it');
   }
@@ -147,15 +175,6 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
         mp('store'),
         `store "${m.store}" is not declared in this jurisdiction.${didYouMean(m.store, storeNames)} Stores: ${storeNames.join(', ') || 'none'}`,
       );
-    } else {
-      const store = j.stores[m.store];
-      const replicas = Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0);
-      if (replicas > 1 && store.accessMode === 'ReadWriteOnce') {
-        add(
-          mp('replicas'),
-          `${replicas} replicas mount store "${m.store}", which is ReadWriteOnce; make the store ReadWriteMany or use 1 replica`,
-        );
-      }
     }
     const engineImage =
       m.image ??

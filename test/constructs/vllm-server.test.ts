@@ -283,6 +283,9 @@ describe('VllmServer options', () => {
       },
     ]);
     expect(only(cpu, 'kubernetes_pod_disruption_budget_v1')).toBeDefined();
+    // The autoscaler owns the replica count: an apply must not reset it.
+    expect(only(cpu, 'kubernetes_deployment_v1').lifecycle).toEqual({ ignore_changes: ['spec[0].replicas'] });
+    expect(only(build(() => ({})).json, 'kubernetes_deployment_v1').lifecycle).toBeUndefined();
     const pods = build(() => ({
       autoscaling: {
         minReplicas: 2,

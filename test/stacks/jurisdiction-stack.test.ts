@@ -215,6 +215,37 @@ describe('JurisdictionStack refusals', () => {
     expect(line).toContain('pool gpu offers 1 GPU');
   });
 
+  test('fails when a store is too small for the weights placed on it, with the sizes', () => {
+    const text = fs
+      .readFileSync('examples/minimal.yaml', 'utf8')
+      .replace('storageClass: standard, sizeGiB: 40', 'storageClass: standard, sizeGiB: 10');
+    expect(failure(text)).toEqual([
+      expect.stringMatching(
+        /^spec\.yaml:\d+:\d+ {2}jurisdictions\.lab\.stores\.models\.sizeGiB {2}sizeGiB: store models holds llama-8b 15\.0 GiB = 15\.0 GiB of weights, more than 10 GiB × 0\.95 usable; make it at least 16 GiB$/,
+      ),
+    ]);
+  });
+
+  test('files named relative to the project are read from the stack directory', () => {
+    const de = synthSpec('examples/sovereign.yaml').stacks['de-fra'];
+    expect(de.provider.kubernetes[0].cluster_ca_certificate).toBe(
+      '${file("../../../secrets/de-fra-ca.pem")}',
+    );
+    const edge = synthSpec('examples/sovereign.yaml').stacks['eu-edge-vie'];
+    expect(edge.provider.kubernetes[0].config_path).toBe('~/.kube/edge-vie.yaml');
+  });
+
+  test('a store shared by several server pods is ReadWriteMany by default', () => {
+    const de = synthSpec('examples/sovereign.yaml').stacks['de-fra'];
+    expect(resources(de, 'kubernetes_persistent_volume_claim_v1')[0].spec.access_modes).toEqual([
+      'ReadWriteMany',
+    ]);
+    const edge = synthSpec('examples/sovereign.yaml').stacks['eu-edge-vie'];
+    expect(resources(edge, 'kubernetes_persistent_volume_claim_v1')[0].spec.access_modes).toEqual([
+      'ReadWriteOnce',
+    ]);
+  });
+
   test('fails when one stack references another: jurisdictions share no state', () => {
     const loaded = loadSpec('examples/sovereign.yaml');
     const app = new App({ outdir: os.tmpdir() + '/sov-cross' });

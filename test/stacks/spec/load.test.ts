@@ -202,6 +202,21 @@ describe('loadSpec reports every schema problem at once', () => {
     ]);
   });
 
+  test('fails when weights are copied over the network but no network range is declared', () => {
+    const text = fs
+      .readFileSync('examples/minimal.yaml', 'utf8')
+      .replace('      cidrs: [10.10.0.0/16]\n', '');
+    let problems: string[] = [];
+    try {
+      parseSpec(text, 'spec.yaml');
+    } catch (e) {
+      problems = (e as SovereignError).problems.map(formatProblem);
+    }
+    expect(problems).toEqual([
+      "spec.yaml:13:7  jurisdictions.lab.sovereignty.cidrs  weights are copied from models.lab.example, but no network range is declared: the weight Jobs' egress NetworkPolicy needs the CIDR of each source in sovereignty.cidrs",
+    ]);
+  });
+
   test('a bad value in defaults is reported once, at the defaults entry', () => {
     const text = fs
       .readFileSync('examples/sovereign.yaml', 'utf8')
