@@ -16,6 +16,7 @@
  * Prints a table and writes it as JSON to bench/out/bench.json. Never run as a test.
  *
  * --quick: sizes 1 and 10, 2 rounds, 200 MB of weights — a smoke check, not figures to quote.
+ * --sizes 10,50 and --runs 3 override the sizes and rounds; --synth-only skips start-up and hashing.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -270,8 +271,13 @@ function cpuModel(): string {
 
 function main(argv: readonly string[]): void {
   const quick = argv.includes('--quick');
-  const sizes = quick ? [1, 10] : [1, 10, 50, 100];
-  const runs = quick ? 2 : 5;
+  const option = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const sizes = option('--sizes')?.split(',').map(Number) ?? (quick ? [1, 10] : [1, 10, 50, 100]);
+  const runs = Number(option('--runs') ?? (quick ? 2 : 5));
+  const synthOnly = argv.includes('--synth-only');
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const work = mkdtempSync(path.join(tmpdir(), 'sovereign-bench-'));
   try {
@@ -279,6 +285,10 @@ function main(argv: readonly string[]): void {
       `synth: ${sizes.join(', ')} jurisdiction(s) × ${MODELS_PER_JURISDICTION} models, ${runs} run(s) each`,
     );
     const synth = benchSynth(work, sizes, runs, log);
+    if (synthOnly) {
+      process.stdout.write(JSON.stringify(synth) + '\n');
+      return;
+    }
     log('start-up: validate, --help');
     const startup = benchStartup(work, runs);
     log('hashing: weights manifest vs sha256sum');
