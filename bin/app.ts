@@ -23,6 +23,8 @@ async function main(): Promise<number> {
     outdir,
     inPlace: true,
     strict: process.env.SOVEREIGN_STRICT === '1',
+    // cdktf's token stack traces stay off unless debugging (SOVEREIGN_CDKTF_STACK_TRACES=1 also keeps them).
+    debug: process.env.SOVEREIGN_DEBUG === '1',
   });
   return result.exitCode;
 }

@@ -75,14 +75,42 @@ export interface HelmValues {
   readonly problems: { readonly path: string; readonly message: string }[];
 }
 
+// Three rules read every release's values: each body's documents are parsed once. The trees
+// are only read, and the policy never changes a resource body.
+const parsed = new WeakMap<Obj, HelmValues>();
+
 /** The release's `values` documents (YAML or JSON) and its `set` entries as trees. */
 export function helmValues(body: Obj): HelmValues {
+  let v = parsed.get(body);
+  if (v === undefined) parsed.set(body, (v = readHelmValues(body)));
+  return v;
+}
+
+/**
+ * A values document as a tree. Documents written by JSON.stringify (as our constructs write
+ * them) are read with JSON.parse, which gives the same tree as the YAML parser for such text
+ * and is many times faster; the round trip proves the text is compact JSON without duplicate
+ * keys. Anything else goes to the YAML parser.
+ */
+function parseValues(text: string): unknown {
+  if (text.startsWith('{') && !text.includes('__proto__')) {
+    try {
+      const tree: unknown = JSON.parse(text);
+      if (JSON.stringify(tree) === text) return tree;
+    } catch {
+      // not JSON: YAML below
+    }
+  }
+  return parseYaml(text);
+}
+
+function readHelmValues(body: Obj): HelmValues {
   const trees: HelmValues['trees'][number][] = [];
   const problems: HelmValues['problems'][number][] = [];
   list(body.values).forEach((v, i) => {
     if (typeof v !== 'string') return;
     try {
-      trees.push({ path: `values[${i}]`, tree: parseYaml(v) });
+      trees.push({ path: `values[${i}]`, tree: parseValues(v) });
     } catch (e) {
       problems.push({
         path: `values[${i}]`,

@@ -79,14 +79,21 @@ export function strMap(v: unknown): Record<string, string> {
  * configuration). Deterministic order: object keys as written, arrays by index.
  */
 export function* strings(v: unknown, path = ''): Generator<{ path: string; value: string }> {
+  // Collected by one plain recursion (nested generators re-yield every value at every depth).
+  const out: { path: string; value: string }[] = [];
+  collectStrings(v, path, out);
+  yield* out;
+}
+
+function collectStrings(v: unknown, path: string, out: { path: string; value: string }[]): void {
   if (typeof v === 'string') {
-    yield { path, value: v };
+    out.push({ path, value: v });
   } else if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) yield* strings(v[i], `${path}[${i}]`);
+    for (let i = 0; i < v.length; i++) collectStrings(v[i], `${path}[${i}]`, out);
   } else if (isObj(v)) {
-    for (const [k, x] of Object.entries(v)) {
+    for (const k of Object.keys(v)) {
       if (k === '//') continue;
-      yield* strings(x, path === '' ? k : `${path}.${k}`);
+      collectStrings(v[k], path === '' ? k : `${path}.${k}`, out);
     }
   }
 }

@@ -91,7 +91,20 @@ export interface K8sObject {
   k(snake: string): string;
 }
 
+// Every rule asks for the object and the pod of the resources it looks at, and some rules ask
+// for every object of a stack once per workload: each view is built once per resource. Views
+// are read-only and the policy never changes a resource, so a cache keyed by the view is exact.
+const objects = new WeakMap<ResourceView, K8sObject | null>();
+const pods = new WeakMap<ResourceView, PodView | null>();
+
+/** The Kubernetes object a resource describes; undefined for anything else. */
 export function k8sObject(r: ResourceView): K8sObject | undefined {
+  let o = objects.get(r);
+  if (o === undefined) objects.set(r, (o = readK8sObject(r) ?? null));
+  return o ?? undefined;
+}
+
+function readK8sObject(r: ResourceView): K8sObject | undefined {
   if (r.mode !== 'managed') return undefined;
   let kind: string | undefined;
   let root: Obj;
@@ -196,7 +209,14 @@ export const WORKLOAD_KINDS = [
 ];
 export const WORKLOAD_TYPES = typesOf(...WORKLOAD_KINDS);
 
+/** The pod template (or pod) of a workload resource; undefined for anything else. */
 export function podView(r: ResourceView): PodView | undefined {
+  let p = pods.get(r);
+  if (p === undefined) pods.set(r, (p = readPodView(r) ?? null));
+  return p ?? undefined;
+}
+
+function readPodView(r: ResourceView): PodView | undefined {
   const o = k8sObject(r);
   if (!o || !WORKLOAD_KINDS.includes(o.kind)) return undefined;
   let segs: string[];

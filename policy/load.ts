@@ -17,7 +17,13 @@ export interface FileHash {
 
 export interface LoadedDir {
   readonly stacks: StackInput[];
+  /** Every file's digest, for the report; empty when loaded with `hashes: false`. */
   readonly files: FileHash[];
+}
+
+export interface LoadDirOptions {
+  /** Hash every file of the directory (the report lists them). @default true */
+  readonly hashes?: boolean;
 }
 
 /** Parses JSON, turning a syntax error into a located INPUT_INVALID error. */
@@ -134,9 +140,12 @@ export function jsonErrorOffset(t: string): number {
 }
 
 export function readJsonFile(path: string, shown: string = path): unknown {
-  let text: string;
+  return parseJson(readFileBytes(path, shown).toString('utf8'), shown);
+}
+
+function readFileBytes(path: string, shown: string): Buffer {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw inputInvalid(
@@ -148,7 +157,6 @@ export function readJsonFile(path: string, shown: string = path): unknown {
           : `cannot be read (${code ?? 'error'})`,
     );
   }
-  return parseJson(text, shown);
 }
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -164,7 +172,7 @@ function walk(dir: string, root: string, out: string[]): void {
 }
 
 /** Loads every synthesized stack of a cdktf output directory. `shown` is the directory as the user named it. */
-export function loadDir(dir: string, shown: string = dir): LoadedDir {
+export function loadDir(dir: string, shown: string = dir, options: LoadDirOptions = {}): LoadedDir {
   if (!existsSync(dir))
     throw inputInvalid(
       shown,
@@ -172,6 +180,13 @@ export function loadDir(dir: string, shown: string = dir): LoadedDir {
     );
   if (!statSync(dir).isDirectory()) throw inputInvalid(shown, 'is not a directory');
   const stacks: StackInput[] = [];
+  // Stack files are read once: the same bytes are parsed and hashed.
+  const read = new Map<string, Buffer>();
+  const readStack = (file: string) => {
+    const bytes = readFileBytes(join(dir, file), `${shown}/${file}`);
+    read.set(file, bytes);
+    return parseJson(bytes.toString('utf8'), `${shown}/${file}`);
+  };
   const manifestPath = join(dir, 'manifest.json');
   if (existsSync(manifestPath)) {
     const m = readJsonFile(manifestPath, `${shown}/manifest.json`) as {
@@ -189,7 +204,7 @@ export function loadDir(dir: string, shown: string = dir): LoadedDir {
           `stacks.${name}.synthesizedStackPath`,
         );
       const file = rel.split(/[\\/]/).join('/');
-      stacks.push({ name, file, json: readJsonFile(join(dir, rel), `${shown}/${file}`) });
+      stacks.push({ name, file, json: readStack(file) });
     }
   } else {
     const root = join(dir, 'stacks');
@@ -200,14 +215,15 @@ export function loadDir(dir: string, shown: string = dir): LoadedDir {
       : [];
     for (const name of names) {
       const file = `stacks/${name}/cdk.tf.json`;
-      stacks.push({ name, file, json: readJsonFile(join(dir, file), `${shown}/${file}`) });
+      stacks.push({ name, file, json: readStack(file) });
     }
   }
   if (stacks.length === 0)
     throw inputInvalid(shown, 'holds no synthesized stack (no manifest.json and no stacks/*/cdk.tf.json)');
+  if (options.hashes === false) return { stacks, files: [] };
   const paths: string[] = [];
   walk(dir, dir, paths);
-  const files = paths.map((p) => ({ path: p, sha256: sha256(readFileSync(join(dir, p))) }));
+  const files = paths.map((p) => ({ path: p, sha256: sha256(read.get(p) ?? readFileSync(join(dir, p))) }));
   return { stacks, files };
 }
 

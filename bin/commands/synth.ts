@@ -11,10 +11,17 @@ export interface SynthOptions {
   readonly report?: string;
   readonly strict?: boolean;
   readonly json?: boolean;
+  readonly debug?: boolean;
 }
 
 export async function run(spec: string, opts: SynthOptions): Promise<number> {
-  const result = await synthesize({ spec, outdir: opts.out, strict: opts.strict, report: opts.report });
+  const result = await synthesize({
+    spec,
+    outdir: opts.out,
+    strict: opts.strict,
+    report: opts.report,
+    debug: opts.debug,
+  });
   if (opts.json) {
     printJson({ ok: true, out: result.outdir, report: result.report, jurisdictions: result.jurisdictions });
     return result.exitCode;

@@ -11,6 +11,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { inputInvalid } from '../../constructs/errors';
 import { loadSpec } from '../../stacks/spec/load';
+import {
+  disableTokenStackTraces,
+  restoreTokenStackTraces,
+  STACK_TRACES_ENV,
+} from '../../stacks/token-stack-traces';
 import { TOOLKIT_VERSION } from '../version';
 import type { EvaluationResult } from '../../policy/engine';
 
@@ -26,6 +31,12 @@ export interface SynthesizeOptions {
   readonly report?: string;
   /** `YYYY-MM-DD` suppression expiry is judged against. @default today (UTC) */
   readonly today?: string;
+  /**
+   * Keep cdktf's per-token stack traces, which only explain a token error and cost about a
+   * third of synth time (stacks/token-stack-traces.ts). @default false, unless
+   * SOVEREIGN_CDKTF_STACK_TRACES=1
+   */
+  readonly debug?: boolean;
 }
 
 export interface JurisdictionSummary {
@@ -59,6 +70,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
   const out = path.resolve(opts.outdir);
   const target = opts.inPlace ? out : stagingDir(out, opts.outdir);
   let committed = false;
+  const tracesOff = disableTokenStackTraces(opts.debug === true || process.env[STACK_TRACES_ENV] === '1');
   try {
     const { app, stacks } = buildApp(loaded, {
       outdir: target,
@@ -67,7 +79,8 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
     });
     app.synth();
 
-    const dir = loadDir(target, opts.outdir);
+    // The gate judges the files as written. Their digests are listed only in the report.
+    const dir = loadDir(target, opts.outdir, { hashes: opts.report !== undefined });
     let violation: unknown;
     let ev: EvaluationResult | undefined;
     try {
@@ -126,6 +139,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       findings: formatTerminalFindings(ev.findings),
     };
   } finally {
+    if (tracesOff) restoreTokenStackTraces();
     if (!opts.inPlace && !committed) fs.rmSync(target, { recursive: true, force: true });
   }
 }

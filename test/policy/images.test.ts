@@ -1,4 +1,5 @@
-import { helmImages, parseImage, registryAllowed } from '../../policy/images';
+import { parse as parseYaml } from 'yaml';
+import { helmImages, helmValues, parseImage, registryAllowed } from '../../policy/images';
 
 const D = `sha256:${'a'.repeat(64)}`;
 
@@ -70,6 +71,29 @@ describe('images', () => {
         'registry.de.example/nfd/node-feature-discovery',
         true,
       ],
+    ]);
+  });
+
+  test('values written by JSON.stringify read the same as through the YAML parser', () => {
+    const values = {
+      driver: { enabled: true, repository: 'registry.de.example/nvidia', version: '570.1' },
+      list: [1, -0.5, 1e21, 'x\ny', null, { 'a.b': '\u2028' }],
+      empty: {},
+    };
+    const text = JSON.stringify(values);
+    expect(helmValues({ values: [text] }).trees).toEqual([{ path: 'values[0]', tree: parseYaml(text) }]);
+  });
+  test('values that are not compact JSON still go through the YAML parser', () => {
+    // Duplicate keys: JSON.parse would keep the last, the YAML parser refuses the document.
+    expect(helmValues({ values: ['{"a":1,"a":2}'] }).problems).toEqual([
+      expect.objectContaining({
+        path: 'values[0]',
+        message: expect.stringMatching(/does not parse as YAML/),
+      }),
+    ]);
+    expect(helmValues({ values: ['{ "a": 1 }', 'b: [2]'] }).trees).toEqual([
+      { path: 'values[0]', tree: { a: 1 } },
+      { path: 'values[1]', tree: { b: [2] } },
     ]);
   });
 });

@@ -1,0 +1,323 @@
+/**
+ * `npm run bench` — how long `sovereign synth` takes, against a hand-written cdktf app.
+ *
+ *   node dist/bench/run.js [--quick]
+ *
+ * 1. Writes specs of 1, 10, 50 and 100 jurisdictions × 10 models (bench/specs.ts) to a
+ *    temporary directory.
+ * 2. Times, as whole processes with stdout discarded, `sovereign synth <spec> --out <dir>` and
+ *    the hand-written baseline (bench/baseline-app.ts) that emits the same resources without
+ *    our layers — plain, and with cdktf's token stack-trace capture off as ours has it ("same
+ *    levers"). One warm-up round, then `runs` rounds alternating the contenders; medians of wall
+ *    time and peak RSS. The headline is ours / baseline at every size.
+ * 3. Start-up: `sovereign validate` on the 100-jurisdiction spec and `sovereign --help`.
+ * 4. `sovereign weights manifest` on a generated 2 GB tree against `sha256sum`
+ *    (bench/weights-manifest.ts).
+ * Prints a table and writes it as JSON to bench/out/bench.json. Never run as a test.
+ *
+ * --quick: sizes 1 and 10, 2 rounds, 200 MB of weights — a smoke check, not figures to quote.
+ * --sizes 10,50 and --runs 3 override the sizes and rounds; --synth-only skips start-up and hashing.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { measureNode, median, rssSource, type Sample } from './measure';
+import { generateSpec, MODELS_PER_JURISDICTION } from './specs';
+import { benchWeightsManifest, type WeightsManifestBenchResult } from './weights-manifest';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SOVEREIGN = path.join(ROOT, 'dist', 'bin', 'sovereign.js');
+const BASELINE = path.join(ROOT, 'dist', 'bench', 'baseline-app.js');
+
+/** Targets of issue 8 (2-core machine). */
+export const TARGETS = {
+  ratio: 1.2,
+  largestSeconds: 5,
+  largestRssMB: 300,
+  doubling: 2.2,
+  validateSeconds: 0.3,
+  helpSeconds: 0.15,
+  hashRatio: 1 / 0.9,
+} as const;
+
+interface Stats {
+  readonly medianS: number;
+  readonly minS: number;
+  readonly maxS: number;
+  readonly peakMB: number;
+}
+
+export interface SynthRow {
+  readonly jurisdictions: number;
+  readonly models: number;
+  readonly ours: Stats;
+  readonly baseline: Stats;
+  /** The baseline with cdktf's token stack traces off, as ours runs. */
+  readonly baselineSameLevers: Stats;
+  readonly ratio: number;
+  readonly ratioSameLevers: number;
+  /** Bytes of cdk.tf.json per stack, ours and baseline (ours adds the audit record). */
+  readonly stackBytes: { readonly ours: number; readonly baseline: number };
+}
+
+export interface BenchReport {
+  readonly date: string;
+  readonly quick: boolean;
+  readonly machine: {
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly node: string;
+    readonly platform: string;
+    readonly memoryGB: number;
+  };
+  readonly rss: string;
+  readonly runs: number;
+  readonly synth: readonly SynthRow[];
+  readonly startup: {
+    readonly validate: Stats;
+    readonly help: Stats;
+    readonly validateJurisdictions: number;
+  };
+  readonly hashing: WeightsManifestBenchResult;
+  readonly targets: readonly { readonly what: string; readonly value: string; readonly ok: boolean }[];
+}
+
+function stats(samples: readonly Sample[]): Stats {
+  const ms = samples.map((s) => s.ms);
+  const r3 = (x: number) => Math.round(x) / 1000;
+  return {
+    medianS: r3(median(ms)),
+    minS: r3(Math.min(...ms)),
+    maxS: r3(Math.max(...ms)),
+    peakMB: Math.round(median(samples.map((s) => s.rssMB))),
+  };
+}
+
+function stackBytes(out: string): number {
+  const dir = path.join(out, 'stacks');
+  const names = readdirSync(dir);
+  const total = names.reduce((n, s) => n + statSync(path.join(dir, s, 'cdk.tf.json')).size, 0);
+  return Math.round(total / names.length);
+}
+
+function benchSynth(
+  work: string,
+  sizes: readonly number[],
+  runs: number,
+  log: (s: string) => void,
+): SynthRow[] {
+  const rows: SynthRow[] = [];
+  for (const n of sizes) {
+    const spec = path.join(work, `sovereign-${n}.yaml`);
+    writeFileSync(spec, generateSpec(n));
+    const outOurs = path.join(work, `ours-${n}`);
+    const outBase = path.join(work, `baseline-${n}`);
+    const contenders = {
+      ours: () => measureNode(SOVEREIGN, ['synth', spec, '--out', outOurs], { cwd: work }),
+      baseline: () => measureNode(BASELINE, [String(n), outBase], { cwd: work }),
+      baselineSameLevers: () =>
+        measureNode(BASELINE, [String(n), outBase], {
+          cwd: work,
+          env: { ...process.env, BASELINE_TOKEN_STACK_TRACES: '0' },
+        }),
+    };
+    const samples: Record<keyof typeof contenders, Sample[]> = {
+      ours: [],
+      baseline: [],
+      baselineSameLevers: [],
+    };
+    for (let round = 0; round <= runs; round++) {
+      for (const [name, run] of Object.entries(contenders) as [keyof typeof contenders, () => Sample][]) {
+        rmSync(name === 'ours' ? outOurs : outBase, { recursive: true, force: true });
+        const s = run();
+        if (round > 0) samples[name].push(s); // round 0 warms the page and compile caches
+      }
+    }
+    const bytes = { ours: stackBytes(outOurs), baseline: stackBytes(outBase) };
+    rmSync(outOurs, { recursive: true, force: true });
+    rmSync(outBase, { recursive: true, force: true });
+    const ours = stats(samples.ours);
+    const baseline = stats(samples.baseline);
+    const baselineSameLevers = stats(samples.baselineSameLevers);
+    const row: SynthRow = {
+      jurisdictions: n,
+      models: n * MODELS_PER_JURISDICTION,
+      ours,
+      baseline,
+      baselineSameLevers,
+      ratio: round2(ours.medianS / baseline.medianS),
+      ratioSameLevers: round2(ours.medianS / baselineSameLevers.medianS),
+      stackBytes: bytes,
+    };
+    log(
+      `  ${n} jurisdiction(s): ours ${ours.medianS} s, baseline ${baseline.medianS} s, ` +
+        `baseline (same levers) ${baselineSameLevers.medianS} s`,
+    );
+    rows.push(row);
+  }
+  return rows;
+}
+
+function benchStartup(work: string, runs: number): BenchReport['startup'] {
+  const n = 100;
+  const spec = path.join(work, `sovereign-${n}.yaml`);
+  writeFileSync(spec, generateSpec(n));
+  const validate: Sample[] = [];
+  const help: Sample[] = [];
+  const r = Math.max(runs, 5);
+  for (let i = 0; i <= r; i++) {
+    const v = measureNode(SOVEREIGN, ['validate', spec], { cwd: work });
+    const h = measureNode(SOVEREIGN, ['--help'], { cwd: work });
+    if (i > 0) {
+      validate.push(v);
+      help.push(h);
+    }
+  }
+  return { validate: stats(validate), help: stats(help), validateJurisdictions: n };
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function targets(r: Omit<BenchReport, 'targets'>): BenchReport['targets'] {
+  const out: { what: string; value: string; ok: boolean }[] = [];
+  for (const row of r.synth) {
+    out.push({
+      what: `ratio ours / baseline ≤ ${TARGETS.ratio} at ${row.jurisdictions}`,
+      value: `${row.ratio} (same levers: ${row.ratioSameLevers})`,
+      ok: row.ratio <= TARGETS.ratio,
+    });
+  }
+  const largest = r.synth[r.synth.length - 1];
+  out.push({
+    what: `${largest.jurisdictions} × ${MODELS_PER_JURISDICTION}: ≤ ${TARGETS.largestSeconds} s`,
+    value: `${largest.ours.medianS} s`,
+    ok: largest.ours.medianS <= TARGETS.largestSeconds,
+  });
+  out.push({
+    what: `${largest.jurisdictions} × ${MODELS_PER_JURISDICTION}: peak RSS ≤ ${TARGETS.largestRssMB} MB`,
+    value: `${largest.ours.peakMB} MB`,
+    ok: largest.ours.peakMB <= TARGETS.largestRssMB,
+  });
+  const by = new Map(r.synth.map((s) => [s.jurisdictions, s]));
+  for (const row of r.synth) {
+    const half = by.get(row.jurisdictions / 2);
+    if (half === undefined) continue;
+    const f = round2(row.ours.medianS / half.ours.medianS);
+    out.push({
+      what: `${half.jurisdictions} → ${row.jurisdictions} jurisdictions: ≤ ${TARGETS.doubling}× time`,
+      value: `${f}×`,
+      ok: f <= TARGETS.doubling,
+    });
+  }
+  out.push({
+    what: `validate (${r.startup.validateJurisdictions} jurisdictions) ≤ ${TARGETS.validateSeconds} s`,
+    value: `${r.startup.validate.medianS} s`,
+    ok: r.startup.validate.medianS <= TARGETS.validateSeconds,
+  });
+  out.push({
+    what: `--help ≤ ${TARGETS.helpSeconds} s`,
+    value: `${r.startup.help.medianS} s`,
+    ok: r.startup.help.medianS <= TARGETS.helpSeconds,
+  });
+  out.push({
+    what: 'weights manifest ≥ 0.9× sha256sum throughput',
+    value: `time ratio ${r.hashing.ratio} (≤ ${round2(TARGETS.hashRatio)})`,
+    ok: r.hashing.ratio <= TARGETS.hashRatio,
+  });
+  return out;
+}
+
+export function formatTable(r: BenchReport): string {
+  const lines = [
+    `sovereign-stack synth benchmark — ${r.date}${r.quick ? ' (--quick: not figures to quote)' : ''}`,
+    `machine: ${r.machine.cpus} CPU(s), ${r.machine.cpuModel}, ${r.machine.memoryGB} GB; Node ${r.machine.node} (${r.machine.platform})`,
+    `${r.runs} timed run(s) per cell after one warm-up; median wall time of the whole process; peak RSS from ${r.rss}`,
+    '',
+    '| jurisdictions × models | ours s | baseline s | ratio | ours peak MB | baseline peak MB | baseline, same levers s | ratio, same levers | stack KB ours / baseline |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.synth.map(
+      (s) =>
+        `| ${s.jurisdictions} × ${MODELS_PER_JURISDICTION} | ${s.ours.medianS.toFixed(2)} | ${s.baseline.medianS.toFixed(2)} | ` +
+        `${s.ratio.toFixed(2)} | ${s.ours.peakMB} | ${s.baseline.peakMB} | ${s.baselineSameLevers.medianS.toFixed(2)} | ` +
+        `${s.ratioSameLevers.toFixed(2)} | ${Math.round(s.stackBytes.ours / 1000)} / ${Math.round(s.stackBytes.baseline / 1000)} |`,
+    ),
+    '',
+    '| start-up | median s | peak MB |',
+    '|---|---:|---:|',
+    `| sovereign validate (${r.startup.validateJurisdictions} jurisdictions) | ${r.startup.validate.medianS.toFixed(3)} | ${r.startup.validate.peakMB} |`,
+    `| sovereign --help | ${r.startup.help.medianS.toFixed(3)} | ${r.startup.help.peakMB} |`,
+    '',
+    '| hashing | bytes | ours s | sha256sum s | ratio | sha256sum ×' + r.hashing.cpus + ' s | ratio |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    `| weights manifest, ${r.hashing.files} files | ${(r.hashing.totalBytes / 1e9).toFixed(1)} GB | ${(r.hashing.oursMs / 1000).toFixed(2)} | ` +
+      `${(r.hashing.sha256sumMs / 1000).toFixed(2)} | ${r.hashing.ratio.toFixed(2)} | ${(r.hashing.sha256sumParallelMs / 1000).toFixed(2)} | ${r.hashing.ratioParallel.toFixed(2)} |`,
+    '',
+    'targets:',
+    ...r.targets.map((t) => `  ${t.ok ? 'ok  ' : 'MISS'} ${t.what}: ${t.value}`),
+  ];
+  return lines.join('\n');
+}
+
+function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) return m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return cpus()[0]?.model ?? 'unknown';
+}
+
+function main(argv: readonly string[]): void {
+  const quick = argv.includes('--quick');
+  const option = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const sizes = option('--sizes')?.split(',').map(Number) ?? (quick ? [1, 10] : [1, 10, 50, 100]);
+  const runs = Number(option('--runs') ?? (quick ? 2 : 5));
+  const synthOnly = argv.includes('--synth-only');
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const work = mkdtempSync(path.join(tmpdir(), 'sovereign-bench-'));
+  try {
+    log(
+      `synth: ${sizes.join(', ')} jurisdiction(s) × ${MODELS_PER_JURISDICTION} models, ${runs} run(s) each`,
+    );
+    const synth = benchSynth(work, sizes, runs, log);
+    if (synthOnly) {
+      process.stdout.write(JSON.stringify(synth) + '\n');
+      return;
+    }
+    log('start-up: validate, --help');
+    const startup = benchStartup(work, runs);
+    log('hashing: weights manifest vs sha256sum');
+    const hashing = benchWeightsManifest({ totalBytes: quick ? 2e8 : 2e9, runs: quick ? 1 : 3 });
+    const base = {
+      date: new Date().toISOString(),
+      quick,
+      machine: {
+        cpus: availableParallelism(),
+        cpuModel: cpuModel(),
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        memoryGB: Math.round(Number(execFileSync('node', ['-p', 'os.totalmem()']).toString()) / 1e9),
+      },
+      rss: rssSource(),
+      runs,
+      synth,
+      startup,
+      hashing,
+    };
+    const report: BenchReport = { ...base, targets: targets(base) };
+    const outDir = path.join(ROOT, 'bench', 'out');
+    mkdirSync(outDir, { recursive: true });
+    const file = path.join(outDir, quick ? 'bench-quick.json' : 'bench.json');
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+    process.stdout.write(`${formatTable(report)}\n\nwritten: ${path.relative(process.cwd(), file)}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) main(process.argv.slice(2));
