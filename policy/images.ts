@@ -77,13 +77,16 @@ export interface HelmValues {
 
 // Three rules read every release's values: each body's documents are parsed once. The trees
 // are only read, and the policy never changes a resource body.
-const parsed = new WeakMap<Obj, HelmValues>();
+// A cached entry is used only while the body still holds the same `values` and `set` arrays.
+const parsed = new WeakMap<Obj, { values: unknown; set: unknown; result: HelmValues }>();
 
 /** The release's `values` documents (YAML or JSON) and its `set` entries as trees. */
 export function helmValues(body: Obj): HelmValues {
-  let v = parsed.get(body);
-  if (v === undefined) parsed.set(body, (v = readHelmValues(body)));
-  return v;
+  const hit = parsed.get(body);
+  if (hit !== undefined && hit.values === body.values && hit.set === body.set) return hit.result;
+  const result = readHelmValues(body);
+  parsed.set(body, { values: body.values, set: body.set, result });
+  return result;
 }
 
 /**
