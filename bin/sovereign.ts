@@ -96,6 +96,7 @@ export function buildProgram(): Command {
       return n;
     })
     .option('--no-progress', 'no progress bar, even on a terminal')
+    .option('--all', 'also hash the top-level .cache/ and .git/ directories (left out by default)')
     .action((target: string, _o, cmd: Command) =>
       runCommand(common(cmd), async () =>
         (await import('./commands/weights-manifest')).run(target, common(cmd) as never),

@@ -15,7 +15,7 @@
 import { stringify } from 'yaml';
 import { inputProblems, usageError } from '../../constructs/errors';
 import { manifestPathProblem, manifestSha256 } from '../../constructs/weights-manifest';
-import { hashFiles, listTree } from '../lib/hash-tree';
+import { hashFiles, listTree, TOOL_DIRECTORIES } from '../lib/hash-tree';
 
 export interface WeightsManifestOptions {
   /** Print JSON instead of YAML. */
@@ -24,6 +24,8 @@ export interface WeightsManifestOptions {
   readonly jobs?: number;
   /** Show a progress bar on stderr when it is a terminal; `false` never shows one. @default true */
   readonly progress?: boolean;
+  /** Keep the top-level `.cache/` and `.git/` directories, which are left out by default. */
+  readonly all?: boolean;
 }
 
 /** The JSON form (`--json`). */
@@ -43,7 +45,12 @@ export async function run(target: string, opts: WeightsManifestOptions = {}): Pr
     throw usageError(`--jobs ${String(opts.jobs)} is not allowed: use a whole number from 1 to 1024`);
   }
 
-  const tree = await listTree(target);
+  const tree = await listTree(target, { skipTop: opts.all ? [] : TOOL_DIRECTORIES });
+  for (const d of tree.skipped) {
+    process.stderr.write(
+      `left out ${d}/ (download-tool bookkeeping, not part of the model; --all keeps it)\n`,
+    );
+  }
   const refused = tree.files
     .map((f) => ({ path: f.path, problem: manifestPathProblem(f.path) }))
     .filter((x): x is { path: string; problem: string } => x.problem !== undefined)

@@ -33,6 +33,8 @@ export interface Tree {
   /** Files sorted by `path` in byte order. */
   readonly files: readonly TreeFile[];
   readonly totalBytes: number;
+  /** Top-level directories left out (`skipTop`), relative paths. */
+  readonly skipped: readonly string[];
 }
 
 export interface HashOptions {
@@ -55,7 +57,18 @@ const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? 
  * directories (not followed, to avoid cycles and double counting), and anything that is not a
  * regular file or directory. Symlinks to files inside the directory are read through.
  */
-export async function listTree(target: string): Promise<Tree> {
+/**
+ * Directories left out at the top of a model directory: the download tools' own bookkeeping
+ * (`huggingface-cli download --local-dir` writes `.cache/huggingface/…` metadata that differs
+ * per machine) and a git clone's `.git`. They are not part of the model.
+ */
+export const TOOL_DIRECTORIES: readonly string[] = ['.cache', '.git'];
+
+export async function listTree(
+  target: string,
+  opts: { readonly skipTop?: readonly string[] } = {},
+): Promise<Tree> {
+  const skipTop = new Set(opts.skipTop ?? []);
   let root: string;
   try {
     root = await realpath(target);
@@ -67,13 +80,14 @@ export async function listTree(target: string): Promise<Tree> {
   });
   if (top.isFile()) {
     const file = { path: path.basename(root), absolutePath: root, size: top.size };
-    return { root, kind: 'file', files: [file], totalBytes: top.size };
+    return { root, kind: 'file', files: [file], totalBytes: top.size, skipped: [] };
   }
   if (!top.isDirectory()) {
     throw inputInvalid(target, 'is neither a regular file nor a directory');
   }
 
   const files: TreeFile[] = [];
+  const skipped: string[] = [];
   const problems: Problem[] = [];
   const rel = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
   const inside = (abs: string) => {
@@ -93,6 +107,10 @@ export async function listTree(target: string): Promise<Tree> {
       const abs = path.join(dir, entry.name);
       const where = rel(abs);
       if (entry.isDirectory()) {
+        if (dir === root && skipTop.has(entry.name)) {
+          skipped.push(where);
+          continue;
+        }
         await walk(abs);
       } else if (entry.isFile()) {
         const st = await lstat(abs);
@@ -131,7 +149,13 @@ export async function listTree(target: string): Promise<Tree> {
   if (problems.length > 0) throw inputProblems(target, problems.sort(byPath));
   if (files.length === 0) throw inputInvalid(target, 'the directory holds no files');
   files.sort(byPath);
-  return { root, kind: 'directory', files, totalBytes: files.reduce((s, f) => s + f.size, 0) };
+  return {
+    root,
+    kind: 'directory',
+    files,
+    totalBytes: files.reduce((s, f) => s + f.size, 0),
+    skipped: skipped.sort(),
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { inputInvalid } from '../../constructs/errors';
 import { loadSpec } from '../../stacks/spec/load';
+import { deferArchiver } from '../../stacks/defer-archiver';
 import {
   disableTokenStackTraces,
   restoreTokenStackTraces,
@@ -63,6 +64,8 @@ export interface SynthesizeResult {
 export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeResult> {
   const loaded = loadSpec(opts.spec);
   // Loaded only now: validation errors above never pay for cdktf and the bindings.
+  // Before cdktf is first loaded: its zip library is loaded only if an asset is ever zipped.
+  deferArchiver();
   const { buildApp } = await import('../../stacks/app');
   const { enforce, formatTerminalFindings, loadDir, buildReport, renderMarkdown } =
     await import('../../policy');

@@ -343,7 +343,7 @@ function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v))
     return v.length === 0 ? 'an empty list' : `a list of ${v.length} item${v.length === 1 ? '' : 's'}`;
-  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'object') return Object.keys(v).length === 0 ? 'an empty map' : 'a map';
   if (typeof v === 'string') return `"${v.length > 60 ? v.slice(0, 57) + '...' : v}"`;
   return `${typeof v} ${String(v)}`;
 }

@@ -102,6 +102,22 @@ describe('sovereign weights manifest', () => {
     expect((await capture(tmp, { jobs: 4 })).stdout).toBe(one);
   });
 
+  test('leaves out download-tool directories at the top (.cache/, .git/) unless --all', async () => {
+    const model = generate(tmp, { 'config.json': 300, 'sub/.cache/kept.bin': 10 });
+    generate(tmp, { '.cache/huggingface/download/config.json.metadata': 50, '.git/HEAD': 20 });
+    const { stdout, stderr } = await capture(tmp, {});
+    expect(parse(stdout)).toEqual({ files: model });
+    expect(stderr).toContain('left out .cache/ (download-tool bookkeeping, not part of the model; --all keeps it)');
+    expect(stderr).toContain('left out .git/');
+    const all = parse((await capture(tmp, { all: true })).stdout) as { files: Record<string, string> };
+    expect(Object.keys(all.files).sort()).toEqual([
+      '.cache/huggingface/download/config.json.metadata',
+      '.git/HEAD',
+      'config.json',
+      'sub/.cache/kept.bin',
+    ]);
+  });
+
   test('a single GGUF file gives a one-entry manifest under its base name', async () => {
     const expected = generate(tmp, { 'qwen2.5-0.5b-instruct-q4_k_m.gguf': 100_000 });
     const { stdout } = await capture(path.join(tmp, 'qwen2.5-0.5b-instruct-q4_k_m.gguf'), {});
