@@ -85,6 +85,27 @@ export function renderMarkdown(r: AuditReport): string {
       ),
     );
     out.push('');
+    out.push('### Declared boundary');
+    out.push('');
+    out.push('What the stack records as its own; every location below is judged against it.');
+    out.push('');
+    const b = s.boundary;
+    const list = (xs: readonly string[]) =>
+      xs.length === 0 ? '(none)' : xs.map((x) => `\`${x}\``).join(', ');
+    out.push(
+      table(
+        ['declared', 'values'],
+        [
+          ['image registries', list(b.registries)],
+          ['chart repositories', list(b.chartRepositories)],
+          ['provider registries', list(b.providerHosts)],
+          ['hosts', list(b.hosts)],
+          ['network ranges', list(b.cidrs)],
+          ['service types besides ClusterIP', list(b.serviceTypes)],
+        ],
+      ),
+    );
+    out.push('');
     out.push('### Data locations');
     out.push('');
     out.push(

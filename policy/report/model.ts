@@ -17,7 +17,18 @@ import { imagesOf } from '../rules/private/helpers';
 import type { SuppressionRecord } from '../suppressions';
 import { RULES_VERSION, toolkitVersion } from '../version';
 
-export type Where = 'inside' | 'outside' | 'unknown';
+/**
+ * Where a location is. `declared-public`: a public service (HashiCorp's or OpenTofu's provider
+ * registry) that the stack declares allowed: permitted, but not inside the jurisdiction, and
+ * shown as such so an auditor sees every outside dependency, allowed or not.
+ */
+export type Where = 'inside' | 'outside' | 'declared-public' | 'unknown';
+
+/** Provider registries run by others; declaring one allowed does not make it in-jurisdiction. */
+export const PUBLIC_PROVIDER_REGISTRIES: readonly string[] = [
+  'registry.opentofu.org',
+  'registry.terraform.io',
+];
 
 export interface DataLocation {
   readonly kind:
@@ -101,6 +112,15 @@ export interface StackReport {
     readonly images: readonly string[];
   };
   readonly dataLocations: readonly DataLocation[];
+  /** What the stack declares its own, as recorded in the artifact: every verdict is judged against it. */
+  readonly boundary: {
+    readonly registries: readonly string[];
+    readonly chartRepositories: readonly string[];
+    readonly providerHosts: readonly string[];
+    readonly hosts: readonly string[];
+    readonly cidrs: readonly string[];
+    readonly serviceTypes: readonly string[];
+  };
   readonly totals: Totals;
   readonly frameworks: readonly FrameworkRollup[];
   /** Every rule × address result except not-applicable ones (counted in totals). */
@@ -333,7 +353,11 @@ function locations(r: StackResult): DataLocation[] {
       kind: 'provider-registry',
       name: p.name,
       location: host,
-      jurisdiction: m.allowed.providerHosts.includes(host) ? 'inside' : 'outside',
+      jurisdiction: !m.allowed.providerHosts.includes(host)
+        ? 'outside'
+        : PUBLIC_PROVIDER_REGISTRIES.includes(host)
+          ? 'declared-public'
+          : 'inside',
     });
   }
   const dedup = new Map(out.map((d) => [`${d.kind}|${d.name}|${d.location}`, d]));
@@ -395,6 +419,14 @@ export function stackReport(r: StackResult): StackReport {
     strict: r.strict,
     inventory: inventory(r),
     dataLocations: locations(r),
+    boundary: {
+      registries: [...r.metadata.allowed.registries],
+      chartRepositories: [...r.metadata.allowed.chartRepositories],
+      providerHosts: [...r.metadata.allowed.providerHosts],
+      hosts: [...r.metadata.allowed.hosts],
+      cidrs: [...r.metadata.allowed.cidrs],
+      serviceTypes: [...r.metadata.allowed.serviceTypes],
+    },
     totals: r.totals,
     frameworks: r.frameworks,
     results: r.rows.filter((x) => x.status !== 'not-applicable').map(({ packs: _p, ...rest }) => rest),

@@ -61,6 +61,9 @@ export function renderText(r: AuditReport, opts: TextOptions = {}): string {
     const outside = s.dataLocations.filter((d) => d.jurisdiction !== 'inside');
     for (const d of outside)
       out.push(`  data location ${d.jurisdiction}: ${d.kind} ${d.name} → ${d.location}`);
+    out.push(
+      `  declared: registries ${s.boundary.registries.join(', ') || '(none)'}; hosts ${s.boundary.hosts.join(', ') || '(none)'}; ranges ${s.boundary.cidrs.join(', ') || '(none)'}; provider registries ${s.boundary.providerHosts.join(', ') || '(none)'}`,
+    );
     const body = formatFindings(s.findings, opts);
     if (body) out.push(body.replace(/^/gm, '  '));
     for (const sup of s.suppressions) {

@@ -107,7 +107,9 @@ describe('sovereign weights manifest', () => {
     generate(tmp, { '.cache/huggingface/download/config.json.metadata': 50, '.git/HEAD': 20 });
     const { stdout, stderr } = await capture(tmp, {});
     expect(parse(stdout)).toEqual({ files: model });
-    expect(stderr).toContain('left out .cache/ (download-tool bookkeeping, not part of the model; --all keeps it)');
+    expect(stderr).toContain(
+      'left out .cache/ (download-tool bookkeeping, not part of the model; --all keeps it)',
+    );
     expect(stderr).toContain('left out .git/');
     const all = parse((await capture(tmp, { all: true })).stdout) as { files: Record<string, string> };
     expect(Object.keys(all.files).sort()).toEqual([

@@ -98,11 +98,14 @@ describe('report model', () => {
         'weights-source kubernetes_job_v1.weights_llama inside',
         'chart-repository helm_release.gpu_operator inside',
         'image-registry registry.de.example inside',
-        'provider-registry kubernetes inside',
+        'provider-registry kubernetes declared-public',
         'cluster-api provider.kubernetes inside',
       ]),
     );
     expect(de.dataLocations.find((d) => d.kind === 'storage')!.location).toBe('storage class ceph-rbd-de');
+    // Every verdict can be checked against what the artifact declares.
+    expect(de.boundary.providerHosts).toEqual(['registry.terraform.io', 'providers.de.example']);
+    expect(de.boundary.registries.length).toBeGreaterThan(0);
   });
 
   test('control results show passed rows too, with totals and per-pack roll-up', () => {
