@@ -65,7 +65,13 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     }
   };
 
-  // Cluster access: exactly one way.
+  // Cluster access: exactly one way, and an API server's certificate authority to trust.
+  if (j.cluster.api && j.cluster.api.caCertificateFile === undefined) {
+    add(
+      ['cluster', 'api'],
+      "caCertificateFile is required: the PEM file of the API server's certificate authority",
+    );
+  }
   if ((j.cluster.kubeconfig === undefined) === (j.cluster.api === undefined)) {
     add(
       ['cluster'],
@@ -214,7 +220,7 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
         : checkExtraArgs('extraArgs', m.extraArgs, LLAMA_CPP_FLAGS, `llama.cpp ${LLAMA_CPP_RELEASE}`);
     for (const p of flagProblems) {
       const index = Number(/\[(\d+)\]$/.exec(p.path)?.[1] ?? 0);
-      add(mp('extraArgs', index), p.message);
+      add(mp('extraArgs', index), inSpecTerms(p.message));
     }
     if (PROFILES[j.profile].requireApiKey && m.apiKeySecret === undefined) {
       add(
@@ -267,4 +273,33 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     if (src.type === 'https') inside(mp('weights', 'source', 'url'), src.url, 'the weights source');
   }
   return out;
+}
+
+/** The construct prop a flag is managed by, as the spec field a user sets instead. */
+const SPEC_FIELD: Readonly<Record<string, string>> = {
+  apiKeySecret: 'apiKeySecret',
+  contextTokensPerSlot: 'maxModelLenTokens',
+  'contextTokensPerSlot × parallelSlots': 'maxModelLenTokens × maxConcurrentSequences',
+  cpu: 'cpu',
+  dtype: 'dtype',
+  enablePrefixCaching: 'prefixCaching',
+  gpuMemoryUtilization: 'gpuMemoryUtilization',
+  maxModelLenTokens: 'maxModelLenTokens',
+  maxNumSeqs: 'maxConcurrentSequences',
+  parallelSlots: 'maxConcurrentSequences',
+  quantization: 'quantization',
+  servedModelName: 'the model name (its key under models)',
+  tensorParallelSize: 'tensorParallelSize',
+  weights: 'weights',
+};
+
+function inSpecTerms(message: string): string {
+  return message.replace(
+    /is set by the construct; use the prop "([^"]+)" instead/,
+    (_whole, prop: string) => {
+      const field = SPEC_FIELD[prop];
+      if (field !== undefined) return `is set by the toolkit from ${field}: set that in the spec instead`;
+      return `is set by the toolkit${prop.startsWith('(') ? ` ${prop.slice(1, -1)}` : ''}`;
+    },
+  );
 }

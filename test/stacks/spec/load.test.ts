@@ -217,6 +217,15 @@ describe('loadSpec reports every schema problem at once', () => {
     ]);
   });
 
+  test('fails when extra engine flags are ones the toolkit sets, naming the spec field to use', () => {
+    expect(lines(fixture('spec', 'engine-flags.yaml'))).toEqual([
+      "test/fixtures/spec/engine-flags.yaml:6:12  jurisdictions.lab.cluster.api  caCertificateFile is required: the PEM file of the API server's certificate authority",
+      'test/fixtures/spec/engine-flags.yaml:27:21  jurisdictions.lab.models.m.extraArgs.0  "--served-model-name" is set by the toolkit from the model name (its key under models): set that in the spec instead',
+      'test/fixtures/spec/engine-flags.yaml:27:45  jurisdictions.lab.models.m.extraArgs.2  "--max-num-seqs" is set by the toolkit from maxConcurrentSequences: set that in the spec instead',
+      'test/fixtures/spec/engine-flags.yaml:27:66  jurisdictions.lab.models.m.extraArgs.4  "--port" is set by the toolkit',
+    ]);
+  });
+
   test('a bad value in defaults is reported once, at the defaults entry', () => {
     const text = fs
       .readFileSync('examples/sovereign.yaml', 'utf8')
