@@ -29,8 +29,18 @@ export { RULES_VERSION, toolkitVersion } from './version';
 export * from './metadata';
 export type { Rule, RuleMeta, Outcome, Severity, Level, Status } from './types';
 
-import { evaluateStacks, type EvaluateOptions, type StackInput } from './engine';
+import {
+  addTotals,
+  emptyTotals,
+  evaluateStack,
+  evaluateStacks,
+  type EvaluateOptions,
+  type Finding,
+  type StackInput,
+  type Totals,
+} from './engine';
 import { policyViolation } from '../constructs/errors';
+import { todayUtc } from './suppressions';
 import { formatFindings } from './report/text';
 
 /**
@@ -43,17 +53,46 @@ export function enforce(
   opts: EvaluateOptions = {},
 ): ReturnType<typeof evaluateStacks> {
   const ev = evaluateStacks(stacks, opts);
-  if (ev.totals.errors > 0) {
-    const errors = ev.findings.filter((f) => f.status === 'failed' && f.level === 'error');
-    throw policyViolation(
-      `${errors.length} policy violation${errors.length === 1 ? '' : 's'} (unsuppressed errors)`,
-      errors.map((f) => ({
-        path: `${f.stack}:${f.address}${f.path ? ` ${f.path}` : ''}`,
-        message: `${f.rule} ${f.message}; fix: ${f.fix}`,
-      })),
-    );
-  }
+  throwIfViolations(ev.findings);
   return ev;
+}
+
+/**
+ * The same gate over stacks produced one at a time (a generator reading files): only one
+ * stack's JSON is in memory at once, and only totals and findings are kept. For synth without
+ * a report, where a 100-jurisdiction output would otherwise be parsed all at once.
+ */
+export function enforceEach(
+  stacks: Iterable<StackInput>,
+  opts: EvaluateOptions = {},
+): { stacks: { name: string; totals: Totals }[]; findings: Finding[]; totals: Totals } {
+  const today = opts.today ?? todayUtc();
+  const out: { name: string; totals: Totals; findings: readonly Finding[] }[] = [];
+  for (const s of stacks) {
+    const r = evaluateStack(s.name, s.json, { ...opts, today }, s.file);
+    out.push({ name: s.name, totals: r.totals, findings: r.findings });
+  }
+  // The order evaluateStacks gives: by stack name.
+  out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const findings = out.flatMap((x) => x.findings);
+  throwIfViolations(findings);
+  return {
+    stacks: out.map(({ name, totals }) => ({ name, totals })),
+    findings,
+    totals: out.map((x) => x.totals).reduce(addTotals, emptyTotals()),
+  };
+}
+
+function throwIfViolations(findings: readonly Finding[]): void {
+  const errors = findings.filter((f) => f.status === 'failed' && f.level === 'error');
+  if (errors.length === 0) return;
+  throw policyViolation(
+    `${errors.length} policy violation${errors.length === 1 ? '' : 's'} (unsuppressed errors)`,
+    errors.map((f) => ({
+      path: `${f.stack}:${f.address}${f.path ? ` ${f.path}` : ''}`,
+      message: `${f.rule} ${f.message}; fix: ${f.fix}`,
+    })),
+  );
 }
 
 export { formatFindings as formatTerminalFindings };

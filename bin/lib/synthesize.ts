@@ -14,11 +14,12 @@ import { loadSpec } from '../../stacks/spec/load';
 import { deferArchiver } from '../../stacks/defer-archiver';
 import {
   disableTokenStackTraces,
+  releaseCdktfTokens,
   restoreTokenStackTraces,
   STACK_TRACES_ENV,
 } from '../../stacks/token-stack-traces';
 import { TOOLKIT_VERSION } from '../version';
-import type { EvaluationResult } from '../../policy/engine';
+import type { Finding, StackInput, Totals } from '../../policy/engine';
 
 export interface SynthesizeOptions {
   readonly spec: string;
@@ -62,12 +63,12 @@ export interface SynthesizeResult {
 }
 
 export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeResult> {
-  const loaded = loadSpec(opts.spec);
+  let loaded: ReturnType<typeof loadSpec> | undefined = loadSpec(opts.spec);
   // Loaded only now: validation errors above never pay for cdktf and the bindings.
   // Before cdktf is first loaded: its zip library is loaded only if an asset is ever zipped.
   deferArchiver();
   const { buildApp } = await import('../../stacks/app');
-  const { enforce, formatTerminalFindings, loadDir, buildReport, renderMarkdown } =
+  const { enforce, enforceEach, formatTerminalFindings, loadDir, buildReport, renderMarkdown } =
     await import('../../policy');
 
   const out = path.resolve(opts.outdir);
@@ -75,71 +76,69 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
   let committed = false;
   const tracesOff = disableTokenStackTraces(opts.debug === true || process.env[STACK_TRACES_ENV] === '1');
   try {
-    const { app, stacks } = buildApp(loaded, {
-      outdir: target,
-      finalOutdir: opts.outdir,
-      toolkitVersion: TOOLKIT_VERSION,
-    });
-    app.synth();
+    // Built and synthesized in a function of its own: once it returns, nothing holds the
+    // construct tree or the parsed spec, and the gate runs in the memory they used.
+    const stacks = synthesizeStacks(loaded, buildApp, target, opts.outdir);
+    loaded = undefined;
+    releaseCdktfTokens(tracesOff);
 
-    // The gate judges the files as written. Their digests are listed only in the report.
-    const dir = loadDir(target, opts.outdir, { hashes: opts.report !== undefined });
-    let violation: unknown;
-    let ev: EvaluationResult | undefined;
-    try {
-      ev = enforce(dir.stacks, { strict: opts.strict, today: opts.today });
-    } catch (e) {
-      violation = e;
-    }
-    const summaries = stacks.map((s) => {
-      const json = dir.stacks.find((x) => x.name === s.jurisdiction)?.json as {
-        resource?: Record<string, object>;
-      };
-      const resources = Object.values(json?.resource ?? {}).reduce(
-        (n, byId) => n + Object.keys(byId).length,
-        0,
+    // The gate judges the files as written. With a report, every stack is read at once (the
+    // report needs them all, and the files' digests); without, one stack at a time.
+    let gate: { totals: (name: string) => Totals | undefined; findings: readonly Finding[] };
+    const resources = new Map<string, number>();
+    const count = (name: string, json: unknown) =>
+      resources.set(
+        name,
+        Object.values((json as { resource?: Record<string, object> }).resource ?? {}).reduce(
+          (n, byId) => n + Object.keys(byId).length,
+          0,
+        ),
       );
-      const gpus = Object.values(s.servers).reduce((n, srv) => n + srv.gpusPerReplica * srv.replicas, 0);
-      return {
-        name: s.jurisdiction,
-        profile: s.profile.id,
-        resources,
-        models: Object.keys(s.servers).length,
-        gpus,
-      };
-    });
-    if (violation !== undefined) throw violation;
-    if (ev === undefined) throw new Error('policy evaluation returned nothing');
-
     let report: string | undefined;
     if (opts.report !== undefined) {
+      const dir = loadDir(target, opts.outdir, { hashes: true });
+      for (const st of dir.stacks) count(st.name, st.json);
+      const ev = enforce(dir.stacks, { strict: opts.strict, today: opts.today });
       const rel = path.relative(out, path.resolve(opts.report));
       const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
       const reportPath = inside && !opts.inPlace ? path.join(target, rel) : path.resolve(opts.report);
       writeFile(reportPath, renderMarkdown(buildReport(ev, { files: dir.files })), opts.report);
       report = opts.report;
+      gate = { totals: (n) => ev.stacks.find((r) => r.stack.name === n)?.totals, findings: ev.findings };
+    } else {
+      const ev = enforceEach(
+        readStacks(
+          target,
+          stacks.map((s) => s.name),
+          count,
+        ),
+        {
+          strict: opts.strict,
+          today: opts.today,
+        },
+      );
+      gate = { totals: (n) => ev.stacks.find((r) => r.name === n)?.totals, findings: ev.findings };
     }
     if (!opts.inPlace) {
       swapInto(target, out);
       committed = true;
     }
-    const evaluation = ev;
-    const totalsOf = (name: string) => evaluation.stacks.find((r) => r.stack.name === name)?.totals;
     return {
       exitCode: 0,
       outdir: opts.outdir,
       report,
-      jurisdictions: summaries.map((s) => {
-        const t = totalsOf(s.name);
+      jurisdictions: stacks.map((s) => {
+        const t = gate.totals(s.name);
         return {
           ...s,
+          resources: resources.get(s.name) ?? 0,
           errors: t?.errors ?? 0,
           warnings: t?.warnings ?? 0,
           suppressed: t?.suppressed ?? 0,
           unknown: t?.unknown ?? 0,
         };
       }),
-      findings: formatTerminalFindings(ev.findings),
+      findings: formatTerminalFindings(gate.findings),
     };
   } finally {
     if (tracesOff) restoreTokenStackTraces();
@@ -183,5 +182,38 @@ function writeFile(file: string, text: string, shown: string): void {
     fs.writeFileSync(file, text);
   } catch (e) {
     throw inputInvalid(shown, `cannot write the report (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+type BuildApp = (typeof import('../../stacks/app'))['buildApp'];
+
+/** Synthesizes every stack; returns what the summary needs and no reference to the tree. */
+function synthesizeStacks(
+  loaded: ReturnType<typeof loadSpec>,
+  buildApp: BuildApp,
+  target: string,
+  finalOutdir: string,
+): { name: string; profile: string; models: number; gpus: number }[] {
+  const { app, stacks } = buildApp(loaded, { outdir: target, finalOutdir, toolkitVersion: TOOLKIT_VERSION });
+  app.synth();
+  return stacks.map((s) => ({
+    name: s.jurisdiction,
+    profile: s.profile.id,
+    models: Object.keys(s.servers).length,
+    gpus: Object.values(s.servers).reduce((n, srv) => n + srv.gpusPerReplica * srv.replicas, 0),
+  }));
+}
+
+/** The synthesized stacks in cdktf's layout, read one at a time. */
+function* readStacks(
+  dir: string,
+  names: readonly string[],
+  seen: (name: string, json: unknown) => void,
+): Generator<StackInput> {
+  for (const name of names) {
+    const file = `stacks/${name}/cdk.tf.json`;
+    const json: unknown = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    seen(name, json);
+    yield { name, json, file };
   }
 }

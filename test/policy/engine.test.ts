@@ -1,5 +1,5 @@
 import { evaluateStack, evaluateStacks } from '../../policy/engine';
-import { enforce } from '../../policy';
+import { enforce, enforceEach } from '../../policy';
 import { isSovereignError } from '../../constructs/errors';
 import { DIGEST, exampleStack, metadata } from './fixtures';
 
@@ -145,5 +145,34 @@ describe('engine', () => {
       );
     }
     expect(enforce([{ name: 'de', json: exampleStack() }], { today: TODAY }).totals.errors).toBe(0);
+  });
+
+  test('enforceEach, one stack at a time, gives the same totals, findings and violation as enforce', () => {
+    const bad = exampleStack();
+    bad.resource.kubernetes_deployment_v1.vllm_llama.spec.template.spec.container[0].image = `docker.io/x/y@${DIGEST}`;
+    const good = [
+      { name: 'fr', json: exampleStack() },
+      { name: 'de', json: exampleStack() },
+    ];
+    const all = enforce(good, { today: TODAY });
+    function* oneByOne() {
+      yield* good;
+    }
+    const each = enforceEach(oneByOne(), { today: TODAY });
+    expect(each.totals).toEqual(all.totals);
+    expect(each.findings).toEqual(all.findings);
+    expect(each.stacks).toEqual(all.stacks.map((r) => ({ name: r.stack.name, totals: r.totals })));
+    const message = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    const input = [{ name: 'fr', json: bad }];
+    expect(message(() => enforceEach(input.values(), { today: TODAY }))).toBe(
+      message(() => enforce(input, { today: TODAY })),
+    );
   });
 });
