@@ -9,7 +9,7 @@ import { endpointsIn } from '../hosts';
 import { helmChart, parseImage, registryAllowed } from '../images';
 import { cmp, num, one, str } from '../json';
 import { k8sObject, podView } from '../k8s';
-import type { ModelRecord } from '../metadata';
+import type { ModelRecord, StackMetadata } from '../metadata';
 import type { FileHash } from '../load';
 import type { PlanSummary } from '../plan';
 import { judgeEndpoint } from '../rules/private/endpoint';
@@ -113,14 +113,7 @@ export interface StackReport {
   };
   readonly dataLocations: readonly DataLocation[];
   /** What the stack declares its own, as recorded in the artifact: every verdict is judged against it. */
-  readonly boundary: {
-    readonly registries: readonly string[];
-    readonly chartRepositories: readonly string[];
-    readonly providerHosts: readonly string[];
-    readonly hosts: readonly string[];
-    readonly cidrs: readonly string[];
-    readonly serviceTypes: readonly string[];
-  };
+  readonly boundary: StackMetadata['allowed'];
   readonly totals: Totals;
   readonly frameworks: readonly FrameworkRollup[];
   /** Every rule × address result except not-applicable ones (counted in totals). */
@@ -419,14 +412,7 @@ export function stackReport(r: StackResult): StackReport {
     strict: r.strict,
     inventory: inventory(r),
     dataLocations: locations(r),
-    boundary: {
-      registries: [...r.metadata.allowed.registries],
-      chartRepositories: [...r.metadata.allowed.chartRepositories],
-      providerHosts: [...r.metadata.allowed.providerHosts],
-      hosts: [...r.metadata.allowed.hosts],
-      cidrs: [...r.metadata.allowed.cidrs],
-      serviceTypes: [...r.metadata.allowed.serviceTypes],
-    },
+    boundary: r.metadata.allowed,
     totals: r.totals,
     frameworks: r.frameworks,
     results: r.rows.filter((x) => x.status !== 'not-applicable').map(({ packs: _p, ...rest }) => rest),
