@@ -28,6 +28,12 @@ describe('sovereign CLI', () => {
     for (const row of rows) expect(row.source).toMatch(/^https:\/\//);
   });
 
+  test('the built CLI is executable, so npx sovereign runs it', () => {
+    expect(fs.statSync(CLI).mode & 0o111).toBe(0o111);
+    const r = spawnSync(CLI, ['--version'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+  });
+
   test('--version prints the package version', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
       version: string;
