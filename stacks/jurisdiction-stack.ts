@@ -118,6 +118,15 @@ function dependAll(scope: Construct, on: readonly ITerraformDependable[]): void 
 }
 
 export class JurisdictionStack extends TerraformStack {
+  /**
+   * cdktf resolves every element of every stack once more before synthesis only to find
+   * references between stacks (and turn them into remote-state reads). Jurisdictions never
+   * reference each other, and the policy gate refuses, from the artifact, any reference to an
+   * address a stack does not define (SOV-013); `sovereign synth` therefore skips that pass, a
+   * third of synth time. Library users keep cdktf's behaviour. @default true
+   */
+  public static findCrossStackReferences = true;
+
   public readonly jurisdiction: string;
   public readonly profile: Profile;
   public readonly backend: SovereignBackend;
@@ -445,6 +454,11 @@ export class JurisdictionStack extends TerraformStack {
     };
     new SovereignRecord(this, this.metadata);
     new RequiredProviders(this, sov.providerRegistry);
+  }
+
+  /** The backend is always explicit; the cross-stack pass runs only when asked (see above). */
+  public prepareStack(): void {
+    if (JurisdictionStack.findCrossStackReferences) super.prepareStack();
   }
 }
 

@@ -68,6 +68,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
   // Before cdktf is first loaded: its zip library is loaded only if an asset is ever zipped.
   deferArchiver();
   const { buildApp } = await import('../../stacks/app');
+  const { JurisdictionStack } = await import('../../stacks/jurisdiction-stack');
   const { enforce, enforceEach, formatTerminalFindings, loadDir, buildReport, renderMarkdown } =
     await import('../../policy');
 
@@ -78,7 +79,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
   try {
     // Built and synthesized in a function of its own: once it returns, nothing holds the
     // construct tree or the parsed spec, and the gate runs in the memory they used.
-    const stacks = synthesizeStacks(loaded, buildApp, target, opts.outdir);
+    const stacks = synthesizeStacks(loaded, buildApp, target, opts.outdir, JurisdictionStack, tracesOff);
     loaded = undefined;
     releaseCdktfTokens(tracesOff);
 
@@ -186,6 +187,7 @@ function writeFile(file: string, text: string, shown: string): void {
 }
 
 type BuildApp = (typeof import('../../stacks/app'))['buildApp'];
+type JurisdictionStackClass = (typeof import('../../stacks/jurisdiction-stack'))['JurisdictionStack'];
 
 /** Synthesizes every stack; returns what the summary needs and no reference to the tree. */
 function synthesizeStacks(
@@ -193,9 +195,18 @@ function synthesizeStacks(
   buildApp: BuildApp,
   target: string,
   finalOutdir: string,
+  JurisdictionStack: JurisdictionStackClass,
+  fast: boolean,
 ): { name: string; profile: string; models: number; gpus: number }[] {
   const { app, stacks } = buildApp(loaded, { outdir: target, finalOutdir, toolkitVersion: TOOLKIT_VERSION });
-  app.synth();
+  // The gate checks references between stacks in the files (SOV-013); cdktf's own pass for
+  // them runs only when debugging.
+  JurisdictionStack.findCrossStackReferences = !fast;
+  try {
+    app.synth();
+  } finally {
+    JurisdictionStack.findCrossStackReferences = true;
+  }
   return stacks.map((s) => ({
     name: s.jurisdiction,
     profile: s.profile.id,

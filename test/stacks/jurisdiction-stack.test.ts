@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
+import { enforce } from '../../policy';
 import { App, TerraformOutput } from 'cdktf';
 import { JurisdictionStack } from '../../stacks/jurisdiction-stack';
 import { loadSpec } from '../../stacks/spec/load';
@@ -244,6 +246,39 @@ describe('JurisdictionStack refusals', () => {
     expect(resources(edge, 'kubernetes_persistent_volume_claim_v1')[0].spec.access_modes).toEqual([
       'ReadWriteOnce',
     ]);
+  });
+
+  test('without the cdktf cross-stack pass (sovereign synth), the gate finds the reference in the files', () => {
+    const loaded = loadSpec('examples/sovereign.yaml');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-cross-fast-'));
+    try {
+      const app = new App({ outdir: dir });
+      const de = new JurisdictionStack(app, 'de-fra', {
+        spec: loaded.spec.jurisdictions['de-fra'],
+        toolkitVersion: '0',
+      });
+      const fr = new JurisdictionStack(app, 'fr-par', {
+        spec: loaded.spec.jurisdictions['fr-par'],
+        toolkitVersion: '0',
+      });
+      new TerraformOutput(fr, 'leak', { value: de.servers['llama-3-1-70b'].deployment.id });
+      fr.servers['mistral-7b'].service.addOverride(
+        'metadata.annotations.leak',
+        de.servers['llama-3-1-70b'].deployment.id,
+      );
+      JurisdictionStack.findCrossStackReferences = false;
+      try {
+        app.synth();
+      } finally {
+        JurisdictionStack.findCrossStackReferences = true;
+      }
+      const stack = JSON.parse(fs.readFileSync(path.join(dir, 'stacks/fr-par/cdk.tf.json'), 'utf8'));
+      expect(() => enforce([{ name: 'fr-par', json: stack }])).toThrow(
+        /SOV-013 references kubernetes_deployment_v1\.model-llama-3-1-70b_deployment_[0-9A-F]+, which this stack does not define/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('fails when one stack references another: jurisdictions share no state', () => {

@@ -1,4 +1,4 @@
-import { rule } from '../../../policy/rules/sov-013-no-cross-jurisdiction';
+import { referencedAddresses, rule } from '../../../policy/rules/sov-013-no-cross-jurisdiction';
 import { exampleStack } from '../fixtures';
 import { expectExampleCompliant, failuresOn } from './helpers';
 
@@ -21,5 +21,29 @@ describe("SOV-013 no reference to another jurisdiction's stack", () => {
         'kubernetes_service_v1.vllm_llama spec.external_name: references another stack through terraform_remote_state',
       ].sort(),
     );
+  });
+
+  test('fails on a reference to a resource the stack does not define (a cdktf cross-stack reference)', () => {
+    const j = exampleStack();
+    j.resource.kubernetes_service_v1.vllm_llama.spec.external_name =
+      '${kubernetes_deployment_v1.other_stack_model.id}';
+    j.resource.kubernetes_service_v1.vllm_llama.depends_on = ['kubernetes_job_v1.elsewhere'];
+    expect(failuresOn(rule, j).sort()).toEqual(
+      [
+        'kubernetes_service_v1.vllm_llama depends_on: depends on kubernetes_job_v1.elsewhere, which this stack does not define',
+        "kubernetes_service_v1.vllm_llama spec.external_name: references kubernetes_deployment_v1.other_stack_model, which this stack does not define (another stack's resource?)",
+      ].sort(),
+    );
+  });
+
+  test('reads references out of expressions, not out of quoted strings or variables', () => {
+    expect(referencedAddresses('${file("../../../secrets/de-fra-ca.pem")}')).toEqual([]);
+    expect(referencedAddresses('${var.x} ${local.y} ${path.module} ${terraform.workspace}')).toEqual([]);
+    expect(referencedAddresses('http://${kubernetes_service_v1.llama.metadata[0].name}:8000')).toEqual([
+      'kubernetes_service_v1.llama',
+    ]);
+    expect(referencedAddresses('${data.kubernetes_namespace_v1.x.id} plain.text_here.value')).toEqual([
+      'data.kubernetes_namespace_v1.x',
+    ]);
   });
 });
