@@ -81,6 +81,8 @@ class RequiredProviders extends TerraformElement {
   constructor(
     scope: Construct,
     private readonly host: string,
+    /** A Terraform / OpenTofu version constraint, when a setting needs a recent one. */
+    private readonly requiredVersion?: string,
   ) {
     super(scope, 'required-providers');
   }
@@ -88,6 +90,7 @@ class RequiredProviders extends TerraformElement {
   public toTerraform(): Record<string, unknown> {
     return {
       terraform: {
+        ...(this.requiredVersion ? { required_version: this.requiredVersion } : {}),
         required_providers: {
           helm: { source: `${this.host}/hashicorp/helm`, version: PROVIDER_VERSIONS.helm },
           kubernetes: { source: `${this.host}/hashicorp/kubernetes`, version: PROVIDER_VERSIONS.kubernetes },
@@ -453,7 +456,10 @@ export class JurisdictionStack extends TerraformStack {
         }),
     };
     new SovereignRecord(this, this.metadata);
-    new RequiredProviders(this, sov.providerRegistry);
+    // S3-native state locking (use_lockfile) exists from Terraform 1.10 and OpenTofu 1.10 on:
+    // an older binary stops at init with this constraint rather than an unknown argument.
+    const lockfile = spec.backend.type === 's3' && spec.backend.useLockfile;
+    new RequiredProviders(this, sov.providerRegistry, lockfile ? '>= 1.10' : undefined);
   }
 
   /** The backend is always explicit; the cross-stack pass runs only when asked (see above). */

@@ -41,7 +41,9 @@ describe('JurisdictionStack on examples/sovereign.yaml', () => {
         skip_s3_checksum: true,
       },
     });
+    expect(out.stacks['de-fra'].terraform.required_version).toBe('>= 1.10'); // use_lockfile
     expect(out.stacks['fr-par'].terraform.backend).toEqual({ pg: { schema_name: 'fr-par' } });
+    expect(out.stacks['fr-par'].terraform.required_version).toBeUndefined();
     expect(out.stacks['eu-edge-vie'].terraform.backend).toEqual({
       kubernetes: {
         secret_suffix: 'eu-edge-vie',
