@@ -56,9 +56,7 @@ export function buildApp(loaded: LoadedSpec, opts: BuildOptions): BuiltApp {
         new JurisdictionStack(app, name, {
           spec: loaded.spec.jurisdictions[name],
           toolkitVersion: opts.toolkitVersion,
-          projectFromStack:
-            path.relative(path.resolve(opts.finalOutdir ?? 'cdktf.out', 'stacks', name), process.cwd()) ||
-            '.',
+          projectFromStack: projectFromStack(opts.finalOutdir ?? 'cdktf.out', name),
           at,
         }),
       );
@@ -72,3 +70,20 @@ export function buildApp(loaded: LoadedSpec, opts: BuildOptions): BuiltApp {
 
 /** Stops building one jurisdiction after its first refused construct; the others still report. */
 class Abandon extends Error {}
+
+/**
+ * The project directory as seen from `<out>/stacks/<name>`, where Terraform runs. An output
+ * outside the project cannot reach it without an absolute path of this machine, which an
+ * artifact never holds: such an output is written as if it were `cdktf.out` in the project
+ * (the synth command says so when the spec names project files).
+ */
+export function projectFromStack(outdir: string, stack: string): string {
+  const base = outputInsideProject(outdir) ? outdir : 'cdktf.out';
+  return path.relative(path.resolve(base, 'stacks', stack), process.cwd()) || '.';
+}
+
+/** Whether an output directory lies inside the project (the working directory). */
+export function outputInsideProject(outdir: string): boolean {
+  const rel = path.relative(process.cwd(), path.resolve(outdir));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}

@@ -23,7 +23,13 @@ export async function run(spec: string, opts: SynthOptions): Promise<number> {
     debug: opts.debug,
   });
   if (opts.json) {
-    printJson({ ok: true, out: result.outdir, report: result.report, jurisdictions: result.jurisdictions });
+    printJson({
+      ok: true,
+      out: result.outdir,
+      report: result.report,
+      jurisdictions: result.jurisdictions,
+      notices: result.notices,
+    });
     return result.exitCode;
   }
   const o = process.stdout;
@@ -42,5 +48,6 @@ export async function run(spec: string, opts: SynthOptions): Promise<number> {
   }
   if (result.findings.trim() !== '') o.write(`\n${result.findings}\n`);
   if (result.report) o.write(`audit report: ${result.report}\n`);
+  for (const n of result.notices) process.stderr.write(`${yellow(process.stderr, 'note')} ${n}\n`);
   return result.exitCode;
 }

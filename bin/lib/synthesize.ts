@@ -60,6 +60,8 @@ export interface SynthesizeResult {
   readonly jurisdictions: readonly JurisdictionSummary[];
   /** Findings as terminal lines (errors, warnings, unknowns; suppressed ones are in the report). */
   readonly findings: string;
+  /** Things the user should know that are not findings (stderr). */
+  readonly notices: readonly string[];
 }
 
 export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeResult> {
@@ -67,7 +69,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
   // Loaded only now: validation errors above never pay for cdktf and the bindings.
   // Before cdktf is first loaded: its zip library is loaded only if an asset is ever zipped.
   deferArchiver();
-  const { buildApp } = await import('../../stacks/app');
+  const { buildApp, outputInsideProject } = await import('../../stacks/app');
   const { JurisdictionStack } = await import('../../stacks/jurisdiction-stack');
   const { enforce, enforceEach, formatTerminalFindings, loadDir, buildReport, renderMarkdown } =
     await import('../../policy');
@@ -79,6 +81,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
   try {
     // Built and synthesized in a function of its own: once it returns, nothing holds the
     // construct tree or the parsed spec, and the gate runs in the memory they used.
+    const notices = outputInsideProject(opts.outdir) ? [] : relocatedFiles(loaded.spec, opts.outdir);
     const stacks = synthesizeStacks(loaded, buildApp, target, opts.outdir, JurisdictionStack, tracesOff);
     loaded = undefined;
     releaseCdktfTokens(tracesOff);
@@ -140,6 +143,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
         };
       }),
       findings: formatTerminalFindings(gate.findings),
+      notices,
     };
   } finally {
     if (tracesOff) restoreTokenStackTraces();
@@ -227,4 +231,26 @@ function* readStacks(
     seen(name, json);
     yield { name, json, file };
   }
+}
+
+/**
+ * Files the spec names relative to the project, when the output lies outside it: they are
+ * written for `cdktf.out/stacks/<name>` (an artifact holds no absolute path of this machine).
+ */
+function relocatedFiles(spec: ReturnType<typeof loadSpec>['spec'], outdir: string): string[] {
+  const relative = (f: string | undefined) => f !== undefined && !f.startsWith('/') && !f.startsWith('~');
+  const files: string[] = [];
+  for (const [name, j] of Object.entries(spec.jurisdictions)) {
+    if (j.backend.type === 'local') files.push(`${name} backend.path ${j.backend.path}`);
+    if (relative(j.cluster.kubeconfig?.path))
+      files.push(`${name} cluster.kubeconfig.path ${j.cluster.kubeconfig?.path}`);
+    if (relative(j.cluster.api?.caCertificateFile)) {
+      files.push(`${name} cluster.api.caCertificateFile ${j.cluster.api?.caCertificateFile}`);
+    }
+  }
+  return files.length === 0
+    ? []
+    : [
+        `${outdir} is outside the project: the files the spec names relative to the project (${files.join('; ')}) are written as seen from cdktf.out/stacks/<jurisdiction>. Run Terraform from there, synthesize inside the project, or give those paths as absolute or ~ paths.`,
+      ];
 }

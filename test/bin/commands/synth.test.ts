@@ -157,6 +157,25 @@ describe('sovereign synth', () => {
     expect(de).not.toMatch(/"name": "(VLLM_API_KEY|AWS_SECRET_ACCESS_KEY)",\s*"value"/);
   });
 
+  test('an output outside the project holds no machine path: files are written as from cdktf.out', () => {
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-elsewhere-'));
+    try {
+      const r = sovereign(['synth', 'examples/sovereign.yaml', '--out', path.join(elsewhere, 'out')], work);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('is outside the project');
+      expect(r.stderr).toContain('de-fra cluster.api.caCertificateFile secrets/de-fra-ca.pem');
+      expect(sovereign(['synth', 'examples/sovereign.yaml'], work).code).toBe(0);
+      const outside = tree(path.join(elsewhere, 'out'));
+      expect(outside).toEqual(tree(path.join(work, 'cdktf.out')));
+      for (const text of Object.values(outside)) {
+        expect(text).not.toContain(work);
+        expect(text).not.toContain(elsewhere);
+      }
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   test('fails when --out is a file: exit 2', () => {
     fs.writeFileSync(path.join(work, 'afile'), 'x');
     const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'afile'], work);
