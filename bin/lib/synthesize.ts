@@ -66,8 +66,8 @@ export interface SynthesizeResult {
 
 export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeResult> {
   let loaded: ReturnType<typeof loadSpec> | undefined = loadSpec(opts.spec);
-  // Loaded only now: validation errors above never pay for cdktf and the bindings.
-  // Before cdktf is first loaded: its zip library is loaded only if an asset is ever zipped.
+  // cdktf and the bindings are loaded only now, so a bad spec never pays for them; and before
+  // cdktf first loads, its zip library is deferred until an asset is ever zipped.
   deferArchiver();
   const { buildApp, outputInsideProject } = await import('../../stacks/app');
   const { JurisdictionStack } = await import('../../stacks/jurisdiction-stack');
@@ -79,9 +79,9 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
   let committed = false;
   const tracesOff = disableTokenStackTraces(opts.debug === true || process.env[STACK_TRACES_ENV] === '1');
   try {
+    const notices = outputInsideProject(opts.outdir) ? [] : relocatedFiles(loaded.spec, opts.outdir);
     // Built and synthesized in a function of its own: once it returns, nothing holds the
     // construct tree or the parsed spec, and the gate runs in the memory they used.
-    const notices = outputInsideProject(opts.outdir) ? [] : relocatedFiles(loaded.spec, opts.outdir);
     const stacks = synthesizeStacks(loaded, buildApp, target, opts.outdir, JurisdictionStack, tracesOff);
     loaded = undefined;
     releaseCdktfTokens(tracesOff);
