@@ -466,6 +466,46 @@ export class JurisdictionStack extends TerraformStack {
   public prepareStack(): void {
     if (JurisdictionStack.findCrossStackReferences) super.prepareStack();
   }
+
+  /**
+   * cdktf's `toTerraform`, less its last step: after resolving every element it resolves the
+   * whole merged stack once more, which changes nothing when every element is already resolved
+   * and only raw overrides can still hold tokens. Skipped under the same switch as the
+   * cross-stack pass; the output is byte-identical (golden snapshots, and a test comparing both).
+   */
+  public toTerraform(): Record<string, unknown> {
+    if (JurisdictionStack.findCrossStackReferences) return super.toTerraform() as Record<string, unknown>;
+    const self = this as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: string };
+    const overrides = Object.keys(self.rawOverrides);
+    const metadata: Record<string, unknown> = {
+      version: self.cdktfVersion,
+      stackName: this.node.id,
+      backend: 'local',
+      cloud: undefined,
+      ...(overrides.length > 0 ? { overrides: { stack: overrides } } : {}),
+    };
+    const elements = stackElements(this);
+    for (const e of elements)
+      cdktfInternals.deepMerge(metadata, cdktfInternals.resolve(this, e.toMetadata()));
+    const outputs: Record<string, unknown> = {};
+    for (const item of elements) {
+      if (!TerraformOutput.isTerraformOutput(item)) continue;
+      cdktfInternals.deepMerge(
+        outputs,
+        item.node.path
+          .split('/')
+          .reduceRight<Record<string, unknown>>(
+            (inner, part) =>
+              Object.keys(inner).length === 0 ? { [part]: item.friendlyUniqueId } : { [part]: inner },
+            {},
+          ),
+      );
+    }
+    const tf: Record<string, unknown> = { '//': { metadata, outputs } };
+    for (const e of elements) cdktfInternals.deepMerge(tf, cdktfInternals.resolve(this, e.toTerraform()));
+    cdktfInternals.deepMerge(tf, cdktfInternals.resolve(this, self.rawOverrides));
+    return tf;
+  }
 }
 
 /** Files are named relative to the project; Terraform reads them from the stack directory. */
@@ -528,4 +568,22 @@ function describeModel(m: ModelSpec): string {
   const arch =
     typeof m.architecture === 'string' ? m.architecture : `custom ${m.architecture.parametersBillion}B`;
   return `${arch}${m.quantization ? ` (${m.quantization})` : ''} served by ${m.engine}`;
+}
+
+/** cdktf's own helpers, as its `toTerraform` uses them (cdktf 0.21 is its last release). */
+const cdktfInternals = {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  resolve: (require('cdktf/lib/_tokens') as { resolve: (scope: unknown, obj: unknown) => unknown }).resolve,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  deepMerge: (require('cdktf/lib/util') as { deepMerge: (target: unknown, ...sources: unknown[]) => unknown })
+    .deepMerge,
+};
+
+/** The Terraform elements of a stack in construct order, not descending into nested stacks. */
+function stackElements(node: Construct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(node)) into.push(node);
+  for (const child of node.node.children) {
+    if (!TerraformStack.isStack(child)) stackElements(child, into);
+  }
+  return into;
 }

@@ -193,6 +193,13 @@ describe('synthesized output', () => {
     },
   );
 
+  test.each(['examples/sovereign.yaml', 'examples/minimal.yaml'])(
+    "%s: the fast path (no cross-stack pass, no final resolve) writes cdktf's bytes",
+    (spec) => {
+      expect(synthSpec(spec, undefined, true).files).toEqual(synthSpec(spec).files);
+    },
+  );
+
   test.each(['sovereign.yaml', 'minimal.yaml'])('golden snapshot of examples/%s', (name) => {
     expect(synthSpec(`examples/${name}`).files).toMatchSnapshot();
   });

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildApp } from '../../stacks/app';
+import { JurisdictionStack } from '../../stacks/jurisdiction-stack';
 import { loadSpec, parseSpec } from '../../stacks/spec/load';
 import { TOOLKIT_VERSION } from '../../bin/version';
 
@@ -29,12 +30,21 @@ function readTree(dir: string): Record<string, string> {
   return out;
 }
 
-export function synthSpec(file: string, text?: string): Synthesized {
+/**
+ * @param fast synthesize as `sovereign synth` does: without cdktf's cross-stack pass and its
+ * final whole-stack resolve (JurisdictionStack.findCrossStackReferences = false).
+ */
+export function synthSpec(file: string, text?: string, fast = false): Synthesized {
   const loaded = text === undefined ? loadSpec(file) : parseSpec(text, file);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-synth-'));
   try {
     const { app } = buildApp(loaded, { outdir: dir, toolkitVersion: TOOLKIT_VERSION });
-    app.synth();
+    JurisdictionStack.findCrossStackReferences = !fast;
+    try {
+      app.synth();
+    } finally {
+      JurisdictionStack.findCrossStackReferences = true;
+    }
     const files = readTree(dir);
     const stacks: Record<string, Json> = {};
     for (const [p, t] of Object.entries(files)) {
