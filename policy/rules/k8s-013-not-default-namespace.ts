@@ -1,5 +1,5 @@
 import { str } from '../json';
-import { CLUSTER_SCOPED, at, k8sObject, typesOf } from '../k8s';
+import { CLUSTER_SCOPED, WORKLOAD_KINDS, at, k8sObject, typesOf } from '../k8s';
 import { fail, na, ok, unknown, type ResourceRule } from '../types';
 import { unresolved } from './private/helpers';
 
@@ -15,13 +15,7 @@ export const rule: ResourceRule = {
   scope: 'resource',
   appliesTo: [
     ...typesOf(
-      'Deployment',
-      'StatefulSet',
-      'DaemonSet',
-      'ReplicationController',
-      'Job',
-      'CronJob',
-      'Pod',
+      ...WORKLOAD_KINDS,
       'Service',
       'NetworkPolicy',
       'PodDisruptionBudget',

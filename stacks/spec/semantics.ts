@@ -3,6 +3,7 @@
  * endpoints inside the jurisdiction's declared boundary, layouts the engines can serve.
  * Each problem names the field path; the loader turns paths into file positions.
  */
+import { endpointsIn, hostAllowed as boundaryAllows } from '../../policy/hosts';
 import type { JurisdictionSpec, SovereignSpec } from './schema';
 import { didYouMean } from '../../constructs/private/suggest';
 import { PROFILES } from '../profiles';
@@ -23,13 +24,15 @@ export function hostOf(value: string): string {
   return (m ? m[1] : value.split('/')[0].split(':')[0]).toLowerCase();
 }
 
-/** Whether `host` is one of `patterns`: an exact name or `*.domain` (any name below it). */
-export function hostAllowed(host: string, patterns: readonly string[]): boolean {
-  const h = hostOf(host);
-  return patterns.some((p) => {
-    const q = hostOf(p.replace(/^\*\./, ''));
-    return p.startsWith('*.') ? h.endsWith(`.${q}`) : h === q;
-  });
+/**
+ * Whether the endpoint a URL (or `host:port`) names is one of `patterns`, judged exactly as the
+ * policy gate judges the synthesized endpoint (SOV-012), so validate and the gate agree.
+ */
+export function hostAllowed(value: string, patterns: readonly string[]): boolean {
+  const [e] = endpointsIn(value);
+  return e === undefined
+    ? boundaryAllows(hostOf(value), undefined, patterns)
+    : boundaryAllows(e.host, e.port, patterns);
 }
 
 function registryOf(image: string): string {

@@ -226,6 +226,27 @@ describe('loadSpec reports every schema problem at once', () => {
     ]);
   });
 
+  test('judges endpoints as the policy gate does: a host declared with a port allows only that port', () => {
+    const text = fs
+      .readFileSync('examples/minimal.yaml', 'utf8')
+      .replace("hosts: ['*.lab.example']", "hosts: ['*.lab.example', 'mirror.other.example:8443']")
+      .replace('url: https://models.lab.example/', 'url: https://mirror.other.example/');
+    let problems: string[] = [];
+    try {
+      parseSpec(text, 'spec.yaml');
+    } catch (e) {
+      problems = (e as SovereignError).problems.map((p) => `${p.path}  ${p.message}`);
+    }
+    expect(problems).toEqual([
+      'jurisdictions.lab.models.llama-8b.weights.source.url  the weights source host "mirror.other.example" is outside the jurisdiction: it is not in sovereignty.hosts (*.lab.example, mirror.other.example:8443)',
+    ]);
+    const onPort = text.replace(
+      'url: https://mirror.other.example/',
+      'url: https://mirror.other.example:8443/',
+    );
+    expect(Object.keys(parseSpec(onPort, 'spec.yaml').spec.jurisdictions)).toEqual(['lab']);
+  });
+
   test('a bad value in defaults is reported once, at the defaults entry', () => {
     const text = fs
       .readFileSync('examples/sovereign.yaml', 'utf8')
