@@ -38,6 +38,7 @@ import {
   type StackMetadata,
 } from '../policy/metadata';
 import { backendAttributes, fromStackDir, SovereignBackend } from './backend';
+import { fastResolve } from './fast-resolve';
 import { PROFILES, type Profile } from './profiles';
 import type { JurisdictionSpec, ModelSpec } from './spec/schema';
 
@@ -471,7 +472,9 @@ export class JurisdictionStack extends TerraformStack {
    * cdktf's `toTerraform`, less its last step: after resolving every element it resolves the
    * whole merged stack once more, which changes nothing when every element is already resolved
    * and only raw overrides can still hold tokens. Skipped under the same switch as the
-   * cross-stack pass; the output is byte-identical (golden snapshots, and a test comparing both).
+   * cross-stack pass, which also resolves each element with `fastResolve` (cdktf's resolve,
+   * handed only the subtrees that hold tokens); the output is byte-identical (golden snapshots,
+   * and a test comparing both).
    */
   public toTerraform(): Record<string, unknown> {
     if (JurisdictionStack.findCrossStackReferences) return super.toTerraform() as Record<string, unknown>;
@@ -486,7 +489,7 @@ export class JurisdictionStack extends TerraformStack {
     };
     const elements = stackElements(this);
     for (const e of elements)
-      cdktfInternals.deepMerge(metadata, cdktfInternals.resolve(this, e.toMetadata()));
+      cdktfInternals.deepMerge(metadata, fastResolve(this, e.toMetadata()));
     const outputs: Record<string, unknown> = {};
     for (const item of elements) {
       if (!TerraformOutput.isTerraformOutput(item)) continue;
@@ -502,8 +505,8 @@ export class JurisdictionStack extends TerraformStack {
       );
     }
     const tf: Record<string, unknown> = { '//': { metadata, outputs } };
-    for (const e of elements) cdktfInternals.deepMerge(tf, cdktfInternals.resolve(this, e.toTerraform()));
-    cdktfInternals.deepMerge(tf, cdktfInternals.resolve(this, self.rawOverrides));
+    for (const e of elements) cdktfInternals.deepMerge(tf, fastResolve(this, e.toTerraform()));
+    cdktfInternals.deepMerge(tf, fastResolve(this, self.rawOverrides));
     return tf;
   }
 }
@@ -572,8 +575,6 @@ function describeModel(m: ModelSpec): string {
 
 /** cdktf's own helpers, as its `toTerraform` uses them (cdktf 0.21 is its last release). */
 const cdktfInternals = {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  resolve: (require('cdktf/lib/_tokens') as { resolve: (scope: unknown, obj: unknown) => unknown }).resolve,
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   deepMerge: (require('cdktf/lib/util') as { deepMerge: (target: unknown, ...sources: unknown[]) => unknown })
     .deepMerge,

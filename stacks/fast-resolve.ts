@@ -1,0 +1,115 @@
+/**
+ * cdktf's `resolve`, taken only where it can change something.
+ *
+ * cdktf resolves every element's `toTerraform()` value node by node: for each string, number,
+ * array and object it allocates a resolution context with closures, builds three regex-backed
+ * `TokenString`s and tests them. On a 100-jurisdiction synth that is ~2 s of 6 s, nearly all of
+ * it spent on plain data: a stack's JSON holds a few dozen tokens (references between
+ * resources) among thousands of literal values.
+ *
+ * `fastResolve` walks the value itself and hands to cdktf's own `resolve` every subtree that
+ * cdktf could treat differently from plain data:
+ *   - a string holding `TfToken[` (string, list and map token markers all contain it), one of
+ *     cdktf's map-token sentinel strings, or anything its number-token pattern matches;
+ *   - a number in the range where cdktf encodes tokens as doubles (|x| ≥ 1e250; every encoded
+ *     token is about -1e289 or beyond), or its number-map sentinel;
+ *   - an array holding such a string or number (cdktf resolves list tokens array-wide);
+ *   - an object with a `resolve` method (a token), with a key holding `TfToken[`, or that is a
+ *     construct (cdktf refuses those), and a function (refused as well).
+ * Everything else is copied as cdktf copies it: `undefined` members and array elements are
+ * dropped, `null`, booleans and other scalars are kept, `Date`s pass through as is.
+ * Delegated subtrees are resolved in a fresh top-level context, which is the context cdktf
+ * itself has there: only tokens set the inherited flags (escapes, braces, iterators), and no
+ * token lies above a delegated subtree. The output is byte-identical to cdktf's (the golden
+ * snapshots, a test comparing both paths on the examples, and a property test in
+ * test/stacks/fast-resolve.test.ts).
+ */
+
+type CdktfResolve = (scope: unknown, obj: unknown) => unknown;
+
+// cdktf 0.21 is its last release; its internal token module will not move.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cdktfResolve = (require('cdktf/lib/_tokens') as { resolve: CdktfResolve }).resolve;
+
+/** cdktf's NUMBER_TOKEN_REGEX (tokens/private/encoding.js), as a non-global test. */
+const NUMBER_TOKEN = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
+const TOKEN_MARKER = 'TfToken[';
+/** cdktf's `Token.STRING_MAP_TOKEN_VALUE`, `ANY_MAP_TOKEN_VALUE` and `NUMBER_MAP_TOKEN_VALUE`. */
+const MAP_SENTINELS: ReadonlySet<unknown> = new Set([
+  'String Map Token Value',
+  'Any Map Token Value',
+  -123456789,
+]);
+/** Below this magnitude no double carries cdktf's token marker bits (0xfdff / 0xfbff). */
+const TOKEN_DOUBLE_MAGNITUDE = 1e250;
+
+function plainString(s: string): boolean {
+  return !s.includes(TOKEN_MARKER) && !NUMBER_TOKEN.test(s) && !MAP_SENTINELS.has(s);
+}
+
+function plainNumber(n: number): boolean {
+  return !(Math.abs(n) >= TOKEN_DOUBLE_MAGNITUDE) && !MAP_SENTINELS.has(n);
+}
+
+/** An array cdktf resolves as a whole (a list token among its elements) or element by element. */
+function plainArray(xs: readonly unknown[]): boolean {
+  for (const x of xs) {
+    if (typeof x === 'string' ? x.includes(TOKEN_MARKER) : typeof x === 'number' && !plainNumber(x))
+      return false;
+  }
+  return true;
+}
+
+/** cdktf refuses trees deeper than this (cyclic, or a construct passed as data). */
+const MAX_DEPTH = 200;
+
+/**
+ * Resolves `value` in `scope` exactly as cdktf's `resolve(scope, value)` does, handing cdktf
+ * only the smallest subtrees that can hold a token. Whatever fails on the way (a function, a
+ * construct, a cycle, a token error) is resolved again by cdktf from the top, so the error
+ * is cdktf's own, with its path.
+ */
+export function fastResolve(scope: unknown, value: unknown): unknown {
+  try {
+    return walk(scope, value, 0);
+  } catch {
+    return cdktfResolve(scope, value);
+  }
+}
+
+function walk(scope: unknown, value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+      return plainString(value) ? value : cdktfResolve(scope, value);
+    case 'number':
+      return plainNumber(value) ? value : cdktfResolve(scope, value);
+    case 'function':
+      return cdktfResolve(scope, value);
+    case 'object':
+      break;
+    default:
+      return value;
+  }
+  if (value === null || value instanceof Date) return value;
+  if (depth > MAX_DEPTH) throw new RangeError('too deep');
+  if (Array.isArray(value)) {
+    if (!plainArray(value)) return cdktfResolve(scope, value);
+    const out: unknown[] = [];
+    for (const x of value as unknown[]) {
+      const r = walk(scope, x, depth + 1);
+      if (r !== undefined) out.push(r);
+    }
+    return out;
+  }
+  const obj = value as Record<string, unknown>;
+  if (typeof obj.resolve === 'function' || (obj._children !== undefined && obj._metadata !== undefined))
+    return cdktfResolve(scope, value);
+  const keys = Object.keys(obj);
+  for (const k of keys) if (!plainString(k)) return cdktfResolve(scope, value);
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const r = walk(scope, obj[k], depth + 1);
+    if (r !== undefined) out[k] = r;
+  }
+  return out;
+}

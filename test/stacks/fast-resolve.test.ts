@@ -1,0 +1,107 @@
+import { App, Fn, Lazy, TerraformElement, TerraformStack, Token } from 'cdktf';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { buildApp } from '../../stacks/app';
+import { fastResolve } from '../../stacks/fast-resolve';
+import { loadSpec } from '../../stacks/spec/load';
+import { TOOLKIT_VERSION } from '../../bin/version';
+import { REPO_ROOT } from '../support/paths';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cdktfResolve = (require('cdktf/lib/_tokens') as { resolve: (s: unknown, o: unknown) => unknown })
+  .resolve;
+
+beforeAll(() => process.chdir(REPO_ROOT));
+
+/** What cdktf returns or throws for `value`, as a comparable record. */
+function outcome(resolve: (s: unknown, o: unknown) => unknown, scope: unknown, value: unknown) {
+  try {
+    return { value: resolve(scope, value) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+function elementsOf(stack: TerraformStack): TerraformElement[] {
+  return stack.node.findAll().filter((c): c is TerraformElement => TerraformElement.isTerraformElement(c));
+}
+
+describe('fastResolve', () => {
+  test.each(['examples/sovereign.yaml', 'examples/minimal.yaml'])(
+    'resolves every element of %s exactly as cdktf does',
+    (spec) => {
+      const { app } = buildApp(loadSpec(spec), { outdir: '/nonexistent', toolkitVersion: TOOLKIT_VERSION });
+      const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
+      let elements = 0;
+      for (const stack of stacks) {
+        for (const e of elementsOf(stack)) {
+          elements++;
+          const raw = e.toTerraform();
+          expect(fastResolve(stack, raw)).toEqual(cdktfResolve(stack, raw));
+          const meta = e.toMetadata();
+          expect(fastResolve(stack, meta)).toEqual(cdktfResolve(stack, meta));
+        }
+      }
+      expect(elements).toBeGreaterThan(20);
+    },
+  );
+
+  describe('on values that hold tokens or look like them', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    const stack = new TerraformStack(app, 's');
+    const ns = new NamespaceV1(stack, 'ns', { metadata: { name: 'serving' } });
+    const name = ns.metadata.name;
+    const cases: Record<string, unknown> = {
+      'a string token': name,
+      'a token inside a string': `ns-${name}-x`,
+      'a token deep inside plain data': { a: [{ b: { c: name, d: 'plain' } }], e: 1 },
+      'a number token': Token.asNumber(Lazy.numberValue({ produce: () => 42 })),
+      'a number token in a list': [1, Token.asNumber(Lazy.numberValue({ produce: () => 7 })), 3],
+      'a list token': Token.asList(Lazy.listValue({ produce: () => ['a', 'b'] })),
+      'a list token among strings': ['x', ...Token.asList(Lazy.listValue({ produce: () => ['a'] }))],
+      'a map token as a key': { [Token.asString(Lazy.stringValue({ produce: () => 'k' }))]: 'v' },
+      'a map token': Token.asStringMap(Lazy.anyValue({ produce: () => ({ a: 'b' }) })),
+      'a resolvable object': Lazy.anyValue({ produce: () => ({ x: [1, undefined, 'y'] }) }),
+      'a function call': Fn.join(',', ['a', name]),
+      'an escape sequence': '${var.x}',
+      'strings the number-token pattern matches': ['1e5', '-e-', 'x1.5e+10y', '2E3', 'e'],
+      'numbers at and beyond the token range': [1e249, 1e251, -1.8e289, Infinity, -Infinity, NaN, -0],
+      'the map-token sentinels': ['String Map Token Value'],
+      'the number map sentinel': -123456789,
+      'undefined members and elements': { a: undefined, b: [undefined, 1, undefined], c: { d: undefined } },
+      'empty containers': { a: [], b: {}, c: [[]], d: [{}] },
+      'scalars of every kind': [true, false, null, 0, '', 'ünïcödé', 10n],
+      'a date': new Date(0),
+      'a function': () => 1,
+      'a construct': ns,
+      'a function deep inside plain data': { a: [{ b: () => 1 }] },
+      'a cycle': (() => {
+        const c: Record<string, unknown> = { a: 1 };
+        c.self = { c };
+        return c;
+      })(),
+      'plain data': { labels: { 'app.kubernetes.io/name': 'vllm' }, args: ['--port', '8000'], replicas: 2 },
+    };
+
+    test.each(Object.keys(cases))('%s', (label) => {
+      const value = cases[label];
+      const expected = outcome(cdktfResolve, stack, value);
+      expect(outcome(fastResolve, stack, value)).toEqual(expected);
+    });
+
+    test('the cases include ones cdktf refuses and ones it rewrites', () => {
+      const refused = Object.keys(cases).filter((k) => 'error' in outcome(cdktfResolve, stack, cases[k]));
+      expect(refused).toEqual(
+        expect.arrayContaining([
+          'a function',
+          'a construct',
+          'the number map sentinel',
+          'a function deep inside plain data',
+          'a cycle',
+        ]),
+      );
+      expect(outcome(fastResolve, stack, cases['a token inside a string'])).toEqual({
+        value: 'ns-${kubernetes_namespace_v1.ns.metadata[0].name}-x',
+      });
+    });
+  });
+});
