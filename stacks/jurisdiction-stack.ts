@@ -488,8 +488,7 @@ export class JurisdictionStack extends TerraformStack {
       ...(overrides.length > 0 ? { overrides: { stack: overrides } } : {}),
     };
     const elements = stackElements(this);
-    for (const e of elements)
-      cdktfInternals.deepMerge(metadata, fastResolve(this, e.toMetadata()));
+    for (const e of elements) cdktfInternals.deepMerge(metadata, fastResolve(this, e.toMetadata()));
     const outputs: Record<string, unknown> = {};
     for (const item of elements) {
       if (!TerraformOutput.isTerraformOutput(item)) continue;
