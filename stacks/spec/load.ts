@@ -5,21 +5,17 @@
  * SovereignError (exit 2). Nothing here writes a file or loads cdktf.
  */
 import * as fs from 'fs';
-import {
-  LineCounter,
-  parseAllDocuments,
-  visit,
-  isMap,
-  isScalar,
-  isPair,
-  type Document,
-  type Node,
-} from 'yaml';
+import type { Document, Node } from 'yaml';
 import { type z } from 'zod';
 import { specInvalid, specUnreadable, type Problem } from '../../constructs/errors';
 import { DEFAULTABLE_KEYS, jurisdictionSchema, SPEC_VERSION, specSchema, type SovereignSpec } from './schema';
+import { readPlainYaml } from './plain-yaml';
 import { semanticProblems } from './semantics';
 import { didYouMean } from '../../constructs/private/suggest';
+
+/** The full YAML reader, loaded only when a spec needs it (about 30 ms of start-up). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = (): typeof import('yaml') => require('yaml') as typeof import('yaml');
 
 /** Larger specs are refused before parsing: 1 MiB holds hundreds of jurisdictions. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
@@ -67,11 +63,81 @@ export function loadSpec(file: string): LoadedSpec {
 }
 
 /** Validates spec content; `file` is used in messages only. */
-export function parseSpec(content: Buffer | string, file: string): LoadedSpec {
+export function parseSpec(
+  content: Buffer | string,
+  file: string,
+  opts: { quickRead?: boolean } = {},
+): LoadedSpec {
   const text = typeof content === 'string' ? content : decodeUtf8(content, file);
   if (text.length > MAX_SPEC_BYTES)
     throw specUnreadable(file, `is larger than ${MAX_SPEC_BYTES} bytes (1 MiB)`);
 
+  // Plain YAML is read quickly without positions (plain-yaml.ts); the full reader runs only
+  // when the quick read gives up, or when a problem needs a line and column.
+  let full: FullRead | undefined;
+  const read = () => (full ??= readFull(text, file));
+  const data = (opts.quickRead === false ? undefined : readPlainYaml(text)) ?? read().data;
+
+  const problems: Problem[] = [];
+  const locate = (path: SpecPath) => locateIn(read().doc, read().at, path);
+  const merged = mergeDefaults(data as Record<string, unknown>);
+  const result = specSchema.safeParse(merged);
+  if (!result.success) {
+    const seen = new Set<string>();
+    // A value of the wrong type also fails its refinements: report only the type.
+    const mistyped = new Set(
+      result.error.issues.filter((i) => i.code === 'invalid_type').map((i) => i.path.join('\u0000')),
+    );
+    for (const issue of result.error.issues) {
+      if (issue.code !== 'invalid_type' && mistyped.has(issue.path.join('\u0000'))) continue;
+      for (const p of issueProblems(issue, merged, read().doc, read().at, file)) {
+        const k = `${p.line}:${p.col}:${p.path}:${p.message}`;
+        if (!seen.has(k)) {
+          seen.add(k);
+          problems.push(p);
+        }
+      }
+    }
+    // Jurisdictions that are well-typed on their own still get their semantic checks, so one
+    // run reports as much as it can.
+    const mistypedJurisdictions = new Set(
+      result.error.issues.filter((i) => i.path[0] === 'jurisdictions').map((i) => String(i.path[1])),
+    );
+    const raw = (merged as { jurisdictions?: unknown }).jurisdictions;
+    if (isPlainObject(raw)) {
+      for (const [name, j] of Object.entries(raw)) {
+        if (mistypedJurisdictions.has(name)) continue;
+        const one = jurisdictionSchema.safeParse(j);
+        if (!one.success) continue;
+        const resolved = resolvePlaceholders({ version: SPEC_VERSION, jurisdictions: { [name]: one.data } });
+        problems.push(...locateSemantic(semanticProblems(resolved)));
+      }
+    }
+    throw specInvalid(file, dedupe(sortProblems(problems)));
+  }
+  const spec = resolvePlaceholders(result.data);
+  problems.push(...locateSemantic(semanticProblems(spec)));
+  if (problems.length > 0) throw specInvalid(file, dedupe(sortProblems(problems)));
+  return { file, spec, locate };
+
+  function locateSemantic(ps: readonly { path: SpecPath; message: string }[]): Problem[] {
+    return ps.map((p) => {
+      const origin = originOf(read().doc, p.path);
+      const pos = locate(origin);
+      return { file, line: pos?.line, col: pos?.col, path: origin.join('.'), message: p.message };
+    });
+  }
+}
+
+interface FullRead {
+  readonly data: unknown;
+  readonly doc: Document;
+  readonly at: (offset: number) => { line: number; col: number };
+}
+
+/** YAML with positions: refuses, located, what the spec format does not allow. */
+function readFull(text: string, file: string): FullRead {
+  const { LineCounter, parseAllDocuments, visit, isMap } = yaml();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = (offset: number) => lineCounter.linePos(offset);
@@ -123,9 +189,8 @@ export function parseSpec(content: Buffer | string, file: string): LoadedSpec {
     );
   }
 
-  let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), doc, at };
   } catch (e) {
     const p = firstAlias(doc, at);
     throw specUnreadable(
@@ -136,55 +201,6 @@ export function parseSpec(content: Buffer | string, file: string): LoadedSpec {
       p?.line,
       p?.col,
     );
-  }
-
-  const locate = (path: SpecPath) => locateIn(doc, at, path);
-  const merged = mergeDefaults(data as Record<string, unknown>);
-  const result = specSchema.safeParse(merged);
-  if (!result.success) {
-    const seen = new Set<string>();
-    // A value of the wrong type also fails its refinements: report only the type.
-    const mistyped = new Set(
-      result.error.issues.filter((i) => i.code === 'invalid_type').map((i) => i.path.join('\u0000')),
-    );
-    for (const issue of result.error.issues) {
-      if (issue.code !== 'invalid_type' && mistyped.has(issue.path.join('\u0000'))) continue;
-      for (const p of issueProblems(issue, merged, doc, at, file)) {
-        const k = `${p.line}:${p.col}:${p.path}:${p.message}`;
-        if (!seen.has(k)) {
-          seen.add(k);
-          problems.push(p);
-        }
-      }
-    }
-    // Jurisdictions that are well-typed on their own still get their semantic checks, so one
-    // run reports as much as it can.
-    const mistypedJurisdictions = new Set(
-      result.error.issues.filter((i) => i.path[0] === 'jurisdictions').map((i) => String(i.path[1])),
-    );
-    const raw = (merged as { jurisdictions?: unknown }).jurisdictions;
-    if (isPlainObject(raw)) {
-      for (const [name, j] of Object.entries(raw)) {
-        if (mistypedJurisdictions.has(name)) continue;
-        const one = jurisdictionSchema.safeParse(j);
-        if (!one.success) continue;
-        const resolved = resolvePlaceholders({ version: SPEC_VERSION, jurisdictions: { [name]: one.data } });
-        problems.push(...locateSemantic(semanticProblems(resolved)));
-      }
-    }
-    throw specInvalid(file, dedupe(sortProblems(problems)));
-  }
-  const spec = resolvePlaceholders(result.data);
-  problems.push(...locateSemantic(semanticProblems(spec)));
-  if (problems.length > 0) throw specInvalid(file, dedupe(sortProblems(problems)));
-  return { file, spec, locate };
-
-  function locateSemantic(ps: readonly { path: SpecPath; message: string }[]): Problem[] {
-    return ps.map((p) => {
-      const origin = originOf(doc, p.path);
-      const pos = locate(origin);
-      return { file, line: pos?.line, col: pos?.col, path: origin.join('.'), message: p.message };
-    });
   }
 }
 
@@ -218,6 +234,7 @@ function firstLine(s: string): string {
 
 function firstAlias(doc: Document, at: (o: number) => { line: number; col: number }) {
   let pos: { line: number; col: number } | undefined;
+  const { visit } = yaml();
   visit(doc, {
     Alias(_k, node) {
       pos = at(node.range?.[0] ?? 0);
@@ -308,6 +325,7 @@ function locateKey(
   path: SpecPath,
   key: string,
 ) {
+  const { isMap, isPair, isScalar } = yaml();
   const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
   if (isMap(map)) {
     for (const pair of map.items) {

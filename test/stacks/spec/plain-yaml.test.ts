@@ -1,0 +1,185 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments, visit } from 'yaml';
+import { generateSpec } from '../../../bench/specs';
+import { formatProblem, isSovereignError } from '../../../constructs/errors';
+import { parseSpec } from '../../../stacks/spec/load';
+import { readPlainYaml } from '../../../stacks/spec/plain-yaml';
+import { REPO_ROOT } from '../../support/paths';
+
+beforeAll(() => process.chdir(REPO_ROOT));
+
+/** What the full reader (`yaml`, as load.ts configures it) makes of `text`, if it accepts it. */
+function fullRead(text: string): { ok: true; data: unknown } | { ok: false } {
+  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+  if (!Array.isArray(docs) || docs.length !== 1) return { ok: false };
+  const doc = docs[0];
+  if (doc.errors.length > 0 || doc.warnings.length > 0) return { ok: false };
+  let special = false;
+  visit(doc, {
+    Node(_k, node) {
+      if (node.tag !== undefined) special = true;
+    },
+    Alias() {
+      special = true;
+    },
+  });
+  return special ? { ok: false } : { ok: true, data: doc.toJS({ maxAliasCount: 100 }) };
+}
+
+const SCALARS = [
+  ...['0', '-0', '+0', '7', '-7', '+7', '0012', '08', '12345678901234567890', '1_000', '1,000'],
+  ...['0o17', '0o8', '-0o7', '+0o7', '0x1F', '0xg', '0x', '+0x1', '-0x1', '0b101', '0b'],
+  ...['1.0', '1.', '.5', '+.5', '-.5', '0.', '1e3', '1E3', '1e+3', '-1.5e-3', '-.5e2', '1e', 'e3', '1e400'],
+  ...['.inf', '-.Inf', '+.INF', '.nan', '.NaN', '.NAN', '.Nan', 'inf', 'nan', '1.2.3', '1:20', '2001-12-14'],
+  ...['~', 'null', 'Null', 'NULL', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false', 'yes', 'no', 'on', 'off'],
+  ...['y', 'n', '-', '+', '.', '..', '_1', '"1"', "'true'", '"null"', '""', "''", '"\\x41\\u00e9\\N\\_"'],
+];
+
+/** Documents on both sides of the line between plain YAML and what the full reader must see. */
+const DOCUMENTS = [
+  ...SCALARS.map((s) => `k: ${s}\n`),
+  ...SCALARS.map((s) => `${s}: v\n`),
+  'a: b # c\nd: e#f\n',
+  'a:  x\n   y\n',
+  'a: >\n  f\n  g\n\n  h\n',
+  'a: |-\n  x\n',
+  'a: |+\n  x\n\n',
+  "a: 'it''s'\n",
+  'a: "\n  b\n  c"\n',
+  "a: 'x\n\n  y'\n",
+  'a: 1\r\nb: 2\r\n',
+  '\ufeffa: 1\n',
+  'a: \u00a0x\n',
+  'a: [1, 2, ]\n',
+  'a: {b: 1, }\n',
+  'a: {b}\n',
+  'a: {b: }\n',
+  'a:\n  - b\n  -\n  - c\n',
+  'a:\n- b\n- c\n',
+  '__proto__: 1\n',
+  'a:\n  b: [x, {y: z}]\n  c: {d: [1, 2]}\n',
+  'a: http://[::1]:8080\n',
+  'a: "[x]: y"\n',
+  // Refused or read differently by the full reader: the quick read must give up.
+  '- a\n- b\n',
+  'a\n',
+  '',
+  '# only\n',
+  'a: 1\n---\nb: 2\n',
+  'a: 1\n...\n',
+  '%YAML 1.1\n---\na: yes\n',
+  'a: !!str 1\n',
+  'a: !!map\n  b: 1\n',
+  'a:\n  !!map\n  b: c\n',
+  'a: ! x\n',
+  'a: !<tag:yaml.org,2002:str> x\n',
+  'a: !<?> 5\n',
+  'a: !custom x\n',
+  'a: &x 1\nb: *x\n',
+  'a: &an\n  b: 1\n',
+  '? a\n: b\n',
+  '? [a, b]\n: c\n',
+  '[a]: b\n',
+  '{a: 1}: b\n',
+  'a: {[b]: c}\n',
+  '~: x\n',
+  ': x\n',
+  'a: 1\na: 2\n',
+  'a: 1\n"a": 2\n',
+  'true: 1\n"true": 2\n',
+  'a:\n\t- b\n',
+  'a: [1,,2]\n',
+  'a: b: c\n',
+  '"a\nb": c\n',
+  'a: @x\n',
+  'a: b\n a: c\n',
+  'a:\n  b: 1\n c: 2\n',
+  `${'k'.repeat(1030)}: v\n`,
+  `a: ${'v'.repeat(1030)}\n`,
+];
+
+const FILES = [
+  'examples/sovereign.yaml',
+  'examples/minimal.yaml',
+  ...fs
+    .readdirSync('test/fixtures/spec')
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => path.join('test/fixtures/spec', f)),
+];
+
+describe('readPlainYaml', () => {
+  test.each(DOCUMENTS.map((d) => [JSON.stringify(d).slice(0, 60), d]))(
+    'reads %s as the full reader does, or gives up',
+    (_label, text) => {
+      const quick = readPlainYaml(text);
+      if (quick === undefined) return;
+      const full = fullRead(text);
+      expect(full.ok).toBe(true);
+      if (full.ok) expect(quick).toEqual(full.data);
+    },
+  );
+
+  test.each(FILES)('reads %s as the full reader does, or gives up', (file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    const quick = readPlainYaml(text);
+    if (quick === undefined) return;
+    const full = fullRead(text);
+    expect(full.ok).toBe(true);
+    if (full.ok) expect(quick).toEqual(full.data);
+  });
+
+  test('types plain scalars by the YAML 1.2 core schema, including -0, NaN and Infinity', () => {
+    const q = readPlainYaml('a: -0\nb: .nan\nc: -.inf\nd: 1e400\ne: 0o17\nf: 0x1F\ng: "1"\nh: ~\ni: 0b101\n');
+    expect(q).toBeDefined();
+    expect(Object.is(q!.a, -0)).toBe(true);
+    expect(q!.b).toBeNaN();
+    expect(q).toMatchObject({ c: -Infinity, d: Infinity, e: 15, f: 31, g: '1', h: null, i: '0b101' });
+  });
+
+  test.each([
+    ['a tag', 'a: !!str 1\n'],
+    ['a tag on the next line', 'a:\n  !!map\n  b: c\n'],
+    ['the non-specific tag', 'a: ! x\n'],
+    ['an anchor', 'a: &an\n  b: 1\n'],
+    ['an alias', 'a: &x 1\nb: *x\n'],
+    ['a directive', '%YAML 1.1\n---\na: yes\n'],
+    ['an explicit key', '? a\n: b\n'],
+    ['a flow collection as key', '[a]: b\n'],
+    ['a null key', '~: x\n'],
+    ['a duplicate key', 'a: 1\na: 2\n'],
+    ['a line over 1024 characters', `${'k'.repeat(1030)}: v\n`],
+    ['several documents', 'a: 1\n---\nb: 2\n'],
+    ['a list at the top', '- a\n'],
+    ['an empty file', ''],
+  ])('gives up on %s', (_label, text) => {
+    expect(readPlainYaml(text)).toBeUndefined();
+  });
+
+  test.each([
+    ['examples/sovereign.yaml', fs.readFileSync('examples/sovereign.yaml', 'utf8')],
+    ['examples/minimal.yaml', fs.readFileSync('examples/minimal.yaml', 'utf8')],
+    ['a generated 20-jurisdiction spec', generateSpec(20)],
+  ])('reads %s itself', (_label, text) => {
+    expect(readPlainYaml(text)).toBeDefined();
+  });
+});
+
+describe('parseSpec with and without the quick read', () => {
+  function outcome(text: string, file: string, quickRead: boolean) {
+    try {
+      const { spec, locate } = parseSpec(text, file, { quickRead });
+      return { spec, where: locate(['jurisdictions']) };
+    } catch (e) {
+      if (isSovereignError(e)) return { error: e.message, problems: e.problems.map(formatProblem) };
+      throw e;
+    }
+  }
+
+  test.each([...FILES.map((f) => [f, fs.readFileSync(f, 'utf8')]), ['a generated spec', generateSpec(5)]])(
+    '%s: same spec or the same located problems',
+    (file, text) => {
+      expect(outcome(text, file, true)).toEqual(outcome(text, file, false));
+    },
+  );
+});
