@@ -19,7 +19,9 @@ const HOST_PORT_RE = /^([A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})$/;
 /** Endpoints named in a string: every `scheme://authority` URL, or the whole string as `host:port`. */
 export function endpointsIn(s: string): Endpoint[] {
   const out: Endpoint[] = [];
-  for (const m of s.matchAll(URL_RE)) {
+  // Both forms hold a colon; most strings in a stack (names, labels, flags) do not.
+  if (!s.includes(':')) return out;
+  for (const m of s.includes('://') ? s.matchAll(URL_RE) : []) {
     const text = m[0];
     let authority = m[2];
     const scheme = m[1].toLowerCase();

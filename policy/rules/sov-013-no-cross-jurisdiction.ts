@@ -26,6 +26,7 @@ export const rule: StackRule = {
     const defined = new Set([...ctx.stack.resources, ...ctx.stack.data].map((r) => r.address));
     for (const r of [...ctx.stack.resources, ...ctx.stack.data]) {
       for (const s of strings(r.body)) {
+        if (!s.value.includes('${')) continue; // references live only in expressions
         if (/\bdata\.terraform_remote_state\./.test(s.value)) {
           bad(r.address, s.path, 'references another stack through terraform_remote_state');
           continue;
@@ -69,6 +70,7 @@ const NOT_RESOURCES = new Set(['var', 'local', 'module', 'path', 'terraform', 'c
  */
 export function referencedAddresses(value: string): string[] {
   const out = new Set<string>();
+  if (!value.includes('${')) return [];
   for (const m of value.matchAll(/\$\{([^{}]*)\}/g)) {
     const expr = m[1].replace(/"(?:[^"\\]|\\.)*"/g, '""');
     for (const r of expr.matchAll(/(?<![\w.])(data\.)?([a-z][a-z0-9]*_[a-z0-9_]*)\.([A-Za-z_][\w-]*)/g)) {

@@ -36,6 +36,14 @@ describe("SOV-013 no reference to another jurisdiction's stack", () => {
     );
   });
 
+  test('a literal naming terraform_remote_state outside an expression is not a reference', () => {
+    const j = exampleStack();
+    j.resource.kubernetes_service_v1.vllm_llama.metadata.annotations = {
+      note: 'data.terraform_remote_state.shared is not read here',
+    };
+    expect(failuresOn(rule, j)).toEqual([]);
+  });
+
   test('reads references out of expressions, not out of quoted strings or variables', () => {
     expect(referencedAddresses('${file("../../../secrets/de-fra-ca.pem")}')).toEqual([]);
     expect(referencedAddresses('${var.x} ${local.y} ${path.module} ${terraform.workspace}')).toEqual([]);
