@@ -43,6 +43,8 @@ function hasLongLine(text: string): boolean {
 
 /** YAML 1.2 core schema, plain scalars (YAML 1.2.2 §10.3.2), in `yaml`'s resolution order. */
 function coreScalar(s: string): unknown {
+  // Every non-string form starts with one of these (or is empty): skip the patterns otherwise.
+  if (s !== '' && !'0123456789+-.~nNtTfF'.includes(s[0])) return s;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s)) return s[0] === 't' || s[0] === 'T';
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
