@@ -12,6 +12,7 @@ import { DIGEST_PINNABLE_IMAGES, type DigestPinnableImage } from './private/gpu-
 import type { GpuNodePool } from './gpu-node-pool';
 import type { PodToleration } from './interfaces';
 import { JURISDICTION_LABEL } from './private/labels';
+import { checkDnsSubdomain } from './private/validate';
 import type { PrivateCluster } from './private-cluster';
 
 /**
@@ -61,6 +62,36 @@ const IMAGE_REPOSITORIES: Readonly<Record<string, string>> = {
   'vgpuManager.driverManager': 'nvcr.io/nvidia/cloud-native',
 };
 
+/**
+ * Values keys that take image pull Secrets as a list of names, one per operand (and the
+ * operator with its init container): the chart copies them into the ClusterPolicy, whose
+ * `imagePullSecrets` is `[]string` (NVIDIA/gpu-operator api/nvidia/v1/clusterpolicy_types.go).
+ * `dcgm`, `dcgmExporter` and `operator.initContainer` have no default in values.yaml but are
+ * read by templates/clusterpolicy.yaml (test/fixtures/gpu-operator/template-keys-v25.10.0.txt).
+ * The node-feature-discovery subchart takes `{name}` objects instead (set apart below).
+ */
+const PULL_SECRET_KEYS = [
+  'ccManager',
+  'dcgm',
+  'dcgmExporter',
+  'devicePlugin',
+  'driver',
+  'gdrcopy',
+  'gds',
+  'gfd',
+  'kataManager',
+  'migManager',
+  'nodeStatusExporter',
+  'operator',
+  'operator.initContainer',
+  'sandboxDevicePlugin',
+  'toolkit',
+  'validator',
+  'vfioManager',
+  'vgpuDeviceManager',
+  'vgpuManager',
+] as const;
+
 export { DIGEST_PINNABLE_IMAGES, type DigestPinnableImage };
 
 export interface GpuOperatorDriverProps {
@@ -92,6 +123,12 @@ export interface GpuOperatorProps {
   readonly imageRegistry: string;
   /** If given, the host of `imageRegistry` must be one of these. @default any non-upstream host */
   readonly allowedRegistries?: readonly string[];
+  /**
+   * Image pull Secrets (names, type kubernetes.io/dockerconfigjson) in the operator's namespace
+   * for a registry that requires credentials: given to the operator, every operand and Node
+   * Feature Discovery. @default none (the nodes pull with their own)
+   */
+  readonly imagePullSecrets?: readonly string[];
   /**
    * Digests (`sha256:<64 hex>`) of mirrored operand images, by values key; set as the image's
    * `version`, so the operator pulls `<repo>/<image>@sha256:…`. @default tags of the chart
@@ -264,6 +301,15 @@ export class GpuOperator extends Construct {
     };
 
     for (const m of this.imageMirrors) set(`${m.valuesKey}.repository`, m.mirror);
+    const pullSecrets = props.imagePullSecrets ?? [];
+    if (pullSecrets.length > 0) {
+      for (const key of PULL_SECRET_KEYS) set(`${key}.imagePullSecrets`, [...pullSecrets]);
+      if (this.nodeFeatureDiscovery === 'operator')
+        set(
+          'node-feature-discovery.imagePullSecrets',
+          pullSecrets.map((name) => ({ name })),
+        );
+    }
     for (const [key, digest] of Object.entries(props.imageDigests ?? {})) set(`${key}.version`, digest);
 
     // Driver: operator-managed (a driver container per node) or preinstalled on the hosts.
@@ -338,6 +384,10 @@ export class GpuOperator extends Construct {
 
   private validate(p: GpuOperatorProps): Problem[] {
     const out: Problem[] = [];
+    for (const [i, secret] of (p.imagePullSecrets ?? []).entries()) {
+      const bad = checkDnsSubdomain(`imagePullSecrets[${i}]`, secret);
+      if (bad) out.push(bad);
+    }
     const repo = this.chartRepository;
     const m = /^(https|oci):\/\/([^/:]+)(:[0-9]+)?(\/.*)?$/.exec(repo);
     if (!m) {

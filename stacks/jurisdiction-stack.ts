@@ -22,7 +22,7 @@ import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { GpuOperator } from '../constructs/gpu-operator';
 import { LlamaCppServer } from '../constructs/llama-cpp-server';
 import { ModelWeightStore } from '../constructs/model-weight-store';
-import { ModelWeights, type WeightsSource } from '../constructs/model-weights';
+import { ModelWeights, type CaBundleRef, type WeightsSource } from '../constructs/model-weights';
 import {
   GPU_OPERATOR_PSA_EXCEPTION,
   PrivateCluster,
@@ -208,6 +208,7 @@ export class JurisdictionStack extends TerraformStack {
             // NetworkPolicies take addresses, not names: weight sync may reach the jurisdiction's
             // declared ranges on the ports its sources use, nothing else.
             weightSources: sov.cidrs.flatMap((cidr) => sourcePorts.map((port) => ({ cidr, port }))),
+            clusterDns: { namespace: spec.cluster.dns.namespace, podLabels: spec.cluster.dns.podLabels },
           },
         }),
     );
@@ -225,6 +226,7 @@ export class JurisdictionStack extends TerraformStack {
             allowedChartRepositories: [sov.chartRepository],
             imageRegistry: spec.images.gpuOperatorRepository ?? sov.registries[0],
             allowedRegistries: sov.registries,
+            imagePullSecrets: spec.images.pullSecrets,
             imageDigests: op.imageDigests,
             driver: { mode: op.driver, version: op.driverVersion },
             containerToolkit: op.containerToolkit,
@@ -276,6 +278,8 @@ export class JurisdictionStack extends TerraformStack {
             allowedEndpoints: sov.hosts,
             image: spec.images.weightsSync as string,
             allowedRegistries: sov.registries,
+            imagePullSecrets: spec.images.pullSecrets,
+            caBundle: caBundleOf(m),
             license: m.weights.license,
           }),
       );
@@ -294,6 +298,7 @@ export class JurisdictionStack extends TerraformStack {
         jurisdiction: name,
         weights: w,
         allowedRegistries: sov.registries,
+        imagePullSecrets: spec.images.pullSecrets,
         name: modelName,
         replicas: m.replicas,
         autoscaling: m.autoscaling && {
@@ -549,6 +554,13 @@ function sourceOf(m: ModelSpec): WeightsSource {
     case 'volume':
       return { kind: 'volume' };
   }
+}
+
+function caBundleOf(m: ModelSpec): CaBundleRef | undefined {
+  const s = m.weights.source;
+  return s.type !== 'volume' && s.caBundle
+    ? { configMapName: s.caBundle.configMap, key: s.caBundle.key }
+    : undefined;
 }
 
 function architectureOf(m: ModelSpec): string | ModelArchitecture {

@@ -23,7 +23,7 @@ import {
   COMPONENT_SERVER,
 } from '../annotations';
 import { recommendedLabels, selectorLabels } from './labels';
-import { checkDnsLabel, checkPinnedImage, checkPositiveInt } from './validate';
+import { checkDnsLabel, checkDnsSubdomain, checkPinnedImage, checkPositiveInt } from './validate';
 import type { ModelArchitecture } from '../capacity';
 import { catalogueModel, MODEL_CATALOGUE } from '../model-catalogue';
 
@@ -58,6 +58,11 @@ export interface ServingBaseProps {
   readonly image: string;
   /** Registries the image may come from. @default any explicit registry host */
   readonly allowedRegistries?: readonly string[];
+  /**
+   * Image pull Secrets (names, of type kubernetes.io/dockerconfigjson) in the server's
+   * namespace, for a registry that requires credentials. @default none (the nodes' own)
+   */
+  readonly imagePullSecrets?: readonly string[];
   /** Base name of the Deployment, Service, PDB and HPA. @default `<weights.modelName>-<engine>` */
   readonly name?: string;
   /** Model name clients send in the OpenAI API `model` field. @default weights.modelName */
@@ -104,6 +109,8 @@ export function checkBaseProps(p: ServingBaseProps, name: string): Problem[] {
   };
   push(checkDnsLabel('jurisdiction', p.jurisdiction));
   push(checkPinnedImage('image', p.image, p.allowedRegistries));
+  for (const [i, secret] of (p.imagePullSecrets ?? []).entries())
+    push(checkDnsSubdomain(`imagePullSecrets[${i}]`, secret));
   const nameProblem = checkDnsLabel('name', name, 56);
   if (nameProblem) out.push(nameProblem);
   else if (!/^[a-z]/.test(name)) {
@@ -352,6 +359,10 @@ export function createServingResources(w: ServingWorkload): ServingResources {
           enableServiceLinks: false,
           terminationGracePeriodSeconds: 60,
           securityContext: podSecurityContext(w.uid),
+          imagePullSecrets:
+            p.imagePullSecrets && p.imagePullSecrets.length > 0
+              ? p.imagePullSecrets.map((name) => ({ name }))
+              : undefined,
           nodeSelector: w.pool ? { ...w.pool.nodeSelector } : undefined,
           toleration: w.pool
             ? w.pool.tolerations.map((t) => ({

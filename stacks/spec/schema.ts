@@ -28,6 +28,20 @@ export const dnsLabel = (what: string) =>
       message: `${what} must be a DNS label: lower-case letters, digits and '-', starting and ending with a letter or digit`,
     });
 
+/** A Kubernetes object name that may hold dots (RFC 1123 subdomain): Secrets, ConfigMaps. */
+export const dnsSubdomain = (what: string) =>
+  z
+    .string()
+    .max(253)
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+      message: `${what} must be a DNS subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`,
+    });
+
+/** A Kubernetes label key (`[prefix/]name`) and value. */
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
 const image = (what: string) =>
   z
     .string()
@@ -92,6 +106,30 @@ const clusterSchema = z
       })
       .optional()
       .describe('Reach the cluster by API URL, CA and an exec plugin or a KUBE_TOKEN environment variable.'),
+    dns: z
+      .strictObject({
+        namespace: dnsLabel('cluster.dns.namespace')
+          .default('kube-system')
+          .describe('Namespace of the DNS pods.'),
+        podLabels: z
+          .record(
+            z
+              .string()
+              .max(317)
+              .regex(LABEL_KEY, { message: 'a label key looks like k8s-app or example.org/name' }),
+            z.string().regex(LABEL_VALUE, {
+              message: "a label value is at most 63 letters, digits, '-', '_' and '.'",
+            }),
+          )
+          .default({ 'k8s-app': 'kube-dns' })
+          .describe(
+            'Labels that select the DNS pods (NodeLocal DNSCache: `k8s-app: node-local-dns`; OpenShift: `dns.operator.openshift.io/daemonset-dns: default`).',
+          ),
+      })
+      .default({ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } })
+      .describe(
+        "The cluster's DNS pods, the one destination every workload may reach besides its own; default: CoreDNS in kube-system.",
+      ),
   })
   .describe(
     'How Terraform reaches the existing cluster. Exactly one of kubeconfig or api. No credential is ever written to the synthesized JSON.',
@@ -298,6 +336,21 @@ const sourceSchema = z
               .describe('Key of the secret access key.'),
           })
           .describe('Credentials by Secret reference only.'),
+        caBundle: z
+          .strictObject({
+            configMap: dnsSubdomain('caBundle.configMap').describe(
+              'ConfigMap in the serving namespace, beside the weight volume, created out of band.',
+            ),
+            key: z
+              .string()
+              .regex(/^[-._a-zA-Z0-9]{1,253}$/, { message: "a key is letters, digits, '-', '_' and '.'" })
+              .default('ca.crt')
+              .describe('Key holding the PEM certificates.'),
+          })
+          .optional()
+          .describe(
+            "Certificate authorities the copy trusts for the source's TLS (a private PKI); default: the image's system CAs.",
+          ),
       })
       .describe('Copy from an S3-compatible bucket.'),
     z
@@ -306,6 +359,21 @@ const sourceSchema = z
         url: url('source.url', ['https']).describe(
           'Base URL of the mirrored revision; each manifest path is fetched below it.',
         ),
+        caBundle: z
+          .strictObject({
+            configMap: dnsSubdomain('caBundle.configMap').describe(
+              'ConfigMap in the serving namespace, beside the weight volume, created out of band.',
+            ),
+            key: z
+              .string()
+              .regex(/^[-._a-zA-Z0-9]{1,253}$/, { message: "a key is letters, digits, '-', '_' and '.'" })
+              .default('ca.crt')
+              .describe('Key holding the PEM certificates.'),
+          })
+          .optional()
+          .describe(
+            "Certificate authorities the copy trusts for the source's TLS (a private PKI); default: the image's system CAs.",
+          ),
       })
       .describe('Copy from an HTTPS mirror.'),
     z
@@ -516,6 +584,12 @@ const imagesSchema = z
       .optional()
       .describe('llama.cpp server image for CPU-only servers.'),
     weightsSync: image('images.weightsSync').optional().describe('Image of the weight copy-and-verify Jobs.'),
+    pullSecrets: z
+      .array(dnsSubdomain('images.pullSecrets[]'))
+      .default([])
+      .describe(
+        'Image pull Secrets (type kubernetes.io/dockerconfigjson), created out of band in the serving and GPU Operator namespaces, for registries that require credentials; default: none (the nodes pull with their own).',
+      ),
     gpuOperatorRepository: z
       .string()
       .optional()
@@ -565,7 +639,7 @@ const jurisdictionShape = {
     timeoutSeconds: 1200,
     imageDigests: {},
   }),
-  images: imagesSchema.default({}),
+  images: imagesSchema.default({ pullSecrets: [] }),
   pools: z.record(dnsLabel('pool name'), poolSchema).default({}).describe('GPU node pools, keyed by name.'),
   stores: z.record(dnsLabel('store name'), storeSchema).default({}).describe('Weight stores, keyed by name.'),
   models: z.record(dnsLabel('model name'), modelSchema).default({}).describe('Served models, keyed by name.'),

@@ -14,6 +14,11 @@ import { PrivateCluster } from '../../constructs/private-cluster';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const FIXTURE = path.resolve(__dirname, '../../../test/fixtures/gpu-operator/values-keys-v25.10.0.txt');
+/** Keys the chart's templates read without a values.yaml default (pull secrets). */
+const TEMPLATE_FIXTURE = path.resolve(
+  __dirname,
+  '../../../test/fixtures/gpu-operator/template-keys-v25.10.0.txt',
+);
 
 const POOLS: Record<string, Omit<GpuNodePoolProps, 'jurisdiction'>> = {
   h100: {
@@ -187,6 +192,31 @@ describe('GpuOperator release', () => {
     expect([pre.dcgmExporter.enabled, pre.dcgmExporter.serviceMonitor.enabled]).toEqual([false, true]);
   });
 
+  test('pull Secrets go to the operator, every operand and NFD (names, or {name} for the NFD subchart)', () => {
+    const none = build().values;
+    expect(JSON.stringify(none)).not.toContain('imagePullSecrets');
+    const v = build({ imagePullSecrets: ['registry-pull'] }).values;
+    for (const key of [
+      'operator',
+      'validator',
+      'driver',
+      'toolkit',
+      'devicePlugin',
+      'dcgm',
+      'dcgmExporter',
+      'gfd',
+    ])
+      expect([key, v[key].imagePullSecrets]).toEqual([key, ['registry-pull']]);
+    expect(v.operator.initContainer.imagePullSecrets).toEqual(['registry-pull']);
+    expect(v['node-feature-discovery'].imagePullSecrets).toEqual([{ name: 'registry-pull' }]);
+    const existingNfd = build({
+      imagePullSecrets: ['registry-pull'],
+      nodeFeatureDiscovery: 'existing',
+    }).values;
+    expect(existingNfd['node-feature-discovery']?.imagePullSecrets).toBeUndefined();
+    expect(existingNfd.driver.imagePullSecrets).toEqual(['registry-pull']);
+  });
+
   test('operands carry the jurisdiction and tolerate the pools taint', () => {
     const { values } = build({}, ['h100']);
     expect(values.daemonsets.labels).toEqual({
@@ -319,6 +349,10 @@ describe('GpuOperator refusals', () => {
     );
   });
 
+  test('fails when a pull Secret is not a Kubernetes name', () => {
+    expect(thrown(() => build({ imagePullSecrets: ['ok', 'Not_OK'] }))).toContain('imagePullSecrets[1]');
+  });
+
   test('fails when a digest is malformed, a driver version is given for a preinstalled driver, or the timeout is unrealistic', () => {
     const msg = thrown(() =>
       build({
@@ -338,7 +372,8 @@ describe('GpuOperator refusals', () => {
 
 describe('GpuOperator values keys', () => {
   const lines = fs.readFileSync(FIXTURE, 'utf8').split('\n');
-  const keys = new Set(lines.filter((l) => l !== '' && !l.startsWith('#')));
+  const templateLines = fs.readFileSync(TEMPLATE_FIXTURE, 'utf8').split('\n');
+  const keys = new Set([...lines, ...templateLines].filter((l) => l !== '' && !l.startsWith('#')));
   const openMaps = new Set([...keys].filter((k) => k.endsWith('.*')).map((k) => k.slice(0, -2)));
 
   test('the fixture names its source tag and commit', () => {
@@ -346,6 +381,8 @@ describe('GpuOperator values keys', () => {
     expect(header).toContain('v25.10.0');
     expect(header).toMatch(/commit [0-9a-f]{40}/);
     expect(GPU_OPERATOR_CHART_VERSION).toBe('v25.10.0');
+    const templateHeader = templateLines.filter((l) => l.startsWith('#')).join('\n');
+    expect(templateHeader).toMatch(/commit [0-9a-f]{40}/);
   });
 
   test.each([
@@ -356,6 +393,7 @@ describe('GpuOperator values keys', () => {
       {
         driver: { mode: 'operator', version: '580.95.05' },
         dcgmServiceMonitor: true,
+        imagePullSecrets: ['registry-pull'],
         imageDigests: Object.fromEntries(
           [
             'dcgm',

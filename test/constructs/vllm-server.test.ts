@@ -243,6 +243,13 @@ describe('VllmServer options', () => {
     expect(container(json).args).not.toContain('--api-key');
   });
 
+  test('image pull Secrets reach the pod, by name only', () => {
+    expect(deployment(build().json).spec.template.spec.image_pull_secrets).toBeUndefined();
+    const { json } = build(() => ({ imagePullSecrets: ['registry-pull'] }));
+    expect(deployment(json).spec.template.spec.image_pull_secrets).toEqual([{ name: 'registry-pull' }]);
+    expect(errorOf(() => build(() => ({ imagePullSecrets: ['-bad'] })))).toContain('imagePullSecrets[0]');
+  });
+
   test('custom architecture numbers for a model outside the catalogue', () => {
     const { server } = build(() => ({
       architecture: {

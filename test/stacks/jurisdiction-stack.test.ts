@@ -4,7 +4,7 @@ import * as path from 'path';
 import { enforce } from '../../policy';
 import { App, TerraformOutput } from 'cdktf';
 import { JurisdictionStack } from '../../stacks/jurisdiction-stack';
-import { loadSpec } from '../../stacks/spec/load';
+import { loadSpec, parseSpec } from '../../stacks/spec/load';
 import { formatProblem, isSovereignError } from '../../constructs/errors';
 import { REPO_ROOT } from '../support/paths';
 import { resources, synthSpec, type Json } from '../support/synth';
@@ -204,6 +204,107 @@ describe('synthesized output', () => {
     expect(synthSpec(`examples/${name}`).files).toMatchSnapshot();
   });
 });
+
+describe('registry credentials, a private CA for weights and custom cluster DNS from the spec', () => {
+  const minimal = fs.readFileSync('examples/minimal.yaml', 'utf8');
+  const text = minimal
+    .replace(
+      '      weightsSync:',
+      '      pullSecrets: [registry-pull, registry-pull.mirror]\n      weightsSync:',
+    )
+    .replace(
+      '      kubeconfig: { path: ~/.kube/config, context: lab }',
+      '      kubeconfig: { path: ~/.kube/config, context: lab }\n      dns: { podLabels: { k8s-app: node-local-dns } }',
+    )
+    .replace(
+      'source: { type: https, url: https://models.lab.example/meta-llama/Llama-3.1-8B-Instruct }',
+      'source: { type: https, url: https://models.lab.example/meta-llama/Llama-3.1-8B-Instruct, caBundle: { configMap: lab-pki } }',
+    );
+  const lab = synthSpec('spec.yaml', text).stacks.lab;
+
+  test('pull Secrets reach the servers, the weight Jobs and every GPU Operator pod', () => {
+    const secrets = [{ name: 'registry-pull' }, { name: 'registry-pull.mirror' }];
+    const [deployment] = resources(lab, 'kubernetes_deployment_v1');
+    expect(deployment.spec.template.spec.image_pull_secrets).toEqual(secrets);
+    const [job] = resources(lab, 'kubernetes_job_v1');
+    expect(job.spec.template.spec.image_pull_secrets).toEqual(secrets);
+    const [release] = resources(lab, 'helm_release');
+    const values = JSON.parse(release.values[0]) as Json;
+    for (const operand of ['operator', 'driver', 'toolkit', 'devicePlugin', 'dcgmExporter', 'validator'])
+      expect([operand, values[operand].imagePullSecrets]).toEqual([
+        operand,
+        ['registry-pull', 'registry-pull.mirror'],
+      ]);
+    expect(values.operator.initContainer.imagePullSecrets).toEqual(['registry-pull', 'registry-pull.mirror']);
+    expect(values['node-feature-discovery'].imagePullSecrets).toEqual(secrets);
+  });
+
+  test('the weight copy trusts the CA bundle from the ConfigMap', () => {
+    const [job] = resources(lab, 'kubernetes_job_v1');
+    const spec = job.spec.template.spec;
+    expect(spec.volume).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ config_map: expect.objectContaining({ name: 'lab-pki' }) }),
+      ]),
+    );
+    expect(JSON.stringify(spec.container)).toContain('--ca-cert');
+  });
+
+  test('DNS egress selects the DNS pods the spec names', () => {
+    const policies = resources(lab, 'kubernetes_network_policy_v1');
+    const dns = JSON.stringify(policies);
+    expect(dns).toContain('node-local-dns');
+    expect(dns).not.toContain('"kube-dns"');
+  });
+
+  test('without them, the output is what it was (no pull secrets, no CA volume, CoreDNS)', () => {
+    const plain = synthSpec('spec.yaml', minimal).stacks.lab;
+    const [deployment] = resources(plain, 'kubernetes_deployment_v1');
+    expect(deployment.spec.template.spec.image_pull_secrets).toBeUndefined();
+    const [release] = resources(plain, 'helm_release');
+    expect(release.values[0]).not.toContain('imagePullSecrets');
+    expect(JSON.stringify(resources(plain, 'kubernetes_network_policy_v1'))).toContain('"kube-dns"');
+  });
+
+  test.each([
+    [
+      'a pull Secret that is not a name',
+      minimal.replace('      weightsSync:', '      pullSecrets: [Registry_Pull]\n      weightsSync:'),
+      /jurisdictions\.lab\.images\.pullSecrets\.0 {2}images\.pullSecrets\[\] must be a DNS subdomain/,
+    ],
+    [
+      'a CA bundle on a volume source',
+      minimal.replace(
+        'source: { type: https, url: https://models.lab.example/meta-llama/Llama-3.1-8B-Instruct }',
+        'source: { type: volume, caBundle: { configMap: lab-pki } }',
+      ),
+      /jurisdictions\.lab\.models\.llama-8b\.weights\.source/,
+    ],
+    [
+      'a DNS pod label that is not a label',
+      minimal.replace(
+        '      kubeconfig: { path: ~/.kube/config, context: lab }',
+        '      kubeconfig: { path: ~/.kube/config, context: lab }\n      dns: { podLabels: { k8s-app: "not a label" } }',
+      ),
+      /jurisdictions\.lab\.cluster\.dns\.podLabels\.k8s-app {2}a label value is at most 63/,
+    ],
+  ])('refuses %s, located', (_label, bad, message) => {
+    let problems: string[] = [];
+    try {
+      loadSpecText(bad);
+    } catch (e) {
+      if (!isSovereignError(e)) throw e;
+      problems = e.problems.map(formatProblem);
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(new RegExp(`^spec\\.yaml:\\d+:\\d+ {2}${message.source}`)),
+    ]);
+  });
+});
+
+function loadSpecText(text: string): void {
+  parseSpec(text, 'spec.yaml');
+}
 
 describe('JurisdictionStack refusals', () => {
   function failure(text: string): string[] {
