@@ -313,6 +313,22 @@ const storeSchema = z
   })
   .describe('A PersistentVolumeClaim holding pinned model weights.');
 
+const caBundleSchema = z
+  .strictObject({
+    configMap: dnsSubdomain('caBundle.configMap').describe(
+      'ConfigMap in the serving namespace, beside the weight volume, created out of band.',
+    ),
+    key: z
+      .string()
+      .regex(/^[-._a-zA-Z0-9]{1,253}$/, { message: "a key is letters, digits, '-', '_' and '.'" })
+      .default('ca.crt')
+      .describe('Key holding the PEM certificates.'),
+  })
+  .optional()
+  .describe(
+    "Certificate authorities the copy trusts for the source's TLS (a private PKI); default: the image's system CAs.",
+  );
+
 const sourceSchema = z
   .discriminatedUnion('type', [
     z
@@ -336,21 +352,7 @@ const sourceSchema = z
               .describe('Key of the secret access key.'),
           })
           .describe('Credentials by Secret reference only.'),
-        caBundle: z
-          .strictObject({
-            configMap: dnsSubdomain('caBundle.configMap').describe(
-              'ConfigMap in the serving namespace, beside the weight volume, created out of band.',
-            ),
-            key: z
-              .string()
-              .regex(/^[-._a-zA-Z0-9]{1,253}$/, { message: "a key is letters, digits, '-', '_' and '.'" })
-              .default('ca.crt')
-              .describe('Key holding the PEM certificates.'),
-          })
-          .optional()
-          .describe(
-            "Certificate authorities the copy trusts for the source's TLS (a private PKI); default: the image's system CAs.",
-          ),
+        caBundle: caBundleSchema,
       })
       .describe('Copy from an S3-compatible bucket.'),
     z
@@ -359,21 +361,7 @@ const sourceSchema = z
         url: url('source.url', ['https']).describe(
           'Base URL of the mirrored revision; each manifest path is fetched below it.',
         ),
-        caBundle: z
-          .strictObject({
-            configMap: dnsSubdomain('caBundle.configMap').describe(
-              'ConfigMap in the serving namespace, beside the weight volume, created out of band.',
-            ),
-            key: z
-              .string()
-              .regex(/^[-._a-zA-Z0-9]{1,253}$/, { message: "a key is letters, digits, '-', '_' and '.'" })
-              .default('ca.crt')
-              .describe('Key holding the PEM certificates.'),
-          })
-          .optional()
-          .describe(
-            "Certificate authorities the copy trusts for the source's TLS (a private PKI); default: the image's system CAs.",
-          ),
+        caBundle: caBundleSchema,
       })
       .describe('Copy from an HTTPS mirror.'),
     z

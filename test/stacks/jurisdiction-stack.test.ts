@@ -7,7 +7,7 @@ import { JurisdictionStack } from '../../stacks/jurisdiction-stack';
 import { loadSpec, parseSpec } from '../../stacks/spec/load';
 import { formatProblem, isSovereignError } from '../../constructs/errors';
 import { REPO_ROOT } from '../support/paths';
-import { resources, synthSpec, type Json } from '../support/synth';
+import { MINIMAL_SOURCE_WITH_CA, minimalWith, resources, synthSpec, type Json } from '../support/synth';
 
 beforeAll(() => process.chdir(REPO_ROOT));
 
@@ -207,19 +207,11 @@ describe('synthesized output', () => {
 
 describe('registry credentials, a private CA for weights and custom cluster DNS from the spec', () => {
   const minimal = fs.readFileSync('examples/minimal.yaml', 'utf8');
-  const text = minimal
-    .replace(
-      '      weightsSync:',
-      '      pullSecrets: [registry-pull, registry-pull.mirror]\n      weightsSync:',
-    )
-    .replace(
-      '      kubeconfig: { path: ~/.kube/config, context: lab }',
-      '      kubeconfig: { path: ~/.kube/config, context: lab }\n      dns: { podLabels: { k8s-app: node-local-dns } }',
-    )
-    .replace(
-      'source: { type: https, url: https://models.lab.example/meta-llama/Llama-3.1-8B-Instruct }',
-      'source: { type: https, url: https://models.lab.example/meta-llama/Llama-3.1-8B-Instruct, caBundle: { configMap: lab-pki } }',
-    );
+  const text = minimalWith({
+    pullSecrets: '[registry-pull, registry-pull.mirror]',
+    dns: '{ podLabels: { k8s-app: node-local-dns } }',
+    source: MINIMAL_SOURCE_WITH_CA,
+  });
   const lab = synthSpec('spec.yaml', text).stacks.lab;
 
   test('pull Secrets reach the servers, the weight Jobs and every GPU Operator pod', () => {
@@ -269,23 +261,17 @@ describe('registry credentials, a private CA for weights and custom cluster DNS 
   test.each([
     [
       'a pull Secret that is not a name',
-      minimal.replace('      weightsSync:', '      pullSecrets: [Registry_Pull]\n      weightsSync:'),
+      minimalWith({ pullSecrets: '[Registry_Pull]' }),
       /jurisdictions\.lab\.images\.pullSecrets\.0 {2}images\.pullSecrets\[\] must be a DNS subdomain/,
     ],
     [
       'a CA bundle on a volume source',
-      minimal.replace(
-        'source: { type: https, url: https://models.lab.example/meta-llama/Llama-3.1-8B-Instruct }',
-        'source: { type: volume, caBundle: { configMap: lab-pki } }',
-      ),
+      minimalWith({ source: '{ type: volume, caBundle: { configMap: lab-pki } }' }),
       /jurisdictions\.lab\.models\.llama-8b\.weights\.source/,
     ],
     [
       'a DNS pod label that is not a label',
-      minimal.replace(
-        '      kubeconfig: { path: ~/.kube/config, context: lab }',
-        '      kubeconfig: { path: ~/.kube/config, context: lab }\n      dns: { podLabels: { k8s-app: "not a label" } }',
-      ),
+      minimalWith({ dns: '{ podLabels: { k8s-app: "not a label" } }' }),
       /jurisdictions\.lab\.cluster\.dns\.podLabels\.k8s-app {2}a label value is at most 63/,
     ],
   ])('refuses %s, located', (_label, bad, message) => {

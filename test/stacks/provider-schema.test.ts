@@ -1,23 +1,18 @@
 import * as fs from 'fs';
 import { REPO_ROOT } from '../support/paths';
 import { checkBody, readProviderSchema, type ProviderSchema } from '../support/provider-schema';
-import { synthSpec, type Json } from '../support/synth';
+import { MINIMAL_SOURCE_WITH_CA, minimalWith, synthSpec, type Json } from '../support/synth';
 
 beforeAll(() => process.chdir(REPO_ROOT));
 
 /** Every spec feature that changes which attributes a stack sets. */
 function specs(): [string, string][] {
   const minimal = fs.readFileSync('examples/minimal.yaml', 'utf8');
-  const withOptions = minimal
-    .replace('      weightsSync:', '      pullSecrets: [registry-pull]\n      weightsSync:')
-    .replace(
-      '      kubeconfig: { path: ~/.kube/config, context: lab }',
-      '      kubeconfig: { path: ~/.kube/config, context: lab }\n      dns: { podLabels: { k8s-app: node-local-dns } }',
-    )
-    .replace(
-      'source: { type: https, url: https://models.lab.example/meta-llama/Llama-3.1-8B-Instruct }',
-      'source: { type: https, url: https://models.lab.example/meta-llama/Llama-3.1-8B-Instruct, caBundle: { configMap: lab-pki } }',
-    )
+  const withOptions = minimalWith({
+    pullSecrets: '[registry-pull]',
+    dns: '{ podLabels: { k8s-app: node-local-dns } }',
+    source: MINIMAL_SOURCE_WITH_CA,
+  })
     .replace('nodes: [lab-gpu-01]', 'nodes: [lab-gpu-01, lab-gpu-02]')
     .replace(
       '        maxConcurrentSequences: 4\n',

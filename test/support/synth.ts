@@ -61,3 +61,22 @@ export function synthSpec(file: string, text?: string, fast = false): Synthesize
 export function resources(stack: Json, type: string): Json[] {
   return Object.values((stack.resource?.[type] ?? {}) as Record<string, Json>);
 }
+
+/**
+ * examples/minimal.yaml with site options written in: `pullSecrets` and `dns` as YAML flow
+ * values (`[registry-pull]`, `{ podLabels: … }`), `source` replacing the model's weight source.
+ */
+export function minimalWith(o: { pullSecrets?: string; dns?: string; source?: string }): string {
+  let text = fs.readFileSync('examples/minimal.yaml', 'utf8');
+  const kubeconfig = '      kubeconfig: { path: ~/.kube/config, context: lab }';
+  const source = 'source: { type: https, url: https://models.lab.example/meta-llama/Llama-3.1-8B-Instruct }';
+  if (o.pullSecrets)
+    text = text.replace('      weightsSync:', `      pullSecrets: ${o.pullSecrets}\n      weightsSync:`);
+  if (o.dns) text = text.replace(kubeconfig, `${kubeconfig}\n      dns: ${o.dns}`);
+  if (o.source) text = text.replace(source, `source: ${o.source}`);
+  return text;
+}
+
+/** The weight source of examples/minimal.yaml, with a CA bundle. */
+export const MINIMAL_SOURCE_WITH_CA =
+  '{ type: https, url: https://models.lab.example/meta-llama/Llama-3.1-8B-Instruct, caBundle: { configMap: lab-pki } }';
