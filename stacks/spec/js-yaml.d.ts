@@ -14,6 +14,8 @@ declare module 'js-yaml' {
     tag: string | null;
     anchor: string | null;
     result: unknown;
+    /** Offset in the text: where a node starts on 'open' (before the space ahead of it), where it ends on 'close'. */
+    readonly position: number;
     readonly anchorMap: Record<string, unknown>;
   }
   export interface LoadOptions {

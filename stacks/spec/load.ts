@@ -80,6 +80,24 @@ export function parseSpec(
 
   const problems: Problem[] = [];
   const locate = (path: SpecPath) => locateIn(read().doc, read().at, path);
+  // JavaScript drops a `__proto__` key in places (zod's records skip it): refuse it outright
+  // rather than lose, say, a jurisdiction of that name without a word.
+  const proto = protoKeys(data);
+  if (proto.length > 0) {
+    throw specInvalid(
+      file,
+      proto.map((path) => {
+        const pos = locateKey(read().doc, read().at, path.slice(0, -1), '__proto__');
+        return {
+          file,
+          line: pos?.line,
+          col: pos?.col,
+          path: path.join('.'),
+          message: '"__proto__" is not allowed as a key',
+        };
+      }),
+    );
+  }
   const merged = mergeDefaults(data as Record<string, unknown>);
   const result = specSchema.safeParse(merged);
   if (!result.success) {
@@ -202,6 +220,18 @@ function readFull(text: string, file: string): FullRead {
       p?.col,
     );
   }
+}
+
+/** Paths of every own `__proto__` key in parsed data. */
+function protoKeys(value: unknown, path: (string | number)[] = [], out: (string | number)[][] = []) {
+  if (Array.isArray(value)) value.forEach((v, i) => protoKeys(v, [...path, i], out));
+  else if (isPlainObject(value)) {
+    for (const k of Object.keys(value)) {
+      if (k === '__proto__') out.push([...path, k]);
+      else protoKeys(value[k], [...path, k], out);
+    }
+  }
+  return out;
 }
 
 /** A problem that came from a shared default is reported once, not once per jurisdiction. */

@@ -97,6 +97,41 @@ const DOCUMENTS = [
   'a:\n  b: 1\n c: 2\n',
   `${'k'.repeat(1030)}: v\n`,
   `a: ${'v'.repeat(1030)}\n`,
+  // Where the readers differed before the quick read learnt to give up on them.
+  'a: "b"#c\n',
+  'x: [a]# c\n',
+  'x: {[a]:b}\n',
+  'x: {{a: 1}:b}\n',
+  'a: !foo\n  |\n    x\n',
+  'a: !!int\n  |\n    5\n',
+  'a:\n  - !x\n    |\n      y\n',
+  'a: !!binary\n  |\n    TGFi\n',
+  'a: [\nb]\n',
+  'y:\n  x: [a,\n  b]\n',
+  'y:\n  x: {a: 1,\n  b: 2}\n',
+  'y:\n  x: [a,\n    b]\n',
+  'y:\n  x:\n    [\n      a,\n    ]\n',
+  'y:\n  x: [a, # c\n    b]\n',
+  'y:\n  x: "b\n  c"\n',
+  "a: 'x\ny'\n",
+  'a: x\n\t\n  y\n',
+  'a: |\n  x\n\t\n',
+  'a: |-\n\t\n',
+  'a: \n\t',
+  'a: "x\n\t y"\n',
+  '---# c\na: 1\n',
+  '---x: 1\n',
+  '--- a: 1\n',
+  'x: "\\U00110000"\n',
+  'a: 1\rb: 2\n',
+  'a: b \r',
+  'a: 1\r\r\nb: 2\r\r\n',
+  '# c\rd: e\na: 1\n',
+  'a: 1\n\ufeff# c\nb: 2\n',
+  'a: 1\n\ufeffb: 2\n',
+  'a: x\u2028y\n',
+  'a: x\u0085y\n',
+  'description: line one\n\t\n      line two\n',
 ];
 
 const FILES = [
@@ -163,6 +198,100 @@ describe('readPlainYaml', () => {
   ])('reads %s itself', (_label, text) => {
     expect(readPlainYaml(text)).toBeDefined();
   });
+});
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failing edit can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SIGNIFICANT = '"\'[]{}:#,\n-';
+const EDIT_CHARS = [
+  ' ',
+  '  ',
+  '\n',
+  '\t',
+  '\r',
+  '#',
+  '"',
+  "'",
+  '[',
+  ']',
+  '{',
+  '}',
+  ':',
+  ': ',
+  ',',
+  '-',
+  '- ',
+  '?',
+  '!',
+  '&',
+  '*',
+  '|',
+  '>',
+  '%',
+  '@',
+  '\\',
+  '.',
+  '0',
+  '~',
+  'x',
+  '---',
+  '\ufeff',
+];
+
+describe('readPlainYaml on seeded random edits of the examples', () => {
+  test.each([
+    ['examples/minimal.yaml', 1, 5000],
+    ['examples/sovereign.yaml', 2, 600],
+  ] as [string, number, number][])(
+    '%s (seed %i, %i edits): reads as the full reader does, or gives up',
+    (file, seed, count) => {
+      const base = fs.readFileSync(file, 'utf8');
+      const next = random(seed);
+      const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
+      const differences: string[] = [];
+      let quick = 0;
+      for (let n = 0; n < count; n++) {
+        let text = base;
+        for (let e = 1 + Math.floor(next() * 3); e > 0; e--) {
+          // Half the edits land next to a character that YAML gives a meaning to.
+          let at = Math.floor(next() * text.length);
+          if (next() < 0.5) {
+            const from = at;
+            while (at < text.length && !SIGNIFICANT.includes(text[at])) at++;
+            if (at === text.length) at = from;
+            else at += Math.floor(next() * 2);
+          }
+          const op = next();
+          const c = pick(EDIT_CHARS);
+          text =
+            op < 0.4
+              ? text.slice(0, at) + c + text.slice(at)
+              : op < 0.7
+                ? text.slice(0, at) + text.slice(at + 1)
+                : text.slice(0, at) + c + text.slice(at + 1);
+        }
+        const q = readPlainYaml(text);
+        if (q === undefined) continue;
+        quick++;
+        const full = fullRead(text);
+        if (!full.ok || JSON.stringify(full.data) !== JSON.stringify(q))
+          differences.push(JSON.stringify(text));
+      }
+      expect(differences).toEqual([]);
+      // The quick read still takes most harmless edits (a changed letter, an added space).
+      expect(quick).toBeGreaterThan(count / 10);
+    },
+  );
 });
 
 describe('parseSpec with and without the quick read', () => {
