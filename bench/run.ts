@@ -17,6 +17,7 @@
  * Prints a table and writes it as JSON to bench/out/bench.json. Never run as a test.
  *
  * --quick: sizes 1 and 10, 2 rounds, 200 MB of weights — a smoke check, not figures to quote.
+ * A full run exits 1 when a target is missed; a --quick run only reports.
  * --sizes 10,50 and --runs 3 override the sizes and rounds; --synth-only skips start-up and hashing.
  */
 import { execFileSync } from 'node:child_process';
@@ -333,6 +334,13 @@ function main(argv: readonly string[]): void {
     const file = path.join(outDir, quick ? 'bench-quick.json' : 'bench.json');
     writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     process.stdout.write(`${formatTable(report)}\n\nwritten: ${path.relative(process.cwd(), file)}\n`);
+    // A full run on an idle machine is a measurement to quote: a missed target fails it. A
+    // --quick run is a smoke check on whatever machine, so it only reports.
+    const missed = report.targets.filter((t) => !t.ok).length;
+    if (missed > 0 && !quick) {
+      process.stderr.write(`${missed} target(s) missed (see MISS above)\n`);
+      process.exitCode = 1;
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -9,13 +9,16 @@ export interface ValidateOptions {
 
 export async function run(file: string, opts: ValidateOptions): Promise<number> {
   const { spec } = loadSpec(file);
-  const jurisdictions = Object.entries(spec.jurisdictions).map(([name, j]) => ({
-    name,
-    profile: j.profile,
-    pools: Object.keys(j.pools).length,
-    gpus: Object.values(j.pools).reduce((n, p) => n + p.gpusPerNode * p.nodes.length, 0),
-    models: Object.keys(j.models).length,
-  }));
+  // In name order, as synth and audit list them.
+  const jurisdictions = Object.entries(spec.jurisdictions)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, j]) => ({
+      name,
+      profile: j.profile,
+      pools: Object.keys(j.pools).length,
+      gpus: Object.values(j.pools).reduce((n, p) => n + p.gpusPerNode * p.nodes.length, 0),
+      models: Object.keys(j.models).length,
+    }));
   if (opts.json) {
     printJson({ ok: true, file, jurisdictions });
   } else {
