@@ -9,7 +9,8 @@
  *   - one document of block mappings and sequences; every scalar and every flow collection
  *     (`[a, b]`, `{k: v}`) on one line; comments after white space;
  *   - no tag, anchor, alias, directive or document marker; no explicit (`?`), flow-collection
- *     or null key (`yaml` names a null key "", js-yaml "null"); no block scalar (`|`, `>`);
+ *     or null key (`yaml` names a null key "", js-yaml "null"); no block scalar (`|`, `>`); no
+ *     empty list entry (a `-` alone on its line);
  *   - no tab, backslash (so no escape sequence), lone carriage return, control character,
  *     Unicode line separator or byte-order mark past the first character; no line over 1024
  *     characters (where `yaml` refuses an implicit key).
@@ -30,6 +31,8 @@ const NOT_PLAIN = [
   /(?:^|[\s[{,])[!&*|>?]/m, // a tag, anchor, alias, block scalar or explicit key starting a token
   /[\]}][ \t]*:/, // a flow collection used as a key
   /["'\]}]#/, // a comment without white space before it (yaml refuses it, js-yaml does not)
+  // An empty list entry (`-` alone): js-yaml 4.3.2 may take the next, outer `- ` entry into it.
+  /(?:^|[ ])-[ ]*(?:#.*)?$/m,
   // Characters the readers treat differently: tabs, escapes, lone CRs, controls, separators,
   // and a byte-order mark after the first character.
   // eslint-disable-next-line no-control-regex -- control characters are what this looks for
@@ -118,8 +121,11 @@ export function readPlainYaml(text: string): Record<string, unknown> | undefined
               throw new NotPlain();
             // As a key of a flow mapping (`{[a]: b}`, `{k, [a]}`), js-yaml names the key by the
             // collection's items, yaml by its YAML text.
-            const parent = opened[opened.length - 1];
-            if (parent !== undefined && text[firstToken(text, parent)] === '{' && !afterColon(text, start))
+            // (js-yaml may open a node twice at one place: the parent is the first that starts
+            // elsewhere.)
+            let p = opened.length - 1;
+            while (p >= 0 && firstToken(text, opened[p]) === start) p--;
+            if (p >= 0 && text[firstToken(text, opened[p])] === '{' && !afterColon(text, start))
               throw new NotPlain();
           }
         }
@@ -167,6 +173,8 @@ function flowLinesIndented(text: string, start: number, end: number): boolean {
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   const indent = indentation(text, lineStart);
   const opensLine = lineStart + indent === start;
+  // After a `- ` on the same line (compact `- key: [`), yaml counts from the entry's column.
+  if (!opensLine && text[lineStart + indent] === '-') return false;
   const lines = span.split('\n').slice(1);
   return lines.every((line, i) => {
     const own = indentation(line, 0);

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
 import { parseAllDocuments, visit } from 'yaml';
 import { generateSpec } from '../../../bench/specs';
 import { formatProblem, isSovereignError } from '../../../constructs/errors';
@@ -132,7 +133,52 @@ const DOCUMENTS = [
   'a: x\u2028y\n',
   'a: x\u0085y\n',
   'description: line one\n\t\n      line two\n',
+  'x:\n- a: [1,\n  2]\n',
+  'x:\n- - [a,\n  b]\n',
+  'x:\n  - a: {b: 1,\n    c: 2}\n',
+  'x:\n- - [a,\n ]\n',
+  'x:\n- name: n\n  args: [a,\n    b]\n',
+  'a:\n- -\n- b\n',
+  'a:\n- k:\n  -\n- b\n',
+  'a:\n -\n   -\n - b\n',
+  'a:\n- -   # c\n- b\n',
+  'a:\n- -\r\n- b\r\n',
+  'a:\n  -\n- x\n',
+  'a:\n  b:\n    -\n- x\n',
+  'a:\n  b:\n    -\n  - x\n',
+  'a:\n  b:\n  -\n- x\n',
 ];
+
+/** YAML with the forms formatters and people write: compact lists, multi-line flows, comments. */
+const RICH = `# A richer document for random edits (not a spec).
+top:
+  list:
+    - a
+    - - nested
+      - [x, y]
+    - k: v
+      args: [one,
+        two]
+    - {m: 1, n: [2, 3]}
+  flows:
+    args:
+      [
+        get-token,
+        --flag,
+        https://host.example/path,
+      ]
+    url: https://host.example/path#frag
+    map: { a: 1, b: "two", c: 'three', d: ~, e: }
+  empty:
+  quoted: "a: b # not a comment"
+  plain: a#b c:d
+  numbers: [0, -0, 0o17, 0x1F, 1e3, .5, .inf, .nan, 012]
+  keys:
+    "quoted key": 1
+    'single': 2
+    1: int key
+    true: bool key
+`;
 
 const FILES = [
   'examples/sovereign.yaml',
@@ -252,10 +298,11 @@ describe('readPlainYaml on seeded random edits of the examples', () => {
   test.each([
     ['examples/minimal.yaml', 1, 5000],
     ['examples/sovereign.yaml', 2, 600],
+    ['a richer document', 3, 3000],
   ] as [string, number, number][])(
     '%s (seed %i, %i edits): reads as the full reader does, or gives up',
     (file, seed, count) => {
-      const base = fs.readFileSync(file, 'utf8');
+      const base = file.startsWith('examples/') ? fs.readFileSync(file, 'utf8') : RICH;
       const next = random(seed);
       const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
       const differences: string[] = [];
@@ -284,8 +331,7 @@ describe('readPlainYaml on seeded random edits of the examples', () => {
         if (q === undefined) continue;
         quick++;
         const full = fullRead(text);
-        if (!full.ok || JSON.stringify(full.data) !== JSON.stringify(q))
-          differences.push(JSON.stringify(text));
+        if (!full.ok || !isDeepStrictEqual(full.data, q)) differences.push(JSON.stringify(text));
       }
       expect(differences).toEqual([]);
       // The quick read still takes most harmless edits (a changed letter, an added space).
