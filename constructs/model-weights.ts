@@ -756,9 +756,18 @@ function checkRevision(revision: string): Problem | undefined {
 }
 
 /** A ConfigMap or Secret key. @see https://kubernetes.io/docs/concepts/configuration/secret/#restriction-names-data */
+/** A Secret or ConfigMap key (Kubernetes IsConfigMapKey): not `.`, not starting with `..`. */
 function checkKeyName(path: string, key: string): Problem | undefined {
-  if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(key)) {
-    return { path, message: `"${key}" is not a key name: use letters, digits, '-', '_' and '.'` };
+  if (
+    typeof key !== 'string' ||
+    !/^[-._a-zA-Z0-9]{1,253}$/.test(key) ||
+    key === '.' ||
+    key.startsWith('..')
+  ) {
+    return {
+      path,
+      message: `"${key}" is not a key name: use letters, digits, '-', '_' and '.', not "." or a leading ".."`,
+    };
   }
   return undefined;
 }

@@ -121,12 +121,25 @@ export interface WeightSourceEndpoint {
   readonly port: number;
 }
 
-/** Cluster DNS that every workload may query. */
+/**
+ * Cluster DNS that every workload may query (UDP and TCP).
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
 export interface ClusterDnsProps {
   /** @default 'kube-system' */
   readonly namespace?: string;
-  /** Labels of the DNS pods. @default { 'k8s-app': 'kube-dns' } (CoreDNS keeps this label) */
+  /** Labels of the DNS pods (at least one). @default { 'k8s-app': 'kube-dns' } (CoreDNS keeps this label) */
   readonly podLabels?: Readonly<Record<string, string>>;
+  /**
+   * Ports the DNS pods listen on. NetworkPolicy matches the pod's port after the Service has
+   * translated it: OpenShift's DNS pods listen on 5353 behind a Service on 53. @default [53]
+   */
+  readonly ports?: readonly number[];
+  /**
+   * Addresses of DNS caches on the host network, which pod selectors cannot match: NodeLocal
+   * DNSCache listens on a link-local address such as `169.254.20.10/32`. @default []
+   */
+  readonly cidrs?: readonly string[];
 }
 
 /**
@@ -237,6 +250,8 @@ export class PrivateCluster extends Construct {
     this.weightSources = net.weightSources ?? [];
     const dnsNamespace = dns.namespace ?? 'kube-system';
     const dnsPodLabels = sortedRecord(dns.podLabels ?? { 'k8s-app': 'kube-dns' });
+    const dnsPorts = dns.ports ?? [53];
+    const dnsCidrs = dns.cidrs ?? [];
     const gpus = props.quota?.gpus ?? gpuQuotaForPools(props.gpuPools ?? []);
 
     throwIfProblems(`PrivateCluster ${id}`, [
@@ -292,6 +307,24 @@ export class PrivateCluster extends Construct {
         problems(checkDnsLabel(`network.clientNamespaces[${i}]`, n)),
       ),
       ...this.clientCidrs.flatMap((c, i) => problems(checkCidr(`network.clientCidrs[${i}]`, c))),
+      ...(Object.keys(dnsPodLabels).length === 0
+        ? [
+            {
+              path: 'network.clusterDns.podLabels',
+              message: 'no label given: an empty selector would allow every pod of the DNS namespace',
+            },
+          ]
+        : []),
+      ...(dnsPorts.length === 0
+        ? [
+            {
+              path: 'network.clusterDns.ports',
+              message: 'no port given: name the port the DNS pods listen on',
+            },
+          ]
+        : []),
+      ...dnsPorts.flatMap((p, i) => problems(checkIntRange(`network.clusterDns.ports[${i}]`, p, 1, 65535))),
+      ...dnsCidrs.flatMap((c, i) => problems(checkCidr(`network.clusterDns.cidrs[${i}]`, c))),
       ...this.weightSources.flatMap((s, i) =>
         problems(
           checkCidr(`network.weightSources[${i}].cidr`, s.cidr),
@@ -452,11 +485,12 @@ export class PrivateCluster extends Construct {
                   namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dnsNamespace } },
                   podSelector: { matchLabels: dnsPodLabels },
                 },
+                ...dnsCidrs.map((cidr) => ({ ipBlock: { cidr } })),
               ],
-              ports: [
-                { port: '53', protocol: 'UDP' },
-                { port: '53', protocol: 'TCP' },
-              ],
+              ports: dnsPorts.flatMap((port) => [
+                { port: String(port), protocol: 'UDP' },
+                { port: String(port), protocol: 'TCP' },
+              ]),
             },
           ],
         },

@@ -208,7 +208,7 @@ export class JurisdictionStack extends TerraformStack {
             // NetworkPolicies take addresses, not names: weight sync may reach the jurisdiction's
             // declared ranges on the ports its sources use, nothing else.
             weightSources: sov.cidrs.flatMap((cidr) => sourcePorts.map((port) => ({ cidr, port }))),
-            clusterDns: { namespace: spec.cluster.dns.namespace, podLabels: spec.cluster.dns.podLabels },
+            clusterDns: spec.cluster.dns,
           },
         }),
     );

@@ -280,11 +280,18 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Maps merge key by key; lists and scalar values replace. */
-function deepMerge(base: unknown, over: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+/** Maps merge key by key (but see WHOLE_MAPS); lists and scalar values replace. */
+/**
+ * Maps that replace rather than merge: a label selector is one value, and the union of two
+ * would select pods neither names.
+ */
+const WHOLE_MAPS = new Set(['cluster.dns.podLabels']);
+
+function deepMerge(base: unknown, over: unknown, path = ''): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over) || WHOLE_MAPS.has(path))
+    return over === undefined ? base : over;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v, path === '' ? k : `${path}.${k}`);
   return out;
 }
 

@@ -121,14 +121,30 @@ const clusterSchema = z
               message: "a label value is at most 63 letters, digits, '-', '_' and '.'",
             }),
           )
+          .refine((labels) => Object.keys(labels).length > 0, {
+            message: 'give at least one label: an empty selector would allow every pod of the DNS namespace',
+          })
           .default({ 'k8s-app': 'kube-dns' })
           .describe(
-            'Labels that select the DNS pods (NodeLocal DNSCache: `k8s-app: node-local-dns`; OpenShift: `dns.operator.openshift.io/daemonset-dns: default`).',
+            'Labels that select the DNS pods; replaces, not merges with, the one in `defaults` (OpenShift: `dns.operator.openshift.io/daemonset-dns: default`).',
+          ),
+        ports: z
+          .array(z.number().int().min(1).max(65535))
+          .min(1)
+          .default([53])
+          .describe(
+            'Ports the DNS pods listen on, UDP and TCP; NetworkPolicy sees the pod port behind the Service (OpenShift: 5353).',
+          ),
+        cidrs: z
+          .array(z.string().regex(CIDR, { message: 'a CIDR looks like 169.254.20.10/32' }))
+          .default([])
+          .describe(
+            'Addresses of DNS caches on the host network, which pod labels cannot select (NodeLocal DNSCache: `169.254.20.10/32`).',
           ),
       })
-      .default({ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } })
+      .default({ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, ports: [53], cidrs: [] })
       .describe(
-        "The cluster's DNS pods, the one destination every workload may reach besides its own; default: CoreDNS in kube-system.",
+        "The cluster's DNS, the one destination every workload may reach besides its own; default: CoreDNS in kube-system.",
       ),
   })
   .describe(
@@ -321,6 +337,9 @@ const caBundleSchema = z
     key: z
       .string()
       .regex(/^[-._a-zA-Z0-9]{1,253}$/, { message: "a key is letters, digits, '-', '_' and '.'" })
+      .refine((k) => !k.startsWith('..') && k !== '.', {
+        message: 'a ConfigMap key may not be "." or start with ".."',
+      })
       .default('ca.crt')
       .describe('Key holding the PEM certificates.'),
   })
@@ -574,6 +593,7 @@ const imagesSchema = z
     weightsSync: image('images.weightsSync').optional().describe('Image of the weight copy-and-verify Jobs.'),
     pullSecrets: z
       .array(dnsSubdomain('images.pullSecrets[]'))
+      .refine((names) => new Set(names).size === names.length, { message: 'a Secret is named twice' })
       .default([])
       .describe(
         'Image pull Secrets (type kubernetes.io/dockerconfigjson), created out of band in the serving and GPU Operator namespaces, for registries that require credentials; default: none (the nodes pull with their own).',

@@ -304,6 +304,15 @@ describe('PrivateCluster network policies', () => {
     expect(to.pod_selector.match_labels).toEqual({ 'k8s-app': 'coredns' });
   });
 
+  test('fails when the DNS selector is empty, a DNS port is out of range or a DNS CIDR is everything', () => {
+    const msg = thrown(() =>
+      synth({ network: { clusterDns: { podLabels: {}, ports: [0], cidrs: ['0.0.0.0/0'] } } }),
+    );
+    expect(msg).toContain('network.clusterDns.podLabels  no label given');
+    expect(msg).toContain('network.clusterDns.ports[0]');
+    expect(msg).toContain('network.clusterDns.cidrs[0]');
+  });
+
   test('fails when a rule would open 0.0.0.0/0 or ::/0, or a port is out of range', () => {
     const msg = thrown(() =>
       synth({

@@ -249,6 +249,39 @@ describe('registry credentials, a private CA for weights and custom cluster DNS 
     expect(dns).not.toContain('"kube-dns"');
   });
 
+  test('DNS on other ports and on the host network (OpenShift, NodeLocal DNSCache)', () => {
+    const openshift = synthSpec(
+      'spec.yaml',
+      minimalWith({
+        dns: '{ namespace: openshift-dns, podLabels: { dns.operator.openshift.io/daemonset-dns: default }, ports: [5353], cidrs: [169.254.20.10/32] }',
+      }),
+    ).stacks.lab;
+    const dns = resources(openshift, 'kubernetes_network_policy_v1').find(
+      (p) => p.metadata.name === 'allow-dns-egress',
+    ) as Json;
+    expect(dns.spec.egress[0].to).toEqual([
+      {
+        namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'openshift-dns' } },
+        pod_selector: { match_labels: { 'dns.operator.openshift.io/daemonset-dns': 'default' } },
+      },
+      { ip_block: { cidr: '169.254.20.10/32' } },
+    ]);
+    expect(dns.spec.egress[0].ports).toEqual([
+      { port: '5353', protocol: 'UDP' },
+      { port: '5353', protocol: 'TCP' },
+    ]);
+  });
+
+  test("DNS pod labels in defaults are replaced by a jurisdiction's, not merged", () => {
+    const text = minimalWith({ dns: '{ podLabels: { app: dns-cache } }' }).replace(
+      'jurisdictions:\n',
+      'defaults:\n  cluster:\n    dns: { podLabels: { k8s-app: kube-dns, tier: dns } }\njurisdictions:\n',
+    );
+    expect(parseSpec(text, 'spec.yaml').spec.jurisdictions.lab.cluster.dns.podLabels).toEqual({
+      app: 'dns-cache',
+    });
+  });
+
   test('without them, the output is what it was (no pull secrets, no CA volume, CoreDNS)', () => {
     const plain = synthSpec('spec.yaml', minimal).stacks.lab;
     const [deployment] = resources(plain, 'kubernetes_deployment_v1');
@@ -268,6 +301,24 @@ describe('registry credentials, a private CA for weights and custom cluster DNS 
       'a CA bundle on a volume source',
       minimalWith({ source: '{ type: volume, caBundle: { configMap: lab-pki } }' }),
       /jurisdictions\.lab\.models\.llama-8b\.weights\.source/,
+    ],
+    [
+      'an empty DNS pod selector',
+      minimalWith({ dns: '{ podLabels: {} }' }),
+      /jurisdictions\.lab\.cluster\.dns\.podLabels {2}give at least one label/,
+    ],
+    [
+      'a pull Secret named twice',
+      minimalWith({ pullSecrets: '[registry-pull, registry-pull]' }),
+      /jurisdictions\.lab\.images\.pullSecrets {2}a Secret is named twice/,
+    ],
+    [
+      'a CA bundle key Kubernetes refuses',
+      minimalWith({
+        source:
+          '{ type: https, url: https://models.lab.example/meta-llama/Llama-3.1-8B-Instruct, caBundle: { configMap: lab-pki, key: ..ca } }',
+      }),
+      /jurisdictions\.lab\.models\.llama-8b\.weights\.source\.caBundle\.key {2}a ConfigMap key may not be/,
     ],
     [
       'a DNS pod label that is not a label',
