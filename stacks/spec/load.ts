@@ -82,7 +82,7 @@ export function parseSpec(
   const locate = (path: SpecPath) => locateIn(read().doc, read().at, path);
   // JavaScript drops a `__proto__` key in places (zod's records skip it): refuse it outright
   // rather than lose, say, a jurisdiction of that name without a word.
-  const proto = protoKeys(data);
+  const proto = text.includes('__proto__') || text.includes('\\') ? protoKeys(data) : [];
   if (proto.length > 0) {
     throw specInvalid(
       file,
