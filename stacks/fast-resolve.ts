@@ -18,18 +18,37 @@
  *     construct (cdktf refuses those), and a function (refused as well).
  * Everything else is copied as cdktf copies it: `undefined` members and array elements are
  * dropped, `null`, booleans and other scalars are kept, `Date`s pass through as is.
- * Delegated subtrees are resolved in a fresh top-level context, which is the context cdktf
- * itself has there: only tokens set the inherited flags (escapes, braces, iterators), and no
- * token lies above a delegated subtree. The output is byte-identical to cdktf's (the golden
- * snapshots, a test comparing both paths on the examples, and a property test in
- * test/stacks/fast-resolve.test.ts).
+ * A delegated subtree is resolved with its path as cdktf's prefix, so cdktf's depth limit (200)
+ * and its error messages see the same path as in a whole-tree resolution, and otherwise in a
+ * fresh context, which is the context cdktf itself has there: only tokens set the inherited
+ * flags (escapes, braces, iterators), and no token lies above a delegated subtree. Values are
+ * visited in cdktf's order and each once, so producers run as often as under cdktf. The output
+ * is byte-identical to cdktf's (the golden snapshots, a test comparing both paths on the
+ * examples, and test/stacks/fast-resolve.test.ts, errors included).
  */
+import { DefaultTokenResolver, StringConcat } from 'cdktf';
 
-type CdktfResolve = (scope: unknown, obj: unknown) => unknown;
+interface ResolveOptions {
+  readonly scope: unknown;
+  readonly preparing: boolean;
+  readonly resolver: unknown;
+  readonly prefix: string[];
+}
 
-// cdktf 0.21 is its last release; its internal token module will not move.
+// cdktf's own resolver (tokens/private/resolve.js), which takes the path prefix its public
+// `Tokenization.resolve` drops. cdktf 0.21 is its last release; the module will not move.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const cdktfResolve = (require('cdktf/lib/_tokens') as { resolve: CdktfResolve }).resolve;
+const cdktfResolve = (
+  require('cdktf/lib/tokens/private/resolve') as {
+    resolve: (obj: unknown, options: ResolveOptions) => unknown;
+  }
+).resolve;
+/** As cdktf's `resolve(scope, obj)` (lib/_tokens.js) builds it. */
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+function delegate(scope: unknown, value: unknown, path: string[]): unknown {
+  return cdktfResolve(value, { scope, preparing: false, resolver: RESOLVER, prefix: [...path] });
+}
 
 /** cdktf's NUMBER_TOKEN_REGEX (tokens/private/encoding.js), as a non-global test. */
 const NUMBER_TOKEN = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
@@ -60,55 +79,53 @@ function plainArray(xs: readonly unknown[]): boolean {
   return true;
 }
 
-/** cdktf refuses trees deeper than this (cyclic, or a construct passed as data). */
+/** cdktf refuses a value deeper than this (a cycle, or a construct passed as data). */
 const MAX_DEPTH = 200;
 
 /**
  * Resolves `value` in `scope` exactly as cdktf's `resolve(scope, value)` does, handing cdktf
- * only the smallest subtrees that can hold a token. Whatever fails on the way (a function, a
- * construct, a cycle, a token error) is resolved again by cdktf from the top, so the error
- * is cdktf's own, with its path.
+ * only the smallest subtrees that can hold a token, errors included.
  */
 export function fastResolve(scope: unknown, value: unknown): unknown {
-  try {
-    return walk(scope, value, 0);
-  } catch {
-    return cdktfResolve(scope, value);
-  }
+  return walk(scope, value, []);
 }
 
-function walk(scope: unknown, value: unknown, depth: number): unknown {
+function walk(scope: unknown, value: unknown, path: string[]): unknown {
+  if (path.length > MAX_DEPTH) return delegate(scope, value, path); // cdktf throws, with the path
   switch (typeof value) {
     case 'string':
-      return plainString(value) ? value : cdktfResolve(scope, value);
+      return plainString(value) ? value : delegate(scope, value, path);
     case 'number':
-      return plainNumber(value) ? value : cdktfResolve(scope, value);
+      return plainNumber(value) ? value : delegate(scope, value, path);
     case 'function':
-      return cdktfResolve(scope, value);
+      return delegate(scope, value, path);
     case 'object':
       break;
     default:
       return value;
   }
   if (value === null || value instanceof Date) return value;
-  if (depth > MAX_DEPTH) throw new RangeError('too deep');
   if (Array.isArray(value)) {
-    if (!plainArray(value)) return cdktfResolve(scope, value);
+    if (!plainArray(value)) return delegate(scope, value, path);
     const out: unknown[] = [];
-    for (const x of value as unknown[]) {
-      const r = walk(scope, x, depth + 1);
+    for (let i = 0; i < value.length; i++) {
+      path.push(String(i));
+      const r = walk(scope, value[i], path);
+      path.pop();
       if (r !== undefined) out.push(r);
     }
     return out;
   }
   const obj = value as Record<string, unknown>;
   if (typeof obj.resolve === 'function' || (obj._children !== undefined && obj._metadata !== undefined))
-    return cdktfResolve(scope, value);
+    return delegate(scope, value, path);
   const keys = Object.keys(obj);
-  for (const k of keys) if (!plainString(k)) return cdktfResolve(scope, value);
+  for (const k of keys) if (!plainString(k)) return delegate(scope, value, path);
   const out: Record<string, unknown> = {};
   for (const k of keys) {
-    const r = walk(scope, obj[k], depth + 1);
+    path.push(k);
+    const r = walk(scope, obj[k], path);
+    path.pop();
     if (r !== undefined) out[k] = r;
   }
   return out;

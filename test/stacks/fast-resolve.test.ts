@@ -88,6 +88,47 @@ describe('fastResolve', () => {
       expect(outcome(fastResolve, stack, value)).toEqual(expected);
     });
 
+    const nest = (depth: number, leaf: unknown): unknown => (depth === 0 ? leaf : [nest(depth - 1, leaf)]);
+
+    test.each([
+      ['a string at depth 201', () => nest(201, 'x')],
+      ['undefined at depth 201', () => ({ a: nest(200, undefined) })],
+      [
+        'a token at depth 150 producing 60 more levels',
+        () => nest(150, Lazy.anyValue({ produce: () => nest(60, 'z') })),
+      ],
+      [
+        'an object with a token key at depth 150',
+        () => nest(150, { [Token.asString(Lazy.stringValue({ produce: () => 'k' }))]: nest(60, 1) }),
+      ],
+      ['plain data at depth 200', () => nest(200, 'ok')],
+    ])('depth: %s, as cdktf counts it', (_label, make) => {
+      const value = make();
+      expect(outcome(fastResolve, stack, value)).toEqual(outcome(cdktfResolve, stack, value));
+    });
+
+    test('producers run as often as under cdktf, also when one throws', () => {
+      const run = (resolve: (s: unknown, o: unknown) => unknown) => {
+        let calls = 0;
+        const value = {
+          a: Lazy.stringValue({
+            produce: () => {
+              calls++;
+              if (calls === 1) throw new Error('transient');
+              return 'ok';
+            },
+          }),
+          b: Lazy.stringValue({ produce: () => `p${++calls}` }),
+          c: () => 1,
+        };
+        const o = outcome(resolve, stack, value);
+        return { error: o.error?.split('\n')[0], calls };
+      };
+      const cdktf = run(cdktfResolve);
+      expect(cdktf).toEqual({ error: 'Resolution error: transient.', calls: 1 });
+      expect(run(fastResolve)).toEqual(cdktf);
+    });
+
     test('the cases include ones cdktf refuses and ones it rewrites', () => {
       const refused = Object.keys(cases).filter((k) => 'error' in outcome(cdktfResolve, stack, cases[k]));
       expect(refused).toEqual(
