@@ -37,12 +37,10 @@ interface ResolveOptions {
 
 // cdktf's own resolver (tokens/private/resolve.js), which takes the path prefix its public
 // `Tokenization.resolve` drops. cdktf 0.21 is its last release; the module will not move.
+type PrivateResolve = (obj: unknown, options: ResolveOptions) => unknown;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const cdktfResolve = (
-  require('cdktf/lib/tokens/private/resolve') as {
-    resolve: (obj: unknown, options: ResolveOptions) => unknown;
-  }
-).resolve;
+const privateResolve: { resolve: PrivateResolve } = require('cdktf/lib/tokens/private/resolve');
+const cdktfResolve = privateResolve.resolve;
 /** As cdktf's `resolve(scope, obj)` (lib/_tokens.js) builds it. */
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
