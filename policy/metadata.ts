@@ -77,6 +77,14 @@ export interface StackMetadata {
     readonly hosts: readonly string[];
     /** CIDRs inside the jurisdiction that egress may reach. */
     readonly cidrs: readonly string[];
+    /**
+     * Addresses of the cluster's DNS that workloads may reach on `dnsPorts` only: host-network
+     * caches (NodeLocal DNSCache) and the DNS service address, which no pod selector matches.
+     * Written only when the jurisdiction declares any (`cluster.dns.cidrs`). @default []
+     */
+    readonly dnsCidrs?: readonly string[];
+    /** The DNS ports (UDP and TCP) those addresses may be reached on. @default [] */
+    readonly dnsPorts?: readonly number[];
     /** Service types allowed besides ClusterIP. */
     readonly serviceTypes: readonly string[];
   };

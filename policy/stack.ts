@@ -169,6 +169,10 @@ export function readMetadata(view: StackView): { metadata: StackMetadata; proble
       providerHosts: strings(allowed.providerHosts),
       hosts: strings(allowed.hosts),
       cidrs: strings(allowed.cidrs),
+      dnsCidrs: strings(allowed.dnsCidrs),
+      dnsPorts: Array.isArray(allowed.dnsPorts)
+        ? allowed.dnsPorts.filter((p): p is number => Number.isInteger(p))
+        : [],
       serviceTypes: strings(allowed.serviceTypes),
     },
     suppressions: Array.isArray(m.suppressions)

@@ -442,6 +442,12 @@ export class JurisdictionStack extends TerraformStack {
         providerHosts: [sov.providerRegistry],
         hosts: [...sov.hosts].sort(),
         cidrs: [...sov.cidrs].sort(),
+        ...(spec.cluster.dns.cidrs.length > 0
+          ? {
+              dnsCidrs: [...spec.cluster.dns.cidrs].sort(),
+              dnsPorts: [...spec.cluster.dns.ports].sort((a, b) => a - b),
+            }
+          : {}),
         serviceTypes: [],
       },
       suppressions,

@@ -101,6 +101,14 @@ export function renderMarkdown(r: AuditReport): string {
           ['provider registries', list(b.providerHosts)],
           ['hosts', list(b.hosts)],
           ['network ranges', list(b.cidrs)],
+          ...(b.dnsCidrs && b.dnsCidrs.length > 0
+            ? [
+                [
+                  'cluster DNS addresses (DNS ports only)',
+                  `${list(b.dnsCidrs)} on ${(b.dnsPorts ?? []).join(', ')}`,
+                ],
+              ]
+            : []),
           ['service types besides ClusterIP', list(b.serviceTypes)],
         ],
       ),

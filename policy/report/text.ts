@@ -62,7 +62,7 @@ export function renderText(r: AuditReport, opts: TextOptions = {}): string {
     for (const d of outside)
       out.push(`  data location ${d.jurisdiction}: ${d.kind} ${d.name} → ${d.location}`);
     out.push(
-      `  declared: registries ${s.boundary.registries.join(', ') || '(none)'}; hosts ${s.boundary.hosts.join(', ') || '(none)'}; ranges ${s.boundary.cidrs.join(', ') || '(none)'}; provider registries ${s.boundary.providerHosts.join(', ') || '(none)'}`,
+      `  declared: registries ${s.boundary.registries.join(', ') || '(none)'}; hosts ${s.boundary.hosts.join(', ') || '(none)'}; ranges ${s.boundary.cidrs.join(', ') || '(none)'};${s.boundary.dnsCidrs?.length ? ` cluster DNS ${s.boundary.dnsCidrs.join(', ')} on ${(s.boundary.dnsPorts ?? []).join(', ')};` : ''} provider registries ${s.boundary.providerHosts.join(', ') || '(none)'}`,
     );
     const body = formatFindings(s.findings, opts);
     if (body) out.push(body.replace(/^/gm, '  '));

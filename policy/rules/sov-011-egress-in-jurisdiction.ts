@@ -8,7 +8,7 @@ export const rule: ResourceRule = {
   id: 'SOV-011',
   title: 'Egress reaches only in-cluster peers and declared in-jurisdiction CIDRs',
   severity: 'critical',
-  fix: 'Limit every egress rule to pod/namespace selectors or ip_blocks inside `allowed.cidrs`; an egress rule without `to` allows every destination.',
+  fix: 'Limit every egress rule to pod/namespace selectors or ip_blocks inside `allowed.cidrs` (or, on the DNS ports only, `allowed.dnsCidrs`); an egress rule without `to` allows every destination.',
   anchors: [
     'GDPR Art. 44',
     'BSI C5:2020 COS (communication security)',
@@ -23,9 +23,13 @@ export const rule: ResourceRule = {
     if (!o || o.kind !== 'NetworkPolicy') return na;
     const spec = get(o, o.root, 'spec') ?? {};
     const out: Outcome[] = [];
+    const dns = ctx.metadata.allowed;
     many(spec.egress).forEach((rule, i) => {
       const base = join(at(o, 'spec'), `egress[${i}]`);
       const peers = many(rule.to);
+      // A declared DNS address (host-network cache, DNS service) is fine on the DNS ports only.
+      const ports = many(rule.ports).map((p) => Number(str(p.port) ?? p.port));
+      const dnsOnly = ports.length > 0 && ports.every((p) => (dns.dnsPorts ?? []).includes(p));
       if (peers.length === 0) {
         out.push(fail(join(base, 'to'), `egress rule ${i} has no destination: it allows every address`));
         return;
@@ -38,6 +42,7 @@ export const rule: ResourceRule = {
         const cpath = join(path, o.k('ip_block'), 'cidr');
         if (unresolved(ip.cidr)) out.push(unknown(cpath, 'cidr is not resolved at synth time'));
         else if (cidrPrefix(cidr) === 0) out.push(fail(cpath, `egress to ${cidr} reaches every address`));
+        else if (dnsOnly && cidrWithin(cidr, dns.dnsCidrs ?? [])) out.push(ok(cpath));
         else if (!cidrWithin(cidr, ctx.metadata.allowed.cidrs))
           out.push(
             fail(

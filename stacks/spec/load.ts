@@ -282,10 +282,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Maps merge key by key (but see WHOLE_MAPS); lists and scalar values replace. */
 /**
- * Maps that replace rather than merge: a label selector is one value, and the union of two
- * would select pods neither names.
+ * Maps that replace rather than merge: the cluster's DNS is one description (namespace,
+ * selector, ports, addresses), and a mix of two would select pods or ports neither names.
  */
-const WHOLE_MAPS = new Set(['cluster.dns.podLabels']);
+const WHOLE_MAPS = new Set(['cluster.dns']);
 
 function deepMerge(base: unknown, over: unknown, path = ''): unknown {
   if (!isPlainObject(base) || !isPlainObject(over) || WHOLE_MAPS.has(path))

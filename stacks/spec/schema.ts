@@ -126,7 +126,7 @@ const clusterSchema = z
           })
           .default({ 'k8s-app': 'kube-dns' })
           .describe(
-            'Labels that select the DNS pods; replaces, not merges with, the one in `defaults` (OpenShift: `dns.operator.openshift.io/daemonset-dns: default`).',
+            'Labels that select the DNS pods (OpenShift: `dns.operator.openshift.io/daemonset-dns: default` in namespace `openshift-dns`).',
           ),
         ports: z
           .array(z.number().int().min(1).max(65535))
@@ -139,12 +139,12 @@ const clusterSchema = z
           .array(z.string().regex(CIDR, { message: 'a CIDR looks like 169.254.20.10/32' }))
           .default([])
           .describe(
-            'Addresses of DNS caches on the host network, which pod labels cannot select (NodeLocal DNSCache: `169.254.20.10/32`).',
+            "Addresses of DNS on the host network, which pod labels cannot select, reachable on `ports` only and recorded for the audit. NodeLocal DNSCache: its address (`169.254.20.10/32`) and, with kube-proxy in iptables mode, the kube-dns Service address it also answers on. Some CNIs (Cilium) do not apply ipBlocks to host-network endpoints: check the CNI's documentation.",
           ),
       })
       .default({ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, ports: [53], cidrs: [] })
       .describe(
-        "The cluster's DNS, the one destination every workload may reach besides its own; default: CoreDNS in kube-system.",
+        "The cluster's DNS, the one destination every workload may reach besides its own; default: CoreDNS in kube-system. A jurisdiction's replaces the one in `defaults` whole.",
       ),
   })
   .describe(

@@ -3,10 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { enforce } from '../../policy';
 import { App, TerraformOutput } from 'cdktf';
+import { buildApp } from '../../stacks/app';
 import { JurisdictionStack } from '../../stacks/jurisdiction-stack';
 import { loadSpec, parseSpec } from '../../stacks/spec/load';
 import { formatProblem, isSovereignError } from '../../constructs/errors';
 import { REPO_ROOT } from '../support/paths';
+import { TOOLKIT_VERSION } from '../../bin/version';
 import { MINIMAL_SOURCE_WITH_CA, minimalWith, resources, synthSpec, type Json } from '../support/synth';
 
 beforeAll(() => process.chdir(REPO_ROOT));
@@ -272,14 +274,45 @@ describe('registry credentials, a private CA for weights and custom cluster DNS 
     ]);
   });
 
-  test("DNS pod labels in defaults are replaced by a jurisdiction's, not merged", () => {
-    const text = minimalWith({ dns: '{ podLabels: { app: dns-cache } }' }).replace(
+  test("the cluster DNS in defaults is replaced whole by a jurisdiction's, not merged", () => {
+    const text = minimalWith({ dns: '{ podLabels: { k8s-app: kube-dns } }' }).replace(
       'jurisdictions:\n',
-      'defaults:\n  cluster:\n    dns: { podLabels: { k8s-app: kube-dns, tier: dns } }\njurisdictions:\n',
+      'defaults:\n  cluster:\n    dns: { namespace: openshift-dns, podLabels: { tier: dns }, ports: [5353] }\njurisdictions:\n',
     );
-    expect(parseSpec(text, 'spec.yaml').spec.jurisdictions.lab.cluster.dns.podLabels).toEqual({
-      app: 'dns-cache',
+    expect(parseSpec(text, 'spec.yaml').spec.jurisdictions.lab.cluster.dns).toEqual({
+      namespace: 'kube-system',
+      podLabels: { 'k8s-app': 'kube-dns' },
+      ports: [53],
+      cidrs: [],
     });
+  });
+
+  test('host-network DNS addresses pass the policy gate on the DNS ports, recorded for the audit', () => {
+    const text = minimalWith({ dns: '{ cidrs: [169.254.20.10/32, 10.96.0.10/32] }' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-dns-'));
+    try {
+      const { app } = buildApp(parseSpec(text, 'spec.yaml'), {
+        outdir: dir,
+        toolkitVersion: TOOLKIT_VERSION,
+      });
+      app.synth();
+      const stack = JSON.parse(fs.readFileSync(path.join(dir, 'stacks/lab/cdk.tf.json'), 'utf8')) as Json;
+      expect(stack['//'].sovereign.allowed).toMatchObject({
+        dnsCidrs: ['10.96.0.10/32', '169.254.20.10/32'],
+        dnsPorts: [53],
+      });
+      expect(() => enforce([{ name: 'lab', json: stack }])).not.toThrow();
+      // The same addresses on another port are egress outside the jurisdiction.
+      const dns = Object.values(stack.resource.kubernetes_network_policy_v1 as Record<string, Json>).find(
+        (p) => p.metadata.name === 'allow-dns-egress',
+      ) as Json;
+      dns.spec.egress[0].ports.push({ port: '443', protocol: 'TCP' });
+      expect(() => enforce([{ name: 'lab', json: stack }])).toThrow(
+        /SOV-011 egress to 10\.96\.0\.10\/32 is outside/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('without them, the output is what it was (no pull secrets, no CA volume, CoreDNS)', () => {

@@ -23,4 +23,23 @@ describe('SOV-011 egress only to declared in-jurisdiction CIDRs', () => {
       '10.0.0.0/8';
     expect(failuresOn(rule, j)).toHaveLength(1);
   });
+  test('a declared cluster DNS address passes on the DNS ports only', () => {
+    const j = exampleStack();
+    j['//'].sovereign.allowed.dnsCidrs = ['169.254.20.10/32'];
+    j['//'].sovereign.allowed.dnsPorts = [53];
+    const eg = j.resource.kubernetes_network_policy_v1.llm_allow_serving.spec.egress;
+    eg.push({
+      to: [{ ip_block: { cidr: '169.254.20.10/32' } }],
+      ports: [
+        { port: '53', protocol: 'UDP' },
+        { port: '53', protocol: 'TCP' },
+      ],
+    });
+    eg.push({ to: [{ ip_block: { cidr: '169.254.20.10/32' } }], ports: [{ port: '443', protocol: 'TCP' }] });
+    eg.push({ to: [{ ip_block: { cidr: '169.254.20.10/32' } }] });
+    expect(failuresOn(rule, j)).toEqual([
+      'kubernetes_network_policy_v1.llm_allow_serving spec.egress[3].to[0].ip_block.cidr: egress to 169.254.20.10/32 is outside the declared CIDRs (10.20.0.0/16)',
+      'kubernetes_network_policy_v1.llm_allow_serving spec.egress[4].to[0].ip_block.cidr: egress to 169.254.20.10/32 is outside the declared CIDRs (10.20.0.0/16)',
+    ]);
+  });
 });
