@@ -39,8 +39,11 @@ const NOT_PLAIN = [
   /[\t\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]|\r(?!\n)|(?!^)\ufeff/,
 ];
 
-/** Text where a key could be null or "null": followed by `:`, or alone in a flow mapping. */
-const NULL_KEY = /(?:^|[\s{,])["']?(?:~|null|Null|NULL)["']?[ \t]*[:,}]/m;
+/**
+ * Text where a key could be null or "null": written as null and followed by `:` (or alone in a
+ * flow mapping), or left empty in a flow collection (`[: x]`, `{a, : x}`).
+ */
+const NULL_KEY = /(?:^|[\s{,])["']?(?:~|null|Null|NULL)["']?[ \t]*[:,}]|[[{,]\s*:/m;
 
 /** A line where an implicit key could exceed YAML's 1024 characters (a linear scan). */
 function hasLongLine(text: string): boolean {

@@ -147,6 +147,11 @@ const DOCUMENTS = [
   'a:\n  b:\n    -\n- x\n',
   'a:\n  b:\n    -\n  - x\n',
   'a:\n  b:\n  -\n- x\n',
+  'a: [: x]\n',
+  'a: {b, : x}\n',
+  'a: {b,: x}\n',
+  'a: {name,: x, key: y}\n',
+  'a:\n  [\n    b,\n    : c,\n  ]\n',
 ];
 
 /** YAML with the forms formatters and people write: compact lists, multi-line flows, comments. */
