@@ -123,6 +123,17 @@ export function renderMarkdown(r: AuditReport): string {
       ),
     );
     out.push('');
+    out.push('### Secrets and ConfigMaps the stack refers to');
+    out.push('');
+    out.push(
+      s.references.length === 0
+        ? 'None: the stack names no Secret or ConfigMap it does not create.'
+        : table(
+            ['kind', 'namespace', 'name', 'use', 'referred to by'],
+            s.references.map((x) => [x.kind, x.namespace, x.name, x.use, x.by.join(', ')]),
+          ),
+    );
+    out.push('');
     out.push('### Controls');
     out.push('');
     out.push(table(TOTALS_HEAD, [totalsCells(s.totals)]));

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { enforce } from '../../policy';
+import { buildReport, enforce, evaluateStacks, renderMarkdown } from '../../policy';
 import { App, TerraformOutput } from 'cdktf';
 import { buildApp } from '../../stacks/app';
 import { JurisdictionStack } from '../../stacks/jurisdiction-stack';
@@ -231,6 +231,21 @@ describe('registry credentials, a private CA for weights and custom cluster DNS 
       ]);
     expect(values.operator.initContainer.imagePullSecrets).toEqual(['registry-pull', 'registry-pull.mirror']);
     expect(values['node-feature-discovery'].imagePullSecrets).toEqual(secrets);
+  });
+
+  test('the audit report lists every Secret and ConfigMap the stack names but does not create', () => {
+    const report = buildReport(evaluateStacks([{ name: 'lab', json: lab }]));
+    const refs = report.stacks[0].references.map((x) => `${x.kind} ${x.namespace}/${x.name}: ${x.use}`);
+    expect(refs).toEqual([
+      'Secret gpu-operator/registry-pull: chart values (imagePullSecrets)',
+      'Secret gpu-operator/registry-pull.mirror: chart values (imagePullSecrets)',
+      'ConfigMap llm-serving/lab-pki: volume',
+      'Secret llm-serving/registry-pull: image pull',
+      'Secret llm-serving/registry-pull.mirror: image pull',
+    ]);
+    // The manifest ConfigMap of the weight Job is the stack's own: not listed.
+    expect(resources(lab, 'kubernetes_config_map_v1').length).toBeGreaterThan(0);
+    expect(renderMarkdown(report)).toContain('| ConfigMap | llm-serving | lab-pki | volume |');
   });
 
   test('the weight copy trusts the CA bundle from the ConfigMap', () => {
