@@ -39,12 +39,6 @@ const NOT_PLAIN = [
   /[\t\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]|\r(?!\n)|(?!^)\ufeff/,
 ];
 
-/**
- * Text where a key could be null or "null": written as null and followed by `:` (or alone in a
- * flow mapping), or left empty in a flow collection (`[: x]`, `{a, : x}`).
- */
-const NULL_KEY = /(?:^|[\s{,])["']?(?:~|null|Null|NULL)["']?[ \t]*[:,}]|[[{,]\s*:/m;
-
 /** A line where an implicit key could exceed YAML's 1024 characters (a linear scan). */
 function hasLongLine(text: string): boolean {
   for (let start = 0; start < text.length;) {
@@ -150,9 +144,7 @@ export function readPlainYaml(text: string): Record<string, unknown> | undefined
   }
   if (Object.keys(anchors).length > 0) return undefined;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
-  // Only a key written as null (`~`, `null`, quoted "null") can be named "null": look for one
-  // in the text before walking the data.
-  return !NULL_KEY.test(text) || plainKeys(data) ? (data as Record<string, unknown>) : undefined;
+  return plainKeys(data) ? (data as Record<string, unknown>) : undefined;
 }
 
 /** Where a node's own text starts: past the white space and comments before it. */
