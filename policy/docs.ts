@@ -47,6 +47,7 @@ export function renderRulesMd(): string {
   for (const [title, prefix] of [
     ['Kubernetes hardening', 'K8S'],
     ['Sovereignty and supply chain', 'SOV'],
+    ['Model licences', 'LIC'],
   ]) {
     o.push('', `## ${title}`, '');
     o.push(

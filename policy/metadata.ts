@@ -6,6 +6,8 @@
  * resources; this block only says what is allowed and what was suppressed.
  */
 
+import type { LicenceFacts } from './licences/catalogue';
+
 export const METADATA_KEY = 'sovereign';
 export const METADATA_SCHEMA_VERSION = 1;
 
@@ -29,7 +31,12 @@ export interface ModelRecord {
   readonly manifestSha256: string;
   /** Files and their SHA-256, from the pinned manifest. */
   readonly files: readonly { readonly path: string; readonly sha256: string }[];
+  /** Licence identifier from the catalogue (policy/licences), or an unlisted one accepted below. */
   readonly license?: string;
+  /** The catalogue's facts on that licence, copied for auditors; rules judge the catalogue's own. */
+  readonly licenseFacts?: LicenceFacts;
+  /** The spec's reasoned acceptance of a licence the catalogue does not list. */
+  readonly licenseAcceptance?: { readonly reason: string; readonly url: string };
   /** Where the weights are copied from (URL or volume path). */
   readonly source: string;
   /** Free text for the ML-BOM model card: architecture, parameters, quantization. */
@@ -89,6 +96,11 @@ export interface StackMetadata {
     readonly serviceTypes: readonly string[];
   };
   readonly suppressions: readonly Suppression[];
+  /**
+   * Territories the jurisdiction lies in: ISO 3166-1 alpha-2 country codes and/or `EU`, which
+   * licence territorial exclusions are judged against. @default []
+   */
+  readonly territories?: readonly string[];
   readonly models: readonly ModelRecord[];
   /** GPU node pools, by name. @default [] (a CPU-only stack, or one written before pools were recorded) */
   readonly pools?: readonly PoolRecord[];

@@ -37,6 +37,7 @@ import {
   type PoolRecord,
   type StackMetadata,
 } from '../policy/metadata';
+import { licenceById } from '../policy/licences/catalogue';
 import { backendAttributes, fromStackDir, SovereignBackend } from './backend';
 import { fastResolve } from './fast-resolve';
 import { PROFILES, type Profile } from './profiles';
@@ -99,6 +100,16 @@ class RequiredProviders extends TerraformElement {
       },
     };
   }
+}
+
+/** The catalogue's facts on a model's licence and the spec's acceptance, for the record. */
+function licenceFactsOf(m: ModelSpec): Pick<ModelRecord, 'licenseFacts' | 'licenseAcceptance'> {
+  const facts = m.weights.license === undefined ? undefined : licenceById(m.weights.license);
+  const a = m.weights.licenseAcceptance;
+  return {
+    ...(facts ? { licenseFacts: facts } : {}),
+    ...(a ? { licenseAcceptance: { reason: a.reason, url: a.url } } : {}),
+  };
 }
 
 function outputName(...parts: string[]): string {
@@ -356,6 +367,7 @@ export class JurisdictionStack extends TerraformStack {
           .sort()
           .map((path) => ({ path, sha256: m.weights.files[path] })),
         license: m.weights.license,
+        ...licenceFactsOf(m),
         source: w.sourceUrl ?? `volume:${w.claimName}/${w.subPath}`,
         description: describeModel(m),
         gpus: server.gpusPerReplica,
@@ -451,6 +463,7 @@ export class JurisdictionStack extends TerraformStack {
         serviceTypes: [],
       },
       suppressions,
+      ...(spec.territories.length > 0 ? { territories: [...spec.territories].sort() } : {}),
       models: records,
       pools: Object.keys(pools)
         .sort()

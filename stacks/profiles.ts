@@ -24,6 +24,7 @@ const BASE = [
   { id: 'k8s-baseline', level: 'error' },
   { id: 'k8s-restricted', level: 'error' },
   { id: 'sovereignty', level: 'error' },
+  { id: 'licence', level: 'warning' },
 ] as const;
 
 export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
@@ -58,6 +59,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
       { id: 'k8s-baseline', level: 'warning' },
       { id: 'k8s-restricted', level: 'warning' },
       { id: 'sovereignty', level: 'error' },
+      { id: 'licence', level: 'warning' },
     ],
     strict: false,
     requireApiKey: false,

@@ -4,6 +4,7 @@ const LOCATION = 'C5:2020 PSS-12 (locations of data processing and storage)';
 const OPS = 'C5:2020 OPS (operations: hardening)';
 const COS = 'C5:2020 COS (communication security)';
 const IDM = 'C5:2020 IDM (identity and access management)';
+const SUPPLIER = 'C5:2020 SSO (control and monitoring of service providers and suppliers)';
 const DEV = 'C5:2020 DEV / SSO (change management, suppliers)';
 
 /** BSI Cloud Computing Compliance Criteria Catalogue (C5:2020); domain-level mapping. */
@@ -22,6 +23,8 @@ export const DE_BSI_C5: Pack = {
     { rule: 'K8S-022', clause: IDM },
     { rule: 'K8S-025', clause: IDM },
     { rule: 'K8S-026', clause: IDM },
+    { rule: 'LIC-002', clause: SUPPLIER },
+    { rule: 'LIC-003', clause: SUPPLIER },
     { rule: 'SOV-001', clause: DEV },
     { rule: 'SOV-002', clause: LOCATION },
     { rule: 'SOV-003', clause: DEV },

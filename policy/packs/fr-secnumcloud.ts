@@ -21,6 +21,8 @@ export const FR_SECNUMCLOUD: Pack = {
     { rule: 'K8S-021', clause: ACCESS },
     { rule: 'K8S-022', clause: ACCESS },
     { rule: 'K8S-026', clause: ACCESS },
+    { rule: 'LIC-002', clause: EXTRA_EU },
+    { rule: 'LIC-003', clause: EXTRA_EU },
     { rule: 'SOV-002', clause: LOCATION },
     { rule: 'SOV-004', clause: LOCATION },
     { rule: 'SOV-006', clause: EXTRA_EU },

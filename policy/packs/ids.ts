@@ -6,4 +6,5 @@ export const ALL_PACK_IDS: readonly string[] = [
   'eu-gdpr',
   'de-bsi-c5',
   'fr-secnumcloud',
+  'licence',
 ];

@@ -5,10 +5,11 @@ import { EU_GDPR } from './eu-gdpr';
 import { FR_SECNUMCLOUD } from './fr-secnumcloud';
 import { K8S_BASELINE } from './k8s-baseline';
 import { K8S_RESTRICTED } from './k8s-restricted';
+import { LICENCE } from './licence';
 import type { Pack } from './pack';
 import { SOVEREIGNTY } from './sovereignty';
 
-export { DE_BSI_C5, EU_GDPR, FR_SECNUMCLOUD, K8S_BASELINE, K8S_RESTRICTED, SOVEREIGNTY };
+export { DE_BSI_C5, EU_GDPR, FR_SECNUMCLOUD, K8S_BASELINE, K8S_RESTRICTED, LICENCE, SOVEREIGNTY };
 export { ALL_PACK_IDS } from './ids';
 
 export const ALL_PACKS: readonly Pack[] = [
@@ -18,6 +19,7 @@ export const ALL_PACKS: readonly Pack[] = [
   EU_GDPR,
   DE_BSI_C5,
   FR_SECNUMCLOUD,
+  LICENCE,
 ];
 
 export type PackSelection = readonly { readonly id: string; readonly level: Level }[];
@@ -26,6 +28,7 @@ export type PackSelection = readonly { readonly id: string; readonly level: Leve
 export const DEFAULT_PACKS: PackSelection = [
   { id: 'k8s-restricted', level: 'error' },
   { id: 'sovereignty', level: 'error' },
+  { id: 'licence', level: 'warning' },
 ];
 
 /**

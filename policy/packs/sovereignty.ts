@@ -20,5 +20,7 @@ export const SOVEREIGNTY: Pack = {
     { rule: 'SOV-012', clause: 'endpoints inside the jurisdiction' },
     { rule: 'SOV-013', clause: 'no cross-jurisdiction reference' },
     { rule: 'SOV-014', clause: 'jurisdiction declared' },
+    { rule: 'LIC-001', clause: 'model licence identified or explicitly accepted' },
+    { rule: 'LIC-006', clause: 'model licence does not exclude the jurisdiction' },
   ],
 };

@@ -26,6 +26,13 @@ import { rule as k8s023 } from './k8s-023-psa-labels';
 import { rule as k8s024 } from './k8s-024-quota-and-limit-range';
 import { rule as k8s025 } from './k8s-025-no-literal-secrets';
 import { rule as k8s026 } from './k8s-026-no-inline-credentials';
+import { rule as lic001 } from './lic-001-licence-identified';
+import { rule as lic002 } from './lic-002-unilateral-change';
+import { rule as lic003 } from './lic-003-remote-restriction';
+import { rule as lic004 } from './lic-004-user-cap';
+import { rule as lic005 } from './lic-005-field-of-use';
+import { rule as lic006 } from './lic-006-territorial-exclusion';
+import { rule as lic007 } from './lic-007-attribution';
 import { rule as sov001 } from './sov-001-image-digest';
 import { rule as sov002 } from './sov-002-image-registry';
 import { rule as sov003 } from './sov-003-chart-version-pinned';
@@ -68,6 +75,13 @@ export const ALL_RULES: readonly Rule[] = [
   k8s024,
   k8s025,
   k8s026,
+  lic001,
+  lic002,
+  lic003,
+  lic004,
+  lic005,
+  lic006,
+  lic007,
   sov001,
   sov002,
   sov003,

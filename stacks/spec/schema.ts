@@ -430,7 +430,23 @@ const weightsSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('Licence of the weights (SPDX id or name), recorded in the ML-BOM.'),
+      .describe(
+        'Licence of the weights: an identifier from the licence catalogue (`Apache-2.0`, `MIT`, `llama3.1`, `llama3.2-multimodal`, `gemma`, `qwen`, … see docs/licences.md), exactly as listed. The policy judges its clauses; the report and ML-BOM carry them.',
+      ),
+    licenseAcceptance: z
+      .strictObject({
+        reason: z
+          .string()
+          .min(10, { message: 'a reason must be at least 10 characters' })
+          .describe('Why this licence, which the catalogue does not list, is acceptable here.'),
+        url: url('licenseAcceptance.url', ['https']).describe(
+          'Where the accepted licence text is published.',
+        ),
+      })
+      .optional()
+      .describe(
+        'Explicit, reasoned acceptance of a licence the catalogue does not list (`license: LicenseRef-…`); recorded in the stack and every report.',
+      ),
   })
   .describe('The exact bytes that are served: a pinned revision and the SHA-256 of every file.');
 
@@ -616,7 +632,9 @@ const suppressionSchema = z
     resource: z
       .string()
       .min(1)
-      .describe('Terraform address (`kubernetes_deployment_v1.x`) or `*` for the whole stack.'),
+      .describe(
+        'Terraform address (`kubernetes_deployment_v1.x`), `model.<name>` for licence findings, or `*` for the whole stack.',
+      ),
     reason: z
       .string()
       .min(10, { message: 'a reason must be at least 10 characters' })
@@ -634,6 +652,16 @@ export const PROFILES = ['eu-gdpr', 'de-bsi-c5', 'fr-secnumcloud', 'none'] as co
 const jurisdictionShape = {
   profile: z.enum(PROFILES).describe('Jurisdiction profile: its defaults and the policy packs that apply.'),
   description: z.string().optional().describe('Free text for reports.'),
+  territories: z
+    .array(
+      z.string().regex(/^([A-Z]{2}|EU)$/, {
+        message: 'a territory is an ISO 3166-1 alpha-2 country code in capitals (DE, FR, CH) or EU',
+      }),
+    )
+    .default([])
+    .describe(
+      'Territories the jurisdiction lies in: ISO 3166-1 alpha-2 country codes and/or `EU`. Model licences that exclude one of them are refused (LIC-006); a licence with a territorial exclusion needs them declared.',
+    ),
   cluster: clusterSchema,
   backend: backendSchema,
   sovereignty: sovereigntySchema,

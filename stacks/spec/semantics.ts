@@ -12,6 +12,8 @@ import { checkExtraArgs } from '../../constructs/private/flags';
 import { VLLM_FLAGS, VLLM_QUANTIZATION_FORMAT, VLLM_RELEASE } from '../../constructs/private/vllm-flags';
 import { LLAMA_CPP_FLAGS, LLAMA_CPP_RELEASE } from '../../constructs/private/llama-cpp-flags';
 import type { SpecPath } from './load';
+import { gatingLicenceVerdicts } from '../../policy/licences/judge';
+import { todayUtc } from '../../policy/suppressions';
 
 export interface SemanticProblem {
   readonly path: SpecPath;
@@ -270,6 +272,19 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     }
     if (m.engine === 'vllm' && files.length > 0 && !files.includes('config.json')) {
       add(mp('weights', 'files'), 'vLLM loads a model directory with config.json; the manifest has none');
+    }
+    // Licence: the same judgement the LIC-* rules apply to the synthesized record.
+    for (const v of gatingLicenceVerdicts(
+      mname,
+      { license: m.weights.license, acceptance: m.weights.licenseAcceptance, territories: j.territories },
+      PROFILES[j.profile].packs,
+      j.suppressions,
+      todayUtc(),
+    )) {
+      add(
+        mp('weights', v.field === 'acceptance' ? 'licenseAcceptance' : 'license'),
+        `${v.rule} ${v.message}${v.rule === 'LIC-001' || v.rule === 'LIC-006' ? '' : ` (profile ${j.profile} fails on it; accept it with a suppression { rule: ${v.rule}, resource: model.${mname}, reason })`}`,
+      );
     }
     const src = m.weights.source;
     if (src.type === 's3') inside(mp('weights', 'source', 'endpoint'), src.endpoint, 'the weights source');
