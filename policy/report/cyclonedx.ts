@@ -141,7 +141,26 @@ export function toCycloneDx(r: AuditReport): Record<string, unknown> {
         ],
       };
       if (m.description) c.description = m.description;
-      if (m.license) c.licenses = licence(m.license);
+      // The licence as the catalogue knows it: an SPDX id, or the named licence with its URL,
+      // and its risk classes, cited clauses and acceptances as properties.
+      const l = s.licences.find((x) => x.model === m.name);
+      if (l?.listed) {
+        c.licenses = l.spdx
+          ? [{ license: { id: l.spdx, ...(l.id !== l.spdx ? { url: l.url } : {}) } }]
+          : [{ license: { name: l.name, url: l.url } }];
+        (c.properties as unknown[]).push(
+          ...prop('licence-id', l.id),
+          ...prop('licence-read', l.read),
+          ...prop('licence-risk-classes', l.classes.join(' ') || 'none'),
+          ...l.clauses
+            .filter((x) => x.notice !== true)
+            .flatMap((x) => prop(`licence-clause:${x.class}`, `${x.section}: ${x.summary}`)),
+          ...l.accepted.flatMap((x) => prop(`licence-accepted:${x.rule}`, x.reason)),
+        );
+      } else if (m.license) {
+        c.licenses = licence(m.license);
+        if (l?.acceptance) (c.properties as unknown[]).push(...prop('licence-accepted', l.acceptance.reason));
+      }
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(m.source))
         c.externalReferences = [
           { type: 'distribution', url: m.source, comment: 'in-jurisdiction weights source' },

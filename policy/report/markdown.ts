@@ -211,6 +211,29 @@ export function renderMarkdown(r: AuditReport): string {
         ]),
       ),
     );
+    if (s.licences.length > 0) {
+      out.push('');
+      out.push(
+        table(
+          ['model', 'licence', 'risk classes', 'clauses', 'accepted'],
+          s.licences.map((l) => [
+            l.model,
+            l.listed
+              ? `${l.spdx ?? l.name} (${l.id}, ${l.url}, read ${l.read})`
+              : `${l.id ?? '—'} (not in the catalogue)`,
+            l.classes.join(', ') || 'none',
+            l.clauses
+              .filter((c) => c.notice !== true)
+              .map((c) => `${c.class} — ${c.section}: ${c.summary}`)
+              .join('<br>') || '—',
+            [
+              ...(l.acceptance ? [`unlisted licence: ${l.acceptance.reason} (${l.acceptance.url})`] : []),
+              ...l.accepted.map((a) => `${a.rule}: ${a.reason}`),
+            ].join('<br>') || '—',
+          ]),
+        ),
+      );
+    }
   }
   if (r.plan) {
     const c = r.plan.counts;

@@ -15,6 +15,8 @@ import type { PlanSummary } from '../plan';
 import { judgeEndpoint } from '../rules/private/endpoint';
 import { imagesOf } from '../rules/private/helpers';
 import type { SuppressionRecord } from '../suppressions';
+import type { LicenceClause, RiskClass } from '../licences/catalogue';
+import { catalogueEntry, modelAddress } from '../licences/judge';
 import { RULES_VERSION, toolkitVersion } from '../version';
 
 /**
@@ -84,6 +86,33 @@ export interface PoolEntry {
   readonly gpusRequested: number;
 }
 
+/**
+ * A model's licence as the catalogue knows it (judged by its identifier, never read from the
+ * facts the artifact carries), with its risk classes, the clauses behind them and every
+ * acceptance of them.
+ */
+export interface ModelLicenceEntry {
+  readonly model: string;
+  /** The identifier recorded for the model, when it is a string. */
+  readonly id?: string;
+  /** Whether the catalogue lists it. */
+  readonly listed: boolean;
+  readonly name?: string;
+  readonly spdx?: string;
+  readonly url?: string;
+  readonly version?: string;
+  readonly read?: string;
+  /** Risk classes the licence carries (notice-keeping duties excluded). */
+  readonly classes: readonly RiskClass[];
+  readonly clauses: readonly LicenceClause[];
+  /** Territories the jurisdiction declares, which territorial clauses were judged against. */
+  readonly territories: readonly string[];
+  /** The spec's acceptance of an unlisted licence. */
+  readonly acceptance?: { readonly reason: string; readonly url: string };
+  /** Suppressions that accepted one of the licence's findings, with their reasons. */
+  readonly accepted: readonly { readonly rule: string; readonly reason: string; readonly expires?: string }[];
+}
+
 export interface StackReport {
   readonly name: string;
   readonly file?: string;
@@ -131,6 +160,8 @@ export interface StackReport {
     readonly providers: readonly ProviderEntry[];
     readonly models: readonly ModelRecord[];
   };
+  /** Each model's licence, risk classes, clauses and acceptances. */
+  readonly licences: readonly ModelLicenceEntry[];
 }
 
 export interface ObjectReference {
@@ -504,6 +535,47 @@ function supplyChain(r: StackResult): StackReport['supplyChain'] {
   };
 }
 
+function licences(r: StackResult): ModelLicenceEntry[] {
+  const t = (r.metadata as { territories?: unknown }).territories;
+  const territories = Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
+  return [...r.metadata.models]
+    .filter((m) => typeof m?.name === 'string')
+    .sort((a, b) => cmp(a.name, b.name))
+    .map((m) => {
+      const e = catalogueEntry(m.license);
+      const clauses = e ? e.clauses : [];
+      const a = m.licenseAcceptance as { reason?: unknown; url?: unknown } | undefined;
+      const address = modelAddress(m.name);
+      return {
+        model: m.name,
+        ...(typeof m.license === 'string' ? { id: m.license } : {}),
+        listed: e !== undefined,
+        ...(e
+          ? {
+              name: e.name,
+              ...(e.spdx ? { spdx: e.spdx } : {}),
+              url: e.url,
+              version: e.version,
+              read: e.read,
+            }
+          : {}),
+        classes: [...new Set(clauses.filter((c) => c.notice !== true).map((c) => c.class))],
+        clauses,
+        territories,
+        ...(a && typeof a.reason === 'string' && typeof a.url === 'string'
+          ? { acceptance: { reason: a.reason, url: a.url } }
+          : {}),
+        accepted: r.rows
+          .filter((row) => row.status === 'suppressed' && row.address === address && row.suppression)
+          .map((row) => ({
+            rule: row.rule,
+            reason: row.suppression!.reason,
+            ...(row.suppression!.expires ? { expires: row.suppression!.expires } : {}),
+          })),
+      };
+    });
+}
+
 export function stackReport(r: StackResult): StackReport {
   return {
     name: r.stack.name,
@@ -521,6 +593,7 @@ export function stackReport(r: StackResult): StackReport {
     results: r.rows.filter((x) => x.status !== 'not-applicable').map(({ packs: _p, ...rest }) => rest),
     findings: r.findings,
     suppressions: r.suppressions,
+    licences: licences(r),
     supplyChain: supplyChain(r),
   };
 }

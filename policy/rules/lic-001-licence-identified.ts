@@ -68,10 +68,8 @@ export const rule: StackRule = {
       const ann = { ...o.annotations, ...(p?.podAnnotations ?? {}) };
       const model = ann[ANNOTATION_MODEL];
       const licence = ann[ANNOTATION_MODEL_LICENSE];
-      const component =
-        p?.podLabels['app.kubernetes.io/component'] ?? o.labels['app.kubernetes.io/component'];
-      // Servers always carry it; other objects (weight Jobs) are checked when they do.
-      if (model === undefined || (licence === undefined && component !== 'server')) continue;
+      // Checked where the object names a licence; the record itself is judged either way.
+      if (model === undefined || licence === undefined) continue;
       const rec = models.find((m) => m?.name === model);
       if (rec === undefined) continue; // SOV-010 reports a model missing from the record
       if (licence !== rec.license) {

@@ -3,6 +3,7 @@
  * `exampleStack()` is a compliant jurisdiction stack; tests copy and break it.
  */
 import { key } from '../../policy/k8s';
+import { licenceById } from '../../policy/licences/catalogue';
 import type { StackMetadata } from '../../policy/metadata';
 import { PROFILE_PACKS } from '../../policy/packs';
 import { readMetadata, stackView, type ResourceView } from '../../policy/stack';
@@ -54,7 +55,8 @@ export function metadata(over: Partial<StackMetadata> = {}): StackMetadata {
           { path: 'config.json', sha256: FILE_SHA },
           { path: 'model-00001-of-00002.safetensors', sha256: 'e'.repeat(64) },
         ],
-        license: 'llama3.1',
+        license: 'Apache-2.0',
+        licenseFacts: licenceById('Apache-2.0'),
         source: 's3://models.s3.de.example/llama-3.1-8b-instruct',
         description: 'Llama 3.1 8B Instruct, transformer decoder, bf16',
         gpus: 1,

@@ -223,6 +223,7 @@ describe('loadSpec reports every schema problem at once', () => {
       'test/fixtures/spec/engine-flags.yaml:27:21  jurisdictions.lab.models.m.extraArgs.0  "--served-model-name" is set by the toolkit from the model name (its key under models): set that in the spec instead',
       'test/fixtures/spec/engine-flags.yaml:27:45  jurisdictions.lab.models.m.extraArgs.2  "--max-num-seqs" is set by the toolkit from maxConcurrentSequences: set that in the spec instead',
       'test/fixtures/spec/engine-flags.yaml:27:66  jurisdictions.lab.models.m.extraArgs.4  "--port" is set by the toolkit',
+      'test/fixtures/spec/engine-flags.yaml:29:11  jurisdictions.lab.models.m.weights.license  LIC-001 no licence is given: name the licence of the weights by its catalogue identifier (docs/licences.md)',
     ]);
   });
 
