@@ -103,12 +103,16 @@ describe.each([
     const { json, reports } = a();
     expect(json.gate).toBe('pass');
     expect(json.stacks.map((s) => s.name)).toEqual(stacks);
-    expect(json.totals).toMatchObject({ errors: 0, failed: 0, unknown: 0 });
+    expect(json.totals).toMatchObject({ errors: 0, unknown: 0 });
     for (const s of json.stacks) {
-      expect(s.findings.filter((f) => f.status !== 'suppressed')).toEqual([]);
+      // What is left unsuppressed is the Llama licences' warnings (caps, attribution; and in
+      // eu-gdpr also the terms Meta may change or end), each on the page for the auditor.
+      const open = s.findings.filter((f) => f.status !== 'suppressed');
+      expect(open.filter((f) => !(f.rule.startsWith('LIC-') && f.level === 'warning'))).toEqual([]);
+      expect(open.every((f) => /^model\.llama-/.test(f.address))).toBe(true);
       expect(s.totals.passed).toBeGreaterThan(50);
     }
-    expect(reports.text.trimEnd().split('\n').pop()).toMatch(/^PASS: \d+ passed, 0 failed \(0 errors/);
+    expect(reports.text.trimEnd().split('\n').pop()).toMatch(/^PASS: \d+ passed, \d+ failed \(0 errors/);
     expect(reports.markdown).toContain('- Result: **PASS**');
     expect(json.files.map((f) => f.path)).toEqual([
       'manifest.json',
@@ -120,22 +124,28 @@ describe.each([
     const { json, reports } = a();
     for (const s of json.stacks) {
       const gpu = s.inventory.pools.some((p) => p.gpuProduct !== undefined);
-      expect(s.suppressions).toEqual(
+      // The spec's own suppressions are the licence acceptances, each applied with its reason.
+      for (const x of s.suppressions.filter((y) => y.rule !== 'K8S-023')) {
+        expect(x).toMatchObject({ rule: expect.stringMatching(/^LIC-00[2347]$/), state: 'applied' });
+        expect(x.reason.length).toBeGreaterThan(100);
+      }
+      const psa = s.suppressions.filter((y) => y.rule === 'K8S-023');
+      expect(psa).toEqual(
         gpu
           ? [
               {
-                index: 0,
+                index: expect.any(Number),
                 rule: 'K8S-023',
                 resource: expect.stringMatching(/^kubernetes_namespace_v1\.cluster_namespace-gpu-operator_/),
                 reason: GPU_OPERATOR_PSA_EXCEPTION,
-                matched: [s.suppressions[0]?.resource],
+                matched: [psa[0]?.resource],
                 state: 'applied',
               },
             ]
           : [],
       );
       if (!gpu) continue;
-      const ns = s.suppressions[0].resource;
+      const ns = psa[0].resource;
       expect(reports.markdown).toContain(
         `| K8S-023 | \`${ns}\` | ${GPU_OPERATOR_PSA_EXCEPTION} |  | applied |`,
       );

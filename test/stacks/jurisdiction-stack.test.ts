@@ -134,8 +134,17 @@ describe('JurisdictionStack on examples/sovereign.yaml', () => {
       'k8s-baseline',
       'k8s-restricted',
       'sovereignty',
+      'licence',
       'eu-gdpr',
       'de-bsi-c5',
+    ]);
+    // Licence facts come from the catalogue by identifier; the territories are the spec's.
+    expect(record.territories).toEqual(['DE']);
+    expect(
+      record.models.map((m: Json) => [m.license, m.licenseFacts.id, m.licenseFacts.clauses.length]),
+    ).toEqual([
+      ['llama3.1', 'llama3.1', 5],
+      ['llama3.1', 'llama3.1', 5],
     ]);
     expect(record.models.map((m: Json) => [m.name, m.engine, m.files.length])).toEqual([
       ['llama-3-1-70b', 'vllm', 36],

@@ -25,10 +25,12 @@ describe('packs', () => {
     expect(ids('k8s-restricted')).toEqual(
       Array.from({ length: 26 }, (_, i) => `K8S-${String(i + 1).padStart(3, '0')}`),
     ));
-  test('sovereignty pins its rules (every SOV rule)', () =>
-    expect(ids('sovereignty')).toEqual(
-      Array.from({ length: 14 }, (_, i) => `SOV-${String(i + 1).padStart(3, '0')}`),
-    ));
+  test('sovereignty pins its rules (every SOV rule, and the licence identity and territory)', () =>
+    expect(ids('sovereignty')).toEqual([
+      ...Array.from({ length: 14 }, (_, i) => `SOV-${String(i + 1).padStart(3, '0')}`),
+      'LIC-001',
+      'LIC-006',
+    ]));
   test('eu-gdpr pins its rules', () =>
     expect(ids('eu-gdpr')).toEqual([
       'K8S-018',
@@ -55,6 +57,8 @@ describe('packs', () => {
       'K8S-022',
       'K8S-025',
       'K8S-026',
+      'LIC-002',
+      'LIC-003',
       'SOV-001',
       'SOV-002',
       'SOV-003',
@@ -77,6 +81,8 @@ describe('packs', () => {
       'K8S-021',
       'K8S-022',
       'K8S-026',
+      'LIC-002',
+      'LIC-003',
       'SOV-002',
       'SOV-004',
       'SOV-006',
@@ -99,6 +105,14 @@ describe('packs', () => {
     expect(ALL_PACKS.map((p) => p.id)).toEqual(ALL_PACK_IDS);
   });
 
+  test('the licence pack holds every LIC rule; profiles select it at warning', () => {
+    expect(ids('licence')).toEqual(
+      Array.from({ length: 7 }, (_, i) => `LIC-${String(i + 1).padStart(3, '0')}`),
+    );
+    for (const sel of Object.values(PROFILE_PACKS))
+      expect(sel).toContainEqual({ id: 'licence', level: 'warning' });
+  });
+
   test('every profile selects known packs and always sovereignty at error', () => {
     for (const sel of Object.values(PROFILE_PACKS)) {
       expect(sel.every((s) => ALL_PACK_IDS.includes(s.id))).toBe(true);
@@ -109,10 +123,12 @@ describe('packs', () => {
   test('rule ids are unique and stable in form; residency rules are not suppressible', () => {
     const all = ALL_RULES.map((r) => r.id);
     expect(new Set(all).size).toBe(all.length);
-    expect(all.every((i) => /^(K8S|SOV)-\d{3}$/.test(i))).toBe(true);
+    expect(all.every((i) => /^(K8S|SOV|LIC)-\d{3}$/.test(i))).toBe(true);
     const notSuppressible = ALL_RULES.filter((r) => !r.suppressible).map((r) => r.id);
     expect(notSuppressible).toEqual([
       'K8S-026',
+      'LIC-001',
+      'LIC-006',
       'SOV-002',
       'SOV-004',
       'SOV-006',

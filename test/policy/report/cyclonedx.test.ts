@@ -50,7 +50,7 @@ describe('CycloneDX 1.6 BOM', () => {
       name: 'llama',
       version: '0e9e39f249a16976918f6564b8830bc894c89659',
       hashes: [{ alg: 'SHA-256', content: 'c'.repeat(64) }],
-      licenses: [{ license: { name: 'llama3.1' } }],
+      licenses: [{ license: { id: 'Apache-2.0' } }],
     });
     expect(model.modelCard).toMatchObject({ modelParameters: { task: 'text-generation' } });
     expect(model.components!.map((f) => f.name)).toEqual(['config.json', 'model-00001-of-00002.safetensors']);

@@ -1,7 +1,10 @@
 import { evaluateStacks } from '../../../policy/engine';
 import { buildReport } from '../../../policy/report/model';
-import { exampleStack, metadata } from '../fixtures';
-import { exampleReport } from './helpers';
+import { licenceById } from '../../../policy/licences/catalogue';
+import { renderCycloneDx, toCycloneDx } from '../../../policy/report/cyclonedx';
+import { renderMarkdown } from '../../../policy/report/markdown';
+import { exampleStack, metadata, type Any } from '../fixtures';
+import { exampleReport, validateCycloneDx } from './helpers';
 
 describe('report model', () => {
   const r = exampleReport();
@@ -114,6 +117,7 @@ describe('report model', () => {
     expect(de.frameworks.map((f) => f.pack)).toEqual([
       'k8s-restricted',
       'sovereignty',
+      'licence',
       'eu-gdpr',
       'de-bsi-c5',
     ]);
@@ -138,8 +142,67 @@ describe('report model', () => {
     expect(de.supplyChain.models[0]).toMatchObject({
       revision: '0e9e39f249a16976918f6564b8830bc894c89659',
       manifestSha256: 'c'.repeat(64),
-      license: 'llama3.1',
+      license: 'Apache-2.0',
     });
+  });
+
+  test("each model's licence comes from the catalogue, with its classes, clauses and acceptances", async () => {
+    expect(de.licences).toEqual([
+      expect.objectContaining({
+        model: 'llama',
+        id: 'Apache-2.0',
+        listed: true,
+        spdx: 'Apache-2.0',
+        url: 'https://www.apache.org/licenses/LICENSE-2.0',
+        classes: [],
+        accepted: [],
+      }),
+    ]);
+    // A Llama licence accepted in the strict profile: the report names the clauses and reasons.
+    const j = exampleStack();
+    j['//'].sovereign.models[0].license = 'llama3.1';
+    j['//'].sovereign.models[0].licenseFacts = licenceById('llama3.1');
+    j['//'].sovereign.suppressions.push(
+      { rule: 'LIC-002', resource: 'model.llama', reason: 'pinned revision served offline, policy reviewed' },
+      { rule: 'LIC-003', resource: 'model.llama', reason: 'no remote switch: offline, no telemetry' },
+    );
+    const report = buildReport(evaluateStacks([{ name: 'de', json: j }], { today: '2026-12-07' }));
+    const l = report.stacks[0].licences[0];
+    expect(l).toMatchObject({ id: 'llama3.1', listed: true, name: 'Llama 3.1 Community License Agreement' });
+    expect(l.spdx).toBeUndefined();
+    expect(l.classes).toEqual(['unilateral-change', 'remote-restriction', 'user-cap', 'attribution']);
+    expect(l.clauses.map((c) => c.section)).toEqual([
+      '§1.b.iv',
+      '§6',
+      '§5.c',
+      '§2',
+      '§1.b.i, §1.b.iii, §5.a',
+    ]);
+    expect(l.accepted).toEqual([
+      { rule: 'LIC-002', reason: 'pinned revision served offline, policy reviewed' },
+      { rule: 'LIC-003', reason: 'no remote switch: offline, no telemetry' },
+    ]);
+    const md = renderMarkdown(report);
+    expect(md).toContain(
+      'Llama 3.1 Community License Agreement (llama3.1, https://github.com/meta-llama/llama-models/blob/main/models/llama3_1/LICENSE, read 2026-12-07)',
+    );
+    expect(md).toContain('LIC-003: no remote switch: offline, no telemetry');
+    const bom = toCycloneDx(report) as Any;
+    const model = bom.components.find((c: Any) => c.type === 'machine-learning-model');
+    expect(model.licenses).toEqual([
+      {
+        license: {
+          name: 'Llama 3.1 Community License Agreement',
+          url: 'https://github.com/meta-llama/llama-models/blob/main/models/llama3_1/LICENSE',
+        },
+      },
+    ]);
+    const props = Object.fromEntries(model.properties.map((p: Any) => [p.name, p.value]));
+    expect(props['sovereign-stack:licence-risk-classes']).toBe(
+      'unilateral-change remote-restriction user-cap attribution',
+    );
+    expect(props['sovereign-stack:licence-accepted:LIC-003']).toBe('no remote switch: offline, no telemetry');
+    expect(await validateCycloneDx(renderCycloneDx(report))).toBeNull();
   });
 
   test('a broken jurisdiction fails the gate', () => {

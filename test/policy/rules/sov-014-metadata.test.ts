@@ -13,7 +13,7 @@ describe('SOV-014 the stack declares its jurisdiction', () => {
     const k = exampleStack({ ...metadata(), schemaVersion: 2, packs: [{ id: 'hipaa', level: 'error' }] });
     expect(failuresOn(rule, k)).toEqual([
       'stack "//".sovereign: "//".sovereign.schemaVersion is 2, expected 1',
-      'stack "//".sovereign.packs[0]: unknown pack hipaa (known: k8s-baseline, k8s-restricted, sovereignty, eu-gdpr, de-bsi-c5, fr-secnumcloud)',
+      'stack "//".sovereign.packs[0]: unknown pack hipaa (known: k8s-baseline, k8s-restricted, sovereignty, eu-gdpr, de-bsi-c5, fr-secnumcloud, licence)',
     ]);
   });
 });
