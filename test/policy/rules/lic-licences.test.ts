@@ -7,12 +7,16 @@ import * as fs from 'fs';
 import { evaluateStack } from '../../../policy/engine';
 import { LICENCES, licenceById, RISK_CLASSES } from '../../../policy/licences/catalogue';
 import { PROFILE_PACKS } from '../../../policy/packs';
-import { rule as lic001 } from '../../../policy/rules/lic-001-licence-identified';
+import {
+  ANNOTATION_MODEL as POLICY_ANNOTATION_MODEL,
+  ANNOTATION_MODEL_LICENSE as POLICY_ANNOTATION_MODEL_LICENSE,
+  rule as lic001,
+} from '../../../policy/rules/lic-001-licence-identified';
 import { ALL_RULES } from '../../../policy/rules';
 import { UNSUPPRESSIBLE_LICENCE_RULES } from '../../../policy/licences/judge';
 import { ANNOTATION_MODEL, ANNOTATION_MODEL_LICENSE } from '../../../constructs/annotations';
 import { parseSpec } from '../../../stacks/spec/load';
-import { clone, exampleStack, metadata, type Any } from '../fixtures';
+import { ctxOf, exampleStack, metadata, type Any } from '../fixtures';
 
 const TODAY = '2026-12-07';
 
@@ -85,8 +89,7 @@ describe('the licence catalogue', () => {
   });
 
   test('policy keeps the same annotation keys the constructs write', () => {
-    const m = jest.requireActual('../../../policy/rules/lic-001-licence-identified');
-    expect([m.ANNOTATION_MODEL, m.ANNOTATION_MODEL_LICENSE]).toEqual([
+    expect([POLICY_ANNOTATION_MODEL, POLICY_ANNOTATION_MODEL_LICENSE]).toEqual([
       ANNOTATION_MODEL,
       ANNOTATION_MODEL_LICENSE,
     ]);
@@ -333,7 +336,7 @@ describe('hostile records', () => {
     const dep = Object.values(j.resource.kubernetes_deployment_v1 as Record<string, Any>)[0];
     const meta = dep.spec.template.metadata;
     (Array.isArray(meta) ? meta[0] : meta).annotations[ANNOTATION_MODEL_LICENSE] = 'llama3.2-multimodal';
-    const f = lic001.check({ ...(require('../fixtures') as Any).ctxOf(j) });
+    const f = lic001.check(ctxOf(j));
     const bad = f.filter((o) => o.status === 'non-compliant');
     expect(bad).toHaveLength(1);
     expect(bad[0].message).toMatch(
@@ -409,5 +412,3 @@ describe('validate applies the same judgement to the spec', () => {
     expect(problems(accepted)).toEqual([]);
   });
 });
-
-void clone;
