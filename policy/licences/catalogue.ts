@@ -249,10 +249,11 @@ export const LICENCES: readonly Licence[] = [
   {
     id: 'llama3.3',
     name: 'Llama 3.3 Community License Agreement',
-    url: 'https://www.llama.com/llama3_3/license/',
+    url: 'https://github.com/meta-llama/llama-models/blob/main/models/llama3_3/LICENSE',
     version: '2024-12-06',
     read: READ,
-    covers: 'Llama 3.3 70B (text only)',
+    covers:
+      'Llama 3.3 70B. Its Acceptable Use Policy carries the same EU paragraph for multimodal models, but Llama 3.3 has none: the text-only 70B is not excluded.',
     clauses: llamaCommon('https://www.llama.com/llama3_3/use-policy'),
   },
   {
@@ -392,22 +393,6 @@ export const LICENCES: readonly Licence[] = [
     ],
   },
   {
-    id: 'mrl-0.1',
-    name: 'Mistral AI Research License 0.1 (MRL)',
-    url: 'https://mistral.ai/licenses/MRL-0.1.md',
-    version: '2024-07-24',
-    read: READ,
-    covers: 'Mistral Large 2 (2407), Ministral 3B / 8B (weights under a research licence)',
-    clauses: [
-      {
-        class: 'field-of-use',
-        section: 'usage limitation (research use)',
-        summary:
-          'Use is limited to research and non-commercial purposes; self-deployment for commercial use needs a separate Mistral commercial licence.',
-      },
-    ],
-  },
-  {
     id: 'kimi-k2-modified-mit',
     name: 'Kimi K2 Modified MIT License',
     url: 'https://huggingface.co/moonshotai/Kimi-K2-Instruct/blob/main/LICENSE',
@@ -464,6 +449,14 @@ export function excludedTerritories(territories: readonly string[], excluded: re
     }
   }
   return [...hit].sort();
+}
+
+/**
+ * The licence as an SPDX license expression: its SPDX id, or a `LicenseRef-` for licences SPDX
+ * does not list (`LicenseRef-sovereign-llama3.1`).
+ */
+export function spdxExpression(l: Licence): string {
+  return l.spdx ?? `LicenseRef-sovereign-${l.id.replace(/[^A-Za-z0-9.-]/g, '-')}`;
 }
 
 /** The licence facts a stack records for auditors: the catalogue entry, verbatim. */

@@ -150,6 +150,7 @@ export function toCycloneDx(r: AuditReport): Record<string, unknown> {
           : [{ license: { name: l.name, url: l.url } }];
         (c.properties as unknown[]).push(
           ...prop('licence-id', l.id),
+          ...prop('licence-expression', l.expression),
           ...prop('licence-read', l.read),
           ...prop('licence-risk-classes', l.classes.join(' ') || 'none'),
           ...l.clauses

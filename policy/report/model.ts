@@ -15,7 +15,7 @@ import type { PlanSummary } from '../plan';
 import { judgeEndpoint } from '../rules/private/endpoint';
 import { imagesOf } from '../rules/private/helpers';
 import type { SuppressionRecord } from '../suppressions';
-import type { LicenceClause, RiskClass } from '../licences/catalogue';
+import { spdxExpression, type LicenceClause, type RiskClass } from '../licences/catalogue';
 import { catalogueEntry, modelAddress } from '../licences/judge';
 import { RULES_VERSION, toolkitVersion } from '../version';
 
@@ -99,6 +99,8 @@ export interface ModelLicenceEntry {
   readonly listed: boolean;
   readonly name?: string;
   readonly spdx?: string;
+  /** SPDX license expression: the SPDX id, or `LicenseRef-sovereign-<id>`. */
+  readonly expression?: string;
   readonly url?: string;
   readonly version?: string;
   readonly read?: string;
@@ -554,6 +556,7 @@ function licences(r: StackResult): ModelLicenceEntry[] {
           ? {
               name: e.name,
               ...(e.spdx ? { spdx: e.spdx } : {}),
+              expression: spdxExpression(e),
               url: e.url,
               version: e.version,
               read: e.read,
