@@ -38,6 +38,9 @@ export const modelAddress = (model: string): string => `model.${model}`;
 
 export const MIN_ACCEPTANCE_REASON = 10;
 
+/** How an unlisted licence is written: an SPDX `LicenseRef-` idstring. */
+const LICENSE_REF = /^LicenseRef-[A-Za-z0-9.-]+$/;
+
 /** An explicit, reasoned acceptance of a licence the catalogue does not list. */
 export interface LicenceAcceptance {
   readonly reason: string;
@@ -101,7 +104,7 @@ export function judgeLicence(input: LicenceInput): Verdict[] {
       message: `the licence must be a catalogue identifier string, got ${JSON.stringify(id)}`,
     });
   } else if (entry === undefined) {
-    const near = lookalikeOf(id);
+    const near = lookalikeOf(id) ?? lookalikeOf(id.replace(/^LicenseRef-(sovereign-)?/i, ''));
     const problems = acceptanceProblems(input.acceptance);
     if (near !== undefined) {
       // A lookalike of a listed licence is never accepted as an unlisted one: it would let a
@@ -111,6 +114,15 @@ export function judgeLicence(input: LicenceInput): Verdict[] {
         status: 'non-compliant',
         field: 'license',
         message: `${JSON.stringify(id)} is not a catalogue identifier; identifiers are exact: write "${near}"`,
+      });
+    } else if (!LICENSE_REF.test(id)) {
+      // SPDX's LicenseRef grammar: ASCII letters, digits, '.' and '-'. It keeps homoglyphs of a
+      // listed identifier (a Cyrillic 'А') from passing as an accepted unlisted licence.
+      out.push({
+        rule: LICENCE_IDENTITY_RULE,
+        status: 'non-compliant',
+        field: 'license',
+        message: `${JSON.stringify(id)} is not in the licence catalogue; an unlisted licence is written LicenseRef-<ASCII letters, digits, '.' or '-'> and accepted with licenseAcceptance { reason, url }`,
       });
     } else if (problems.length > 0) {
       out.push({

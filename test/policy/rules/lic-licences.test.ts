@@ -249,6 +249,30 @@ describe('hostile records', () => {
     expect(f[0].level).toBe('error');
   });
 
+  test.each([
+    ['\u0410pache-2.0'], // Cyrillic capital A
+    ['llama3.2-multim\u043Edal'], // Cyrillic o
+    ['LicenseRef-llama3.2-multimodal'],
+    ['LicenseRef-sovereign-llama4'],
+    ['Apache-2.0 OR MIT'],
+  ])(
+    '%j with an acceptance is still refused: unlisted licences are ASCII LicenseRef ids, never a listed one renamed',
+    (id) => {
+      const j = stackWith(id, {
+        territories: ['DE'],
+        extra: {
+          licenseAcceptance: {
+            reason: 'accepted after a careful legal review',
+            url: 'https://example.org/l',
+          },
+        },
+      });
+      const f = failing(j, 'LIC-001');
+      expect(f).toHaveLength(1);
+      expect(f[0].message).toMatch(/identifiers are exact: write|is written LicenseRef-/);
+    },
+  );
+
   test('an unlisted licence needs a reasoned acceptance with a URL', () => {
     const bare = failing(stackWith('LicenseRef-acme-model-1.0', { territories: ['DE'] }), 'LIC-001');
     expect(bare[0].message).toMatch(
