@@ -64,6 +64,10 @@ export function renderText(r: AuditReport, opts: TextOptions = {}): string {
     out.push(
       `  declared: registries ${s.boundary.registries.join(', ') || '(none)'}; hosts ${s.boundary.hosts.join(', ') || '(none)'}; ranges ${s.boundary.cidrs.join(', ') || '(none)'};${s.boundary.dnsCidrs?.length ? ` cluster DNS ${s.boundary.dnsCidrs.join(', ')} on ${(s.boundary.dnsPorts ?? []).join(', ')};` : ''} provider registries ${s.boundary.providerHosts.join(', ') || '(none)'}`,
     );
+    for (const l of s.licences ?? [])
+      out.push(
+        `  licence ${l.model}: ${l.listed ? `${l.expression} (${l.name}, ${l.url}, read ${l.read})` : `${l.id ?? '(none)'} (not in the catalogue${l.acceptance ? `; accepted: ${l.acceptance.reason}` : ''})`}; risk: ${l.classes.join(', ') || 'none'}`,
+      );
     const body = formatFindings(s.findings, opts);
     if (body) out.push(body.replace(/^/gm, '  '));
     for (const sup of s.suppressions) {

@@ -3,6 +3,7 @@ import { buildReport } from '../../../policy/report/model';
 import { licenceById } from '../../../policy/licences/catalogue';
 import { renderCycloneDx, toCycloneDx } from '../../../policy/report/cyclonedx';
 import { renderMarkdown } from '../../../policy/report/markdown';
+import { renderText } from '../../../policy/report/text';
 import { exampleStack, metadata, type Any } from '../fixtures';
 import { exampleReport, validateCycloneDx } from './helpers';
 
@@ -182,6 +183,9 @@ describe('report model', () => {
       { rule: 'LIC-002', reason: 'pinned revision served offline, policy reviewed' },
       { rule: 'LIC-003', reason: 'no remote switch: offline, no telemetry' },
     ]);
+    expect(renderText(report)).toContain(
+      '  licence llama: LicenseRef-sovereign-llama3.1 (Llama 3.1 Community License Agreement, https://github.com/meta-llama/llama-models/blob/main/models/llama3_1/LICENSE, read 2026-12-07); risk: unilateral-change, remote-restriction, user-cap, attribution',
+    );
     const md = renderMarkdown(report);
     expect(md).toContain(
       'Llama 3.1 Community License Agreement (llama3.1, https://github.com/meta-llama/llama-models/blob/main/models/llama3_1/LICENSE, read 2026-12-07)',
