@@ -13,7 +13,8 @@ import {
   rule as lic001,
 } from '../../../policy/rules/lic-001-licence-identified';
 import { ALL_RULES } from '../../../policy/rules';
-import { UNSUPPRESSIBLE_LICENCE_RULES } from '../../../policy/licences/judge';
+import { gatingLicenceVerdicts, UNSUPPRESSIBLE_LICENCE_RULES } from '../../../policy/licences/judge';
+import { PROFILES } from '../../../stacks/profiles';
 import { ANNOTATION_MODEL, ANNOTATION_MODEL_LICENSE } from '../../../constructs/annotations';
 import { parseSpec } from '../../../stacks/spec/load';
 import { ctxOf, exampleStack, metadata, type Any } from '../fixtures';
@@ -434,5 +435,36 @@ describe('validate applies the same judgement to the spec', () => {
       "    suppressions:\n      - { rule: LIC-002, resource: model.llama-8b, reason: 'pinned revision, offline; reviewed' }\n      - { rule: LIC-003, resource: '*', reason: 'no remote switch: offline, no telemetry' }\n    pools:\n",
     );
     expect(problems(accepted)).toEqual([]);
+  });
+});
+
+describe('one judgement, two entry points', () => {
+  test('validate gates exactly the licence findings the policy gate fails, for every licence, profile and territory', () => {
+    for (const l of LICENCES) {
+      for (const profile of Object.keys(PROFILES) as (keyof typeof PROFILES)[]) {
+        for (const territories of [[], ['DE'], ['US'], ['EU']]) {
+          const packs = PROFILES[profile].packs;
+          const j = stackWith(l.id, { profile, territories });
+          j['//'].sovereign.packs = packs;
+          if (territories.length === 0) delete j['//'].sovereign.territories;
+          const gate = evaluateStack('de', j, { today: TODAY })
+            .findings.filter((f) => f.rule.startsWith('LIC-') && f.status === 'failed' && f.level === 'error')
+            .map((f) => `${f.rule} ${f.message}`);
+          const validate = gatingLicenceVerdicts(
+            'llama',
+            { license: l.id, territories },
+            packs,
+            [],
+            TODAY,
+          ).map((v) => `${v.rule} ${v.message}`);
+          expect({ id: l.id, profile, territories, validate }).toEqual({
+            id: l.id,
+            profile,
+            territories,
+            validate: gate,
+          });
+        }
+      }
+    }
   });
 });
