@@ -62,7 +62,7 @@ export interface JurisdictionStackProps {
 }
 
 /** Writes `{"//": {"sovereign": …}}` into the stack's JSON: the record auditors and policy read. */
-class SovereignRecord extends TerraformElement {
+export class SovereignRecord extends TerraformElement {
   constructor(
     scope: Construct,
     private readonly record: StackMetadata,
@@ -79,7 +79,7 @@ class SovereignRecord extends TerraformElement {
  * `terraform.required_providers` with full source addresses and exact versions. Added last so
  * it replaces what the provider bindings declare (`kubernetes`, `~> 2.0`).
  */
-class RequiredProviders extends TerraformElement {
+export class RequiredProviders extends TerraformElement {
   constructor(
     scope: Construct,
     private readonly host: string,
