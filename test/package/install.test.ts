@@ -161,6 +161,25 @@ describe('the packed toolkit, installed offline in another directory', () => {
       ok(run(NPX, ['--no-install', 'sovereign', 'audit', 'cdktf.out'], proj), 'sovereign audit (main.ts)'),
     ).toMatch(/0 errors/);
 
+    // The README's TypeScript example, from the installed package, the same way.
+    const readme = fs.readFileSync(path.join(proj, 'node_modules', own.name, 'README.md'), 'utf8');
+    const example = /```ts\n([\s\S]*?)```/.exec(readme)![1];
+    fs.mkdirSync(path.join(proj, 'readme'));
+    fs.writeFileSync(path.join(proj, 'readme', 'example.ts'), example);
+    fs.writeFileSync(
+      path.join(proj, 'readme', 'tsconfig.json'),
+      JSON.stringify({ extends: '../tsconfig.json', files: ['example.ts'] }),
+    );
+    ok(run(NPX, ['--no-install', 'tsc', '-p', 'readme'], proj), 'tsc -p readme (the README example)');
+    fs.rmSync(path.join(proj, 'cdktf.out'), { recursive: true, force: true });
+    ok(run(process.execPath, [path.join('readme', 'example.js')], proj), 'node readme/example.js');
+    expect(
+      ok(
+        run(NPX, ['--no-install', 'sovereign', 'audit', 'cdktf.out'], proj),
+        'sovereign audit (README example)',
+      ),
+    ).toMatch(/0 errors/);
+
     // The policy engine is exported; internals are not.
     const probe = ok(
       run(
