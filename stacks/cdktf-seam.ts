@@ -82,18 +82,20 @@ export const MAX_RESOLVE_DEPTH = 200;
 
 // ---------------------------------------------------------------------------------------------
 // 5. cdktf/lib/tokens/private/stack-trace: `captureStackTrace`, called for every token cdktf
-//    creates (hundreds per typed resource) and read only to explain a token error.
+//    creates (hundreds per typed resource) and read only to explain a token error. CDK Terrain
+//    calls `captureCreationStack` there instead (its own switch is the environment variable
+//    CDKTN_DISABLE_CREATION_STACK); both are replaced while synth runs.
 
 /** Environment variable that keeps cdktf's token stack traces (for debugging a token error). */
 export const STACK_TRACES_ENV = 'SOVEREIGN_CDKTF_STACK_TRACES';
 export const STACK_TRACE_MODULE = 'cdktf/lib/tokens/private/stack-trace';
 
-interface StackTraceModule {
-  captureStackTrace: (below?: unknown) => string[];
-}
+type Capture = (below?: unknown) => string[];
+const CAPTURES = ['captureStackTrace', 'captureCreationStack'] as const;
+type StackTraceModule = Partial<Record<(typeof CAPTURES)[number], Capture>>;
 
 const noTrace = (): string[] => [];
-let originalCapture: StackTraceModule['captureStackTrace'] | undefined;
+const originalCaptures: StackTraceModule = {};
 
 function stackTraceModule(): StackTraceModule | undefined {
   try {
@@ -113,20 +115,29 @@ export function disableTokenStackTraces(keep = process.env[STACK_TRACES_ENV] ===
   if (keep) return false;
   const m = stackTraceModule();
   if (m === undefined) return false;
-  if (m.captureStackTrace !== noTrace) originalCapture = m.captureStackTrace;
-  m.captureStackTrace = noTrace;
+  for (const name of CAPTURES) {
+    const f = m[name];
+    if (typeof f !== 'function') continue;
+    if (f !== noTrace) originalCaptures[name] = f;
+    m[name] = noTrace;
+  }
   return true;
 }
 
 /** Puts cdktf's own capture back. */
 export function restoreTokenStackTraces(): void {
   const m = stackTraceModule();
-  if (m !== undefined && originalCapture !== undefined) m.captureStackTrace = originalCapture;
+  if (m === undefined) return;
+  for (const name of CAPTURES) {
+    const f = originalCaptures[name];
+    if (f !== undefined) m[name] = f;
+  }
 }
 
-/** Whether cdktf's capture is the one cdktf installed (nothing of ours left behind). */
+/** Whether a capture function of ours is still installed in cdktf. */
 export function tokenStackTracesPatched(): boolean {
-  return stackTraceModule()?.captureStackTrace === noTrace;
+  const m = stackTraceModule();
+  return m !== undefined && CAPTURES.some((name) => m[name] === noTrace);
 }
 
 // ---------------------------------------------------------------------------------------------
