@@ -140,7 +140,7 @@ export function templateScripts(): Record<string, string> {
   };
 }
 
-const RISKY_SCRIPT = `echo "The plan of $JURISDICTION carries $RISKS risk label(s) (GPU driver upgrade, model swap, data loss): read audit-plan.md in the job summary of its plan before approving."`;
+const RISKY_SCRIPT = `echo "The plan of $JURISDICTION carries $RISKS risk label(s) (GPU driver upgrade, model swap, data loss): read audit-plan.md in its bundle in PLAN_STORE before approving."`;
 
 function indent(text: string, spaces: number): string {
   const pad = ' '.repeat(spaces);
@@ -203,6 +203,8 @@ env:
   NO_COLOR: '1'
   PLAN_STORE: \${{ vars.PLAN_STORE || '${DEFAULT_PLAN_STORE}' }}
   PLAN_STORE_ENDPOINT: \${{ vars.PLAN_STORE_ENDPOINT }}
+  # Audit reports go to the job summary (GitHub's storage) only when this variable says so.
+  PUBLISH_SUMMARY: \${{ vars.PUBLISH_SUMMARY || 'false' }}
 
 defaults:
   run:
@@ -217,7 +219,7 @@ ${steps()}
       - name: Validate, synthesize with the policy gate, audit
         run: |
 ${indent(CHECK_SCRIPT, 10)}
-          cat audit.md >> "$GITHUB_STEP_SUMMARY"`);
+          if [ "$PUBLISH_SUMMARY" = true ]; then cat audit.md >> "$GITHUB_STEP_SUMMARY"; fi`);
   for (const j of jurisdictions) {
     out.push(`
   plan-${j}:
@@ -239,7 +241,7 @@ ${steps()}
         run: |
           OUT="$GITHUB_OUTPUT"
 ${indent(PLAN_SCRIPT, 10)}
-          cat "$dir/audit-plan.md" >> "$GITHUB_STEP_SUMMARY"
+          if [ "$PUBLISH_SUMMARY" = true ]; then cat "$dir/audit-plan.md" >> "$GITHUB_STEP_SUMMARY"; fi
 
   approve-risky-${j}:
     needs: plan-${j}

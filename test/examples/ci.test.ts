@@ -136,6 +136,10 @@ describe('examples/ci/github-actions.yml', () => {
         if (String(s.uses ?? '').startsWith('actions/setup-node'))
           expect(s.with['package-manager-cache']).toBe(false);
     expect(wf.permissions).toEqual({ contents: 'read' });
+    // Reports reach the job summary (the vendor's storage) only when PUBLISH_SUMMARY says so.
+    expect(wf.env.PUBLISH_SUMMARY).toBe("${{ vars.PUBLISH_SUMMARY || 'false' }}");
+    for (const line of githubText.split('\n').filter((l) => l.includes('GITHUB_STEP_SUMMARY')))
+      expect(line).toMatch(/^\s*if \[ "\$PUBLISH_SUMMARY" = true \]; then cat /);
   });
 
   test('uses only commands and flags the CLI has', () => {
