@@ -153,6 +153,34 @@ describe('cdktf internals (one contract each)', () => {
   });
 });
 
+describe('the seam is the only way in', () => {
+  function lint(file: string, text: string) {
+    return spawnSync(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'),
+        '--stdin',
+        '--stdin-filename',
+        file,
+      ],
+      { cwd: REPO_ROOT, input: text, encoding: 'utf8' },
+    );
+  }
+
+  test('fails lint when code outside the seam imports or requires cdktf/lib/*', () => {
+    const imported = lint('stacks/elsewhere.ts', "export { deepMerge } from 'cdktf/lib/util';\n");
+    expect(imported.status).toBe(1);
+    expect(imported.stdout).toContain('cdktf internals go through stacks/cdktf-seam.ts');
+    const required = lint(
+      'constructs/elsewhere.ts',
+      "// eslint-disable-next-line @typescript-eslint/no-require-imports\nexport const u = require('cdktf/lib/util');\n",
+    );
+    expect(required.status).toBe(1);
+    expect(required.stdout).toContain('cdktf internals go through stacks/cdktf-seam.ts');
+    expect(lint('stacks/elsewhere.ts', "export { App } from 'cdktf';\n").status).toBe(0);
+  });
+});
+
 describe('what synth changes in cdktf', () => {
   test.each(['examples/sovereign.yaml', 'examples/minimal.yaml'])(
     'synthesized files of %s are byte-identical with and without stack traces',
