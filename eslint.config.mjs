@@ -28,4 +28,24 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // cdktf's internals are reached through stacks/cdktf-seam.ts only (contract-tested there).
+    files: ['**/*.ts'],
+    ignores: ['stacks/cdktf-seam.ts', 'test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['cdktf/lib/*'], message: 'cdktf internals go through stacks/cdktf-seam.ts' }],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='require'] > Literal[value=/^cdktf\\u002Flib\\u002F/]",
+          message: 'cdktf internals go through stacks/cdktf-seam.ts',
+        },
+      ],
+    },
+  },
 );

@@ -665,7 +665,7 @@ if (require.main === module) {
   const [n, outdir] = process.argv.slice(2);
   if (process.env.BASELINE_TOKEN_STACK_TRACES === '0') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('../stacks/token-stack-traces').disableTokenStackTraces();
+    require('../stacks/cdktf-seam').disableTokenStackTraces();
   }
   synthBaseline(Number(n), outdir);
 }

@@ -24,6 +24,19 @@ export function buildProgram(): Command {
     .exitOverride();
 
   program
+    .command('init')
+    .description(
+      'scaffold a project: sovereign.yaml, cdktf.json, package.json, .gitignore, main.ts, a CI pipeline',
+    )
+    .argument('[dir]', 'project directory (created when missing)', '.')
+    .addOption(
+      new Option('--ci <kind>', 'CI pipeline to write').choices(['github', 'gitlab', 'none']).default('none'),
+    )
+    .action((dir: string, _o, cmd: Command) =>
+      runCommand(common(cmd), async () => (await import('./commands/init')).run(dir, common(cmd) as never)),
+    );
+
+  program
     .command('validate')
     .description('check a spec; exit 0 when valid, 2 with every problem located as file:line:col')
     .argument('[spec]', 'spec file', DEFAULT_SPEC)

@@ -2,18 +2,21 @@
  * A governed GPU platform on one existing private cluster, composed directly in TypeScript
  * (no sovereign.yaml): the cluster baseline, two GPU pools (whole H100s for a large model,
  * A100s partitioned with MIG for small ones) and the NVIDIA GPU Operator from the
- * jurisdiction's mirrors.
+ * jurisdiction's mirrors. The `JurisdictionRecord` added last declares what the jurisdiction
+ * owns, so `sovereign audit cdktf.out` judges the stack as it judges one made from a spec.
  *
  *   npx tsc -p . && node dist/examples/private-gpu-platform.js   # writes cdktf.out/
  */
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { GpuNodePool, GpuOperator, PrivateCluster } from '../constructs';
+import { JurisdictionRecord } from '../stacks';
 
 export class PrivateGpuPlatformStack extends TerraformStack {
   public readonly cluster: PrivateCluster;
   public readonly operator: GpuOperator;
   public readonly pools: readonly GpuNodePool[];
+  public readonly record: JurisdictionRecord;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -64,6 +67,20 @@ export class PrivateGpuPlatformStack extends TerraformStack {
       imageRegistry: 'registry.de.example/mirror',
       allowedRegistries: ['registry.de.example'],
       driver: { mode: 'operator' },
+      pools: this.pools,
+    });
+
+    // Last, so its pinned provider versions replace what the bindings declare.
+    this.record = new JurisdictionRecord(this, 'jurisdiction', {
+      jurisdiction,
+      profile: 'eu-gdpr',
+      sovereignty: {
+        registries: ['registry.de.example'],
+        chartRepositories: ['oci://registry.de.example/charts/nvidia'],
+        hosts: ['*.de.example'],
+        cidrs: ['10.40.0.12/32'],
+      },
+      cluster: this.cluster,
       pools: this.pools,
     });
   }

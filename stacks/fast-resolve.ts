@@ -27,38 +27,22 @@
  * examples, and test/stacks/fast-resolve.test.ts, errors included).
  */
 import { DefaultTokenResolver, StringConcat } from 'cdktf';
+import {
+  MAP_SENTINELS,
+  MAX_RESOLVE_DEPTH as MAX_DEPTH,
+  NUMBER_TOKEN,
+  privateResolve,
+  TOKEN_DOUBLE_MAGNITUDE,
+  TOKEN_MARKER,
+} from './cdktf-seam';
 
-interface ResolveOptions {
-  readonly scope: unknown;
-  readonly preparing: boolean;
-  readonly resolver: unknown;
-  readonly prefix: string[];
-}
-
-// cdktf's own resolver (tokens/private/resolve.js), which takes the path prefix its public
-// `Tokenization.resolve` drops. cdktf 0.21 is its last release; the module will not move.
-type PrivateResolve = (obj: unknown, options: ResolveOptions) => unknown;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const privateResolve: { resolve: PrivateResolve } = require('cdktf/lib/tokens/private/resolve');
-const cdktfResolve = privateResolve.resolve;
+const cdktfResolve = privateResolve();
 /** As cdktf's `resolve(scope, obj)` (lib/_tokens.js) builds it. */
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 function delegate(scope: unknown, value: unknown, path: string[]): unknown {
   return cdktfResolve(value, { scope, preparing: false, resolver: RESOLVER, prefix: [...path] });
 }
-
-/** cdktf's NUMBER_TOKEN_REGEX (tokens/private/encoding.js), as a non-global test. */
-const NUMBER_TOKEN = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
-const TOKEN_MARKER = 'TfToken[';
-/** cdktf's `Token.STRING_MAP_TOKEN_VALUE`, `ANY_MAP_TOKEN_VALUE` and `NUMBER_MAP_TOKEN_VALUE`. */
-const MAP_SENTINELS: ReadonlySet<unknown> = new Set([
-  'String Map Token Value',
-  'Any Map Token Value',
-  -123456789,
-]);
-/** Below this magnitude no double carries cdktf's token marker bits (0xfdff / 0xfbff). */
-const TOKEN_DOUBLE_MAGNITUDE = 1e250;
 
 function plainString(s: string): boolean {
   return !s.includes(TOKEN_MARKER) && !NUMBER_TOKEN.test(s) && !MAP_SENTINELS.has(s);
@@ -76,9 +60,6 @@ function plainArray(xs: readonly unknown[]): boolean {
   }
   return true;
 }
-
-/** cdktf refuses a value deeper than this (a cycle, or a construct passed as data). */
-const MAX_DEPTH = 200;
 
 /**
  * Resolves `value` in `scope` exactly as cdktf's `resolve(scope, value)` does, handing cdktf

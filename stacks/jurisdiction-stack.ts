@@ -39,6 +39,7 @@ import {
 } from '../policy/metadata';
 import { licenceById } from '../policy/licences/catalogue';
 import { backendAttributes, fromStackDir, SovereignBackend } from './backend';
+import { deepMerge, stackInternals } from './cdktf-seam';
 import { fastResolve } from './fast-resolve';
 import { PROFILES, type Profile } from './profiles';
 import type { JurisdictionSpec, ModelSpec } from './spec/schema';
@@ -62,7 +63,7 @@ export interface JurisdictionStackProps {
 }
 
 /** Writes `{"//": {"sovereign": …}}` into the stack's JSON: the record auditors and policy read. */
-class SovereignRecord extends TerraformElement {
+export class SovereignRecord extends TerraformElement {
   constructor(
     scope: Construct,
     private readonly record: StackMetadata,
@@ -79,7 +80,7 @@ class SovereignRecord extends TerraformElement {
  * `terraform.required_providers` with full source addresses and exact versions. Added last so
  * it replaces what the provider bindings declare (`kubernetes`, `~> 2.0`).
  */
-class RequiredProviders extends TerraformElement {
+export class RequiredProviders extends TerraformElement {
   constructor(
     scope: Construct,
     private readonly host: string,
@@ -502,7 +503,7 @@ export class JurisdictionStack extends TerraformStack {
    */
   public toTerraform(): Record<string, unknown> {
     if (JurisdictionStack.findCrossStackReferences) return super.toTerraform() as Record<string, unknown>;
-    const self = this as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: string };
+    const self = stackInternals(this);
     const overrides = Object.keys(self.rawOverrides);
     const metadata: Record<string, unknown> = {
       version: self.cdktfVersion,
@@ -512,11 +513,11 @@ export class JurisdictionStack extends TerraformStack {
       ...(overrides.length > 0 ? { overrides: { stack: overrides } } : {}),
     };
     const elements = stackElements(this);
-    for (const e of elements) cdktfInternals.deepMerge(metadata, fastResolve(this, e.toMetadata()));
+    for (const e of elements) deepMerge(metadata, fastResolve(this, e.toMetadata()));
     const outputs: Record<string, unknown> = {};
     for (const item of elements) {
       if (!TerraformOutput.isTerraformOutput(item)) continue;
-      cdktfInternals.deepMerge(
+      deepMerge(
         outputs,
         item.node.path
           .split('/')
@@ -528,8 +529,8 @@ export class JurisdictionStack extends TerraformStack {
       );
     }
     const tf: Record<string, unknown> = { '//': { metadata, outputs } };
-    for (const e of elements) cdktfInternals.deepMerge(tf, fastResolve(this, e.toTerraform()));
-    cdktfInternals.deepMerge(tf, fastResolve(this, self.rawOverrides));
+    for (const e of elements) deepMerge(tf, fastResolve(this, e.toTerraform()));
+    deepMerge(tf, fastResolve(this, self.rawOverrides));
     return tf;
   }
 }
@@ -602,13 +603,6 @@ function describeModel(m: ModelSpec): string {
     typeof m.architecture === 'string' ? m.architecture : `custom ${m.architecture.parametersBillion}B`;
   return `${arch}${m.quantization ? ` (${m.quantization})` : ''} served by ${m.engine}`;
 }
-
-/** cdktf's own helpers, as its `toTerraform` uses them (cdktf 0.21 is its last release). */
-const cdktfInternals = {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  deepMerge: (require('cdktf/lib/util') as { deepMerge: (target: unknown, ...sources: unknown[]) => unknown })
-    .deepMerge,
-};
 
 /** The Terraform elements of a stack in construct order, not descending into nested stacks. */
 function stackElements(node: Construct, into: TerraformElement[] = []): TerraformElement[] {

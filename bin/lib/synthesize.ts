@@ -11,13 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { inputInvalid } from '../../constructs/errors';
 import { loadSpec } from '../../stacks/spec/load';
-import { deferArchiver } from '../../stacks/defer-archiver';
-import {
-  disableTokenStackTraces,
-  releaseCdktfTokens,
-  restoreTokenStackTraces,
-  STACK_TRACES_ENV,
-} from '../../stacks/token-stack-traces';
+import { installSynthPatches, releaseCdktfTokens } from '../../stacks/cdktf-seam';
 import { TOOLKIT_VERSION } from '../version';
 import type { Finding, StackInput, Totals } from '../../policy/engine';
 
@@ -35,7 +29,7 @@ export interface SynthesizeOptions {
   readonly today?: string;
   /**
    * Keep cdktf's per-token stack traces, which only explain a token error and cost about a
-   * third of synth time (stacks/token-stack-traces.ts). @default false, unless
+   * third of synth time (stacks/cdktf-seam.ts). @default false, unless
    * SOVEREIGN_CDKTF_STACK_TRACES=1
    */
   readonly debug?: boolean;
@@ -66,19 +60,20 @@ export interface SynthesizeResult {
 
 export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeResult> {
   let loaded: ReturnType<typeof loadSpec> | undefined = loadSpec(opts.spec);
-  // cdktf and the bindings are loaded only now, so a bad spec never pays for them; and before
-  // cdktf first loads, its zip library is deferred until an asset is ever zipped.
-  deferArchiver();
-  const { buildApp, outputInsideProject } = await import('../../stacks/app');
-  const { JurisdictionStack } = await import('../../stacks/jurisdiction-stack');
-  const { enforce, enforceEach, formatTerminalFindings, loadDir, buildReport, renderMarkdown } =
-    await import('../../policy');
-
-  const out = path.resolve(opts.outdir);
-  const target = opts.inPlace ? out : stagingDir(out, opts.outdir);
+  // cdktf and the bindings are loaded only now, so a bad spec never pays for them. What synth
+  // changes in cdktf (its zip library deferred, token stack traces off) is undone in `finally`.
+  const patches = installSynthPatches(opts.debug === true);
+  const tracesOff = patches.tracesOff;
+  let target: string | undefined;
   let committed = false;
-  const tracesOff = disableTokenStackTraces(opts.debug === true || process.env[STACK_TRACES_ENV] === '1');
   try {
+    const { buildApp, outputInsideProject } = await import('../../stacks/app');
+    const { JurisdictionStack } = await import('../../stacks/jurisdiction-stack');
+    const { enforce, enforceEach, formatTerminalFindings, loadDir, buildReport, renderMarkdown } =
+      await import('../../policy');
+
+    const out = path.resolve(opts.outdir);
+    target = opts.inPlace ? out : stagingDir(out, opts.outdir);
     const notices = outputInsideProject(opts.outdir) ? [] : relocatedFiles(loaded.spec, opts.outdir);
     // Built and synthesized in a function of its own: once it returns, nothing holds the
     // construct tree or the parsed spec, and the gate runs in the memory they used.
@@ -146,8 +141,9 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       notices,
     };
   } finally {
-    if (tracesOff) restoreTokenStackTraces();
-    if (!opts.inPlace && !committed) fs.rmSync(target, { recursive: true, force: true });
+    patches.restore();
+    if (target !== undefined && !opts.inPlace && !committed)
+      fs.rmSync(target, { recursive: true, force: true });
   }
 }
 

@@ -3,11 +3,11 @@ import * as path from 'path';
 import { specReferenceMarkdown, withReference } from '../../../stacks/spec/reference';
 import { REPO_ROOT } from '../../support/paths';
 
-describe('the README spec reference', () => {
-  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+describe('the spec reference in docs/spec.md', () => {
+  const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'spec.md'), 'utf8');
 
   test('is the one rendered from the schema (run npm run docs to refresh)', () => {
-    expect(readme).toBe(withReference(readme));
+    expect(doc).toBe(withReference(doc));
   });
 
   test('has a row for the fields users set most', () => {
