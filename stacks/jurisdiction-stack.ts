@@ -61,7 +61,7 @@ export interface JurisdictionStackProps {
 }
 
 /** Writes `{"//": {"sovereign": …}}` into the stack's JSON: the record auditors and policy read. */
-class SovereignRecord extends TerraformElement {
+export class SovereignRecord extends TerraformElement {
   constructor(
     scope: Construct,
     private readonly record: StackMetadata,
@@ -78,7 +78,7 @@ class SovereignRecord extends TerraformElement {
  * `terraform.required_providers` with full source addresses and exact versions. Added last so
  * it replaces what the provider bindings declare (`kubernetes`, `~> 2.0`).
  */
-class RequiredProviders extends TerraformElement {
+export class RequiredProviders extends TerraformElement {
   constructor(
     scope: Construct,
     private readonly host: string,
@@ -167,7 +167,8 @@ export class JurisdictionStack extends TerraformStack {
           new GpuNodePool(this, `pool-${poolName}`, {
             jurisdiction: name,
             poolName,
-            nodes: p.nodes,
+            nodes: p.nodes ?? [],
+            machineCount: machineCountOf(spec, poolName),
             gpuProduct: p.product,
             gpusPerNode: p.gpusPerNode,
             gpuMemoryGiB: p.gpuMemoryGiB,
@@ -537,6 +538,15 @@ function connectionOf(c: JurisdictionSpec['cluster'], projectFromStack: string):
     clusterCaCertificateFile: api.caCertificateFile && fromStackDir(projectFromStack, api.caCertificateFile),
     exec: api.exec && { apiVersion: api.exec.apiVersion, command: api.exec.command, args: api.exec.args },
   };
+}
+
+/**
+ * Machines a provisioned GPU pool has for placing models: its fixed count, or the autoscaler's
+ * maximum (the autoscaler adds machines for pods that do not fit). Undefined for existing nodes.
+ */
+function machineCountOf(spec: JurisdictionSpec, pool: string): number | undefined {
+  const m = spec.cluster.provision?.pools[pool];
+  return m === undefined ? undefined : (m.autoscaling?.maxReplicas ?? m.replicas);
 }
 
 function sourceOf(m: ModelSpec): WeightsSource {
