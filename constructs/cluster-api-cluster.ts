@@ -246,7 +246,7 @@ function machineDeployment(p: ClusterApiPool, infra: IClusterInfrastructure): Ma
     annotations[AUTOSCALER_MIN_SIZE] = String(p.autoscaling.minReplicas);
     annotations[AUTOSCALER_MAX_SIZE] = String(p.autoscaling.maxReplicas);
     // What a new node would offer, for scaling up from zero nodes.
-    annotations[AUTOSCALER_LABELS] = Object.entries(p.labels)
+    annotations[AUTOSCALER_LABELS] = Object.entries(sortKeys(p.labels))
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
     if (p.taints.length > 0)
