@@ -327,7 +327,8 @@ function validate(p: ClusterApiClusterProps): Problem[] {
         path: at,
         message: 'give exactly one of replicas (a fixed count) or autoscaling (min and max)',
       });
-    if (pool.replicas !== undefined) out.push(...problems(checkIntRange(`${at}.replicas`, pool.replicas, 0, 1000)));
+    if (pool.replicas !== undefined)
+      out.push(...problems(checkIntRange(`${at}.replicas`, pool.replicas, 0, 1000)));
     if (pool.autoscaling) {
       const a = pool.autoscaling;
       out.push(...problems(checkIntRange(`${at}.autoscaling.minReplicas`, a.minReplicas, 0, 1000)));

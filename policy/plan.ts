@@ -19,7 +19,8 @@ import { isObj, many, one, str, type Json, type Obj } from './json';
 export type Action = 'create' | 'update' | 'delete' | 'replace' | 'read' | 'no-op' | 'forget';
 
 export interface Risk {
-  readonly id: 'gpu-driver-upgrade' | 'model-swap' | 'data-loss' | 'node-pool-deletion' | 'cluster-replacement';
+  readonly id:
+    'gpu-driver-upgrade' | 'model-swap' | 'data-loss' | 'node-pool-deletion' | 'cluster-replacement';
   readonly label: string;
 }
 
@@ -140,7 +141,12 @@ const isClusterApi = (v: Json | undefined): boolean =>
  * drains and deletes its machines, and the serving on them stops; deleting or replacing the
  * Cluster deletes every machine of the cluster, control plane included.
  */
-function clusterApiRisks(type: string, action: Action, before: Json | undefined, after: Json | undefined): Risk[] {
+function clusterApiRisks(
+  type: string,
+  action: Action,
+  before: Json | undefined,
+  after: Json | undefined,
+): Risk[] {
   if (type !== 'kubernetes_manifest' || !(isClusterApi(before) || isClusterApi(after))) return [];
   const kind = kindOf(type, after ?? before);
   const risks: Risk[] = [];
@@ -150,7 +156,10 @@ function clusterApiRisks(type: string, action: Action, before: Json | undefined,
       label: `cluster ${action === 'delete' ? 'deletion' : 'replacement'}: Cluster API deletes every machine, control plane included; everything served on it stops`,
     });
   }
-  if ((kind === 'MachineDeployment' || kind === 'MachinePool') && (action === 'delete' || action === 'replace')) {
+  if (
+    (kind === 'MachineDeployment' || kind === 'MachinePool') &&
+    (action === 'delete' || action === 'replace')
+  ) {
     risks.push({
       id: 'node-pool-deletion',
       label: 'node pool deletion: its machines are drained and deleted, the models on them stop',

@@ -209,7 +209,11 @@ function synthesizeStacks(
   JurisdictionStack: JurisdictionStackClass,
   fast: boolean,
 ): { name: string; profile: string; models: number; gpus: number; order: string[] }[] {
-  const { app, stacks, provisionStacks } = buildApp(loaded, { outdir: target, finalOutdir, toolkitVersion: TOOLKIT_VERSION });
+  const { app, stacks, provisionStacks } = buildApp(loaded, {
+    outdir: target,
+    finalOutdir,
+    toolkitVersion: TOOLKIT_VERSION,
+  });
   // The gate checks references between stacks in the files (SOV-013); cdktf's own pass for
   // them runs only when debugging.
   JurisdictionStack.findCrossStackReferences = !fast;

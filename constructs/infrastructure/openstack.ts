@@ -77,7 +77,8 @@ export class OpenStackInfrastructure implements IClusterInfrastructure {
       { name: 'controlPlaneFlavor', value: controlPlane.flavor },
     ];
     if (p.nodeCidr !== undefined) vars.push({ name: 'nodeCIDR', value: p.nodeCidr });
-    if (p.externalNetworkId !== undefined) vars.push({ name: 'networkExternalID', value: p.externalNetworkId });
+    if (p.externalNetworkId !== undefined)
+      vars.push({ name: 'networkExternalID', value: p.externalNetworkId });
     if (controlPlane.failureDomains && controlPlane.failureDomains.length > 0)
       vars.push({ name: 'controlPlaneAvailabilityZones', value: [...controlPlane.failureDomains] });
     return vars;
@@ -101,7 +102,8 @@ function validate(p: OpenStackInfrastructureProps): Problem[] {
   );
   if (!/^https:\/\/[^/\s]+/.test(p.authUrl))
     out.push({ path: 'authUrl', message: `"${p.authUrl}" is not an https:// Keystone URL` });
-  if (p.identity.cloudName === '') out.push({ path: 'identity.cloudName', message: 'give the clouds.yaml entry' });
+  if (p.identity.cloudName === '')
+    out.push({ path: 'identity.cloudName', message: 'give the clouds.yaml entry' });
   if (p.imageName === '') out.push({ path: 'imageName', message: 'give the Glance image name' });
   if (p.externalNetworkId !== undefined && !UUID.test(p.externalNetworkId))
     out.push({ path: 'externalNetworkId', message: `"${p.externalNetworkId}" is not a network UUID` });

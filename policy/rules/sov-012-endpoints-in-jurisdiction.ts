@@ -46,7 +46,8 @@ export const rule: StackRule = {
     if (ctx.stack.backend) scan(`terraform.backend.${ctx.stack.backend.type}`, ctx.stack.backend.body);
     for (const r of [...ctx.stack.resources, ...ctx.stack.data]) {
       scan(r.address, r.body);
-      if (r.type === 'kubernetes_manifest') scanClusterAddresses(r.address, r.body, ctx.metadata.allowed.cidrs, out);
+      if (r.type === 'kubernetes_manifest')
+        scanClusterAddresses(r.address, r.body, ctx.metadata.allowed.cidrs, out);
       if (r.type === 'helm_release')
         for (const t of helmValues(r.body).trees) scan(r.address, t.tree, t.path);
     }
@@ -60,7 +61,12 @@ export const rule: StackRule = {
  * (nameservers, time servers): no scheme, no port, so the endpoint scan does not see them. Every
  * string of `spec.topology` that is an IP address must lie inside the declared CIDRs.
  */
-function scanClusterAddresses(address: string, body: unknown, cidrs: readonly string[], out: Outcome[]): void {
+function scanClusterAddresses(
+  address: string,
+  body: unknown,
+  cidrs: readonly string[],
+  out: Outcome[],
+): void {
   const m = one(one(body)?.manifest);
   if (!m || !(str(m.apiVersion) ?? '').startsWith('cluster.x-k8s.io/')) return;
   let any = false;
@@ -70,7 +76,12 @@ function scanClusterAddresses(address: string, body: unknown, cidrs: readonly st
     if (v.includes('${')) {
       // An address Terraform computes at apply time cannot be judged here.
       bad = true;
-      out.push({ status: 'unknown', address, path: s.path, message: `${v}: value is not resolved at synth time` });
+      out.push({
+        status: 'unknown',
+        address,
+        path: s.path,
+        message: `${v}: value is not resolved at synth time`,
+      });
       continue;
     }
     if (parseIp(v) === undefined) continue;

@@ -76,12 +76,16 @@ const machinePoolSchema = z
     flavor: z
       .string()
       .min(1)
-      .describe('OpenStack flavor of each machine; for a GPU pool, one that passes its GPUs through (8 × H100).'),
+      .describe(
+        'OpenStack flavor of each machine; for a GPU pool, one that passes its GPUs through (8 × H100).',
+      ),
     image: z
       .string()
       .min(1)
       .optional()
-      .describe("Glance image of this pool's machines, when it differs from `openstack.image` (a GPU driver image)."),
+      .describe(
+        "Glance image of this pool's machines, when it differs from `openstack.image` (a GPU driver image).",
+      ),
     replicas: z
       .number()
       .int()
@@ -91,7 +95,12 @@ const machinePoolSchema = z
       .describe('Machines in the pool. Leave out when `autoscaling` is given.'),
     autoscaling: z
       .strictObject({
-        minReplicas: z.number().int().min(0).max(1000).describe('Fewest machines (cluster-autoscaler node-group min size).'),
+        minReplicas: z
+          .number()
+          .int()
+          .min(0)
+          .max(1000)
+          .describe('Fewest machines (cluster-autoscaler node-group min size).'),
         maxReplicas: z.number().int().min(1).max(1000).describe('Most machines (node-group max size).'),
       })
       .optional()
@@ -101,12 +110,17 @@ const machinePoolSchema = z
       .min(1)
       .optional()
       .describe('Failure domain (OpenStack availability zone) of the machines.'),
-    labels: LABELS.default({}).describe('Further labels of the nodes (a GPU pool also gets its pool labels).'),
+    labels: LABELS.default({}).describe(
+      'Further labels of the nodes (a GPU pool also gets its pool labels).',
+    ),
     taints: z
       .array(
         z.strictObject({
           key: z.string().max(317).regex(LABEL_KEY, { message: 'a taint key looks like example.org/name' }),
-          value: z.string().regex(LABEL_VALUE, { message: "a taint value is at most 63 letters, digits, '-', '_' and '.'" }).optional(),
+          value: z
+            .string()
+            .regex(LABEL_VALUE, { message: "a taint value is at most 63 letters, digits, '-', '_' and '.'" })
+            .optional(),
           effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
         }),
       )

@@ -27,7 +27,10 @@ const BASE: ClusterApiClusterProps = {
   namespace: 'capi-de',
   jurisdiction: 'de',
   kubernetesVersion: 'v1.34.3',
-  clusterClass: { name: 'openstack-scs2-1-34-v2', source: 'oci://registry.de.example/cluster-stacks/scs2:v2' },
+  clusterClass: {
+    name: 'openstack-scs2-1-34-v2',
+    source: 'oci://registry.de.example/cluster-stacks/scs2:v2',
+  },
   controlPlane: { replicas: 3, flavor: 'SCS-4V-16' },
   network: { podCidrs: ['10.60.64.0/18'], serviceCidrs: ['10.60.128.0/20'] },
   infrastructure: infra(),
@@ -121,7 +124,9 @@ describe('ClusterApiCluster', () => {
 
     expect(cpu.replicas).toBe(3);
     expect(cpu.metadata.annotations).toEqual({});
-    expect(cpu.taints).toEqual([{ key: 'example.org/batch', effect: 'PreferNoSchedule', propagation: 'Always' }]);
+    expect(cpu.taints).toEqual([
+      { key: 'example.org/batch', effect: 'PreferNoSchedule', propagation: 'Always' },
+    ]);
   });
 
   test('GpuNodePool for provisioned machines: its labels, no per-node resources, the machine count', () => {
@@ -141,7 +146,10 @@ describe('ClusterApiCluster', () => {
     ) as Json;
     expect(out.resource).toBeUndefined();
     expect(pool!.nodeCount).toBe(4);
-    expect(pool!.nodeLabels).toEqual({ 'sovereign-stack.io/gpu-pool': 'h100', 'sovereign-stack.io/jurisdiction': 'de' });
+    expect(pool!.nodeLabels).toEqual({
+      'sovereign-stack.io/gpu-pool': 'h100',
+      'sovereign-stack.io/jurisdiction': 'de',
+    });
   });
 
   test('fails when a pool gives both or neither of replicas and autoscaling', () => {

@@ -96,7 +96,8 @@ describe('examples/ci/github-actions-provisioned.yml', () => {
     expect(wf.jobs.serving.strategy.matrix.jurisdiction).toEqual(names);
     const dirs = (job: string) =>
       (wf.jobs[job].steps as Any[]).map((s) => String(s['working-directory'] ?? '')).filter((d) => d !== '');
-    for (const d of dirs('provision')) expect(d).toBe('cdktf.out/stacks/${{ matrix.jurisdiction }}-provision');
+    for (const d of dirs('provision'))
+      expect(d).toBe('cdktf.out/stacks/${{ matrix.jurisdiction }}-provision');
     for (const d of dirs('serving')) expect(d).toBe('cdktf.out/stacks/${{ matrix.jurisdiction }}');
   });
 

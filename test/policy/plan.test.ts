@@ -65,7 +65,9 @@ describe('plan review of Cluster API objects (provisioning stacks)', () => {
           classRef: { name: 'openstack-scs2-1-34-v2' },
           version: 'v1.34.3',
           controlPlane: { replicas: 3 },
-          workers: { machineDeployments: pools.map((name) => ({ class: 'default-worker', name, replicas: 2 })) },
+          workers: {
+            machineDeployments: pools.map((name) => ({ class: 'default-worker', name, replicas: 2 })),
+          },
         },
       },
     },
@@ -82,18 +84,22 @@ describe('plan review of Cluster API objects (provisioning stacks)', () => {
     ]);
 
   test('a node pool dropped from the topology is a node-pool deletion, named', () => {
-    expect(risks(change('kubernetes_manifest.cluster', ['update'], cluster(['h100', 'cpu']), cluster(['cpu'])))).toEqual([
+    expect(
+      risks(change('kubernetes_manifest.cluster', ['update'], cluster(['h100', 'cpu']), cluster(['cpu']))),
+    ).toEqual([
       [
         'kubernetes_manifest.cluster',
-        ['node-pool-deletion: node pool deletion (h100): its machines are drained and deleted, the models on them stop'],
+        [
+          'node-pool-deletion: node pool deletion (h100): its machines are drained and deleted, the models on them stop',
+        ],
       ],
     ]);
   });
 
   test('a pool added or resized is not labelled', () => {
-    expect(risks(change('kubernetes_manifest.cluster', ['update'], cluster(['cpu']), cluster(['cpu', 'h100'])))).toEqual([
-      ['kubernetes_manifest.cluster', []],
-    ]);
+    expect(
+      risks(change('kubernetes_manifest.cluster', ['update'], cluster(['cpu']), cluster(['cpu', 'h100']))),
+    ).toEqual([['kubernetes_manifest.cluster', []]]);
   });
 
   test('replacing or deleting the Cluster is labelled: every machine goes', () => {
@@ -101,12 +107,22 @@ describe('plan review of Cluster API objects (provisioning stacks)', () => {
       change('kubernetes_manifest.a', ['delete', 'create'], cluster(['cpu']), cluster(['cpu'])),
       change('kubernetes_manifest.b', ['delete'], cluster(['cpu']), null),
     );
-    expect(r[0][1]).toEqual([expect.stringMatching(/^cluster-replacement: cluster replacement: Cluster API deletes every machine, control plane included/)]);
+    expect(r[0][1]).toEqual([
+      expect.stringMatching(
+        /^cluster-replacement: cluster replacement: Cluster API deletes every machine, control plane included/,
+      ),
+    ]);
     expect(r[1][1]).toEqual([expect.stringMatching(/^cluster-replacement: cluster deletion/)]);
   });
 
   test('deleting a MachineDeployment object is a node-pool deletion', () => {
-    const md = { manifest: { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'MachineDeployment', metadata: { name: 'h100' } } };
+    const md = {
+      manifest: {
+        apiVersion: 'cluster.x-k8s.io/v1beta2',
+        kind: 'MachineDeployment',
+        metadata: { name: 'h100' },
+      },
+    };
     expect(risks(change('kubernetes_manifest.md', ['delete'], md, null))[0][1]).toEqual([
       'node-pool-deletion: node pool deletion: its machines are drained and deleted, the models on them stop',
     ]);

@@ -118,13 +118,20 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
       'sovereign-stack.io/node-class': 'cpu',
     });
     expect(cpu).not.toHaveProperty('taints');
-    const qwen = resources(serving, 'kubernetes_deployment_v1').find((d) => d.metadata.name === 'qwen-7b') as Json;
+    const qwen = resources(serving, 'kubernetes_deployment_v1').find(
+      (d) => d.metadata.name === 'qwen-7b',
+    ) as Json;
     expect(JSON.stringify(qwen.spec.template.spec.container[0].resources)).not.toContain('nvidia.com/gpu');
   });
 
   test('the capacity planner sees the provisioned pool: GPUs per machine × machines', () => {
     expect(serving['//'].sovereign.pools).toEqual([
-      expect.objectContaining({ name: 'h100', gpusPerNode: 8, nodeCount: 3, gpuProduct: 'NVIDIA-H100-80GB-HBM3' }),
+      expect.objectContaining({
+        name: 'h100',
+        gpusPerNode: 8,
+        nodeCount: 3,
+        gpuProduct: 'NVIDIA-H100-80GB-HBM3',
+      }),
     ]);
     // Existing-node resources are not written for machines Cluster API creates.
     expect(serving.resource.kubernetes_labels).toBeUndefined();
@@ -135,7 +142,10 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     const text = fs
       .readFileSync(EXAMPLE, 'utf8')
       .replace('autoscaling: { minReplicas: 1, maxReplicas: 3 }', 'replicas: 1')
-      .replace('        replicas: 2\n        architecture: llama-3.1-70b', '        replicas: 4\n        architecture: llama-3.1-70b');
+      .replace(
+        '        replicas: 2\n        architecture: llama-3.1-70b',
+        '        replicas: 4\n        architecture: llama-3.1-70b',
+      );
     const lines = failure(text);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^spec\.yaml:\d+:\d+ {2}jurisdictions\.de-ber\.models\.llama-3-1-70b {2}/);
@@ -166,7 +176,10 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     // The spec has no place for one: the identity is a reference.
     const withPassword = fs
       .readFileSync(EXAMPLE, 'utf8')
-      .replace('identity: { secret: openstack-clouds, cloudName: ber }', 'identity: { secret: openstack-clouds, cloudName: ber, password: hunter2 }');
+      .replace(
+        'identity: { secret: openstack-clouds, cloudName: ber }',
+        'identity: { secret: openstack-clouds, cloudName: ber, password: hunter2 }',
+      );
     const lines = failure(withPassword);
     expect(lines.join('\n')).toContain(
       'jurisdictions.de-ber.cluster.provision.openstack.identity.password  unknown key "password". Allowed here: secret, cloudName',
@@ -197,7 +210,10 @@ describe('the gate on a tampered provisioning stack', () => {
 
   test('fails on a public nameserver handed to the machines', () => {
     const j = tamper((c) => {
-      (c.spec.topology.variables as Json[]).find((v) => v.name === 'dnsNameservers')!.value = ['10.60.255.2', '9.9.9.9'];
+      (c.spec.topology.variables as Json[]).find((v) => v.name === 'dnsNameservers')!.value = [
+        '10.60.255.2',
+        '9.9.9.9',
+      ];
     });
     expect(verdicts(j)).toEqual([
       "non-compliant manifest.spec.topology.variables[3].value[1]: 9.9.9.9 is an address outside the jurisdiction's declared CIDRs (10.60.0.0/16)",
@@ -224,8 +240,16 @@ describe('the gate on a tampered provisioning stack', () => {
       (c.spec.topology.variables as Json[]).push({ name: 'ntpServers', value: ['${var.ntp}'] });
     });
     const v = verdicts(j);
-    expect(v).toContainEqual(expect.stringMatching(/^non-compliant manifest\.spec\.topology\.workers\.machineDeployments\[1\]\.variables\.overrides\[1\]\.value\[0\]: 1\.1\.1\.1 is an address outside/));
-    expect(v).toContainEqual(expect.stringMatching(/^unknown .*ntpServers|^unknown manifest\.spec\.topology\.variables\[\d+\]\.value\[0\]: \$\{var\.ntp\}/));
+    expect(v).toContainEqual(
+      expect.stringMatching(
+        /^non-compliant manifest\.spec\.topology\.workers\.machineDeployments\[1\]\.variables\.overrides\[1\]\.value\[0\]: 1\.1\.1\.1 is an address outside/,
+      ),
+    );
+    expect(v).toContainEqual(
+      expect.stringMatching(
+        /^unknown .*ntpServers|^unknown manifest\.spec\.topology\.variables\[\d+\]\.value\[0\]: \$\{var\.ntp\}/,
+      ),
+    );
   });
 });
 
@@ -237,24 +261,41 @@ describe('cluster.provision refusals, located in the spec', () => {
       example
         .replace('pods: 10.60.64.0/18', 'pods: 192.168.0.0/18')
         .replace('dnsNameservers: [10.60.255.2, 10.60.255.3]', 'dnsNameservers: [10.60.255.2, 8.8.8.8]')
-        .replace('https://keystone.ber.sovereign-cloud.de.example:5000/v3', 'https://keystone.cloud.example.com:5000/v3')
+        .replace(
+          'https://keystone.ber.sovereign-cloud.de.example:5000/v3',
+          'https://keystone.cloud.example.com:5000/v3',
+        )
         .replace('oci://registry.ber.sovereign-cloud.de.example/kaas', 'oci://registry.scs.community/kaas'),
     );
     const text = lines.join('\n');
-    expect(text).toMatch(/jurisdictions\.de-ber\.cluster\.provision\.network\.pods {2}the pod range 192\.168\.0\.0\/18 is not inside sovereignty\.cidrs \(10\.60\.0\.0\/16\)/);
-    expect(text).toMatch(/cluster\.provision\.openstack\.dnsNameservers\.1 {2}the nameserver 8\.8\.8\.8 is not inside sovereignty\.cidrs/);
-    expect(text).toMatch(/cluster\.provision\.openstack\.authUrl {2}the OpenStack endpoint host "keystone\.cloud\.example\.com" is outside the jurisdiction/);
-    expect(text).toMatch(/cluster\.provision\.clusterClass\.source {2}the ClusterClass source host "registry\.scs\.community" is outside/);
+    expect(text).toMatch(
+      /jurisdictions\.de-ber\.cluster\.provision\.network\.pods {2}the pod range 192\.168\.0\.0\/18 is not inside sovereignty\.cidrs \(10\.60\.0\.0\/16\)/,
+    );
+    expect(text).toMatch(
+      /cluster\.provision\.openstack\.dnsNameservers\.1 {2}the nameserver 8\.8\.8\.8 is not inside sovereignty\.cidrs/,
+    );
+    expect(text).toMatch(
+      /cluster\.provision\.openstack\.authUrl {2}the OpenStack endpoint host "keystone\.cloud\.example\.com" is outside the jurisdiction/,
+    );
+    expect(text).toMatch(
+      /cluster\.provision\.clusterClass\.source {2}the ClusterClass source host "registry\.scs\.community" is outside/,
+    );
     for (const l of lines) expect(l).toMatch(/^spec\.yaml:\d+:\d+ {2}/);
   });
 
   test('fails when a GPU pool has no machines, or names existing nodes in a provisioned cluster', () => {
-    const noMachines = example.replace(/ {10}h100:\n {12}flavor: GPU-8xH100-SXM5-2T\n {12}image: ubuntu-capi-image-nvidia\n {12}failureDomain: ber-az1\n {12}autoscaling: \{ minReplicas: 1, maxReplicas: 3 \}\n/, '');
+    const noMachines = example.replace(
+      / {10}h100:\n {12}flavor: GPU-8xH100-SXM5-2T\n {12}image: ubuntu-capi-image-nvidia\n {12}failureDomain: ber-az1\n {12}autoscaling: \{ minReplicas: 1, maxReplicas: 3 \}\n/,
+      '',
+    );
     expect(noMachines).not.toBe(example);
     expect(failure(noMachines).join('\n')).toContain(
       'jurisdictions.de-ber.pools.h100  GPU pool "h100" has no machines: add cluster.provision.pools.h100',
     );
-    const withNodes = example.replace('        gpuMemoryGiB: 80\n', '        gpuMemoryGiB: 80\n        nodes: [ber-gpu-01]\n');
+    const withNodes = example.replace(
+      '        gpuMemoryGiB: 80\n',
+      '        gpuMemoryGiB: 80\n        nodes: [ber-gpu-01]\n',
+    );
     expect(failure(withNodes).join('\n')).toContain(
       'jurisdictions.de-ber.pools.h100.nodes  the nodes of a provisioned cluster are machines Cluster API creates',
     );
@@ -263,17 +304,27 @@ describe('cluster.provision refusals, located in the spec', () => {
   test('fails when a pool gives both replicas and autoscaling, or the control plane is even', () => {
     const text = failure(
       example
-        .replace('autoscaling: { minReplicas: 1, maxReplicas: 3 }', 'autoscaling: { minReplicas: 1, maxReplicas: 3 }\n            replicas: 2')
-        .replace('replicas: 3\n          flavor: SCS-4V-16-50', 'replicas: 2\n          flavor: SCS-4V-16-50'),
+        .replace(
+          'autoscaling: { minReplicas: 1, maxReplicas: 3 }',
+          'autoscaling: { minReplicas: 1, maxReplicas: 3 }\n            replicas: 2',
+        )
+        .replace(
+          'replicas: 3\n          flavor: SCS-4V-16-50',
+          'replicas: 2\n          flavor: SCS-4V-16-50',
+        ),
     ).join('\n');
-    expect(text).toContain('cluster.provision.pools.h100  give exactly one of replicas (a fixed count) or autoscaling');
-    expect(text).toContain('cluster.provision.controlPlane.replicas  2 control-plane machines: use an odd number');
+    expect(text).toContain(
+      'cluster.provision.pools.h100  give exactly one of replicas (a fixed count) or autoscaling',
+    );
+    expect(text).toContain(
+      'cluster.provision.controlPlane.replicas  2 control-plane machines: use an odd number',
+    );
   });
 
-  test('fails when a jurisdiction takes the name of another one\'s provisioning stack', () => {
+  test("fails when a jurisdiction takes the name of another one's provisioning stack", () => {
     const clash = example.replace(
       'jurisdictions:\n',
-      'jurisdictions:\n  de-ber-provision:\n    profile: none\n    cluster: { kubeconfig: { path: k, context: c } }\n    backend: { type: local }\n    sovereignty: { registries: [r.x.example], chartRepository: oci://r.x.example/c, hosts: [\'*.x.example\'] }\n',
+      "jurisdictions:\n  de-ber-provision:\n    profile: none\n    cluster: { kubeconfig: { path: k, context: c } }\n    backend: { type: local }\n    sovereignty: { registries: [r.x.example], chartRepository: oci://r.x.example/c, hosts: ['*.x.example'] }\n",
     );
     expect(failure(clash).join('\n')).toContain(
       'jurisdictions.de-ber-provision  the name is taken by the provisioning stack of jurisdiction "de-ber"',
@@ -287,10 +338,23 @@ describe('cluster.provision refusals, located in the spec', () => {
 });
 
 describe('provisionBackend', () => {
-  test('never shares the serving stack\'s state', () => {
-    expect(provisionBackend({ type: 'local', path: 'terraform.de.tfstate' })).toEqual({ type: 'local', path: 'terraform.de.provision.tfstate' });
-    expect(provisionBackend({ type: 'local', path: 'state/de' })).toEqual({ type: 'local', path: 'state/de.provision' });
-    expect(provisionBackend({ type: 'kubernetes', secretSuffix: 'de', namespace: 'tf' })).toEqual({ type: 'kubernetes', secretSuffix: 'de-provision', namespace: 'tf' });
-    expect(provisionBackend({ type: 'pg', schemaName: 'de' })).toEqual({ type: 'pg', schemaName: 'de_provision' });
+  test("never shares the serving stack's state", () => {
+    expect(provisionBackend({ type: 'local', path: 'terraform.de.tfstate' })).toEqual({
+      type: 'local',
+      path: 'terraform.de.provision.tfstate',
+    });
+    expect(provisionBackend({ type: 'local', path: 'state/de' })).toEqual({
+      type: 'local',
+      path: 'state/de.provision',
+    });
+    expect(provisionBackend({ type: 'kubernetes', secretSuffix: 'de', namespace: 'tf' })).toEqual({
+      type: 'kubernetes',
+      secretSuffix: 'de-provision',
+      namespace: 'tf',
+    });
+    expect(provisionBackend({ type: 'pg', schemaName: 'de' })).toEqual({
+      type: 'pg',
+      schemaName: 'de_provision',
+    });
   });
 });

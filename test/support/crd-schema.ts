@@ -19,7 +19,9 @@ type Schema = Record<string, unknown>;
 function closed(s: unknown): unknown {
   if (Array.isArray(s)) return s.map(closed);
   if (s === null || typeof s !== 'object') return s;
-  const o = Object.fromEntries(Object.entries(s as Schema).map(([k, v]) => [k, k === 'default' || k === 'example' ? v : closed(v)]));
+  const o = Object.fromEntries(
+    Object.entries(s as Schema).map(([k, v]) => [k, k === 'default' || k === 'example' ? v : closed(v)]),
+  );
   if (
     o.type === 'object' &&
     o.properties !== undefined &&

@@ -1,4 +1,7 @@
-import { OpenStackInfrastructure, type OpenStackInfrastructureProps } from '../../../constructs/infrastructure/openstack';
+import {
+  OpenStackInfrastructure,
+  type OpenStackInfrastructureProps,
+} from '../../../constructs/infrastructure/openstack';
 import { readFixture, schemaProblems } from '../../support/crd-schema';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -34,7 +37,11 @@ function thrown(props: Partial<OpenStackInfrastructureProps>): string {
 
 describe('OpenStackInfrastructure (SCS cluster stack openstack-scs2-1-34-v2)', () => {
   const infra = new OpenStackInfrastructure(BASE);
-  const cluster = infra.clusterVariables({ replicas: 3, flavor: 'SCS-4V-16', failureDomains: ['az1', 'az2'] });
+  const cluster = infra.clusterVariables({
+    replicas: 3,
+    flavor: 'SCS-4V-16',
+    failureDomains: ['az1', 'az2'],
+  });
 
   test('cluster variables are the ClusterClass variables, with values their schemas accept', () => {
     expect(cluster.map((v) => v.name)).toEqual([
@@ -65,7 +72,9 @@ describe('OpenStackInfrastructure (SCS cluster stack openstack-scs2-1-34-v2)', (
   });
 
   test('a value of the wrong shape is caught by the same check', () => {
-    expect(classProblems([{ name: 'dnsNameservers', value: '10.0.0.1' }])).toEqual(['dnsNameservers/: must be array']);
+    expect(classProblems([{ name: 'dnsNameservers', value: '10.0.0.1' }])).toEqual([
+      'dnsNameservers/: must be array',
+    ]);
     expect(classProblems([{ name: 'workerFlavour', value: 'x' }])).toEqual([
       'workerFlavour: not a variable of the ClusterClass',
     ]);
