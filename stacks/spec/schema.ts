@@ -116,12 +116,19 @@ const machinePoolSchema = z
     taints: z
       .array(
         z.strictObject({
-          key: z.string().max(317).regex(LABEL_KEY, { message: 'a taint key looks like example.org/name' }),
+          key: z
+            .string()
+            .max(317)
+            .regex(LABEL_KEY, { message: 'a taint key looks like example.org/name' })
+            .describe('Taint key.'),
           value: z
             .string()
             .regex(LABEL_VALUE, { message: "a taint value is at most 63 letters, digits, '-', '_' and '.'" })
-            .optional(),
-          effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+            .optional()
+            .describe('Taint value; none when left out.'),
+          effect: z
+            .enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'])
+            .describe('What the taint does to pods that do not tolerate it.'),
         }),
       )
       .default([])
