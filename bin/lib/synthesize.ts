@@ -259,6 +259,8 @@ function relocatedFiles(spec: ReturnType<typeof loadSpec>['spec'], outdir: strin
     if (j.backend.type === 'local') files.push(`${name} backend.path ${j.backend.path}`);
     if (relative(j.cluster.kubeconfig?.path))
       files.push(`${name} cluster.kubeconfig.path ${j.cluster.kubeconfig?.path}`);
+    const mgmt = j.cluster.provision?.management.kubeconfig.path;
+    if (relative(mgmt)) files.push(`${name} cluster.provision.management.kubeconfig.path ${mgmt}`);
     if (relative(j.cluster.api?.caCertificateFile)) {
       files.push(`${name} cluster.api.caCertificateFile ${j.cluster.api?.caCertificateFile}`);
     }

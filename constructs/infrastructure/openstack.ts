@@ -22,7 +22,7 @@ import type {
   TopologyVariable,
 } from '../cluster-api-cluster';
 import { throwIfProblems, type Problem } from '../errors';
-import { checkCidr, checkDnsLabel, problems } from '../private/validate';
+import { checkCidr, checkDnsSubdomain, problems } from '../private/validate';
 
 /** Cluster API Provider OpenStack release the variables map onto. */
 export const CAPO_RELEASE = 'v0.14.7';
@@ -97,7 +97,7 @@ const IPV4 = /^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?
 
 function validate(p: OpenStackInfrastructureProps): Problem[] {
   const out = problems(
-    checkDnsLabel('identity.secretName', p.identity.secretName, 253),
+    checkDnsSubdomain('identity.secretName', p.identity.secretName),
     p.nodeCidr === undefined ? undefined : checkCidr('nodeCidr', p.nodeCidr),
   );
   if (!/^https:\/\/[^/\s]+/.test(p.authUrl))

@@ -1,5 +1,5 @@
 import { one, str, strings } from '../json';
-import { cidrWithin, endpointsIn, parseIp } from '../hosts';
+import { cidrWithin, endpointsIn, parseCidr, parseIp } from '../hosts';
 import { helmValues } from '../images';
 import type { Outcome, StackRule } from '../types';
 import { judgeEndpoint } from './private/endpoint';
@@ -57,9 +57,10 @@ export const rule: StackRule = {
 };
 
 /**
- * A Cluster API Cluster hands its machines bare addresses through the ClusterClass variables
- * (nameservers, time servers): no scheme, no port, so the endpoint scan does not see them. Every
- * string of `spec.topology` that is an IP address must lie inside the declared CIDRs.
+ * A Cluster API object hands its machines bare addresses (nameservers and time servers through
+ * the ClusterClass variables, a control-plane endpoint, network ranges): no scheme, no port, so
+ * the endpoint scan does not see them. Every string of its `spec` that is an IP address or a
+ * CIDR must lie inside the declared CIDRs.
  */
 function scanClusterAddresses(
   address: string,
@@ -71,7 +72,7 @@ function scanClusterAddresses(
   if (!m || !(str(m.apiVersion) ?? '').startsWith('cluster.x-k8s.io/')) return;
   let any = false;
   let bad = false;
-  for (const s of strings(one(m.spec)?.topology, 'manifest.spec.topology')) {
+  for (const s of strings(m.spec, 'manifest.spec')) {
     const v = s.value.trim();
     if (v.includes('${')) {
       // An address Terraform computes at apply time cannot be judged here.
@@ -84,7 +85,7 @@ function scanClusterAddresses(
       });
       continue;
     }
-    if (parseIp(v) === undefined) continue;
+    if (parseIp(v) === undefined && parseCidr(v) === undefined) continue;
     any = true;
     if (cidrWithin(v, cidrs)) continue;
     bad = true;

@@ -233,6 +233,17 @@ describe('the gate on a tampered provisioning stack', () => {
     expect(v.join('\n')).toContain('names registry.scs.community, outside');
   });
 
+  test('fails on a control-plane endpoint or a pod range outside the declared CIDRs', () => {
+    const j = tamper((c) => {
+      c.spec.controlPlaneEndpoint = { host: '203.0.113.7', port: 6443 };
+      c.spec.clusterNetwork.pods.cidrBlocks = ['100.64.0.0/10'];
+    });
+    expect(verdicts(j).sort()).toEqual([
+      "non-compliant manifest.spec.clusterNetwork.pods.cidrBlocks[0]: 100.64.0.0/10 is an address outside the jurisdiction's declared CIDRs (10.60.0.0/16)",
+      "non-compliant manifest.spec.controlPlaneEndpoint.host: 203.0.113.7 is an address outside the jurisdiction's declared CIDRs (10.60.0.0/16)",
+    ]);
+  });
+
   test('an address hidden in a per-pool override is judged too; one computed by Terraform is unknown', () => {
     const j = tamper((c) => {
       const md = (c.spec.topology.workers.machineDeployments as Json[])[1];
@@ -334,6 +345,28 @@ describe('cluster.provision refusals, located in the spec', () => {
   test('an existing-cluster pool still needs its nodes', () => {
     const text = fs.readFileSync('examples/minimal.yaml', 'utf8').replace(', nodes: [lab-gpu-01]', '');
     expect(failure(text).join('\n')).toContain('jurisdictions.lab.pools.gpu  nodes is required');
+  });
+});
+
+describe('state of the provisioning stack', () => {
+  test('in the kubernetes backend it lives on the management cluster, beside, not in, the serving state', () => {
+    const text = fs
+      .readFileSync(EXAMPLE, 'utf8')
+      .replace(
+        '      type: s3\n      endpoint: https://s3.ber.sovereign-cloud.de.example\n      bucket: platform-tfstate\n',
+        '      type: kubernetes\n',
+      );
+    const { stacks } = synthSpec('spec.yaml', text);
+    expect(stacks['de-ber-provision'].terraform.backend.kubernetes).toEqual({
+      config_context: 'capi-management-ber',
+      config_path: '~/.kube/capi-management.yaml',
+      namespace: 'terraform-state',
+      secret_suffix: 'de-ber-provision',
+    });
+    expect(stacks['de-ber'].terraform.backend.kubernetes).toMatchObject({
+      config_context: 'de-ber-admin@de-ber',
+      secret_suffix: 'de-ber',
+    });
   });
 });
 
