@@ -117,6 +117,11 @@ export interface ClusterApiPool {
     readonly perMachine: number;
     /** Extended resource the device plugin advertises. @default 'nvidia.com/gpu' */
     readonly resourceName?: string;
+    /**
+     * Units of `resourceName` each machine advertises (time-slicing replicas, MIG instances), which
+     * the autoscaler matches pending pods against. @default perMachine
+     */
+    readonly resourcesPerMachine?: number;
   };
 }
 
@@ -257,7 +262,7 @@ function machineDeployment(p: ClusterApiPool, infra: IClusterInfrastructure): Ma
     annotations[ANNOTATION_GPUS_PER_MACHINE] = String(p.gpu.perMachine);
     if (p.autoscaling) {
       annotations[AUTOSCALER_GPU_TYPE] = p.gpu.resourceName ?? 'nvidia.com/gpu';
-      annotations[AUTOSCALER_GPU_COUNT] = String(p.gpu.perMachine);
+      annotations[AUTOSCALER_GPU_COUNT] = String(p.gpu.resourcesPerMachine ?? p.gpu.perMachine);
     }
   }
   const overrides = infra.workerVariables(p.machine);

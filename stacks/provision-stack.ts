@@ -113,6 +113,7 @@ export class ProvisionStack extends TerraformStack {
           product: gpu.gpuProduct,
           perMachine: gpu.physicalGpusPerNode,
           resourceName: gpu.resourceName,
+          resourcesPerMachine: gpu.gpusPerNode,
         },
       };
     });
@@ -159,7 +160,8 @@ export class ProvisionStack extends TerraformStack {
         cidrs: [...sov.cidrs].sort(),
         serviceTypes: [],
       },
-      suppressions: [...spec.suppressions],
+      // The spec's suppressions name the serving stack's resources; here they would match nothing.
+      suppressions: [],
       models: [],
       pools: [],
     };

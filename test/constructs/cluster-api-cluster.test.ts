@@ -129,6 +129,16 @@ describe('ClusterApiCluster', () => {
     ]);
   });
 
+  test('a shared GPU pool tells the autoscaler the units each machine advertises, not the physical GPUs', () => {
+    const shared = {
+      ...BASE.pools[0],
+      gpu: { product: 'NVIDIA-H100-80GB-HBM3', perMachine: 8, resourcesPerMachine: 32 },
+    };
+    const [md] = build({ pools: [shared] }).cluster.machineDeployments;
+    expect(md.metadata.annotations[AUTOSCALER_GPU_COUNT]).toBe('32');
+    expect(md.metadata.annotations['sovereign-stack.io/gpus-per-machine']).toBe('8');
+  });
+
   test('GpuNodePool for provisioned machines: its labels, no per-node resources, the machine count', () => {
     let pool: GpuNodePool | undefined;
     const out = JSON.parse(
