@@ -189,8 +189,9 @@ const provisionSchema = z
         nodes: z
           .string()
           .regex(CIDR, { message: 'a CIDR looks like 10.50.0.0/20' })
-          .optional()
-          .describe("Subnet CAPO creates for the machines; default: the cluster stack's."),
+          .describe(
+            "Subnet CAPO creates for the machines (always given: the cluster stack's default, 10.8.0.0/20, is nobody's declared range; its nameservers apply only with it).",
+          ),
       })
       .describe('Address ranges of the new cluster; each inside sovereignty.cidrs.'),
     openstack: z

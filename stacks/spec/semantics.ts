@@ -365,7 +365,7 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
   };
   within([...at, 'network', 'pods'], p.network.pods, 'the pod range');
   within([...at, 'network', 'services'], p.network.services, 'the service range');
-  if (p.network.nodes !== undefined) within([...at, 'network', 'nodes'], p.network.nodes, 'the node subnet');
+  within([...at, 'network', 'nodes'], p.network.nodes, 'the node subnet');
   p.openstack.dnsNameservers.forEach((d, i) => {
     if (!/^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$/.test(d))
       add([...at, 'openstack', 'dnsNameservers', i], `"${d}" is not an IPv4 address`);

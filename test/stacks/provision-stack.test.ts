@@ -271,6 +271,7 @@ describe('cluster.provision refusals, located in the spec', () => {
     const lines = failure(
       example
         .replace('pods: 10.60.64.0/18', 'pods: 192.168.0.0/18')
+        .replace('nodes: 10.60.0.0/20', 'nodes: 10.8.0.0/20')
         .replace('dnsNameservers: [10.60.255.2, 10.60.255.3]', 'dnsNameservers: [10.60.255.2, 8.8.8.8]')
         .replace(
           'https://keystone.ber.sovereign-cloud.de.example:5000/v3',
@@ -290,6 +291,9 @@ describe('cluster.provision refusals, located in the spec', () => {
     );
     expect(text).toMatch(
       /cluster\.provision\.clusterClass\.source {2}the ClusterClass source host "registry\.scs\.community" is outside/,
+    );
+    expect(text).toContain(
+      'jurisdictions.de-ber.cluster.provision.network.nodes  the node subnet 10.8.0.0/20 is not inside sovereignty.cidrs (10.60.0.0/16)',
     );
     for (const l of lines) expect(l).toMatch(/^spec\.yaml:\d+:\d+ {2}/);
   });

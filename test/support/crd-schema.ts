@@ -3,8 +3,9 @@
  * test/fixtures/crds (see the README there for repository, tag, commit and path).
  *
  * Kubernetes prunes unknown fields of a structural schema; here an unknown field is an error
- * instead, so a misspelt field fails the test rather than vanishing on the API server. CEL rules
- * (`x-kubernetes-validations`) are not evaluated.
+ * instead, so a misspelt field fails the test rather than vanishing on the API server. Defaults
+ * are applied first, as the API server does. CEL rules (`x-kubernetes-validations`) are not
+ * evaluated.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -32,7 +33,9 @@ function closed(s: unknown): unknown {
   return o;
 }
 
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+// The API server applies a schema's defaults before it validates (structural defaulting): so
+// does this, on a copy of the value.
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, useDefaults: true });
 
 export function readFixture(rel: string): Schema {
   return JSON.parse(fs.readFileSync(path.join(CRD_FIXTURES, rel), 'utf8')) as Schema;
@@ -41,7 +44,7 @@ export function readFixture(rel: string): Schema {
 /** Problems of `value` against an OpenAPI v3 schema, as `path: message` lines. */
 export function schemaProblems(schema: unknown, value: unknown): string[] {
   const validate = ajv.compile(closed(schema) as Schema);
-  if (validate(value)) return [];
+  if (validate(structuredClone(value))) return [];
   return (validate.errors ?? []).map(
     (e: ErrorObject) =>
       `${e.instancePath || '/'}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,

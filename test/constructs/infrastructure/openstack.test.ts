@@ -80,6 +80,34 @@ describe('OpenStackInfrastructure (SCS cluster stack openstack-scs2-1-34-v2)', (
     ]);
   });
 
+  test("the values land in valid CAPO v0.14.7 objects, where the cluster stack's patches put them", () => {
+    const capo = readFixture('cluster-api-provider-openstack-v0.14.7/template-specs.v1beta1.json') as Json;
+    const v = Object.fromEntries(cluster.map((x) => [x.name, x.value])) as Json;
+    // Patches identityRef, nodeCIDRSubnet, networkExternalID, controlPlaneAvailabilityZones.
+    const clusterSpec = {
+      identityRef: v.identityRef,
+      managedSubnets: [{ cidr: v.nodeCIDR, dnsNameservers: v.dnsNameservers }],
+      externalNetwork: { id: v.networkExternalID },
+      controlPlaneAvailabilityZones: v.controlPlaneAvailabilityZones,
+    };
+    expect(schemaProblems(capo.OpenStackClusterTemplate.templateSpec, clusterSpec)).toEqual([]);
+    // Patches controlPlaneImage / workerImage (imageIsOrc false: a filter) and the flavors.
+    const worker = Object.fromEntries(
+      infra.workerVariables({ flavor: 'GPU-8xH100' }).map((x) => [x.name, x.value]),
+    ) as Json;
+    for (const machine of [
+      { flavor: v.controlPlaneFlavor, image: { filter: { name: `${v.imageName}-v1.34.3` } } },
+      { flavor: worker.workerFlavor, image: { filter: { name: `${v.imageName}-v1.34.3` } } },
+    ])
+      expect(schemaProblems(capo.OpenStackMachineTemplate.templateSpec, machine)).toEqual([]);
+    // The identity is a reference: CAPO has no field for a credential beside it.
+    expect(
+      schemaProblems(capo.OpenStackClusterTemplate.templateSpec, {
+        identityRef: { ...v.identityRef, password: 'x' },
+      }),
+    ).toEqual(['/identityRef: must NOT have additional properties (password)']);
+  });
+
   test('records the Keystone endpoint and the credential Secret by reference only', () => {
     expect(infra.annotations).toEqual({
       'sovereign-stack.io/openstack-auth-url': 'https://keystone.de.example:5000/v3',
