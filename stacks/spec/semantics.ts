@@ -349,10 +349,11 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
     [[...at, 'openstack', 'authUrl'], p.openstack.authUrl, 'the OpenStack endpoint'],
     [[...at, 'clusterClass', 'source'], p.clusterClass.source, 'the ClusterClass source'],
   ] as const) {
+    // Named as the gate reads it (after any user-info part), so a lookalike shows what it is.
     if (!hostAllowed(value, hosts))
       add(
         path,
-        `${what} host "${hostOf(value)}" is outside the jurisdiction: it is not in sovereignty.hosts (${hosts.join(', ')})`,
+        `${what} host "${endpointsIn(value)[0]?.host ?? hostOf(value)}" is outside the jurisdiction: it is not in sovereignty.hosts (${hosts.join(', ')})`,
       );
   }
   const cidrs = j.sovereignty.cidrs;

@@ -298,6 +298,26 @@ describe('cluster.provision refusals, located in the spec', () => {
     for (const l of lines) expect(l).toMatch(/^spec\.yaml:\d+:\d+ {2}/);
   });
 
+  test('fails on lookalike endpoints: a userinfo prefix, a longer domain', () => {
+    const text = failure(
+      example
+        .replace(
+          'https://keystone.ber.sovereign-cloud.de.example:5000/v3',
+          'https://keystone.ber.sovereign-cloud.de.example@keystone.attacker.example.net:5000/v3',
+        )
+        .replace(
+          'oci://registry.ber.sovereign-cloud.de.example/kaas',
+          'oci://registry.ber.sovereign-cloud.de.example.attacker.net/kaas',
+        ),
+    ).join('\n');
+    expect(text).toContain(
+      'the OpenStack endpoint host "keystone.attacker.example.net" is outside the jurisdiction',
+    );
+    expect(text).toContain(
+      'the ClusterClass source host "registry.ber.sovereign-cloud.de.example.attacker.net" is outside the jurisdiction',
+    );
+  });
+
   test('fails when a GPU pool has no machines, or names existing nodes in a provisioned cluster', () => {
     const noMachines = example.replace(
       / {10}h100:\n {12}flavor: GPU-8xH100-SXM5-2T\n {12}image: ubuntu-capi-image-nvidia\n {12}failureDomain: ber-az1\n {12}autoscaling: \{ minReplicas: 1, maxReplicas: 3 \}\n/,
