@@ -162,6 +162,22 @@ describe('ClusterApiCluster', () => {
     });
   });
 
+  test('fails when a GpuNodePool gets both existing nodes and a machine count', () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        new GpuNodePool(scope, 'pool', {
+          jurisdiction: 'de',
+          poolName: 'h100',
+          nodes: ['gpu-01'],
+          machineCount: 2,
+          gpuProduct: 'NVIDIA-H100-80GB-HBM3',
+          gpusPerNode: 8,
+          gpuMemoryGiB: 80,
+        });
+      }),
+    ).toThrow(/nodes {2}give either existing nodes or a machineCount, not both/);
+  });
+
   test('fails when a pool gives both or neither of replicas and autoscaling', () => {
     const both = { ...BASE.pools[1], replicas: 2, autoscaling: { minReplicas: 1, maxReplicas: 2 } };
     const neither = { ...BASE.pools[1], replicas: undefined };
