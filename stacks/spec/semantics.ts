@@ -390,7 +390,13 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
       );
   }
   for (const [pname, pool] of Object.entries(j.pools)) {
-    if (p.pools[pname] === undefined)
+    const m = p.pools[pname];
+    if (m !== undefined && m.autoscaling === undefined && m.replicas === 0)
+      add(
+        [...at, 'pools', pname, 'replicas'],
+        `GPU pool "${pname}" with 0 machines cannot serve its models: give at least 1, or autoscaling`,
+      );
+    if (m === undefined)
       add(
         ['pools', pname],
         `GPU pool "${pname}" has no machines: add cluster.provision.pools.${pname} (flavor, replicas or autoscaling)`,

@@ -336,6 +336,15 @@ describe('cluster.provision refusals, located in the spec', () => {
     );
   });
 
+  test('fails when a GPU pool has no machines to serve on (validate says so, not only synth)', () => {
+    const text = failure(
+      example.replace('autoscaling: { minReplicas: 1, maxReplicas: 3 }', 'replicas: 0'),
+    ).join('\n');
+    expect(text).toContain(
+      'jurisdictions.de-ber.cluster.provision.pools.h100.replicas  GPU pool "h100" with 0 machines cannot serve its models',
+    );
+  });
+
   test('fails when a pool gives both replicas and autoscaling, or the control plane is even', () => {
     const text = failure(
       example
