@@ -69,7 +69,8 @@ function scanClusterAddresses(
   out: Outcome[],
 ): void {
   const m = one(one(body)?.manifest);
-  if (!m || !(str(m.apiVersion) ?? '').startsWith('cluster.x-k8s.io/')) return;
+  // Cluster API and its providers: cluster.x-k8s.io, infrastructure.cluster.x-k8s.io, …
+  if (!m || !/^([a-z0-9-]+\.)*cluster\.x-k8s\.io\//.test(str(m.apiVersion) ?? '')) return;
   let any = false;
   let bad = false;
   for (const s of strings(m.spec, 'manifest.spec')) {

@@ -92,6 +92,22 @@ describe('SOV-012 on Cluster API objects (bare addresses and ranges)', () => {
     expect(unknowns(runOn(rule, j)).map((o) => o.address)).toContain('kubernetes_manifest.cluster');
   });
 
+  test("a provider's object (OpenStackCluster) is judged the same way; a lookalike group is not Cluster API", () => {
+    const osc = (apiVersion: string) =>
+      withResource(exampleStack(), 'kubernetes_manifest', 'osc', {
+        manifest: {
+          apiVersion,
+          kind: 'OpenStackCluster',
+          metadata: { name: 'de' },
+          spec: { managedSubnets: [{ cidr: '10.20.0.0/24', dnsNameservers: ['9.9.9.9'] }] },
+        },
+      });
+    expect(failuresOn(rule, osc('infrastructure.cluster.x-k8s.io/v1beta1'))).toEqual([
+      "kubernetes_manifest.osc manifest.spec.managedSubnets[0].dnsNameservers[0]: 9.9.9.9 is an address outside the jurisdiction's declared CIDRs (10.20.0.0/16)",
+    ]);
+    expect(failuresOn(rule, osc('cluster.x-k8s.io.example.net/v1'))).toEqual([]);
+  });
+
   test('other kinds are left to the endpoint scan: a bare address in a ConfigMap manifest is not judged here', () => {
     const j = withResource(exampleStack(), 'kubernetes_manifest', 'cm', {
       manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, spec: { dns: '1.1.1.1' } },
