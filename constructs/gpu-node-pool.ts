@@ -70,6 +70,12 @@ export interface GpuNodePoolProps {
   readonly gpuMemoryGiB: number;
   /** @default { mode: 'none' } */
   readonly sharing?: GpuSharing;
+  /**
+   * For nodes Cluster API creates (a MachineDeployment that carries `nodeLabels` and the taint
+   * itself, see ClusterApiCluster): how many machines, with `nodes` empty. No per-node resource
+   * is written. @default the pool is the named existing `nodes`
+   */
+  readonly machineCount?: number;
 }
 
 /** Device plugin configuration of one pool: an entry of the ConfigMap the GPU Operator creates. */
@@ -195,7 +201,7 @@ export class GpuNodePool extends Construct implements IGpuPool {
     this.physicalGpusPerNode = props.gpusPerNode;
     this.physicalGpuMemoryGiB = props.gpuMemoryGiB;
     this.nodes = [...props.nodes];
-    this.nodeCount = props.nodes.length;
+    this.nodeCount = props.machineCount ?? props.nodes.length;
     this.sharing = sharing;
     const configName = `pool-${props.poolName}`;
     const labels: Record<string, string> = {
@@ -308,7 +314,12 @@ function validate(p: GpuNodePoolProps, sharing: GpuSharing): Problem[] {
     checkIntRange('gpusPerNode', p.gpusPerNode, 1, 16),
     checkIntRange('gpuMemoryGiB', p.gpuMemoryGiB, 1, 1024),
   );
-  if (p.nodes.length === 0) {
+  if (p.machineCount !== undefined) {
+    const bad = checkIntRange('machineCount', p.machineCount, 1, 1000);
+    if (bad) out.push(bad);
+    if (p.nodes.length > 0)
+      out.push({ path: 'nodes', message: 'give either existing nodes or a machineCount, not both' });
+  } else if (p.nodes.length === 0) {
     out.push({ path: 'nodes', message: 'no nodes: a pool needs at least one existing node' });
   }
   const seen = new Set<string>();

@@ -19,7 +19,8 @@ import { isObj, many, one, str, type Json, type Obj } from './json';
 export type Action = 'create' | 'update' | 'delete' | 'replace' | 'read' | 'no-op' | 'forget';
 
 export interface Risk {
-  readonly id: 'gpu-driver-upgrade' | 'model-swap' | 'data-loss';
+  readonly id:
+    'gpu-driver-upgrade' | 'model-swap' | 'data-loss' | 'node-pool-deletion' | 'cluster-replacement';
   readonly label: string;
 }
 
@@ -120,6 +121,58 @@ export function risksOf(
       id: 'data-loss',
       label: 'volume deletion: the data on it (model weights, caches) may be lost',
     });
+  }
+  risks.push(...clusterApiRisks(type, action, before, after));
+  return risks;
+}
+
+/** The MachineDeployment names of a Cluster API topology (`spec.topology.workers.machineDeployments[].name`). */
+const topologyPools = (v: Json | undefined): string[] => {
+  const m = one(one(v)?.manifest);
+  const mds = one(one(one(m?.spec)?.topology)?.workers)?.machineDeployments;
+  return (Array.isArray(mds) ? mds : []).map((md) => str(one(md)?.name) ?? '').filter((n) => n !== '');
+};
+
+const isClusterApi = (v: Json | undefined): boolean =>
+  (str(one(one(v)?.manifest)?.apiVersion) ?? '').startsWith('cluster.x-k8s.io/');
+
+/**
+ * Cluster API objects (kubernetes_manifest on the management cluster): deleting a node pool
+ * drains and deletes its machines, and the serving on them stops; deleting or replacing the
+ * Cluster deletes every machine of the cluster, control plane included.
+ */
+function clusterApiRisks(
+  type: string,
+  action: Action,
+  before: Json | undefined,
+  after: Json | undefined,
+): Risk[] {
+  if (type !== 'kubernetes_manifest' || !(isClusterApi(before) || isClusterApi(after))) return [];
+  const kind = kindOf(type, after ?? before);
+  const risks: Risk[] = [];
+  if (kind === 'Cluster' && (action === 'delete' || action === 'replace')) {
+    risks.push({
+      id: 'cluster-replacement',
+      label: `cluster ${action === 'delete' ? 'deletion' : 'replacement'}: Cluster API deletes every machine, control plane included; everything served on it stops`,
+    });
+  }
+  if (
+    (kind === 'MachineDeployment' || kind === 'MachinePool') &&
+    (action === 'delete' || action === 'replace')
+  ) {
+    risks.push({
+      id: 'node-pool-deletion',
+      label: 'node pool deletion: its machines are drained and deleted, the models on them stop',
+    });
+  }
+  if (kind === 'Cluster' && action === 'update') {
+    const kept = new Set(topologyPools(after));
+    const gone = topologyPools(before).filter((n) => !kept.has(n));
+    if (gone.length > 0)
+      risks.push({
+        id: 'node-pool-deletion',
+        label: `node pool deletion (${gone.join(', ')}): its machines are drained and deleted, the models on them stop`,
+      });
   }
   return risks;
 }

@@ -7,6 +7,8 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { isSovereignError, specInvalid, type Problem } from '../constructs/errors';
 import { JurisdictionStack } from './jurisdiction-stack';
+import { ProvisionStack } from './provision-stack';
+import { provisionStackName } from './spec/semantics';
 import type { LoadedSpec } from './spec/load';
 
 export interface BuildOptions {
@@ -23,6 +25,8 @@ export interface BuildOptions {
 export interface BuiltApp {
   readonly app: App;
   readonly stacks: readonly JurisdictionStack[];
+  /** The stacks that build clusters with Cluster API, applied before the jurisdiction's stack. */
+  readonly provisionStacks: readonly ProvisionStack[];
 }
 
 export function buildApp(loaded: LoadedSpec, opts: BuildOptions): BuiltApp {
@@ -30,6 +34,7 @@ export function buildApp(loaded: LoadedSpec, opts: BuildOptions): BuiltApp {
   const app = new App({ outdir: opts.outdir, stackTraces: false, skipValidation: false });
   const problems: Problem[] = [];
   const stacks: JurisdictionStack[] = [];
+  const provisionStacks: ProvisionStack[] = [];
   for (const name of Object.keys(loaded.spec.jurisdictions).sort()) {
     const base = ['jurisdictions', name];
     const at = <T>(path: readonly (string | number)[], create: () => T): T => {
@@ -52,20 +57,35 @@ export function buildApp(loaded: LoadedSpec, opts: BuildOptions): BuiltApp {
       }
     };
     try {
-      stacks.push(
-        new JurisdictionStack(app, name, {
-          spec: loaded.spec.jurisdictions[name],
+      const spec = loaded.spec.jurisdictions[name];
+      const serving = new JurisdictionStack(app, name, {
+        spec,
+        toolkitVersion: opts.toolkitVersion,
+        projectFromStack: projectFromStack(opts.finalOutdir ?? 'cdktf.out', name),
+        at,
+      });
+      stacks.push(serving);
+      if (spec.cluster.provision) {
+        const id = provisionStackName(name);
+        const provision = new ProvisionStack(app, id, {
+          jurisdiction: name,
+          spec,
+          provision: spec.cluster.provision,
+          gpuPools: serving.pools,
           toolkitVersion: opts.toolkitVersion,
-          projectFromStack: projectFromStack(opts.finalOutdir ?? 'cdktf.out', name),
+          projectFromStack: projectFromStack(opts.finalOutdir ?? 'cdktf.out', id),
           at,
-        }),
-      );
+        });
+        // cdktf deploys the provisioning stack first and destroys it last.
+        serving.addDependency(provision);
+        provisionStacks.push(provision);
+      }
     } catch (e) {
       if (!(e instanceof Abandon)) throw e;
     }
   }
   if (problems.length > 0) throw specInvalid(loaded.file, problems);
-  return { app, stacks };
+  return { app, stacks, provisionStacks };
 }
 
 /** Stops building one jurisdiction after its first refused construct; the others still report. */

@@ -179,7 +179,8 @@ export class JurisdictionStack extends TerraformStack {
           new GpuNodePool(this, `pool-${poolName}`, {
             jurisdiction: name,
             poolName,
-            nodes: p.nodes,
+            nodes: p.nodes ?? [],
+            machineCount: machineCountOf(spec, poolName),
             gpuProduct: p.product,
             gpusPerNode: p.gpusPerNode,
             gpuMemoryGiB: p.gpuMemoryGiB,
@@ -551,6 +552,15 @@ function connectionOf(c: JurisdictionSpec['cluster'], projectFromStack: string):
     clusterCaCertificateFile: api.caCertificateFile && fromStackDir(projectFromStack, api.caCertificateFile),
     exec: api.exec && { apiVersion: api.exec.apiVersion, command: api.exec.command, args: api.exec.args },
   };
+}
+
+/**
+ * Machines a provisioned GPU pool has for placing models: its fixed count, or the autoscaler's
+ * maximum (the autoscaler adds machines for pods that do not fit). Undefined for existing nodes.
+ */
+function machineCountOf(spec: JurisdictionSpec, pool: string): number | undefined {
+  const m = spec.cluster.provision?.pools[pool];
+  return m === undefined ? undefined : (m.autoscaling?.maxReplicas ?? m.replicas);
 }
 
 function sourceOf(m: ModelSpec): WeightsSource {

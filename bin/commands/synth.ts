@@ -44,7 +44,14 @@ export async function run(spec: string, opts: SynthOptions): Promise<number> {
       `  ${bold(o, j.name.padEnd(16))} ${j.profile.padEnd(15)} ${String(j.resources).padStart(4)} resources  ` +
         `${j.models} model(s)  ${j.gpus} GPU(s)  policy: pass${notes.length > 0 ? ` (${notes.join(', ')})` : ''}\n`,
     );
-    o.write(`  ${' '.repeat(16)} ${result.outdir}/stacks/${j.name}/cdk.tf.json\n`);
+    const order = j.order ?? [j.name];
+    for (const name of order) o.write(`  ${' '.repeat(16)} ${result.outdir}/stacks/${name}/cdk.tf.json\n`);
+    if (order.length > 1) {
+      // Provision (Cluster API, management cluster) → platform and serving (the new cluster).
+      o.write(
+        `  ${' '.repeat(16)} apply in order: ${order.join(' → ')} (provision → platform + serving); destroy in reverse\n`,
+      );
+    }
   }
   if (result.findings.trim() !== '') o.write(`\n${result.findings}\n`);
   if (result.report) o.write(`audit report: ${result.report}\n`);

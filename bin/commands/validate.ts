@@ -16,7 +16,12 @@ export async function run(file: string, opts: ValidateOptions): Promise<number> 
       name,
       profile: j.profile,
       pools: Object.keys(j.pools).length,
-      gpus: Object.values(j.pools).reduce((n, p) => n + p.gpusPerNode * p.nodes.length, 0),
+      gpus: Object.entries(j.pools).reduce((n, [k, p]) => {
+        // A provisioned pool counts its machines (the autoscaler's maximum when it scales).
+        const m = j.cluster.provision?.pools[k];
+        const count = m ? (m.autoscaling?.maxReplicas ?? m.replicas ?? 0) : (p.nodes?.length ?? 0);
+        return n + p.gpusPerNode * count;
+      }, 0),
       models: Object.keys(j.models).length,
     }));
   if (opts.json) {

@@ -45,6 +45,11 @@ export interface JurisdictionSummary {
   readonly warnings: number;
   readonly suppressed: number;
   readonly unknown: number;
+  /**
+   * The stacks of the jurisdiction in apply order (`<name>-provision` first when Cluster API
+   * builds its cluster); destroy runs in reverse. @default [name]
+   */
+  readonly order?: readonly string[];
 }
 
 export interface SynthesizeResult {
@@ -108,7 +113,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       const ev = enforceEach(
         readStacks(
           target,
-          stacks.map((s) => s.name),
+          stacks.flatMap((s) => s.order),
           count,
         ),
         {
@@ -127,14 +132,16 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       outdir: opts.outdir,
       report,
       jurisdictions: stacks.map((s) => {
-        const t = gate.totals(s.name);
+        // The provisioning stack's findings count with its jurisdiction's.
+        const ts = s.order.map((n) => gate.totals(n));
+        const sum = (k: keyof Totals) => ts.reduce((n, t) => n + ((t?.[k] as number | undefined) ?? 0), 0);
         return {
           ...s,
-          resources: resources.get(s.name) ?? 0,
-          errors: t?.errors ?? 0,
-          warnings: t?.warnings ?? 0,
-          suppressed: t?.suppressed ?? 0,
-          unknown: t?.unknown ?? 0,
+          resources: s.order.reduce((n, name) => n + (resources.get(name) ?? 0), 0),
+          errors: sum('errors'),
+          warnings: sum('warnings'),
+          suppressed: sum('suppressed'),
+          unknown: sum('unknown'),
         };
       }),
       findings: formatTerminalFindings(gate.findings),
@@ -197,8 +204,12 @@ function synthesizeStacks(
   finalOutdir: string,
   JurisdictionStack: JurisdictionStackClass,
   fast: boolean,
-): { name: string; profile: string; models: number; gpus: number }[] {
-  const { app, stacks } = buildApp(loaded, { outdir: target, finalOutdir, toolkitVersion: TOOLKIT_VERSION });
+): { name: string; profile: string; models: number; gpus: number; order: string[] }[] {
+  const { app, stacks, provisionStacks } = buildApp(loaded, {
+    outdir: target,
+    finalOutdir,
+    toolkitVersion: TOOLKIT_VERSION,
+  });
   // The gate checks references between stacks in the files (SOV-013); cdktf's own pass for
   // them runs only when debugging.
   JurisdictionStack.findCrossStackReferences = !fast;
@@ -212,6 +223,10 @@ function synthesizeStacks(
     profile: s.profile.id,
     models: Object.keys(s.servers).length,
     gpus: Object.values(s.servers).reduce((n, srv) => n + srv.gpusPerReplica * srv.replicas, 0),
+    order: [
+      ...provisionStacks.filter((p) => p.jurisdiction === s.jurisdiction).map((p) => p.node.id),
+      s.jurisdiction,
+    ],
   }));
 }
 
@@ -240,6 +255,8 @@ function relocatedFiles(spec: ReturnType<typeof loadSpec>['spec'], outdir: strin
     if (j.backend.type === 'local') files.push(`${name} backend.path ${j.backend.path}`);
     if (relative(j.cluster.kubeconfig?.path))
       files.push(`${name} cluster.kubeconfig.path ${j.cluster.kubeconfig?.path}`);
+    const mgmt = j.cluster.provision?.management.kubeconfig.path;
+    if (relative(mgmt)) files.push(`${name} cluster.provision.management.kubeconfig.path ${mgmt}`);
     if (relative(j.cluster.api?.caCertificateFile)) {
       files.push(`${name} cluster.api.caCertificateFile ${j.cluster.api?.caCertificateFile}`);
     }

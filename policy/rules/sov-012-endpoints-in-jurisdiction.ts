@@ -1,5 +1,5 @@
-import { strings } from '../json';
-import { endpointsIn } from '../hosts';
+import { one, str, strings } from '../json';
+import { cidrWithin, endpointsIn, parseCidr, parseIp } from '../hosts';
 import { helmValues } from '../images';
 import type { Outcome, StackRule } from '../types';
 import { judgeEndpoint } from './private/endpoint';
@@ -46,6 +46,8 @@ export const rule: StackRule = {
     if (ctx.stack.backend) scan(`terraform.backend.${ctx.stack.backend.type}`, ctx.stack.backend.body);
     for (const r of [...ctx.stack.resources, ...ctx.stack.data]) {
       scan(r.address, r.body);
+      if (r.type === 'kubernetes_manifest')
+        scanClusterAddresses(r.address, r.body, ctx.metadata.allowed.cidrs, out);
       if (r.type === 'helm_release')
         for (const t of helmValues(r.body).trees) scan(r.address, t.tree, t.path);
     }
@@ -53,3 +55,47 @@ export const rule: StackRule = {
     return out.length ? out : [{ status: 'compliant', address: 'stack' }];
   },
 };
+
+/**
+ * A Cluster API object hands its machines bare addresses (nameservers and time servers through
+ * the ClusterClass variables, a control-plane endpoint, network ranges): no scheme, no port, so
+ * the endpoint scan does not see them. Every string of its `spec` that is an IP address or a
+ * CIDR must lie inside the declared CIDRs.
+ */
+function scanClusterAddresses(
+  address: string,
+  body: unknown,
+  cidrs: readonly string[],
+  out: Outcome[],
+): void {
+  const m = one(one(body)?.manifest);
+  // Cluster API and its providers: cluster.x-k8s.io, infrastructure.cluster.x-k8s.io, …
+  if (!m || !/^([a-z0-9-]+\.)*cluster\.x-k8s\.io\//.test(str(m.apiVersion) ?? '')) return;
+  let any = false;
+  let bad = false;
+  for (const s of strings(m.spec, 'manifest.spec')) {
+    const v = s.value.trim();
+    if (v.includes('${')) {
+      // An address Terraform computes at apply time cannot be judged here.
+      bad = true;
+      out.push({
+        status: 'unknown',
+        address,
+        path: s.path,
+        message: `${v}: value is not resolved at synth time`,
+      });
+      continue;
+    }
+    if (parseIp(v) === undefined && parseCidr(v) === undefined) continue;
+    any = true;
+    if (cidrWithin(v, cidrs)) continue;
+    bad = true;
+    out.push({
+      status: 'non-compliant',
+      address,
+      path: s.path,
+      message: `${v} is an address outside the jurisdiction's declared CIDRs (${cidrs.join(', ') || 'none'})`,
+    });
+  }
+  if (any && !bad) out.push({ status: 'compliant', address });
+}

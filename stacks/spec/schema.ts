@@ -64,6 +64,177 @@ const secretRef = z
   })
   .describe('A reference to a key of a Kubernetes Secret; the value itself never appears in the spec.');
 
+// ---------------------------------------------------------------- cluster provisioning
+
+const LABELS = z.record(
+  z.string().max(317).regex(LABEL_KEY, { message: 'a label key looks like example.org/name' }),
+  z.string().regex(LABEL_VALUE, { message: "a label value is at most 63 letters, digits, '-', '_' and '.'" }),
+);
+
+const machinePoolSchema = z
+  .strictObject({
+    flavor: z
+      .string()
+      .min(1)
+      .describe(
+        'OpenStack flavor of each machine; for a GPU pool, one that passes its GPUs through (8 × H100).',
+      ),
+    image: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Glance image of this pool's machines, when it differs from `openstack.image` (a GPU driver image).",
+      ),
+    replicas: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .optional()
+      .describe('Machines in the pool. Leave out when `autoscaling` is given.'),
+    autoscaling: z
+      .strictObject({
+        minReplicas: z
+          .number()
+          .int()
+          .min(0)
+          .max(1000)
+          .describe('Fewest machines (cluster-autoscaler node-group min size).'),
+        maxReplicas: z.number().int().min(1).max(1000).describe('Most machines (node-group max size).'),
+      })
+      .optional()
+      .describe('Let the cluster-autoscaler size the pool between these bounds.'),
+    failureDomain: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Failure domain (OpenStack availability zone) of the machines.'),
+    labels: LABELS.default({}).describe(
+      'Further labels of the nodes (a GPU pool also gets its pool labels).',
+    ),
+    taints: z
+      .array(
+        z.strictObject({
+          key: z
+            .string()
+            .max(317)
+            .regex(LABEL_KEY, { message: 'a taint key looks like example.org/name' })
+            .describe('Taint key.'),
+          value: z
+            .string()
+            .regex(LABEL_VALUE, { message: "a taint value is at most 63 letters, digits, '-', '_' and '.'" })
+            .optional()
+            .describe('Taint value; none when left out.'),
+          effect: z
+            .enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'])
+            .describe('What the taint does to pods that do not tolerate it.'),
+        }),
+      )
+      .default([])
+      .describe('Further taints of the nodes (a GPU pool also gets nvidia.com/gpu=present:NoSchedule).'),
+  })
+  .describe('Machines of one node pool: a MachineDeployment of the cluster topology.');
+
+const provisionSchema = z
+  .strictObject({
+    management: z
+      .strictObject({
+        kubeconfig: z
+          .strictObject({
+            path: z.string().min(1).describe('Path of the kubeconfig file of the management cluster.'),
+            context: z.string().min(1).describe('Context inside it.'),
+          })
+          .describe('How Terraform reaches the Cluster API management cluster.'),
+      })
+      .describe("The jurisdiction's Cluster API management cluster (Cluster API and CAPO installed)."),
+    name: dnsLabel('cluster.provision.name')
+      .optional()
+      .describe('Name of the Cluster on the management cluster; default: the jurisdiction name.'),
+    namespace: dnsLabel('cluster.provision.namespace').describe(
+      'Namespace of the Cluster on the management cluster; the clouds.yaml Secret lives there.',
+    ),
+    kubernetesVersion: z
+      .string()
+      .regex(/^v[0-9]+\.[0-9]+\.[0-9]+$/, { message: 'a Kubernetes version looks like v1.34.3' })
+      .describe('Kubernetes version of every machine.'),
+    clusterClass: z
+      .strictObject({
+        name: dnsLabel('cluster.provision.clusterClass.name').describe('ClusterClass the topology uses.'),
+        namespace: dnsLabel('cluster.provision.clusterClass.namespace')
+          .optional()
+          .describe("Namespace of the ClusterClass; default: the Cluster's."),
+        source: url('cluster.provision.clusterClass.source', ['oci', 'https']).describe(
+          'Where the ClusterClass (a cluster stack) is installed from: an in-jurisdiction mirror.',
+        ),
+      })
+      .describe('The ClusterClass, parameterized as the Sovereign Cloud Stack OpenStack cluster stacks are.'),
+    controlPlane: z
+      .strictObject({
+        replicas: z.number().int().min(1).max(7).default(3).describe('Control-plane machines (odd).'),
+        flavor: z.string().min(1).describe('OpenStack flavor of the control-plane machines.'),
+        failureDomains: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('Availability zones the control plane spreads over; default: the cloud decides.'),
+      })
+      .describe('The control plane.'),
+    network: z
+      .strictObject({
+        pods: z.string().regex(CIDR, { message: 'a CIDR looks like 10.50.64.0/18' }).describe('Pod range.'),
+        services: z
+          .string()
+          .regex(CIDR, { message: 'a CIDR looks like 10.50.128.0/20' })
+          .describe('Service range.'),
+        nodes: z
+          .string()
+          .regex(CIDR, { message: 'a CIDR looks like 10.50.0.0/20' })
+          .describe(
+            "Subnet CAPO creates for the machines (always given: the cluster stack's default, 10.8.0.0/20, is nobody's declared range; its nameservers apply only with it).",
+          ),
+      })
+      .describe('Address ranges of the new cluster; each inside sovereignty.cidrs.'),
+    openstack: z
+      .strictObject({
+        authUrl: url('cluster.provision.openstack.authUrl', ['https']).describe(
+          'Keystone URL the clouds.yaml Secret points at, inside the jurisdiction.',
+        ),
+        identity: z
+          .strictObject({
+            secret: dnsSubdomain('cluster.provision.openstack.identity.secret').describe(
+              'Secret with key `clouds.yaml` (an application credential), created out of band in `namespace`.',
+            ),
+            cloudName: z.string().min(1).describe('Entry of clouds.yaml to use.'),
+          })
+          .describe('The OpenStack credentials, by reference only.'),
+        image: z
+          .string()
+          .min(1)
+          .describe('Glance image name of the nodes; the ClusterClass appends -<kubernetesVersion>.'),
+        externalNetworkId: z
+          .string()
+          .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+            message: 'a network ID is a UUID',
+          })
+          .optional()
+          .describe('External network of the router, when the cloud has several.'),
+        dnsNameservers: z
+          .array(z.string().min(1))
+          .min(1)
+          .describe("Nameservers of the nodes' subnet: addresses inside sovereignty.cidrs."),
+      })
+      .describe('OpenStack, through Cluster API Provider OpenStack (CAPO).'),
+    pools: z
+      .record(dnsLabel('pool name'), machinePoolSchema)
+      .refine((m) => Object.keys(m).length > 0, { message: 'give at least one worker pool' })
+      .describe(
+        'Worker pools keyed by name. A name that is also in `pools` is that GPU pool (its nodes are these machines); any other is a CPU pool.',
+      ),
+  })
+  .describe(
+    'Build the cluster with Cluster API on the management cluster (a provisioning stack applied before this one). `kubeconfig` then names the file written from the `<name>-kubeconfig` Secret Cluster API creates.',
+  );
+
 // ---------------------------------------------------------------- cluster access
 
 const clusterSchema = z
@@ -146,6 +317,7 @@ const clusterSchema = z
       .describe(
         "The cluster's DNS, the one destination every workload may reach besides its own; default: CoreDNS in kube-system. A jurisdiction's replaces the one in `defaults` whole.",
       ),
+    provision: provisionSchema.optional(),
   })
   .describe(
     'How Terraform reaches the existing cluster. Exactly one of kubeconfig or api. No credential is ever written to the synthesized JSON.',
@@ -309,7 +481,13 @@ const poolSchema = z
       ),
     gpusPerNode: z.number().int().min(1).max(16).describe('Physical GPUs in each node.'),
     gpuMemoryGiB: z.number().positive().max(1024).describe('Memory of one physical GPU in GiB.'),
-    nodes: z.array(z.string().min(1)).min(1).describe('Names of the existing Kubernetes nodes in the pool.'),
+    nodes: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        'Names of the existing Kubernetes nodes in the pool; leave out when `cluster.provision.pools` builds them.',
+      ),
     sharing: sharingSchema.default({ mode: 'none' }),
   })
   .describe('A named set of existing GPU nodes offering one GPU product.');
@@ -724,6 +902,7 @@ export type SovereignSpec = z.output<typeof specSchema>;
 export type JurisdictionSpec = z.output<typeof jurisdictionSchema>;
 export type ModelSpec = z.output<typeof modelSchema>;
 export type PoolSpec = z.output<typeof poolSchema>;
+export type ProvisionSpec = z.output<typeof provisionSchema>;
 export type StoreSpec = z.output<typeof storeSchema>;
 export type BackendSpec = z.output<typeof backendSchema>;
 export type SourceSpec = z.output<typeof sourceSchema>;

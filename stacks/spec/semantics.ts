@@ -3,7 +3,7 @@
  * endpoints inside the jurisdiction's declared boundary, layouts the engines can serve.
  * Each problem names the field path; the loader turns paths into file positions.
  */
-import { endpointsIn, hostAllowed as boundaryAllows } from '../../policy/hosts';
+import { cidrWithin, endpointsIn, hostAllowed as boundaryAllows } from '../../policy/hosts';
 import type { JurisdictionSpec, SovereignSpec } from './schema';
 import { didYouMean } from '../../constructs/private/suggest';
 import { PROFILES } from '../profiles';
@@ -41,10 +41,21 @@ function registryOf(image: string): string {
   return image.split('/')[0];
 }
 
+/** Name of the stack that builds a jurisdiction's cluster. */
+export function provisionStackName(jurisdiction: string): string {
+  return `${jurisdiction}-provision`;
+}
+
 export function semanticProblems(spec: SovereignSpec): SemanticProblem[] {
   const out: SemanticProblem[] = [];
   for (const [name, j] of Object.entries(spec.jurisdictions)) {
     out.push(...jurisdictionProblems(['jurisdictions', name], j));
+    // The provisioning stack is named `<jurisdiction>-provision`: no jurisdiction may take that name.
+    if (j.cluster.provision && spec.jurisdictions[provisionStackName(name)] !== undefined)
+      out.push({
+        path: ['jurisdictions', provisionStackName(name)],
+        message: `the name is taken by the provisioning stack of jurisdiction "${name}"; rename one of them`,
+      });
   }
   return out;
 }
@@ -127,8 +138,9 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
   const poolNames = Object.keys(j.pools);
   const storeNames = Object.keys(j.stores);
   const seenNodes = new Map<string, string>();
+  out.push(...provisionProblems(base, j));
   for (const [pname, pool] of Object.entries(j.pools)) {
-    for (const [i, node] of pool.nodes.entries()) {
+    for (const [i, node] of (pool.nodes ?? []).entries()) {
       const other = seenNodes.get(node);
       if (other !== undefined)
         add(
@@ -320,4 +332,95 @@ function inSpecTerms(message: string): string {
       return `is set by the toolkit${prop.startsWith('(') ? ` ${prop.slice(1, -1)}` : ''}`;
     },
   );
+}
+
+/**
+ * A cluster built with Cluster API: the pools it builds, its network ranges, nameservers, the
+ * Keystone endpoint and the ClusterClass source all inside the jurisdiction; existing pools
+ * name their nodes.
+ */
+function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem[] {
+  const out: SemanticProblem[] = [];
+  const add = (path: SpecPath, message: string) => out.push({ path: [...base, ...path], message });
+  const p = j.cluster.provision;
+  if (p === undefined) {
+    for (const [pname, pool] of Object.entries(j.pools)) {
+      if (pool.nodes === undefined)
+        add(
+          ['pools', pname],
+          'nodes is required: name the existing nodes of the pool, or build them with cluster.provision.pools',
+        );
+    }
+    return out;
+  }
+  const at = ['cluster', 'provision'];
+  if (j.cluster.api !== undefined)
+    add(
+      ['cluster', 'api'],
+      'a provisioned cluster is reached through cluster.kubeconfig: the file written from the <name>-kubeconfig Secret Cluster API creates',
+    );
+  const hosts = j.sovereignty.hosts;
+  for (const [path, value, what] of [
+    [[...at, 'openstack', 'authUrl'], p.openstack.authUrl, 'the OpenStack endpoint'],
+    [[...at, 'clusterClass', 'source'], p.clusterClass.source, 'the ClusterClass source'],
+  ] as const) {
+    // Named as the gate reads it (after any user-info part), so a lookalike shows what it is.
+    if (!hostAllowed(value, hosts))
+      add(
+        path,
+        `${what} host "${endpointsIn(value)[0]?.host ?? hostOf(value)}" is outside the jurisdiction: it is not in sovereignty.hosts (${hosts.join(', ')})`,
+      );
+  }
+  const cidrs = j.sovereignty.cidrs;
+  const within = (path: SpecPath, value: string, what: string) => {
+    if (!cidrWithin(value, cidrs))
+      add(
+        path,
+        `${what} ${value} is not inside sovereignty.cidrs (${cidrs.length > 0 ? cidrs.join(', ') : 'none declared'})`,
+      );
+  };
+  within([...at, 'network', 'pods'], p.network.pods, 'the pod range');
+  within([...at, 'network', 'services'], p.network.services, 'the service range');
+  within([...at, 'network', 'nodes'], p.network.nodes, 'the node subnet');
+  p.openstack.dnsNameservers.forEach((d, i) => {
+    if (!/^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$/.test(d))
+      add([...at, 'openstack', 'dnsNameservers', i], `"${d}" is not an IPv4 address`);
+    else within([...at, 'openstack', 'dnsNameservers', i], d, 'the nameserver');
+  });
+  if (p.controlPlane.replicas % 2 === 0)
+    add(
+      [...at, 'controlPlane', 'replicas'],
+      `${p.controlPlane.replicas} control-plane machines: use an odd number (1, 3, 5) so etcd keeps a quorum`,
+    );
+  for (const [pname, m] of Object.entries(p.pools)) {
+    if ((m.replicas === undefined) === (m.autoscaling === undefined))
+      add(
+        [...at, 'pools', pname],
+        'give exactly one of replicas (a fixed count) or autoscaling (minReplicas and maxReplicas)',
+      );
+    if (m.autoscaling && m.autoscaling.maxReplicas < m.autoscaling.minReplicas)
+      add(
+        [...at, 'pools', pname, 'autoscaling', 'maxReplicas'],
+        `${m.autoscaling.maxReplicas} is below minReplicas (${m.autoscaling.minReplicas})`,
+      );
+  }
+  for (const [pname, pool] of Object.entries(j.pools)) {
+    const m = p.pools[pname];
+    if (m !== undefined && m.autoscaling === undefined && m.replicas === 0)
+      add(
+        [...at, 'pools', pname, 'replicas'],
+        `GPU pool "${pname}" with 0 machines cannot serve its models: give at least 1, or autoscaling`,
+      );
+    if (m === undefined)
+      add(
+        ['pools', pname],
+        `GPU pool "${pname}" has no machines: add cluster.provision.pools.${pname} (flavor, replicas or autoscaling)`,
+      );
+    if (pool.nodes !== undefined)
+      add(
+        ['pools', pname, 'nodes'],
+        'the nodes of a provisioned cluster are machines Cluster API creates: leave nodes out and size cluster.provision.pools instead',
+      );
+  }
+  return out;
 }

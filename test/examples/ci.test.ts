@@ -216,3 +216,40 @@ describe('examples/ci/gitlab-ci.yml', () => {
     }
   });
 });
+
+describe('examples/ci/github-actions-provisioned.yml', () => {
+  const text = fs.readFileSync(path.join(EXAMPLES, 'ci', 'github-actions-provisioned.yml'), 'utf8');
+  const wf = parse(text) as Any;
+  const provisioned = parse(fs.readFileSync(path.join(EXAMPLES, 'provisioned.yaml'), 'utf8')) as Any;
+  const runsOf = (job: string) => (wf.jobs[job].steps as Any[]).map((s) => String(s.run ?? ''));
+
+  test('synth, then provision, then platform + serving, for every provisioned jurisdiction', () => {
+    expect(Object.keys(wf.jobs)).toEqual(['synth', 'provision', 'serving']);
+    expect(wf.jobs.provision.needs).toBe('synth');
+    expect(wf.jobs.serving.needs).toBe('provision');
+    const names = Object.keys(provisioned.jurisdictions).sort();
+    expect(wf.jobs.provision.strategy.matrix.jurisdiction).toEqual(names);
+    expect(wf.jobs.serving.strategy.matrix.jurisdiction).toEqual(names);
+    const dirs = (job: string) =>
+      (wf.jobs[job].steps as Any[]).map((s) => String(s['working-directory'] ?? '')).filter((d) => d !== '');
+    for (const d of dirs('provision'))
+      expect(d).toBe('cdktf.out/stacks/${{ matrix.jurisdiction }}-provision');
+    for (const d of dirs('serving')) expect(d).toBe('cdktf.out/stacks/${{ matrix.jurisdiction }}');
+  });
+
+  test('the serving job reads the kubeconfig Cluster API wrote before it plans, and never uploads it', () => {
+    const runs = runsOf('serving');
+    const read = runs.findIndex((r) => r.includes('clusterctl get kubeconfig'));
+    expect(read).toBeGreaterThanOrEqual(0);
+    expect(read).toBeLessThan(runs.findIndex((r) => r.includes('tofu plan')));
+    const uploaded = Object.values(wf.jobs as Any)
+      .flatMap((j: Any) => j.steps as Any[])
+      .filter((s) => String(s.uses ?? '').startsWith('actions/upload-artifact'))
+      .map((s) => String(s.with.path));
+    for (const p of uploaded) expect(p).not.toMatch(/kubeconfig/);
+  });
+
+  test('uses only commands and flags the CLI has', () => {
+    expect(checkCalls(text)).toEqual(['validate', 'synth', 'audit', 'audit']);
+  });
+});

@@ -53,3 +53,84 @@ describe('plan reading', () => {
     expect(() => readPlan([], 'plan.json')).toThrow(/not a JSON object/);
   });
 });
+
+describe('plan review of Cluster API objects (provisioning stacks)', () => {
+  const cluster = (pools: string[]) => ({
+    manifest: {
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'Cluster',
+      metadata: { name: 'de', namespace: 'capi-de' },
+      spec: {
+        topology: {
+          classRef: { name: 'openstack-scs2-1-34-v2' },
+          version: 'v1.34.3',
+          controlPlane: { replicas: 3 },
+          workers: {
+            machineDeployments: pools.map((name) => ({ class: 'default-worker', name, replicas: 2 })),
+          },
+        },
+      },
+    },
+  });
+  const change = (address: string, actions: string[], before: unknown, after: unknown) => ({
+    address,
+    type: 'kubernetes_manifest',
+    change: { actions, before, after },
+  });
+  const risks = (...rcs: unknown[]) =>
+    readPlan({ format_version: '1.2', resource_changes: rcs }, 'plan.json').changes.map((c) => [
+      c.address,
+      c.risks.map((r) => `${r.id}: ${r.label}`),
+    ]);
+
+  test('a node pool dropped from the topology is a node-pool deletion, named', () => {
+    expect(
+      risks(change('kubernetes_manifest.cluster', ['update'], cluster(['h100', 'cpu']), cluster(['cpu']))),
+    ).toEqual([
+      [
+        'kubernetes_manifest.cluster',
+        [
+          'node-pool-deletion: node pool deletion (h100): its machines are drained and deleted, the models on them stop',
+        ],
+      ],
+    ]);
+  });
+
+  test('a pool added or resized is not labelled', () => {
+    expect(
+      risks(change('kubernetes_manifest.cluster', ['update'], cluster(['cpu']), cluster(['cpu', 'h100']))),
+    ).toEqual([['kubernetes_manifest.cluster', []]]);
+  });
+
+  test('replacing or deleting the Cluster is labelled: every machine goes', () => {
+    const r = risks(
+      change('kubernetes_manifest.a', ['delete', 'create'], cluster(['cpu']), cluster(['cpu'])),
+      change('kubernetes_manifest.b', ['delete'], cluster(['cpu']), null),
+    );
+    expect(r[0][1]).toEqual([
+      expect.stringMatching(
+        /^cluster-replacement: cluster replacement: Cluster API deletes every machine, control plane included/,
+      ),
+    ]);
+    expect(r[1][1]).toEqual([expect.stringMatching(/^cluster-replacement: cluster deletion/)]);
+  });
+
+  test('deleting a MachineDeployment object is a node-pool deletion', () => {
+    const md = {
+      manifest: {
+        apiVersion: 'cluster.x-k8s.io/v1beta2',
+        kind: 'MachineDeployment',
+        metadata: { name: 'h100' },
+      },
+    };
+    expect(risks(change('kubernetes_manifest.md', ['delete'], md, null))[0][1]).toEqual([
+      'node-pool-deletion: node pool deletion: its machines are drained and deleted, the models on them stop',
+    ]);
+  });
+
+  test('a lookalike API group is not mistaken for Cluster API, nor is another kind', () => {
+    const fake = cluster(['h100']);
+    fake.manifest.apiVersion = 'cluster.x-k8s.io.example.com/v1';
+    expect(risks(change('kubernetes_manifest.x', ['delete'], fake, null))[0][1]).toEqual([]);
+  });
+});

@@ -157,6 +157,45 @@ describe('sovereign synth', () => {
     expect(de).not.toMatch(/"name": "(VLLM_API_KEY|AWS_SECRET_ACCESS_KEY)",\s*"value"/);
   });
 
+  test('a provisioned jurisdiction: prints the apply order; no credential of either cluster or the cloud leaks', () => {
+    const sentinel = 'SENTINEL-c0ffee-do-not-leak';
+    // The new cluster's kubeconfig as written from its Secret: the stacks name the file, never read it.
+    fs.mkdirSync(path.join(work, 'kubeconfigs'));
+    fs.writeFileSync(
+      path.join(work, 'kubeconfigs/de-ber.kubeconfig'),
+      `apiVersion: v1\nkind: Config\nusers: [{ name: admin, user: { token: ${sentinel} } }]\n`,
+    );
+    const env = {
+      OS_PASSWORD: sentinel,
+      OS_APPLICATION_CREDENTIAL_SECRET: sentinel,
+      AWS_SECRET_ACCESS_KEY: sentinel,
+      KUBE_TOKEN: sentinel,
+    };
+    const r = sovereign(
+      ['synth', 'examples/provisioned.yaml', '--report', 'cdktf.out/audit-report.md'],
+      work,
+      env,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('cdktf.out/stacks/de-ber-provision/cdk.tf.json\n');
+    expect(r.stdout).toContain(
+      'apply in order: de-ber-provision → de-ber (provision → platform + serving); destroy in reverse\n',
+    );
+    expect(r.stdout + r.stderr).not.toContain(sentinel);
+    const files = tree(path.join(work, 'cdktf.out'));
+    expect(Object.keys(files)).toContain(path.join('stacks', 'de-ber-provision', 'cdk.tf.json'));
+    for (const [file, text] of Object.entries(files)) {
+      expect([file, text.includes(sentinel)]).toEqual([file, false]);
+    }
+    const json = JSON.parse(
+      sovereign(['synth', 'examples/provisioned.yaml', '--json'], work, env).stdout,
+    ) as { jurisdictions: { name: string; order: string[] }[] };
+    expect(json.jurisdictions.map((j) => [j.name, j.order])).toEqual([
+      ['de-ber', ['de-ber-provision', 'de-ber']],
+    ]);
+  });
+
   test('an output outside the project holds no machine path: files are written as from cdktf.out', () => {
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-elsewhere-'));
     try {

@@ -1,5 +1,5 @@
 import { rule } from '../../../policy/rules/sov-012-endpoints-in-jurisdiction';
-import { exampleStack, runOn, unknowns } from '../fixtures';
+import { exampleStack, runOn, unknowns, withResource, type Any } from '../fixtures';
 import { expectExampleCompliant, failuresOn } from './helpers';
 
 describe('SOV-012 every endpoint inside the jurisdiction', () => {
@@ -40,5 +40,78 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
     const j = exampleStack();
     j.provider.kubernetes[0].host = 'https://${var.api_host}:6443';
     expect(unknowns(runOn(rule, j)).map((o) => o.address)).toEqual(['provider.kubernetes']);
+  });
+});
+
+describe('SOV-012 on Cluster API objects (bare addresses and ranges)', () => {
+  const cluster = (over: (spec: Any) => void = () => {}) => {
+    const spec = {
+      clusterNetwork: {
+        pods: { cidrBlocks: ['10.20.64.0/18'] },
+        services: { cidrBlocks: ['10.20.128.0/20'] },
+      },
+      topology: {
+        classRef: { name: 'openstack-scs2-1-34-v2' },
+        version: 'v1.34.3',
+        variables: [
+          { name: 'dnsNameservers', value: ['10.20.255.2'] },
+          { name: 'imageName', value: 'ubuntu-capi-image' },
+        ],
+      },
+    };
+    over(spec);
+    return withResource(exampleStack(), 'kubernetes_manifest', 'cluster', {
+      manifest: { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'de' }, spec },
+    });
+  };
+
+  test('passes addresses and ranges inside the declared CIDRs, and judges them', () => {
+    expect(failuresOn(rule, cluster())).toEqual([]);
+    expect(runOn(rule, cluster()).filter((o) => o.address === 'kubernetes_manifest.cluster')).toEqual([
+      expect.objectContaining({ status: 'compliant' }),
+    ]);
+  });
+
+  test('fails on a public nameserver, wherever in the spec it hides', () => {
+    const j = cluster((s) => {
+      s.topology.variables[0].value.push('1.1.1.1');
+      s.topology.workers = {
+        machineDeployments: [
+          { name: 'gpu', variables: { overrides: [{ name: 'ntp', value: ['162.159.200.1'] }] } },
+        ],
+      };
+    });
+    expect(failuresOn(rule, j).sort()).toEqual([
+      "kubernetes_manifest.cluster manifest.spec.topology.variables[0].value[1]: 1.1.1.1 is an address outside the jurisdiction's declared CIDRs (10.20.0.0/16)",
+      "kubernetes_manifest.cluster manifest.spec.topology.workers.machineDeployments[0].variables.overrides[0].value[0]: 162.159.200.1 is an address outside the jurisdiction's declared CIDRs (10.20.0.0/16)",
+    ]);
+  });
+
+  test('a computed address is unknown, never a pass', () => {
+    const j = cluster((s) => (s.topology.variables[0].value = ['${var.dns}']));
+    expect(unknowns(runOn(rule, j)).map((o) => o.address)).toContain('kubernetes_manifest.cluster');
+  });
+
+  test("a provider's object (OpenStackCluster) is judged the same way; a lookalike group is not Cluster API", () => {
+    const osc = (apiVersion: string) =>
+      withResource(exampleStack(), 'kubernetes_manifest', 'osc', {
+        manifest: {
+          apiVersion,
+          kind: 'OpenStackCluster',
+          metadata: { name: 'de' },
+          spec: { managedSubnets: [{ cidr: '10.20.0.0/24', dnsNameservers: ['9.9.9.9'] }] },
+        },
+      });
+    expect(failuresOn(rule, osc('infrastructure.cluster.x-k8s.io/v1beta1'))).toEqual([
+      "kubernetes_manifest.osc manifest.spec.managedSubnets[0].dnsNameservers[0]: 9.9.9.9 is an address outside the jurisdiction's declared CIDRs (10.20.0.0/16)",
+    ]);
+    expect(failuresOn(rule, osc('cluster.x-k8s.io.example.net/v1'))).toEqual([]);
+  });
+
+  test('other kinds are left to the endpoint scan: a bare address in a ConfigMap manifest is not judged here', () => {
+    const j = withResource(exampleStack(), 'kubernetes_manifest', 'cm', {
+      manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, spec: { dns: '1.1.1.1' } },
+    });
+    expect(failuresOn(rule, j)).toEqual([]);
   });
 });

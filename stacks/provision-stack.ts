@@ -1,0 +1,172 @@
+/**
+ * The stack that builds a jurisdiction's cluster: applied against the jurisdiction's Cluster
+ * API management cluster (its own kubernetes provider, its own state), before the jurisdiction's
+ * platform-and-serving stack. Named `<jurisdiction>-provision`.
+ *
+ * Order: `cdktf deploy <j>-provision` (Terraform waits until the Cluster is Available), write
+ * the kubeconfig Cluster API stored in the Secret `<cluster>-kubeconfig` to the file
+ * `cluster.kubeconfig.path` names, then `cdktf deploy <j>`. The serving stack records this stack
+ * as a dependency, so `cdktf deploy '*'` applies them in that order and `cdktf destroy '*'`
+ * destroys serving first; deleting the Cluster then makes Cluster API remove the worker
+ * machines before the control plane.
+ *
+ * Construct ids are public API (Terraform addresses): `management`, `cluster`.
+ */
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { type Construct } from 'constructs';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { ClusterApiCluster, type ClusterApiPool } from '../constructs/cluster-api-cluster';
+import { GPU_TAINT, type GpuNodePool } from '../constructs/gpu-node-pool';
+import { OpenStackInfrastructure } from '../constructs/infrastructure/openstack';
+import { JURISDICTION_LABEL } from '../constructs/private/labels';
+import { METADATA_SCHEMA_VERSION, type StackMetadata } from '../policy/metadata';
+import { backendAttributes, fromStackDir, SovereignBackend } from './backend';
+import { RequiredProviders, SovereignRecord } from './jurisdiction-stack';
+import { PROFILES } from './profiles';
+import type { BackendSpec, JurisdictionSpec, ProvisionSpec } from './spec/schema';
+
+export interface ProvisionStackProps {
+  readonly jurisdiction: string;
+  readonly spec: JurisdictionSpec;
+  readonly provision: ProvisionSpec;
+  /** The jurisdiction's GPU pools (their node labels and GPU counts), by name. */
+  readonly gpuPools: Readonly<Record<string, GpuNodePool>>;
+  readonly toolkitVersion: string;
+  /** @default '../../..' */
+  readonly projectFromStack?: string;
+  /** As JurisdictionStackProps.at: locates a construct's refusal in the spec. */
+  readonly at?: <T>(path: readonly (string | number)[], create: () => T) => T;
+}
+
+/** The provisioning stack's own state, beside the serving stack's and never the same object. */
+export function provisionBackend(b: BackendSpec): BackendSpec {
+  switch (b.type) {
+    case 'local':
+      return { ...b, path: b.path.replace(/(\.tfstate)?$/, '.provision$1') };
+    case 's3':
+      return { ...b, key: b.key.replace(/(\.tfstate)?$/, '.provision$1') };
+    case 'kubernetes':
+      return { ...b, secretSuffix: `${b.secretSuffix}-provision` };
+    case 'pg':
+      return { ...b, schemaName: `${b.schemaName}_provision` };
+  }
+}
+
+export class ProvisionStack extends TerraformStack {
+  public readonly jurisdiction: string;
+  public readonly cluster: ClusterApiCluster;
+  public readonly infrastructure: OpenStackInfrastructure;
+  public readonly metadata: StackMetadata;
+
+  constructor(scope: Construct, id: string, props: ProvisionStackProps) {
+    super(scope, id);
+    const { spec, provision: p } = props;
+    const at = props.at ?? (<T>(_p: readonly (string | number)[], create: () => T) => create());
+    const base = props.projectFromStack ?? '../../..';
+    this.jurisdiction = props.jurisdiction;
+    const mgmt = p.management.kubeconfig;
+    // State of the provisioning stack in the kubernetes backend lives on the management cluster.
+    new SovereignBackend(
+      this,
+      spec.backend.type,
+      backendAttributes(
+        provisionBackend(spec.backend),
+        { ...spec.cluster, api: undefined, kubeconfig: mgmt },
+        props.projectFromStack,
+      ),
+    );
+    new KubernetesProvider(this, 'management', {
+      configPath: fromStackDir(base, mgmt.path),
+      configContext: mgmt.context,
+    });
+
+    this.infrastructure = at(
+      ['cluster', 'provision', 'openstack'],
+      () =>
+        new OpenStackInfrastructure({
+          authUrl: p.openstack.authUrl,
+          identity: { secretName: p.openstack.identity.secret, cloudName: p.openstack.identity.cloudName },
+          imageName: p.openstack.image,
+          externalNetworkId: p.openstack.externalNetworkId,
+          dnsNameservers: p.openstack.dnsNameservers,
+          nodeCidr: p.network.nodes,
+        }),
+    );
+
+    const pools: ClusterApiPool[] = Object.entries(p.pools).map(([name, m]) => {
+      const gpu = props.gpuPools[name];
+      const labels: Record<string, string> = {
+        ...m.labels,
+        [JURISDICTION_LABEL]: props.jurisdiction,
+        ...(gpu ? gpu.nodeLabels : {}),
+      };
+      const taints = [...m.taints, ...(gpu ? [{ ...GPU_TAINT }] : [])];
+      return {
+        name,
+        machine: { flavor: m.flavor, image: m.image },
+        replicas: m.replicas,
+        autoscaling: m.autoscaling,
+        failureDomain: m.failureDomain,
+        labels,
+        taints,
+        gpu: gpu && {
+          product: gpu.gpuProduct,
+          perMachine: gpu.physicalGpusPerNode,
+          resourceName: gpu.resourceName,
+          resourcesPerMachine: gpu.gpusPerNode,
+        },
+      };
+    });
+
+    this.cluster = at(
+      ['cluster', 'provision'],
+      () =>
+        new ClusterApiCluster(this, 'cluster', {
+          name: p.name ?? props.jurisdiction,
+          namespace: p.namespace,
+          jurisdiction: props.jurisdiction,
+          kubernetesVersion: p.kubernetesVersion,
+          clusterClass: p.clusterClass,
+          controlPlane: p.controlPlane,
+          network: { podCidrs: [p.network.pods], serviceCidrs: [p.network.services] },
+          infrastructure: this.infrastructure,
+          pools,
+        }),
+    );
+
+    new TerraformOutput(this, 'cluster_name', {
+      value: this.cluster.clusterName,
+      description: `Cluster API Cluster of ${props.jurisdiction} on the management cluster`,
+    });
+    new TerraformOutput(this, 'cluster_kubeconfig_secret', {
+      value: `${this.cluster.namespace}/${this.cluster.kubeconfigSecretName}`,
+      description: `Secret (namespace/name, key "value") holding the new cluster's kubeconfig, context ${this.cluster.kubeconfigContext}; write it to cluster.kubeconfig.path before applying ${props.jurisdiction}`,
+    });
+
+    const sov = spec.sovereignty;
+    const profile = PROFILES[spec.profile];
+    this.metadata = {
+      schemaVersion: METADATA_SCHEMA_VERSION,
+      toolkitVersion: props.toolkitVersion,
+      jurisdiction: props.jurisdiction,
+      profile: spec.profile,
+      packs: profile.packs,
+      strict: profile.strict,
+      allowed: {
+        registries: [...sov.registries].sort(),
+        chartRepositories: [sov.chartRepository],
+        providerHosts: [sov.providerRegistry],
+        hosts: [...sov.hosts].sort(),
+        cidrs: [...sov.cidrs].sort(),
+        serviceTypes: [],
+      },
+      // The spec's suppressions name the serving stack's resources; here they would match nothing.
+      suppressions: [],
+      models: [],
+      pools: [],
+    };
+    new SovereignRecord(this, this.metadata);
+    const lockfile = spec.backend.type === 's3' && spec.backend.useLockfile;
+    new RequiredProviders(this, sov.providerRegistry, lockfile ? '>= 1.10' : undefined);
+  }
+}

@@ -1,0 +1,426 @@
+import * as fs from 'fs';
+import { enforce, evaluateStacks } from '../../policy';
+import { rule as sov012 } from '../../policy/rules/sov-012-endpoints-in-jurisdiction';
+import { formatProblem, isSovereignError } from '../../constructs/errors';
+import { provisionBackend } from '../../stacks/provision-stack';
+import { crdProblems, readFixture, schemaProblems } from '../support/crd-schema';
+import { REPO_ROOT } from '../support/paths';
+import { resources, synthSpec, type Json } from '../support/synth';
+import { runOn } from '../policy/fixtures';
+
+beforeAll(() => process.chdir(REPO_ROOT));
+
+const EXAMPLE = 'examples/provisioned.yaml';
+const CLUSTER_CRD = 'cluster-api-v1.14.0/cluster.x-k8s.io_clusters.v1beta2.json';
+const CLASS = readFixture('cluster-stacks-openstack-scs2-1-34-v2/clusterclass-variables.json') as Json;
+
+const clusterOf = (stack: Json): Json => resources(stack, 'kubernetes_manifest')[0].manifest as Json;
+const mdOf = (stack: Json, name: string): Json =>
+  (clusterOf(stack).spec.topology.workers.machineDeployments as Json[]).find((m) => m.name === name)!;
+
+function failure(text: string): string[] {
+  try {
+    synthSpec('spec.yaml', text);
+  } catch (e) {
+    if (isSovereignError(e)) return e.problems.map(formatProblem);
+    throw e;
+  }
+  throw new Error('accepted');
+}
+
+describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenStack', () => {
+  const out = synthSpec(EXAMPLE);
+  const prov = out.stacks['de-ber-provision'];
+  const serving = out.stacks['de-ber'];
+
+  test('two stacks: provision, then platform and serving, the order recorded for cdktf', () => {
+    expect(Object.keys(out.stacks).sort()).toEqual(['de-ber', 'de-ber-provision']);
+    const manifest = JSON.parse(out.files['manifest.json']) as Json;
+    expect(manifest.stacks['de-ber'].dependencies).toEqual(['de-ber-provision']);
+    expect(manifest.stacks['de-ber-provision'].dependencies).toEqual([]);
+  });
+
+  test('the provisioning stack talks to the management cluster only, with its own state', () => {
+    expect(prov.provider).toEqual({
+      kubernetes: [{ config_context: 'capi-management-ber', config_path: '~/.kube/capi-management.yaml' }],
+    });
+    expect(prov.terraform.backend.s3.key).toBe('de-ber/terraform.provision.tfstate');
+    expect(serving.terraform.backend.s3.key).toBe('de-ber/terraform.tfstate');
+    expect(Object.keys(prov.resource)).toEqual(['kubernetes_manifest']);
+    // The serving stack reaches the new cluster through the kubeconfig written from its Secret.
+    expect(serving.provider.kubernetes).toEqual([
+      { config_context: 'de-ber-admin@de-ber', config_path: '../../../kubeconfigs/de-ber.kubeconfig' },
+    ]);
+    expect(prov.output.cluster_kubeconfig_secret.value).toBe('capi-de-ber/de-ber-kubeconfig');
+  });
+
+  test('the Cluster is valid against the Cluster API v1.14.0 CRD; its variables against the cluster stack', () => {
+    const cluster = clusterOf(prov);
+    expect(crdProblems(CLUSTER_CRD, cluster)).toEqual([]);
+    const vars = [
+      ...(cluster.spec.topology.variables as Json[]),
+      ...(cluster.spec.topology.workers.machineDeployments as Json[]).flatMap(
+        (m) => (m.variables?.overrides ?? []) as Json[],
+      ),
+    ];
+    const problems = vars.flatMap((v) =>
+      CLASS.variables[v.name]
+        ? schemaProblems(CLASS.variables[v.name].openAPIV3Schema, v.value).map((p) => `${v.name}${p}`)
+        : [`${v.name}: not a variable of the ClusterClass`],
+    );
+    expect(problems).toEqual([]);
+    for (const m of cluster.spec.topology.workers.machineDeployments as Json[])
+      expect(CLASS.machineDeploymentClasses).toContain(m.class);
+  });
+
+  test('control plane, network ranges and version from the spec', () => {
+    const spec = clusterOf(prov).spec;
+    expect(spec.topology.controlPlane).toEqual({ replicas: 3 });
+    expect(spec.topology.version).toBe('v1.34.3');
+    expect(spec.clusterNetwork.pods.cidrBlocks).toEqual(['10.60.64.0/18']);
+    const cp = (spec.topology.variables as Json[]).find((v) => v.name === 'controlPlaneAvailabilityZones');
+    expect(cp?.value).toEqual(['ber-az1', 'ber-az2', 'ber-az3']);
+  });
+
+  test("the GPU pool's labels, taint, GPU count and autoscaler bounds reach its MachineDeployment", () => {
+    const h100 = mdOf(prov, 'h100');
+    expect(h100.metadata.labels).toEqual({
+      'sovereign-stack.io/gpu-pool': 'h100',
+      'sovereign-stack.io/jurisdiction': 'de-ber',
+    });
+    expect(h100.taints).toEqual([
+      { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule', propagation: 'Always' },
+    ]);
+    expect(h100.metadata.annotations).toMatchObject({
+      'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '1',
+      'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '3',
+      'capacity.cluster-autoscaler.kubernetes.io/gpu-count': '8',
+      'sovereign-stack.io/gpu-product': 'NVIDIA-H100-80GB-HBM3',
+    });
+    expect(h100.failureDomain).toBe('ber-az1');
+    // The servers select exactly what the machines carry and tolerate their taint.
+    const vllm = resources(serving, 'kubernetes_deployment_v1').find(
+      (d) => d.metadata.name === 'llama-3-1-70b',
+    ) as Json;
+    const pod = vllm.spec.template.spec;
+    for (const [k, v] of Object.entries(pod.node_selector as Record<string, string>))
+      expect(h100.metadata.labels[k]).toBe(v);
+    expect(pod.toleration).toEqual(
+      expect.arrayContaining([expect.objectContaining({ key: 'nvidia.com/gpu', effect: 'NoSchedule' })]),
+    );
+  });
+
+  test('the CPU pool: fixed replicas, its own labels, no GPU taint; the CPU model lands there', () => {
+    const cpu = mdOf(prov, 'cpu');
+    expect(cpu.replicas).toBe(3);
+    expect(cpu.metadata.labels).toEqual({
+      'sovereign-stack.io/jurisdiction': 'de-ber',
+      'sovereign-stack.io/node-class': 'cpu',
+    });
+    expect(cpu).not.toHaveProperty('taints');
+    const qwen = resources(serving, 'kubernetes_deployment_v1').find(
+      (d) => d.metadata.name === 'qwen-7b',
+    ) as Json;
+    expect(JSON.stringify(qwen.spec.template.spec.container[0].resources)).not.toContain('nvidia.com/gpu');
+  });
+
+  test('the capacity planner sees the provisioned pool: GPUs per machine × machines', () => {
+    expect(serving['//'].sovereign.pools).toEqual([
+      expect.objectContaining({
+        name: 'h100',
+        gpusPerNode: 8,
+        nodeCount: 3,
+        gpuProduct: 'NVIDIA-H100-80GB-HBM3',
+      }),
+    ]);
+    // Existing-node resources are not written for machines Cluster API creates.
+    expect(serving.resource.kubernetes_labels).toBeUndefined();
+    expect(serving.resource.kubernetes_node_taint).toBeUndefined();
+  });
+
+  test('fails when the models need more GPUs than the provisioned machines have, with the numbers', () => {
+    const text = fs
+      .readFileSync(EXAMPLE, 'utf8')
+      .replace('autoscaling: { minReplicas: 1, maxReplicas: 3 }', 'replicas: 1')
+      .replace(
+        '        replicas: 2\n        architecture: llama-3.1-70b',
+        '        replicas: 4\n        architecture: llama-3.1-70b',
+      );
+    const lines = failure(text);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^spec\.yaml:\d+:\d+ {2}jurisdictions\.de-ber\.models\.llama-3-1-70b {2}/);
+    expect(lines[0]).toContain('pool h100 has 1 node × 8 GPUs, room for 2');
+  });
+
+  test('passes the policy gate, both stacks; the Cluster is judged by the endpoint rule', () => {
+    const stacks = Object.entries(out.stacks).map(([name, json]) => ({ name, json }));
+    expect(() => enforce(stacks)).not.toThrow();
+    const ev = evaluateStacks(stacks);
+    const rows = ev.stacks
+      .find((s) => s.stack.name === 'de-ber-provision')!
+      .rows.filter((r) => r.rule === 'SOV-012' && r.address.startsWith('kubernetes_manifest.'));
+    expect(rows.map((r) => r.status)).toEqual(['passed']);
+  });
+
+  test('no credential in any output: only the Secret names and the kubeconfig path', () => {
+    const text = Object.values(out.files).join('\n');
+    expect(text).toContain('openstack-clouds');
+    for (const bad of [
+      /password/i,
+      /application_credential_secret/i,
+      /client-key-data|client-certificate-data/,
+      /"token"/,
+      /BEGIN [A-Z ]*PRIVATE KEY/,
+    ])
+      expect(text).not.toMatch(bad);
+    // The spec has no place for one: the identity is a reference.
+    const withPassword = fs
+      .readFileSync(EXAMPLE, 'utf8')
+      .replace(
+        'identity: { secret: openstack-clouds, cloudName: ber }',
+        'identity: { secret: openstack-clouds, cloudName: ber, password: hunter2 }',
+      );
+    const lines = failure(withPassword);
+    expect(lines.join('\n')).toContain(
+      'jurisdictions.de-ber.cluster.provision.openstack.identity.password  unknown key "password". Allowed here: secret, cloudName',
+    );
+    expect(lines.join('\n')).not.toContain('hunter2');
+  });
+
+  test('byte-identical across runs', () => {
+    expect(synthSpec(EXAMPLE).files).toEqual(out.files);
+  });
+
+  test('golden snapshot', () => {
+    expect(out.files).toMatchSnapshot();
+  });
+});
+
+describe('the gate on a tampered provisioning stack', () => {
+  const base = synthSpec(EXAMPLE).stacks['de-ber-provision'];
+  const tamper = (f: (cluster: Json) => void): Json => {
+    const j = JSON.parse(JSON.stringify(base)) as Json;
+    f(clusterOf(j));
+    return j;
+  };
+  const verdicts = (j: Json) =>
+    runOn(sov012, j)
+      .filter((o) => o.status !== 'compliant')
+      .map((o) => `${o.status} ${o.path}: ${o.message}`);
+
+  test('fails on a public nameserver handed to the machines', () => {
+    const j = tamper((c) => {
+      (c.spec.topology.variables as Json[]).find((v) => v.name === 'dnsNameservers')!.value = [
+        '10.60.255.2',
+        '9.9.9.9',
+      ];
+    });
+    expect(verdicts(j)).toEqual([
+      "non-compliant manifest.spec.topology.variables[3].value[1]: 9.9.9.9 is an address outside the jurisdiction's declared CIDRs (10.60.0.0/16)",
+    ]);
+  });
+
+  test('fails on a lookalike Keystone host and a ClusterClass from the public registry', () => {
+    const j = tamper((c) => {
+      c.metadata.annotations['sovereign-stack.io/openstack-auth-url'] =
+        'https://keystone.ber.sovereign-cloud.de.example.attacker.net:5000/v3';
+      c.metadata.annotations['sovereign-stack.io/cluster-class-source'] =
+        'oci://registry.scs.community/kaas/cluster-stacks/openstack-scs2-1-34:v2';
+    });
+    const v = verdicts(j);
+    expect(v).toHaveLength(2);
+    expect(v.join('\n')).toContain('names keystone.ber.sovereign-cloud.de.example.attacker.net, outside');
+    expect(v.join('\n')).toContain('names registry.scs.community, outside');
+  });
+
+  test('fails on a control-plane endpoint or a pod range outside the declared CIDRs', () => {
+    const j = tamper((c) => {
+      c.spec.controlPlaneEndpoint = { host: '203.0.113.7', port: 6443 };
+      c.spec.clusterNetwork.pods.cidrBlocks = ['100.64.0.0/10'];
+    });
+    expect(verdicts(j).sort()).toEqual([
+      "non-compliant manifest.spec.clusterNetwork.pods.cidrBlocks[0]: 100.64.0.0/10 is an address outside the jurisdiction's declared CIDRs (10.60.0.0/16)",
+      "non-compliant manifest.spec.controlPlaneEndpoint.host: 203.0.113.7 is an address outside the jurisdiction's declared CIDRs (10.60.0.0/16)",
+    ]);
+  });
+
+  test('an address hidden in a per-pool override is judged too; one computed by Terraform is unknown', () => {
+    const j = tamper((c) => {
+      const md = (c.spec.topology.workers.machineDeployments as Json[])[1];
+      md.variables.overrides.push({ name: 'dnsNameservers', value: ['1.1.1.1'] });
+      (c.spec.topology.variables as Json[]).push({ name: 'ntpServers', value: ['${var.ntp}'] });
+    });
+    const v = verdicts(j);
+    expect(v).toContainEqual(
+      expect.stringMatching(
+        /^non-compliant manifest\.spec\.topology\.workers\.machineDeployments\[1\]\.variables\.overrides\[1\]\.value\[0\]: 1\.1\.1\.1 is an address outside/,
+      ),
+    );
+    expect(v).toContainEqual(
+      expect.stringMatching(
+        /^unknown .*ntpServers|^unknown manifest\.spec\.topology\.variables\[\d+\]\.value\[0\]: \$\{var\.ntp\}/,
+      ),
+    );
+  });
+});
+
+describe('cluster.provision refusals, located in the spec', () => {
+  const example = fs.readFileSync(EXAMPLE, 'utf8');
+
+  test('fails when ranges, nameservers, the Keystone endpoint or the ClusterClass source leave the jurisdiction', () => {
+    const lines = failure(
+      example
+        .replace('pods: 10.60.64.0/18', 'pods: 192.168.0.0/18')
+        .replace('nodes: 10.60.0.0/20', 'nodes: 10.8.0.0/20')
+        .replace('dnsNameservers: [10.60.255.2, 10.60.255.3]', 'dnsNameservers: [10.60.255.2, 8.8.8.8]')
+        .replace(
+          'https://keystone.ber.sovereign-cloud.de.example:5000/v3',
+          'https://keystone.cloud.example.com:5000/v3',
+        )
+        .replace('oci://registry.ber.sovereign-cloud.de.example/kaas', 'oci://registry.scs.community/kaas'),
+    );
+    const text = lines.join('\n');
+    expect(text).toMatch(
+      /jurisdictions\.de-ber\.cluster\.provision\.network\.pods {2}the pod range 192\.168\.0\.0\/18 is not inside sovereignty\.cidrs \(10\.60\.0\.0\/16\)/,
+    );
+    expect(text).toMatch(
+      /cluster\.provision\.openstack\.dnsNameservers\.1 {2}the nameserver 8\.8\.8\.8 is not inside sovereignty\.cidrs/,
+    );
+    expect(text).toMatch(
+      /cluster\.provision\.openstack\.authUrl {2}the OpenStack endpoint host "keystone\.cloud\.example\.com" is outside the jurisdiction/,
+    );
+    expect(text).toMatch(
+      /cluster\.provision\.clusterClass\.source {2}the ClusterClass source host "registry\.scs\.community" is outside/,
+    );
+    expect(text).toContain(
+      'jurisdictions.de-ber.cluster.provision.network.nodes  the node subnet 10.8.0.0/20 is not inside sovereignty.cidrs (10.60.0.0/16)',
+    );
+    for (const l of lines) expect(l).toMatch(/^spec\.yaml:\d+:\d+ {2}/);
+  });
+
+  test('fails on lookalike endpoints: a userinfo prefix, a longer domain', () => {
+    const text = failure(
+      example
+        .replace(
+          'https://keystone.ber.sovereign-cloud.de.example:5000/v3',
+          'https://keystone.ber.sovereign-cloud.de.example@keystone.attacker.example.net:5000/v3',
+        )
+        .replace(
+          'oci://registry.ber.sovereign-cloud.de.example/kaas',
+          'oci://registry.ber.sovereign-cloud.de.example.attacker.net/kaas',
+        ),
+    ).join('\n');
+    expect(text).toContain(
+      'the OpenStack endpoint host "keystone.attacker.example.net" is outside the jurisdiction',
+    );
+    expect(text).toContain(
+      'the ClusterClass source host "registry.ber.sovereign-cloud.de.example.attacker.net" is outside the jurisdiction',
+    );
+  });
+
+  test('fails when a GPU pool has no machines, or names existing nodes in a provisioned cluster', () => {
+    const noMachines = example.replace(
+      / {10}h100:\n {12}flavor: GPU-8xH100-SXM5-2T\n {12}image: ubuntu-capi-image-nvidia\n {12}failureDomain: ber-az1\n {12}autoscaling: \{ minReplicas: 1, maxReplicas: 3 \}\n/,
+      '',
+    );
+    expect(noMachines).not.toBe(example);
+    expect(failure(noMachines).join('\n')).toContain(
+      'jurisdictions.de-ber.pools.h100  GPU pool "h100" has no machines: add cluster.provision.pools.h100',
+    );
+    const withNodes = example.replace(
+      '        gpuMemoryGiB: 80\n',
+      '        gpuMemoryGiB: 80\n        nodes: [ber-gpu-01]\n',
+    );
+    expect(failure(withNodes).join('\n')).toContain(
+      'jurisdictions.de-ber.pools.h100.nodes  the nodes of a provisioned cluster are machines Cluster API creates',
+    );
+  });
+
+  test('fails when a GPU pool has no machines to serve on (validate says so, not only synth)', () => {
+    const text = failure(
+      example.replace('autoscaling: { minReplicas: 1, maxReplicas: 3 }', 'replicas: 0'),
+    ).join('\n');
+    expect(text).toContain(
+      'jurisdictions.de-ber.cluster.provision.pools.h100.replicas  GPU pool "h100" with 0 machines cannot serve its models',
+    );
+  });
+
+  test('fails when a pool gives both replicas and autoscaling, or the control plane is even', () => {
+    const text = failure(
+      example
+        .replace(
+          'autoscaling: { minReplicas: 1, maxReplicas: 3 }',
+          'autoscaling: { minReplicas: 1, maxReplicas: 3 }\n            replicas: 2',
+        )
+        .replace(
+          'replicas: 3\n          flavor: SCS-4V-16-50',
+          'replicas: 2\n          flavor: SCS-4V-16-50',
+        ),
+    ).join('\n');
+    expect(text).toContain(
+      'cluster.provision.pools.h100  give exactly one of replicas (a fixed count) or autoscaling',
+    );
+    expect(text).toContain(
+      'cluster.provision.controlPlane.replicas  2 control-plane machines: use an odd number',
+    );
+  });
+
+  test("fails when a jurisdiction takes the name of another one's provisioning stack", () => {
+    const clash = example.replace(
+      'jurisdictions:\n',
+      "jurisdictions:\n  de-ber-provision:\n    profile: none\n    cluster: { kubeconfig: { path: k, context: c } }\n    backend: { type: local }\n    sovereignty: { registries: [r.x.example], chartRepository: oci://r.x.example/c, hosts: ['*.x.example'] }\n",
+    );
+    expect(failure(clash).join('\n')).toContain(
+      'jurisdictions.de-ber-provision  the name is taken by the provisioning stack of jurisdiction "de-ber"',
+    );
+  });
+
+  test('an existing-cluster pool still needs its nodes', () => {
+    const text = fs.readFileSync('examples/minimal.yaml', 'utf8').replace(', nodes: [lab-gpu-01]', '');
+    expect(failure(text).join('\n')).toContain('jurisdictions.lab.pools.gpu  nodes is required');
+  });
+});
+
+describe('state of the provisioning stack', () => {
+  test('in the kubernetes backend it lives on the management cluster, beside, not in, the serving state', () => {
+    const text = fs
+      .readFileSync(EXAMPLE, 'utf8')
+      .replace(
+        '      type: s3\n      endpoint: https://s3.ber.sovereign-cloud.de.example\n      bucket: platform-tfstate\n',
+        '      type: kubernetes\n',
+      );
+    const { stacks } = synthSpec('spec.yaml', text);
+    expect(stacks['de-ber-provision'].terraform.backend.kubernetes).toEqual({
+      config_context: 'capi-management-ber',
+      config_path: '~/.kube/capi-management.yaml',
+      namespace: 'terraform-state',
+      secret_suffix: 'de-ber-provision',
+    });
+    expect(stacks['de-ber'].terraform.backend.kubernetes).toMatchObject({
+      config_context: 'de-ber-admin@de-ber',
+      secret_suffix: 'de-ber',
+    });
+  });
+});
+
+describe('provisionBackend', () => {
+  test("never shares the serving stack's state", () => {
+    expect(provisionBackend({ type: 'local', path: 'terraform.de.tfstate' })).toEqual({
+      type: 'local',
+      path: 'terraform.de.provision.tfstate',
+    });
+    expect(provisionBackend({ type: 'local', path: 'state/de' })).toEqual({
+      type: 'local',
+      path: 'state/de.provision',
+    });
+    expect(provisionBackend({ type: 'kubernetes', secretSuffix: 'de', namespace: 'tf' })).toEqual({
+      type: 'kubernetes',
+      secretSuffix: 'de-provision',
+      namespace: 'tf',
+    });
+    expect(provisionBackend({ type: 'pg', schemaName: 'de' })).toEqual({
+      type: 'pg',
+      schemaName: 'de_provision',
+    });
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * Validation of custom resources against the upstream CRD OpenAPI schemas kept under
+ * test/fixtures/crds (see the README there for repository, tag, commit and path).
+ *
+ * Kubernetes prunes unknown fields of a structural schema; here an unknown field is an error
+ * instead, so a misspelt field fails the test rather than vanishing on the API server. Defaults
+ * are applied first, as the API server does. CEL rules (`x-kubernetes-validations`) are not
+ * evaluated.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { type ErrorObject } from 'ajv';
+import { REPO_ROOT } from './paths';
+
+export const CRD_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'crds');
+
+type Schema = Record<string, unknown>;
+
+/** Closes every object schema that lists its properties and does not keep unknown fields. */
+function closed(s: unknown): unknown {
+  if (Array.isArray(s)) return s.map(closed);
+  if (s === null || typeof s !== 'object') return s;
+  const o = Object.fromEntries(
+    Object.entries(s as Schema).map(([k, v]) => [k, k === 'default' || k === 'example' ? v : closed(v)]),
+  );
+  if (
+    o.type === 'object' &&
+    o.properties !== undefined &&
+    o.additionalProperties === undefined &&
+    o['x-kubernetes-preserve-unknown-fields'] !== true
+  )
+    o.additionalProperties = false;
+  return o;
+}
+
+// The API server applies a schema's defaults before it validates (structural defaulting): so
+// does this, on a copy of the value.
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, useDefaults: true });
+
+export function readFixture(rel: string): Schema {
+  return JSON.parse(fs.readFileSync(path.join(CRD_FIXTURES, rel), 'utf8')) as Schema;
+}
+
+/** Problems of `value` against an OpenAPI v3 schema, as `path: message` lines. */
+export function schemaProblems(schema: unknown, value: unknown): string[] {
+  const validate = ajv.compile(closed(schema) as Schema);
+  if (validate(structuredClone(value))) return [];
+  return (validate.errors ?? []).map(
+    (e: ErrorObject) =>
+      `${e.instancePath || '/'}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+  );
+}
+
+/** Problems of a custom resource against the CRD fixture of its kind and version. */
+export function crdProblems(fixture: string, object: unknown): string[] {
+  const crd = readFixture(fixture);
+  const o = object as { apiVersion?: string; kind?: string };
+  const out: string[] = [];
+  if (o.apiVersion !== `${String(crd.group)}/${String(crd.version)}`)
+    out.push(`apiVersion ${String(o.apiVersion)} is not ${String(crd.group)}/${String(crd.version)}`);
+  if (o.kind !== crd.kind) out.push(`kind ${String(o.kind)} is not ${String(crd.kind)}`);
+  return [...out, ...schemaProblems(crd.openAPIV3Schema, object)];
+}
