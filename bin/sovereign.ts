@@ -55,7 +55,7 @@ export function buildProgram(): Command {
     .option('--plan <file>', 'a plan as JSON (terraform show -json plan.out / tofu show -json)')
     .addOption(
       new Option('--format <format>', 'report format')
-        .choices(['text', 'markdown', 'json', 'cyclonedx'])
+        .choices(['text', 'markdown', 'json', 'cyclonedx', 'html'])
         .default('text'),
     )
     .option('--output <file>', 'write the report to this file instead of stdout')

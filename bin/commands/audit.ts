@@ -1,5 +1,5 @@
 /**
- * `sovereign audit [dir] [--plan plan.json] [--format text|markdown|json|cyclonedx]
+ * `sovereign audit [dir] [--plan plan.json] [--format text|markdown|json|cyclonedx|html]
  * [--output file] [--strict]`: judges a cdktf output directory (and optionally a
  * `terraform show -json` plan) and writes the evidence an auditor files.
  * Exit codes: 0 no unsuppressed errors, 1 unsuppressed errors; unusable input throws an
@@ -13,11 +13,12 @@ import { loadDir, readJsonFile } from '../../policy/load';
 import { readPlan } from '../../policy/plan';
 import { buildReport, type AuditReport } from '../../policy/report/model';
 import { renderCycloneDx } from '../../policy/report/cyclonedx';
+import { renderHtml } from '../../policy/report/html';
 import { renderJson } from '../../policy/report/json';
 import { renderMarkdown } from '../../policy/report/markdown';
 import { renderText } from '../../policy/report/text';
 
-export const FORMATS = ['text', 'markdown', 'json', 'cyclonedx'] as const;
+export const FORMATS = ['text', 'markdown', 'json', 'cyclonedx', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface AuditOptions {
@@ -47,6 +48,8 @@ export function render(report: AuditReport, format: Format, color = false): stri
       return renderJson(report);
     case 'cyclonedx':
       return renderCycloneDx(report);
+    case 'html':
+      return renderHtml(report);
     default:
       return renderText(report, { color });
   }
