@@ -141,8 +141,8 @@ describe('sovereign audit', () => {
       /format_version 2.0 is not supported/,
     );
     await expectInputError(
-      run(d, { write, format: 'html' }),
-      /--format html is not one of text, markdown, json, cyclonedx/,
+      run(d, { write, format: 'pdf' }),
+      /--format pdf is not one of text, markdown, json, cyclonedx, html/,
     );
   });
 
