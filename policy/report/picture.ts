@@ -28,7 +28,7 @@ export function esc(s: string): string {
     .replace(/'/g, '&#39;');
 }
 
-const MAX = 44;
+const MAX = 36;
 /**
  * Shortens a long line for a box, never inside a host name: a cut host would name another
  * host (`api.de.example` → `api.de.exam…`). Only what follows the first `/` after the host
@@ -42,7 +42,7 @@ export function clip(s: string): string {
   const cut = s.lastIndexOf('/', MAX - 2);
   return `${s.slice(0, Math.max(cut, slash) + 1)}…`;
 }
-const CHAR_W = 6.6;
+const CHAR_W = 7;
 const LINE_H = 15;
 
 interface PNode {
@@ -213,6 +213,16 @@ export function pictureOf(s: StackReport): Picture {
   };
 }
 
+/** The label of an edge, beside the middle of its routed line. */
+function labelAt(points: readonly { x: number; y: number }[], label: string): string {
+  const i = Math.max(0, Math.floor((points.length - 1) / 2));
+  const a = points[i];
+  const b = points[Math.min(points.length - 1, i + 1)];
+  const x = Math.round(((a.x + b.x) / 2) * 10) / 10 + 4;
+  const y = Math.round(((a.y + b.y) / 2) * 10) / 10 - 3;
+  return `<text x="${x}" y="${y}" class="elabel">${esc(label)}</text>`;
+}
+
 interface Laid {
   x: number;
   y: number;
@@ -227,7 +237,7 @@ export function renderPicture(s: StackReport, idPrefix: string): string {
   const dagre = require('@dagrejs/dagre') as typeof import('@dagrejs/dagre');
   const pic = pictureOf(s);
   const g = new dagre.graphlib.Graph({ compound: true, multigraph: false });
-  g.setGraph({ rankdir: 'TB', nodesep: 22, ranksep: 46, marginx: 12, marginy: 24 });
+  g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 60, marginx: 12, marginy: 24 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const grp of pic.groups) {
     g.setNode(`g:${grp.id}`, { label: grp.label, paddingTop: 26 } as never);
@@ -239,12 +249,8 @@ export function renderPicture(s: StackReport, idPrefix: string): string {
     if (pic.groups.some((x) => x.id === n.group)) g.setParent(n.id, `g:${n.group}`);
   }
   for (const e of pic.edges)
-    g.setEdge(e.from, e.to, {
-      label: e.label,
-      width: e.label.length * 5.6,
-      height: 12,
-      labelpos: 'c',
-    } as never);
+    // Labels are placed on the routed line afterwards: sizeless, they keep the ranks tight.
+    g.setEdge(e.from, e.to, {});
   dagre.layout(g);
 
   const r = (x: number) => Math.round(x * 10) / 10;
@@ -279,9 +285,7 @@ export function renderPicture(s: StackReport, idPrefix: string): string {
     for (const p of l.points) grow(p.x, p.y);
     parts.push(
       `<g class="edge"><path d="${d}" fill="none" stroke="#57606a" stroke-width="1.2" marker-end="url(#${idPrefix}-arrow)"/>` +
-        (l.x !== undefined && l.y !== undefined
-          ? `<text x="${r(l.x)}" y="${r(l.y + 4)}" class="elabel" text-anchor="middle">${esc(e.label)}</text>`
-          : '') +
+        labelAt(l.points, e.label) +
         '</g>',
     );
   }
