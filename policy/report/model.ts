@@ -7,7 +7,7 @@ import { ANNOTATION_MODEL, ANNOTATION_WEIGHTS_SOURCE } from '../../constructs/an
 import type { EvaluationResult, Finding, FrameworkRollup, ResultRow, StackResult, Totals } from '../engine';
 import { endpointsIn } from '../hosts';
 import { helmChart, helmValues, parseImage, registryAllowed } from '../images';
-import { cmp, list, many, num, one, str } from '../json';
+import { cmp, list, many, num, one, str, strMap, type Obj } from '../json';
 import { k8sObject, podView } from '../k8s';
 import type { ModelRecord, StackMetadata } from '../metadata';
 import type { FileHash } from '../load';
@@ -133,6 +133,10 @@ export interface StackReport {
       readonly apiKey: boolean;
     }[];
     readonly images: readonly string[];
+    /** Services, with the models whose server pods they select. */
+    readonly services: readonly ServiceEntry[];
+    /** Who may call in: the sources each NetworkPolicy with ingress rules admits. */
+    readonly callers: readonly CallerEntry[];
   };
   readonly dataLocations: readonly DataLocation[];
   /**
@@ -161,6 +165,25 @@ export interface StackReport {
     readonly providers: readonly ProviderEntry[];
     readonly models: readonly ModelRecord[];
   };
+}
+
+export interface ServiceEntry {
+  readonly namespace: string;
+  readonly name: string;
+  /** `ClusterIP` when unset. */
+  readonly type: string;
+  readonly ports: readonly number[];
+  /** Models whose server pods the selector matches. */
+  readonly models: readonly string[];
+}
+
+export interface CallerEntry {
+  /** Namespace of the NetworkPolicy. */
+  readonly namespace: string;
+  readonly policy: string;
+  /** `namespace chat-frontend`, `namespaces with team=x`, `pods with app=y`, `10.0.0.0/8`. */
+  readonly from: readonly string[];
+  readonly ports: readonly string[];
 }
 
 export interface RuleSummary {
@@ -336,6 +359,8 @@ function inventory(r: StackResult): StackReport['inventory'] {
     ),
   ].sort();
   return {
+    services: services(r),
+    callers: callers(r),
     resources: ordered,
     resourceTotal: r.stack.resources.length,
     pools: sorted([...poolMap.values()], (p) => p.name),
@@ -343,6 +368,83 @@ function inventory(r: StackResult): StackReport['inventory'] {
     models: sorted(models, (m) => m.name),
     images,
   };
+}
+
+function services(r: StackResult): ServiceEntry[] {
+  const servers = r.stack.resources.flatMap((res) => {
+    const p = podView(res);
+    const model = p ? { ...p.obj.annotations, ...p.podAnnotations }[ANNOTATION_MODEL] : undefined;
+    return p && model !== undefined
+      ? [{ namespace: p.obj.namespace ?? 'default', labels: p.podLabels, model }]
+      : [];
+  });
+  const out: ServiceEntry[] = [];
+  for (const res of r.stack.resources) {
+    const o = k8sObject(res);
+    if (o?.kind !== 'Service') continue;
+    const spec = one(o.root.spec) ?? {};
+    const namespace = o.namespace ?? 'default';
+    const selector = strMap(spec.selector);
+    const keys = Object.keys(selector);
+    const models =
+      keys.length === 0
+        ? []
+        : servers
+            .filter((x) => x.namespace === namespace && keys.every((k) => x.labels[k] === selector[k]))
+            .map((x) => x.model);
+    out.push({
+      namespace,
+      name: o.name ?? res.name,
+      type: str(spec.type) ?? 'ClusterIP',
+      ports: many(spec.port)
+        .map((x) => num(x.port))
+        .filter((x): x is number => x !== undefined),
+      models: [...new Set(models)].sort(),
+    });
+  }
+  return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+}
+
+function callers(r: StackResult): CallerEntry[] {
+  const out: CallerEntry[] = [];
+  for (const res of r.stack.resources) {
+    const o = k8sObject(res);
+    if (o?.kind !== 'NetworkPolicy') continue;
+    const spec = one(o.root.spec) ?? {};
+    const matchLabels = (sel: Obj) => strMap(sel[o.k('match_labels')]);
+    const labels = (sel: Obj) =>
+      Object.entries(matchLabels(sel))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
+    for (const rule of many(spec.ingress)) {
+      const from: string[] = [];
+      for (const f of many(rule.from)) {
+        const ns = one(f[o.k('namespace_selector')]);
+        const pod = one(f[o.k('pod_selector')]);
+        const ip = one(f[o.k('ip_block')]);
+        if (ip) from.push(str(ip.cidr) ?? '?');
+        else if (ns) {
+          const named = matchLabels(ns)['kubernetes.io/metadata.name'];
+          const sel = labels(ns);
+          from.push(
+            named !== undefined && Object.keys(matchLabels(ns)).length === 1
+              ? `namespace ${named}`
+              : sel
+                ? `namespaces with ${sel}`
+                : 'every namespace',
+          );
+        } else if (pod) from.push(`pods with ${labels(pod) || 'any labels'} in ${o.namespace ?? 'default'}`);
+      }
+      if (many(rule.from).length === 0) from.push('anyone');
+      out.push({
+        namespace: o.namespace ?? 'default',
+        policy: o.name ?? res.name,
+        from,
+        ports: many(rule.ports).map((x) => String(x.port ?? 'any')),
+      });
+    }
+  }
+  return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.policy, b.policy));
 }
 
 /** Secrets and ConfigMaps named by pods (pull Secrets, env, volumes) and by chart values. */

@@ -135,6 +135,41 @@ export function pictureOf(s: StackReport): Picture {
     );
     if (m.pool) edge(id, `pool:${m.pool}`, 'runs on');
   }
+  // How clients reach the models: the Services, and who the NetworkPolicies let call in.
+  for (const svc of s.inventory.services) {
+    if (svc.models.length === 0 && svc.type === 'ClusterIP') continue;
+    const exposed = svc.type !== 'ClusterIP';
+    const id = node(
+      `svc:${svc.namespace}/${svc.name}`,
+      [
+        `Service ${svc.namespace}/${svc.name}`,
+        `${svc.type}${svc.ports.length ? ` :${svc.ports.join(', :')}` : ''}`,
+        ...(exposed ? ['reachable from outside the cluster'] : []),
+      ],
+      'inside',
+      'cluster',
+    );
+    for (const m of svc.models) edge(id, `model:${m}`, 'serves');
+  }
+  s.inventory.callers.forEach((c, i) => {
+    const id = node(
+      `callers:${i}`,
+      [
+        `may call in (${c.policy})`,
+        ...c.from.slice(0, 3),
+        ...(c.from.length > 3 ? [`and ${c.from.length - 3} more`] : []),
+      ],
+      c.from.some((f) => f === 'anyone' || /^[0-9a-f:.]+\/\d+$/i.test(f)) ? 'unknown' : 'inside',
+      'cluster',
+    );
+    for (const svc of s.inventory.services)
+      if (svc.namespace === c.namespace && svc.models.length > 0)
+        edge(
+          id,
+          `svc:${svc.namespace}/${svc.name}`,
+          c.ports.length > 0 ? `port ${c.ports.join(', ')}` : 'calls',
+        );
+  });
   for (const c of s.supplyChain.charts) {
     node(
       `chart:${c.address}`,

@@ -162,6 +162,13 @@ describe('the picture', () => {
     });
     expect(p.nodes.find((n) => n.id === 'model:llama')).toMatchObject({ group: 'cluster' });
     expect(p.edges).toContainEqual({ from: 'model:llama', to: 'pool:h100', label: 'runs on' });
+    // The way in: who may call, the Service, the model it serves.
+    expect(p.edges).toContainEqual({ from: 'svc:llm/vllm-llama', to: 'model:llama', label: 'serves' });
+    expect(p.edges).toContainEqual({ from: 'callers:0', to: 'svc:llm/vllm-llama', label: 'calls' });
+    expect(p.nodes.find((n) => n.id === 'callers:0')!.lines).toEqual([
+      'may call in (allow-serving)',
+      'namespace gateway',
+    ]);
     expect(p.edges).toContainEqual({ from: 'reg:docker.io', to: 'model:llama', label: 'images' });
     expect(p.groups.map((g) => g.id)).toEqual(['boundary', 'cluster', 'public', 'outside', 'unknown']);
   });

@@ -45,6 +45,32 @@ describe('report model', () => {
     expect(de.boundaryDeclaredBy).toBe('self-declared in the artifact');
   });
 
+  test('services with the models they serve, and who may call in', () => {
+    expect(de.inventory.services).toEqual([
+      { namespace: 'llm', name: 'vllm-llama', type: 'ClusterIP', ports: [8000], models: ['llama'] },
+    ]);
+    expect(de.inventory.callers).toEqual([
+      { namespace: 'llm', policy: 'allow-serving', from: ['namespace gateway'], ports: [] },
+    ]);
+    // A selector that matches no server pod serves no model; an open rule admits anyone.
+    const j = exampleStack();
+    j.resource.kubernetes_service_v1.vllm_llama.spec.selector = { 'app.kubernetes.io/instance': 'other' };
+    j.resource.kubernetes_service_v1.vllm_llama.spec.type = 'LoadBalancer';
+    j.resource.kubernetes_network_policy_v1.llm_allow_serving.spec.ingress = [
+      { ports: [{ port: '8000' }] },
+      {
+        from: [{ ip_block: { cidr: '0.0.0.0/0' } }, { namespace_selector: { match_labels: { team: 'x' } } }],
+      },
+    ];
+    const t = buildReport(evaluateStacks([{ name: 'de', json: j }], { today: '2026-06-01' }), { now: 'x' })
+      .stacks[0];
+    expect(t.inventory.services[0]).toMatchObject({ type: 'LoadBalancer', models: [] });
+    expect(t.inventory.callers.map((c) => c.from)).toEqual([
+      ['anyone'],
+      ['0.0.0.0/0', 'namespaces with team=x'],
+    ]);
+  });
+
   test('models without an API key are called out', () => {
     // The example reads VLLM_API_KEY from a Secret.
     expect(de.inventory.models.map((m) => [m.name, m.apiKey])).toEqual([['llama', true]]);
