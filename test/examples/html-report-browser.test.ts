@@ -17,6 +17,7 @@ import { renderHtml } from '../../policy/report/html';
 import { buildReport } from '../../policy/report/model';
 import { EXAMPLES } from '../support/paths';
 import { synthSpec } from '../support/synth';
+import { exampleStack, metadata } from '../policy/fixtures';
 
 const CHROMIUM = process.env.SOVEREIGN_CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = [
@@ -130,5 +131,46 @@ test('the checks above do catch a page that tries to load something (negative co
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
   await page.waitForLoadState('networkidle');
   expect(errors.join('\n')).toMatch(/Content Security Policy/);
+  await page.close();
+});
+
+test('hostile strings from the artifact stay text in the browser: no script runs, no element is injected', async () => {
+  const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+  const m = metadata({
+    suppressions: [
+      {
+        rule: 'K8S-023',
+        resource: 'kubernetes_namespace_v1.gpu_operator',
+        reason: `fine ${evil}`,
+        expires: '2099-12-31',
+      },
+    ],
+    models: [{ ...metadata().models[0], name: `llama${evil}` }],
+  });
+  const j = exampleStack(m);
+  j.resource.kubernetes_deployment_v1[`x${evil}`] = j.resource.kubernetes_deployment_v1.vllm_llama;
+  const report = buildReport(evaluateStacks([{ name: `de${evil}`, json: j }], { today: '2026-12-07' }), {
+    now: '2026-12-07T10:00:00Z',
+  });
+  const file = join(work, 'evil.html');
+  writeFileSync(file, renderHtml(report));
+  const page = await context!.newPage();
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('console', (m2) => {
+    if (m2.type() === 'error') errors.push(m2.text());
+  });
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  await page.waitForLoadState('networkidle');
+  expect(dialogs).toEqual([]);
+  expect(errors).toEqual([]);
+  expect(await page.locator('script').count()).toBe(0);
+  expect(await page.locator('img').count()).toBe(0);
+  // The text is shown as written.
+  expect(await page.getByText(`fine ${evil}`).count()).toBeGreaterThan(0);
   await page.close();
 });
