@@ -629,12 +629,14 @@ function locations(r: StackResult): DataLocation[] {
       jurisdiction: model.source.startsWith('/') ? 'inside' : where(model.source),
     });
   }
+  // Registries of the images written out, and of those a chart runs from its defaults.
   const registries = new Set(
-    r.stack.resources.flatMap((res) =>
-      imagesOf(res)
+    r.stack.resources.flatMap((res) => [
+      ...imagesOf(res)
         .filter((i) => !i.unresolved && i.ref)
         .map((i) => parseImage(i.ref).registry),
-    ),
+      ...(chartImages(res)?.images ?? []).map((i) => parseImage(i.ref).registry),
+    ]),
   );
   for (const reg of [...registries].sort()) {
     out.push({

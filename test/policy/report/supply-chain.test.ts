@@ -11,6 +11,7 @@ import { toCycloneDx } from '../../../policy/report/cyclonedx';
 import { buildReport } from '../../../policy/report/model';
 import { stackView as readStack } from '../../../policy/stack';
 import { EXAMPLES, FIXTURES } from '../../support/paths';
+import { exampleStack } from '../fixtures';
 import { synthSpec } from '../../support/synth';
 import { validateCycloneDx } from './helpers';
 
@@ -173,6 +174,29 @@ describe('chart operands: hostile and edge values', () => {
       ref: `r.example/nvidia/@sha256:${'a'.repeat(64)}`,
       problem: expect.stringContaining('no image name'),
     });
+  });
+
+  test("the chart's default registries are data locations: outside, in the report and the picture", () => {
+    const j = exampleStack();
+    const rel = j.resource.helm_release.gpu_operator;
+    rel.version = 'v25.10.0';
+    rel.values = [JSON.stringify({ driver: { enabled: true } })];
+    delete rel.set;
+    const r = buildReport(evaluateStacks([{ name: 'de', json: j }], { today: '2026-06-01' }), { now: 'x' });
+    const regs = r.stacks[0].dataLocations.filter((d) => d.kind === 'image-registry');
+    expect(regs).toContainEqual({
+      kind: 'image-registry',
+      name: 'nvcr.io',
+      location: 'nvcr.io',
+      jurisdiction: 'outside',
+    });
+    expect(regs).toContainEqual({
+      kind: 'image-registry',
+      name: 'registry.k8s.io',
+      location: 'registry.k8s.io',
+      jurisdiction: 'outside',
+    });
+    expect(r.stacks[0].supplyChain.images.map((i) => i.ref)).toContain('nvcr.io/nvidia/driver:580.95.05');
   });
 
   test('an unknown chart version says so; another chart is not guessed at', () => {
