@@ -68,13 +68,29 @@ export function buildProgram(): Command {
     .option('--plan <file>', 'a plan as JSON (terraform show -json plan.out / tofu show -json)')
     .addOption(
       new Option('--format <format>', 'report format')
-        .choices(['text', 'markdown', 'json', 'cyclonedx'])
+        .choices(['text', 'markdown', 'json', 'cyclonedx', 'html'])
         .default('text'),
     )
     .option('--output <file>', 'write the report to this file instead of stdout')
     .option('--strict', 'treat findings the policy cannot resolve (unknown) as failures')
+    .option(
+      '--bundle <file.tar>',
+      'also write the evidence bundle: files, reports in every format, plan, SHA-256 manifest',
+    )
+    .option('--sign-key <key.pem>', "sign the bundle's manifest with this Ed25519 private key")
     .action((dir: string, _o, cmd: Command) =>
       runCommand(common(cmd), async () => (await import('./commands/audit')).run(dir, common(cmd) as never)),
+    );
+
+  program
+    .command('verify-bundle')
+    .description('check every hash of an evidence bundle, and its signature with --pub')
+    .argument('<bundle>', 'the evidence bundle (.tar) sovereign audit --bundle wrote')
+    .option('--pub <key.pem>', 'Ed25519 public key (PEM) the manifest must be signed with')
+    .action((bundle: string, _o, cmd: Command) =>
+      runCommand(common(cmd), async () =>
+        (await import('./commands/verify-bundle')).run(bundle, common(cmd) as never),
+      ),
     );
 
   program

@@ -1,5 +1,5 @@
 /**
- * `sovereign audit [dir] [--plan plan.json] [--format text|markdown|json|cyclonedx]
+ * `sovereign audit [dir] [--plan plan.json] [--format text|markdown|json|cyclonedx|html]
  * [--output file] [--strict]`: judges a cdktf output directory (and optionally a
  * `terraform show -json` plan) and writes the evidence an auditor files.
  * Exit codes: 0 no unsuppressed errors, 1 unsuppressed errors; unusable input throws an
@@ -13,11 +13,13 @@ import { loadDir, readJsonFile } from '../../policy/load';
 import { readPlan } from '../../policy/plan';
 import { buildReport, type AuditReport } from '../../policy/report/model';
 import { renderCycloneDx } from '../../policy/report/cyclonedx';
+import { renderHtml } from '../../policy/report/html';
 import { renderJson } from '../../policy/report/json';
 import { renderMarkdown } from '../../policy/report/markdown';
 import { renderText } from '../../policy/report/text';
+import { checkEvidenceOptions, writeEvidenceBundle } from '../../policy/report/evidence';
 
-export const FORMATS = ['text', 'markdown', 'json', 'cyclonedx'] as const;
+export const FORMATS = ['text', 'markdown', 'json', 'cyclonedx', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface AuditOptions {
@@ -35,6 +37,10 @@ export interface AuditOptions {
   readonly now?: string;
   /** ANSI colour in text output. @default stdout is a TTY and NO_COLOR is unset */
   readonly color?: boolean;
+  /** Also write the evidence bundle (a tar of files, reports, plan and manifest) here. */
+  readonly bundle?: string;
+  /** Ed25519 private key (PEM) to sign the bundle's manifest with. */
+  readonly signKey?: string;
   /** Where stdout output goes (tests). @default process.stdout */
   readonly write?: (s: string) => void;
 }
@@ -47,6 +53,8 @@ export function render(report: AuditReport, format: Format, color = false): stri
       return renderJson(report);
     case 'cyclonedx':
       return renderCycloneDx(report);
+    case 'html':
+      return renderHtml(report);
     default:
       return renderText(report, { color });
   }
@@ -58,6 +66,7 @@ export async function run(dir: string | undefined, opts: AuditOptions = {}): Pro
     throw usageError(`--format ${opts.format} is not one of ${FORMATS.join(', ')}`);
   if (opts.today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.today))
     throw usageError(`--today ${opts.today} is not a YYYY-MM-DD date`);
+  checkEvidenceOptions(opts.bundle, opts.signKey);
   const shown = dir ?? 'cdktf.out';
   const loaded = loadDir(shown, shown);
   let plan: (ReturnType<typeof readPlan> & { file: string }) | undefined;
@@ -82,5 +91,9 @@ export async function run(dir: string | undefined, opts: AuditOptions = {}): Pro
       );
     }
   } else (opts.write ?? ((s: string) => process.stdout.write(s)))(text);
+  if (opts.bundle !== undefined) {
+    const reports = Object.fromEntries(FORMATS.map((f) => [f, f === format ? text : render(report, f)]));
+    writeEvidenceBundle(opts.bundle, { dir: shown, report, reports, plan: opts.plan, signKey: opts.signKey });
+  }
   return ev.totals.errors > 0 ? 1 : 0;
 }

@@ -7,6 +7,7 @@
  * where the cdktf CLI tells it (`inPlace`) and exits 1 on violations, which stops
  * `cdktf deploy` before Terraform plans.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { inputInvalid } from '../../constructs/errors';
@@ -106,7 +107,11 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       const rel = path.relative(out, path.resolve(opts.report));
       const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
       const reportPath = inside && !opts.inPlace ? path.join(target, rel) : path.resolve(opts.report);
-      writeFile(reportPath, renderMarkdown(buildReport(ev, { files: dir.files })), opts.report);
+      writeFile(
+        reportPath,
+        renderMarkdown(buildReport(ev, { files: dir.files, spec: specIdentity(opts.spec) })),
+        opts.report,
+      );
       report = opts.report;
       gate = { totals: (n) => ev.stacks.find((r) => r.stack.name === n)?.totals, findings: ev.findings };
     } else {
@@ -266,4 +271,14 @@ function relocatedFiles(spec: ReturnType<typeof loadSpec>['spec'], outdir: strin
     : [
         `${outdir} is outside the project: the files the spec names relative to the project (${files.join('; ')}) are written as seen from cdktf.out/stacks/<jurisdiction>. Run Terraform from there, synthesize inside the project, or give those paths as absolute or ~ paths.`,
       ];
+}
+
+/** The spec as the report names it (as given, or its base name when absolute) and its SHA-256. */
+function specIdentity(spec: string): { path: string; sha256: string } | undefined {
+  try {
+    const sha256 = createHash('sha256').update(fs.readFileSync(spec)).digest('hex');
+    return { path: path.isAbsolute(spec) ? path.basename(spec) : spec.split(path.sep).join('/'), sha256 };
+  } catch {
+    return undefined;
+  }
 }

@@ -55,6 +55,13 @@ function uuidFrom(s: string): string {
 export function toCycloneDx(r: AuditReport): Record<string, unknown> {
   const comps = new Map<string, Component>();
   const stacksOf = new Map<string, Set<string>>();
+  const deps = new Map<string, Set<string>>();
+  const dep = (from: string, to: string) => {
+    const d = deps.get(from) ?? new Set<string>();
+    d.add(to);
+    deps.set(from, d);
+  };
+  const root = 'sovereign-stack-deployment';
   const put = (c: Component, stack: string) => {
     if (!comps.has(c['bom-ref'])) comps.set(c['bom-ref'], c);
     const s = stacksOf.get(c['bom-ref']) ?? new Set<string>();
@@ -62,14 +69,30 @@ export function toCycloneDx(r: AuditReport): Record<string, unknown> {
     stacksOf.set(c['bom-ref'], s);
   };
   for (const s of r.stacks) {
+    const chartRef = new Map<string, string>();
+    for (const ch of s.supplyChain.charts)
+      chartRef.set(ch.address, `helm:${ch.repository ?? ''}/${ch.chart}@${ch.version ?? ''}`);
     for (const i of s.supplyChain.images) {
       const c: Component = {
         type: 'container',
         'bom-ref': `image:${i.ref}`,
         name: `${i.registry}/${i.repository}`,
         version: i.digest ?? i.tag ?? 'unpinned',
-        properties: [...prop('kind', 'container-image'), ...prop('reference', i.ref)],
+        properties: [
+          ...prop('kind', 'container-image'),
+          ...prop('reference', i.ref),
+          ...prop('pinned', i.digest ? 'digest' : 'tag only'),
+          ...prop('origin', i.origin),
+          ...(i.operands ?? []).flatMap((o) => prop('operand', o)),
+          ...prop('problem', i.problem),
+        ],
       };
+      // Who pulls it: a chart (its operands and images in its values) or the deployment itself.
+      for (const u of i.usedBy) {
+        const chart = chartRef.get(u.replace(/ \(.*\)$/, ''));
+        if (chart) dep(chart, c['bom-ref']);
+        else dep(root, c['bom-ref']);
+      }
       if (i.digest) {
         c.hashes = [{ alg: 'SHA-256', content: i.digest.slice('sha256:'.length) }];
         c.purl = ociPurl(i.registry, i.repository, i.digest, i.tag);
@@ -82,8 +105,13 @@ export function toCycloneDx(r: AuditReport): Record<string, unknown> {
         'bom-ref': `helm:${ch.repository ?? ''}/${ch.chart}@${ch.version ?? ''}`,
         name: ch.chart,
         version: ch.version ?? 'unpinned',
-        properties: [...prop('kind', 'helm-chart'), ...prop('helm-repository', ch.repository)],
+        properties: [
+          ...prop('kind', 'helm-chart'),
+          ...prop('helm-repository', ch.repository),
+          ...prop('operand-images', ch.operands),
+        ],
       };
+      dep(root, c['bom-ref']);
       if (ch.repository && /^[a-z][a-z0-9+.-]*:\/\//i.test(ch.repository))
         c.externalReferences = [{ type: 'distribution', url: ch.repository }];
       put(c, s.name);
@@ -91,6 +119,7 @@ export function toCycloneDx(r: AuditReport): Record<string, unknown> {
     for (const p of s.supplyChain.providers) {
       const parts = (p.source ?? `registry.terraform.io/hashicorp/${p.name}`).split('/');
       const [host, ns, type] = parts.length === 3 ? parts : ['registry.terraform.io', ...parts];
+      dep(root, `terraform-provider:${host}/${ns}/${type}@${p.version ?? ''}`);
       put(
         {
           type: 'library',
@@ -140,6 +169,10 @@ export function toCycloneDx(r: AuditReport): Record<string, unknown> {
           ...prop('weights-source', m.source),
         ],
       };
+      dep(root, c['bom-ref']);
+      // The serving engine image loads the weights.
+      if (m.image && s.supplyChain.images.some((i) => i.ref === m.image))
+        dep(`image:${m.image}`, c['bom-ref']);
       if (m.description) c.description = m.description;
       // The licence as the catalogue knows it: an SPDX id, or the named licence with its URL,
       // and its risk classes, cited clauses and acceptances as properties.
@@ -180,11 +213,19 @@ export function toCycloneDx(r: AuditReport): Record<string, unknown> {
       ],
     }))
     .sort((a, b) => cmp(a['bom-ref'], b['bom-ref']));
-  const root = 'sovereign-stack-deployment';
   const body = {
     metadata: {
-      ...(r.generatedAt ? { timestamp: r.generatedAt } : {}),
-      tools: { components: [{ type: 'application', name: 'sovereign-stack', version: r.tool.version }] },
+      timestamp: r.generatedAt,
+      tools: {
+        components: [
+          {
+            type: 'application',
+            name: 'sovereign-stack',
+            version: r.tool.version,
+            ...(r.tool.commit ? { properties: prop('commit', r.tool.commit) } : {}),
+          },
+        ],
+      },
       component: {
         type: 'application',
         'bom-ref': root,
@@ -193,6 +234,9 @@ export function toCycloneDx(r: AuditReport): Record<string, unknown> {
       },
       properties: [
         ...prop('rules-version', r.tool.rulesVersion),
+        ...prop('toolkit-commit', r.tool.commit ?? 'unknown'),
+        ...prop('suppressions-judged-on', r.evaluatedOn),
+        ...(r.spec ? prop('spec-sha256', `${r.spec.path}=${r.spec.sha256}`) : []),
         ...prop('audit-result', r.gate),
         ...r.stacks.map((s) => ({
           name: 'sovereign-stack:jurisdiction',
@@ -202,7 +246,13 @@ export function toCycloneDx(r: AuditReport): Record<string, unknown> {
       ],
     },
     components,
-    dependencies: [{ ref: root, dependsOn: components.map((c) => c['bom-ref']) }],
+    dependencies: [
+      { ref: root, dependsOn: [...(deps.get(root) ?? [])].sort() },
+      ...components.map((c) => ({
+        ref: c['bom-ref'],
+        dependsOn: [...(deps.get(c['bom-ref']) ?? [])].sort(),
+      })),
+    ],
   };
   return {
     bomFormat: 'CycloneDX',

@@ -1,220 +1,336 @@
-/** The report an auditor files: Markdown with one section per stack. */
+/**
+ * The report an auditor files, as Markdown: identity and verdict first, then per stack the
+ * summary (failures, suppressions, unknowns, models without an API key), the controls grouped
+ * per rule, the framework matrix, inventory, locations and the supply chain. Sections with
+ * nothing to show are left out.
+ */
 import type { Totals } from '../engine';
-import type { AuditReport } from './model';
+import { frameworkMatrix, MANUAL_CONTROLS } from '../frameworks';
+import type { AuditReport, StackReport } from './model';
 
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 const row = (cells: (string | number | undefined)[]) =>
   `| ${cells.map((c) => esc(String(c ?? ''))).join(' | ')} |`;
 const table = (head: string[], rows: (string | number | undefined)[][]) =>
-  rows.length === 0 ? '_none_' : [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+  [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+/** Inline code that survives any content: a fence longer than any backtick run inside. */
+export const code = (s: string): string => {
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${longest > 0 || s.startsWith('`') || s.endsWith('`') ? ` ${s} ` : s}${fence}`;
+};
 const totalsCells = (t: Totals) => [t.passed, t.failed, t.suppressed, t.unknown, t.notApplicable, t.errors];
 const TOTALS_HEAD = ['passed', 'failed', 'suppressed', 'unknown', 'not applicable', 'gating errors'];
+
+/** A section: heading and body, or nothing at all when the body is empty. */
+function section(out: string[], heading: string, body: string | undefined): void {
+  if (body === undefined || body === '') return;
+  out.push('', heading, '', body);
+}
+
+const verdict = (s: StackReport) => (s.totals.errors > 0 ? 'FAIL' : 'PASS');
 
 export function renderMarkdown(r: AuditReport): string {
   const out: string[] = [];
   out.push(`# Sovereignty and hardening audit`);
   out.push('');
   out.push(
-    `- Toolkit: sovereign-stack ${r.tool.version}; rules ${r.tool.rulesVersion}${r.strict ? '; strict mode (unknown fails)' : ''}`,
+    `- Result: **${r.gate === 'pass' ? 'PASS' : 'FAIL'}**${r.strict ? ' (strict: unknown fails)' : ''}`,
   );
-  if (r.generatedAt) out.push(`- Generated: ${r.generatedAt}; suppressions judged on ${r.evaluatedOn}`);
-  out.push(`- Result: **${r.gate === 'pass' ? 'PASS' : 'FAIL'}**`);
-  out.push('');
-  out.push(table(TOTALS_HEAD, [totalsCells(r.totals)]));
-  out.push('');
-  out.push('## Synthesized files');
+  out.push(`- Audited: ${r.generatedAt}; suppressions judged on ${r.evaluatedOn}`);
+  out.push(
+    `- Toolkit: sovereign-stack ${r.tool.version}, commit ${r.tool.commit ? code(r.tool.commit) : 'unknown'}; rules ${r.tool.rulesVersion}`,
+  );
+  if (r.spec) out.push(`- Spec: ${code(r.spec.path)}, SHA-256 ${code(r.spec.sha256)}`);
   out.push('');
   out.push(
     table(
-      ['file', 'SHA-256'],
-      r.files.map((f) => [`\`${f.path}\``, `\`${f.sha256}\``]),
+      ['jurisdiction', 'stack', 'verdict', ...TOTALS_HEAD],
+      r.stacks.map((s) => [s.jurisdiction, s.name, verdict(s), ...totalsCells(s.totals)]),
     ),
   );
-  for (const s of r.stacks) {
-    out.push('');
-    out.push(`## Stack \`${s.name}\` — jurisdiction ${s.jurisdiction}`);
-    out.push('');
-    out.push(
-      `Profile \`${s.profile}\`; packs: ${s.packs.map((p) => `\`${p.id}\` (${p.level})`).join(', ') || 'default'}${s.strict ? '; strict (unknown fails)' : ''}.`,
+  for (const s of r.stacks) stackSection(out, s);
+  if (r.plan) {
+    const c = r.plan.counts;
+    section(
+      out,
+      `## Planned changes (${code(r.plan.file)}, format ${r.plan.formatVersion}${r.plan.terraformVersion ? `, Terraform ${r.plan.terraformVersion}` : ''})`,
+      [
+        table(['create', 'update', 'replace', 'delete'], [[c.create, c.update, c.replace, c.delete]]),
+        ...(r.plan.changes.length > 0
+          ? [
+              '',
+              table(
+                ['address', 'action', 'risks'],
+                r.plan.changes.map((ch) => [
+                  code(ch.address),
+                  ch.action,
+                  ch.risks.map((x) => `**${x.id}**: ${x.label}`).join('; '),
+                ]),
+              ),
+            ]
+          : []),
+      ].join('\n'),
     );
-    out.push('');
-    out.push('### Inventory');
-    out.push('');
-    out.push(
+  }
+  section(
+    out,
+    '## Synthesized files',
+    r.files.length === 0
+      ? undefined
+      : table(
+          ['file', 'SHA-256'],
+          r.files.map((f) => [code(f.path), code(f.sha256)]),
+        ),
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function stackSection(out: string[], s: StackReport): void {
+  out.push('');
+  out.push(`## ${s.jurisdiction}: stack ${code(s.name)} — ${verdict(s)}`);
+  out.push('');
+  out.push(
+    `Profile ${code(s.profile)}; packs: ${s.packs.map((p) => `${code(p.id)} (${p.level})`).join(', ') || 'default'}${s.strict ? '; strict (unknown fails)' : ''}. Boundary ${s.boundaryDeclaredBy}.`,
+  );
+  out.push('');
+  out.push(table(TOTALS_HEAD, [totalsCells(s.totals)]));
+
+  const failing = s.findings.filter((f) => f.status === 'failed');
+  section(
+    out,
+    '### Failures',
+    failing.length === 0
+      ? undefined
+      : table(
+          ['rule', 'level', 'address', 'field', 'what is wrong', 'fix'],
+          failing.map((f) => [f.rule, f.level, code(f.address), f.path, f.message, f.fix]),
+        ),
+  );
+  const unknown = s.findings.filter((f) => f.status === 'unknown');
+  section(
+    out,
+    '### Unresolved (unknown)',
+    unknown.length === 0
+      ? undefined
+      : table(
+          ['rule', 'address', 'field', 'why'],
+          unknown.map((f) => [f.rule, code(f.address), f.path, f.message]),
+        ),
+  );
+  const noKey = s.inventory.models.filter((m) => !m.apiKey);
+  section(
+    out,
+    '### Models served without an API key',
+    noKey.length === 0
+      ? undefined
+      : `Anyone who reaches these Services can use the model: ${noKey.map((m) => `${code(m.name)} (${m.engine})`).join(', ')}.`,
+  );
+  section(
+    out,
+    '### Suppressions',
+    s.suppressions.length === 0
+      ? undefined
+      : table(
+          ['rule', 'resource', 'reason', 'expires', 'state', 'note'],
+          s.suppressions.map((x) => [x.rule, code(x.resource), x.reason, x.expires, x.state, x.note]),
+        ),
+  );
+  const b = s.boundary;
+  const list = (xs: readonly string[]) => xs.map((x) => code(x)).join(', ');
+  const boundaryRows: string[][] = [
+    ['image registries', list(b.registries)],
+    ['chart repositories', list(b.chartRepositories)],
+    ['provider registries', list(b.providerHosts)],
+    ['hosts', list(b.hosts)],
+    ['network ranges', list(b.cidrs)],
+    ...(b.dnsCidrs && b.dnsCidrs.length > 0
+      ? [
+          [
+            'cluster DNS addresses (DNS ports only)',
+            `${list(b.dnsCidrs)} on ${(b.dnsPorts ?? []).join(', ')}`,
+          ],
+        ]
+      : []),
+    ['service types besides ClusterIP', list(b.serviceTypes)],
+  ].filter((x) => x[1] !== '');
+  section(
+    out,
+    '### Declared boundary',
+    `What the stack records as its own (${s.boundaryDeclaredBy}); every location below is judged against it.\n\n${table(['declared', 'values'], boundaryRows)}`,
+  );
+  section(
+    out,
+    '### Controls, per rule',
+    s.rules.length === 0
+      ? undefined
+      : table(
+          ['rule', 'title', 'level', 'passed', 'failed', 'suppressed', 'unknown'],
+          s.rules.map((x) => [x.rule, x.title, x.level, x.passed, x.failed, x.suppressed, x.unknown]),
+        ),
+  );
+  const matrix = frameworkMatrix(s.rules);
+  section(
+    out,
+    '### Framework matrix',
+    matrix.length === 0
+      ? undefined
+      : [
+          table(
+            ['framework', 'clause', 'rules', 'result'],
+            matrix.flatMap((f) =>
+              f.clauses.map((c) => [f.framework, `${c.id} ${c.title}`, c.rules.join(', '), c.result]),
+            ),
+          ),
+          '',
+          'Manual controls (not provable from the artifact):',
+          '',
+          ...matrix.map(
+            (f) => `- ${f.framework}: ${MANUAL_CONTROLS[f.id].map((m) => `${m.id} ${m.title}`).join('; ')}`,
+          ),
+        ].join('\n'),
+  );
+  section(
+    out,
+    '### Inventory',
+    [
       table(
         ['resource type', 'count'],
-        Object.entries(s.inventory.resources).map(([k, v]) => [`\`${k}\``, v]),
+        Object.entries(s.inventory.resources).map(([k, v]) => [code(k), v]),
       ),
-    );
-    out.push('');
-    out.push(`GPUs requested by workloads: ${s.inventory.gpusRequested}.`);
-    out.push('');
-    out.push(
+      '',
+      `GPUs requested by workloads: ${s.inventory.gpusRequested}.`,
+      ...(s.inventory.pools.length > 0
+        ? [
+            '',
+            table(
+              [
+                'pool',
+                'GPU product',
+                'nodes',
+                'GPUs per node',
+                'sharing',
+                'GPUs offered',
+                'models',
+                'GPUs requested',
+              ],
+              s.inventory.pools.map((p) => [
+                p.name,
+                p.gpuProduct,
+                p.nodeCount,
+                p.gpusPerNode === undefined
+                  ? undefined
+                  : p.physicalGpusPerNode !== undefined && p.physicalGpusPerNode !== p.gpusPerNode
+                    ? `${p.gpusPerNode} (${p.physicalGpusPerNode} physical)`
+                    : p.gpusPerNode,
+                p.sharing,
+                p.gpusOffered,
+                p.models.join(', '),
+                p.gpusRequested,
+              ]),
+            ),
+          ]
+        : []),
+      ...(s.inventory.models.length > 0
+        ? [
+            '',
+            table(
+              ['model', 'engine', 'revision', 'replicas', 'GPUs each', 'pool', 'API key'],
+              s.inventory.models.map((m) => [
+                m.name,
+                m.engine,
+                code(m.revision),
+                m.replicas,
+                m.gpus,
+                m.pool,
+                m.apiKey ? 'required' : '**none**',
+              ]),
+            ),
+          ]
+        : []),
+    ].join('\n'),
+  );
+  section(
+    out,
+    '### Data locations',
+    s.dataLocations.length === 0
+      ? undefined
+      : table(
+          ['kind', 'name', 'location', 'jurisdiction'],
+          s.dataLocations.map((d) => [d.kind, d.name, d.location, d.jurisdiction]),
+        ),
+  );
+  section(
+    out,
+    '### Secrets and ConfigMaps the stack refers to',
+    s.references.length === 0
+      ? undefined
+      : table(
+          ['kind', 'namespace', 'name', 'use', 'referred to by'],
+          s.references.map((x) => [x.kind, x.namespace, x.name, x.use, x.by.join(', ')]),
+        ),
+  );
+  const sc = s.supplyChain;
+  const parts: string[] = [];
+  if (sc.images.length > 0)
+    parts.push(
       table(
-        [
-          'pool',
-          'GPU product',
-          'nodes',
-          'GPUs per node',
-          'sharing',
-          'GPUs offered',
-          'models',
-          'GPUs requested',
-        ],
-        s.inventory.pools.map((p) => [
-          p.name,
-          p.gpuProduct,
-          p.nodeCount,
-          p.gpusPerNode === undefined
-            ? undefined
-            : p.physicalGpusPerNode !== undefined && p.physicalGpusPerNode !== p.gpusPerNode
-              ? `${p.gpusPerNode} (${p.physicalGpusPerNode} physical)`
-              : p.gpusPerNode,
-          p.sharing,
-          p.gpusOffered,
-          p.models.join(', '),
-          p.gpusRequested,
-        ]),
-      ),
-    );
-    out.push('');
-    out.push(
-      table(
-        ['model', 'engine', 'revision', 'replicas', 'GPUs each', 'pool'],
-        s.inventory.models.map((m) => [m.name, m.engine, `\`${m.revision}\``, m.replicas, m.gpus, m.pool]),
-      ),
-    );
-    out.push('');
-    out.push('### Declared boundary');
-    out.push('');
-    out.push('What the stack records as its own; every location below is judged against it.');
-    out.push('');
-    const b = s.boundary;
-    const list = (xs: readonly string[]) =>
-      xs.length === 0 ? '(none)' : xs.map((x) => `\`${x}\``).join(', ');
-    out.push(
-      table(
-        ['declared', 'values'],
-        [
-          ['image registries', list(b.registries)],
-          ['chart repositories', list(b.chartRepositories)],
-          ['provider registries', list(b.providerHosts)],
-          ['hosts', list(b.hosts)],
-          ['network ranges', list(b.cidrs)],
-          ...(b.dnsCidrs && b.dnsCidrs.length > 0
-            ? [
-                [
-                  'cluster DNS addresses (DNS ports only)',
-                  `${list(b.dnsCidrs)} on ${(b.dnsPorts ?? []).join(', ')}`,
-                ],
-              ]
-            : []),
-          ['service types besides ClusterIP', list(b.serviceTypes)],
-        ],
-      ),
-    );
-    out.push('');
-    out.push('### Data locations');
-    out.push('');
-    out.push(
-      table(
-        ['kind', 'name', 'location', 'jurisdiction'],
-        s.dataLocations.map((d) => [d.kind, d.name, d.location, d.jurisdiction]),
-      ),
-    );
-    out.push('');
-    out.push('### Secrets and ConfigMaps the stack refers to');
-    out.push('');
-    out.push(
-      s.references.length === 0
-        ? 'None: the stack names no Secret or ConfigMap it does not create.'
-        : table(
-            ['kind', 'namespace', 'name', 'use', 'referred to by'],
-            s.references.map((x) => [x.kind, x.namespace, x.name, x.use, x.by.join(', ')]),
-          ),
-    );
-    out.push('');
-    out.push('### Controls');
-    out.push('');
-    out.push(table(TOTALS_HEAD, [totalsCells(s.totals)]));
-    out.push('');
-    out.push(
-      table(
-        ['pack', 'framework', 'level', ...TOTALS_HEAD],
-        s.frameworks.map((f) => [f.pack, f.framework, f.level, ...totalsCells(f.totals)]),
-      ),
-    );
-    out.push('');
-    out.push(
-      table(
-        ['rule', 'title', 'level', 'address', 'result', 'field / note'],
-        s.results.map((x) => [
-          x.rule,
-          x.title,
-          x.level,
-          `\`${x.address}\``,
-          x.status,
-          x.status === 'suppressed'
-            ? `suppressed: ${x.suppression?.reason ?? ''}`
-            : x.details.map((d) => `${d.path}: ${d.message}`).join('; '),
-        ]),
-      ),
-    );
-    out.push('');
-    out.push('### Suppressions register');
-    out.push('');
-    out.push(
-      table(
-        ['rule', 'resource', 'reason', 'expires', 'state', 'note'],
-        s.suppressions.map((x) => [x.rule, `\`${x.resource}\``, x.reason, x.expires, x.state, x.note]),
-      ),
-    );
-    out.push('');
-    out.push('### Supply chain');
-    out.push('');
-    out.push(
-      table(
-        ['image', 'registry', 'digest', 'used by'],
-        s.supplyChain.images.map((i) => [
-          `\`${i.ref}\``,
+        ['image', 'registry', 'digest', 'source', 'what runs it'],
+        sc.images.map((i) => [
+          code(i.ref),
           i.registry,
-          i.digest ? `\`${i.digest}\`` : '**not pinned**',
-          i.usedBy.join(', '),
+          i.digest ? code(i.digest) : '**tag only**',
+          i.origin,
+          [
+            ...(i.operands ?? []),
+            ...(i.problem ? [`**${i.problem}**`] : []),
+            ...(i.note ? [i.note] : []),
+            i.usedBy.join(', '),
+          ].join('; '),
         ]),
       ),
     );
-    out.push('');
-    out.push(
+  if (sc.charts.length > 0)
+    parts.push(
       table(
-        ['release', 'chart', 'version', 'repository'],
-        s.supplyChain.charts.map((c) => [c.release, c.chart, c.version, c.repository]),
+        ['release', 'chart', 'version', 'repository', 'images it runs'],
+        sc.charts.map((c) => [
+          c.release,
+          c.chart,
+          c.version ?? '**unpinned**',
+          c.repository,
+          c.operands === undefined ? 'as its values name them' : c.operands,
+        ]),
       ),
     );
-    out.push('');
-    out.push(
+  if (sc.providers.length > 0)
+    parts.push(
       table(
         ['provider', 'source', 'version'],
-        s.supplyChain.providers.map((p) => [p.name, p.source, p.version]),
+        sc.providers.map((p) => [p.name, p.source, p.version ?? '**unpinned**']),
       ),
     );
-    out.push('');
-    out.push(
+  if (sc.models.length > 0)
+    parts.push(
       table(
         ['model', 'revision', 'manifest SHA-256', 'licence', 'source', 'files'],
-        s.supplyChain.models.map((m) => [
+        sc.models.map((m) => [
           m.name,
-          `\`${m.revision}\``,
-          `\`${m.manifestSha256}\``,
-          m.license,
+          code(m.revision),
+          code(m.manifestSha256),
+          m.license ?? '**not declared**',
           m.source,
           m.files.length,
         ]),
       ),
     );
-    if (s.licences.length > 0) {
-      out.push('');
-      out.push(
-        table(
+  section(out, '### Supply chain', parts.join('\n\n'));
+  section(
+    out,
+    '### Model licences',
+    s.licences.length === 0
+      ? undefined
+      : table(
           ['model', 'licence', 'risk classes', 'clauses', 'accepted'],
           s.licences.map((l) => [
             l.model,
@@ -232,28 +348,5 @@ export function renderMarkdown(r: AuditReport): string {
             ].join('<br>') || '—',
           ]),
         ),
-      );
-    }
-  }
-  if (r.plan) {
-    const c = r.plan.counts;
-    out.push('');
-    out.push(
-      `## Planned changes (\`${r.plan.file}\`, format ${r.plan.formatVersion}${r.plan.terraformVersion ? `, Terraform ${r.plan.terraformVersion}` : ''})`,
-    );
-    out.push('');
-    out.push(table(['create', 'update', 'replace', 'delete'], [[c.create, c.update, c.replace, c.delete]]));
-    out.push('');
-    out.push(
-      table(
-        ['address', 'action', 'risks'],
-        r.plan.changes.map((ch) => [
-          `\`${ch.address}\``,
-          ch.action,
-          ch.risks.map((x) => `**${x.id}**: ${x.label}`).join('; '),
-        ]),
-      ),
-    );
-  }
-  return `${out.join('\n')}\n`;
+  );
 }

@@ -3,21 +3,22 @@
  * rendered as text, Markdown, JSON or a CycloneDX BOM. Deterministic: sorted, no timestamp
  * unless one is injected.
  */
-import { ANNOTATION_WEIGHTS_SOURCE } from '../../constructs/annotations';
+import { ANNOTATION_MODEL, ANNOTATION_WEIGHTS_SOURCE } from '../../constructs/annotations';
 import type { EvaluationResult, Finding, FrameworkRollup, ResultRow, StackResult, Totals } from '../engine';
 import { endpointsIn } from '../hosts';
 import { helmChart, helmValues, parseImage, registryAllowed } from '../images';
-import { cmp, many, num, one, str } from '../json';
+import { cmp, list, many, num, one, str, strMap, type Obj } from '../json';
 import { k8sObject, podView } from '../k8s';
 import type { ModelRecord, StackMetadata } from '../metadata';
 import type { FileHash } from '../load';
 import type { PlanSummary } from '../plan';
 import { judgeEndpoint } from '../rules/private/endpoint';
+import { chartImages } from './chart-images';
 import { imagesOf } from '../rules/private/helpers';
 import type { SuppressionRecord } from '../suppressions';
 import { spdxExpression, type LicenceClause, type RiskClass } from '../licences/catalogue';
 import { catalogueEntry, modelAddress } from '../licences/judge';
-import { RULES_VERSION, toolkitVersion } from '../version';
+import { auditTime, RULES_VERSION, toolkitCommit, toolkitVersion } from '../version';
 
 /**
  * Where a location is. `declared-public`: a public service (HashiCorp's or OpenTofu's provider
@@ -52,7 +53,18 @@ export interface ImageEntry {
   readonly repository: string;
   readonly tag?: string;
   readonly digest?: string;
+  /** Resource addresses that run it; a chart's operand as `<address> (<values key>)`. */
   readonly usedBy: readonly string[];
+  /**
+   * Where the reference comes from: `resource` (written in a workload), or for an image a chart
+   * runs, `values`, `chart default` or `values over chart default`.
+   */
+  readonly origin: string;
+  /** What each chart operand is (`GPU driver (privileged, every GPU node)`). */
+  readonly operands?: readonly string[];
+  /** Why the reference as resolved cannot be pulled. */
+  readonly problem?: string;
+  readonly note?: string;
 }
 
 export interface ChartEntry {
@@ -61,6 +73,11 @@ export interface ChartEntry {
   readonly chart: string;
   readonly version?: string;
   readonly repository?: string;
+  /**
+   * The images the chart runs were resolved from its values and the pinned version's defaults
+   * (`resolved`), or the chart's version is not one whose defaults the audit knows.
+   */
+  readonly operands?: 'resolved' | 'chart version not known to the audit';
 }
 
 export interface ProviderEntry {
@@ -139,8 +156,18 @@ export interface StackReport {
       readonly replicas: number;
       readonly gpus: number;
       readonly pool?: string;
+      /**
+       * Clients must send an API key: the engine reads one from a Secret (`VLLM_API_KEY`,
+       * `LLAMA_API_KEY`) or is given `--api-key`/`--api-key-file`. False means anyone who reaches
+       * the Service can use the model.
+       */
+      readonly apiKey: boolean;
     }[];
     readonly images: readonly string[];
+    /** Services, with the models whose server pods they select. */
+    readonly services: readonly ServiceEntry[];
+    /** Who may call in: the sources each NetworkPolicy with ingress rules admits. */
+    readonly callers: readonly CallerEntry[];
   };
   readonly dataLocations: readonly DataLocation[];
   /**
@@ -150,6 +177,13 @@ export interface StackReport {
   readonly references: readonly ObjectReference[];
   /** What the stack declares its own, as recorded in the artifact: every verdict is judged against it. */
   readonly boundary: StackMetadata['allowed'];
+  /**
+   * Who declared the boundary: `self-declared in the artifact` unless the audit was given an
+   * anchor (a boundary the jurisdiction signed or published apart from the artifact).
+   */
+  readonly boundaryDeclaredBy: string;
+  /** Results grouped per rule: how many resources passed, failed, were suppressed or unknown. */
+  readonly rules: readonly RuleSummary[];
   readonly totals: Totals;
   readonly frameworks: readonly FrameworkRollup[];
   /** Every rule × address result except not-applicable ones (counted in totals). */
@@ -164,6 +198,35 @@ export interface StackReport {
   };
   /** Each model's licence, risk classes, clauses and acceptances. */
   readonly licences: readonly ModelLicenceEntry[];
+}
+
+export interface ServiceEntry {
+  readonly namespace: string;
+  readonly name: string;
+  /** `ClusterIP` when unset. */
+  readonly type: string;
+  readonly ports: readonly number[];
+  /** Models whose server pods the selector matches. */
+  readonly models: readonly string[];
+}
+
+export interface CallerEntry {
+  /** Namespace of the NetworkPolicy. */
+  readonly namespace: string;
+  readonly policy: string;
+  /** `namespace chat-frontend`, `namespaces with team=x`, `pods with app=y`, `10.0.0.0/8`. */
+  readonly from: readonly string[];
+  readonly ports: readonly string[];
+}
+
+export interface RuleSummary {
+  readonly rule: string;
+  readonly title: string;
+  readonly level: string;
+  readonly passed: number;
+  readonly failed: number;
+  readonly suppressed: number;
+  readonly unknown: number;
 }
 
 export interface ObjectReference {
@@ -182,12 +245,19 @@ export interface AuditReport {
     readonly name: 'sovereign-stack';
     readonly version: string;
     readonly rulesVersion: string;
+    /** The commit the toolkit was built from, when known. */
+    readonly commit?: string;
   };
-  /** Only when injected (`now`); reports are otherwise byte-identical for the same input. */
-  readonly generatedAt?: string;
+  /**
+   * The audit time, UTC ISO 8601 (`2026-12-07T10:00:00Z`): injected, or `SOURCE_DATE_EPOCH`,
+   * or the clock. With the same time the report is byte-identical for the same input.
+   */
+  readonly generatedAt: string;
   readonly strict: boolean;
-  /** The date suppression expiry was judged against; recorded with `generatedAt` only. */
-  readonly evaluatedOn?: string;
+  /** The date suppression expiry was judged against. */
+  readonly evaluatedOn: string;
+  /** The spec the artifact was synthesized from, when the audit knows it. */
+  readonly spec?: { readonly path: string; readonly sha256: string };
   readonly files: readonly FileHash[];
   readonly totals: Totals;
   readonly gate: 'pass' | 'fail';
@@ -198,9 +268,60 @@ export interface AuditReport {
 export interface ReportOptions {
   readonly files?: readonly FileHash[];
   readonly plan?: PlanSummary & { readonly file: string };
-  /** ISO timestamp to record; omitted by default for deterministic output. */
+  /** ISO timestamp to record. @default auditTime(): SOURCE_DATE_EPOCH, else the clock */
   readonly now?: string;
+  /** The spec file (as the user named it) and the SHA-256 of its bytes. */
+  readonly spec?: { readonly path: string; readonly sha256: string };
+  /** Who declared each stack's boundary. @default 'self-declared in the artifact' */
+  readonly boundaryDeclaredBy?: string;
 }
+
+/** Whether the engine container of a model's workload requires an API key. */
+function requiresApiKey(r: StackResult, model: string): boolean {
+  for (const res of r.stack.resources) {
+    const p = podView(res);
+    if (!p) continue;
+    const ann = { ...p.obj.annotations, ...p.podAnnotations };
+    if (ann[ANNOTATION_MODEL] !== model) continue;
+    for (const { c, init } of p.containers) {
+      if (init) continue;
+      const args = [...list(c.args), ...list(c.command)].map((a) => String(a));
+      if (args.some((a) => /^--api-key(-file)?(=|$)/.test(a))) return true;
+      for (const e of many(c.env)) {
+        const name = str(e.name);
+        if (name !== 'VLLM_API_KEY' && name !== 'LLAMA_API_KEY') continue;
+        const from = one(e[p.obj.k('value_from')]);
+        if (one(from?.[p.obj.k('secret_key_ref')]) || (str(e.value) ?? '') !== '') return true;
+      }
+    }
+  }
+  return false;
+}
+
+function ruleSummaries(r: StackResult): RuleSummary[] {
+  const by = new Map<string, { -readonly [K in keyof RuleSummary]: RuleSummary[K] }>();
+  for (const x of r.rows) {
+    if (x.status === 'not-applicable') continue;
+    const e = by.get(x.rule) ?? {
+      rule: x.rule,
+      title: x.title,
+      level: x.level,
+      passed: 0,
+      failed: 0,
+      suppressed: 0,
+      unknown: 0,
+    };
+    if (x.status === 'passed') e.passed++;
+    else if (x.status === 'failed') e.failed++;
+    else if (x.status === 'suppressed') e.suppressed++;
+    else if (x.status === 'unknown') e.unknown++;
+    by.set(x.rule, e);
+  }
+  return [...by.values()].sort((a, b) => cmp(a.rule, b.rule));
+}
+
+/** What a boundary is when nothing outside the artifact vouches for it. */
+export const SELF_DECLARED = 'self-declared in the artifact';
 
 const sorted = <T>(xs: T[], k: (x: T) => string) => xs.sort((a, b) => cmp(k(a), k(b)));
 
@@ -228,6 +349,7 @@ function inventory(r: StackResult): StackReport['inventory'] {
     replicas: m.replicas,
     gpus: m.gpus,
     pool: m.pool,
+    apiKey: requiresApiKey(r, m.name),
   }));
   const poolMap = new Map<
     string,
@@ -258,16 +380,20 @@ function inventory(r: StackResult): StackReport['inventory'] {
     p.gpusRequested += m.gpus * m.replicas;
     poolMap.set(name, p);
   }
+  // Every image that will run: those written out, and those a chart runs (its operands).
   const images = [
     ...new Set(
-      r.stack.resources.flatMap((res) =>
-        imagesOf(res)
+      r.stack.resources.flatMap((res) => [
+        ...imagesOf(res)
           .filter((i) => !i.nameFromChart)
           .map((i) => i.ref),
-      ),
+        ...(chartImages(res)?.images ?? []).map((i) => i.ref),
+      ]),
     ),
   ].sort();
   return {
+    services: services(r),
+    callers: callers(r),
     resources: ordered,
     resourceTotal: r.stack.resources.length,
     pools: sorted([...poolMap.values()], (p) => p.name),
@@ -275,6 +401,83 @@ function inventory(r: StackResult): StackReport['inventory'] {
     models: sorted(models, (m) => m.name),
     images,
   };
+}
+
+function services(r: StackResult): ServiceEntry[] {
+  const servers = r.stack.resources.flatMap((res) => {
+    const p = podView(res);
+    const model = p ? { ...p.obj.annotations, ...p.podAnnotations }[ANNOTATION_MODEL] : undefined;
+    return p && model !== undefined
+      ? [{ namespace: p.obj.namespace ?? 'default', labels: p.podLabels, model }]
+      : [];
+  });
+  const out: ServiceEntry[] = [];
+  for (const res of r.stack.resources) {
+    const o = k8sObject(res);
+    if (o?.kind !== 'Service') continue;
+    const spec = one(o.root.spec) ?? {};
+    const namespace = o.namespace ?? 'default';
+    const selector = strMap(spec.selector);
+    const keys = Object.keys(selector);
+    const models =
+      keys.length === 0
+        ? []
+        : servers
+            .filter((x) => x.namespace === namespace && keys.every((k) => x.labels[k] === selector[k]))
+            .map((x) => x.model);
+    out.push({
+      namespace,
+      name: o.name ?? res.name,
+      type: str(spec.type) ?? 'ClusterIP',
+      ports: many(spec.port)
+        .map((x) => num(x.port))
+        .filter((x): x is number => x !== undefined),
+      models: [...new Set(models)].sort(),
+    });
+  }
+  return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+}
+
+function callers(r: StackResult): CallerEntry[] {
+  const out: CallerEntry[] = [];
+  for (const res of r.stack.resources) {
+    const o = k8sObject(res);
+    if (o?.kind !== 'NetworkPolicy') continue;
+    const spec = one(o.root.spec) ?? {};
+    const matchLabels = (sel: Obj) => strMap(sel[o.k('match_labels')]);
+    const labels = (sel: Obj) =>
+      Object.entries(matchLabels(sel))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
+    for (const rule of many(spec.ingress)) {
+      const from: string[] = [];
+      for (const f of many(rule.from)) {
+        const ns = one(f[o.k('namespace_selector')]);
+        const pod = one(f[o.k('pod_selector')]);
+        const ip = one(f[o.k('ip_block')]);
+        if (ip) from.push(str(ip.cidr) ?? '?');
+        else if (ns) {
+          const named = matchLabels(ns)['kubernetes.io/metadata.name'];
+          const sel = labels(ns);
+          from.push(
+            named !== undefined && Object.keys(matchLabels(ns)).length === 1
+              ? `namespace ${named}`
+              : sel
+                ? `namespaces with ${sel}`
+                : 'every namespace',
+          );
+        } else if (pod) from.push(`pods with ${labels(pod) || 'any labels'} in ${o.namespace ?? 'default'}`);
+      }
+      if (many(rule.from).length === 0) from.push('anyone');
+      out.push({
+        namespace: o.namespace ?? 'default',
+        policy: o.name ?? res.name,
+        from,
+        ports: many(rule.ports).map((x) => String(x.port ?? 'any')),
+      });
+    }
+  }
+  return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.policy, b.policy));
 }
 
 /** Secrets and ConfigMaps named by pods (pull Secrets, env, volumes) and by chart values. */
@@ -459,12 +662,14 @@ function locations(r: StackResult): DataLocation[] {
       jurisdiction: model.source.startsWith('/') ? 'inside' : where(model.source),
     });
   }
+  // Registries of the images written out, and of those a chart runs from its defaults.
   const registries = new Set(
-    r.stack.resources.flatMap((res) =>
-      imagesOf(res)
+    r.stack.resources.flatMap((res) => [
+      ...imagesOf(res)
         .filter((i) => !i.unresolved && i.ref)
         .map((i) => parseImage(i.ref).registry),
-    ),
+      ...(chartImages(res)?.images ?? []).map((i) => parseImage(i.ref).registry),
+    ]),
   );
   for (const reg of [...registries].sort()) {
     out.push({
@@ -495,13 +700,37 @@ function locations(r: StackResult): DataLocation[] {
 }
 
 function supplyChain(r: StackResult): StackReport['supplyChain'] {
-  const images = new Map<string, { usedBy: Set<string> }>();
+  const images = new Map<
+    string,
+    { usedBy: Set<string>; origins: Set<string>; operands: Set<string>; problem?: string; note?: string }
+  >();
+  const entry = (ref: string) => {
+    const e = images.get(ref) ?? {
+      usedBy: new Set<string>(),
+      origins: new Set<string>(),
+      operands: new Set<string>(),
+    };
+    images.set(ref, e);
+    return e;
+  };
+  const resolved = new Map<string, ChartEntry['operands']>();
   for (const res of r.stack.resources) {
     for (const i of imagesOf(res)) {
       if (!i.ref || i.nameFromChart) continue;
-      const e = images.get(i.ref) ?? { usedBy: new Set<string>() };
+      const e = entry(i.ref);
       e.usedBy.add(res.address);
-      images.set(i.ref, e);
+      e.origins.add(res.type === 'helm_release' ? 'values' : 'resource');
+    }
+    const chart = chartImages(res);
+    if (chart === undefined) continue;
+    resolved.set(res.address, chart.known ? 'resolved' : 'chart version not known to the audit');
+    for (const i of chart.images) {
+      const e = entry(i.ref);
+      e.usedBy.add(`${res.address} (${i.operand})`);
+      e.origins.add(i.origin);
+      e.operands.add(i.label);
+      if (i.problem) e.problem = i.problem;
+      if (i.note) e.note = i.note;
     }
   }
   const imageEntries: ImageEntry[] = [...images.entries()]
@@ -515,18 +744,24 @@ function supplyChain(r: StackResult): StackReport['supplyChain'] {
         tag: p.tag,
         digest: p.digest,
         usedBy: [...e.usedBy].sort(),
+        origin: [...e.origins].sort().join(', '),
+        ...(e.operands.size > 0 ? { operands: [...e.operands].sort() } : {}),
+        ...(e.problem ? { problem: e.problem } : {}),
+        ...(e.note ? { note: e.note } : {}),
       };
     });
   const charts: ChartEntry[] = r.stack.resources
     .filter((res) => res.type === 'helm_release')
     .map((res) => {
       const c = helmChart(res.body);
+      const operands = resolved.get(res.address);
       return {
         address: res.address,
         release: str(res.body.name) ?? res.name,
         chart: c.chart ?? '',
         version: c.version,
         repository: c.repository,
+        ...(operands ? { operands } : {}),
       };
     });
   return {
@@ -579,7 +814,7 @@ function licences(r: StackResult): ModelLicenceEntry[] {
     });
 }
 
-export function stackReport(r: StackResult): StackReport {
+export function stackReport(r: StackResult, boundaryDeclaredBy = SELF_DECLARED): StackReport {
   return {
     name: r.stack.name,
     file: r.stack.file,
@@ -591,6 +826,8 @@ export function stackReport(r: StackResult): StackReport {
     dataLocations: locations(r),
     references: references(r),
     boundary: r.metadata.allowed,
+    boundaryDeclaredBy,
+    rules: ruleSummaries(r),
     totals: r.totals,
     frameworks: r.frameworks,
     results: r.rows.filter((x) => x.status !== 'not-applicable').map(({ packs: _p, ...rest }) => rest),
@@ -603,13 +840,20 @@ export function stackReport(r: StackResult): StackReport {
 
 export function buildReport(ev: EvaluationResult, opts: ReportOptions = {}): AuditReport {
   return {
-    tool: { name: 'sovereign-stack', version: toolkitVersion(), rulesVersion: RULES_VERSION },
-    ...(opts.now ? { generatedAt: opts.now, evaluatedOn: ev.today } : {}),
+    tool: {
+      name: 'sovereign-stack',
+      version: toolkitVersion(),
+      rulesVersion: RULES_VERSION,
+      ...(toolkitCommit() ? { commit: toolkitCommit() } : {}),
+    },
+    generatedAt: opts.now ?? auditTime(),
     strict: ev.strict,
+    evaluatedOn: ev.today,
+    ...(opts.spec ? { spec: opts.spec } : {}),
     files: [...(opts.files ?? [])].sort((a, b) => cmp(a.path, b.path)),
     totals: ev.totals,
     gate: ev.totals.errors > 0 ? 'fail' : 'pass',
-    stacks: ev.stacks.map(stackReport),
+    stacks: ev.stacks.map((s) => stackReport(s, opts.boundaryDeclaredBy)),
     ...(opts.plan ? { plan: opts.plan } : {}),
   };
 }

@@ -43,7 +43,7 @@ export function formatTotals(t: Totals): string {
 export function renderText(r: AuditReport, opts: TextOptions = {}): string {
   const out: string[] = [];
   out.push(
-    `sovereign-stack ${r.tool.version} audit, rules ${r.tool.rulesVersion}${r.strict ? ' (strict)' : ''}${r.generatedAt ? `, ${r.generatedAt}` : ''}`,
+    `sovereign-stack ${r.tool.version}${r.tool.commit ? ` (${r.tool.commit.slice(0, 12)})` : ''} audit, rules ${r.tool.rulesVersion}${r.strict ? ' (strict)' : ''}, ${r.generatedAt}`,
   );
   for (const s of r.stacks) {
     out.push('');

@@ -91,7 +91,7 @@ describe('sovereign audit', () => {
   test('falls back to stacks/*/cdk.tf.json without a manifest', async () => {
     const d = synth({ de: exampleStack() }, false);
     expect(await run(d, { format: 'markdown', write, today: '2026-06-01' })).toBe(0);
-    expect(out.join('')).toContain('## Stack `de`');
+    expect(out.join('')).toContain('## de: stack `de` — PASS');
   });
 
   test('writes the report to --output, with the plan summary, in every format', async () => {
@@ -141,8 +141,8 @@ describe('sovereign audit', () => {
       /format_version 2.0 is not supported/,
     );
     await expectInputError(
-      run(d, { write, format: 'html' }),
-      /--format html is not one of text, markdown, json, cyclonedx/,
+      run(d, { write, format: 'pdf' }),
+      /--format pdf is not one of text, markdown, json, cyclonedx, html/,
     );
   });
 

@@ -2,6 +2,7 @@
  * `sovereign synth` as a user runs it (a separate process), and the cdktf CLI path through
  * cdktf.json giving the same files.
  */
+import { createHash } from 'crypto';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -68,7 +69,15 @@ describe('sovereign synth', () => {
     );
     expect(r.stdout).toMatch(/^ {2}eu-edge-vie +eu-gdpr +\d+ resources {2}1 model\(s\) {2}0 GPU\(s\)/m);
     expect(r.stdout).toContain('audit report: cdktf.out/audit-report.md');
-    expect(fs.readFileSync(path.join(work, 'cdktf.out/audit-report.md'), 'utf8')).toContain('K8S-023');
+    const md = fs.readFileSync(path.join(work, 'cdktf.out/audit-report.md'), 'utf8');
+    expect(md).toContain('K8S-023');
+    // The spec the stacks came from, by the name the user gave and the SHA-256 of its bytes.
+    const sha = createHash('sha256')
+      .update(fs.readFileSync(path.join(work, 'examples/sovereign.yaml')))
+      .digest('hex');
+    expect(md).toContain(`- Spec: \`examples/sovereign.yaml\`, SHA-256 \`${sha}\``);
+    expect(md).toMatch(/^- Audited: \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z; /m);
+    expect(md).not.toContain(work);
   });
 
   test('--json gives the summary as data', () => {

@@ -64,13 +64,13 @@ describe('CycloneDX 1.6 BOM', () => {
     });
   });
 
-  test('is deterministic (serial number derived from content, no timestamp unless injected)', () => {
+  test('is deterministic (serial number derived from content, the audit time recorded)', () => {
     const a = renderCycloneDx(exampleReport());
     expect(renderCycloneDx(exampleReport())).toBe(a);
     expect(JSON.parse(a).serialNumber).toMatch(
       /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
-    expect(JSON.parse(a).metadata.timestamp).toBeUndefined();
+    expect(JSON.parse(a).metadata.timestamp).toBe('2026-06-01T10:00:00Z');
   });
 
   test('purl for an image on a registry with a port', () => {

@@ -37,7 +37,7 @@ export function exampleReport(opts: { broken?: boolean; now?: string } = {}): Au
   return buildReport(ev, {
     files: stacks.map((s) => ({ path: s.file, sha256: '0'.repeat(64) })),
     plan,
-    now: opts.now,
+    now: opts.now ?? '2026-06-01T10:00:00Z',
   });
 }
 

@@ -4,6 +4,7 @@ import { licenceById } from '../../../policy/licences/catalogue';
 import { renderCycloneDx, toCycloneDx } from '../../../policy/report/cyclonedx';
 import { renderMarkdown } from '../../../policy/report/markdown';
 import { renderText } from '../../../policy/report/text';
+import { auditTime } from '../../../policy/version';
 import { exampleStack, metadata, type Any } from '../fixtures';
 import { exampleReport, validateCycloneDx } from './helpers';
 
@@ -11,15 +12,99 @@ describe('report model', () => {
   const r = exampleReport();
   const de = r.stacks[0];
 
-  test('records versions, file hashes and the gate, and no timestamp unless injected', () => {
-    expect(r.tool).toEqual({ name: 'sovereign-stack', version: '0.1.0', rulesVersion: '1.0.0' });
+  test('records versions, file hashes, the gate and the audit time', () => {
+    expect(r.tool).toMatchObject({ name: 'sovereign-stack', version: '0.1.0', rulesVersion: '1.0.0' });
+    // Never a path: the commit, when known, is 40 hex digits.
+    if (r.tool.commit !== undefined) expect(r.tool.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(r.files).toEqual([{ path: 'stacks/de/cdk.tf.json', sha256: '0'.repeat(64) }]);
     expect(r.gate).toBe('pass');
-    expect(r.generatedAt).toBeUndefined();
-    expect(exampleReport({ now: '2026-06-01T10:00:00Z' })).toMatchObject({
-      generatedAt: '2026-06-01T10:00:00Z',
-      evaluatedOn: '2026-06-01',
+    expect(r).toMatchObject({ generatedAt: '2026-06-01T10:00:00Z', evaluatedOn: '2026-06-01' });
+  });
+
+  test('the audit time comes from SOURCE_DATE_EPOCH when set, UTC ISO 8601 to the second', () => {
+    expect(auditTime({ SOURCE_DATE_EPOCH: '1780000000' })).toBe('2026-05-28T20:26:40Z');
+    expect(auditTime({}, () => Date.UTC(2026, 11, 7, 10, 0, 0, 999))).toBe('2026-12-07T10:00:00Z');
+    // Not a number of seconds: the clock.
+    expect(auditTime({ SOURCE_DATE_EPOCH: 'yesterday' }, () => 0)).toBe('1970-01-01T00:00:00Z');
+    const ev = evaluateStacks([{ name: 'de', json: exampleStack() }], { today: '2026-06-01' });
+    const before = process.env.SOURCE_DATE_EPOCH;
+    process.env.SOURCE_DATE_EPOCH = '1780000000';
+    try {
+      expect(buildReport(ev).generatedAt).toBe('2026-05-28T20:26:40Z');
+    } finally {
+      if (before === undefined) delete process.env.SOURCE_DATE_EPOCH;
+      else process.env.SOURCE_DATE_EPOCH = before;
+    }
+    expect(buildReport(ev, { spec: { path: 'sovereign.yaml', sha256: 'a'.repeat(64) } }).spec).toEqual({
+      path: 'sovereign.yaml',
+      sha256: 'a'.repeat(64),
     });
+  });
+
+  test('passes are grouped per rule, and the boundary says who declared it', () => {
+    const k1 = de.rules.find((x) => x.rule === 'K8S-001');
+    expect(k1).toMatchObject({ title: 'Containers are not privileged', failed: 0, suppressed: 0 });
+    expect(k1!.passed).toBeGreaterThan(0);
+    expect(new Set(de.rules.map((x) => x.rule)).size).toBe(de.rules.length);
+    expect(de.boundaryDeclaredBy).toBe('self-declared in the artifact');
+  });
+
+  test('services with the models they serve, and who may call in', () => {
+    expect(de.inventory.services).toEqual([
+      { namespace: 'llm', name: 'vllm-llama', type: 'ClusterIP', ports: [8000], models: ['llama'] },
+    ]);
+    expect(de.inventory.callers).toEqual([
+      { namespace: 'llm', policy: 'allow-serving', from: ['namespace gateway'], ports: [] },
+    ]);
+    // A selector that matches no server pod serves no model; an open rule admits anyone.
+    const j = exampleStack();
+    j.resource.kubernetes_service_v1.vllm_llama.spec.selector = { 'app.kubernetes.io/instance': 'other' };
+    j.resource.kubernetes_service_v1.vllm_llama.spec.type = 'LoadBalancer';
+    j.resource.kubernetes_network_policy_v1.llm_allow_serving.spec.ingress = [
+      { ports: [{ port: '8000' }] },
+      {
+        from: [{ ip_block: { cidr: '0.0.0.0/0' } }, { namespace_selector: { match_labels: { team: 'x' } } }],
+      },
+    ];
+    const t = buildReport(evaluateStacks([{ name: 'de', json: j }], { today: '2026-06-01' }), { now: 'x' })
+      .stacks[0];
+    expect(t.inventory.services[0]).toMatchObject({ type: 'LoadBalancer', models: [] });
+    expect(t.inventory.callers.map((c) => c.from)).toEqual([
+      ['anyone'],
+      ['0.0.0.0/0', 'namespaces with team=x'],
+    ]);
+  });
+
+  test('models without an API key are called out', () => {
+    // The example reads VLLM_API_KEY from a Secret.
+    expect(de.inventory.models.map((m) => [m.name, m.apiKey])).toEqual([['llama', true]]);
+    const noKey = () => {
+      const j = exampleStack();
+      const c = j.resource.kubernetes_deployment_v1.vllm_llama.spec.template.spec.container[0];
+      c.env = c.env.filter((e: { name: string }) => e.name !== 'VLLM_API_KEY');
+      return j;
+    };
+    const s = buildReport(evaluateStacks([{ name: 'de', json: noKey() }], { today: '2026-06-01' }), {
+      now: 'x',
+    });
+    expect(s.stacks[0].inventory.models[0].apiKey).toBe(false);
+    // `--api-key` on the engine counts.
+    const a = noKey();
+    a.resource.kubernetes_deployment_v1.vllm_llama.spec.template.spec.container[0].args.push(
+      '--api-key-file=/k',
+    );
+    const sa = buildReport(evaluateStacks([{ name: 'de', json: a }], { today: '2026-06-01' }), { now: 'x' });
+    expect(sa.stacks[0].inventory.models[0].apiKey).toBe(true);
+    // A key on another workload does not count for this model.
+    const k = noKey();
+    k.resource.kubernetes_deployment_v1.other = JSON.parse(
+      JSON.stringify(k.resource.kubernetes_deployment_v1.vllm_llama),
+    );
+    k.resource.kubernetes_deployment_v1.other.spec.template.metadata.annotations['sovereign-stack.io/model'] =
+      'x';
+    k.resource.kubernetes_deployment_v1.other.spec.template.spec.container[0].args.push('--api-key=abc');
+    const t = buildReport(evaluateStacks([{ name: 'de', json: k }], { today: '2026-06-01' }), { now: 'x' });
+    expect(t.stacks[0].inventory.models[0].apiKey).toBe(false);
   });
 
   test('inventory: resource counts, pools, GPUs, models, images', () => {
@@ -134,6 +219,8 @@ describe('report model', () => {
         chart: 'gpu-operator',
         version: 'v25.3.0',
         repository: 'https://charts.de.example/nvidia',
+        // v25.3.0 is not a version whose defaults the audit carries: said so, not guessed.
+        operands: 'chart version not known to the audit',
       },
     ]);
     expect(de.supplyChain.providers.map((p) => `${p.source}@${p.version}`)).toEqual([

@@ -1,0 +1,60 @@
+/**
+ * `sovereign verify-bundle <bundle.tar> [--pub key.pem]`: checks an evidence bundle written by
+ * `sovereign audit --bundle` — every file's SHA-256 against MANIFEST.sha256, that the manifest
+ * lists every file, and with `--pub` the Ed25519 signature over the manifest.
+ * Exit codes: 0 everything verifies; 1 any mismatch (a hash, an unlisted or missing file, a
+ * damaged header, a missing or invalid signature); 2 the bundle or key cannot be read.
+ * Loads no cdktf.
+ */
+import { readFileSync } from 'fs';
+import { inputInvalid, isSovereignError } from '../../constructs/errors';
+import { BundleError, ed25519Key, verifyBundle, type Verification } from '../../policy/report/bundle';
+
+export interface VerifyBundleOptions {
+  readonly pub?: string;
+  readonly json?: boolean;
+  /** Where stdout output goes (tests). @default process.stdout */
+  readonly write?: (s: string) => void;
+}
+
+function read(file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw inputInvalid(file, `cannot read the ${what} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+export async function run(bundle: string, opts: VerifyBundleOptions = {}): Promise<number> {
+  const write = opts.write ?? ((s: string) => process.stdout.write(s));
+  let key;
+  if (opts.pub !== undefined) {
+    try {
+      key = ed25519Key(read(opts.pub, 'public key'), 'public');
+    } catch (e) {
+      if (isSovereignError(e)) throw e;
+      throw inputInvalid(
+        opts.pub,
+        `not a usable public key: ${(e as Error).message.split('\n')[0]}; give an Ed25519 public key in PEM`,
+      );
+    }
+  }
+  const data = read(bundle, 'bundle');
+  let v: Verification;
+  try {
+    v = verifyBundle(data, key);
+  } catch (e) {
+    if (!(e instanceof BundleError)) throw e;
+    if (e.kind === 'unsupported') throw inputInvalid(bundle, `is not an evidence bundle: ${e.message}`);
+    v = { ok: false, verified: 0, problems: [e.message], signature: 'not checked' };
+  }
+  if (opts.json) write(`${JSON.stringify({ bundle, ...v }, null, 2)}\n`);
+  else {
+    const lines = [
+      `${v.ok ? 'OK' : 'FAILED'}: ${bundle}: ${v.verified} file(s) match the manifest; signature ${v.signature}${v.signature === 'not checked' ? ' (give --pub <key.pem> to check it)' : ''}`,
+      ...v.problems.map((p) => `  ${p}`),
+    ];
+    write(`${lines.join('\n')}\n`);
+  }
+  return v.ok ? 0 : 1;
+}
