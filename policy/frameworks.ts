@@ -69,6 +69,10 @@ const ISOLATION: Row = { c5: ['OPS-23', 'OPS-24'], secnumcloud: ['12'], 'eu-csf'
 const NETWORK: Row = { c5: ['COS-01', 'COS-06'], secnumcloud: ['13'], 'eu-csf': ['SOV-7'] };
 const ACCESS: Row = { c5: ['IDM-01', 'IDM-06'], secnumcloud: ['9'], 'eu-csf': ['SOV-7'] };
 const SUPPLY: Row = { c5: ['DEV-01', 'SSO-01'], secnumcloud: ['14', '15'], 'eu-csf': ['SOV-5', 'SOV-6'] };
+/** A licence lets a party outside the jurisdiction change, restrict or end the use. */
+const LICENCE: Row = { c5: ['SSO-01'], secnumcloud: ['15', '19.6'], 'eu-csf': ['SOV-2', 'SOV-3'] };
+/** A licence binds the use to conditions: third-party terms the operator must keep. */
+const LICENCE_TERMS: Row = { c5: ['SSO-01'], secnumcloud: ['15'], 'eu-csf': ['SOV-2'] };
 const LOCATION: Row = { c5: ['PSS-12'], secnumcloud: ['19.2', '19.6'], 'eu-csf': ['SOV-2', 'SOV-3'] };
 
 /** Rule → clauses it gives evidence for. The one mapping table; every rule id appears once. */
@@ -118,6 +122,13 @@ export const RULE_CLAUSES: Readonly<Record<string, Row>> = {
   'SOV-012': LOCATION,
   'SOV-013': LOCATION,
   'SOV-014': { c5: ['PSS-12'], secnumcloud: ['19.2'], 'eu-csf': ['SOV-2'] },
+  'LIC-001': SUPPLY,
+  'LIC-002': LICENCE,
+  'LIC-003': LICENCE,
+  'LIC-004': LICENCE_TERMS,
+  'LIC-005': LICENCE_TERMS,
+  'LIC-006': LICENCE,
+  'LIC-007': LICENCE_TERMS,
 };
 
 /** What stays with people: clauses no synthesized artifact can evidence. */
