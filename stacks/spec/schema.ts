@@ -8,6 +8,9 @@
  */
 import { z } from 'zod';
 import { DIGEST_PINNABLE_IMAGES } from '../../constructs/private/gpu-operator-images';
+import { GPU_PRODUCTS } from '../../constructs/gpu-products';
+import { parseCidr } from '../../policy/hosts';
+import { isIsoDate, MIN_REASON_LENGTH } from '../../policy/suppressions';
 
 export const SPEC_VERSION = 1;
 
@@ -16,8 +19,11 @@ const SHA256_HEX = /^[a-f0-9]{64}$/;
 const PINNED_IMAGE =
   /^([a-z0-9.-]+(:[0-9]+)?)\/([a-z0-9._/-]+)(:[A-Za-z0-9_.-]{1,128})?@sha256:[a-f0-9]{64}$/;
 const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?$/;
-const CIDR = /^(([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}|[0-9a-fA-F:]+\/[0-9]{1,3})$/;
-const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+/** A CIDR as the policy gate reads it (policy/hosts.ts), its prefix written without leading zeros. */
+const cidr = (example: string) =>
+  z.string().refine((c) => parseCidr(c) !== undefined && /\/(0|[1-9][0-9]{0,2})$/.test(c), {
+    message: `a CIDR looks like ${example}: an IPv4 or IPv6 address, '/', a prefix length (no leading zeros)`,
+  });
 
 /** A Kubernetes DNS label (RFC 1123): namespaces, resource names, map keys. */
 export const dnsLabel = (what: string) =>
@@ -89,7 +95,9 @@ const clusterSchema = z
           .string()
           .min(1)
           .optional()
-          .describe("Path of the PEM file of the API server's certificate authority."),
+          .describe(
+            "Path of the PEM file of the API server's certificate authority; default: the system's trusted CAs (the API server's certificate is verified either way). With the kubernetes state backend its certificates are written into the backend configuration, which takes PEM data, not a file.",
+          ),
         exec: z
           .strictObject({
             apiVersion: z
@@ -136,7 +144,7 @@ const clusterSchema = z
             'Ports the DNS pods listen on, UDP and TCP; NetworkPolicy sees the pod port behind the Service (OpenShift: 5353).',
           ),
         cidrs: z
-          .array(z.string().regex(CIDR, { message: 'a CIDR looks like 169.254.20.10/32' }))
+          .array(cidr('169.254.20.10/32'))
           .default([])
           .describe(
             "Addresses of DNS on the host network, which pod labels cannot select, reachable on `ports` only and recorded for the audit. NodeLocal DNSCache: its address (`169.254.20.10/32`) and, with kube-proxy in iptables mode, the kube-dns Service address it also answers on. Some CNIs (Cilium) do not apply ipBlocks to host-network endpoints: check the CNI's documentation.",
@@ -257,7 +265,7 @@ const sovereigntySchema = z
         'Hosts and domains (`*.de.example`) the jurisdiction declares its own. Every endpoint the stack names must be one of them.',
       ),
     cidrs: z
-      .array(z.string().regex(CIDR, { message: 'a CIDR looks like 10.20.0.0/16' }))
+      .array(cidr('10.20.0.0/16'))
       .default([])
       .describe('Network ranges inside the jurisdiction that egress may reach. Never 0.0.0.0/0 or ::/0.'),
     providerRegistry: z
@@ -308,17 +316,82 @@ const poolSchema = z
         'GPU product as GPU Feature Discovery labels it (`nvidia.com/gpu.product`), e.g. NVIDIA-H100-80GB-HBM3.',
       ),
     gpusPerNode: z.number().int().min(1).max(16).describe('Physical GPUs in each node.'),
-    gpuMemoryGiB: z.number().positive().max(1024).describe('Memory of one physical GPU in GiB.'),
+    gpuMemoryGiB: z
+      .number()
+      .positive()
+      .max(1024)
+      .optional()
+      .describe(
+        `Memory of one physical GPU in GiB (nvidia-smi's MiB ÷ 1024). Optional for the products in the GPU table (${Object.keys(GPU_PRODUCTS).join(', ')}), whose figure is used; a stated value that disagrees with it is refused.`,
+      ),
     nodes: z.array(z.string().min(1)).min(1).describe('Names of the existing Kubernetes nodes in the pool.'),
     sharing: sharingSchema.default({ mode: 'none' }),
   })
   .describe('A named set of existing GPU nodes offering one GPU product.');
 
+const taintSchema = z
+  .strictObject({
+    key: z
+      .string()
+      .max(317)
+      .regex(LABEL_KEY, { message: 'a taint key looks like edge or example.org/dedicated' }),
+    value: z
+      .string()
+      .regex(LABEL_VALUE, { message: "a taint value is at most 63 letters, digits, '-', '_' and '.'" })
+      .optional()
+      .describe('Value of the taint; omitted: any value is tolerated.'),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).describe('Effect of the taint.'),
+  })
+  .describe('A taint the nodes carry, which the servers tolerate.');
+
+const cpuPoolSchema = z
+  .strictObject({
+    nodes: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Names of existing nodes; they are labelled `sovereign-stack.io/cpu-pool: <pool>` and selected by it.'),
+    nodeSelector: z
+      .record(
+        z.string().max(317).regex(LABEL_KEY, { message: 'a label key looks like topology.kubernetes.io/zone' }),
+        z.string().regex(LABEL_VALUE, { message: "a label value is at most 63 letters, digits, '-', '_' and '.'" }),
+      )
+      .optional()
+      .describe('Labels the nodes already carry, selected as they are (nothing is labelled).'),
+    taints: z.array(taintSchema).default([]).describe('Taints of the nodes, tolerated by the servers.'),
+  })
+  .describe(
+    'A named set of existing CPU nodes (an edge site) for CPU-only llama.cpp servers: exactly one of nodes or nodeSelector.',
+  );
+
 // ---------------------------------------------------------------- storage and models
 
 const storeSchema = z
   .strictObject({
-    storageClass: z.string().min(1).describe('In-jurisdiction StorageClass of the volume.'),
+    storageClass: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'In-jurisdiction StorageClass of the volume; required unless existingClaim names the claim.',
+      ),
+    existingClaim: dnsSubdomain('existingClaim')
+      .optional()
+      .describe(
+        'Use this existing PersistentVolumeClaim (in the serving namespace), pre-seeded with the weights, instead of creating one; it is never created, changed or deleted.',
+      ),
+    localVolume: z
+      .strictObject({
+        node: z.string().min(1).describe('Name of the node whose disk holds the weights.'),
+        path: z
+          .string()
+          .regex(/^\/[^\s]*$/, { message: 'an absolute path on the node, e.g. /srv/sovereign' })
+          .describe('Directory on the node that is the volume root (holding `models/`).'),
+      })
+      .optional()
+      .describe(
+        "A directory on one node's disk, pre-seeded by hand: a local PersistentVolume on that node and a claim bound to it are created (storageClass names them, e.g. local-storage).",
+      ),
     sizeGiB: z.number().int().min(1).describe('Size of the volume in GiB; all models placed on it must fit.'),
     accessMode: z
       .enum(['ReadWriteOnce', 'ReadWriteMany'])
@@ -327,7 +400,9 @@ const storeSchema = z
         'Volume access mode. Default: ReadWriteMany when a model on it has more than one replica, else ReadWriteOnce.',
       ),
   })
-  .describe('A PersistentVolumeClaim holding pinned model weights.');
+  .describe(
+    'A volume holding pinned model weights: a fresh claim, an existing pre-seeded claim, or a local volume on a named node (docs/weights.md).',
+  );
 
 const caBundleSchema = z
   .strictObject({
@@ -393,7 +468,11 @@ const sourceSchema = z
 
 const architectureSchema = z
   .strictObject({
-    parametersBillion: z.number().positive().describe('Total parameters, in billions.'),
+    parametersBillion: z
+      .number()
+      .positive()
+      .max(100000)
+      .describe('Total parameters, in billions (32.76 is 32 760 000 000).'),
     layers: z.number().int().positive().describe('num_hidden_layers from config.json.'),
     attentionHeads: z.number().int().positive().describe('num_attention_heads from config.json.'),
     kvHeads: z.number().int().positive().describe('num_key_value_heads from config.json.'),
@@ -406,8 +485,12 @@ const architectureSchema = z
       .number()
       .int()
       .positive()
-      .optional()
-      .describe('max_position_embeddings from config.json.'),
+      .describe('max_position_embeddings from config.json; maxModelLenTokens may not exceed it.'),
+    dtype: z
+      .enum(['bf16', 'fp16', 'fp32', 'fp8', 'int8', 'int4', 'awq', 'gptq'])
+      .describe(
+        "Storage format of the checkpoint's weights: torch_dtype from config.json (bf16, fp16, fp32), or its quantization (fp8, int8, int4, awq, gptq). The planner sizes the weights from it.",
+      ),
   })
   .describe('Architecture numbers of a model that is not in the built-in catalogue.');
 
@@ -440,7 +523,9 @@ const modelSchema = z
     pool: z
       .string()
       .optional()
-      .describe('GPU pool to run on. Omit for a CPU-only llama.cpp server (edge sites).'),
+      .describe(
+        'GPU pool (pools) to run on, or a CPU pool (cpuPools) for a CPU-only llama.cpp server; omit for a CPU-only server on any node.',
+      ),
     store: z.string().describe('Weight store holding the model.'),
     replicas: z.number().int().min(1).max(64).default(1).describe('Server replicas.'),
     architecture: z
@@ -538,7 +623,7 @@ const clientsSchema = z
       .default([])
       .describe('Namespaces whose pods may call the model endpoints.'),
     cidrs: z
-      .array(z.string().regex(CIDR, { message: 'a CIDR looks like 10.20.0.0/16' }))
+      .array(cidr('10.20.0.0/16'))
       .default([])
       .describe('Networks that may call the model endpoints.'),
   })
@@ -619,11 +704,13 @@ const suppressionSchema = z
       .describe('Terraform address (`kubernetes_deployment_v1.x`) or `*` for the whole stack.'),
     reason: z
       .string()
-      .min(10, { message: 'a reason must be at least 10 characters' })
+      .refine((r) => r.trim().length >= MIN_REASON_LENGTH, {
+        message: `a reason must be at least ${MIN_REASON_LENGTH} characters besides spaces`,
+      })
       .describe('Why this is acceptable.'),
     expires: z
       .string()
-      .regex(DATE, { message: 'expires is a date YYYY-MM-DD' })
+      .refine(isIsoDate, { message: 'expires is a calendar date YYYY-MM-DD (2099-02-30 is not one)' })
       .optional()
       .describe('Last day the suppression applies.'),
   })
@@ -649,6 +736,10 @@ const jurisdictionShape = {
   }),
   images: imagesSchema.default({ pullSecrets: [] }),
   pools: z.record(dnsLabel('pool name'), poolSchema).default({}).describe('GPU node pools, keyed by name.'),
+  cpuPools: z
+    .record(dnsLabel('CPU pool name'), cpuPoolSchema)
+    .default({})
+    .describe('CPU node pools for CPU-only llama.cpp servers, keyed by name (not the names of GPU pools).'),
   stores: z.record(dnsLabel('store name'), storeSchema).default({}).describe('Weight stores, keyed by name.'),
   models: z.record(dnsLabel('model name'), modelSchema).default({}).describe('Served models, keyed by name.'),
   suppressions: z.array(suppressionSchema).default([]).describe('Accepted policy findings.'),
@@ -696,6 +787,7 @@ export type SovereignSpec = z.output<typeof specSchema>;
 export type JurisdictionSpec = z.output<typeof jurisdictionSchema>;
 export type ModelSpec = z.output<typeof modelSchema>;
 export type PoolSpec = z.output<typeof poolSchema>;
+export type CpuPoolSpec = z.output<typeof cpuPoolSchema>;
 export type StoreSpec = z.output<typeof storeSchema>;
 export type BackendSpec = z.output<typeof backendSchema>;
 export type SourceSpec = z.output<typeof sourceSchema>;

@@ -3,7 +3,10 @@
  * endpoints inside the jurisdiction's declared boundary, layouts the engines can serve.
  * Each problem names the field path; the loader turns paths into file positions.
  */
-import { endpointsIn, hostAllowed as boundaryAllows } from '../../policy/hosts';
+import { cidrPrefix, endpointsIn, hostAllowed as boundaryAllows } from '../../policy/hosts';
+import { checkSourceUrl } from '../../constructs/private/source-url';
+import { capacityProblems } from './plan';
+import { readCaPem } from './ca';
 import type { JurisdictionSpec, SovereignSpec } from './schema';
 import { didYouMean } from '../../constructs/private/suggest';
 import { PROFILES } from '../profiles';
@@ -68,20 +71,19 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     }
   };
 
-  // Cluster access: exactly one way, and an API server's certificate authority to trust.
-  if (j.cluster.api && j.cluster.api.caCertificateFile === undefined) {
-    add(
-      ['cluster', 'api'],
-      "caCertificateFile is required: the PEM file of the API server's certificate authority",
-    );
-  }
+  // Cluster access: exactly one way. Without caCertificateFile the API server's certificate is
+  // verified against the system's trusted CAs.
   if ((j.cluster.kubeconfig === undefined) === (j.cluster.api === undefined)) {
     add(
       ['cluster'],
-      'give exactly one of kubeconfig (path + context) or api (host + CA + exec plugin or KUBE_TOKEN)',
+      'give exactly one of kubeconfig (path + context) or api (host, optional CA file, exec plugin or KUBE_TOKEN)',
     );
   }
   if (j.cluster.api) inside(['cluster', 'api', 'host'], j.cluster.api.host, 'the cluster API');
+  if (j.backend.type === 'kubernetes' && j.cluster.api?.caCertificateFile !== undefined) {
+    const ca = readCaPem(j.cluster.api.caCertificateFile);
+    if ('problem' in ca) add(['cluster', 'api', 'caCertificateFile'], ca.problem);
+  }
   if (j.backend.type === 's3') inside(['backend', 'endpoint'], j.backend.endpoint, 'the state backend');
   if (j.backend.type === 'kubernetes' && /-[0-9]+$/.test(j.backend.secretSuffix)) {
     add(
@@ -105,11 +107,11 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     inside(['sovereignty', 'chartRepository'], j.sovereignty.chartRepository, 'the chart mirror');
   }
   for (const [i, c] of j.sovereignty.cidrs.entries()) {
-    if (c.endsWith('/0'))
+    if (cidrPrefix(c) === 0)
       add(['sovereignty', 'cidrs', i], `${c} is the whole internet, not a range inside the jurisdiction`);
   }
   for (const [i, c] of j.clients.cidrs.entries()) {
-    if (c.endsWith('/0'))
+    if (cidrPrefix(c) === 0)
       add(
         ['clients', 'cidrs', i],
         `${c} would open the endpoints to every address; name the client networks`,
@@ -122,7 +124,34 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
   fromRegistry(['images', 'llamaCppCpu'], images.llamaCppCpu);
   fromRegistry(['images', 'weightsSync'], images.weightsSync);
 
-  const poolNames = Object.keys(j.pools);
+  const poolNames = [...Object.keys(j.pools), ...Object.keys(j.cpuPools)];
+  for (const pname of Object.keys(j.pools)) {
+    // The pool's resources are named pool-<name>-…: at most 58 characters.
+    if (pname.length > 58) add(['pools', pname], `pool name "${pname}" is ${pname.length} characters; at most 58`);
+    if (j.cpuPools[pname] !== undefined)
+      add(['cpuPools', pname], `"${pname}" names a GPU pool too: pool names are unique across pools and cpuPools`);
+  }
+  for (const [pname, cp] of Object.entries(j.cpuPools)) {
+    if ((cp.nodes === undefined) === (cp.nodeSelector === undefined)) {
+      add(
+        ['cpuPools', pname],
+        'give exactly one of nodes (names of existing nodes, labelled by the pool) or nodeSelector (labels they already carry)',
+      );
+    }
+    if (cp.nodeSelector !== undefined && Object.keys(cp.nodeSelector).length === 0)
+      add(['cpuPools', pname, 'nodeSelector'], 'an empty selector would select every node: give at least one label');
+  }
+  for (const [sname, st] of Object.entries(j.stores)) {
+    if (st.existingClaim !== undefined && st.localVolume !== undefined)
+      add(['stores', sname], 'give existingClaim or localVolume, not both');
+    if (st.existingClaim === undefined && st.storageClass === undefined)
+      add(['stores', sname, 'storageClass'], 'is required: the StorageClass of the claim the stack creates (or name an existingClaim)');
+    if (st.existingClaim !== undefined && (st.storageClass !== undefined || st.accessMode !== undefined))
+      add(
+        ['stores', sname, 'existingClaim'],
+        'an existing claim keeps its own StorageClass and access mode: leave storageClass and accessMode out',
+      );
+  }
   const storeNames = Object.keys(j.stores);
   const seenNodes = new Map<string, string>();
   for (const [pname, pool] of Object.entries(j.pools)) {
@@ -171,14 +200,31 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
   }
   for (const [mname, m] of models) {
     const mp = (...p: (string | number)[]) => ['models', mname, ...p];
-    if (m.pool !== undefined && !j.pools[m.pool]) {
+    const cpuOnly = m.pool === undefined || (!j.pools[m.pool] && j.cpuPools[m.pool] !== undefined);
+    if (m.pool !== undefined && !j.pools[m.pool] && !j.cpuPools[m.pool]) {
       add(
         mp('pool'),
         `pool "${m.pool}" is not declared in this jurisdiction.${didYouMean(m.pool, poolNames)} Pools: ${poolNames.join(', ') || 'none'}`,
       );
     }
-    if (m.pool === undefined && m.engine === 'vllm')
-      add(mp('pool'), 'vLLM needs a GPU pool; only llama-cpp runs CPU-only');
+    if (m.engine === 'vllm' && (m.pool === undefined || (j.cpuPools[m.pool] !== undefined && !j.pools[m.pool])))
+      add(mp('pool'), 'vLLM needs a GPU pool (pools); only llama-cpp runs CPU-only');
+    // The server's Service and Deployment are named after the model: at most 56 characters, a letter first.
+    if (mname.length > 56 || !/^[a-z]/.test(mname))
+      add(
+        ['models', mname],
+        `model name "${mname.length > 60 ? mname.slice(0, 57) + '...' : mname}" names the server's Service: at most 56 characters, starting with a letter`,
+      );
+    if (m.engine === 'llama-cpp' && m.maxConcurrentSequences > 256)
+      add(mp('maxConcurrentSequences'), `${m.maxConcurrentSequences} slots: llama.cpp serves at most 256 at once here`);
+    if (m.cpu !== undefined && m.cpu < 0.001) add(mp('cpu'), `${m.cpu} cores is less than 1m (0.001)`);
+    const st = j.stores[m.store];
+    if (st && m.weights.source.type === 'volume' && st.existingClaim === undefined && st.localVolume === undefined) {
+      add(
+        mp('weights', 'source'),
+        `source volume means the weights are already on the store, but store "${m.store}" is a claim the stack creates empty: name the pre-seeded claim (stores.${m.store}.existingClaim) or the node's directory (stores.${m.store}.localVolume); see docs/weights.md`,
+      );
+    }
     if (!j.stores[m.store]) {
       add(
         mp('store'),
@@ -187,15 +233,11 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     }
     const engineImage =
       m.image ??
-      (m.engine === 'vllm'
-        ? images.vllm
-        : m.pool === undefined
-          ? (images.llamaCppCpu ?? images.llamaCpp)
-          : images.llamaCpp);
+      (m.engine === 'vllm' ? images.vllm : cpuOnly ? (images.llamaCppCpu ?? images.llamaCpp) : images.llamaCpp);
     if (engineImage === undefined) {
       add(
         mp('image'),
-        `no image for ${m.engine}: set models.${mname}.image or images.${m.engine === 'vllm' ? 'vllm' : m.pool === undefined ? 'llamaCppCpu' : 'llamaCpp'}`,
+        `no image for ${m.engine}: set models.${mname}.image or images.${m.engine === 'vllm' ? 'vllm' : cpuOnly ? 'llamaCppCpu' : 'llamaCpp'}`,
       );
     }
     fromRegistry(mp('image'), m.image);
@@ -271,10 +313,16 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     if (m.engine === 'vllm' && files.length > 0 && !files.includes('config.json')) {
       add(mp('weights', 'files'), 'vLLM loads a model directory with config.json; the manifest has none');
     }
+    // The weights source: the URL check ModelWeights makes, with the policy gate's host matcher.
     const src = m.weights.source;
-    if (src.type === 's3') inside(mp('weights', 'source', 'endpoint'), src.endpoint, 'the weights source');
-    if (src.type === 'https') inside(mp('weights', 'source', 'url'), src.url, 'the weights source');
+    if (src.type !== 'volume') {
+      const field = src.type === 's3' ? 'endpoint' : 'url';
+      const found: { path: string; message: string }[] = [];
+      checkSourceUrl(field, src.type === 's3' ? src.endpoint : src.url, { allowedEndpoints: hosts }, found, src.type === 'https');
+      for (const f of found) add(mp('weights', 'source', field), f.message);
+    }
   }
+  out.push(...capacityProblems(j).map((p) => ({ path: [...base, ...p.path], message: p.message })));
   return out;
 }
 
