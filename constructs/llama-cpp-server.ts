@@ -241,7 +241,7 @@ export class LlamaCppServer extends Construct {
       String(this.threads),
       ...(kvType !== 'f16' ? ['--cache-type-k', kvType, '--cache-type-v', kvType] : []), // [Common params] -ctk/-ctv
       '--metrics', // [Example-specific params] Prometheus /metrics on the same port
-      '--no-webui', // [Example-specific params] API only
+      '--no-ui', // [Example-specific params] API only (b9174 name; --no-webui is its deprecated alias)
       '--offline', // [Common params] never touch the network for models
       ...(props.extraArgs ?? []),
     ];

@@ -17,7 +17,7 @@ import {
   COMPONENT_WEIGHTS_SYNC,
 } from './annotations';
 import { type Problem, throwIfProblems } from './errors';
-import type { IModelWeights } from './interfaces';
+import type { IModelWeights, PodToleration } from './interfaces';
 import type { IModelWeightStore } from './model-weight-store';
 import { recommendedLabels, selectorLabels } from './private/labels';
 import {
@@ -194,6 +194,11 @@ export interface ModelWeightsProps {
    * @see https://github.com/hashicorp/terraform-provider-kubernetes/issues/2531
    */
   readonly ttlSecondsAfterFinished?: number;
+  /**
+   * Tolerations of the Job's pod: for a store on one node's local disk whose node is tainted
+   * (an edge node), the Job must be allowed there to verify the weights in place. @default none
+   */
+  readonly tolerations?: readonly PodToleration[];
   /** UID and GID the Job runs as (never 0); also the pod's fsGroup. @default 65532 */
   readonly runAsUser?: number;
   /** Memory limit of the Job's container in MiB. @default 1024 */
@@ -467,6 +472,16 @@ export class ModelWeights extends Construct implements IModelWeights {
             restartPolicy: 'Never',
             automountServiceAccountToken: false,
             enableServiceLinks: false,
+            ...(props.tolerations && props.tolerations.length > 0
+              ? {
+                  toleration: props.tolerations.map((t) => ({
+                    key: t.key,
+                    operator: t.operator,
+                    value: t.value,
+                    effect: t.effect,
+                  })),
+                }
+              : {}),
             ...(props.imagePullSecrets && props.imagePullSecrets.length > 0
               ? { imagePullSecrets: props.imagePullSecrets.map((name) => ({ name })) }
               : {}),

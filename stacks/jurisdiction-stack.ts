@@ -315,6 +315,11 @@ export class JurisdictionStack extends TerraformStack {
             license: m.weights.license,
             // llama.cpp serves the manifest's one .gguf file, whatever else the manifest lists.
             fileName: m.engine === 'llama-cpp' ? ggufFileOf(m) : undefined,
+            // A store on one node's disk: the Job runs on that node, tolerated as the server is.
+            tolerations:
+              spec.stores[m.store]?.localVolume && m.pool !== undefined
+                ? (pools[m.pool] ?? cpuPools[m.pool])?.tolerations
+                : undefined,
           }),
       );
       dependAll(w, namespaceReady);
