@@ -263,7 +263,7 @@ export function describeShortfall(req: CapacityRequest, pool: PoolCapacity, plan
     `${req.arch.name} needs ${formatGiB(plan.weightBytes)} of weights + ${formatGiB(plan.kvCacheBytes)} of KV cache ` +
     `for ${req.concurrentSequences} × ${formatTokens(req.maxModelLenTokens)} tokens ` +
     `(+ ${formatGiB(plan.runtimeReserveBytesPerGpu)} runtime reserve per GPU); ` +
-    `pool ${pool.poolName} offers ${pool.gpusPerNode} GPU${pool.gpusPerNode === 1 ? '' : 's'} × ${formatGiB(pool.gpuMemoryGiB * GIB)} × ${util} = ${formatGiB(offered)} per ${pool.gpusPerNode === 1 ? 'pod' : 'node'}; ` +
+    `pool ${pool.poolName} offers ${pool.gpusPerNode} GPU${pool.gpusPerNode === 1 ? '' : 's'} × ${Number.isInteger(pool.gpuMemoryGiB) ? pool.gpuMemoryGiB : pool.gpuMemoryGiB.toFixed(2)} GiB × ${util} = ${formatGiB(offered)} per node; ` +
     `at tensor-parallel size ${tp} each GPU would need ${formatGiB(plan.requiredBytesPerGpu)} of ${formatGiB(plan.usableBytesPerGpu)}. ` +
     `Use a pool with more or larger GPUs, a quantized format, a shorter context or fewer concurrent sequences`
   );
@@ -282,7 +282,7 @@ export function planCapacity(req: CapacityRequest, pool: PoolCapacity, path = 'p
       throw capacityExceeded(
         req.arch.name,
         'tensorParallelSize',
-        `tensor-parallel size ${tp} needs ${tp} GPUs in one pod; pool ${pool.poolName} gives a pod at most ${pool.gpusPerNode}${fittingSize(req, pool)}`,
+        `tensor-parallel size ${tp} needs ${tp} GPUs on one node; pool ${pool.poolName} has ${pool.gpusPerNode} GPU${pool.gpusPerNode === 1 ? '' : 's'} per node${fittingSize(req, pool)}`,
       );
     }
     if (!valid.includes(tp)) {

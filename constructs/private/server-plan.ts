@@ -201,7 +201,7 @@ function checkReplicas(name: string, peak: number, path: string, units: number, 
     throw capacityExceeded(
       name,
       path,
-      `${peak} replica${peak === 1 ? '' : 's'} × ${units} ${pool.resourceName} need ${peak * units} on nodes with ${units} free; pool ${pool.poolName} has ${pool.nodeCount} node${pool.nodeCount === 1 ? '' : 's'} × ${pool.unitsPerNode}, room for ${podsPerNode * pool.nodeCount}`,
+      `${peak} replica${peak === 1 ? '' : 's'} × ${units} GPU${units === 1 ? '' : 's'} need ${peak} × ${units} ${pool.resourceName} on nodes with ${units} free; pool ${pool.poolName} has ${pool.nodeCount} node${pool.nodeCount === 1 ? '' : 's'} × ${pool.unitsPerNode} GPUs, room for ${podsPerNode * pool.nodeCount}`,
     );
   }
 }

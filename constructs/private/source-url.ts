@@ -36,10 +36,8 @@ export function checkSourceUrl(
     found.push({ path, message: `"${text}" holds a backslash: write the URL with / only` });
     return undefined;
   }
-  if (authority.includes('@')) {
-    found.push({ path, message: 'the URL carries credentials (user@host): put them in a Secret and reference it' });
-    return undefined;
-  }
+  // user@host: the credentials problem below, whatever a parser makes of the rest.
+  const userinfo = authority.includes('@');
   let u: URL;
   try {
     u = new URL(text);
@@ -58,7 +56,7 @@ export function checkSourceUrl(
       message: `"${text}" uses ${scheme}: use https (plain http only with allowPlainHttp: true)`,
     });
   }
-  if (u.username !== '' || u.password !== '') {
+  if (userinfo || u.username !== '' || u.password !== '') {
     found.push({ path, message: 'the URL carries credentials: put them in a Secret and reference it' });
   }
   if (u.search !== '' || u.hash !== '' || text.includes('?') || text.includes('#')) {

@@ -146,6 +146,12 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
       add(['stores', sname], 'give existingClaim or localVolume, not both');
     if (st.existingClaim === undefined && st.storageClass === undefined)
       add(['stores', sname, 'storageClass'], 'is required: the StorageClass of the claim the stack creates (or name an existingClaim)');
+    const gpuNode = st.localVolume && Object.entries(j.pools).find(([, p]) => p.nodes.includes(st.localVolume!.node));
+    if (gpuNode)
+      add(
+        ['stores', sname, 'localVolume', 'node'],
+        `node "${st.localVolume!.node}" is in GPU pool "${gpuNode[0]}": its taint admits GPU workloads only, so the verification Job cannot run there; use existingClaim or a CPU node`,
+      );
     if (st.existingClaim !== undefined && (st.storageClass !== undefined || st.accessMode !== undefined))
       add(
         ['stores', sname, 'existingClaim'],

@@ -175,7 +175,6 @@ describe('PrivateCluster quota and limits', () => {
           nodes: ['n1', 'n2'],
           gpuProduct: 'NVIDIA-H100-80GB-HBM3',
           gpusPerNode: 8,
-          gpuMemoryGiB: 80,
         }),
         new GpuNodePool(s, 'a100', {
           jurisdiction: 'de',
@@ -183,7 +182,6 @@ describe('PrivateCluster quota and limits', () => {
           nodes: ['n3'],
           gpuProduct: 'NVIDIA-A100-SXM4-80GB',
           gpusPerNode: 4,
-          gpuMemoryGiB: 80,
           sharing: { mode: 'mig', strategy: 'mixed', profile: '3g.40gb' },
         }),
       ];
