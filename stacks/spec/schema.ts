@@ -63,6 +63,10 @@ const url = (what: string, schemes: string[]) =>
       message: `${what} must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`,
     });
 
+/** A string with something besides spaces in it. */
+const nonBlank = (what: string) =>
+  z.string().refine((v) => v.trim() !== '', { message: `${what} must not be empty or only spaces` });
+
 const secretRef = z
   .strictObject({
     name: dnsLabel('secret name').describe('Name of the Kubernetes Secret (in the same namespace).'),
@@ -76,13 +80,11 @@ const clusterSchema = z
   .strictObject({
     kubeconfig: z
       .strictObject({
-        path: z
-          .string()
-          .min(1)
+        path: nonBlank('a kubeconfig path')
           .describe(
             'Path of the kubeconfig file on the machine that runs Terraform (`~` is expanded by the provider).',
           ),
-        context: z.string().min(1).describe('Context inside the kubeconfig.'),
+        context: nonBlank('a context').describe('Context inside the kubeconfig.'),
       })
       .optional()
       .describe('Reach the cluster through a kubeconfig file and context.'),
@@ -104,7 +106,7 @@ const clusterSchema = z
               .enum(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'])
               .default('client.authentication.k8s.io/v1')
               .describe('ExecCredential API version the plugin speaks.'),
-            command: z.string().min(1).describe('Credential plugin to run (`kubelogin`, `openstack-token`).'),
+            command: nonBlank('a command').describe('Credential plugin to run (`kubelogin`, `openstack-token`).'),
             args: z.array(z.string()).default([]).describe('Arguments of the plugin.'),
           })
           .optional()
@@ -324,7 +326,10 @@ const poolSchema = z
       .describe(
         `Memory of one physical GPU in GiB (nvidia-smi's MiB ÷ 1024). Optional for the products in the GPU table (${Object.keys(GPU_PRODUCTS).join(', ')}), whose figure is used; a stated value that disagrees with it is refused.`,
       ),
-    nodes: z.array(z.string().min(1)).min(1).describe('Names of the existing Kubernetes nodes in the pool.'),
+    nodes: z
+      .array(dnsSubdomain('a node name'))
+      .min(1)
+      .describe('Names of the existing Kubernetes nodes in the pool.'),
     sharing: sharingSchema.default({ mode: 'none' }),
   })
   .describe('A named set of existing GPU nodes offering one GPU product.');
@@ -347,7 +352,7 @@ const taintSchema = z
 const cpuPoolSchema = z
   .strictObject({
     nodes: z
-      .array(z.string().min(1))
+      .array(dnsSubdomain('a node name'))
       .min(1)
       .optional()
       .describe('Names of existing nodes; they are labelled `sovereign-stack.io/cpu-pool: <pool>` and selected by it.'),
@@ -368,9 +373,7 @@ const cpuPoolSchema = z
 
 const storeSchema = z
   .strictObject({
-    storageClass: z
-      .string()
-      .min(1)
+    storageClass: dnsSubdomain('storageClass')
       .optional()
       .describe(
         'In-jurisdiction StorageClass of the volume; required unless existingClaim names the claim.',
@@ -382,7 +385,7 @@ const storeSchema = z
       ),
     localVolume: z
       .strictObject({
-        node: z.string().min(1).describe('Name of the node whose disk holds the weights.'),
+        node: dnsSubdomain('a node name').describe('Name of the node whose disk holds the weights.'),
         path: z
           .string()
           .regex(/^\/[^\s]*$/, { message: 'an absolute path on the node, e.g. /srv/sovereign' })
@@ -498,7 +501,9 @@ const weightsSchema = z
   .strictObject({
     revision: z
       .string()
-      .regex(/^[A-Za-z0-9._-]{1,128}$/, { message: 'a revision is a commit id or tag' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+        message: "a revision is a commit id or tag: letters, digits, '.', '_' and '-', starting with a letter or digit",
+      })
       .describe('Pinned revision (commit id or tag) of the weights.'),
     source: sourceSchema,
     files: z
