@@ -526,7 +526,8 @@ function issueProblems(
               : first.message.startsWith('Invalid') || first.message.startsWith('Too')
                 ? 'is not an allowed name'
                 : first.message;
-      return [make(origin, `"${shown}" ${inner}`, locateKey(doc, at, origin.slice(0, -1), key))];
+      const sep = /^(is|must) /.test(inner) ? ' ' : ': ';
+      return [make(origin, `"${shown}"${sep}${inner}`, locateKey(doc, at, origin.slice(0, -1), key))];
     }
     case 'too_small':
     case 'too_big': {

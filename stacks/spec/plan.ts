@@ -135,7 +135,8 @@ export function capacityProblems(j: JurisdictionSpec): PlanProblem[] {
         weightBytesOf.set(name, plan.capacity.weightBytes);
       } else {
         const file = ggufFileOf(m);
-        const quant = (m.quantization ?? (file ? ggufTypeFromFileName(file) : undefined))?.toUpperCase();
+        if (file === undefined) continue; // one .gguf file is required: reported by the semantic checks
+        const quant = (m.quantization ?? ggufTypeFromFileName(file))?.toUpperCase();
         if (quant === undefined || GGUF_BITS_PER_WEIGHT[quant] === undefined) {
           out.push({
             path: [...path, 'quantization'],

@@ -339,7 +339,8 @@ const taintSchema = z
     key: z
       .string()
       .max(317)
-      .regex(LABEL_KEY, { message: 'a taint key looks like edge or example.org/dedicated' }),
+      .regex(LABEL_KEY, { message: 'a taint key looks like edge or example.org/dedicated' })
+      .describe('Key of the taint.'),
     value: z
       .string()
       .regex(LABEL_VALUE, { message: "a taint value is at most 63 letters, digits, '-', '_' and '.'" })
@@ -389,6 +390,7 @@ const storeSchema = z
         path: z
           .string()
           .regex(/^\/[^\s]*$/, { message: 'an absolute path on the node, e.g. /srv/sovereign' })
+          .refine((p) => !p.split('/').includes('..'), { message: 'an absolute path without ..' })
           .describe('Directory on the node that is the volume root (holding `models/`).'),
       })
       .optional()
@@ -715,7 +717,7 @@ const suppressionSchema = z
       .describe('Why this is acceptable.'),
     expires: z
       .string()
-      .refine(isIsoDate, { message: 'expires is a calendar date YYYY-MM-DD (2099-02-30 is not one)' })
+      .refine(isIsoDate, { message: 'expires is a real calendar date YYYY-MM-DD' })
       .optional()
       .describe('Last day the suppression applies.'),
   })
