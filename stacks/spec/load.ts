@@ -466,6 +466,7 @@ function issueProblems(
     }
     case 'invalid_value': {
       const allowed = issue.values.map((v) => String(v));
+      if (received === undefined) return [make(origin, `is required; one of: ${allowed.join(', ')}`)];
       if (typeof received === 'string' && allowed.includes(received)) {
         return [
           make(

@@ -59,7 +59,7 @@ function synthAndAudit(example: string): Audited {
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-examples-'));
-  for (const example of ['sovereign.yaml', 'minimal.yaml']) audited[example] = synthAndAudit(example);
+  for (const example of ['sovereign.yaml', 'minimal.yaml', 'mig.yaml']) audited[example] = synthAndAudit(example);
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -96,6 +96,7 @@ function failures(report: AuditReport): Record<string, string[]> {
 describe.each([
   ['sovereign.yaml', ['de-fra', 'eu-edge-vie', 'fr-par']],
   ['minimal.yaml', ['lab']],
+  ['mig.yaml', ['lab-mig']],
 ])('examples/%s end to end', (example, stacks) => {
   const a = () => audited[example];
 

@@ -202,7 +202,7 @@ describe('synthesized output', () => {
     },
   );
 
-  test.each(['sovereign.yaml', 'minimal.yaml'])('golden snapshot of examples/%s', (name) => {
+  test.each(['sovereign.yaml', 'minimal.yaml', 'mig.yaml'])('golden snapshot of examples/%s', (name) => {
     expect(synthSpec(`examples/${name}`).files).toMatchSnapshot();
   });
 });
