@@ -273,7 +273,10 @@ function validate(p: GpuNodePoolProps, sharing: GpuSharing): Problem[] {
     checkIntRange('gpusPerNode', p.gpusPerNode, 1, 16),
     p.gpuMemoryGiB === undefined || (p.gpuMemoryGiB > 0 && p.gpuMemoryGiB <= 1024)
       ? undefined
-      : { path: 'gpuMemoryGiB', message: `${p.gpuMemoryGiB} is not allowed: use a size above 0 and at most 1024` },
+      : {
+          path: 'gpuMemoryGiB',
+          message: `${p.gpuMemoryGiB} is not allowed: use a size above 0 and at most 1024`,
+        },
   );
   if (p.nodes.length === 0) {
     out.push({ path: 'nodes', message: 'no nodes: a pool needs at least one existing node' });
@@ -308,7 +311,12 @@ function validate(p: GpuNodePoolProps, sharing: GpuSharing): Problem[] {
   // Product, memory and MIG profile against the GPU table: the same check `sovereign validate` makes.
   if (out.length === 0) {
     out.push(
-      ...poolProblems({ product: p.gpuProduct, gpusPerNode: p.gpusPerNode, gpuMemoryGiB: p.gpuMemoryGiB, sharing }),
+      ...poolProblems({
+        product: p.gpuProduct,
+        gpusPerNode: p.gpusPerNode,
+        gpuMemoryGiB: p.gpuMemoryGiB,
+        sharing,
+      }),
     );
   }
   return out;

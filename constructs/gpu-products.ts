@@ -48,7 +48,11 @@ export interface GpuProductFacts {
   readonly mig?: Readonly<Record<string, MigProfileFacts>>;
 }
 
-const m = (instances: number, memoryMiB: number): MigProfileFacts => ({ instances, memoryMiB, measured: true });
+const m = (instances: number, memoryMiB: number): MigProfileFacts => ({
+  instances,
+  memoryMiB,
+  measured: true,
+});
 /** A slice of `eighths`/8 of a GPU of `totalMiB`, less 2 %, rounded down to 64 MiB. */
 const est = (instances: number, eighths: number, totalMiB: number): MigProfileFacts => ({
   instances,
@@ -146,9 +150,9 @@ export function gpuProductFacts(product: string): GpuProductFacts | undefined {
   return Object.prototype.hasOwnProperty.call(GPU_PRODUCTS, product) ? GPU_PRODUCTS[product] : undefined;
 }
 
-/** `44.99` for 46068 MiB: GiB with two decimals, rounded down. */
+/** `44.99` for 46068 MiB: GiB with two decimals. */
 export function gibOf(mib: number): number {
-  return Math.floor((mib / 1024) * 100) / 100;
+  return Math.round((mib / 1024) * 100) / 100;
 }
 
 // ------------------------------------------------------------------ pools
@@ -221,7 +225,10 @@ export function poolProblems(p: PoolInput): PoolProblem[] {
   const s = p.sharing;
   if (s.mode === 'mig') {
     if (!MIG_PROFILE.test(s.profile)) {
-      out.push({ path: 'sharing.profile', message: `"${s.profile}" is not a MIG profile; it looks like 3g.40gb` });
+      out.push({
+        path: 'sharing.profile',
+        message: `"${s.profile}" is not a MIG profile; it looks like 3g.40gb`,
+      });
     } else if (!facts?.mig) {
       const capable = Object.values(GPU_PRODUCTS)
         .filter((f) => f.mig)

@@ -122,7 +122,10 @@ export class ModelWeightStore extends Construct implements IModelWeightStore {
       const n = checkDnsSubdomain('localVolume.node', props.localVolume.node);
       if (n) found.push(n);
       if (!/^\/[^\s]*$/.test(props.localVolume.path) || props.localVolume.path.split('/').includes('..')) {
-        found.push({ path: 'localVolume.path', message: `"${props.localVolume.path}" must be an absolute path without ..` });
+        found.push({
+          path: 'localVolume.path',
+          message: `"${props.localVolume.path}" must be an absolute path without ..`,
+        });
       }
     }
     const rootProblem = manifestPathProblem(this.rootPath);

@@ -317,7 +317,9 @@ export class JurisdictionStack extends TerraformStack {
             fileName: m.engine === 'llama-cpp' ? ggufFileOf(m) : undefined,
             // A store on one node's disk: the Job runs on that node, tolerated as the server is.
             tolerations:
-              spec.stores[m.store]?.localVolume && m.pool !== undefined ? cpuPools[m.pool]?.tolerations : undefined,
+              spec.stores[m.store]?.localVolume && m.pool !== undefined
+                ? cpuPools[m.pool]?.tolerations
+                : undefined,
           }),
       );
       dependAll(w, namespaceReady);

@@ -28,11 +28,15 @@ export function cpuPoolProblems(p: CpuPoolInput): Problem[] {
   if ((p.nodes === undefined) === (p.nodeSelector === undefined)) {
     out.push({
       path: 'nodes',
-      message: 'give exactly one of nodes (names of existing nodes, labelled by the pool) or nodeSelector (labels they already carry)',
+      message:
+        'give exactly one of nodes (names of existing nodes, labelled by the pool) or nodeSelector (labels they already carry)',
     });
   }
   if (p.nodeSelector !== undefined && Object.keys(p.nodeSelector).length === 0) {
-    out.push({ path: 'nodeSelector', message: 'an empty selector would select every node: give at least one label' });
+    out.push({
+      path: 'nodeSelector',
+      message: 'an empty selector would select every node: give at least one label',
+    });
   }
   for (const [k, v] of Object.entries(p.nodeSelector ?? {})) push(checkLabelValue(`nodeSelector.${k}`, v));
   const seen = new Set<string>();

@@ -207,12 +207,18 @@ function checkReplicas(name: string, peak: number, path: string, units: number, 
 }
 
 /** On a MIG pool a model that does not fit one slice is refused naming the profiles that hold it. */
-function withMigAdvice(name: string, pool: GpuPlacement, util: number, plan: () => CapacityPlan): CapacityPlan {
+function withMigAdvice(
+  name: string,
+  pool: GpuPlacement,
+  util: number,
+  plan: () => CapacityPlan,
+): CapacityPlan {
   if (!pool.mig) return plan();
   try {
     return plan();
   } catch (e) {
-    if (!isSovereignError(e) || e.code !== 'CAPACITY' || e.problems[0]?.path === 'tensorParallelSize') throw e;
+    if (!isSovereignError(e) || e.code !== 'CAPACITY' || e.problems[0]?.path === 'tensorParallelSize')
+      throw e;
     const p = e.problems[0];
     // What one slice must hold: the same figure the shortfall states, before the utilisation.
     const need = /each GPU would need ([0-9.]+) GiB/.exec(p.message);
@@ -240,7 +246,14 @@ export function ggufTypeFromFileName(fileName: string): string | undefined {
 /** Problems with architecture numbers (whole, positive; KV heads divide attention heads). */
 export function architectureProblems(a: ModelArchitecture): Problem[] {
   const out: Problem[] = [];
-  for (const k of ['parameters', 'layers', 'attentionHeads', 'kvHeads', 'headDim', 'maxContextTokens'] as const) {
+  for (const k of [
+    'parameters',
+    'layers',
+    'attentionHeads',
+    'kvHeads',
+    'headDim',
+    'maxContextTokens',
+  ] as const) {
     const p = checkPositiveInt(`architecture.${k}`, a[k]);
     if (p) out.push(p);
   }

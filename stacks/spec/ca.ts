@@ -23,8 +23,14 @@ export function readCaPem(file: string): { pem: string } | { problem: string } {
       problem: `cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')}): the kubernetes state backend takes the CA's certificates as data, read from this file relative to the project directory`,
     };
   }
-  const blocks = text.replace(/\r\n/g, '\n').match(/-----BEGIN CERTIFICATE-----\n[^-]+-----END CERTIFICATE-----\n?/g);
-  if (!blocks || blocks.join('').trim() !== text.replace(/\r\n/g, '\n').trim() || !blocks.every((b) => PEM.test(b))) {
+  const blocks = text
+    .replace(/\r\n/g, '\n')
+    .match(/-----BEGIN CERTIFICATE-----\n[^-]+-----END CERTIFICATE-----\n?/g);
+  if (
+    !blocks ||
+    blocks.join('').trim() !== text.replace(/\r\n/g, '\n').trim() ||
+    !blocks.every((b) => PEM.test(b))
+  ) {
     return { problem: 'is not PEM certificates (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)' };
   }
   return { pem: blocks.map((b) => (b.endsWith('\n') ? b : `${b}\n`)).join('') };

@@ -87,9 +87,15 @@ export function capacityProblems(j: JurisdictionSpec): PlanProblem[] {
   const out: PlanProblem[] = [];
   const placements = new Map<string, GpuPlacement>();
   for (const [name, p] of Object.entries(j.pools)) {
-    const found = poolProblems({ product: p.product, gpusPerNode: p.gpusPerNode, gpuMemoryGiB: p.gpuMemoryGiB, sharing: p.sharing });
+    const found = poolProblems({
+      product: p.product,
+      gpusPerNode: p.gpusPerNode,
+      gpuMemoryGiB: p.gpuMemoryGiB,
+      sharing: p.sharing,
+    });
     for (const f of found) out.push({ path: ['pools', name, ...f.path.split('.')], message: f.message });
-    if (found.length === 0) placements.set(name, placementOf(name, p, poolFacts({ ...p, sharing: p.sharing })));
+    if (found.length === 0)
+      placements.set(name, placementOf(name, p, poolFacts({ ...p, sharing: p.sharing })));
   }
 
   const gpusPerReplica = new Map<string, number>();
@@ -174,7 +180,9 @@ export function capacityProblems(j: JurisdictionSpec): PlanProblem[] {
 
   // The weights of every model on a store must fit its volume (5 % kept for the filesystem).
   for (const [storeName, store] of Object.entries(j.stores)) {
-    const onStore = Object.keys(j.models).filter((n) => j.models[n].store === storeName && weightBytesOf.has(n));
+    const onStore = Object.keys(j.models).filter(
+      (n) => j.models[n].store === storeName && weightBytesOf.has(n),
+    );
     const bytes = onStore.map((n) => weightBytesOf.get(n) as number);
     const need = bytes.reduce((a, b) => a + b, 0);
     if (need > store.sizeGiB * GIB * 0.95) {
@@ -197,7 +205,9 @@ export function capacityProblems(j: JurisdictionSpec): PlanProblem[] {
       }));
     const short = packReplicas(placement.nodeCount, placement.unitsPerNode, demands);
     if (short.length > 0) {
-      const asked = demands.map((d) => `${d.replicas} × ${d.gpusPerReplica} GPU(s) for ${d.model}`).join(' + ');
+      const asked = demands
+        .map((d) => `${d.replicas} × ${d.gpusPerReplica} GPU(s) for ${d.model}`)
+        .join(' + ');
       out.push({
         path: ['pools', poolName],
         message: `the models placed on pool ${poolName} need ${asked} (replicas × GPUs per replica), but the pool has ${placement.nodeCount} node(s) × ${placement.unitsPerNode} GPU(s): ${short.map((s) => `${s.unplaced} replica(s) of ${s.model}`).join(' and ')} cannot be scheduled. Add nodes, lower replicas, or shorten context / concurrency so fewer GPUs per replica are needed`,

@@ -80,10 +80,9 @@ const clusterSchema = z
   .strictObject({
     kubeconfig: z
       .strictObject({
-        path: nonBlank('a kubeconfig path')
-          .describe(
-            'Path of the kubeconfig file on the machine that runs Terraform (`~` is expanded by the provider).',
-          ),
+        path: nonBlank('a kubeconfig path').describe(
+          'Path of the kubeconfig file on the machine that runs Terraform (`~` is expanded by the provider).',
+        ),
         context: nonBlank('a context').describe('Context inside the kubeconfig.'),
       })
       .optional()
@@ -106,7 +105,9 @@ const clusterSchema = z
               .enum(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'])
               .default('client.authentication.k8s.io/v1')
               .describe('ExecCredential API version the plugin speaks.'),
-            command: nonBlank('a command').describe('Credential plugin to run (`kubelogin`, `openstack-token`).'),
+            command: nonBlank('a command').describe(
+              'Credential plugin to run (`kubelogin`, `openstack-token`).',
+            ),
             args: z.array(z.string()).default([]).describe('Arguments of the plugin.'),
           })
           .optional()
@@ -356,11 +357,18 @@ const cpuPoolSchema = z
       .array(dnsSubdomain('a node name'))
       .min(1)
       .optional()
-      .describe('Names of existing nodes; they are labelled `sovereign-stack.io/cpu-pool: <pool>` and selected by it.'),
+      .describe(
+        'Names of existing nodes; they are labelled `sovereign-stack.io/cpu-pool: <pool>` and selected by it.',
+      ),
     nodeSelector: z
       .record(
-        z.string().max(317).regex(LABEL_KEY, { message: 'a label key looks like topology.kubernetes.io/zone' }),
-        z.string().regex(LABEL_VALUE, { message: "a label value is at most 63 letters, digits, '-', '_' and '.'" }),
+        z
+          .string()
+          .max(317)
+          .regex(LABEL_KEY, { message: 'a label key looks like topology.kubernetes.io/zone' }),
+        z
+          .string()
+          .regex(LABEL_VALUE, { message: "a label value is at most 63 letters, digits, '-', '_' and '.'" }),
       )
       .optional()
       .describe('Labels the nodes already carry, selected as they are (nothing is labelled).'),
@@ -376,9 +384,7 @@ const storeSchema = z
   .strictObject({
     storageClass: dnsSubdomain('storageClass')
       .optional()
-      .describe(
-        'In-jurisdiction StorageClass of the volume; required unless existingClaim names the claim.',
-      ),
+      .describe('In-jurisdiction StorageClass of the volume; required unless existingClaim names the claim.'),
     existingClaim: dnsSubdomain('existingClaim')
       .optional()
       .describe(
@@ -504,7 +510,8 @@ const weightsSchema = z
     revision: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
-        message: "a revision is a commit id or tag: letters, digits, '.', '_' and '-', starting with a letter or digit",
+        message:
+          "a revision is a commit id or tag: letters, digits, '.', '_' and '-', starting with a letter or digit",
       })
       .describe('Pinned revision (commit id or tag) of the weights.'),
     source: sourceSchema,
@@ -629,10 +636,7 @@ const clientsSchema = z
       .array(dnsLabel('clients.namespaces[]'))
       .default([])
       .describe('Namespaces whose pods may call the model endpoints.'),
-    cidrs: z
-      .array(cidr('10.20.0.0/16'))
-      .default([])
-      .describe('Networks that may call the model endpoints.'),
+    cidrs: z.array(cidr('10.20.0.0/16')).default([]).describe('Networks that may call the model endpoints.'),
   })
   .describe('Who may reach the serving port; everything else is denied.');
 

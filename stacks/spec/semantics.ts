@@ -127,9 +127,13 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
   const poolNames = [...Object.keys(j.pools), ...Object.keys(j.cpuPools)];
   for (const pname of Object.keys(j.pools)) {
     // The pool's resources are named pool-<name>-…: at most 58 characters.
-    if (pname.length > 58) add(['pools', pname], `pool name "${pname}" is ${pname.length} characters; at most 58`);
+    if (pname.length > 58)
+      add(['pools', pname], `pool name "${pname}" is ${pname.length} characters; at most 58`);
     if (j.cpuPools[pname] !== undefined)
-      add(['cpuPools', pname], `"${pname}" names a GPU pool too: pool names are unique across pools and cpuPools`);
+      add(
+        ['cpuPools', pname],
+        `"${pname}" names a GPU pool too: pool names are unique across pools and cpuPools`,
+      );
   }
   for (const [pname, cp] of Object.entries(j.cpuPools)) {
     if ((cp.nodes === undefined) === (cp.nodeSelector === undefined)) {
@@ -139,14 +143,21 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
       );
     }
     if (cp.nodeSelector !== undefined && Object.keys(cp.nodeSelector).length === 0)
-      add(['cpuPools', pname, 'nodeSelector'], 'an empty selector would select every node: give at least one label');
+      add(
+        ['cpuPools', pname, 'nodeSelector'],
+        'an empty selector would select every node: give at least one label',
+      );
   }
   for (const [sname, st] of Object.entries(j.stores)) {
     if (st.existingClaim !== undefined && st.localVolume !== undefined)
       add(['stores', sname], 'give existingClaim or localVolume, not both');
     if (st.existingClaim === undefined && st.storageClass === undefined)
-      add(['stores', sname, 'storageClass'], 'is required: the StorageClass of the claim the stack creates (or name an existingClaim)');
-    const gpuNode = st.localVolume && Object.entries(j.pools).find(([, p]) => p.nodes.includes(st.localVolume!.node));
+      add(
+        ['stores', sname, 'storageClass'],
+        'is required: the StorageClass of the claim the stack creates (or name an existingClaim)',
+      );
+    const gpuNode =
+      st.localVolume && Object.entries(j.pools).find(([, p]) => p.nodes.includes(st.localVolume!.node));
     if (gpuNode)
       add(
         ['stores', sname, 'localVolume', 'node'],
@@ -213,7 +224,10 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
         `pool "${m.pool}" is not declared in this jurisdiction.${didYouMean(m.pool, poolNames)} Pools: ${poolNames.join(', ') || 'none'}`,
       );
     }
-    if (m.engine === 'vllm' && (m.pool === undefined || (j.cpuPools[m.pool] !== undefined && !j.pools[m.pool])))
+    if (
+      m.engine === 'vllm' &&
+      (m.pool === undefined || (j.cpuPools[m.pool] !== undefined && !j.pools[m.pool]))
+    )
       add(mp('pool'), 'vLLM needs a GPU pool (pools); only llama-cpp runs CPU-only');
     // The server's Service and Deployment are named after the model: at most 56 characters, a letter first.
     if (mname.length > 56 || !/^[a-z]/.test(mname))
@@ -222,10 +236,18 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
         `model name "${mname.length > 60 ? mname.slice(0, 57) + '...' : mname}" names the server's Service: at most 56 characters, starting with a letter`,
       );
     if (m.engine === 'llama-cpp' && m.maxConcurrentSequences > 256)
-      add(mp('maxConcurrentSequences'), `${m.maxConcurrentSequences} slots: llama.cpp serves at most 256 at once here`);
+      add(
+        mp('maxConcurrentSequences'),
+        `${m.maxConcurrentSequences} slots: llama.cpp serves at most 256 at once here`,
+      );
     if (m.cpu !== undefined && m.cpu < 0.001) add(mp('cpu'), `${m.cpu} cores is less than 1m (0.001)`);
     const st = j.stores[m.store];
-    if (st && m.weights.source.type === 'volume' && st.existingClaim === undefined && st.localVolume === undefined) {
+    if (
+      st &&
+      m.weights.source.type === 'volume' &&
+      st.existingClaim === undefined &&
+      st.localVolume === undefined
+    ) {
       add(
         mp('weights', 'source'),
         `source volume means the weights are already on the store, but store "${m.store}" is a claim the stack creates empty: name the pre-seeded claim (stores.${m.store}.existingClaim) or the node's directory (stores.${m.store}.localVolume); see docs/weights.md`,
@@ -239,7 +261,11 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     }
     const engineImage =
       m.image ??
-      (m.engine === 'vllm' ? images.vllm : cpuOnly ? (images.llamaCppCpu ?? images.llamaCpp) : images.llamaCpp);
+      (m.engine === 'vllm'
+        ? images.vllm
+        : cpuOnly
+          ? (images.llamaCppCpu ?? images.llamaCpp)
+          : images.llamaCpp);
     if (engineImage === undefined) {
       add(
         mp('image'),
@@ -324,7 +350,13 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     if (src.type !== 'volume') {
       const field = src.type === 's3' ? 'endpoint' : 'url';
       const found: { path: string; message: string }[] = [];
-      checkSourceUrl(field, src.type === 's3' ? src.endpoint : src.url, { allowedEndpoints: hosts }, found, src.type === 'https');
+      checkSourceUrl(
+        field,
+        src.type === 's3' ? src.endpoint : src.url,
+        { allowedEndpoints: hosts },
+        found,
+        src.type === 'https',
+      );
       for (const f of found) add(mp('weights', 'source', field), f.message);
     }
   }

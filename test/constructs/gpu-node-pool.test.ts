@@ -160,7 +160,11 @@ describe('GpuNodePool', () => {
       sharing: { mode: 'mig', strategy: 'single', profile: '3g.71gb' },
     });
     // No published slice figure for the H200: half of 143771 MiB less 2 %, rounded down to 64 MiB.
-    expect([pool.resourceName, pool.gpusPerNode, pool.gpuMemoryGiB]).toEqual(['nvidia.com/gpu', 16, 70400 / 1024]);
+    expect([pool.resourceName, pool.gpusPerNode, pool.gpuMemoryGiB]).toEqual([
+      'nvidia.com/gpu',
+      16,
+      70400 / 1024,
+    ]);
     expect(pool.memoryEstimated).toBe(true);
     // Under the single strategy GFD appends the profile to nvidia.com/gpu.product.
     expect(pool.productAffinity.values).toEqual(['NVIDIA-H200-MIG-3g.71gb']);
@@ -172,7 +176,9 @@ describe('GpuNodePool', () => {
         gpuProduct: 'NVIDIA-L40S',
         sharing: { mode: 'mig', strategy: 'single', profile: '1g.10gb' },
       }),
-    ).toContain('sharing.mode  NVIDIA-L40S has no MIG profiles in the GPU table: MIG is planned for NVIDIA-A100-SXM4-40GB');
+    ).toContain(
+      'sharing.mode  NVIDIA-L40S has no MIG profiles in the GPU table: MIG is planned for NVIDIA-A100-SXM4-40GB',
+    );
   });
 
   test('fails when the MIG profile does not exist for the product and memory', () => {
@@ -184,11 +190,11 @@ describe('GpuNodePool', () => {
 
   test('fails when a stated memory disagrees with the GPU table, naming the real figure', () => {
     expect(thrown({ gpuMemoryGiB: 80 })).toContain(
-      'gpuMemoryGiB  80 GiB disagrees with NVIDIA-H100-80GB-HBM3: the driver reports 81559 MiB = 79.64 GiB; leave gpuMemoryGiB out (the known figure is used) or give 79.64',
+      'gpuMemoryGiB  80 GiB disagrees with NVIDIA-H100-80GB-HBM3: the driver reports 81559 MiB = 79.65 GiB; leave gpuMemoryGiB out (the known figure is used) or give 79.65',
     );
     expect(thrown({ gpuMemoryGiB: 40 })).toContain('40 GiB disagrees with NVIDIA-H100-80GB-HBM3');
     // The table's figure, written as nvidia-smi's MiB ÷ 1024 rounded, is accepted.
-    expect(build({ gpuMemoryGiB: 79.64 }).pool.gpuMemoryGiB).toBe(81559 / 1024);
+    expect(build({ gpuMemoryGiB: 79.65 }).pool.gpuMemoryGiB).toBe(81559 / 1024);
   });
 
   test('a product outside the table needs its memory, and then plans with it', () => {

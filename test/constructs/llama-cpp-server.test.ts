@@ -191,6 +191,8 @@ describe('LlamaCppServer refusals', () => {
   test('fails when the pool has too few GPUs for the replicas', () => {
     expect(
       errorOf(() => build((s) => ({ replicas: 3, pool: pool(s, { gpusPerNode: 1, nodeCount: 2 }) }))),
-    ).toContain('replicas  3 replicas × 1 GPU need 3 × 1 nvidia.com/gpu on nodes with 1 free; pool h100 has 2 nodes × 1 GPUs, room for 2');
+    ).toContain(
+      'replicas  3 replicas × 1 GPU need 3 × 1 nvidia.com/gpu on nodes with 1 free; pool h100 has 2 nodes × 1 GPUs, room for 2',
+    );
   });
 });

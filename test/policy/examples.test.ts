@@ -59,7 +59,8 @@ function synthAndAudit(example: string): Audited {
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-examples-'));
-  for (const example of ['sovereign.yaml', 'minimal.yaml', 'mig.yaml']) audited[example] = synthAndAudit(example);
+  for (const example of ['sovereign.yaml', 'minimal.yaml', 'mig.yaml'])
+    audited[example] = synthAndAudit(example);
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

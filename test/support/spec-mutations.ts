@@ -56,7 +56,10 @@ function leaves(v: unknown, path: Path = [], out: { path: Path; value: unknown }
 }
 
 function getIn(v: unknown, path: Path): unknown {
-  return path.reduce<unknown>((o, k) => (o === null || typeof o !== 'object' ? undefined : (o as Json)[k]), v);
+  return path.reduce<unknown>(
+    (o, k) => (o === null || typeof o !== 'object' ? undefined : (o as Json)[k]),
+    v,
+  );
 }
 
 function setIn(root: unknown, path: Path, value: unknown): void {
@@ -115,10 +118,13 @@ function mutateString(r: () => number, s: string): unknown {
 
 /** Edits that know the spec format: values a user writing from the README would try. */
 function structuralEdit(r: () => number, spec: Json): void {
+  if (spec === null || typeof spec !== 'object') return;
   const js = (spec.jurisdictions ?? {}) as Json;
+  if (js === null || typeof js !== 'object') return;
   const names = Object.keys(js);
   if (names.length === 0) return;
   const j = js[pick(r, names)] as Json;
+  if (j === null || typeof j !== 'object') return;
   const pools = (j.pools ?? {}) as Record<string, Json>;
   const models = (j.models ?? {}) as Record<string, Json>;
   const stores = (j.stores ?? {}) as Record<string, Json>;
@@ -133,7 +139,8 @@ function structuralEdit(r: () => number, spec: Json): void {
       if (pool) pool.product = pick(r, PRODUCTS);
       break;
     case 1:
-      if (pool) pool.sharing = { mode: 'mig', strategy: pick(r, ['single', 'mixed']), profile: pick(r, PROFILES) };
+      if (pool)
+        pool.sharing = { mode: 'mig', strategy: pick(r, ['single', 'mixed']), profile: pick(r, PROFILES) };
       break;
     case 2:
       if (pool) pool.sharing = { mode: 'time-slicing', replicasPerGpu: pick(r, [2, 3, 4, 8]) };
@@ -197,7 +204,8 @@ function structuralEdit(r: () => number, spec: Json): void {
       break;
     default: {
       const sov = j.sovereignty as Json | undefined;
-      if (sov && Array.isArray(sov.hosts)) sov.hosts = [...(sov.hosts as string[]), pick(r, ['models.lab.example:443', '*.example:8443'])];
+      if (sov && Array.isArray(sov.hosts))
+        sov.hosts = [...(sov.hosts as string[]), pick(r, ['models.lab.example:443', '*.example:8443'])];
     }
   }
 }
@@ -210,11 +218,15 @@ export interface GeneratedSpec {
 /** `count` specs from the seed; the same seed always gives the same specs. */
 export function generateSpecs(seed: number, count: number): GeneratedSpec[] {
   const r = rng(seed);
-  const bases = BASE_SPECS.filter((f) => fs.existsSync(f)).map((f) => ({ f, data: parse(fs.readFileSync(f, 'utf8')) as Json }));
+  const bases = BASE_SPECS.filter((f) => fs.existsSync(f)).map((f) => ({
+    f,
+    data: parse(fs.readFileSync(f, 'utf8')) as Json,
+  }));
   const out: GeneratedSpec[] = [];
   for (let i = 0; i < count; i++) {
     // The smaller specs more often: they synthesize faster and are as good at finding gaps.
-    const b = r() < 0.15 ? bases[Math.floor(r() * bases.length)] : bases[Math.floor(r() * Math.min(2, bases.length))];
+    const b =
+      r() < 0.15 ? bases[Math.floor(r() * bases.length)] : bases[Math.floor(r() * Math.min(2, bases.length))];
     const spec = structuredClone(b.data);
     const edits = 1 + Math.floor(r() * 3);
     for (let e = 0; e < edits; e++) {
@@ -222,7 +234,10 @@ export function generateSpecs(seed: number, count: number): GeneratedSpec[] {
         structuralEdit(r, spec);
         continue;
       }
-      const all = leaves(spec).filter((l) => l.path.length > 0 && !String(l.path[l.path.length - 2]).match(/^files$/));
+      const all = leaves(spec).filter(
+        (l) => l.path.length > 0 && !String(l.path[l.path.length - 2]).match(/^files$/),
+      );
+      if (all.length === 0) continue;
       const leaf = pick(r, all);
       const v = leaf.value;
       if (r() < 0.1) setIn(spec, leaf.path, undefined);

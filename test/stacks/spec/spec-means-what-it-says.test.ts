@@ -39,7 +39,8 @@ async function judge(text: string): Promise<Verdict> {
   let synth = 0;
   let synthSays = '';
   try {
-    synth = (await synthesize({ spec: file, outdir: path.join(tmp, `out-${n}`), today: '2026-12-07' })).exitCode;
+    synth = (await synthesize({ spec: file, outdir: path.join(tmp, `out-${n}`), today: '2026-12-07' }))
+      .exitCode;
   } catch (e) {
     if (!isSovereignError(e)) throw e;
     synth = e.exitCode;
@@ -72,11 +73,16 @@ describe('MIG: one slice per pod', () => {
     expect(d.spec.replicas).toBe('8');
     expect(c.resources.limits['nvidia.com/mig-3g.40gb']).toBe('1');
     expect(c.args[c.args.indexOf('--tensor-parallel-size') + 1]).toBe('1');
-    expect(stack['//'].sovereign.pools[0]).toMatchObject({ gpusPerNode: 8, resourceName: 'nvidia.com/mig-3g.40gb' });
+    expect(stack['//'].sovereign.pools[0]).toMatchObject({
+      gpusPerNode: 8,
+      resourceName: 'nvidia.com/mig-3g.40gb',
+    });
   });
 
   test('fails when a 70B model is placed on 3g.40gb slices, naming what would hold it', async () => {
-    const text = mig.replace('architecture: llama-3.1-8b', 'architecture: llama-3.1-70b').replace('replicas: 8', 'replicas: 1');
+    const text = mig
+      .replace('architecture: llama-3.1-8b', 'architecture: llama-3.1-70b')
+      .replace('replicas: 8', 'replicas: 1');
     await bothRefuse(
       text,
       'jurisdictions.lab-mig.models.llama-8b.pool  llama-3.1-70b needs 131.4 GiB of weights',
@@ -119,20 +125,27 @@ describe('GPU facts as data', () => {
       minimal.replace('product: NVIDIA-L4,', 'product: NVIDIA-RTX-PRO-6000,'),
       'jurisdictions.lab.pools.gpu.gpuMemoryGiB  NVIDIA-RTX-PRO-6000 is not in the GPU table',
     );
-    await bothAccept(minimal.replace('product: NVIDIA-L4,', 'product: NVIDIA-RTX-PRO-6000, gpuMemoryGiB: 94.97,'));
+    await bothAccept(
+      minimal.replace('product: NVIDIA-L4,', 'product: NVIDIA-RTX-PRO-6000, gpuMemoryGiB: 94.97,'),
+    );
   });
 
   test('pods are pinned to the pool product as GFD labels it (time-sliced nodes carry -SHARED)', () => {
     const out = synthSpec('examples/sovereign.yaml').stacks;
     const affinity = (stack: Json) =>
-      deployment(stack).spec.template.spec.affinity.node_affinity.required_during_scheduling_ignored_during_execution
-        .node_selector_term[0].match_expressions[0];
-    expect(affinity(out['de-fra'])).toEqual({ key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-H100-80GB-HBM3'] });
+      deployment(stack).spec.template.spec.affinity.node_affinity
+        .required_during_scheduling_ignored_during_execution.node_selector_term[0].match_expressions[0];
+    expect(affinity(out['de-fra'])).toEqual({
+      key: 'nvidia.com/gpu.product',
+      operator: 'In',
+      values: ['NVIDIA-H100-80GB-HBM3'],
+    });
     expect(affinity(out['fr-par']).values).toEqual(['NVIDIA-L40S-SHARED']);
   });
 
   test('a time-slice share budgets exactly what vLLM gets: 0.45 of the 44.99 GiB an L40S shows', () => {
-    const c = deployment(synthSpec('examples/sovereign.yaml').stacks['fr-par']).spec.template.spec.container[0];
+    const c = deployment(synthSpec('examples/sovereign.yaml').stacks['fr-par']).spec.template.spec
+      .container[0];
     // 0.9 × (46068 MiB / 2) / 46068 MiB = 0.45: 20.24 GiB, not 0.9 × 48 / 2 = 21.6
     expect(c.args[c.args.indexOf('--gpu-memory-utilization') + 1]).toBe('0.45');
   });
@@ -166,13 +179,16 @@ describe('custom models', () => {
     await bothRefuse(custom('\n          maxContextTokens: 131072'), 'architecture.dtype  is required');
     await bothRefuse(
       custom('\n          maxContextTokens: 4096\n          dtype: bf16'),
-      'maxModelLenTokens  8192 tokens is more than custom\'s context of 4096',
+      "maxModelLenTokens  8192 tokens is more than custom's context of 4096",
     );
   });
 
   test('the declared dtype sizes the weights: fp8 fits where bf16 does not', async () => {
     const tight = (dtype: string) =>
-      custom(`\n          maxContextTokens: 131072\n          dtype: ${dtype}`).replace('maxConcurrentSequences: 2', 'maxConcurrentSequences: 4');
+      custom(`\n          maxContextTokens: 131072\n          dtype: ${dtype}`).replace(
+        'maxConcurrentSequences: 2',
+        'maxConcurrentSequences: 4',
+      );
     await bothRefuse(tight('bf16'), 'custom needs 15.0 GiB of weights');
     await bothAccept(tight('fp8'));
   });
@@ -196,7 +212,10 @@ describe('validate runs every check synth runs', () => {
 
   test.each([
     ["expires: '2099-02-30'", 'suppressions.0.expires  expires is a real calendar date YYYY-MM-DD'],
-    ["reason: '            '", 'suppressions.0.reason  a reason must be at least 10 characters besides spaces'],
+    [
+      "reason: '            '",
+      'suppressions.0.reason  a reason must be at least 10 characters besides spaces',
+    ],
   ])('a suppression with %s is refused by both', async (field, message) => {
     const s = { rule: 'K8S-012', resource: '*', reason: 'accepted for the pilot', expires: '2099-12-31' };
     const line = `{ rule: ${s.rule}, resource: '*', reason: '${s.reason}', expires: '${s.expires}' }`.replace(
@@ -207,7 +226,10 @@ describe('validate runs every check synth runs', () => {
   });
 
   test('cidr 0.0.0.0/00 is refused by both', async () => {
-    await bothRefuse(minimal.replace('cidrs: [10.10.0.0/16]', 'cidrs: [0.0.0.0/00]'), 'sovereignty.cidrs.0  a CIDR looks like');
+    await bothRefuse(
+      minimal.replace('cidrs: [10.10.0.0/16]', 'cidrs: [0.0.0.0/00]'),
+      'sovereignty.cidrs.0  a CIDR looks like',
+    );
     await bothRefuse(
       minimal.replace('cidrs: [10.10.0.0/16]', 'cidrs: [0.0.0.0/0]'),
       '0.0.0.0/0 is the whole internet',
@@ -216,8 +238,14 @@ describe('validate runs every check synth runs', () => {
 
   test.each([
     ['https://user@models.lab.example/meta-llama/x', 'the URL carries credentials'],
-    ['https://models.lab.example\\@evil.example/x', '"https://models.lab.example\\@evil.example/x" holds a backslash'],
-    ['https://evil.example\\@models.lab.example/x', '"https://evil.example\\@models.lab.example/x" holds a backslash'],
+    [
+      'https://models.lab.example\\@evil.example/x',
+      '"https://models.lab.example\\@evil.example/x" holds a backslash',
+    ],
+    [
+      'https://evil.example\\@models.lab.example/x',
+      '"https://evil.example\\@models.lab.example/x" holds a backslash',
+    ],
   ])('a weights URL %s is refused by both', async (url, message) => {
     const text = minimal.replace(
       'url: https://models.lab.example/meta-llama/Llama-3.1-8B-Instruct',
@@ -251,9 +279,13 @@ describe('pre-seeded weights and CPU pools', () => {
     });
     const pvc = Object.values<Json>(edge.resource.kubernetes_persistent_volume_claim_v1)[0];
     // Bound to that volume by name (a reference to it, resolved by Terraform).
-    expect(pvc.spec.volume_name).toMatch(/^\$\{kubernetes_persistent_volume_v1\.store-models_volume_[0-9A-F]+\.metadata\[0\]\.name\}$/);
+    expect(pvc.spec.volume_name).toMatch(
+      /^\$\{kubernetes_persistent_volume_v1\.store-models_volume_[0-9A-F]+\.metadata\[0\]\.name\}$/,
+    );
     const job = Object.values<Json>(edge.resource.kubernetes_job_v1)[0];
-    const toleration = [{ effect: 'NoSchedule', key: 'sovereign-stack.io/edge', operator: 'Equal', value: 'inference' }];
+    const toleration = [
+      { effect: 'NoSchedule', key: 'sovereign-stack.io/edge', operator: 'Equal', value: 'inference' },
+    ];
     expect(job.spec.template.spec.toleration).toEqual(toleration);
     const pod = deployment(edge).spec.template.spec;
     expect([pod.node_selector, pod.toleration, pod.affinity]).toEqual([
@@ -266,7 +298,10 @@ describe('pre-seeded weights and CPU pools', () => {
 
   test('an existing claim is mounted, never created', async () => {
     const text = minimal
-      .replace('models: { storageClass: standard, sizeGiB: 40 }', 'models: { existingClaim: seeded-weights, sizeGiB: 40 }')
+      .replace(
+        'models: { storageClass: standard, sizeGiB: 40 }',
+        'models: { existingClaim: seeded-weights, sizeGiB: 40 }',
+      )
       .replace(/source: \{ type: https, url: [^}]+\}/, 'source: { type: volume }');
     await bothAccept(text);
     const lab = synthSpec('spec.yaml', text).stacks.lab;
@@ -288,14 +323,19 @@ describe('pre-seeded weights and CPU pools', () => {
       '        nodeSelector: { topology.kubernetes.io/zone: vie-branch }\n',
     );
     const edge = synthSpec('spec.yaml', cpu).stacks['eu-edge-vie'];
-    expect(deployment(edge).spec.template.spec.node_selector).toEqual({ 'topology.kubernetes.io/zone': 'vie-branch' });
+    expect(deployment(edge).spec.template.spec.node_selector).toEqual({
+      'topology.kubernetes.io/zone': 'vie-branch',
+    });
     expect(edge.resource.kubernetes_labels).toBeUndefined();
     await bothRefuse(
       sovereign.replace('        nodes: [vie-edge-01]\n', ''),
       'jurisdictions.eu-edge-vie.cpuPools.edge  give exactly one of nodes',
     );
     await bothRefuse(
-      sovereign.replace('        engine: llama-cpp\n        pool: edge', '        engine: vllm\n        pool: edge'),
+      sovereign.replace(
+        '        engine: llama-cpp\n        pool: edge',
+        '        engine: vllm\n        pool: edge',
+      ),
       'models.qwen-7b.pool  vLLM needs a GPU pool (pools)',
     );
   });
@@ -319,9 +359,14 @@ describe('cluster access', () => {
     const pem = `-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGVGb3JUZXN0czAKBggqhkjOPQQDAjAA\n-----END CERTIFICATE-----\n`;
     const ca = path.join(tmp, 'ca.pem');
     fs.writeFileSync(ca, pem);
-    const text = api(`, caCertificateFile: '${ca}'`).replace('backend: { type: local }', 'backend: { type: kubernetes }');
+    const text = api(`, caCertificateFile: '${ca}'`).replace(
+      'backend: { type: local }',
+      'backend: { type: kubernetes }',
+    );
     await bothAccept(text);
-    expect(synthSpec('spec.yaml', text).stacks.lab.terraform.backend.kubernetes.cluster_ca_certificate).toBe(pem);
+    expect(synthSpec('spec.yaml', text).stacks.lab.terraform.backend.kubernetes.cluster_ca_certificate).toBe(
+      pem,
+    );
     await bothRefuse(
       text.replace(ca, path.join(tmp, 'missing.pem')),
       'cluster.api.caCertificateFile  cannot be read (no such file)',
@@ -340,12 +385,12 @@ describe('messages', () => {
     expect(got).toEqual(['a tab is used for indentation; YAML indents with spaces only']);
   });
 
-  test('a long name gets a sentence, not the validator\'s words', async () => {
+  test("a long name gets a sentence, not the validator's words", async () => {
     const [p] = await bothRefuse(minimal.replace('  lab:', `  ${'lab-'.repeat(20)}x:`));
     expect(p).toContain('is 81 characters long; a name is at most 63 characters');
     expect(p).not.toMatch(/Too big|expected string/);
     const [m] = await bothRefuse(minimal.replace('    llama-8b:', `    ${'m'.repeat(60)}:`));
-    expect(m).toContain('names the server\'s Service: at most 56 characters');
+    expect(m).toContain("names the server's Service: at most 56 characters");
   });
 
   test('a misspelled key gets "did you mean", transpositions included', async () => {

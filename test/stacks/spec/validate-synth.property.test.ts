@@ -41,7 +41,8 @@ describe(`validate exit 0 ⇔ synth exit 0, over ${COUNT} generated specs (seed 
       let synth = 0;
       let synthSays = '';
       try {
-        synth = (await synthesize({ spec: file, outdir: path.join(dir, `out-${i}`), today: '2026-12-07' })).exitCode;
+        synth = (await synthesize({ spec: file, outdir: path.join(dir, `out-${i}`), today: '2026-12-07' }))
+          .exitCode;
       } catch (e) {
         synth = exitOf(e);
         synthSays = (e as Error).message;
