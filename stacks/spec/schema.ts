@@ -70,7 +70,10 @@ const nonBlank = (what: string) =>
 const secretRef = z
   .strictObject({
     name: dnsLabel('secret name').describe('Name of the Kubernetes Secret (in the same namespace).'),
-    key: z.string().min(1).describe('Key inside the Secret.'),
+    key: z
+      .string()
+      .regex(/^[-._a-zA-Z0-9]{1,253}$/, { message: "a Secret key is letters, digits, '-', '_' and '.'" })
+      .describe('Key inside the Secret.'),
   })
   .describe('A reference to a key of a Kubernetes Secret; the value itself never appears in the spec.');
 
@@ -593,8 +596,8 @@ const modelSchema = z
     apiKeySecret: secretRef.optional().describe('Secret holding the API key clients must present.'),
     autoscaling: z
       .strictObject({
-        minReplicas: z.number().int().min(1).describe('Fewest replicas.'),
-        maxReplicas: z.number().int().min(1).describe('Most replicas.'),
+        minReplicas: z.number().int().min(1).max(100).describe('Fewest replicas.'),
+        maxReplicas: z.number().int().min(1).max(100).describe('Most replicas.'),
         targetCpuUtilization: z
           .number()
           .int()
@@ -604,7 +607,9 @@ const modelSchema = z
           .describe('Average CPU utilisation (percent of requests) the autoscaler keeps.'),
       })
       .optional()
-      .describe('HorizontalPodAutoscaler bounds; replicas is then the initial count.'),
+      .describe(
+        'HorizontalPodAutoscaler bounds; replicas is then the initial count, between minReplicas and maxReplicas.',
+      ),
     extraArgs: z
       .array(z.string())
       .default([])

@@ -305,6 +305,16 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
         `profile ${j.profile} requires every endpoint to demand an API key: set apiKeySecret { name, key }`,
       );
     }
+    if (
+      m.autoscaling &&
+      m.autoscaling.minReplicas <= m.autoscaling.maxReplicas &&
+      (m.replicas < m.autoscaling.minReplicas || m.replicas > m.autoscaling.maxReplicas)
+    ) {
+      add(
+        mp('replicas'),
+        `${m.replicas} replicas is outside the autoscaler's ${m.autoscaling.minReplicas}-${m.autoscaling.maxReplicas}: with autoscaling, replicas is the initial count`,
+      );
+    }
     if (m.autoscaling && m.autoscaling.minReplicas > m.autoscaling.maxReplicas) {
       add(
         mp('autoscaling', 'minReplicas'),

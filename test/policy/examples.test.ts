@@ -272,7 +272,7 @@ describe('a broken copy of examples/sovereign.yaml is refused by the spec (exit 
       'a hub URL as weight source',
       'url: https://models.par.cloud-souverain.fr.example/',
       'url: https://huggingface.co/',
-      /^ {2}broken\.yaml:\d+:\d+ {2}jurisdictions\.fr-par\.models\.mistral-7b\.weights\.source\.url {2}the weights source host "huggingface\.co" is outside the jurisdiction/m,
+      /^ {2}broken\.yaml:\d+:\d+ {2}jurisdictions\.fr-par\.models\.mistral-7b\.weights\.source\.url {2}host "huggingface\.co" is not among the declared in-jurisdiction endpoints/m,
     ],
     [
       'a :latest tag without digest',

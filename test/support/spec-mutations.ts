@@ -134,7 +134,7 @@ function structuralEdit(r: () => number, spec: Json): void {
   const pool = poolNames.length ? pools[pick(r, poolNames)] : undefined;
   const model = modelNames.length ? models[pick(r, modelNames)] : undefined;
   const store = storeNames.length ? stores[pick(r, storeNames)] : undefined;
-  switch (Math.floor(r() * 16)) {
+  switch (Math.floor(r() * 22)) {
     case 0:
       if (pool) pool.product = pick(r, PRODUCTS);
       break;
@@ -201,6 +201,41 @@ function structuralEdit(r: () => number, spec: Json): void {
     case 14:
       if (model) model.cpu = pick(r, [0.5, 1.5, 8, 0.0001]);
       if (model && r() < 0.5) model.memoryGiB = pick(r, [1.5, 2, 16, 64]);
+      break;
+    case 16:
+      if (model) model.engine = model.engine === 'vllm' ? 'llama-cpp' : 'vllm';
+      break;
+    case 17:
+      if (model) delete model.pool;
+      break;
+    case 18:
+      j.cpuPools = {
+        [pick(r, ['edge', 'cpu', poolNames[0] ?? 'x'])]: pick(r, [
+          { nodes: ['edge-01'] },
+          { nodeSelector: {} },
+          {
+            nodeSelector: { 'topology.kubernetes.io/zone': 'a' },
+            taints: [{ key: 'edge', effect: 'NoSchedule' }],
+          },
+          { nodes: ['edge-01'], nodeSelector: { a: 'b' } },
+        ]),
+      };
+      if (model && r() < 0.7) model.pool = Object.keys(j.cpuPools as Json)[0];
+      break;
+    case 19:
+      if (model)
+        model.apiKeySecret = {
+          name: pick(r, ['keys', 'Keys', 'k'.repeat(70)]),
+          key: pick(r, ['api', 'a b', 'x/y']),
+        };
+      break;
+    case 20:
+      if (model)
+        model.autoscaling = {
+          minReplicas: pick(r, [1, 2, 5]),
+          maxReplicas: pick(r, [1, 4, 50, 200]),
+          ...(r() < 0.5 ? { targetCpuUtilization: pick(r, [50, 100]) } : {}),
+        };
       break;
     default: {
       const sov = j.sovereignty as Json | undefined;
