@@ -32,6 +32,7 @@ import { escapeTerraformTemplate, VERIFY_EXIT, VERIFY_WEIGHTS_SCRIPT } from './p
 import {
   canonicalManifest,
   checkManifest,
+  MAX_MANIFEST_BYTES,
   manifestPathProblem,
   manifestSha256,
   sortedManifestPaths,
@@ -213,8 +214,6 @@ const MANIFEST_DIR = '/etc/sovereign/manifest';
 const MANIFEST_KEY = 'SHA256SUMS';
 const CA_DIR = '/etc/sovereign/ca';
 const CONTAINER = 'verify';
-/** ConfigMaps hold at most 1 MiB; keep room for metadata. */
-const MAX_MANIFEST_BYTES = 900 * 1024;
 
 /**
  * One pinned model revision on a ModelWeightStore: a ConfigMap holding the manifest and a Job

@@ -11,6 +11,7 @@ import { DIGEST_PINNABLE_IMAGES } from '../../constructs/private/gpu-operator-im
 import { GPU_PRODUCTS } from '../../constructs/gpu-products';
 import { parseCidr } from '../../policy/hosts';
 import { isIsoDate, MIN_REASON_LENGTH } from '../../policy/suppressions';
+import { manifestPathProblem } from '../../constructs/weights-manifest';
 
 export const SPEC_VERSION = 1;
 
@@ -418,6 +419,12 @@ const storeSchema = z
     'A volume holding pinned model weights: a fresh claim, an existing pre-seeded claim, or a local volume on a named node (docs/weights.md).',
   );
 
+/** A Secret or ConfigMap key (Kubernetes IsConfigMapKey). */
+const configKey = z
+  .string()
+  .regex(/^[-._a-zA-Z0-9]{1,253}$/, { message: "a key is letters, digits, '-', '_' and '.'" })
+  .refine((k) => !k.startsWith('..') && k !== '.', { message: 'a key may not be "." or start with ".."' });
+
 const caBundleSchema = z
   .strictObject({
     configMap: dnsSubdomain('caBundle.configMap').describe(
@@ -445,17 +452,37 @@ const sourceSchema = z
         endpoint: url('source.endpoint', ['https', 'http']).describe(
           'S3-compatible endpoint inside the jurisdiction.',
         ),
-        bucket: z.string().min(3).describe('Bucket holding the mirrored weights.'),
-        prefix: z.string().default('').describe('Key prefix of the model revision inside the bucket.'),
-        region: z.string().default('us-east-1').describe('Region string the endpoint expects.'),
+        bucket: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+            message:
+              "a bucket name is 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit",
+          })
+          .refine((b) => !b.includes('..'), { message: 'a bucket name has no ".."' })
+          .describe('Bucket holding the mirrored weights.'),
+        prefix: z
+          .string()
+          .refine(
+            (p) => {
+              const t = p.replace(/^\/+|\/+$/g, '');
+              return t === '' || manifestPathProblem(t) === undefined;
+            },
+            { message: 'a prefix is a relative path of the bucket (no .., no backslash, no empty parts)' },
+          )
+          .default('')
+          .describe('Key prefix of the model revision inside the bucket.'),
+        region: z
+          .string()
+          .regex(/^[a-z0-9-]{1,64}$/, { message: "a region is lower-case letters, digits and '-'" })
+          .default('us-east-1')
+          .describe('Region string the endpoint expects.'),
         credentials: z
           .strictObject({
             secret: dnsLabel('credentials.secret').describe(
               'Secret in the serving namespace, beside the weight volume.',
             ),
-            accessKeyIdKey: z.string().default('AWS_ACCESS_KEY_ID').describe('Key of the access key id.'),
-            secretAccessKeyKey: z
-              .string()
+            accessKeyIdKey: configKey.default('AWS_ACCESS_KEY_ID').describe('Key of the access key id.'),
+            secretAccessKeyKey: configKey
               .default('AWS_SECRET_ACCESS_KEY')
               .describe('Key of the secret access key.'),
           })
@@ -526,9 +553,7 @@ const weightsSchema = z
       .describe(
         'Manifest: every file of the revision and its SHA-256, as `sovereign weights manifest <dir>` prints it.',
       ),
-    license: z
-      .string()
-      .min(1)
+    license: nonBlank('a licence')
       .optional()
       .describe('Licence of the weights (SPDX id or name), recorded in the ML-BOM.'),
   })

@@ -6,6 +6,7 @@
 import { cidrPrefix, endpointsIn, hostAllowed as boundaryAllows } from '../../policy/hosts';
 import { checkSourceUrl } from '../../constructs/private/source-url';
 import { capacityProblems } from './plan';
+import { canonicalManifest, checkManifest, MAX_MANIFEST_BYTES } from '../../constructs/weights-manifest';
 import { readCaPem } from './ca';
 import type { JurisdictionSpec, SovereignSpec } from './schema';
 import { didYouMean } from '../../constructs/private/suggest';
@@ -333,20 +334,19 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
       );
     }
 
-    // Weights: a manifest that names a servable layout.
+    // Weights: the manifest check ModelWeights makes, then a layout the engine can serve.
     const files = Object.keys(m.weights.files);
-    if (files.length === 0)
+    for (const p of checkManifest('files', m.weights.files)) {
+      add(mp('weights', 'files', ...(p.path === 'files' ? [] : [p.path.slice('files.'.length)])), p.message);
+    }
+    if (
+      files.length > 0 &&
+      Buffer.byteLength(canonicalManifest(m.weights.files), 'utf8') > MAX_MANIFEST_BYTES
+    ) {
       add(
         mp('weights', 'files'),
-        'the manifest is empty; run `sovereign weights manifest <dir>` and paste its files',
+        `the manifest is larger than ${MAX_MANIFEST_BYTES} bytes, more than its ConfigMap holds`,
       );
-    for (const f of files) {
-      if (f.startsWith('/') || f.split('/').includes('..') || f.includes('\\') || f.split('/').includes('')) {
-        add(
-          mp('weights', 'files', f),
-          `"${f}" must be a relative path inside the model directory (no leading /, no .., no backslash)`,
-        );
-      }
     }
     const ggufs = files.filter((f) => f.toLowerCase().endsWith('.gguf'));
     if (m.engine === 'llama-cpp' && files.length > 0 && ggufs.length !== 1) {
