@@ -131,7 +131,7 @@ function siteYaml(s: BenchSite, j: number): string[] {
     `      llamaCppCpu: ${s.images.llamaCppCpu}`,
     `      weightsSync: ${s.images.weightsSync}`,
     `    pools:`,
-    `      h100: { product: NVIDIA-H100-80GB-HBM3, gpusPerNode: 4, gpuMemoryGiB: 80, nodes: [${s.nodes.join(', ')}] }`,
+    `      h100: { product: NVIDIA-H100-80GB-HBM3, gpusPerNode: 4, nodes: [${s.nodes.join(', ')}] }`,
     `    stores:`,
     `      models: { storageClass: ceph-ssd, sizeGiB: 1000, accessMode: ReadWriteMany }`,
     `    models:`,

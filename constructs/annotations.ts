@@ -27,6 +27,8 @@ export const COMPONENT_WEIGHTS_MANIFEST = 'weights-manifest';
 
 /** Node label: the GpuNodePool a node belongs to (its value is the pool name). */
 export const LABEL_GPU_POOL = 'sovereign-stack.io/gpu-pool';
+/** Node label of a CPU pool's nodes (CpuNodePool with named nodes). */
+export const LABEL_CPU_POOL = 'sovereign-stack.io/cpu-pool';
 /**
  * Namespace annotation: why this namespace is exempt from the `restricted` Pod Security
  * Standard. Policy reads it to report the exception as a documented one.

@@ -118,8 +118,8 @@ export interface ModelArchitecture {
   readonly headDim: number;
   /** `max_position_embeddings`: the longest context the model was built for. */
   readonly maxContextTokens: number;
-  /** `torch_dtype` of the published weights. */
-  readonly nativeFormat: 'bf16' | 'fp16' | 'fp32';
+  /** Storage format of the published weights (`torch_dtype`, or the checkpoint's quantization). */
+  readonly nativeFormat: WeightFormat;
   /** Where each number comes from (the config.json URL at a revision, a model card). */
   readonly source?: string;
 }
@@ -181,6 +181,11 @@ export interface PoolCapacity {
   readonly poolName: string;
   readonly gpusPerNode: number;
   readonly gpuMemoryGiB: number;
+  /**
+   * Bytes the engine may fill on each GPU, when it is not `gpuMemoryGiB × utilisation`: vLLM
+   * rounds its fraction down to two decimals of the memory it sees (see planVllmServer).
+   */
+  readonly usableBytesPerGpu?: number;
 }
 
 export interface CapacityRequest {
@@ -224,7 +229,7 @@ export function planAt(req: CapacityRequest, pool: PoolCapacity, tp: number): Ca
   const weightBytesPerGpu = req.weightBytes / tp;
   const kvCacheBytesPerGpu = kvBytesPerTokenPerGpu(req.arch, tp, kvCache) * tokens;
   const requiredBytesPerGpu = weightBytesPerGpu + kvCacheBytesPerGpu + reserve;
-  const usableBytesPerGpu = pool.gpuMemoryGiB * GIB * req.gpuMemoryUtilization;
+  const usableBytesPerGpu = pool.usableBytesPerGpu ?? pool.gpuMemoryGiB * GIB * req.gpuMemoryUtilization;
   return {
     tensorParallelSize: tp,
     weightBytes: req.weightBytes,
@@ -253,12 +258,12 @@ export function formatTokens(n: number): string {
 export function describeShortfall(req: CapacityRequest, pool: PoolCapacity, plan: CapacityPlan): string {
   const util = req.gpuMemoryUtilization.toFixed(2);
   const tp = plan.tensorParallelSize;
-  const offered = pool.gpusPerNode * pool.gpuMemoryGiB * req.gpuMemoryUtilization * GIB;
+  const offered = pool.gpusPerNode * plan.usableBytesPerGpu;
   return (
     `${req.arch.name} needs ${formatGiB(plan.weightBytes)} of weights + ${formatGiB(plan.kvCacheBytes)} of KV cache ` +
     `for ${req.concurrentSequences} × ${formatTokens(req.maxModelLenTokens)} tokens ` +
     `(+ ${formatGiB(plan.runtimeReserveBytesPerGpu)} runtime reserve per GPU); ` +
-    `pool ${pool.poolName} offers ${pool.gpusPerNode} GPU${pool.gpusPerNode === 1 ? '' : 's'} × ${pool.gpuMemoryGiB} GiB × ${util} = ${formatGiB(offered)} per node; ` +
+    `pool ${pool.poolName} offers ${pool.gpusPerNode} GPU${pool.gpusPerNode === 1 ? '' : 's'} × ${Number.isInteger(pool.gpuMemoryGiB) ? pool.gpuMemoryGiB : pool.gpuMemoryGiB.toFixed(2)} GiB × ${util} = ${formatGiB(offered)} per node; ` +
     `at tensor-parallel size ${tp} each GPU would need ${formatGiB(plan.requiredBytesPerGpu)} of ${formatGiB(plan.usableBytesPerGpu)}. ` +
     `Use a pool with more or larger GPUs, a quantized format, a shorter context or fewer concurrent sequences`
   );
@@ -277,18 +282,23 @@ export function planCapacity(req: CapacityRequest, pool: PoolCapacity, path = 'p
       throw capacityExceeded(
         req.arch.name,
         'tensorParallelSize',
-        `tensor-parallel size ${tp} needs ${tp} GPUs on one node; pool ${pool.poolName} has ${pool.gpusPerNode} GPU${pool.gpusPerNode === 1 ? '' : 's'} per node`,
+        `tensor-parallel size ${tp} needs ${tp} GPUs on one node; pool ${pool.poolName} has ${pool.gpusPerNode} GPU${pool.gpusPerNode === 1 ? '' : 's'} per node${fittingSize(req, pool)}`,
       );
     }
     if (!valid.includes(tp)) {
       throw capacityExceeded(
         req.arch.name,
         'tensorParallelSize',
-        `tensor-parallel size ${tp} does not divide ${req.arch.name}'s ${req.arch.attentionHeads} attention heads / ${req.arch.kvHeads} KV heads; allowed up to ${pool.gpusPerNode} GPUs: ${validTensorParallelSizes(req.arch, pool.gpusPerNode).join(', ')}`,
+        `tensor-parallel size ${tp} does not divide ${req.arch.name}'s ${req.arch.attentionHeads} attention heads / ${req.arch.kvHeads} KV heads; allowed up to ${pool.gpusPerNode} GPUs: ${validTensorParallelSizes(req.arch, pool.gpusPerNode).join(', ')}${fittingSize(req, pool)}`,
       );
     }
     const plan = planAt(req, pool, tp);
-    if (!plan.fits) throw capacityExceeded(req.arch.name, path, describeShortfall(req, pool, plan));
+    if (!plan.fits)
+      throw capacityExceeded(
+        req.arch.name,
+        'tensorParallelSize',
+        `${describeShortfall(req, pool, plan)}${fittingSize(req, pool)}`,
+      );
     return plan;
   }
   const sizes = validTensorParallelSizes(req.arch, pool.gpusPerNode);
@@ -301,6 +311,14 @@ export function planCapacity(req: CapacityRequest, pool: PoolCapacity, path = 'p
   }
   const best = planAt(req, pool, sizes[sizes.length - 1]);
   throw capacityExceeded(req.arch.name, path, describeShortfall(req, pool, best));
+}
+
+/** `; tensorParallelSize 4 fits: set it, or leave tensorParallelSize out` when some size fits. */
+function fittingSize(req: CapacityRequest, pool: PoolCapacity): string {
+  const fit = validTensorParallelSizes(req.arch, pool.gpusPerNode).find((tp) => planAt(req, pool, tp).fits);
+  return fit === undefined
+    ? '; no tensor-parallel size fits this pool'
+    : `; tensorParallelSize ${fit} fits: set it, or leave tensorParallelSize out to have the smallest that fits chosen`;
 }
 
 /** What one model asks of a pool: `replicas` pods of `gpusPerReplica` GPUs, each on one node. */

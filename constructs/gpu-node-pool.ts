@@ -8,6 +8,7 @@ import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { NodeTaint } from '@cdktf/provider-kubernetes/lib/node-taint';
 import { stringify } from 'yaml';
 import { LABEL_GPU_POOL } from './annotations';
+import { GIB_BYTES, LABEL_GPU_PRODUCT, poolFacts, poolProblems } from './gpu-products';
 import { throwIfProblems, type Problem } from './errors';
 import type { IGpuPool, PodToleration } from './interfaces';
 import { JURISDICTION_LABEL } from './private/labels';
@@ -66,8 +67,11 @@ export interface GpuNodePoolProps {
   readonly gpuProduct: string;
   /** Physical GPUs in each node (1-16). */
   readonly gpusPerNode: number;
-  /** Memory of one physical GPU in GiB (80 for H100 80GB, 141 for H200, 180 for B200). */
-  readonly gpuMemoryGiB: number;
+  /**
+   * Memory of one physical GPU in GiB. Optional for a product in the GPU table (gpu-products.ts),
+   * whose figure is used; a stated value that disagrees with the table is refused.
+   */
+  readonly gpuMemoryGiB?: number;
   /** @default { mode: 'none' } */
   readonly sharing?: GpuSharing;
   /**
@@ -98,51 +102,6 @@ export interface MigPoolConfig {
   }[];
 }
 
-interface MigGpu {
-  /** GFD product names of this GPU family. */
-  readonly product: RegExp;
-  readonly memoryGiB: number;
-  /** Profile → instances per GPU when every GPU is partitioned into that profile alone. */
-  readonly profiles: Readonly<Record<string, number>>;
-}
-
-/**
- * MIG-capable GPUs and their homogeneous profiles, from NVIDIA's MIG user guide, "Supported
- * MIG Profiles" (https://docs.nvidia.com/datacenter/tesla/mig-user-guide/#supported-mig-profiles).
- * Media-extension profiles (`+me`) are left out: their resource names are not valid
- * Kubernetes extended resource names under the mixed strategy.
- */
-const MIG_GPUS: readonly MigGpu[] = [
-  {
-    product: /A100/,
-    memoryGiB: 40,
-    profiles: { '1g.5gb': 7, '1g.10gb': 4, '2g.10gb': 3, '3g.20gb': 2, '4g.20gb': 1, '7g.40gb': 1 },
-  },
-  {
-    product: /A100|H100/,
-    memoryGiB: 80,
-    profiles: { '1g.10gb': 7, '1g.20gb': 4, '2g.20gb': 3, '3g.40gb': 2, '4g.40gb': 1, '7g.80gb': 1 },
-  },
-  { product: /A30\b/, memoryGiB: 24, profiles: { '1g.6gb': 4, '2g.12gb': 2, '4g.24gb': 1 } },
-  {
-    product: /H100/,
-    memoryGiB: 94,
-    profiles: { '1g.12gb': 7, '1g.24gb': 4, '2g.24gb': 3, '3g.47gb': 2, '4g.47gb': 1, '7g.94gb': 1 },
-  },
-  {
-    product: /H200/,
-    memoryGiB: 141,
-    profiles: { '1g.18gb': 7, '1g.35gb': 4, '2g.35gb': 3, '3g.71gb': 2, '4g.71gb': 1, '7g.141gb': 1 },
-  },
-  {
-    product: /B200/,
-    memoryGiB: 180,
-    profiles: { '1g.23gb': 7, '1g.45gb': 4, '2g.45gb': 3, '3g.90gb': 2, '4g.90gb': 1, '7g.180gb': 1 },
-  },
-];
-
-const MIG_FAMILIES = /A100|A30\b|H100|H200|B200/;
-
 /** The taint every GPU node carries; the GPU Operator's operands tolerate it by default. */
 export const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' } as const;
 /** Field manager of the labels and taints this construct applies (server-side apply). */
@@ -168,8 +127,14 @@ export class GpuNodePool extends Construct implements IGpuPool {
   public readonly gpuProduct: string;
   /** Schedulable GPU resources per node: physical GPUs × replicas (time-slicing) or × instances (MIG). */
   public readonly gpusPerNode: number;
-  /** Memory of one schedulable unit in GiB: the MIG instance's memory, or the GPU's memory ÷ replicas under time-slicing. */
+  /** Memory of one schedulable unit in GiB: the MIG slice's memory, or the GPU's memory ÷ replicas under time-slicing. */
   public readonly gpuMemoryGiB: number;
+  /** The MIG profile of the slices (MIG only). */
+  public readonly migProfile?: string;
+  /** Pods are pinned to the product GPU Feature Discovery labels the pool's nodes with. */
+  public readonly productAffinity: { readonly key: string; readonly values: readonly string[] };
+  /** True when the unit's memory is an estimate (gpu-products.ts, `measured: false`). */
+  public readonly memoryEstimated: boolean;
   public readonly physicalGpusPerNode: number;
   public readonly physicalGpuMemoryGiB: number;
   /** Under time-slicing each sharer sees the whole GPU (see IGpuPool.visibleGpuMemoryGiB). */
@@ -195,14 +160,25 @@ export class GpuNodePool extends Construct implements IGpuPool {
     const sharing: GpuSharing = props.sharing ?? { mode: 'none' };
     throwIfProblems(`GpuNodePool ${id}`, validate(props, sharing));
 
+    const facts = poolFacts({
+      product: props.gpuProduct,
+      gpusPerNode: props.gpusPerNode,
+      gpuMemoryGiB: props.gpuMemoryGiB,
+      sharing,
+    });
     this.jurisdiction = props.jurisdiction;
     this.poolName = props.poolName;
     this.gpuProduct = props.gpuProduct;
     this.physicalGpusPerNode = props.gpusPerNode;
-    this.physicalGpuMemoryGiB = props.gpuMemoryGiB;
+    this.physicalGpuMemoryGiB = facts.physicalMemoryBytes / GIB_BYTES;
     this.nodes = [...props.nodes];
     this.nodeCount = props.machineCount ?? props.nodes.length;
     this.sharing = sharing;
+    this.gpusPerNode = facts.unitsPerNode;
+    this.gpuMemoryGiB = facts.unitMemoryBytes / GIB_BYTES;
+    this.resourceName = facts.resourceName;
+    this.memoryEstimated = facts.estimated;
+    this.productAffinity = { key: LABEL_GPU_PRODUCT, values: [facts.productLabel] };
     const configName = `pool-${props.poolName}`;
     const labels: Record<string, string> = {
       [LABEL_GPU_POOL]: props.poolName,
@@ -210,11 +186,8 @@ export class GpuNodePool extends Construct implements IGpuPool {
     };
 
     if (sharing.mode === 'time-slicing') {
-      this.gpusPerNode = props.gpusPerNode * sharing.replicasPerGpu;
-      this.gpuMemoryGiB = props.gpuMemoryGiB / sharing.replicasPerGpu;
-      this.visibleGpuMemoryGiB = props.gpuMemoryGiB;
+      this.visibleGpuMemoryGiB = facts.visibleMemoryBytes / GIB_BYTES;
       this.maxGpusPerPod = 1;
-      this.resourceName = 'nvidia.com/gpu';
       // k8s-device-plugin config file, `sharing.timeSlicing`: same resource name, shared count;
       // a request for more than one replica fails instead of silently landing on one GPU.
       // https://github.com/NVIDIA/k8s-device-plugin#shared-access-to-gpus-with-cuda-time-slicing
@@ -237,11 +210,11 @@ export class GpuNodePool extends Construct implements IGpuPool {
       };
       labels[LABEL_DEVICE_PLUGIN_CONFIG] = configName;
     } else if (sharing.mode === 'mig') {
-      const perGpu = migGpuFor(props.gpuProduct, props.gpuMemoryGiB)?.profiles[sharing.profile] as number;
-      this.gpusPerNode = props.gpusPerNode * perGpu;
-      this.gpuMemoryGiB = Number(/\.([0-9]+)gb$/.exec(sharing.profile)?.[1]);
-      this.resourceName =
-        sharing.strategy === 'mixed' ? `nvidia.com/mig-${sharing.profile}` : 'nvidia.com/gpu';
+      const perGpu = facts.migInstancesPerGpu as number;
+      // A CUDA process sees one MIG slice: a pod uses one (NVIDIA MIG user guide, "CUDA
+      // Device Enumeration"), so tensor parallelism across slices is impossible.
+      this.maxGpusPerPod = 1;
+      this.migProfile = sharing.profile;
       this.devicePluginConfig = {
         name: configName,
         yaml: stringify(
@@ -255,10 +228,6 @@ export class GpuNodePool extends Construct implements IGpuPool {
       };
       labels[LABEL_DEVICE_PLUGIN_CONFIG] = configName;
       labels[LABEL_MIG_CONFIG] = configName;
-    } else {
-      this.gpusPerNode = props.gpusPerNode;
-      this.gpuMemoryGiB = props.gpuMemoryGiB;
-      this.resourceName = 'nvidia.com/gpu';
     }
 
     this.nodeLabels = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -297,10 +266,6 @@ export class GpuNodePool extends Construct implements IGpuPool {
   }
 }
 
-function migGpuFor(product: string, memoryGiB: number): MigGpu | undefined {
-  return MIG_GPUS.find((g) => g.product.test(product) && g.memoryGiB === memoryGiB);
-}
-
 function validate(p: GpuNodePoolProps, sharing: GpuSharing): Problem[] {
   const out: Problem[] = problems(
     checkDnsLabel('jurisdiction', p.jurisdiction),
@@ -312,7 +277,12 @@ function validate(p: GpuNodePoolProps, sharing: GpuSharing): Problem[] {
         }
       : checkLabelValue('gpuProduct', p.gpuProduct),
     checkIntRange('gpusPerNode', p.gpusPerNode, 1, 16),
-    checkIntRange('gpuMemoryGiB', p.gpuMemoryGiB, 1, 1024),
+    p.gpuMemoryGiB === undefined || (p.gpuMemoryGiB > 0 && p.gpuMemoryGiB <= 1024)
+      ? undefined
+      : {
+          path: 'gpuMemoryGiB',
+          message: `${p.gpuMemoryGiB} is not allowed: use a size above 0 and at most 1024`,
+        },
   );
   if (p.machineCount !== undefined) {
     const bad = checkIntRange('machineCount', p.machineCount, 1, 1000);
@@ -343,29 +313,22 @@ function validate(p: GpuNodePoolProps, sharing: GpuSharing): Problem[] {
         message: `"${String(sharing.strategy)}" is not a MIG strategy: use single or mixed`,
       });
     }
-    const gpu = migGpuFor(p.gpuProduct, p.gpuMemoryGiB);
-    if (!MIG_FAMILIES.test(p.gpuProduct)) {
-      out.push({
-        path: 'sharing.mode',
-        message: `${p.gpuProduct} does not support MIG: MIG needs an A100, A30, H100, H200 or B200 (NVIDIA MIG user guide, supported GPUs); use time-slicing or none`,
-      });
-    } else if (!gpu) {
-      const known = MIG_GPUS.filter((g) => g.product.test(p.gpuProduct)).map((g) => g.memoryGiB);
-      out.push({
-        path: 'gpuMemoryGiB',
-        message: `no MIG profiles known for ${p.gpuProduct} with ${p.gpuMemoryGiB} GiB: known memory sizes for this product: ${known.join(', ')} GiB`,
-      });
-    } else if (gpu.profiles[sharing.profile] === undefined) {
-      out.push({
-        path: 'sharing.profile',
-        message: `"${sharing.profile}" is not a MIG profile of ${p.gpuProduct} ${p.gpuMemoryGiB} GiB: use one of ${Object.keys(gpu.profiles).join(', ')}`,
-      });
-    }
   } else if (sharing.mode !== 'none') {
     out.push({
       path: 'sharing.mode',
       message: `"${String((sharing as { mode: unknown }).mode)}" is not a sharing mode: use none, time-slicing or mig`,
     });
+  }
+  // Product, memory and MIG profile against the GPU table: the same check `sovereign validate` makes.
+  if (out.length === 0) {
+    out.push(
+      ...poolProblems({
+        product: p.gpuProduct,
+        gpusPerNode: p.gpusPerNode,
+        gpuMemoryGiB: p.gpuMemoryGiB,
+        sharing,
+      }),
+    );
   }
   return out;
 }

@@ -44,6 +44,27 @@ export interface IGpuPool {
   readonly tolerations: readonly PodToleration[];
   /** Resources to depend on before scheduling onto the pool (labels, taints). */
   readonly dependables: readonly ITerraformDependable[];
+  /** The MIG profile of the pool's slices, on a MIG pool: a pod uses one slice. */
+  readonly migProfile?: string;
+  /**
+   * Required node affinity that pins pods to the pool's GPU product, as GPU Feature Discovery
+   * labels it (`nvidia.com/gpu.product`), so a node of another product never runs them.
+   */
+  readonly productAffinity?: NodeLabelRequirement;
+}
+
+/** A node label a pod requires: `key` with one of `values`. */
+export interface NodeLabelRequirement {
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
+/** Where pods of a CPU-only server go: implemented by CpuNodePool. */
+export interface INodePlacement {
+  readonly poolName: string;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly PodToleration[];
+  readonly dependables: readonly ITerraformDependable[];
 }
 
 /** A verified model directory (or file) on a volume. Implemented by ModelWeights. */

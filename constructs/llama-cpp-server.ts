@@ -15,20 +15,17 @@ import type { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1'
 import type { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import type { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
-import { type Problem, capacityExceeded, throwIfProblems } from './errors';
-import type { IGpuPool } from './interfaces';
+import { type Problem, throwIfProblems } from './errors';
+import type { IGpuPool, INodePlacement } from './interfaces';
 import {
   type CapacityPlan,
   type KvCacheFormat,
   type ModelArchitecture,
   GGUF_BITS_PER_WEIGHT,
-  GIB,
-  formatGiB,
-  formatTokens,
   ggufWeightBytes,
   kvBytesPerToken,
-  planCapacity,
 } from './capacity';
+import { ggufTypeFromFileName, gpuPlacementOf, planLlamaCppServer } from './private/server-plan';
 import { checkExtraArgs } from './private/flags';
 import { LLAMA_CPP_FLAGS, LLAMA_CPP_RELEASE } from './private/llama-cpp-flags';
 import {
@@ -54,6 +51,8 @@ export type LlamaCppKvCacheType = 'f16' | 'q8_0' | 'q4_0';
 export interface LlamaCppServerProps extends ServingBaseProps {
   /** GPU pool: one GPU, all layers offloaded. Omit for CPU-only (edge): no GPU requested. */
   readonly pool?: IGpuPool;
+  /** CPU-only: the nodes the server runs on (node selector and tolerations). @default any node */
+  readonly cpuPool?: INodePlacement;
   /** The model's architecture: a catalogue id or the numbers for any other model. */
   readonly architecture: string | ModelArchitecture;
   /**
@@ -76,12 +75,7 @@ const KV_FORMAT: Record<LlamaCppKvCacheType, KvCacheFormat> = { f16: 'fp16', q8_
 /** `--n-gpu-layers` value that offloads every layer (and the output layer) of any model. */
 export const ALL_LAYERS = 999;
 
-/** The GGUF type named in a file name (`…-Q4_K_M.gguf` → `Q4_K_M`), if any. */
-export function ggufTypeFromFileName(fileName: string): string | undefined {
-  const upper = fileName.toUpperCase();
-  const known = Object.keys(GGUF_BITS_PER_WEIGHT).sort((a, b) => b.length - a.length);
-  return known.find((k) => new RegExp(`(^|[^A-Z0-9])${k}([^A-Z0-9_]|$)`).test(upper));
-}
+export { ggufTypeFromFileName };
 
 export class LlamaCppServer extends Construct {
   public static readonly RELEASE = LLAMA_CPP_RELEASE;
@@ -198,45 +192,25 @@ export class LlamaCppServer extends Construct {
     const pool = props.pool;
 
     // ---- capacity: one GPU holds every layer and the KV cache; CPU-only: the memory limit does
-    if (pool) {
-      this.capacity = planCapacity(
-        {
-          arch: model,
-          weightBytes: this.weightBytes,
-          kvCache: KV_FORMAT[kvType],
-          maxModelLenTokens: this.contextTokensPerSlot,
-          concurrentSequences: this.parallelSlots,
-          gpuMemoryUtilization: util,
-          tensorParallelSize: 1,
-        },
-        { poolName: pool.poolName, gpusPerNode: pool.gpusPerNode, gpuMemoryGiB: pool.gpuMemoryGiB },
-      );
-      const peak = Math.max(this.replicas, props.autoscaling?.maxReplicas ?? 0);
-      if (peak > pool.gpusPerNode * pool.nodeCount) {
-        throw capacityExceeded(
-          model.name,
-          props.autoscaling ? 'autoscaling.maxReplicas' : 'replicas',
-          `${peak} replicas × 1 GPU need ${peak} ${pool.resourceName}; pool ${pool.poolName} has ${pool.nodeCount} node${pool.nodeCount === 1 ? '' : 's'} × ${pool.gpusPerNode} GPUs = ${pool.nodeCount * pool.gpusPerNode}`,
-        );
-      }
-    }
-    // Host memory: the model is memory-mapped from the volume and, CPU-only, the KV cache and
-    // compute buffers live in RAM too; 1 GiB covers the server and compute buffers.
-    const needBytes = this.cpuOnly ? this.weightBytes + this.kvCacheBytes + GIB : 4 * GIB;
-    const needGiB = Math.ceil(needBytes / GIB);
-    this.memory = props.memory ?? `${needGiB}Gi`;
-    if (this.cpuOnly && props.memory !== undefined) {
-      const m = /^([0-9]+)(Ki|Mi|Gi|Ti)$/.exec(props.memory);
-      const unit = { Ki: 1024, Mi: 1024 ** 2, Gi: GIB, Ti: 1024 ** 4 } as const;
-      const have = m ? Number(m[1]) * unit[m[2] as keyof typeof unit] : 0;
-      if (have < needBytes) {
-        throw capacityExceeded(
-          model.name,
-          'memory',
-          `${model.name} (${ggufType}) needs ${formatGiB(this.weightBytes)} of weights + ${formatGiB(this.kvCacheBytes)} of KV cache for ${this.parallelSlots} × ${formatTokens(this.contextTokensPerSlot)} tokens + 1.0 GiB of buffers = ${formatGiB(needBytes)} of RAM; memory ${props.memory} is ${formatGiB(have)}`,
-        );
-      }
-    }
+    // (constructs/private/server-plan.ts, the same judgement `sovereign validate` makes)
+    const plan = planLlamaCppServer(
+      {
+        arch: model,
+        ggufType,
+        weightBytes: this.weightBytes,
+        kvCacheBytes: this.kvCacheBytes,
+        kvCache: KV_FORMAT[kvType],
+        contextTokensPerSlot: this.contextTokensPerSlot,
+        parallelSlots: this.parallelSlots,
+        gpuMemoryUtilization: util,
+        peakReplicas: Math.max(this.replicas, props.autoscaling?.maxReplicas ?? 0),
+        replicasPath: props.autoscaling ? 'autoscaling.maxReplicas' : 'replicas',
+        memory: props.memory,
+      },
+      pool && gpuPlacementOf(pool),
+    );
+    this.capacity = plan.capacity;
+    this.memory = plan.memory;
     this.cpu = props.cpu ?? (this.cpuOnly ? '8' : '4');
     this.threads = wholeCpus(this.cpu);
     this.gpusPerReplica = pool ? 1 : 0;
@@ -267,7 +241,7 @@ export class LlamaCppServer extends Construct {
       String(this.threads),
       ...(kvType !== 'f16' ? ['--cache-type-k', kvType, '--cache-type-v', kvType] : []), // [Common params] -ctk/-ctv
       '--metrics', // [Example-specific params] Prometheus /metrics on the same port
-      '--no-webui', // [Example-specific params] API only
+      '--no-ui', // [Example-specific params] API only (b9174 name; --no-webui is its deprecated alias)
       '--offline', // [Common params] never touch the network for models
       ...(props.extraArgs ?? []),
     ];
@@ -304,7 +278,7 @@ export class LlamaCppServer extends Construct {
       requests,
       limits,
       startupTimeoutMinutes: props.startupTimeoutMinutes ?? 30,
-      pool,
+      pool: pool ?? props.cpuPool,
     });
     this.deployment = res.deployment;
     this.service = res.service;

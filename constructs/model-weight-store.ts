@@ -1,4 +1,5 @@
 import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
+import { PersistentVolumeV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { type Problem, throwIfProblems } from './errors';
@@ -65,6 +66,13 @@ export interface ModelWeightStoreProps {
    * @see https://registry.terraform.io/providers/hashicorp/kubernetes/latest/docs/resources/persistent_volume_claim_v1#wait_until_bound
    */
   readonly waitUntilBound?: boolean;
+  /**
+   * A local PersistentVolume on one node's disk, pre-seeded with the weights (docs/weights.md):
+   * the volume (`local.path` on `node`, storageClassName, capacity sizeGiB, Retain) and a claim
+   * bound to it by name are created. Pods that mount it are scheduled onto that node.
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#local
+   */
+  readonly localVolume?: { readonly node: string; readonly path: string };
 }
 
 /**
@@ -82,6 +90,8 @@ export class ModelWeightStore extends Construct implements IModelWeightStore {
   public readonly accessMode: WeightStoreAccessMode;
   public readonly waitUntilBound: boolean;
   public readonly claim: PersistentVolumeClaimV1;
+  /** The local volume, when `localVolume` is given. */
+  public readonly volume?: PersistentVolumeV1;
   public readonly dependable: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: ModelWeightStoreProps) {
@@ -108,10 +118,54 @@ export class ModelWeightStore extends Construct implements IModelWeightStore {
             message: `"${this.accessMode}" is not allowed: use ReadWriteMany, ReadWriteOnce or ReadWriteOncePod`,
           },
     );
+    if (props.localVolume) {
+      const n = checkDnsSubdomain('localVolume.node', props.localVolume.node);
+      if (n) found.push(n);
+      if (!/^\/[^\s]*$/.test(props.localVolume.path) || props.localVolume.path.split('/').includes('..')) {
+        found.push({
+          path: 'localVolume.path',
+          message: `"${props.localVolume.path}" must be an absolute path without ..`,
+        });
+      }
+    }
     const rootProblem = manifestPathProblem(this.rootPath);
     if (rootProblem) found.push({ path: 'rootPath', message: rootProblem });
     throwIfProblems(`ModelWeightStore ${id}`, found);
 
+    const labels = recommendedLabels({
+      name: 'model-weight-store',
+      instance: this.claimName,
+      component: 'weights-store',
+      jurisdiction: this.jurisdiction,
+    });
+    if (props.localVolume) {
+      // @see https://registry.terraform.io/providers/hashicorp/kubernetes/latest/docs/resources/persistent_volume_v1
+      // A local volume must name its node (Kubernetes requires nodeAffinity for `local`).
+      this.volume = new PersistentVolumeV1(this, 'volume', {
+        metadata: { name: `${this.namespace}-${this.claimName}`, labels },
+        spec: [
+          {
+            capacity: { storage: `${this.sizeGiB}Gi` },
+            accessModes: [this.accessMode],
+            persistentVolumeReclaimPolicy: 'Retain',
+            storageClassName: this.storageClassName,
+            volumeMode: 'Filesystem',
+            persistentVolumeSource: { local: { path: props.localVolume.path } },
+            nodeAffinity: {
+              required: {
+                nodeSelectorTerm: [
+                  {
+                    matchExpressions: [
+                      { key: 'kubernetes.io/hostname', operator: 'In', values: [props.localVolume.node] },
+                    ],
+                  },
+                ],
+              },
+            },
+          },
+        ],
+      });
+    }
     // @see https://registry.terraform.io/providers/hashicorp/kubernetes/latest/docs/resources/persistent_volume_claim_v1
     this.claim = new PersistentVolumeClaimV1(this, 'claim', {
       metadata: {
@@ -128,8 +182,10 @@ export class ModelWeightStore extends Construct implements IModelWeightStore {
         accessModes: [this.accessMode],
         storageClassName: this.storageClassName,
         resources: { requests: { storage: `${this.sizeGiB}Gi` } },
+        ...(this.volume ? { volumeName: this.volume.metadata.name } : {}),
       },
       waitUntilBound: this.waitUntilBound,
+      ...(this.volume ? { dependsOn: [this.volume] } : {}),
     });
     this.dependable = this.claim;
   }

@@ -17,7 +17,7 @@ import {
   COMPONENT_WEIGHTS_SYNC,
 } from './annotations';
 import { type Problem, throwIfProblems } from './errors';
-import type { IModelWeights } from './interfaces';
+import type { IModelWeights, PodToleration } from './interfaces';
 import type { IModelWeightStore } from './model-weight-store';
 import { recommendedLabels, selectorLabels } from './private/labels';
 import {
@@ -27,10 +27,12 @@ import {
   checkPositiveInt,
   problems,
 } from './private/validate';
+import { checkSourceUrl } from './private/source-url';
 import { escapeTerraformTemplate, VERIFY_EXIT, VERIFY_WEIGHTS_SCRIPT } from './private/verify-weights-script';
 import {
   canonicalManifest,
   checkManifest,
+  MAX_MANIFEST_BYTES,
   manifestPathProblem,
   manifestSha256,
   sortedManifestPaths,
@@ -193,6 +195,11 @@ export interface ModelWeightsProps {
    * @see https://github.com/hashicorp/terraform-provider-kubernetes/issues/2531
    */
   readonly ttlSecondsAfterFinished?: number;
+  /**
+   * Tolerations of the Job's pod: for a store on one node's local disk whose node is tainted
+   * (an edge node), the Job must be allowed there to verify the weights in place. @default none
+   */
+  readonly tolerations?: readonly PodToleration[];
   /** UID and GID the Job runs as (never 0); also the pod's fsGroup. @default 65532 */
   readonly runAsUser?: number;
   /** Memory limit of the Job's container in MiB. @default 1024 */
@@ -207,8 +214,6 @@ const MANIFEST_DIR = '/etc/sovereign/manifest';
 const MANIFEST_KEY = 'SHA256SUMS';
 const CA_DIR = '/etc/sovereign/ca';
 const CONTAINER = 'verify';
-/** ConfigMaps hold at most 1 MiB; keep room for metadata. */
-const MAX_MANIFEST_BYTES = 900 * 1024;
 
 /**
  * One pinned model revision on a ModelWeightStore: a ConfigMap holding the manifest and a Job
@@ -466,6 +471,16 @@ export class ModelWeights extends Construct implements IModelWeights {
             restartPolicy: 'Never',
             automountServiceAccountToken: false,
             enableServiceLinks: false,
+            ...(props.tolerations && props.tolerations.length > 0
+              ? {
+                  toleration: props.tolerations.map((t) => ({
+                    key: t.key,
+                    operator: t.operator,
+                    value: t.value,
+                    effect: t.effect,
+                  })),
+                }
+              : {}),
             ...(props.imagePullSecrets && props.imagePullSecrets.length > 0
               ? { imagePullSecrets: props.imagePullSecrets.map((name) => ({ name })) }
               : {}),
@@ -586,7 +601,7 @@ function resolveSource(
   }
 
   if (source.kind === 's3') {
-    const endpoint = checkUrl('source.endpoint', source.endpoint, props, found, false);
+    const endpoint = checkSourceUrl('source.endpoint', source.endpoint, props, found, false);
     if (
       !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(String(source.bucket ?? '')) ||
       source.bucket.includes('..')
@@ -655,7 +670,7 @@ function resolveSource(
     };
   }
 
-  const base = checkUrl('source.baseUrl', source.baseUrl, props, found, true);
+  const base = checkSourceUrl('source.baseUrl', source.baseUrl, props, found, true);
   const url = base ? base.href.replace(/\/+$/, '') : '';
   // @see https://rclone.org/http/#standard-options
   return {
@@ -668,81 +683,6 @@ function resolveSource(
       { name: 'RCLONE_CONFIG_SRC_URL', value: `${url}/` },
     ],
   };
-}
-
-interface CheckedUrl {
-  readonly scheme: 'https' | 'http';
-  readonly authority: string;
-  readonly href: string;
-  readonly endpoint: WeightsSourceEndpoint;
-}
-
-/** Parses an endpoint URL and checks scheme, form and that its host is declared in-jurisdiction. */
-function checkUrl(
-  path: string,
-  raw: string,
-  props: ModelWeightsProps,
-  found: Problem[],
-  allowPath: boolean,
-): CheckedUrl | undefined {
-  let u: URL;
-  try {
-    u = new URL(String(raw));
-  } catch {
-    found.push({
-      path,
-      message: `"${raw}" is not a URL: use https://<host>[:port]${allowPath ? '/<path>' : ''}`,
-    });
-    return undefined;
-  }
-  const before = found.length;
-  const scheme = u.protocol.slice(0, -1);
-  if (scheme !== 'https' && !(scheme === 'http' && props.allowPlainHttp)) {
-    found.push({
-      path,
-      message: `"${raw}" uses ${scheme}: use https (plain http only with allowPlainHttp: true)`,
-    });
-  }
-  if (u.username !== '' || u.password !== '') {
-    found.push({ path, message: 'the URL carries credentials: put them in a Secret and reference it' });
-  }
-  if (u.search !== '' || u.hash !== '') {
-    found.push({ path, message: `"${raw}" has a query or fragment: give the plain URL` });
-  }
-  if (!allowPath && u.pathname !== '/' && u.pathname !== '') {
-    found.push({ path, message: `"${raw}" has a path: give scheme, host and port only` });
-  }
-  if (allowPath && /(^|\/)\.\.?(\/|$)|\$\{|%\{/.test(decodeURIComponent(u.pathname))) {
-    found.push({ path, message: `"${raw}" has a path that is not plain` });
-  }
-  const host = u.hostname.toLowerCase();
-  const allowed = props.allowedEndpoints ?? [];
-  if (allowed.length === 0) {
-    found.push({
-      path: 'allowedEndpoints',
-      message: `no in-jurisdiction endpoints are declared: list the hosts the weights may come from (exact names or *.suffix); ${path} uses ${host}`,
-    });
-  } else if (!allowed.some((a) => hostMatches(host, a))) {
-    found.push({
-      path,
-      message: `host "${host}" is not among the declared in-jurisdiction endpoints (${allowed.join(', ')})`,
-    });
-  }
-  if (found.length > before) return undefined;
-  const port = u.port !== '' ? Number(u.port) : scheme === 'https' ? 443 : 80;
-  return {
-    scheme: scheme as 'https' | 'http',
-    authority: u.host,
-    href: u.href,
-    endpoint: { scheme: scheme as 'https' | 'http', host, port },
-  };
-}
-
-/** `host` equals `pattern`, or `pattern` is `*.suffix` and host ends with `.suffix`. */
-function hostMatches(host: string, pattern: string): boolean {
-  const p = pattern.toLowerCase();
-  if (p.startsWith('*.')) return host.endsWith(p.slice(1)) && host.length > p.length - 1;
-  return host === p;
 }
 
 function checkRevision(revision: string): Problem | undefined {

@@ -54,7 +54,11 @@ export interface ApiServerConnection {
   readonly kind: 'api-server';
   /** API server URL, `https://` only (`https://api.k8s.de.example:6443`). */
   readonly host: string;
-  /** Path of the cluster CA bundle (PEM), read at plan time with Terraform's `file()`. One of this or `clusterCaCertificatePem`. */
+  /**
+   * Path of the cluster CA bundle (PEM), read at plan time with Terraform's `file()`. At most one
+   * of this or `clusterCaCertificatePem`; with neither, the providers verify the API server's
+   * certificate against the system's trusted CAs (TLS is verified either way).
+   */
   readonly clusterCaCertificateFile?: string;
   /** The cluster CA bundle itself (PEM; public, not a secret). */
   readonly clusterCaCertificatePem?: string;
@@ -344,7 +348,9 @@ export class PrivateCluster extends Construct {
         kubernetes: { configPath: conn.configPath, configContext: conn.context },
       });
     } else {
-      const ca = conn.clusterCaCertificatePem ?? Fn.file(conn.clusterCaCertificateFile as string);
+      const ca =
+        conn.clusterCaCertificatePem ??
+        (conn.clusterCaCertificateFile === undefined ? undefined : Fn.file(conn.clusterCaCertificateFile));
       const exec = conn.exec
         ? {
             apiVersion: conn.exec.apiVersion ?? 'client.authentication.k8s.io/v1',
@@ -357,7 +363,7 @@ export class PrivateCluster extends Construct {
       const execEnv = sortedRecord(conn.exec?.env ?? {});
       const common: KubernetesProviderConfig & HelmProviderKubernetes = {
         host: conn.host,
-        clusterCaCertificate: ca,
+        ...(ca !== undefined ? { clusterCaCertificate: ca } : {}),
         ...(conn.tlsServerName ? { tlsServerName: conn.tlsServerName } : {}),
       };
       this.kubernetesProvider = new KubernetesProvider(this, 'kubernetes', {
@@ -561,11 +567,11 @@ function validateConnection(c: ClusterConnection): Problem[] {
   const caCount = [c.clusterCaCertificateFile, c.clusterCaCertificatePem].filter(
     (x) => x !== undefined,
   ).length;
-  if (caCount !== 1) {
+  if (caCount > 1) {
     out.push({
       path: 'connection.clusterCaCertificateFile',
       message:
-        'give exactly one of clusterCaCertificateFile or clusterCaCertificatePem: the API server is verified against its CA',
+        'give at most one of clusterCaCertificateFile or clusterCaCertificatePem (with neither, the system CAs verify the API server)',
     });
   }
   if (

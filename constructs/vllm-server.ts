@@ -16,7 +16,7 @@ import type { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1'
 import type { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import type { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
-import { type Problem, capacityExceeded, throwIfProblems } from './errors';
+import { type Problem, throwIfProblems } from './errors';
 import type { IGpuPool } from './interfaces';
 import {
   type CapacityPlan,
@@ -24,9 +24,9 @@ import {
   type ModelArchitecture,
   type WeightFormat,
   GIB,
-  planCapacity,
   weightBytes,
 } from './capacity';
+import { gpuPlacementOf, planVllmServer } from './private/server-plan';
 import { checkExtraArgs } from './private/flags';
 import {
   type ServingBaseProps,
@@ -181,38 +181,28 @@ export class VllmServer extends Construct {
           : model.nativeFormat;
     const kvCache: KvCacheFormat = props.kvCacheDtype === 'fp8' ? 'fp8' : 'auto';
 
-    // ---- capacity: the smallest TP that fits one node, then GPUs across the pool
+    // ---- capacity: the smallest TP that fits one pod, then GPUs across the pool
+    // (constructs/private/server-plan.ts, the same judgement `sovereign validate` makes)
     const pool = props.pool;
-    this.capacity = planCapacity(
+    const plan = planVllmServer(
       {
         arch: model,
         weightBytes: weightBytes(model, this.weightFormat),
         kvCache,
         maxModelLenTokens: this.maxModelLenTokens,
-        concurrentSequences: this.maxNumSeqs,
+        maxNumSeqs: this.maxNumSeqs,
         gpuMemoryUtilization: util,
         tensorParallelSize: props.tensorParallelSize,
+        peakReplicas: Math.max(this.replicas, props.autoscaling?.maxReplicas ?? 0),
+        replicasPath: props.autoscaling ? 'autoscaling.maxReplicas' : 'replicas',
       },
-      {
-        poolName: pool.poolName,
-        // Tensor parallelism spans the GPUs of one pod; a time-sliced pool allows one per pod.
-        gpusPerNode: Math.min(pool.gpusPerNode, pool.maxGpusPerPod ?? pool.gpusPerNode),
-        gpuMemoryGiB: pool.gpuMemoryGiB,
-      },
+      gpuPlacementOf(pool),
     );
-    const tp = this.capacity.tensorParallelSize;
+    this.capacity = plan.capacity;
+    const tp = plan.tensorParallelSize;
     this.tensorParallelSize = tp;
     this.gpusPerReplica = tp;
     this.gpuResourceName = pool.resourceName;
-    const peakPods = Math.max(this.replicas, props.autoscaling?.maxReplicas ?? 0);
-    const podsPerNode = Math.floor(pool.gpusPerNode / tp);
-    if (peakPods > podsPerNode * pool.nodeCount) {
-      throw capacityExceeded(
-        model.name,
-        props.autoscaling ? 'autoscaling.maxReplicas' : 'replicas',
-        `${peakPods} replica${peakPods === 1 ? '' : 's'} × ${tp} GPU${tp === 1 ? '' : 's'} need ${peakPods} × ${tp} ${pool.resourceName} on nodes with ${tp} free; pool ${pool.poolName} has ${pool.nodeCount} node${pool.nodeCount === 1 ? '' : 's'} × ${pool.gpusPerNode} GPUs, room for ${podsPerNode * pool.nodeCount}`,
-      );
-    }
     this.shmSizeGiB = props.shmSizeGiB ?? 2 * tp;
 
     // ---- command line (`vllm serve [model_tag] [options]`; the positional model_tag is added by
@@ -238,11 +228,10 @@ export class VllmServer extends Construct {
       props.dtype ?? 'auto',
       // CacheConfig (arg_utils.py @ 99d7eb5d)
       // A fraction of the memory the process sees: under time-slicing that is the whole GPU,
-      // so the share's budget is scaled down and co-tenants never run out of memory.
+      // so the share's budget is scaled down (server-plan.ts vllmUtilizationFlag); the planner
+      // budgets exactly this figure.
       '--gpu-memory-utilization',
-      (
-        Math.floor((util * pool.gpuMemoryGiB * 100) / (pool.visibleGpuMemoryGiB ?? pool.gpuMemoryGiB)) / 100
-      ).toFixed(2),
+      plan.utilizationFlag,
       '--kv-cache-dtype',
       props.kvCacheDtype ?? 'auto',
       props.enablePrefixCaching === false ? '--no-enable-prefix-caching' : '--enable-prefix-caching',

@@ -30,6 +30,9 @@ export const SHA256_HEX = /^[a-f0-9]{64}$/;
  */
 const SEGMENT = /^[A-Za-z0-9._+=@,~-]+$/;
 
+/** Most bytes of a canonical manifest: it is held by a ConfigMap (1 MiB), with room for metadata. */
+export const MAX_MANIFEST_BYTES = 900 * 1024;
+
 /** Longest path accepted (bytes); Linux PATH_MAX is 4096 and the volume adds a prefix. */
 export const MAX_MANIFEST_PATH_LENGTH = 1024;
 /** Longest segment accepted (NAME_MAX on Linux). */

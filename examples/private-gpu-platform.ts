@@ -30,7 +30,6 @@ export class PrivateGpuPlatformStack extends TerraformStack {
       nodes: ['gpu-h100-01', 'gpu-h100-02'],
       gpuProduct: 'NVIDIA-H100-80GB-HBM3',
       gpusPerNode: 8,
-      gpuMemoryGiB: 80,
     });
     const a100 = new GpuNodePool(this, 'pool-a100-mig', {
       jurisdiction,
@@ -38,7 +37,6 @@ export class PrivateGpuPlatformStack extends TerraformStack {
       nodes: ['gpu-a100-01'],
       gpuProduct: 'NVIDIA-A100-SXM4-80GB',
       gpusPerNode: 4,
-      gpuMemoryGiB: 80,
       sharing: { mode: 'mig', strategy: 'mixed', profile: '3g.40gb' },
     });
     this.pools = [h100, a100];

@@ -15,6 +15,7 @@ import { TerraformBackend, type TerraformRemoteState } from 'cdktf';
 import { type Construct } from 'constructs';
 import { invalidProps } from '../constructs/errors';
 import type { BackendSpec, JurisdictionSpec } from './spec/schema';
+import { readCaPem } from './spec/ca';
 
 export type BackendAttributes = Record<string, unknown>;
 
@@ -94,7 +95,11 @@ export function backendAttributes(
           }
         : {
             host: cluster.api?.host,
-            // The backend takes CA data, not a file: KUBE_CLUSTER_CA_CERT_DATA in the environment.
+            // The backend takes CA data, not a file (and a backend block calls no function):
+            // the certificates of caCertificateFile, read as validate reads them (spec/ca.ts).
+            ...(cluster.api?.caCertificateFile !== undefined
+              ? { cluster_ca_certificate: caData(cluster.api.caCertificateFile) }
+              : {}),
             ...(cluster.api?.exec
               ? {
                   exec: {
@@ -121,6 +126,12 @@ function posixJoin(a: string, b: string): string {
  * A file path the user gave relative to the project, as Terraform must read it from the
  * stack's working directory. Absolute and `~` paths are kept: they mean the same from anywhere.
  */
+function caData(file: string): string {
+  const r = readCaPem(file);
+  if ('problem' in r) throw invalidProps('cluster.api', [{ path: 'caCertificateFile', message: r.problem }]);
+  return r.pem;
+}
+
 export function fromStackDir(projectFromStack: string, file: string): string {
   return file.startsWith('/') || file.startsWith('~') ? file : posixJoin(projectFromStack, file);
 }

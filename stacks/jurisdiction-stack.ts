@@ -21,7 +21,8 @@ import { capacityExceeded } from '../constructs/errors';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { GpuOperator } from '../constructs/gpu-operator';
 import { LlamaCppServer } from '../constructs/llama-cpp-server';
-import { ModelWeightStore } from '../constructs/model-weight-store';
+import { ModelWeightStore, type IModelWeightStore } from '../constructs/model-weight-store';
+import { CpuNodePool } from '../constructs/cpu-node-pool';
 import { ModelWeights, type CaBundleRef, type WeightsSource } from '../constructs/model-weights';
 import {
   GPU_OPERATOR_PSA_EXCEPTION,
@@ -43,6 +44,13 @@ import { deepMerge, stackInternals } from './cdktf-seam';
 import { fastResolve } from './fast-resolve';
 import { PROFILES, type Profile } from './profiles';
 import type { JurisdictionSpec, ModelSpec } from './spec/schema';
+import {
+  architectureOf as plannedArchitecture,
+  cpuQuantity,
+  ggufFileOf,
+  machineCountOf,
+  memoryQuantity,
+} from './spec/plan';
 
 /** Provider versions of the bindings in package.json; the stack pins exactly these. */
 export const PROVIDER_VERSIONS = { kubernetes: '2.38.0', helm: '3.1.1' } as const;
@@ -149,7 +157,9 @@ export class JurisdictionStack extends TerraformStack {
   public readonly cluster: PrivateCluster;
   public readonly operator?: GpuOperator;
   public readonly pools: Readonly<Record<string, GpuNodePool>>;
-  public readonly stores: Readonly<Record<string, ModelWeightStore>>;
+  public readonly cpuPools: Readonly<Record<string, CpuNodePool>>;
+  /** Weight stores: a ModelWeightStore, or the existing claim a store names. */
+  public readonly stores: Readonly<Record<string, IModelWeightStore>>;
   public readonly weights: Readonly<Record<string, ModelWeights>>;
   public readonly servers: Readonly<Record<string, VllmServer | LlamaCppServer>>;
   /** The record written under `"//".sovereign`. */
@@ -189,6 +199,22 @@ export class JurisdictionStack extends TerraformStack {
       );
     }
     this.pools = pools;
+
+    const cpuPools: Record<string, CpuNodePool> = {};
+    for (const [poolName, p] of Object.entries(spec.cpuPools)) {
+      cpuPools[poolName] = at(
+        ['cpuPools', poolName],
+        () =>
+          new CpuNodePool(this, `cpu-pool-${poolName}`, {
+            jurisdiction: name,
+            poolName,
+            nodes: p.nodes,
+            nodeSelector: p.nodeSelector,
+            taints: p.taints,
+          }),
+      );
+    }
+    this.cpuPools = cpuPools;
 
     const models = Object.entries(spec.models);
     const sourcePorts = [
@@ -251,27 +277,39 @@ export class JurisdictionStack extends TerraformStack {
       );
     }
 
-    const stores: Record<string, ModelWeightStore> = {};
+    const stores: Record<string, IModelWeightStore> = {};
     for (const [storeName, s] of Object.entries(spec.stores)) {
+      if (s.existingClaim !== undefined) {
+        // A pre-seeded claim the stack only mounts: never created, changed or deleted.
+        stores[storeName] = {
+          claimName: s.existingClaim,
+          namespace,
+          jurisdiction: name,
+          rootPath: 'models',
+        };
+        continue;
+      }
       // Every replica of every model on the store mounts it: more than one pod means more than
       // one node may mount it at once.
       const shared =
         models
           .filter(([, m]) => m.store === storeName)
           .reduce((n, [, m]) => n + Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0), 0) > 1;
-      stores[storeName] = at(
+      const store = at(
         ['stores', storeName],
         () =>
           new ModelWeightStore(this, `store-${storeName}`, {
             namespace,
             jurisdiction: name,
-            storageClassName: s.storageClass,
+            storageClassName: s.storageClass as string,
             sizeGiB: s.sizeGiB,
             claimName: `weights-${storeName}`,
             accessMode: s.accessMode ?? (shared ? 'ReadWriteMany' : 'ReadWriteOnce'),
+            localVolume: s.localVolume,
           }),
       );
-      dependAll(stores[storeName], namespaceReady);
+      dependAll(store, namespaceReady);
+      stores[storeName] = store;
     }
     this.stores = stores;
 
@@ -294,6 +332,13 @@ export class JurisdictionStack extends TerraformStack {
             imagePullSecrets: spec.images.pullSecrets,
             caBundle: caBundleOf(m),
             license: m.weights.license,
+            // llama.cpp serves the manifest's one .gguf file, whatever else the manifest lists.
+            fileName: m.engine === 'llama-cpp' ? ggufFileOf(m) : undefined,
+            // A store on one node's disk: the Job runs on that node, tolerated as the server is.
+            tolerations:
+              spec.stores[m.store]?.localVolume && m.pool !== undefined
+                ? cpuPools[m.pool]?.tolerations
+                : undefined,
           }),
       );
       dependAll(w, namespaceReady);
@@ -322,8 +367,8 @@ export class JurisdictionStack extends TerraformStack {
         apiKeySecret: m.apiKeySecret,
         extraArgs: m.extraArgs,
         port: SERVING_PORT,
-        cpu: m.cpu === undefined ? undefined : String(m.cpu),
-        memory: m.memoryGiB === undefined ? undefined : `${m.memoryGiB}Gi`,
+        cpu: cpuQuantity(m.cpu),
+        memory: memoryQuantity(m.memoryGiB),
         license: m.weights.license,
       };
       const server = at(['models', modelName], () =>
@@ -345,6 +390,7 @@ export class JurisdictionStack extends TerraformStack {
               ...common,
               image,
               pool,
+              cpuPool: m.pool === undefined ? undefined : cpuPools[m.pool],
               architecture: architectureOf(m),
               ggufQuantization: m.quantization,
               contextTokensPerSlot: m.maxModelLenTokens,
@@ -554,15 +600,6 @@ function connectionOf(c: JurisdictionSpec['cluster'], projectFromStack: string):
   };
 }
 
-/**
- * Machines a provisioned GPU pool has for placing models: its fixed count, or the autoscaler's
- * maximum (the autoscaler adds machines for pods that do not fit). Undefined for existing nodes.
- */
-function machineCountOf(spec: JurisdictionSpec, pool: string): number | undefined {
-  const m = spec.cluster.provision?.pools[pool];
-  return m === undefined ? undefined : (m.autoscaling?.maxReplicas ?? m.replicas);
-}
-
 function sourceOf(m: ModelSpec): WeightsSource {
   const s = m.weights.source;
   switch (s.type) {
@@ -593,19 +630,9 @@ function caBundleOf(m: ModelSpec): CaBundleRef | undefined {
     : undefined;
 }
 
+/** A catalogue name as is; custom numbers as the planner reads them (stacks/spec/plan.ts). */
 function architectureOf(m: ModelSpec): string | ModelArchitecture {
-  const a = m.architecture;
-  if (typeof a === 'string') return a;
-  return {
-    name: 'custom',
-    parameters: a.parametersBillion * 1e9,
-    layers: a.layers,
-    attentionHeads: a.attentionHeads,
-    kvHeads: a.kvHeads,
-    headDim: a.headDim,
-    maxContextTokens: a.maxContextTokens ?? m.maxModelLenTokens,
-    nativeFormat: 'bf16',
-  };
+  return typeof m.architecture === 'string' ? m.architecture : (plannedArchitecture(m) as ModelArchitecture);
 }
 
 function describeModel(m: ModelSpec): string {

@@ -6,8 +6,13 @@
  * b9174 is a published build (github.com/ggml-org/llama.cpp/releases/b9174, picked up by
  * docker/model-runner#918 on 2026-05-16); the stored arg.cpp is an earlier commit (it has the
  * router-mode `--models-*` flags, not the later `--tools` / MCP flags), so this table lists
- * only flags present at that commit. Flags that came later (`--ui`/`--no-ui`, `--tools`,
- * `--agent`, the MCP flags) are not listed and are therefore refused as unknown.
+ * only flags present at that commit. Flags that came later (`--tools`, `--agent`, the MCP
+ * flags) are not listed and are therefore refused as unknown. The exception is the web UI switch:
+ * b9174 is the build that renamed `--webui`/`--no-webui` to `--ui`/`--no-ui` and kept the old
+ * names as deprecated aliases (server help text "[DEPRECATED: use --ui-config]" and
+ * "[DEPRECATED: use --ui-mcp-proxy/--no-ui-mcp-proxy]" for the sibling options, quoted in
+ * ggml-org/llama.cpp#23952; the rename tracked downstream in xorbitsai/xllamacpp#149): the
+ * construct emits `--no-ui` and manages all four names.
  */
 import { type KnownFlag, allowed, forbidden, managed } from './flags';
 
@@ -51,9 +56,9 @@ export const LLAMA_CPP_FLAGS: readonly KnownFlag[] = [
   { names: ['--api-key', '--api-key-file'], disposition: managed('apiKeySecret'), source: SERVER },
   { names: ['--offline'], disposition: managed('(always on)'), source: COMMON },
   {
-    names: ['--webui', '--no-webui'],
+    names: ['--ui', '--no-ui', '--webui', '--no-webui'],
     disposition: managed('(web UI always off)'),
-    source: SERVER,
+    source: `${SERVER} (--ui/--no-ui from b9174; --webui/--no-webui its deprecated aliases)`,
   },
 
   // ---- would leave the jurisdiction or loosen the hardening

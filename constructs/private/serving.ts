@@ -13,7 +13,7 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
 import type { Problem } from '../errors';
-import type { IGpuPool, IModelWeights } from '../interfaces';
+import type { IGpuPool, IModelWeights, INodePlacement, NodeLabelRequirement } from '../interfaces';
 import {
   ANNOTATION_ENGINE,
   ANNOTATION_MANIFEST_SHA256,
@@ -26,6 +26,7 @@ import { recommendedLabels, selectorLabels } from './labels';
 import { checkDnsLabel, checkDnsSubdomain, checkPinnedImage, checkPositiveInt } from './validate';
 import type { ModelArchitecture } from '../capacity';
 import { catalogueModel, MODEL_CATALOGUE } from '../model-catalogue';
+import { architectureProblems } from './server-plan';
 
 /** A key of a Kubernetes Secret in the server's namespace. */
 export interface SecretKeyRef {
@@ -265,7 +266,8 @@ export interface ServingWorkload {
   readonly limits: Record<string, string>;
   readonly shmSizeGiB?: number;
   readonly startupTimeoutMinutes: number;
-  readonly pool?: IGpuPool;
+  /** The nodes the pods go to: a GPU pool, or a CPU pool of a CPU-only server. */
+  readonly pool?: INodePlacement & { readonly productAffinity?: NodeLabelRequirement };
 }
 
 export interface ServingResources {
@@ -364,6 +366,27 @@ export function createServingResources(w: ServingWorkload): ServingResources {
               ? p.imagePullSecrets.map((name) => ({ name }))
               : undefined,
           nodeSelector: w.pool ? { ...w.pool.nodeSelector } : undefined,
+          // Pinned to the pool's GPU product as GPU Feature Discovery labels the nodes: a node
+          // of another product that carries the pool label never runs the pod.
+          affinity: w.pool?.productAffinity
+            ? {
+                nodeAffinity: {
+                  requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerm: [
+                      {
+                        matchExpressions: [
+                          {
+                            key: w.pool.productAffinity.key,
+                            operator: 'In',
+                            values: [...w.pool.productAffinity.values],
+                          },
+                        ],
+                      },
+                    ],
+                  },
+                },
+              }
+            : undefined,
           toleration: w.pool
             ? w.pool.tolerations.map((t) => ({
                 key: t.key,
@@ -472,23 +495,7 @@ export function resolveArchitecture(
       });
     return m;
   }
-  const before = problems.length;
-  for (const k of [
-    'parameters',
-    'layers',
-    'attentionHeads',
-    'kvHeads',
-    'headDim',
-    'maxContextTokens',
-  ] as const) {
-    const p = checkPositiveInt(`architecture.${k}`, a[k]);
-    if (p) problems.push(p);
-  }
-  if (a.kvHeads > a.attentionHeads || a.attentionHeads % a.kvHeads !== 0) {
-    problems.push({
-      path: 'architecture.kvHeads',
-      message: `${a.kvHeads} must divide attentionHeads (${a.attentionHeads})`,
-    });
-  }
-  return problems.length === before ? a : undefined;
+  const found = architectureProblems(a);
+  problems.push(...found);
+  return found.length === 0 ? a : undefined;
 }

@@ -173,13 +173,21 @@ function readFull(text: string, file: string): FullRead {
   }
   const doc = docs[0];
   const problems: Problem[] = [];
+  // A tab used as indentation makes the parser report the lines after it as broken in several
+  // ways; the tab is the one mistake, reported once per line.
+  const tabLines = new Set(
+    doc.errors.filter((e) => e.code === 'TAB_AS_INDENT').map((e) => (e.linePos?.[0] ?? at(e.pos[0])).line),
+  );
   for (const e of [...doc.errors, ...doc.warnings]) {
     if (e.code === 'TAG_RESOLVE_FAILED') continue; // reported below with every other tag
+    if (tabLines.size > 0 && e.code !== 'TAB_AS_INDENT') continue;
     const p = e.linePos?.[0] ?? at(e.pos[0]);
     const message =
       e.code === 'DUPLICATE_KEY'
         ? `key "${/^[^:\n]*/.exec(text.slice(e.pos[0]))?.[0].trim()}" appears more than once in this map; keys must be unique`
-        : `YAML: ${firstLine(e.message)}`;
+        : e.code === 'TAB_AS_INDENT'
+          ? 'a tab is used for indentation; YAML indents with spaces only'
+          : `YAML: ${firstLine(e.message)}`;
     problems.push({ file, line: p.line, col: p.col, path: '', message });
   }
   visit(doc, {
@@ -458,6 +466,7 @@ function issueProblems(
     }
     case 'invalid_value': {
       const allowed = issue.values.map((v) => String(v));
+      if (received === undefined) return [make(origin, `is required; one of: ${allowed.join(', ')}`)];
       if (typeof received === 'string' && allowed.includes(received)) {
         return [
           make(
@@ -505,8 +514,21 @@ function issueProblems(
     }
     case 'invalid_key': {
       const key = String(path[path.length - 1]);
-      const inner = issue.issues[0]?.message ?? 'invalid key';
-      return [make(origin, `"${key}": ${inner}`, locateKey(doc, at, origin.slice(0, -1), key))];
+      const first = issue.issues[0];
+      const shown = key.length > 60 ? `${key.slice(0, 57)}...` : key;
+      // A name is a map key: say what a name may be, never the validator's own words.
+      const inner =
+        first === undefined
+          ? 'is not an allowed name'
+          : first.code === 'too_big'
+            ? `is ${key.length} characters long; a name is at most ${String(first.maximum)} characters`
+            : first.code === 'too_small'
+              ? 'must not be empty'
+              : first.message.startsWith('Invalid') || first.message.startsWith('Too')
+                ? 'is not an allowed name'
+                : first.message;
+      const sep = /^(is|must) /.test(inner) ? ' ' : ': ';
+      return [make(origin, `"${shown}"${sep}${inner}`, locateKey(doc, at, origin.slice(0, -1), key))];
     }
     case 'too_small':
     case 'too_big': {

@@ -8,6 +8,10 @@
  */
 import { z } from 'zod';
 import { DIGEST_PINNABLE_IMAGES } from '../../constructs/private/gpu-operator-images';
+import { GPU_PRODUCTS } from '../../constructs/gpu-products';
+import { parseCidr } from '../../policy/hosts';
+import { isIsoDate, MIN_REASON_LENGTH } from '../../policy/suppressions';
+import { manifestPathProblem } from '../../constructs/weights-manifest';
 
 export const SPEC_VERSION = 1;
 
@@ -16,8 +20,11 @@ const SHA256_HEX = /^[a-f0-9]{64}$/;
 const PINNED_IMAGE =
   /^([a-z0-9.-]+(:[0-9]+)?)\/([a-z0-9._/-]+)(:[A-Za-z0-9_.-]{1,128})?@sha256:[a-f0-9]{64}$/;
 const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?$/;
-const CIDR = /^(([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}|[0-9a-fA-F:]+\/[0-9]{1,3})$/;
-const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+/** A CIDR as the policy gate reads it (policy/hosts.ts), its prefix written without leading zeros. */
+const cidr = (example: string) =>
+  z.string().refine((c) => parseCidr(c) !== undefined && /\/(0|[1-9][0-9]{0,2})$/.test(c), {
+    message: `a CIDR looks like ${example}: an IPv4 or IPv6 address, '/', a prefix length (no leading zeros)`,
+  });
 
 /** A Kubernetes DNS label (RFC 1123): namespaces, resource names, map keys. */
 export const dnsLabel = (what: string) =>
@@ -57,10 +64,17 @@ const url = (what: string, schemes: string[]) =>
       message: `${what} must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`,
     });
 
+/** A string with something besides spaces in it. */
+const nonBlank = (what: string) =>
+  z.string().refine((v) => v.trim() !== '', { message: `${what} must not be empty or only spaces` });
+
 const secretRef = z
   .strictObject({
     name: dnsLabel('secret name').describe('Name of the Kubernetes Secret (in the same namespace).'),
-    key: z.string().min(1).describe('Key inside the Secret.'),
+    key: z
+      .string()
+      .regex(/^[-._a-zA-Z0-9]{1,253}$/, { message: "a Secret key is letters, digits, '-', '_' and '.'" })
+      .describe('Key inside the Secret.'),
   })
   .describe('A reference to a key of a Kubernetes Secret; the value itself never appears in the spec.');
 
@@ -181,17 +195,11 @@ const provisionSchema = z
       .describe('The control plane.'),
     network: z
       .strictObject({
-        pods: z.string().regex(CIDR, { message: 'a CIDR looks like 10.50.64.0/18' }).describe('Pod range.'),
-        services: z
-          .string()
-          .regex(CIDR, { message: 'a CIDR looks like 10.50.128.0/20' })
-          .describe('Service range.'),
-        nodes: z
-          .string()
-          .regex(CIDR, { message: 'a CIDR looks like 10.50.0.0/20' })
-          .describe(
-            "Subnet CAPO creates for the machines (always given: the cluster stack's default, 10.8.0.0/20, is nobody's declared range; its nameservers apply only with it).",
-          ),
+        pods: cidr('10.50.64.0/18').describe('Pod range.'),
+        services: cidr('10.50.128.0/20').describe('Service range.'),
+        nodes: cidr('10.50.0.0/20').describe(
+          "Subnet CAPO creates for the machines (always given: the cluster stack's default, 10.8.0.0/20, is nobody's declared range; its nameservers apply only with it).",
+        ),
       })
       .describe('Address ranges of the new cluster; each inside sovereignty.cidrs.'),
     openstack: z
@@ -241,13 +249,10 @@ const clusterSchema = z
   .strictObject({
     kubeconfig: z
       .strictObject({
-        path: z
-          .string()
-          .min(1)
-          .describe(
-            'Path of the kubeconfig file on the machine that runs Terraform (`~` is expanded by the provider).',
-          ),
-        context: z.string().min(1).describe('Context inside the kubeconfig.'),
+        path: nonBlank('a kubeconfig path').describe(
+          'Path of the kubeconfig file on the machine that runs Terraform (`~` is expanded by the provider).',
+        ),
+        context: nonBlank('a context').describe('Context inside the kubeconfig.'),
       })
       .optional()
       .describe('Reach the cluster through a kubeconfig file and context.'),
@@ -260,14 +265,18 @@ const clusterSchema = z
           .string()
           .min(1)
           .optional()
-          .describe("Path of the PEM file of the API server's certificate authority."),
+          .describe(
+            "Path of the PEM file of the API server's certificate authority; default: the system's trusted CAs (the API server's certificate is verified either way). With the kubernetes state backend its certificates are written into the backend configuration, which takes PEM data, not a file.",
+          ),
         exec: z
           .strictObject({
             apiVersion: z
               .enum(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'])
               .default('client.authentication.k8s.io/v1')
               .describe('ExecCredential API version the plugin speaks.'),
-            command: z.string().min(1).describe('Credential plugin to run (`kubelogin`, `openstack-token`).'),
+            command: nonBlank('a command').describe(
+              'Credential plugin to run (`kubelogin`, `openstack-token`).',
+            ),
             args: z.array(z.string()).default([]).describe('Arguments of the plugin.'),
           })
           .optional()
@@ -307,7 +316,7 @@ const clusterSchema = z
             'Ports the DNS pods listen on, UDP and TCP; NetworkPolicy sees the pod port behind the Service (OpenShift: 5353).',
           ),
         cidrs: z
-          .array(z.string().regex(CIDR, { message: 'a CIDR looks like 169.254.20.10/32' }))
+          .array(cidr('169.254.20.10/32'))
           .default([])
           .describe(
             "Addresses of DNS on the host network, which pod labels cannot select, reachable on `ports` only and recorded for the audit. NodeLocal DNSCache: its address (`169.254.20.10/32`) and, with kube-proxy in iptables mode, the kube-dns Service address it also answers on. Some CNIs (Cilium) do not apply ipBlocks to host-network endpoints: check the CNI's documentation.",
@@ -429,7 +438,7 @@ const sovereigntySchema = z
         'Hosts and domains (`*.de.example`) the jurisdiction declares its own. Every endpoint the stack names must be one of them.',
       ),
     cidrs: z
-      .array(z.string().regex(CIDR, { message: 'a CIDR looks like 10.20.0.0/16' }))
+      .array(cidr('10.20.0.0/16'))
       .default([])
       .describe('Network ranges inside the jurisdiction that egress may reach. Never 0.0.0.0/0 or ::/0.'),
     providerRegistry: z
@@ -480,9 +489,16 @@ const poolSchema = z
         'GPU product as GPU Feature Discovery labels it (`nvidia.com/gpu.product`), e.g. NVIDIA-H100-80GB-HBM3.',
       ),
     gpusPerNode: z.number().int().min(1).max(16).describe('Physical GPUs in each node.'),
-    gpuMemoryGiB: z.number().positive().max(1024).describe('Memory of one physical GPU in GiB.'),
+    gpuMemoryGiB: z
+      .number()
+      .positive()
+      .max(1024)
+      .optional()
+      .describe(
+        `Memory of one physical GPU in GiB (nvidia-smi's MiB ÷ 1024). Optional for the products in the GPU table (${Object.keys(GPU_PRODUCTS).join(', ')}), whose figure is used; a stated value that disagrees with it is refused.`,
+      ),
     nodes: z
-      .array(z.string().min(1))
+      .array(dnsSubdomain('a node name'))
       .min(1)
       .optional()
       .describe(
@@ -492,11 +508,74 @@ const poolSchema = z
   })
   .describe('A named set of existing GPU nodes offering one GPU product.');
 
+const taintSchema = z
+  .strictObject({
+    key: z
+      .string()
+      .max(317)
+      .regex(LABEL_KEY, { message: 'a taint key looks like edge or example.org/dedicated' })
+      .describe('Key of the taint.'),
+    value: z
+      .string()
+      .regex(LABEL_VALUE, { message: "a taint value is at most 63 letters, digits, '-', '_' and '.'" })
+      .optional()
+      .describe('Value of the taint; omitted: any value is tolerated.'),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).describe('Effect of the taint.'),
+  })
+  .describe('A taint the nodes carry, which the servers tolerate.');
+
+const cpuPoolSchema = z
+  .strictObject({
+    nodes: z
+      .array(dnsSubdomain('a node name'))
+      .min(1)
+      .optional()
+      .describe(
+        'Names of existing nodes; they are labelled `sovereign-stack.io/cpu-pool: <pool>` and selected by it.',
+      ),
+    nodeSelector: z
+      .record(
+        z
+          .string()
+          .max(317)
+          .regex(LABEL_KEY, { message: 'a label key looks like topology.kubernetes.io/zone' }),
+        z
+          .string()
+          .regex(LABEL_VALUE, { message: "a label value is at most 63 letters, digits, '-', '_' and '.'" }),
+      )
+      .optional()
+      .describe('Labels the nodes already carry, selected as they are (nothing is labelled).'),
+    taints: z.array(taintSchema).default([]).describe('Taints of the nodes, tolerated by the servers.'),
+  })
+  .describe(
+    'A named set of existing CPU nodes (an edge site) for CPU-only llama.cpp servers: exactly one of nodes or nodeSelector.',
+  );
+
 // ---------------------------------------------------------------- storage and models
 
 const storeSchema = z
   .strictObject({
-    storageClass: z.string().min(1).describe('In-jurisdiction StorageClass of the volume.'),
+    storageClass: dnsSubdomain('storageClass')
+      .optional()
+      .describe('In-jurisdiction StorageClass of the volume; required unless existingClaim names the claim.'),
+    existingClaim: dnsSubdomain('existingClaim')
+      .optional()
+      .describe(
+        'Use this existing PersistentVolumeClaim (in the serving namespace), pre-seeded with the weights, instead of creating one; it is never created, changed or deleted.',
+      ),
+    localVolume: z
+      .strictObject({
+        node: dnsSubdomain('a node name').describe('Name of the node whose disk holds the weights.'),
+        path: z
+          .string()
+          .regex(/^\/[^\s]*$/, { message: 'an absolute path on the node, e.g. /srv/sovereign' })
+          .refine((p) => !p.split('/').includes('..'), { message: 'an absolute path without ..' })
+          .describe('Directory on the node that is the volume root (holding `models/`).'),
+      })
+      .optional()
+      .describe(
+        "A directory on one node's disk, pre-seeded by hand: a local PersistentVolume on that node and a claim bound to it are created (storageClass names them, e.g. local-storage).",
+      ),
     sizeGiB: z.number().int().min(1).describe('Size of the volume in GiB; all models placed on it must fit.'),
     accessMode: z
       .enum(['ReadWriteOnce', 'ReadWriteMany'])
@@ -505,7 +584,15 @@ const storeSchema = z
         'Volume access mode. Default: ReadWriteMany when a model on it has more than one replica, else ReadWriteOnce.',
       ),
   })
-  .describe('A PersistentVolumeClaim holding pinned model weights.');
+  .describe(
+    'A volume holding pinned model weights: a fresh claim, an existing pre-seeded claim, or a local volume on a named node (docs/weights.md).',
+  );
+
+/** A Secret or ConfigMap key (Kubernetes IsConfigMapKey). */
+const configKey = z
+  .string()
+  .regex(/^[-._a-zA-Z0-9]{1,253}$/, { message: "a key is letters, digits, '-', '_' and '.'" })
+  .refine((k) => !k.startsWith('..') && k !== '.', { message: 'a key may not be "." or start with ".."' });
 
 const caBundleSchema = z
   .strictObject({
@@ -534,17 +621,37 @@ const sourceSchema = z
         endpoint: url('source.endpoint', ['https', 'http']).describe(
           'S3-compatible endpoint inside the jurisdiction.',
         ),
-        bucket: z.string().min(3).describe('Bucket holding the mirrored weights.'),
-        prefix: z.string().default('').describe('Key prefix of the model revision inside the bucket.'),
-        region: z.string().default('us-east-1').describe('Region string the endpoint expects.'),
+        bucket: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+            message:
+              "a bucket name is 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit",
+          })
+          .refine((b) => !b.includes('..'), { message: 'a bucket name has no ".."' })
+          .describe('Bucket holding the mirrored weights.'),
+        prefix: z
+          .string()
+          .refine(
+            (p) => {
+              const t = p.replace(/^\/+|\/+$/g, '');
+              return t === '' || manifestPathProblem(t) === undefined;
+            },
+            { message: 'a prefix is a relative path of the bucket (no .., no backslash, no empty parts)' },
+          )
+          .default('')
+          .describe('Key prefix of the model revision inside the bucket.'),
+        region: z
+          .string()
+          .regex(/^[a-z0-9-]{1,64}$/, { message: "a region is lower-case letters, digits and '-'" })
+          .default('us-east-1')
+          .describe('Region string the endpoint expects.'),
         credentials: z
           .strictObject({
             secret: dnsLabel('credentials.secret').describe(
               'Secret in the serving namespace, beside the weight volume.',
             ),
-            accessKeyIdKey: z.string().default('AWS_ACCESS_KEY_ID').describe('Key of the access key id.'),
-            secretAccessKeyKey: z
-              .string()
+            accessKeyIdKey: configKey.default('AWS_ACCESS_KEY_ID').describe('Key of the access key id.'),
+            secretAccessKeyKey: configKey
               .default('AWS_SECRET_ACCESS_KEY')
               .describe('Key of the secret access key.'),
           })
@@ -571,7 +678,11 @@ const sourceSchema = z
 
 const architectureSchema = z
   .strictObject({
-    parametersBillion: z.number().positive().describe('Total parameters, in billions.'),
+    parametersBillion: z
+      .number()
+      .positive()
+      .max(100000)
+      .describe('Total parameters, in billions (32.76 is 32 760 000 000).'),
     layers: z.number().int().positive().describe('num_hidden_layers from config.json.'),
     attentionHeads: z.number().int().positive().describe('num_attention_heads from config.json.'),
     kvHeads: z.number().int().positive().describe('num_key_value_heads from config.json.'),
@@ -584,8 +695,12 @@ const architectureSchema = z
       .number()
       .int()
       .positive()
-      .optional()
-      .describe('max_position_embeddings from config.json.'),
+      .describe('max_position_embeddings from config.json; maxModelLenTokens may not exceed it.'),
+    dtype: z
+      .enum(['bf16', 'fp16', 'fp32', 'fp8', 'int8', 'int4', 'awq', 'gptq'])
+      .describe(
+        "Storage format of the checkpoint's weights: torch_dtype from config.json (bf16, fp16, fp32), or its quantization (fp8, int8, int4, awq, gptq). The planner sizes the weights from it.",
+      ),
   })
   .describe('Architecture numbers of a model that is not in the built-in catalogue.');
 
@@ -593,7 +708,10 @@ const weightsSchema = z
   .strictObject({
     revision: z
       .string()
-      .regex(/^[A-Za-z0-9._-]{1,128}$/, { message: 'a revision is a commit id or tag' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+        message:
+          "a revision is a commit id or tag: letters, digits, '.', '_' and '-', starting with a letter or digit",
+      })
       .describe('Pinned revision (commit id or tag) of the weights.'),
     source: sourceSchema,
     files: z
@@ -604,9 +722,7 @@ const weightsSchema = z
       .describe(
         'Manifest: every file of the revision and its SHA-256, as `sovereign weights manifest <dir>` prints it.',
       ),
-    license: z
-      .string()
-      .min(1)
+    license: nonBlank('a licence')
       .optional()
       .describe(
         'Licence of the weights: an identifier from the licence catalogue (`Apache-2.0`, `MIT`, `llama3.1`, `llama3.2-multimodal`, `gemma`, `qwen`, … see docs/licences.md), exactly as listed. The policy judges its clauses; the report and ML-BOM carry them.',
@@ -615,7 +731,9 @@ const weightsSchema = z
       .strictObject({
         reason: z
           .string()
-          .min(10, { message: 'a reason must be at least 10 characters' })
+          .refine((r) => r.trim().length >= MIN_REASON_LENGTH, {
+            message: `a reason must be at least ${MIN_REASON_LENGTH} characters besides spaces`,
+          })
           .describe('Why this licence, which the catalogue does not list, is acceptable here.'),
         url: url('licenseAcceptance.url', ['https']).describe(
           'Where the accepted licence text is published.',
@@ -634,7 +752,9 @@ const modelSchema = z
     pool: z
       .string()
       .optional()
-      .describe('GPU pool to run on. Omit for a CPU-only llama.cpp server (edge sites).'),
+      .describe(
+        'GPU pool (pools) to run on, or a CPU pool (cpuPools) for a CPU-only llama.cpp server; omit for a CPU-only server on any node.',
+      ),
     store: z.string().describe('Weight store holding the model.'),
     replicas: z.number().int().min(1).max(64).default(1).describe('Server replicas.'),
     architecture: z
@@ -688,8 +808,8 @@ const modelSchema = z
     apiKeySecret: secretRef.optional().describe('Secret holding the API key clients must present.'),
     autoscaling: z
       .strictObject({
-        minReplicas: z.number().int().min(1).describe('Fewest replicas.'),
-        maxReplicas: z.number().int().min(1).describe('Most replicas.'),
+        minReplicas: z.number().int().min(1).max(100).describe('Fewest replicas.'),
+        maxReplicas: z.number().int().min(1).max(100).describe('Most replicas.'),
         targetCpuUtilization: z
           .number()
           .int()
@@ -699,7 +819,9 @@ const modelSchema = z
           .describe('Average CPU utilisation (percent of requests) the autoscaler keeps.'),
       })
       .optional()
-      .describe('HorizontalPodAutoscaler bounds; replicas is then the initial count.'),
+      .describe(
+        'HorizontalPodAutoscaler bounds; replicas is then the initial count, between minReplicas and maxReplicas.',
+      ),
     extraArgs: z
       .array(z.string())
       .default([])
@@ -731,10 +853,7 @@ const clientsSchema = z
       .array(dnsLabel('clients.namespaces[]'))
       .default([])
       .describe('Namespaces whose pods may call the model endpoints.'),
-    cidrs: z
-      .array(z.string().regex(CIDR, { message: 'a CIDR looks like 10.20.0.0/16' }))
-      .default([])
-      .describe('Networks that may call the model endpoints.'),
+    cidrs: z.array(cidr('10.20.0.0/16')).default([]).describe('Networks that may call the model endpoints.'),
   })
   .describe('Who may reach the serving port; everything else is denied.');
 
@@ -815,11 +934,13 @@ const suppressionSchema = z
       ),
     reason: z
       .string()
-      .min(10, { message: 'a reason must be at least 10 characters' })
+      .refine((r) => r.trim().length >= MIN_REASON_LENGTH, {
+        message: `a reason must be at least ${MIN_REASON_LENGTH} characters besides spaces`,
+      })
       .describe('Why this is acceptable.'),
     expires: z
       .string()
-      .regex(DATE, { message: 'expires is a date YYYY-MM-DD' })
+      .refine(isIsoDate, { message: 'expires is a real calendar date YYYY-MM-DD' })
       .optional()
       .describe('Last day the suppression applies.'),
   })
@@ -855,6 +976,10 @@ const jurisdictionShape = {
   }),
   images: imagesSchema.default({ pullSecrets: [] }),
   pools: z.record(dnsLabel('pool name'), poolSchema).default({}).describe('GPU node pools, keyed by name.'),
+  cpuPools: z
+    .record(dnsLabel('CPU pool name'), cpuPoolSchema)
+    .default({})
+    .describe('CPU node pools for CPU-only llama.cpp servers, keyed by name (not the names of GPU pools).'),
   stores: z.record(dnsLabel('store name'), storeSchema).default({}).describe('Weight stores, keyed by name.'),
   models: z.record(dnsLabel('model name'), modelSchema).default({}).describe('Served models, keyed by name.'),
   suppressions: z.array(suppressionSchema).default([]).describe('Accepted policy findings.'),
@@ -903,6 +1028,7 @@ export type JurisdictionSpec = z.output<typeof jurisdictionSchema>;
 export type ModelSpec = z.output<typeof modelSchema>;
 export type PoolSpec = z.output<typeof poolSchema>;
 export type ProvisionSpec = z.output<typeof provisionSchema>;
+export type CpuPoolSpec = z.output<typeof cpuPoolSchema>;
 export type StoreSpec = z.output<typeof storeSchema>;
 export type BackendSpec = z.output<typeof backendSchema>;
 export type SourceSpec = z.output<typeof sourceSchema>;

@@ -3,7 +3,11 @@
  * endpoints inside the jurisdiction's declared boundary, layouts the engines can serve.
  * Each problem names the field path; the loader turns paths into file positions.
  */
-import { cidrWithin, endpointsIn, hostAllowed as boundaryAllows } from '../../policy/hosts';
+import { cidrPrefix, cidrWithin, endpointsIn, hostAllowed as boundaryAllows } from '../../policy/hosts';
+import { checkSourceUrl } from '../../constructs/private/source-url';
+import { capacityProblems } from './plan';
+import { canonicalManifest, checkManifest, MAX_MANIFEST_BYTES } from '../../constructs/weights-manifest';
+import { readCaPem } from './ca';
 import type { JurisdictionSpec, SovereignSpec } from './schema';
 import { didYouMean } from '../../constructs/private/suggest';
 import { PROFILES } from '../profiles';
@@ -81,20 +85,19 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     }
   };
 
-  // Cluster access: exactly one way, and an API server's certificate authority to trust.
-  if (j.cluster.api && j.cluster.api.caCertificateFile === undefined) {
-    add(
-      ['cluster', 'api'],
-      "caCertificateFile is required: the PEM file of the API server's certificate authority",
-    );
-  }
+  // Cluster access: exactly one way. Without caCertificateFile the API server's certificate is
+  // verified against the system's trusted CAs.
   if ((j.cluster.kubeconfig === undefined) === (j.cluster.api === undefined)) {
     add(
       ['cluster'],
-      'give exactly one of kubeconfig (path + context) or api (host + CA + exec plugin or KUBE_TOKEN)',
+      'give exactly one of kubeconfig (path + context) or api (host, optional CA file, exec plugin or KUBE_TOKEN)',
     );
   }
   if (j.cluster.api) inside(['cluster', 'api', 'host'], j.cluster.api.host, 'the cluster API');
+  if (j.backend.type === 'kubernetes' && j.cluster.api?.caCertificateFile !== undefined) {
+    const ca = readCaPem(j.cluster.api.caCertificateFile);
+    if ('problem' in ca) add(['cluster', 'api', 'caCertificateFile'], ca.problem);
+  }
   if (j.backend.type === 's3') inside(['backend', 'endpoint'], j.backend.endpoint, 'the state backend');
   if (j.backend.type === 'kubernetes' && /-[0-9]+$/.test(j.backend.secretSuffix)) {
     add(
@@ -118,11 +121,11 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     inside(['sovereignty', 'chartRepository'], j.sovereignty.chartRepository, 'the chart mirror');
   }
   for (const [i, c] of j.sovereignty.cidrs.entries()) {
-    if (c.endsWith('/0'))
+    if (cidrPrefix(c) === 0)
       add(['sovereignty', 'cidrs', i], `${c} is the whole internet, not a range inside the jurisdiction`);
   }
   for (const [i, c] of j.clients.cidrs.entries()) {
-    if (c.endsWith('/0'))
+    if (cidrPrefix(c) === 0)
       add(
         ['clients', 'cidrs', i],
         `${c} would open the endpoints to every address; name the client networks`,
@@ -135,7 +138,52 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
   fromRegistry(['images', 'llamaCppCpu'], images.llamaCppCpu);
   fromRegistry(['images', 'weightsSync'], images.weightsSync);
 
-  const poolNames = Object.keys(j.pools);
+  const poolNames = [...Object.keys(j.pools), ...Object.keys(j.cpuPools)];
+  for (const pname of Object.keys(j.pools)) {
+    // The pool's resources are named pool-<name>-…: at most 58 characters.
+    if (pname.length > 58)
+      add(['pools', pname], `pool name "${pname}" is ${pname.length} characters; at most 58`);
+    if (j.cpuPools[pname] !== undefined)
+      add(
+        ['cpuPools', pname],
+        `"${pname}" names a GPU pool too: pool names are unique across pools and cpuPools`,
+      );
+  }
+  for (const [pname, cp] of Object.entries(j.cpuPools)) {
+    if ((cp.nodes === undefined) === (cp.nodeSelector === undefined)) {
+      add(
+        ['cpuPools', pname],
+        'give exactly one of nodes (names of existing nodes, labelled by the pool) or nodeSelector (labels they already carry)',
+      );
+    }
+    if (cp.nodeSelector !== undefined && Object.keys(cp.nodeSelector).length === 0)
+      add(
+        ['cpuPools', pname, 'nodeSelector'],
+        'an empty selector would select every node: give at least one label',
+      );
+  }
+  for (const [sname, st] of Object.entries(j.stores)) {
+    if (st.existingClaim !== undefined && st.localVolume !== undefined)
+      add(['stores', sname], 'give existingClaim or localVolume, not both');
+    if (st.existingClaim === undefined && st.storageClass === undefined)
+      add(
+        ['stores', sname, 'storageClass'],
+        'is required: the StorageClass of the claim the stack creates (or name an existingClaim)',
+      );
+    const gpuNode =
+      st.localVolume &&
+      Object.entries(j.pools).find(([, p]) => (p.nodes ?? []).includes(st.localVolume!.node));
+    if (gpuNode)
+      add(
+        ['stores', sname, 'localVolume', 'node'],
+        `node "${st.localVolume!.node}" is in GPU pool "${gpuNode[0]}": its taint admits GPU workloads only, so the verification Job cannot run there; use existingClaim or a CPU node`,
+      );
+    if (st.existingClaim !== undefined && (st.storageClass !== undefined || st.accessMode !== undefined))
+      add(
+        ['stores', sname, 'existingClaim'],
+        'an existing claim keeps its own StorageClass and access mode: leave storageClass and accessMode out',
+      );
+  }
   const storeNames = Object.keys(j.stores);
   const seenNodes = new Map<string, string>();
   out.push(...provisionProblems(base, j));
@@ -185,14 +233,42 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
   }
   for (const [mname, m] of models) {
     const mp = (...p: (string | number)[]) => ['models', mname, ...p];
-    if (m.pool !== undefined && !j.pools[m.pool]) {
+    const cpuOnly = m.pool === undefined || (!j.pools[m.pool] && j.cpuPools[m.pool] !== undefined);
+    if (m.pool !== undefined && !j.pools[m.pool] && !j.cpuPools[m.pool]) {
       add(
         mp('pool'),
         `pool "${m.pool}" is not declared in this jurisdiction.${didYouMean(m.pool, poolNames)} Pools: ${poolNames.join(', ') || 'none'}`,
       );
     }
-    if (m.pool === undefined && m.engine === 'vllm')
-      add(mp('pool'), 'vLLM needs a GPU pool; only llama-cpp runs CPU-only');
+    if (
+      m.engine === 'vllm' &&
+      (m.pool === undefined || (j.cpuPools[m.pool] !== undefined && !j.pools[m.pool]))
+    )
+      add(mp('pool'), 'vLLM needs a GPU pool (pools); only llama-cpp runs CPU-only');
+    // The server's Service and Deployment are named after the model: at most 56 characters, a letter first.
+    if (mname.length > 56 || !/^[a-z]/.test(mname))
+      add(
+        ['models', mname],
+        `model name "${mname.length > 60 ? mname.slice(0, 57) + '...' : mname}" names the server's Service: at most 56 characters, starting with a letter`,
+      );
+    if (m.engine === 'llama-cpp' && m.maxConcurrentSequences > 256)
+      add(
+        mp('maxConcurrentSequences'),
+        `${m.maxConcurrentSequences} slots: llama.cpp serves at most 256 at once here`,
+      );
+    if (m.cpu !== undefined && m.cpu < 0.001) add(mp('cpu'), `${m.cpu} cores is less than 1m (0.001)`);
+    const st = j.stores[m.store];
+    if (
+      st &&
+      m.weights.source.type === 'volume' &&
+      st.existingClaim === undefined &&
+      st.localVolume === undefined
+    ) {
+      add(
+        mp('weights', 'source'),
+        `source volume means the weights are already on the store, but store "${m.store}" is a claim the stack creates empty: name the pre-seeded claim (stores.${m.store}.existingClaim) or the node's directory (stores.${m.store}.localVolume); see docs/weights.md`,
+      );
+    }
     if (!j.stores[m.store]) {
       add(
         mp('store'),
@@ -203,13 +279,13 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
       m.image ??
       (m.engine === 'vllm'
         ? images.vllm
-        : m.pool === undefined
+        : cpuOnly
           ? (images.llamaCppCpu ?? images.llamaCpp)
           : images.llamaCpp);
     if (engineImage === undefined) {
       add(
         mp('image'),
-        `no image for ${m.engine}: set models.${mname}.image or images.${m.engine === 'vllm' ? 'vllm' : m.pool === undefined ? 'llamaCppCpu' : 'llamaCpp'}`,
+        `no image for ${m.engine}: set models.${mname}.image or images.${m.engine === 'vllm' ? 'vllm' : cpuOnly ? 'llamaCppCpu' : 'llamaCpp'}`,
       );
     }
     fromRegistry(mp('image'), m.image);
@@ -245,6 +321,16 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
         `profile ${j.profile} requires every endpoint to demand an API key: set apiKeySecret { name, key }`,
       );
     }
+    if (
+      m.autoscaling &&
+      m.autoscaling.minReplicas <= m.autoscaling.maxReplicas &&
+      (m.replicas < m.autoscaling.minReplicas || m.replicas > m.autoscaling.maxReplicas)
+    ) {
+      add(
+        mp('replicas'),
+        `${m.replicas} replicas is outside the autoscaler's ${m.autoscaling.minReplicas}-${m.autoscaling.maxReplicas}: with autoscaling, replicas is the initial count`,
+      );
+    }
     if (m.autoscaling && m.autoscaling.minReplicas > m.autoscaling.maxReplicas) {
       add(
         mp('autoscaling', 'minReplicas'),
@@ -263,20 +349,19 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
       );
     }
 
-    // Weights: a manifest that names a servable layout.
+    // Weights: the manifest check ModelWeights makes, then a layout the engine can serve.
     const files = Object.keys(m.weights.files);
-    if (files.length === 0)
+    for (const p of checkManifest('files', m.weights.files)) {
+      add(mp('weights', 'files', ...(p.path === 'files' ? [] : [p.path.slice('files.'.length)])), p.message);
+    }
+    if (
+      files.length > 0 &&
+      Buffer.byteLength(canonicalManifest(m.weights.files), 'utf8') > MAX_MANIFEST_BYTES
+    ) {
       add(
         mp('weights', 'files'),
-        'the manifest is empty; run `sovereign weights manifest <dir>` and paste its files',
+        `the manifest is larger than ${MAX_MANIFEST_BYTES} bytes, more than its ConfigMap holds`,
       );
-    for (const f of files) {
-      if (f.startsWith('/') || f.split('/').includes('..') || f.includes('\\') || f.split('/').includes('')) {
-        add(
-          mp('weights', 'files', f),
-          `"${f}" must be a relative path inside the model directory (no leading /, no .., no backslash)`,
-        );
-      }
     }
     const ggufs = files.filter((f) => f.toLowerCase().endsWith('.gguf'));
     if (m.engine === 'llama-cpp' && files.length > 0 && ggufs.length !== 1) {
@@ -298,10 +383,22 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
         `${v.rule} ${v.message}${v.rule === 'LIC-001' || v.rule === 'LIC-006' ? '' : ` (profile ${j.profile} fails on it; accept it with a suppression { rule: ${v.rule}, resource: model.${mname}, reason })`}`,
       );
     }
+    // The weights source: the URL check ModelWeights makes, with the policy gate's host matcher.
     const src = m.weights.source;
-    if (src.type === 's3') inside(mp('weights', 'source', 'endpoint'), src.endpoint, 'the weights source');
-    if (src.type === 'https') inside(mp('weights', 'source', 'url'), src.url, 'the weights source');
+    if (src.type !== 'volume') {
+      const field = src.type === 's3' ? 'endpoint' : 'url';
+      const found: { path: string; message: string }[] = [];
+      checkSourceUrl(
+        field,
+        src.type === 's3' ? src.endpoint : src.url,
+        { allowedEndpoints: hosts },
+        found,
+        src.type === 'https',
+      );
+      for (const f of found) add(mp('weights', 'source', field), f.message);
+    }
   }
+  out.push(...capacityProblems(j).map((p) => ({ path: [...base, ...p.path], message: p.message })));
   return out;
 }
 

@@ -150,7 +150,6 @@ describe('ClusterApiCluster', () => {
           machineCount: 4,
           gpuProduct: 'NVIDIA-H100-80GB-HBM3',
           gpusPerNode: 8,
-          gpuMemoryGiB: 80,
         });
       }),
     ) as Json;
@@ -172,7 +171,6 @@ describe('ClusterApiCluster', () => {
           machineCount: 2,
           gpuProduct: 'NVIDIA-H100-80GB-HBM3',
           gpusPerNode: 8,
-          gpuMemoryGiB: 80,
         });
       }),
     ).toThrow(/nodes {2}give either existing nodes or a machineCount, not both/);

@@ -11,7 +11,6 @@ const BASE: GpuNodePoolProps = {
   nodes: ['gpu-01', 'gpu-02.rack1'],
   gpuProduct: 'NVIDIA-H100-80GB-HBM3',
   gpusPerNode: 8,
-  gpuMemoryGiB: 80,
 };
 
 function build(props: Partial<GpuNodePoolProps> = {}): { pool: GpuNodePool; out: Json } {
@@ -72,13 +71,16 @@ describe('GpuNodePool', () => {
       poolName: 'h100',
       gpuProduct: 'NVIDIA-H100-80GB-HBM3',
       gpusPerNode: 8,
-      gpuMemoryGiB: 80,
+      // 81559 MiB, as the driver reports an H100 80GB HBM3 (constructs/gpu-products.ts)
+      gpuMemoryGiB: 81559 / 1024,
       nodeCount: 2,
       resourceName: 'nvidia.com/gpu',
       nodeSelector: { 'sovereign-stack.io/gpu-pool': 'h100' },
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
     });
     expect(p.dependables).toHaveLength(4);
+    expect(p.productAffinity).toEqual({ key: 'nvidia.com/gpu.product', values: ['NVIDIA-H100-80GB-HBM3'] });
+    expect(p.maxGpusPerPod).toBeUndefined();
     expect(pool.devicePluginConfig).toBeUndefined();
     expect(pool.migConfig).toBeUndefined();
   });
@@ -88,15 +90,18 @@ describe('GpuNodePool', () => {
       poolName: 'l40s',
       gpuProduct: 'NVIDIA-L40S',
       gpusPerNode: 4,
-      gpuMemoryGiB: 48,
       sharing: { mode: 'time-slicing', replicasPerGpu: 4 },
     });
+    // An L40S has 46068 MiB (44.99 GiB), not 48: each of four shares gets a quarter of that.
     expect([pool.resourceName, pool.gpusPerNode, pool.gpuMemoryGiB, pool.physicalGpusPerNode]).toEqual([
       'nvidia.com/gpu',
       16,
-      12,
+      46068 / 1024 / 4,
       4,
     ]);
+    expect(pool.visibleGpuMemoryGiB).toBe(46068 / 1024);
+    // GFD appends -SHARED to the product of time-sliced nodes (renameByDefault false).
+    expect(pool.productAffinity.values).toEqual(['NVIDIA-L40S-SHARED']);
     expect(pool.devicePluginConfig?.name).toBe('pool-l40s');
     expect(parse(pool.devicePluginConfig?.yaml as string)).toEqual({
       version: 'v1',
@@ -123,11 +128,16 @@ describe('GpuNodePool', () => {
       gpusPerNode: 4,
       sharing: { mode: 'mig', strategy: 'mixed', profile: '1g.10gb' },
     });
-    expect([pool.resourceName, pool.gpusPerNode, pool.gpuMemoryGiB]).toEqual([
+    // 9728 MiB per 1g.10gb slice of an A100 80GB (GFD nvidia.com/mig-1g.10gb.memory), not 10 GiB.
+    expect([pool.resourceName, pool.gpusPerNode, pool.gpuMemoryGiB, pool.maxGpusPerPod]).toEqual([
       'nvidia.com/mig-1g.10gb',
       28,
-      10,
+      9.5,
+      1,
     ]);
+    // Under the mixed strategy GFD keeps the physical product in nvidia.com/gpu.product.
+    expect(pool.productAffinity.values).toEqual(['NVIDIA-A100-SXM4-80GB']);
+    expect(pool.migProfile).toBe('1g.10gb');
     expect(pool.migConfig).toEqual({
       name: 'pool-a100',
       devices: [{ devices: 'all', 'mig-enabled': true, 'mig-devices': { '1g.10gb': 7 } }],
@@ -147,32 +157,52 @@ describe('GpuNodePool', () => {
   test('MIG single: instances exposed as nvidia.com/gpu', () => {
     const { pool } = build({
       gpuProduct: 'NVIDIA-H200',
-      gpuMemoryGiB: 141,
       sharing: { mode: 'mig', strategy: 'single', profile: '3g.71gb' },
     });
-    expect([pool.resourceName, pool.gpusPerNode, pool.gpuMemoryGiB]).toEqual(['nvidia.com/gpu', 16, 71]);
+    // No published slice figure for the H200: half of 143771 MiB less 2 %, rounded down to 64 MiB.
+    expect([pool.resourceName, pool.gpusPerNode, pool.gpuMemoryGiB]).toEqual([
+      'nvidia.com/gpu',
+      16,
+      70400 / 1024,
+    ]);
+    expect(pool.memoryEstimated).toBe(true);
+    // Under the single strategy GFD appends the profile to nvidia.com/gpu.product.
+    expect(pool.productAffinity.values).toEqual(['NVIDIA-H200-MIG-3g.71gb']);
   });
 
   test('fails when MIG is asked of a product without MIG', () => {
     expect(
       thrown({
         gpuProduct: 'NVIDIA-L40S',
-        gpuMemoryGiB: 48,
         sharing: { mode: 'mig', strategy: 'single', profile: '1g.10gb' },
       }),
-    ).toContain('sharing.mode  NVIDIA-L40S does not support MIG: MIG needs an A100, A30, H100, H200 or B200');
+    ).toContain(
+      'sharing.mode  NVIDIA-L40S has no MIG profiles in the GPU table: MIG is planned for NVIDIA-A100-SXM4-40GB',
+    );
   });
 
   test('fails when the MIG profile does not exist for the product and memory', () => {
     const msg = thrown({ sharing: { mode: 'mig', strategy: 'mixed', profile: '3g.20gb' } });
     expect(msg).toContain(
-      'sharing.profile  "3g.20gb" is not a MIG profile of NVIDIA-H100-80GB-HBM3 80 GiB: use one of 1g.10gb, 1g.20gb',
+      'sharing.profile  "3g.20gb" is not a MIG profile of NVIDIA-H100-80GB-HBM3: use one of 1g.10gb, 1g.20gb',
     );
-    expect(
-      thrown({ gpuMemoryGiB: 64, sharing: { mode: 'mig', strategy: 'mixed', profile: '3g.40gb' } }),
-    ).toContain(
-      'gpuMemoryGiB  no MIG profiles known for NVIDIA-H100-80GB-HBM3 with 64 GiB: known memory sizes for this product: 80, 94 GiB',
+  });
+
+  test('fails when a stated memory disagrees with the GPU table, naming the real figure', () => {
+    expect(thrown({ gpuMemoryGiB: 80 })).toContain(
+      'gpuMemoryGiB  80 GiB disagrees with NVIDIA-H100-80GB-HBM3: the driver reports 81559 MiB = 79.65 GiB; leave gpuMemoryGiB out (the known figure is used) or give 79.65',
     );
+    expect(thrown({ gpuMemoryGiB: 40 })).toContain('40 GiB disagrees with NVIDIA-H100-80GB-HBM3');
+    // The table's figure, written as nvidia-smi's MiB ÷ 1024 rounded, is accepted.
+    expect(build({ gpuMemoryGiB: 79.65 }).pool.gpuMemoryGiB).toBe(81559 / 1024);
+  });
+
+  test('a product outside the table needs its memory, and then plans with it', () => {
+    expect(thrown({ gpuProduct: 'NVIDIA-RTX-PRO-6000' })).toContain(
+      'gpuMemoryGiB  NVIDIA-RTX-PRO-6000 is not in the GPU table',
+    );
+    const { pool } = build({ gpuProduct: 'NVIDIA-RTX-PRO-6000', gpuMemoryGiB: 94.97 });
+    expect([pool.gpuMemoryGiB, pool.productAffinity.values]).toEqual([94.97, ['NVIDIA-RTX-PRO-6000']]);
   });
 
   test('fails when there are no nodes', () => {

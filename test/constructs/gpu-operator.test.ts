@@ -26,14 +26,12 @@ const POOLS: Record<string, Omit<GpuNodePoolProps, 'jurisdiction'>> = {
     nodes: ['h1'],
     gpuProduct: 'NVIDIA-H100-80GB-HBM3',
     gpusPerNode: 8,
-    gpuMemoryGiB: 80,
   },
   l40s: {
     poolName: 'l40s',
     nodes: ['l1', 'l2'],
     gpuProduct: 'NVIDIA-L40S',
     gpusPerNode: 4,
-    gpuMemoryGiB: 48,
     sharing: { mode: 'time-slicing', replicasPerGpu: 4 },
   },
   a100: {
@@ -41,7 +39,6 @@ const POOLS: Record<string, Omit<GpuNodePoolProps, 'jurisdiction'>> = {
     nodes: ['a1'],
     gpuProduct: 'NVIDIA-A100-SXM4-80GB',
     gpusPerNode: 4,
-    gpuMemoryGiB: 80,
     sharing: { mode: 'mig', strategy: 'mixed', profile: '3g.40gb' },
   },
 };

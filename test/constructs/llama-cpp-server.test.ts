@@ -43,7 +43,7 @@ describe('LlamaCppServer on a GPU pool', () => {
       '--n-gpu-layers', '999',
       '--threads', '4',
       '--metrics',
-      '--no-webui',
+      '--no-ui',
       '--offline',
     ]); // prettier-ignore
     expect(server.ggufQuantization).toBe('Q4_K_M');
@@ -129,7 +129,7 @@ describe('LlamaCppServer CPU-only (edge)', () => {
       '--threads', '2',
       '--cache-type-k', 'q8_0', '--cache-type-v', 'q8_0',
       '--metrics',
-      '--no-webui',
+      '--no-ui',
       '--offline',
       '-fa', 'on', '--jinja',
     ]); // prettier-ignore
@@ -191,6 +191,8 @@ describe('LlamaCppServer refusals', () => {
   test('fails when the pool has too few GPUs for the replicas', () => {
     expect(
       errorOf(() => build((s) => ({ replicas: 3, pool: pool(s, { gpusPerNode: 1, nodeCount: 2 }) }))),
-    ).toContain('replicas  3 replicas × 1 GPU need 3 nvidia.com/gpu; pool h100 has 2 nodes × 1 GPUs = 2');
+    ).toContain(
+      'replicas  3 replicas × 1 GPU need 3 × 1 nvidia.com/gpu on nodes with 1 free; pool h100 has 2 nodes × 1 GPUs, room for 2',
+    );
   });
 });

@@ -81,12 +81,14 @@ describe('PrivateCluster providers', () => {
     expect(JSON.stringify(out.provider)).not.toMatch(/token/i);
   });
 
-  test('fails when the API server is plain http, has no CA, or exec env carries a credential', () => {
+  test('fails when the API server is plain http, has two CAs, or exec env carries a credential', () => {
     const msg = thrown(() =>
       synth({
         connection: {
           kind: 'api-server',
           host: 'http://api.de.example',
+          clusterCaCertificateFile: 'ca.pem',
+          clusterCaCertificatePem: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n',
           exec: { command: 'vault-k8s', env: { VAULT_TOKEN: 's.abc' } },
         },
       }),
@@ -96,10 +98,18 @@ describe('PrivateCluster providers', () => {
       'connection.host  "http://api.de.example" is not allowed: the API server URL must start with https://',
     );
     expect(msg).toContain(
-      'connection.clusterCaCertificateFile  give exactly one of clusterCaCertificateFile or clusterCaCertificatePem',
+      'connection.clusterCaCertificateFile  give at most one of clusterCaCertificateFile or clusterCaCertificatePem',
     );
     expect(msg).toContain('connection.exec.env.VAULT_TOKEN  "VAULT_TOKEN" looks like a credential');
     expect(msg).not.toContain('s.abc');
+  });
+
+  test('without a CA the providers verify the API server against the system CAs', () => {
+    const out = synth({ connection: { kind: 'api-server', host: 'https://api.de.example:6443' } });
+    const k = out.provider.kubernetes[0];
+    expect(k.host).toBe('https://api.de.example:6443');
+    expect(k.cluster_ca_certificate).toBeUndefined();
+    expect(k.insecure).toBeUndefined();
   });
 
   test('fails when the kubeconfig context is empty', () => {
@@ -175,7 +185,6 @@ describe('PrivateCluster quota and limits', () => {
           nodes: ['n1', 'n2'],
           gpuProduct: 'NVIDIA-H100-80GB-HBM3',
           gpusPerNode: 8,
-          gpuMemoryGiB: 80,
         }),
         new GpuNodePool(s, 'a100', {
           jurisdiction: 'de',
@@ -183,7 +192,6 @@ describe('PrivateCluster quota and limits', () => {
           nodes: ['n3'],
           gpuProduct: 'NVIDIA-A100-SXM4-80GB',
           gpusPerNode: 4,
-          gpuMemoryGiB: 80,
           sharing: { mode: 'mig', strategy: 'mixed', profile: '3g.40gb' },
         }),
       ];

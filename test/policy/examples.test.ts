@@ -59,7 +59,8 @@ function synthAndAudit(example: string): Audited {
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-examples-'));
-  for (const example of ['sovereign.yaml', 'minimal.yaml']) audited[example] = synthAndAudit(example);
+  for (const example of ['sovereign.yaml', 'minimal.yaml', 'mig.yaml'])
+    audited[example] = synthAndAudit(example);
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -96,6 +97,7 @@ function failures(report: AuditReport): Record<string, string[]> {
 describe.each([
   ['sovereign.yaml', ['de-fra', 'eu-edge-vie', 'fr-par']],
   ['minimal.yaml', ['lab']],
+  ['mig.yaml', ['lab-mig']],
 ])('examples/%s end to end', (example, stacks) => {
   const a = () => audited[example];
 
@@ -293,7 +295,7 @@ describe('a broken copy of examples/sovereign.yaml is refused by the spec (exit 
       'a hub URL as weight source',
       'url: https://models.par.cloud-souverain.fr.example/',
       'url: https://huggingface.co/',
-      /^ {2}broken\.yaml:\d+:\d+ {2}jurisdictions\.fr-par\.models\.mistral-7b\.weights\.source\.url {2}the weights source host "huggingface\.co" is outside the jurisdiction/m,
+      /^ {2}broken\.yaml:\d+:\d+ {2}jurisdictions\.fr-par\.models\.mistral-7b\.weights\.source\.url {2}host "huggingface\.co" is not among the declared in-jurisdiction endpoints/m,
     ],
     [
       'a :latest tag without digest',

@@ -211,7 +211,7 @@ describe('synthesized output', () => {
     },
   );
 
-  test.each(['sovereign.yaml', 'minimal.yaml'])('golden snapshot of examples/%s', (name) => {
+  test.each(['sovereign.yaml', 'minimal.yaml', 'mig.yaml'])('golden snapshot of examples/%s', (name) => {
     expect(synthSpec(`examples/${name}`).files).toMatchSnapshot();
   });
 });
@@ -416,7 +416,8 @@ describe('JurisdictionStack refusals', () => {
       .readFileSync('examples/minimal.yaml', 'utf8')
       .replace('architecture: llama-3.1-8b', 'architecture: llama-3.1-70b');
     const [line] = failure(text);
-    expect(line).toMatch(/^spec\.yaml:\d+:\d+ {2}jurisdictions\.lab\.models\.llama-8b {2}/);
+    // The spec's own capacity check (the planner validate runs too) names the pool field.
+    expect(line).toMatch(/^spec\.yaml:\d+:\d+ {2}jurisdictions\.lab\.models\.llama-8b\.pool {2}/);
     expect(line).toMatch(/GiB of weights/);
     expect(line).toContain('pool gpu offers 1 GPU');
   });
@@ -427,7 +428,7 @@ describe('JurisdictionStack refusals', () => {
       .replace('storageClass: standard, sizeGiB: 40', 'storageClass: standard, sizeGiB: 10');
     expect(failure(text)).toEqual([
       expect.stringMatching(
-        /^spec\.yaml:\d+:\d+ {2}jurisdictions\.lab\.stores\.models\.sizeGiB {2}sizeGiB: store models holds llama-8b 15\.0 GiB = 15\.0 GiB of weights, more than 10 GiB × 0\.95 usable; make it at least 16 GiB$/,
+        /^spec\.yaml:\d+:\d+ {2}jurisdictions\.lab\.stores\.models\.sizeGiB {2}store models holds llama-8b 15\.0 GiB = 15\.0 GiB of weights, more than 10 GiB × 0\.95 usable; make it at least 16 GiB$/,
       ),
     ]);
   });

@@ -148,7 +148,7 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
       );
     const lines = failure(text);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^spec\.yaml:\d+:\d+ {2}jurisdictions\.de-ber\.models\.llama-3-1-70b {2}/);
+    expect(lines[0]).toMatch(/^spec\.yaml:\d+:\d+ {2}jurisdictions\.de-ber\.models\.llama-3-1-70b\.replicas {2}/);
     expect(lines[0]).toContain('pool h100 has 1 node × 8 GPUs, room for 2');
   });
 
@@ -328,8 +328,8 @@ describe('cluster.provision refusals, located in the spec', () => {
       'jurisdictions.de-ber.pools.h100  GPU pool "h100" has no machines: add cluster.provision.pools.h100',
     );
     const withNodes = example.replace(
-      '        gpuMemoryGiB: 80\n',
-      '        gpuMemoryGiB: 80\n        nodes: [ber-gpu-01]\n',
+      '        gpusPerNode: 8\n    stores:',
+      '        gpusPerNode: 8\n        nodes: [ber-gpu-01]\n    stores:',
     );
     expect(failure(withNodes).join('\n')).toContain(
       'jurisdictions.de-ber.pools.h100.nodes  the nodes of a provisioned cluster are machines Cluster API creates',

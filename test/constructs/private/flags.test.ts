@@ -28,9 +28,17 @@ describe('flag tables', () => {
     expect(checkExtraArgs('x', ['-O', '{}'], VLLM_FLAGS, 'vLLM')).toHaveLength(1);
     expect(checkExtraArgs('x', ['--compilation-config', '{}'], VLLM_FLAGS, 'vLLM')).toEqual([]);
     // llama.cpp: not registered in common/arg.cpp at the checked commit
-    for (const flag of ['--temperature', '--cache-prompt', '--no-log-prefix', '--no-ui', '--tools']) {
+    for (const flag of ['--temperature', '--cache-prompt', '--no-log-prefix', '--tools']) {
       expect(checkExtraArgs('x', [flag], LLAMA_CPP_FLAGS, 'llama.cpp')[0].message).toContain(
         'is not a llama.cpp flag',
+      );
+    }
+  });
+
+  test('llama.cpp b9174: --ui/--no-ui and their deprecated aliases --webui/--no-webui are known and set by the construct', () => {
+    for (const flag of ['--ui', '--no-ui', '--webui', '--no-webui']) {
+      expect(checkExtraArgs('x', [flag], LLAMA_CPP_FLAGS, 'llama.cpp')[0].message).toContain(
+        `"${flag}" is set by the construct`,
       );
     }
   });

@@ -219,7 +219,6 @@ describe('loadSpec reports every schema problem at once', () => {
 
   test('fails when extra engine flags are ones the toolkit sets, naming the spec field to use', () => {
     expect(lines(fixture('spec', 'engine-flags.yaml'))).toEqual([
-      "test/fixtures/spec/engine-flags.yaml:6:12  jurisdictions.lab.cluster.api  caCertificateFile is required: the PEM file of the API server's certificate authority",
       'test/fixtures/spec/engine-flags.yaml:27:21  jurisdictions.lab.models.m.extraArgs.0  "--served-model-name" is set by the toolkit from the model name (its key under models): set that in the spec instead',
       'test/fixtures/spec/engine-flags.yaml:27:45  jurisdictions.lab.models.m.extraArgs.2  "--max-num-seqs" is set by the toolkit from maxConcurrentSequences: set that in the spec instead',
       'test/fixtures/spec/engine-flags.yaml:27:66  jurisdictions.lab.models.m.extraArgs.4  "--port" is set by the toolkit',
@@ -239,7 +238,7 @@ describe('loadSpec reports every schema problem at once', () => {
       problems = (e as SovereignError).problems.map((p) => `${p.path}  ${p.message}`);
     }
     expect(problems).toEqual([
-      'jurisdictions.lab.models.llama-8b.weights.source.url  the weights source host "mirror.other.example" is outside the jurisdiction: it is not in sovereignty.hosts (*.lab.example, mirror.other.example:8443)',
+      'jurisdictions.lab.models.llama-8b.weights.source.url  host "mirror.other.example" is not among the declared in-jurisdiction endpoints (*.lab.example, mirror.other.example:8443)',
     ]);
     const onPort = text.replace(
       'url: https://mirror.other.example/',
