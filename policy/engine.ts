@@ -4,7 +4,7 @@
  * the same result.
  */
 import type { Suppression } from './metadata';
-import { ALL_PACKS, DEFAULT_PACKS, type PackSelection } from './packs';
+import { ALL_PACKS, PROFILE_STRICT, effectiveSelection, type PackSelection } from './packs';
 import { ALL_RULES } from './rules';
 import { readMetadata, stackView, type StackView } from './stack';
 import {
@@ -25,6 +25,16 @@ export interface EvaluateOptions {
   readonly strict?: boolean;
   /** `YYYY-MM-DD` the suppressions' expiry is judged against. @default today (UTC) */
   readonly today?: string;
+  /**
+   * Deny by default: what the sovereignty rules cannot judge (unknown) fails in every profile.
+   * A reason given here (`--allow-unknown <reason>`) reports those as unknown instead; every
+   * report lists each with the reason.
+   */
+  readonly allowUnknown?: string;
+  /** The auditor's floor for a stack (policy file): packs it must be judged against, strictness. */
+  readonly floor?: (stack: string) => { readonly packs?: PackSelection; readonly strict?: boolean } | undefined;
+  /** Providers admitted besides kubernetes and helm (the auditor's policy file). */
+  readonly extraProviders?: (stack: string) => readonly string[];
 }
 
 /** The final state of one rule on one address. */
@@ -106,6 +116,8 @@ export interface EvaluationResult {
   /** `--strict` for every stack; a stack may also be strict on its own (StackResult.strict). */
   readonly strict: boolean;
   readonly today: string;
+  /** The reason unknowns were accepted (`--allow-unknown`), when they were. */
+  readonly allowUnknown?: string;
 }
 
 export const emptyTotals = (): Totals => ({
@@ -186,12 +198,22 @@ export function evaluateStack(
   const today = opts.today ?? todayUtc();
   const stack = stackView(name, json, file);
   const { metadata, problems } = readMetadata(stack);
-  const strict = (opts.strict ?? false) || metadata.strict === true;
-  const selection = metadata.packs.length > 0 ? metadata.packs : DEFAULT_PACKS;
+  const floor = opts.floor?.(name);
+  // The artifact may only tighten: its declared profile's table entry, the auditor's floor and
+  // the sovereignty pack at error apply whatever `"//".sovereign` says.
+  const strict =
+    (opts.strict ?? false) ||
+    metadata.strict === true ||
+    PROFILE_STRICT[metadata.profile] === true ||
+    floor?.strict === true;
+  const selection = effectiveSelection(metadata.packs, metadata.profile, floor?.packs);
   const active = activeRules(selection);
-  // Without usable metadata the stack is still judged, against everything, at error.
+  // Residency rules always gate, at error, whatever level a pack names.
+  for (const [id, a] of active) if (id.startsWith('SOV-')) a.level = 'error';
   active.set('SOV-014', { level: 'error', packs: active.get('SOV-014')?.packs ?? [] });
-  const ctx: RuleContext = { stack, metadata, problems };
+  const ctx: RuleContext = { stack, metadata, problems, extraProviders: opts.extraProviders?.(name) ?? [] };
+  // Deny by default: a sovereignty rule's unknown fails unless the auditor accepted unknowns.
+  const strictFor = (rule: string) => strict || (rule.startsWith('SOV-') && opts.allowUnknown === undefined);
 
   const rows: ResultRow[] = [];
   const records: SuppressionRecord[] = [];
@@ -215,7 +237,7 @@ export function evaluateStack(
           ? 'passed'
           : status === 'not-applicable'
             ? 'not-applicable'
-            : status === 'unknown' && !strict
+            : status === 'unknown' && !strictFor(rule.id)
               ? 'unknown'
               : 'failed';
       let suppression: ResultRow['suppression'];
@@ -228,7 +250,7 @@ export function evaluateStack(
             (v.s.resource === '*' || v.s.resource === address),
         );
         if (i >= 0) {
-          if (rule.suppressible) {
+          if (rule.suppressible && !rule.id.startsWith('SOV-')) {
             rowStatus = 'suppressed';
             suppression = { reason: declared[i].reason as string, expires: declared[i].expires, index: i };
             matched[i].push(address);
@@ -285,6 +307,7 @@ export function evaluateStack(
       );
     } else if (
       ALL_RULES.find((r) => r.id === s.rule)?.suppressible === false ||
+      String(s.rule).startsWith('SOV-') ||
       SUPPRESSION_RULES.some((r) => r.id === s.rule)
     ) {
       records.push({ ...base, state: 'ignored', note: `${base.rule} cannot be suppressed` });
@@ -323,7 +346,7 @@ export function evaluateStack(
         status:
           row.status === 'suppressed'
             ? 'suppressed'
-            : d.status === 'unknown' && !strict
+            : d.status === 'unknown' && !strictFor(row.rule)
               ? 'unknown'
               : 'failed',
         suppression: row.suppression,
@@ -399,5 +422,6 @@ export function evaluateStacks(stacks: readonly StackInput[], opts: EvaluateOpti
     totals: results.map((r) => r.totals).reduce(addTotals, emptyTotals()),
     strict: opts.strict ?? false,
     today,
+    ...(opts.allowUnknown !== undefined ? { allowUnknown: opts.allowUnknown } : {}),
   };
 }

@@ -31,6 +31,8 @@ export interface RuleContext {
   readonly metadata: StackMetadata;
   /** Problems with the declared metadata (missing, wrong schema version); reported by SOV-014. */
   readonly problems: readonly string[];
+  /** Providers admitted besides kubernetes and helm (the auditor's policy). @default [] */
+  readonly extraProviders?: readonly string[];
 }
 
 export interface RuleMeta {
