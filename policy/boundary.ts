@@ -36,7 +36,10 @@ export interface BoundaryProblem {
  * Provider registries every Terraform or OpenTofu installation reaches by default; they are
  * public but admitted as declared public (the report says so) when a stack names no mirror.
  */
-export const PUBLIC_PROVIDER_REGISTRIES: readonly string[] = ['registry.terraform.io', 'registry.opentofu.org'];
+export const PUBLIC_PROVIDER_REGISTRIES: readonly string[] = [
+  'registry.terraform.io',
+  'registry.opentofu.org',
+];
 
 /** The declared-public exception covering a public service, when one does. */
 export function declaredPublicFor(

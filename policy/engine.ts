@@ -16,6 +16,7 @@ import {
 } from './suppressions';
 import type { Level, Outcome, Rule, RuleContext, RuleMeta, Severity, Status } from './types';
 import type { StackMetadata } from './metadata';
+import type { AuditorPolicy } from './auditor-policy';
 
 export interface EvaluateOptions {
   /**
@@ -31,10 +32,19 @@ export interface EvaluateOptions {
    * report lists each with the reason.
    */
   readonly allowUnknown?: string;
-  /** The auditor's floor for a stack (policy file): packs it must be judged against, strictness. */
-  readonly floor?: (stack: string) => { readonly packs?: PackSelection; readonly strict?: boolean } | undefined;
-  /** Providers admitted besides kubernetes and helm (the auditor's policy file). */
-  readonly extraProviders?: (stack: string) => readonly string[];
+  /**
+   * The auditor's policy file (`--policy`): per stack the approved boundary, minimum packs,
+   * strictness and extra providers. A stack it does not name fails SOV-017.
+   */
+  readonly policy?: AuditorPolicy;
+}
+
+/** Per-stack context beyond the JSON: set for a plan judged as a stack. */
+export interface StackExtras {
+  /** Addresses of the synthesized stack the plan belongs to (SOV-018). */
+  readonly synthesizedAddresses?: ReadonlySet<string>;
+  /** The jurisdiction's name in the auditor's policy, when it differs from the stack name. */
+  readonly policyName?: string;
 }
 
 /** The final state of one rule on one address. */
@@ -101,6 +111,8 @@ export interface StackResult {
   readonly metadata: StackMetadata;
   /** Unknown failed in this stack: `--strict`, or the stack's own `"//".sovereign.strict`. */
   readonly strict: boolean;
+  /** The packs the stack was judged against (its declaration raised to the floors). */
+  readonly selection: PackSelection;
   readonly rows: readonly ResultRow[];
   readonly findings: readonly Finding[];
   readonly totals: Totals;
@@ -194,11 +206,12 @@ export function evaluateStack(
   json: unknown,
   opts: EvaluateOptions = {},
   file?: string,
+  extras: StackExtras = {},
 ): StackResult {
   const today = opts.today ?? todayUtc();
   const stack = stackView(name, json, file);
   const { metadata, problems } = readMetadata(stack);
-  const floor = opts.floor?.(name);
+  const floor = opts.policy ? (opts.policy.jurisdictions[extras.policyName ?? name] ?? null) : undefined;
   // The artifact may only tighten: its declared profile's table entry, the auditor's floor and
   // the sovereignty pack at error apply whatever `"//".sovereign` says.
   const strict =
@@ -211,7 +224,13 @@ export function evaluateStack(
   // Residency rules always gate, at error, whatever level a pack names.
   for (const [id, a] of active) if (id.startsWith('SOV-')) a.level = 'error';
   active.set('SOV-014', { level: 'error', packs: active.get('SOV-014')?.packs ?? [] });
-  const ctx: RuleContext = { stack, metadata, problems, extraProviders: opts.extraProviders?.(name) ?? [] };
+  const ctx: RuleContext = {
+    stack,
+    metadata,
+    problems,
+    policy: floor,
+    synthesizedAddresses: extras.synthesizedAddresses,
+  };
   // Deny by default: a sovereignty rule's unknown fails unless the auditor accepted unknowns.
   const strictFor = (rule: string) => strict || (rule.startsWith('SOV-') && opts.allowUnknown === undefined);
 
@@ -372,7 +391,7 @@ export function evaluateStack(
         ),
       };
     });
-  return { stack, metadata, strict, rows, findings, totals, frameworks, suppressions: records };
+  return { stack, metadata, strict, selection, rows, findings, totals, frameworks, suppressions: records };
 }
 
 export function totalsOf(rows: readonly ResultRow[], findings: readonly Finding[]): Totals {
@@ -405,6 +424,7 @@ export interface StackInput {
   readonly json: unknown;
   /** Path relative to the audited directory, when read from disk. */
   readonly file?: string;
+  readonly extras?: StackExtras;
 }
 
 /**
@@ -415,7 +435,7 @@ export function evaluateStacks(stacks: readonly StackInput[], opts: EvaluateOpti
   const today = opts.today ?? todayUtc();
   const results = [...stacks]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((s) => evaluateStack(s.name, s.json, { ...opts, today }, s.file));
+    .map((s) => evaluateStack(s.name, s.json, { ...opts, today }, s.file, s.extras));
   return {
     stacks: results,
     findings: results.flatMap((r) => r.findings),

@@ -183,6 +183,12 @@ export function loadDir(dir: string, shown: string = dir, options: LoadDirOption
           `stacks.${name}.synthesizedStackPath`,
         );
       const file = rel.split(/[\\/]/).join('/');
+      if (file.startsWith('/') || /^[A-Za-z]:/.test(file) || file.split('/').includes('..'))
+        throw inputInvalid(
+          `${shown}/manifest.json`,
+          `stack ${name} points outside the directory (${file}); the audit judges only files inside it`,
+          `stacks.${name}.synthesizedStackPath`,
+        );
       stacks.push({ name, file, json: readStack(file) });
     }
   } else {
@@ -199,9 +205,24 @@ export function loadDir(dir: string, shown: string = dir, options: LoadDirOption
   }
   if (stacks.length === 0)
     throw inputInvalid(shown, 'holds no synthesized stack (no manifest.json and no stacks/*/cdk.tf.json)');
-  if (options.hashes === false) return { stacks, files: [] };
   const paths: string[] = [];
   walk(dir, dir, paths);
+  // Terraform reads every *.tf / *.tf.json (and OpenTofu's *.tofu) file of a working directory,
+  // and *.tfvars files set variables: any such file the audit does not judge is refused.
+  const judged = new Set(stacks.map((s) => s.file));
+  for (const p of paths) {
+    const base = p.split('/').pop() ?? p;
+    if (judged.has(p)) continue;
+    if (
+      /\.(tf|tf\.json|tofu|tofu\.json|tfvars|tfvars\.json)$/i.test(base) ||
+      /^(\.terraformrc|terraform\.rc)$/.test(base)
+    )
+      throw inputInvalid(
+        `${shown}/${p}`,
+        'Terraform reads this file but the audit does not judge it (only the cdk.tf.json files the manifest names); remove it or synthesize again',
+      );
+  }
+  if (options.hashes === false) return { stacks, files: [] };
   const files = paths.map((p) => ({ path: p, sha256: sha256(read.get(p) ?? readFileSync(join(dir, p))) }));
   return { stacks, files };
 }

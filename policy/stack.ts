@@ -77,7 +77,9 @@ export function stackView(name: string, raw: unknown, file?: string): StackView 
         }
       }
     }
-    seen.sort((x, y) => (x.type < y.type ? -1 : x.type > y.type ? 1 : x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    seen.sort((x, y) =>
+      x.type < y.type ? -1 : x.type > y.type ? 1 : x.name < y.name ? -1 : x.name > y.name ? 1 : 0,
+    );
     into.push(...seen);
   }
   const providers: ProviderView[] = [];

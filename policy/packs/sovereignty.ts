@@ -19,6 +19,11 @@ export const SOVEREIGNTY: Pack = {
     { rule: 'SOV-011', clause: 'egress inside the jurisdiction' },
     { rule: 'SOV-012', clause: 'endpoints inside the jurisdiction' },
     { rule: 'SOV-013', clause: 'no cross-jurisdiction reference' },
-    { rule: 'SOV-014', clause: 'jurisdiction declared' },
+    { rule: 'SOV-014', clause: 'jurisdiction and a boundary one jurisdiction can own declared' },
+    { rule: 'SOV-015', clause: 'nothing Terraform applies is hidden from the audit' },
+    { rule: 'SOV-016', clause: 'everything applied can be judged (deny by default)' },
+    { rule: 'SOV-017', clause: "boundary within the auditor's policy" },
+    { rule: 'SOV-018', clause: 'the plan applies only what the artifact declares' },
+    { rule: 'K8S-026', clause: 'no credential in the artifact' },
   ],
 };

@@ -19,7 +19,51 @@ export function renderMarkdown(r: AuditReport): string {
   );
   if (r.generatedAt) out.push(`- Generated: ${r.generatedAt}; suppressions judged on ${r.evaluatedOn}`);
   out.push(`- Result: **${r.gate === 'pass' ? 'PASS' : 'FAIL'}**`);
+  out.push(`- Trust anchor: **${r.trust.anchor}**. ${r.trust.statement}`);
   out.push('');
+  if (r.trust.spec?.differences.length) {
+    out.push('## Differences from the approved spec');
+    out.push('');
+    out.push(
+      table(
+        ['file', 'difference', 'JSON paths'],
+        r.trust.spec.differences.map((d) => [
+          `\`${d.file}\``,
+          d.note ? `${d.kind}: ${d.note}` : d.kind,
+          d.paths.map((p) => `\`${p}\``).join(', '),
+        ]),
+      ),
+    );
+    out.push('');
+  }
+  if (r.trust.declaredPublic.length) {
+    out.push('## Declared public');
+    out.push('');
+    out.push(
+      table(
+        ['stack', 'service', 'reason'],
+        r.trust.declaredPublic.map((d) => [d.stack, `\`${d.host}\``, d.reason]),
+      ),
+    );
+    out.push('');
+  }
+  if (r.trust.allowUnknown) {
+    out.push(`## Unknowns accepted (\`--allow-unknown\`: ${r.trust.allowUnknown.reason})`);
+    out.push('');
+    out.push(
+      table(
+        ['stack', 'rule', 'address', 'path', 'what'],
+        r.trust.allowUnknown.accepted.map((u) => [
+          u.stack,
+          u.rule,
+          `\`${u.address}\``,
+          u.path ? `\`${u.path}\`` : '',
+          u.message,
+        ]),
+      ),
+    );
+    out.push('');
+  }
   out.push(table(TOTALS_HEAD, [totalsCells(r.totals)]));
   out.push('');
   out.push('## Synthesized files');
