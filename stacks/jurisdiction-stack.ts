@@ -449,6 +449,9 @@ export class JurisdictionStack extends TerraformStack {
             }
           : {}),
         serviceTypes: [],
+        ...(sov.declaredPublic.length > 0
+          ? { declaredPublic: sov.declaredPublic.map((d) => ({ host: d.host, reason: d.reason })) }
+          : {}),
       },
       suppressions,
       models: records,
