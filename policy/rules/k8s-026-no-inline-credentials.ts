@@ -32,7 +32,7 @@ export const rule: StackRule = {
             bad(address, s.path, `${s.path} sets a credential as a literal exec environment variable`);
         }
         for (const h of secretsIn(s.value))
-          bad(address, s.path, `${s.path} holds a ${h.kind} (value not shown)`);
+          bad(address, s.path, `${s.path} holds a credential: ${h.kind} (value not shown)`);
       }
       // `["--client-secret", "value"]` pairs in any list of arguments.
       const lists = (v: unknown, path: string) => {
