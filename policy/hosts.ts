@@ -21,7 +21,8 @@ export interface Endpoint {
 
 // The authority ends where WHATWG URL parsing ends it for special schemes: `/`, `\`, `?`, `#`.
 const URL_RE = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/\\"'?#<>]*)/gi;
-const HOST_PORT_RE = /^([A-Za-z0-9\u0080-\uffff][A-Za-z0-9.\u0080-\uffff-]*):(\d{1,5})(?:\/\S*)?$/;
+// An optional path after the port (`proxy.example:3128/`), but not an image reference's (`:tag`, `@digest`).
+const HOST_PORT_RE = /^([A-Za-z0-9\u0080-\uffff][A-Za-z0-9.\u0080-\uffff-]*):(\d{1,5})(?:\/[^\s:@]*)?$/;
 // scp-like git remotes: `git@github.com:org/repo.git`.
 const SCP_RE = /(?:^|[\s="'])[A-Za-z0-9._-]+@([A-Za-z0-9.-]+\.[A-Za-z0-9-]+):(?!\d+(?:\/|$))[^\s]*/g;
 
@@ -75,7 +76,10 @@ function authorityEndpoint(scheme: string, authority: string, text: string): End
   const userinfo = at >= 0;
   const hostPort = authority.slice(at + 1);
   const implied = IMPLIED_SCHEMES[scheme];
-  if (implied) return { host: implied, text, unresolved: false, userinfo, impliedBy: `${scheme}://` };
+  // `s3://bucket/key` reaches the cloud's endpoint; a dotted authority (`s3://models.s3.de.example`)
+  // names an endpoint host and is judged as one. `hf://` always means the Hugging Face Hub.
+  if (implied && (!hostPort.includes('.') || scheme === 'hf' || scheme === 'huggingface'))
+    return { host: implied, text, unresolved: false, userinfo, impliedBy: `${scheme}://` };
   let host: string;
   let port: string | undefined;
   const v6 = /^\[([0-9a-f:.]+)\](?::(\d*))?$/i.exec(hostPort);

@@ -97,7 +97,7 @@ export const rule: StackRule = {
         );
       }
       if (r.type === 'helm_release') {
-        for (const k of ['set', 'set_sensitive', 'set_list', 'postrender'] as const) {
+        for (const k of ['set_sensitive', 'postrender'] as const) {
           if (r.body[k] === undefined) continue;
           const what =
             k === 'postrender'

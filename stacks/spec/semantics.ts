@@ -91,6 +91,9 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     providerHosts: [j.sovereignty.providerRegistry],
     declaredPublic: j.sovereignty.declaredPublic,
   })) {
+    // A /0 range is refused on its own, above.
+    if (p.field === 'cidrs' && p.index === undefined && j.sovereignty.cidrs.some((c) => c.endsWith('/0')))
+      continue;
     const one = p.field === 'chartRepositories' || p.field === 'providerHosts';
     add(['sovereignty', sovField[p.field], ...(p.index !== undefined && !one ? [p.index] : [])], p.message);
   }

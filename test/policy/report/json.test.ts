@@ -6,7 +6,16 @@ describe('json report', () => {
     const a = renderJson(exampleReport());
     expect(renderJson(exampleReport())).toBe(a);
     const parsed = JSON.parse(a);
-    expect(Object.keys(parsed)).toEqual(['tool', 'strict', 'files', 'totals', 'gate', 'stacks', 'plan']);
+    expect(Object.keys(parsed)).toEqual([
+      'tool',
+      'strict',
+      'files',
+      'totals',
+      'gate',
+      'stacks',
+      'plan',
+      'trust',
+    ]);
     expect(parsed.stacks[0].totals).toMatchObject({ failed: 0, suppressed: 1, errors: 0 });
     expect(parsed.plan.formatVersion).toBe('1.2');
   });

@@ -429,11 +429,20 @@ describe('what the rules did not look at', () => {
   });
   const release = (j: Json) => Object.values(j.resource.helm_release)[0] as Json;
   test.each([
-    ['set', [{ name: 'driver.repository', value: 'docker.io/evil' }], /set entries override/],
+    [
+      'set',
+      [{ name: 'driver.repository', value: 'docker.io/evil' }],
+      /SOV-002 .*set\.driver\.repository .*docker\.io/,
+    ],
+    [
+      'set (from a variable)',
+      [{ name: 'driver.repository', value: '${var.repo}' }],
+      /SOV-016 .*set\[0\]\.value is a value from var\.repo/,
+    ],
     ['set_sensitive', [{ name: 'x', value: 'y' }], /set_sensitive values are hidden/],
     ['postrender', { binary_path: './evil.sh' }, /post-renderer rewrites/],
   ])('helm_release %s', async (key, value, message) => {
-    const r = await tampered((j) => (release(j)[key] = value));
+    const r = await tampered((j) => (release(j)[key.split(' ')[0]] = value));
     expect(r.code).toBe(1);
     expect(r.messages).toMatch(message);
   });
