@@ -686,7 +686,7 @@ jurisdictions:
     expect(r.report.trust.anchor).toBe('policy');
   });
   test('--policy: a stack the policy does not name fails', async () => {
-    const r = await audit(copy(), { policy: policyFile(POLICY.replace(/  fr-par:[\s\S]*$/, '')) });
+    const r = await audit(copy(), { policy: policyFile(POLICY.replace(/ {2}fr-par:[\s\S]*$/, '')) });
     expect(r.messages).toMatch(/SOV-017 .*names no jurisdiction fr-par/);
   });
   test('--policy: minimum packs apply even when the artifact drops them', async () => {
