@@ -4,6 +4,7 @@ import { isObj, strings, str, type Obj } from '../json';
 import { MODELLED_KINDS } from '../k8s';
 import { expressionsIn } from '../terraform-syntax';
 import type { Outcome, StackRule } from '../types';
+import { IMAGE_REPOSITORIES as GPU_OPERATOR_IMAGES } from '../../constructs/gpu-operator-images';
 import { declaredHosts, judgeEndpoint } from './private/endpoint';
 
 /** Resource types the rules model; any other kubernetes_* or helm_* type is not judged. */
@@ -108,11 +109,41 @@ export const rule: StackRule = {
           unknown(r.address, k, `${k}: ${what}`);
         }
         for (const p of helmValues(r.body).problems) bad(r.address, p.path, `values ${p.message}`);
+        // A chart pulls its own default images for every repository the values leave unset.
+        if (/(^|\/)gpu-operator$/.test(str(r.body.chart) ?? '')) {
+          const trees = helmValues(r.body).trees.map((t) => t.tree);
+          for (const [key, upstream] of Object.entries(GPU_OPERATOR_IMAGES)) {
+            const set = trees.some((t) => {
+              let cur: unknown = t;
+              for (const k of [...key.split('.'), 'repository']) cur = isObj(cur) ? cur[k] : undefined;
+              return typeof cur === 'string' && cur !== '';
+            });
+            if (!set)
+              bad(
+                r.address,
+                'values',
+                `${key}.repository is not set: the chart pulls its default ${upstream}, outside the jurisdiction`,
+              );
+          }
+        }
         const values = r.body.values;
         (Array.isArray(values) ? values : values === undefined ? [] : [values]).forEach((v, i) => {
           if (typeof v !== 'string')
             unknown(r.address, `values[${i}]`, 'a values document that is not a literal string');
         });
+      }
+      if (['kubernetes_labels', 'kubernetes_annotations', 'kubernetes_node_taint'].includes(r.type)) {
+        const kind = str(r.body.kind) ?? (r.type === 'kubernetes_node_taint' ? 'Node' : '');
+        if (kind !== 'Node')
+          unknown(
+            r.address,
+            'kind',
+            `${r.type} patches a ${kind || '(kind unset)'} the audit judged as written; only Node patches are modelled`,
+          );
+        const labels = isObj(r.body.labels) ? r.body.labels : {};
+        for (const k of Object.keys(labels))
+          if (k.startsWith('pod-security.kubernetes.io/'))
+            bad(r.address, `labels.${k}`, `${r.type} overrides the Pod Security label ${k}`);
       }
       if (r.type === 'kubernetes_manifest') {
         const man = r.body.manifest;

@@ -464,6 +464,39 @@ describe('what the rules did not look at', () => {
     );
     expect(r.messages).toMatch(/SOV-016 .*does not parse/);
   });
+  test('GPU Operator values that leave an image at the chart default (nvcr.io)', async () => {
+    const r = await tampered((j) => {
+      const v = JSON.parse(release(j).values[0]);
+      delete v.dcgmExporter;
+      release(j).values[0] = JSON.stringify(v);
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toMatch(
+      /SOV-016 .*dcgmExporter\.repository is not set: the chart pulls its default nvcr\.io/,
+    );
+  });
+  test('kubernetes_labels patching a namespace Pod Security label', async () => {
+    const r = await tampered((j) => {
+      j.resource.kubernetes_labels.psa = {
+        api_version: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'llm-serving' },
+        labels: { 'pod-security.kubernetes.io/enforce': 'privileged' },
+        force: true,
+      };
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toMatch(/SOV-016 kubernetes_labels\.psa .*overrides the Pod Security label/);
+  });
+  test('kubernetes_annotations, a type the rules do not model', async () => {
+    const r = await tampered((j) => {
+      j.resource.kubernetes_annotations = {
+        x: { api_version: 'apps/v1', kind: 'Deployment', metadata: { name: 'm' }, annotations: { a: 'b' } },
+      };
+    });
+    expect(r.code).toBe(1);
+    expect(r.failed).toContain('SOV-016');
+  });
   test('a literal repository_password', async () => {
     const r = await tampered((j) => (release(j).repository_password = 'hunter2-hunter2'));
     expect(r.messages).toMatch(/K8S-026 helm_release\..* repository_password is a literal credential/);
