@@ -75,6 +75,27 @@ export const rule: StackRule = {
               `${s.path} is ${e.opaque}: the audit cannot see the value Terraform will use`,
             );
       }
+      // Environment values name endpoints without a scheme or port too (`HF_ENDPOINT=huggingface.co`,
+      // `UPSTREAM=134744072`): judged as hosts when the variable's name says it holds one.
+      const all = [...strings(r.body, '')];
+      for (const s of all) {
+        if (!/(?:^|\.)env(?:\[\d+\])?\.value$/.test(s.path) || endpointsIn(s.value).length > 0) continue;
+        const nameAt = s.path.replace(/\.value$/, '.name');
+        const name = all.find((x) => x.path === nameAt)?.value ?? '';
+        const hostish = /HOST|ENDPOINT|URL|URI|PROXY|SERVER|ADDR|REGISTRY|MIRROR|REMOTE|UPSTREAM/i.test(name);
+        const hosts = bareHosts(s.value);
+        if (hostish && hosts.length === 0 && /^\s*(0x[0-9a-f]+|[0-9.]+)\s*$/i.test(s.value)) {
+          const h = normalizeHost(s.value);
+          if (h && /^\d+\.\d+\.\d+\.\d+$/.test(h)) hosts.push(h);
+        }
+        for (const host of hosts)
+          if (judgeEndpoint({ host, text: s.value, unresolved: false }, m) !== 'inside')
+            bad(
+              r.address,
+              s.path,
+              `${name || 'an environment variable'} names ${host}, outside the jurisdiction's declared hosts`,
+            );
+      }
       if (
         r.mode === 'managed' &&
         (r.type.startsWith('kubernetes_') || r.type.startsWith('helm_')) &&

@@ -523,6 +523,15 @@ describe('endpoints the host parser missed', () => {
     expect(r.code).toBe(1);
     expect(r.messages).toContain(`names ${host}`);
   });
+  test.each([
+    ['HF_ENDPOINT', 'huggingface.co', 'huggingface.co'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector.evil.com', 'collector.evil.com'],
+    ['UPSTREAM_HOST', '134744072', '8.8.8.8'],
+  ])('an environment variable %s=%s without scheme or port', async (name, value, host) => {
+    const r = await tampered(env(value, name));
+    expect(r.code).toBe(1);
+    expect(r.messages).toContain(`${name} names ${host}`);
+  });
   test('an image from a variable whose default is Docker Hub fails (deny by default)', async () => {
     const r = await tampered((j) => {
       j.variable = { img: { default: DOCKER_IMAGE } };
