@@ -65,7 +65,22 @@ export function buildProgram(): Command {
     .command('audit')
     .description('audit a synthesized cdktf.out (and optionally a plan) and write the evidence report')
     .argument('[dir]', 'synthesized output directory', 'cdktf.out')
-    .option('--plan <file>', 'a plan as JSON (terraform show -json plan.out / tofu show -json)')
+    .option(
+      '--spec <file>',
+      'the approved spec: re-synthesize it and compare with the directory byte for byte',
+    )
+    .option(
+      '--policy <file>',
+      "the auditor's policy file: approved boundary and minimum packs per jurisdiction",
+    )
+    .option(
+      '--plan <file>',
+      'a plan as JSON (terraform show -json plan.out / tofu show -json); every rule runs on it',
+    )
+    .option(
+      '--allow-unknown <reason>',
+      'accept what the sovereignty rules cannot judge, for this reason (listed in the report)',
+    )
     .addOption(
       new Option('--format <format>', 'report format')
         .choices(['text', 'markdown', 'json', 'cyclonedx', 'html'])

@@ -14,6 +14,7 @@ import type { PodToleration } from './interfaces';
 import { JURISDICTION_LABEL } from './private/labels';
 import { checkDnsSubdomain } from './private/validate';
 import type { PrivateCluster } from './private-cluster';
+import { IMAGE_REPOSITORIES } from './gpu-operator-images';
 
 /**
  * The chart version this construct emits values for. Every values key below was checked
@@ -30,37 +31,7 @@ const PUBLIC_CHART_HOSTS = ['helm.ngc.nvidia.com', 'nvidia.github.io', 'nvcr.io'
 /** Upstream registries: rewriting images "to" them would not rewrite anything. */
 const UPSTREAM_REGISTRIES = ['nvcr.io', 'registry.k8s.io', 'docker.io', 'ghcr.io'];
 
-/**
- * Every image repository the v25.10.0 chart (and its node-feature-discovery subchart) pulls,
- * by values key, with the upstream default. The mirror keeps the path below the registry host:
- * `nvcr.io/nvidia/k8s` → `<imageRegistry>/nvidia/k8s`.
- */
-const IMAGE_REPOSITORIES: Readonly<Record<string, string>> = {
-  ccManager: 'nvcr.io/nvidia/cloud-native',
-  dcgm: 'nvcr.io/nvidia/cloud-native',
-  dcgmExporter: 'nvcr.io/nvidia/k8s',
-  devicePlugin: 'nvcr.io/nvidia',
-  driver: 'nvcr.io/nvidia',
-  'driver.manager': 'nvcr.io/nvidia/cloud-native',
-  gdrcopy: 'nvcr.io/nvidia/cloud-native',
-  gds: 'nvcr.io/nvidia/cloud-native',
-  gfd: 'nvcr.io/nvidia',
-  kataManager: 'nvcr.io/nvidia/cloud-native',
-  migManager: 'nvcr.io/nvidia/cloud-native',
-  'node-feature-discovery.image': 'registry.k8s.io/nfd/node-feature-discovery',
-  nodeStatusExporter: 'nvcr.io/nvidia',
-  operator: 'nvcr.io/nvidia',
-  'operator.initContainer': 'nvcr.io/nvidia',
-  sandboxDevicePlugin: 'nvcr.io/nvidia',
-  toolkit: 'nvcr.io/nvidia/k8s',
-  validator: 'nvcr.io/nvidia',
-  vfioManager: 'nvcr.io/nvidia',
-  'vfioManager.driverManager': 'nvcr.io/nvidia/cloud-native',
-  vgpuDeviceManager: 'nvcr.io/nvidia/cloud-native',
-  // No public default (vGPU manager images are built by the licensee); pointed at the mirror anyway.
-  vgpuManager: 'nvcr.io/nvidia',
-  'vgpuManager.driverManager': 'nvcr.io/nvidia/cloud-native',
-};
+// IMAGE_REPOSITORIES lives in ./gpu-operator-images (no cdktf), so the policy can read it.
 
 /**
  * Values keys that take image pull Secrets as a list of names, one per operand (and the

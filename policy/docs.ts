@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'fs';
 import { join } from 'path';
-import { ALL_PACKS, PROFILE_PACKS } from './packs';
+import { ALL_PACKS, PROFILE_PACKS, PROFILE_STRICT } from './packs';
 import { ALL_RULES } from './rules';
 import { SUPPRESSION_RULES } from './suppressions';
 import type { Rule } from './types';
@@ -85,12 +85,25 @@ export function renderRulesMd(): string {
   }
   o.push('', '## Profiles', '');
   o.push(
-    'A jurisdiction profile selects packs and levels; stacks write the selection into `"//".sovereign.packs`. A stack that selects none is judged against `k8s-restricted` and `sovereignty` at error.',
+    'The one table of which packs each profile selects (`PROFILE_PACKS` in policy/packs/index.ts; stacks/profiles.ts derives from it). Stacks write the selection into `"//".sovereign.packs`; the audit treats the declared profile\'s row as a floor. A stack whose profile is unknown or that declares no packs is judged against `k8s-restricted` and `sovereignty` at error.',
     '',
   );
-  o.push('| profile | packs |', '| --- | --- |');
+  o.push('| profile | packs | unknown fails |', '| --- | --- | --- |');
   for (const [k, v] of Object.entries(PROFILE_PACKS))
-    o.push(`| ${k} | ${v.map((x) => `\`${x.id}\` (${x.level})`).join(', ')} |`);
+    o.push(
+      `| ${k} | ${v.map((x) => `\`${x.id}\` (${x.level})`).join(', ')} | ${PROFILE_STRICT[k] ? 'yes' : 'sovereignty rules only'} |`,
+    );
+  o.push('', '## Trust model', '');
+  o.push(
+    'What an audit proves, and what it rests on (details: docs/trust-model.md).',
+    '',
+    '- **The artifact may only tighten.** `"//".sovereign` says which packs, levels, strictness and suppressions apply; the audit raises them to the declared profile\'s row above and to the sovereignty pack at error. Sovereignty (SOV-*) rules are at error whatever a pack says, are never suppressed, and what they cannot judge (unknown) fails unless the auditor passes `--allow-unknown <reason>`, which every report lists.',
+    "- **The boundary is self-declared unless anchored.** The allow-lists (registries, hosts, ranges, chart mirror, provider registry) come from the artifact. `sovereign audit --spec sovereign.yaml` re-synthesizes the approved spec and compares the directory byte for byte, naming every differing file and JSON path (exit 1). `--policy file` checks each declared boundary against the auditor's own (SOV-017). Without either, every report says the boundary is self-declared.",
+    '- **A boundary one jurisdiction can own.** No wildcard at or above a public suffix (Public Suffix List), no global public service (Docker Hub, Hugging Face, public object stores…) without a reasoned `declaredPublic` exception shown in every report, no range set covering more than a /8 of public IPv4 (SOV-014, and the same check in `sovereign validate`).',
+    '- **The audit reads what Terraform reads.** Duplicate JSON keys are refused (exit 2, located); every element of array-form blocks is judged; any other Terraform-readable file in the directory is refused; modules, dynamic blocks, provisioners and providers other than kubernetes and helm (plus what the auditor admits) fail SOV-015; values Terraform computes from functions, variables or files, post-renderers and kinds the rules do not model are unknown and fail SOV-016.',
+    '- **The plan is judged too.** `--plan` runs every rule on the planned values and fails planned resources the synthesized stack lacks (SOV-018).',
+    '- **No secret in any output.** Credentials (known formats, URL user information, secret-shaped arguments) are refused in the spec and fail K8S-026 in artifacts, located, never echoed; reports are redacted.',
+  );
   return `${o.join('\n')}\n`;
 }
 

@@ -4,7 +4,7 @@
  * the same result.
  */
 import type { Suppression } from './metadata';
-import { ALL_PACKS, DEFAULT_PACKS, type PackSelection } from './packs';
+import { ALL_PACKS, PROFILE_STRICT, effectiveSelection, type PackSelection } from './packs';
 import { ALL_RULES } from './rules';
 import { readMetadata, stackView, type StackView } from './stack';
 import {
@@ -16,6 +16,7 @@ import {
 } from './suppressions';
 import type { Level, Outcome, Rule, RuleContext, RuleMeta, Severity, Status } from './types';
 import type { StackMetadata } from './metadata';
+import type { AuditorPolicy } from './auditor-policy';
 
 export interface EvaluateOptions {
   /**
@@ -25,6 +26,25 @@ export interface EvaluateOptions {
   readonly strict?: boolean;
   /** `YYYY-MM-DD` the suppressions' expiry is judged against. @default today (UTC) */
   readonly today?: string;
+  /**
+   * Deny by default: what the sovereignty rules cannot judge (unknown) fails in every profile.
+   * A reason given here (`--allow-unknown <reason>`) reports those as unknown instead; every
+   * report lists each with the reason.
+   */
+  readonly allowUnknown?: string;
+  /**
+   * The auditor's policy file (`--policy`): per stack the approved boundary, minimum packs,
+   * strictness and extra providers. A stack it does not name fails SOV-017.
+   */
+  readonly policy?: AuditorPolicy;
+}
+
+/** Per-stack context beyond the JSON: set for a plan judged as a stack. */
+export interface StackExtras {
+  /** Addresses of the synthesized stack the plan belongs to (SOV-018). */
+  readonly synthesizedAddresses?: ReadonlySet<string>;
+  /** The jurisdiction's name in the auditor's policy, when it differs from the stack name. */
+  readonly policyName?: string;
 }
 
 /** The final state of one rule on one address. */
@@ -91,6 +111,8 @@ export interface StackResult {
   readonly metadata: StackMetadata;
   /** Unknown failed in this stack: `--strict`, or the stack's own `"//".sovereign.strict`. */
   readonly strict: boolean;
+  /** The packs the stack was judged against (its declaration raised to the floors). */
+  readonly selection: PackSelection;
   readonly rows: readonly ResultRow[];
   readonly findings: readonly Finding[];
   readonly totals: Totals;
@@ -106,6 +128,8 @@ export interface EvaluationResult {
   /** `--strict` for every stack; a stack may also be strict on its own (StackResult.strict). */
   readonly strict: boolean;
   readonly today: string;
+  /** The reason unknowns were accepted (`--allow-unknown`), when they were. */
+  readonly allowUnknown?: string;
 }
 
 export const emptyTotals = (): Totals => ({
@@ -182,16 +206,33 @@ export function evaluateStack(
   json: unknown,
   opts: EvaluateOptions = {},
   file?: string,
+  extras: StackExtras = {},
 ): StackResult {
   const today = opts.today ?? todayUtc();
   const stack = stackView(name, json, file);
   const { metadata, problems } = readMetadata(stack);
-  const strict = (opts.strict ?? false) || metadata.strict === true;
-  const selection = metadata.packs.length > 0 ? metadata.packs : DEFAULT_PACKS;
+  const floor = opts.policy ? (opts.policy.jurisdictions[extras.policyName ?? name] ?? null) : undefined;
+  // The artifact may only tighten: its declared profile's table entry, the auditor's floor and
+  // the sovereignty pack at error apply whatever `"//".sovereign` says.
+  const strict =
+    (opts.strict ?? false) ||
+    metadata.strict === true ||
+    PROFILE_STRICT[metadata.profile] === true ||
+    floor?.strict === true;
+  const selection = effectiveSelection(metadata.packs, metadata.profile, floor?.packs);
   const active = activeRules(selection);
-  // Without usable metadata the stack is still judged, against everything, at error.
+  // Residency rules always gate, at error, whatever level a pack names.
+  for (const [id, a] of active) if (id.startsWith('SOV-')) a.level = 'error';
   active.set('SOV-014', { level: 'error', packs: active.get('SOV-014')?.packs ?? [] });
-  const ctx: RuleContext = { stack, metadata, problems };
+  const ctx: RuleContext = {
+    stack,
+    metadata,
+    problems,
+    policy: floor,
+    synthesizedAddresses: extras.synthesizedAddresses,
+  };
+  // Deny by default: a sovereignty rule's unknown fails unless the auditor accepted unknowns.
+  const strictFor = (rule: string) => strict || (rule.startsWith('SOV-') && opts.allowUnknown === undefined);
 
   const rows: ResultRow[] = [];
   const records: SuppressionRecord[] = [];
@@ -215,7 +256,7 @@ export function evaluateStack(
           ? 'passed'
           : status === 'not-applicable'
             ? 'not-applicable'
-            : status === 'unknown' && !strict
+            : status === 'unknown' && !strictFor(rule.id)
               ? 'unknown'
               : 'failed';
       let suppression: ResultRow['suppression'];
@@ -228,7 +269,7 @@ export function evaluateStack(
             (v.s.resource === '*' || v.s.resource === address),
         );
         if (i >= 0) {
-          if (rule.suppressible) {
+          if (rule.suppressible && !rule.id.startsWith('SOV-')) {
             rowStatus = 'suppressed';
             suppression = { reason: declared[i].reason as string, expires: declared[i].expires, index: i };
             matched[i].push(address);
@@ -285,6 +326,7 @@ export function evaluateStack(
       );
     } else if (
       ALL_RULES.find((r) => r.id === s.rule)?.suppressible === false ||
+      String(s.rule).startsWith('SOV-') ||
       SUPPRESSION_RULES.some((r) => r.id === s.rule)
     ) {
       records.push({ ...base, state: 'ignored', note: `${base.rule} cannot be suppressed` });
@@ -323,7 +365,7 @@ export function evaluateStack(
         status:
           row.status === 'suppressed'
             ? 'suppressed'
-            : d.status === 'unknown' && !strict
+            : d.status === 'unknown' && !strictFor(row.rule)
               ? 'unknown'
               : 'failed',
         suppression: row.suppression,
@@ -349,7 +391,7 @@ export function evaluateStack(
         ),
       };
     });
-  return { stack, metadata, strict, rows, findings, totals, frameworks, suppressions: records };
+  return { stack, metadata, strict, selection, rows, findings, totals, frameworks, suppressions: records };
 }
 
 export function totalsOf(rows: readonly ResultRow[], findings: readonly Finding[]): Totals {
@@ -382,6 +424,7 @@ export interface StackInput {
   readonly json: unknown;
   /** Path relative to the audited directory, when read from disk. */
   readonly file?: string;
+  readonly extras?: StackExtras;
 }
 
 /**
@@ -392,12 +435,13 @@ export function evaluateStacks(stacks: readonly StackInput[], opts: EvaluateOpti
   const today = opts.today ?? todayUtc();
   const results = [...stacks]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((s) => evaluateStack(s.name, s.json, { ...opts, today }, s.file));
+    .map((s) => evaluateStack(s.name, s.json, { ...opts, today }, s.file, s.extras));
   return {
     stacks: results,
     findings: results.flatMap((r) => r.findings),
     totals: results.map((r) => r.totals).reduce(addTotals, emptyTotals()),
     strict: opts.strict ?? false,
     today,
+    ...(opts.allowUnknown !== undefined ? { allowUnknown: opts.allowUnknown } : {}),
   };
 }

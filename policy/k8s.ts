@@ -62,6 +62,9 @@ const TYPE_KIND: Record<string, string> = {
   horizontal_pod_autoscaler: 'HorizontalPodAutoscaler',
 };
 
+/** Kinds the rules model (typed resources and kubernetes_manifest of these kinds). */
+export const MODELLED_KINDS: readonly string[] = [...new Set(Object.values(TYPE_KIND))].sort();
+
 /** Typed resource types for a kind, both unversioned and `_v1` (and `_v2` where it exists). */
 export function typesOf(...kinds: string[]): string[] {
   const out: string[] = [];

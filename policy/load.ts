@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'fs';
 import { join, relative, sep } from 'path';
 import { inputInvalid } from '../constructs/errors';
 import type { StackInput } from './engine';
+import { JsonReadError, parseJsonStrict } from './json-read';
 
 export interface FileHash {
   /** Path relative to the audited directory, with `/` separators. */
@@ -26,38 +27,16 @@ export interface LoadDirOptions {
   readonly hashes?: boolean;
 }
 
-/** Parses JSON, turning a syntax error into a located INPUT_INVALID error. */
+/**
+ * Parses JSON as Terraform reads it, turning a syntax error or a duplicate key into a located
+ * INPUT_INVALID error (`file:line:col`).
+ */
 export function parseJson(text: string, file: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonStrict(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    let line: number | undefined;
-    let col: number | undefined;
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    if (lc) {
-      line = Number(lc[1]);
-      col = Number(lc[2]);
-    } else if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      line = before.split('\n').length;
-      col = Number(pos[1]) - before.lastIndexOf('\n');
-    } else {
-      const at = jsonErrorOffset(text);
-      const before = text.slice(0, at);
-      line = before.split('\n').length;
-      col = at - before.lastIndexOf('\n');
-    }
-    const where = line !== undefined ? `${file}:${line}:${col}` : file;
-    throw inputInvalid(
-      where,
-      `not valid JSON: ${msg
-        // Node quotes a snippet of the input (newlines included); the location already points there.
-        .replace(/, (\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
-        .replace(/ in JSON at position \d+.*$/, '')
-        .replace(/^JSON\.parse: /, '')}`,
-    );
+    if (!(e instanceof JsonReadError)) throw e;
+    throw inputInvalid(`${file}:${e.line}:${e.column}`, `not valid JSON: ${e.message}`, e.path || undefined);
   }
 }
 
@@ -204,6 +183,12 @@ export function loadDir(dir: string, shown: string = dir, options: LoadDirOption
           `stacks.${name}.synthesizedStackPath`,
         );
       const file = rel.split(/[\\/]/).join('/');
+      if (file.startsWith('/') || /^[A-Za-z]:/.test(file) || file.split('/').includes('..'))
+        throw inputInvalid(
+          `${shown}/manifest.json`,
+          `stack ${name} points outside the directory (${file}); the audit judges only files inside it`,
+          `stacks.${name}.synthesizedStackPath`,
+        );
       stacks.push({ name, file, json: readStack(file) });
     }
   } else {
@@ -220,9 +205,24 @@ export function loadDir(dir: string, shown: string = dir, options: LoadDirOption
   }
   if (stacks.length === 0)
     throw inputInvalid(shown, 'holds no synthesized stack (no manifest.json and no stacks/*/cdk.tf.json)');
-  if (options.hashes === false) return { stacks, files: [] };
   const paths: string[] = [];
   walk(dir, dir, paths);
+  // Terraform reads every *.tf / *.tf.json (and OpenTofu's *.tofu) file of a working directory,
+  // and *.tfvars files set variables: any such file the audit does not judge is refused.
+  const judged = new Set(stacks.map((s) => s.file));
+  for (const p of paths) {
+    const base = p.split('/').pop() ?? p;
+    if (judged.has(p)) continue;
+    if (
+      /\.(tf|tf\.json|tofu|tofu\.json|tfvars|tfvars\.json)$/i.test(base) ||
+      /^(\.terraformrc|terraform\.rc)$/.test(base)
+    )
+      throw inputInvalid(
+        `${shown}/${p}`,
+        'Terraform reads this file but the audit does not judge it (only the cdk.tf.json files the manifest names); remove it or synthesize again',
+      );
+  }
+  if (options.hashes === false) return { stacks, files: [] };
   const files = paths.map((p) => ({ path: p, sha256: sha256(read.get(p) ?? readFileSync(join(dir, p))) }));
   return { stacks, files };
 }

@@ -94,6 +94,12 @@ export interface StackMetadata {
     readonly dnsPorts?: readonly number[];
     /** Service types allowed besides ClusterIP. */
     readonly serviceTypes: readonly string[];
+    /**
+     * Global public services the jurisdiction accepts depending on, each with its reason
+     * (`sovereignty.declaredPublic`). Written only when the spec declares any; every report
+     * shows them as "declared public". @default []
+     */
+    readonly declaredPublic?: readonly { readonly host: string; readonly reason: string }[];
   };
   readonly suppressions: readonly Suppression[];
   /**

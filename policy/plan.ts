@@ -221,3 +221,46 @@ export function readPlan(json: unknown, file: string): PlanSummary {
   changes.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   return { formatVersion: fv, terraformVersion: str(json.terraform_version), counts, changes };
 }
+
+/**
+ * The plan as a stack to judge: every resource Terraform will have after applying (created,
+ * updated, replaced or unchanged; not deleted), with its planned values
+ * (`resource_changes[].change.after`), under the synthesized stack's metadata, terraform and
+ * provider blocks (a plan carries neither). Returns the pseudo stack and the planned addresses.
+ */
+export function plannedStack(
+  plan: unknown,
+  synthesized: Obj,
+  file: string,
+): { json: Obj; addresses: string[] } {
+  const resource: Record<string, Record<string, Json>> = {};
+  const data: Record<string, Record<string, Json>> = {};
+  const addresses: string[] = [];
+  const changes = isObj(plan) && Array.isArray(plan.resource_changes) ? plan.resource_changes : [];
+  changes.forEach((rc, i) => {
+    const o = one(rc);
+    const change = one(o?.change);
+    const actions = Array.isArray(change?.actions) ? change!.actions.map(String) : [];
+    const action = actionOf(actions);
+    if (!o || action === 'delete' || action === 'forget') return;
+    const address = str(o.address);
+    const type = str(o.type);
+    const name = str(o.name);
+    if (!address || !type || !name)
+      throw inputInvalid(file, 'resource change without address, type or name', `resource_changes[${i}]`);
+    addresses.push(address);
+    const index = o.index === undefined || o.index === null ? '' : `[${JSON.stringify(o.index)}]`;
+    // Module resources keep their full address as the name, so they are never mistaken for root ones.
+    const key = address.startsWith('module.') ? address : `${name}${index}`;
+    const into = str(o.mode) === 'data' ? data : resource;
+    (into[type] ??= {})[key] = (change?.after ?? {}) as Json;
+  });
+  const json: Obj = {
+    ...(synthesized['//'] !== undefined ? { '//': synthesized['//'] } : {}),
+    ...(synthesized.terraform !== undefined ? { terraform: synthesized.terraform } : {}),
+    ...(synthesized.provider !== undefined ? { provider: synthesized.provider } : {}),
+    resource: resource as Obj,
+    ...(Object.keys(data).length ? { data: data as Obj } : {}),
+  };
+  return { json, addresses: addresses.sort() };
+}

@@ -45,11 +45,17 @@ export interface StackView {
   readonly requiredProviders: readonly RequiredProvider[];
   /** The backend block (`{ type: 's3', body }`), or undefined when none is declared. */
   readonly backend?: { readonly type: string; readonly body: Obj };
+  /** Every backend block (Terraform refuses more than one; the policy judges each). */
+  readonly backends: readonly { readonly type: string; readonly body: Obj }[];
   /** Terraform Cloud / HCP `cloud` block, when present. */
   readonly cloud?: Obj;
   readonly outputs: Obj;
 }
 
+/**
+ * Terraform's JSON syntax allows every block as an object or as an array of objects, at the top
+ * level (`"resource": [{...}, {...}]`) as below; every element counts. The view reads them all.
+ */
 export function stackView(name: string, raw: unknown, file?: string): StackView {
   const root: Obj = isObj(raw) ? raw : {};
   const meta = one(root['//']);
@@ -59,40 +65,54 @@ export function stackView(name: string, raw: unknown, file?: string): StackView 
     ['managed', 'resource', resources],
     ['data', 'data', data],
   ] as const) {
-    const byType = one(root[key]) ?? {};
-    for (const type of Object.keys(byType).sort()) {
-      const byName = one(byType[type]) ?? {};
-      for (const n of Object.keys(byName).sort()) {
-        const body = one(byName[n]) ?? {};
-        const address = mode === 'data' ? `data.${type}.${n}` : `${type}.${n}`;
-        into.push({ mode, type, name: n, address, body });
+    const seen: ResourceView[] = [];
+    for (const byType of many(root[key])) {
+      for (const type of Object.keys(byType)) {
+        for (const byName of many(byType[type])) {
+          for (const n of Object.keys(byName)) {
+            const address = mode === 'data' ? `data.${type}.${n}` : `${type}.${n}`;
+            const bodies = Array.isArray(byName[n]) ? many(byName[n]) : [one(byName[n]) ?? {}];
+            for (const body of bodies) seen.push({ mode, type, name: n, address, body });
+          }
+        }
+      }
+    }
+    seen.sort((x, y) =>
+      x.type < y.type ? -1 : x.type > y.type ? 1 : x.name < y.name ? -1 : x.name > y.name ? 1 : 0,
+    );
+    into.push(...seen);
+  }
+  const providers: ProviderView[] = [];
+  for (const prov of many(root.provider)) {
+    for (const pname of Object.keys(prov).sort()) {
+      for (const body of many(prov[pname])) {
+        const alias = str(body.alias);
+        providers.push({ name: pname, alias, address: `provider.${pname}${alias ? `.${alias}` : ''}`, body });
       }
     }
   }
-  const providers: ProviderView[] = [];
-  const prov = one(root.provider) ?? {};
-  for (const pname of Object.keys(prov).sort()) {
-    for (const body of many(prov[pname])) {
-      const alias = str(body.alias);
-      providers.push({ name: pname, alias, address: `provider.${pname}${alias ? `.${alias}` : ''}`, body });
+  providers.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  const terraforms = many(root.terraform);
+  const requiredProviders: RequiredProvider[] = [];
+  for (const t of terraforms) {
+    for (const req of many(t.required_providers)) {
+      for (const n of Object.keys(req)) {
+        const v = req[n];
+        if (typeof v === 'string') requiredProviders.push({ name: n, version: v });
+        else
+          for (const o of Array.isArray(v) ? many(v) : [one(v) ?? {}])
+            requiredProviders.push({ name: n, source: str(o.source), version: str(o.version) });
+      }
     }
   }
-  const terraform = one(root.terraform) ?? {};
-  const req = one(terraform.required_providers) ?? {};
-  const requiredProviders: RequiredProvider[] = Object.keys(req)
-    .sort()
-    .map((n) => {
-      const v = req[n];
-      if (typeof v === 'string') return { name: n, version: v };
-      const o = one(v) ?? {};
-      return { name: n, source: str(o.source), version: str(o.version) };
-    });
-  const backends = one(terraform.backend);
-  let backend: StackView['backend'];
-  if (backends) {
-    const type = Object.keys(backends)[0];
-    if (type !== undefined) backend = { type, body: one(backends[type]) ?? {} };
-  }
+  requiredProviders.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  const backends: { type: string; body: Obj }[] = [];
+  for (const t of terraforms)
+    for (const bs of many(t.backend))
+      for (const type of Object.keys(bs)) for (const body of many(bs[type])) backends.push({ type, body });
+  const clouds = terraforms.flatMap((t) => many(t.cloud));
+  const outputs: Obj = {};
+  for (const o of many(root.output)) Object.assign(outputs, o);
   return {
     name,
     file,
@@ -102,9 +122,10 @@ export function stackView(name: string, raw: unknown, file?: string): StackView 
     data,
     providers,
     requiredProviders,
-    backend,
-    cloud: one(terraform.cloud),
-    outputs: one(root.output) ?? {},
+    backend: backends[0],
+    backends,
+    cloud: clouds[0],
+    outputs,
   };
 }
 
@@ -174,6 +195,11 @@ export function readMetadata(view: StackView): { metadata: StackMetadata; proble
         ? allowed.dnsPorts.filter((p): p is number => Number.isInteger(p))
         : [],
       serviceTypes: strings(allowed.serviceTypes),
+      declaredPublic: Array.isArray(allowed.declaredPublic)
+        ? allowed.declaredPublic
+            .filter(isObj)
+            .map((d) => ({ host: String(d.host ?? ''), reason: String(d.reason ?? '') }))
+        : [],
     },
     suppressions: Array.isArray(m.suppressions)
       ? (m.suppressions as unknown as StackMetadata['suppressions'])

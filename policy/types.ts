@@ -4,6 +4,7 @@
  */
 import type { StackView, ResourceView } from './stack';
 import type { StackMetadata } from './metadata';
+import type { JurisdictionPolicy } from './auditor-policy';
 
 /** How bad a failure of the rule is, independent of the level a pack applies it at. */
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -31,6 +32,13 @@ export interface RuleContext {
   readonly metadata: StackMetadata;
   /** Problems with the declared metadata (missing, wrong schema version); reported by SOV-014. */
   readonly problems: readonly string[];
+  /**
+   * The auditor's policy for this stack (`--policy`): undefined without a policy file, null when
+   * the file does not name the stack.
+   */
+  readonly policy?: JurisdictionPolicy | null;
+  /** When the stack judged is a plan: the addresses the synthesized stack declares (SOV-018). */
+  readonly synthesizedAddresses?: ReadonlySet<string>;
 }
 
 export interface RuleMeta {

@@ -509,6 +509,9 @@ export class JurisdictionStack extends TerraformStack {
             }
           : {}),
         serviceTypes: [],
+        ...(sov.declaredPublic.length > 0
+          ? { declaredPublic: sov.declaredPublic.map((d) => ({ host: d.host, reason: d.reason })) }
+          : {}),
       },
       suppressions,
       ...(spec.territories.length > 0 ? { territories: [...spec.territories].sort() } : {}),

@@ -4,6 +4,7 @@
  * Kubernetes hardening packs to warnings for labs and demos; the sovereignty pack always blocks.
  */
 import type { StackMetadata } from '../policy/metadata';
+import { PROFILE_PACKS, PROFILE_STRICT } from '../policy/packs';
 
 export type ProfileId = 'eu-gdpr' | 'de-bsi-c5' | 'fr-secnumcloud' | 'none';
 
@@ -20,48 +21,39 @@ export interface Profile {
   readonly podSecurityVersion: string;
 }
 
-const BASE = [
-  { id: 'k8s-baseline', level: 'error' },
-  { id: 'k8s-restricted', level: 'error' },
-  { id: 'sovereignty', level: 'error' },
-  { id: 'licence', level: 'warning' },
-] as const;
+/** Packs and strictness come from the one table in policy/packs (PROFILE_PACKS, PROFILE_STRICT). */
+const packs = (id: ProfileId) => PROFILE_PACKS[id] as StackMetadata['packs'];
 
 export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
   'eu-gdpr': {
     id: 'eu-gdpr',
     title: 'EU baseline (GDPR Chapter V transfers, Art. 32 security of processing)',
-    packs: [...BASE, { id: 'eu-gdpr', level: 'error' }],
-    strict: false,
+    packs: packs('eu-gdpr'),
+    strict: PROFILE_STRICT['eu-gdpr'],
     requireApiKey: false,
     podSecurityVersion: 'v1.33',
   },
   'de-bsi-c5': {
     id: 'de-bsi-c5',
     title: 'Germany: BSI C5:2020 on top of the EU baseline',
-    packs: [...BASE, { id: 'eu-gdpr', level: 'error' }, { id: 'de-bsi-c5', level: 'error' }],
-    strict: true,
+    packs: packs('de-bsi-c5'),
+    strict: PROFILE_STRICT['de-bsi-c5'],
     requireApiKey: true,
     podSecurityVersion: 'v1.33',
   },
   'fr-secnumcloud': {
     id: 'fr-secnumcloud',
     title: 'France: ANSSI SecNumCloud 3.2 on top of the EU baseline',
-    packs: [...BASE, { id: 'eu-gdpr', level: 'error' }, { id: 'fr-secnumcloud', level: 'error' }],
-    strict: true,
+    packs: packs('fr-secnumcloud'),
+    strict: PROFILE_STRICT['fr-secnumcloud'],
     requireApiKey: true,
     podSecurityVersion: 'v1.33',
   },
   none: {
     id: 'none',
     title: 'No framework: hardening findings warn (labs, demos); the sovereignty promise still blocks',
-    packs: [
-      { id: 'k8s-baseline', level: 'warning' },
-      { id: 'k8s-restricted', level: 'warning' },
-      { id: 'sovereignty', level: 'error' },
-      { id: 'licence', level: 'warning' },
-    ],
-    strict: false,
+    packs: packs('none'),
+    strict: PROFILE_STRICT['none'],
     requireApiKey: false,
     podSecurityVersion: 'v1.33',
   },

@@ -1,16 +1,26 @@
 /**
- * `sovereign audit [dir] [--plan plan.json] [--format text|markdown|json|cyclonedx|html]
- * [--output file] [--strict]`: judges a cdktf output directory (and optionally a
- * `terraform show -json` plan) and writes the evidence an auditor files.
- * Exit codes: 0 no unsuppressed errors, 1 unsuppressed errors; unusable input throws an
- * INPUT_INVALID / USAGE SovereignError (exit 2). Loads no cdktf.
+ * `sovereign audit [dir] [--spec sovereign.yaml] [--policy policy.yaml] [--plan plan.json]
+ * [--allow-unknown reason] [--format text|markdown|json|cyclonedx|html]
+ * [--bundle out.tar [--sign-key key.pem]] [--output file] [--strict]`:
+ * judges a cdktf output directory (and optionally a `terraform show -json` plan, rule by rule)
+ * and writes the evidence an auditor files. With --spec the directory is compared byte for
+ * byte with the approved spec's synthesis; with --policy each stack's boundary is checked
+ * against the auditor's policy (docs/trust-model.md).
+ * Exit codes: 0 no unsuppressed errors and no difference from the spec, 1 otherwise; unusable
+ * input throws an INPUT_INVALID / USAGE SovereignError (exit 2). Loads cdktf only for --spec.
  */
-import { mkdirSync, writeFileSync } from 'fs';
-import { dirname } from 'path';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { createHash } from 'crypto';
+import { dirname, join } from 'path';
 import { inputInvalid, usageError } from '../../constructs/errors';
-import { evaluateStacks } from '../../policy/engine';
+import { evaluateStacks, type StackInput } from '../../policy/engine';
+import { compareTrees, type Difference } from '../../policy/anchor';
+import { readAuditorPolicy } from '../../policy/auditor-policy';
+import { redact } from '../../policy/secrets';
 import { loadDir, readJsonFile } from '../../policy/load';
-import { readPlan } from '../../policy/plan';
+import { plannedStack, readPlan } from '../../policy/plan';
+import { stackView } from '../../policy/stack';
+import type { Obj } from '../../policy/json';
 import { buildReport, type AuditReport } from '../../policy/report/model';
 import { renderCycloneDx } from '../../policy/report/cyclonedx';
 import { renderHtml } from '../../policy/report/html';
@@ -23,8 +33,14 @@ export const FORMATS = ['text', 'markdown', 'json', 'cyclonedx', 'html'] as cons
 export type Format = (typeof FORMATS)[number];
 
 export interface AuditOptions {
-  /** `terraform show -json <planfile>` output to summarise. */
+  /** `terraform show -json <planfile>` output to judge. */
   readonly plan?: string;
+  /** The approved spec: re-synthesized and compared byte for byte with the directory. */
+  readonly spec?: string;
+  /** The auditor's policy file (boundary and minimum packs per jurisdiction). */
+  readonly policy?: string;
+  /** Accept what the sovereignty rules cannot judge, for this reason (every report lists each). */
+  readonly allowUnknown?: string;
   /** @default 'text' */
   readonly format?: string;
   /** File to write the report to; stdout when unset. */
@@ -67,19 +83,46 @@ export async function run(dir: string | undefined, opts: AuditOptions = {}): Pro
   if (opts.today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.today))
     throw usageError(`--today ${opts.today} is not a YYYY-MM-DD date`);
   checkEvidenceOptions(opts.bundle, opts.signKey);
+  if (opts.allowUnknown !== undefined && opts.allowUnknown.trim().length < 10)
+    throw usageError('--allow-unknown needs a reason of at least 10 characters');
   const shown = dir ?? 'cdktf.out';
   const loaded = loadDir(shown, shown);
+  const policy = opts.policy !== undefined ? readAuditorPolicy(opts.policy) : undefined;
+  let spec: { file: string; differences: Difference[] } | undefined;
+  if (opts.spec !== undefined) {
+    const { synthesizeToMemory } = await import('../lib/synthesize');
+    const expected = await synthesizeToMemory(opts.spec, shown);
+    spec = { file: opts.spec, differences: compareTrees(readTree(shown), expected) };
+  }
   let plan: (ReturnType<typeof readPlan> & { file: string }) | undefined;
-  if (opts.plan !== undefined) plan = { ...readPlan(readJsonFile(opts.plan), opts.plan), file: opts.plan };
-  const ev = evaluateStacks(loaded.stacks, { strict: opts.strict, today: opts.today });
-  const report = buildReport(ev, { files: loaded.files, plan, now: opts.now });
+  const inputs: StackInput[] = [...loaded.stacks];
+  if (opts.plan !== undefined) {
+    const planJson = readJsonFile(opts.plan);
+    plan = { ...readPlan(planJson, opts.plan), file: opts.plan };
+    inputs.push(planInput(planJson, opts.plan, loaded.stacks));
+  }
+  const ev = evaluateStacks(inputs, {
+    strict: opts.strict,
+    today: opts.today,
+    allowUnknown: opts.allowUnknown,
+    policy,
+  });
+  const report = buildReport(ev, {
+    files: loaded.files,
+    plan,
+    now: opts.now,
+    specAnchor: spec,
+    ...(spec ? { spec: { path: spec.file, sha256: sha256Of(spec.file) } } : {}),
+    policy: policy ? { file: policy.file } : undefined,
+  });
   const color =
     opts.color ??
     (opts.output === undefined &&
       format === 'text' &&
       process.stdout.isTTY === true &&
       !process.env.NO_COLOR);
-  const text = render(report, format, color);
+  // No credential reaches a report, whatever the artifact holds.
+  const text = redact(render(report, format, color));
   if (opts.output !== undefined) {
     try {
       mkdirSync(dirname(opts.output), { recursive: true });
@@ -95,5 +138,54 @@ export async function run(dir: string | undefined, opts: AuditOptions = {}): Pro
     const reports = Object.fromEntries(FORMATS.map((f) => [f, f === format ? text : render(report, f)]));
     writeEvidenceBundle(opts.bundle, { dir: shown, report, reports, plan: opts.plan, signKey: opts.signKey });
   }
-  return ev.totals.errors > 0 ? 1 : 0;
+  return report.gate === 'fail' ? 1 : 0;
+}
+
+/** SHA-256 of the approved spec's bytes, recorded beside the audit (the same bytes synthesis read). */
+function sha256Of(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/** Every file of the audited directory by relative path (what `--spec` compares). */
+function readTree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string, rel: string) => {
+    for (const name of readdirSync(d).sort()) {
+      if (name === '.terraform' || name.endsWith('.tfstate') || name.endsWith('.tfstate.backup')) continue;
+      const p = join(d, name);
+      const r = rel === '' ? name : `${rel}/${name}`;
+      if (statSync(p).isDirectory()) walk(p, r);
+      else out.set(r, readFileSync(p));
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+/** The plan as a stack, under the metadata of the synthesized stack whose resources it plans. */
+function planInput(planJson: unknown, file: string, stacks: readonly StackInput[]): StackInput {
+  const views = stacks.map((s) => ({
+    s,
+    addrs: new Set(
+      stackView(s.name, s.json)
+        .resources.map((r) => r.address)
+        .concat(stackView(s.name, s.json).data.map((r) => r.address)),
+    ),
+  }));
+  const planned = plannedStack(planJson, {}, file).addresses;
+  const score = views.map((v) => planned.filter((a) => v.addrs.has(a.replace(/\[[^\]]*\]$/, ''))).length);
+  const best = Math.max(...score);
+  const winners = views.filter((_, i) => score[i] === best);
+  if (winners.length !== 1)
+    throw inputInvalid(
+      file,
+      `cannot tell which stack the plan belongs to (${winners.map((w) => w.s.name).join(', ')} match equally); audit the stack's directory with its plan`,
+    );
+  const { s, addrs } = winners[0];
+  const { json } = plannedStack(planJson, s.json as Obj, file);
+  return {
+    name: `${s.name} (plan ${file})`,
+    json,
+    extras: { synthesizedAddresses: addrs, policyName: s.name },
+  };
 }

@@ -42,6 +42,47 @@ export function renderMarkdown(r: AuditReport): string {
     `- Toolkit: sovereign-stack ${r.tool.version}, commit ${r.tool.commit ? code(r.tool.commit) : 'unknown'}; rules ${r.tool.rulesVersion}`,
   );
   if (r.spec) out.push(`- Spec: ${code(r.spec.path)}, SHA-256 ${code(r.spec.sha256)}`);
+  out.push(`- Trust anchor: **${r.trust.anchor}**. ${r.trust.statement}`);
+  section(
+    out,
+    '## Differences from the approved spec',
+    r.trust.spec?.differences.length
+      ? table(
+          ['file', 'difference', 'JSON paths'],
+          r.trust.spec.differences.map((d) => [
+            code(d.file),
+            d.note ? `${d.kind}: ${d.note}` : d.kind,
+            d.paths.map((p) => code(p)).join(', '),
+          ]),
+        )
+      : undefined,
+  );
+  section(
+    out,
+    '## Declared public',
+    r.trust.declaredPublic.length
+      ? table(
+          ['stack', 'service', 'reason'],
+          r.trust.declaredPublic.map((d) => [d.stack, code(d.host), d.reason]),
+        )
+      : undefined,
+  );
+  section(
+    out,
+    `## Unknowns accepted (\`--allow-unknown\`: ${r.trust.allowUnknown?.reason ?? ''})`,
+    r.trust.allowUnknown
+      ? table(
+          ['stack', 'rule', 'address', 'path', 'what'],
+          r.trust.allowUnknown.accepted.map((u) => [
+            u.stack,
+            u.rule,
+            code(u.address),
+            u.path ? code(u.path) : '',
+            u.message,
+          ]),
+        )
+      : undefined,
+  );
   out.push('');
   out.push(
     table(

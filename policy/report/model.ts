@@ -6,6 +6,7 @@
 import { ANNOTATION_MODEL, ANNOTATION_WEIGHTS_SOURCE } from '../../constructs/annotations';
 import type { EvaluationResult, Finding, FrameworkRollup, ResultRow, StackResult, Totals } from '../engine';
 import { endpointsIn } from '../hosts';
+import type { Difference } from '../anchor';
 import { helmChart, helmValues, parseImage, registryAllowed } from '../images';
 import { cmp, list, many, num, one, str, strMap, type Obj } from '../json';
 import { k8sObject, podView } from '../k8s';
@@ -263,11 +264,46 @@ export interface AuditReport {
   readonly gate: 'pass' | 'fail';
   readonly stacks: readonly StackReport[];
   readonly plan?: PlanSummary & { readonly file: string };
+  /** What the boundary the stacks were judged against rests on (docs/trust-model.md). */
+  readonly trust: TrustSection;
+}
+
+export interface TrustSection {
+  /**
+   * `self-declared`: only the artifact's own `"//".sovereign` says what the boundary is;
+   * `spec`: the directory was compared byte for byte with the approved spec's synthesis;
+   * `policy`: the declared boundary was checked against the auditor's policy file.
+   */
+  readonly anchor: 'self-declared' | 'spec' | 'policy' | 'spec+policy';
+  readonly statement: string;
+  readonly spec?: { readonly file: string; readonly differences: readonly Difference[] };
+  readonly policy?: { readonly file: string };
+  /** `--allow-unknown`: the reason, and every unknown it let through. */
+  readonly allowUnknown?: {
+    readonly reason: string;
+    readonly accepted: readonly {
+      readonly stack: string;
+      readonly rule: string;
+      readonly address: string;
+      readonly path: string;
+      readonly message: string;
+    }[];
+  };
+  /** Global public services a stack declares as accepted, with the reason: shown as "declared public". */
+  readonly declaredPublic: readonly {
+    readonly stack: string;
+    readonly host: string;
+    readonly reason: string;
+  }[];
 }
 
 export interface ReportOptions {
   readonly files?: readonly FileHash[];
   readonly plan?: PlanSummary & { readonly file: string };
+  /** The approved spec the directory was compared with (`audit --spec`) and what differs. */
+  readonly specAnchor?: { readonly file: string; readonly differences: readonly Difference[] };
+  /** The auditor-held policy file each boundary was checked against (`audit --policy`). */
+  readonly policy?: { readonly file: string };
   /** ISO timestamp to record. @default auditTime(): SOURCE_DATE_EPOCH, else the clock */
   readonly now?: string;
   /** The spec file (as the user named it) and the SHA-256 of its bytes. */
@@ -820,7 +856,7 @@ export function stackReport(r: StackResult, boundaryDeclaredBy = SELF_DECLARED):
     file: r.stack.file,
     jurisdiction: r.metadata.jurisdiction,
     profile: r.metadata.profile,
-    packs: r.metadata.packs.map((p) => ({ id: p.id, level: p.level })),
+    packs: r.selection.map((p) => ({ id: p.id, level: p.level })),
     strict: r.strict,
     inventory: inventory(r),
     dataLocations: locations(r),
@@ -838,7 +874,73 @@ export function stackReport(r: StackResult, boundaryDeclaredBy = SELF_DECLARED):
   };
 }
 
+/** Who vouches for each stack's boundary, as the summary names it. */
+function declaredBy(trust: TrustSection): string {
+  switch (trust.anchor) {
+    case 'self-declared':
+      return SELF_DECLARED;
+    case 'spec':
+      return `declared in the approved spec ${trust.spec?.file} (the directory compared with it byte for byte)`;
+    case 'policy':
+      return `checked against the auditor's policy ${trust.policy?.file}`;
+    default:
+      return `declared in the approved spec ${trust.spec?.file} (compared byte for byte) and checked against the auditor's policy ${trust.policy?.file}`;
+  }
+}
+
+export function trustSection(ev: EvaluationResult, opts: ReportOptions): TrustSection {
+  const anchor: TrustSection['anchor'] =
+    opts.specAnchor && opts.policy
+      ? 'spec+policy'
+      : opts.specAnchor
+        ? 'spec'
+        : opts.policy
+          ? 'policy'
+          : 'self-declared';
+  const statement = {
+    'self-declared':
+      'The boundary is self-declared: the stacks were judged against the allow-lists written inside the artifact ("//".sovereign), which whoever produced it could have widened. Audit with --spec (the approved sovereign.yaml) or --policy (an auditor-held policy file) to anchor it.',
+    spec: `The directory was compared byte for byte with what the approved spec ${opts.specAnchor?.file} synthesizes: ${opts.specAnchor?.differences.length ? `${opts.specAnchor.differences.length} file(s) differ` : 'identical'}.`,
+    policy: `Each stack's declared boundary was checked against the auditor's policy ${opts.policy?.file} (SOV-017).`,
+    'spec+policy': `The directory was compared byte for byte with what the approved spec ${opts.specAnchor?.file} synthesizes (${opts.specAnchor?.differences.length ? `${opts.specAnchor.differences.length} file(s) differ` : 'identical'}), and each stack's boundary checked against the auditor's policy ${opts.policy?.file} (SOV-017).`,
+  }[anchor];
+  return {
+    anchor,
+    statement,
+    ...(opts.specAnchor ? { spec: opts.specAnchor } : {}),
+    ...(opts.policy ? { policy: opts.policy } : {}),
+    ...(ev.allowUnknown !== undefined
+      ? {
+          allowUnknown: {
+            reason: ev.allowUnknown,
+            accepted: ev.findings
+              .filter((f) => f.status === 'unknown')
+              .map((f) => ({
+                stack: f.stack,
+                rule: f.rule,
+                address: f.address,
+                path: f.path,
+                message: f.message,
+              })),
+          },
+        }
+      : {}),
+    declaredPublic: ev.stacks.flatMap((r) =>
+      [
+        ...(r.metadata.allowed.declaredPublic ?? []),
+        ...r.metadata.allowed.providerHosts
+          .filter((h) => PUBLIC_PROVIDER_REGISTRIES.includes(h.toLowerCase()))
+          .map((h) => ({
+            host: h,
+            reason: 'default provider registry: no mirror named (sovereignty.providerRegistry)',
+          })),
+      ].map((d) => ({ stack: r.stack.name, host: d.host, reason: d.reason })),
+    ),
+  };
+}
+
 export function buildReport(ev: EvaluationResult, opts: ReportOptions = {}): AuditReport {
+  const trust = trustSection(ev, opts);
   return {
     tool: {
       name: 'sovereign-stack',
@@ -852,8 +954,9 @@ export function buildReport(ev: EvaluationResult, opts: ReportOptions = {}): Aud
     ...(opts.spec ? { spec: opts.spec } : {}),
     files: [...(opts.files ?? [])].sort((a, b) => cmp(a.path, b.path)),
     totals: ev.totals,
-    gate: ev.totals.errors > 0 ? 'fail' : 'pass',
-    stacks: ev.stacks.map((s) => stackReport(s, opts.boundaryDeclaredBy)),
+    gate: ev.totals.errors > 0 || (opts.specAnchor?.differences.length ?? 0) > 0 ? 'fail' : 'pass',
+    stacks: ev.stacks.map((s) => stackReport(s, opts.boundaryDeclaredBy ?? declaredBy(trust))),
     ...(opts.plan ? { plan: opts.plan } : {}),
+    trust,
   };
 }

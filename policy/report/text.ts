@@ -88,6 +88,25 @@ export function renderText(r: AuditReport, opts: TextOptions = {}): string {
     }
   }
   out.push('');
+  out.push(...trustLines(r));
+  out.push('');
   out.push(`${r.gate === 'pass' ? 'PASS' : 'FAIL'}: ${formatTotals(r.totals)}`);
   return out.join('\n') + '\n';
+}
+
+/** The trust section: what the boundary rests on, differences from the spec, accepted unknowns, declared-public services. */
+export function trustLines(r: AuditReport): string[] {
+  const t = r.trust;
+  const out = [`trust: ${t.anchor} — ${t.statement}`];
+  for (const d of t.spec?.differences ?? []) {
+    out.push(`  ${d.kind.padEnd(7)}  ${d.file}${d.note ? ` (${d.note})` : ''}`);
+    for (const p of d.paths) out.push(`           ${p}`);
+  }
+  for (const d of t.declaredPublic) out.push(`  declared public: ${d.stack} ${d.host} — ${d.reason}`);
+  if (t.allowUnknown) {
+    out.push(`  unknowns accepted (--allow-unknown): ${t.allowUnknown.reason}`);
+    for (const u of t.allowUnknown.accepted)
+      out.push(`    ${u.stack} ${u.rule} ${u.address}${u.path ? ` ${u.path}` : ''}: ${u.message}`);
+  }
+  return out;
 }

@@ -47,6 +47,10 @@ import { rule as sov011 } from './sov-011-egress-in-jurisdiction';
 import { rule as sov012 } from './sov-012-endpoints-in-jurisdiction';
 import { rule as sov013 } from './sov-013-no-cross-jurisdiction';
 import { rule as sov014 } from './sov-014-metadata';
+import { rule as sov015 } from './sov-015-terraform-parity';
+import { rule as sov016 } from './sov-016-judgeable';
+import { rule as sov017 } from './sov-017-auditor-policy';
+import { rule as sov018 } from './sov-018-plan-matches';
 
 export const ALL_RULES: readonly Rule[] = [
   k8s001,
@@ -96,4 +100,8 @@ export const ALL_RULES: readonly Rule[] = [
   sov012,
   sov013,
   sov014,
+  sov015,
+  sov016,
+  sov017,
+  sov018,
 ];

@@ -14,7 +14,7 @@ export const rule: ResourceRule = {
     'Polaris tagNotSpecified',
     'SLSA: pinned dependencies',
   ],
-  suppressible: true,
+  suppressible: false,
   scope: 'resource',
   appliesTo: [...WORKLOAD_TYPES, 'helm_release'],
   check: (r) => {

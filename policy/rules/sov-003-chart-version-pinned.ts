@@ -14,7 +14,7 @@ export const rule: ResourceRule = {
     'SLSA: pinned dependencies',
     'BSI C5:2020 DEV (change management)',
   ],
-  suppressible: true,
+  suppressible: false,
   scope: 'resource',
   appliesTo: ['helm_release'],
   check: (r) => {

@@ -11,7 +11,7 @@ export const rule: StackRule = {
     'Terraform: Provider requirements (source addresses, version constraints)',
     'SLSA: pinned dependencies',
   ],
-  suppressible: true,
+  suppressible: false,
   scope: 'stack',
   check: (ctx) => {
     const out: Outcome[] = [];

@@ -22,7 +22,7 @@ export const rule: ResourceRule = {
     'SLSA: pinned dependencies',
     'EU AI Act Art. 53(1)(a) technical documentation',
   ],
-  suppressible: true,
+  suppressible: false,
   scope: 'resource',
   appliesTo: typesOf('Deployment', 'StatefulSet', 'Job', 'CronJob', 'Pod', 'ConfigMap'),
   check: (r, ctx) => {

@@ -441,6 +441,20 @@ const sovereigntySchema = z
       .array(cidr('10.20.0.0/16'))
       .default([])
       .describe('Network ranges inside the jurisdiction that egress may reach. Never 0.0.0.0/0 or ::/0.'),
+    declaredPublic: z
+      .array(
+        z.strictObject({
+          host: z.string().min(1).describe('The public service (`registry.terraform.io`, `docker.io`).'),
+          reason: z
+            .string()
+            .min(10)
+            .describe('Why the jurisdiction accepts depending on it (10+ characters).'),
+        }),
+      )
+      .default([])
+      .describe(
+        'Global public services (registries, model hubs, public clouds) the boundary may name, each with a reason; every audit report lists them as "declared public". Without an entry, naming one is refused.',
+      ),
     providerRegistry: z
       .string()
       .regex(HOST, { message: 'a provider registry is a host name' })

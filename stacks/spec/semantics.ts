@@ -8,6 +8,8 @@ import { checkSourceUrl } from '../../constructs/private/source-url';
 import { capacityProblems } from './plan';
 import { canonicalManifest, checkManifest, MAX_MANIFEST_BYTES } from '../../constructs/weights-manifest';
 import { readCaPem } from './ca';
+import { boundaryProblems } from '../../policy/boundary';
+import { secretArgPairs, secretsIn } from '../../policy/secrets';
 import type { JurisdictionSpec, SovereignSpec } from './schema';
 import { didYouMean } from '../../constructs/private/suggest';
 import { PROFILES } from '../profiles';
@@ -26,7 +28,8 @@ export interface SemanticProblem {
 
 /** Host part of a URL or `host[:port]`, lower-cased, without the port. */
 export function hostOf(value: string): string {
-  const m = /^[a-z0-9+.-]+:\/\/([^/:?#\s]+)/i.exec(value);
+  // User information (`user:password@`) is never part of the host, nor shown.
+  const m = /^[a-z0-9+.-]+:\/\/(?:[^/?#\s@]*@)?([^/:?#\s]+)/i.exec(value);
   return (m ? m[1] : value.split('/')[0].split(':')[0]).toLowerCase();
 }
 
@@ -67,6 +70,50 @@ export function semanticProblems(spec: SovereignSpec): SemanticProblem[] {
 function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem[] {
   const out: SemanticProblem[] = [];
   const add = (path: SpecPath, message: string) => out.push({ path: [...base, ...path], message });
+
+  // No credential anywhere in the spec: it would be copied into cdk.tf.json and the reports.
+  const secrets = (v: unknown, path: (string | number)[]) => {
+    if (typeof v === 'string') {
+      for (const h of secretsIn(v))
+        add(
+          path,
+          `holds ${h.kind} (value not shown); reference a Secret, a file or an environment variable instead`,
+        );
+    } else if (Array.isArray(v)) {
+      for (const p of secretArgPairs(v))
+        add(
+          [...path, p.index],
+          `is a literal value for ${p.flag} (value not shown); pass it through the environment or a file`,
+        );
+      v.forEach((x, i) => secrets(x, [...path, i]));
+    } else if (typeof v === 'object' && v !== null)
+      for (const [k, x] of Object.entries(v)) secrets(x, [...path, k]);
+  };
+  secrets(j, []);
+
+  // A boundary one jurisdiction can own: same checks as the audit's SOV-014.
+  const sovField: Record<string, string> = {
+    registries: 'registries',
+    hosts: 'hosts',
+    cidrs: 'cidrs',
+    chartRepositories: 'chartRepository',
+    providerHosts: 'providerRegistry',
+    declaredPublic: 'declaredPublic',
+  };
+  for (const p of boundaryProblems({
+    registries: j.sovereignty.registries,
+    hosts: j.sovereignty.hosts,
+    cidrs: j.sovereignty.cidrs,
+    chartRepositories: j.sovereignty.allowPublicChartRepository ? [] : [j.sovereignty.chartRepository],
+    providerHosts: [j.sovereignty.providerRegistry],
+    declaredPublic: j.sovereignty.declaredPublic,
+  })) {
+    // A /0 range is refused on its own, above.
+    if (p.field === 'cidrs' && p.index === undefined && j.sovereignty.cidrs.some((c) => c.endsWith('/0')))
+      continue;
+    const one = p.field === 'chartRepositories' || p.field === 'providerHosts';
+    add(['sovereignty', sovField[p.field], ...(p.index !== undefined && !one ? [p.index] : [])], p.message);
+  }
   const hosts = j.sovereignty.hosts;
   const inside = (path: SpecPath, value: string, what: string) => {
     if (!hostAllowed(value, hosts)) {

@@ -1,3 +1,4 @@
+import { PROFILE_PACKS } from '../../policy/packs';
 import { evaluateStack, evaluateStacks } from '../../policy/engine';
 import { enforce, enforceEach } from '../../policy';
 import { isSovereignError } from '../../constructs/errors';
@@ -32,62 +33,83 @@ describe('engine', () => {
     expect(r.totals.errors).toBeGreaterThanOrEqual(5);
   });
 
-  test('unknown is reported, never passed; strict mode fails it', () => {
-    const j = exampleStack();
+  // A profile that is not strict (eu-gdpr): only the deny-by-default of sovereignty rules applies.
+  const lax = (over: Parameters<typeof metadata>[0] = {}) =>
+    metadata({ profile: 'eu-gdpr', packs: PROFILE_PACKS['eu-gdpr'], ...over });
+
+  test('unknown sovereignty results fail by default; --allow-unknown reports them; strict fails them again', () => {
+    const j = exampleStack(lax());
     j.resource.kubernetes_deployment_v1.vllm_llama.spec.template.spec.container[0].image =
       '${var.vllm_image}';
-    const lax = evaluateStack('de', j, { today: TODAY });
-    expect(lax.findings.filter((f) => f.status === 'unknown').map((f) => f.rule)).toEqual([
+    const denied = evaluateStack('de', j, { today: TODAY });
+    expect(denied.findings.filter((f) => f.status === 'failed').map((f) => f.rule)).toEqual([
       'SOV-001',
       'SOV-002',
+      'SOV-016',
     ]);
-    expect(lax.totals).toMatchObject({ unknown: 2, errors: 0 });
-    const strict = evaluateStack('de', j, { today: TODAY, strict: true });
+    const allowed = evaluateStack('de', j, { today: TODAY, allowUnknown: 'image set at deploy time' });
+    expect(allowed.findings.filter((f) => f.status === 'unknown').map((f) => f.rule)).toEqual([
+      'SOV-001',
+      'SOV-002',
+      'SOV-016',
+    ]);
+    expect(allowed.totals).toMatchObject({ unknown: 3, errors: 0 });
+    const strict = evaluateStack('de', j, {
+      today: TODAY,
+      strict: true,
+      allowUnknown: 'image set at deploy time',
+    });
     expect(strict.findings.filter((f) => f.status === 'failed').map((f) => f.rule)).toEqual([
       'SOV-001',
       'SOV-002',
+      'SOV-016',
     ]);
-    expect(strict.totals).toMatchObject({ unknown: 0, failed: 2, errors: 2 });
+    expect(strict.totals).toMatchObject({ unknown: 0, failed: 3, errors: 3 });
   });
 
-  test("a stack's own strict (its profile's) fails its unknown findings, and only its own", () => {
+  test("a stack's own strict (or its profile's) fails its unknown findings, and only its own", () => {
     const withRef = (strict?: boolean) => {
-      const j = exampleStack(metadata(strict === undefined ? {} : { strict }));
+      const j = exampleStack(lax(strict === undefined ? {} : { strict }));
       j.resource.kubernetes_deployment_v1.vllm_llama.spec.template.spec.container[0].image =
         '${var.vllm_image}';
       return j;
     };
+    const opts = { today: TODAY, allowUnknown: 'image set at deploy time' };
     const ev = evaluateStacks(
       [
         { name: 'lax', json: withRef(false) },
         { name: 'strict', json: withRef(true) },
         { name: 'unset', json: withRef() },
+        {
+          name: 'profile',
+          json: (() => {
+            const j = withRef(false);
+            j['//'].sovereign.profile = 'de-bsi-c5';
+            return j;
+          })(),
+        },
       ],
-      { today: TODAY },
+      opts,
     );
     const byName = Object.fromEntries(ev.stacks.map((s) => [s.stack.name, s]));
     expect(ev.stacks.map((s) => [s.stack.name, s.strict])).toEqual([
       ['lax', false],
+      ['profile', true],
       ['strict', true],
       ['unset', false],
     ]);
-    expect(byName.strict.findings.map((f) => [f.rule, f.status])).toEqual([
-      ['K8S-023', 'suppressed'],
-      ['SOV-001', 'failed'],
-      ['SOV-002', 'failed'],
-    ]);
-    expect(byName.strict.totals).toMatchObject({ unknown: 0, failed: 2, errors: 2 });
+    expect(byName.strict.totals).toMatchObject({ unknown: 0, failed: 3, errors: 3 });
     for (const name of ['lax', 'unset'])
-      expect(byName[name].totals).toMatchObject({ unknown: 2, failed: 0, errors: 0 });
-    expect(ev.totals.errors).toBe(2);
+      expect(byName[name].totals).toMatchObject({ unknown: 3, failed: 0, errors: 0 });
+    expect(ev.totals.errors).toBe(6);
     expect(ev.strict).toBe(false);
     // --strict applies to every stack, whatever each declares.
-    const all = evaluateStacks([{ name: 'lax', json: withRef(false) }], { today: TODAY, strict: true });
-    expect(all.stacks[0]).toMatchObject({ strict: true, totals: { errors: 2, unknown: 0 } });
+    const all = evaluateStacks([{ name: 'lax', json: withRef(false) }], { ...opts, strict: true });
+    expect(all.stacks[0]).toMatchObject({ strict: true, totals: { errors: 3, unknown: 0 } });
   });
 
   test('fails SOV-014 when the declared strict is not a boolean', () => {
-    const j = exampleStack();
+    const j = exampleStack(lax());
     j['//'].sovereign.strict = 'yes';
     const r = evaluateStack('de', j, { today: TODAY });
     expect(r.strict).toBe(false);
@@ -99,9 +121,10 @@ describe('engine', () => {
   test('pack levels: a warning-level pack reports without gating', () => {
     const j = exampleStack(
       metadata({
+        profile: 'none',
         packs: [
           { id: 'k8s-restricted', level: 'warning' },
-          { id: 'sovereignty', level: 'error' },
+          { id: 'sovereignty', level: 'warning' },
         ],
       }),
     );
@@ -111,7 +134,12 @@ describe('engine', () => {
       ['K8S-011', 'warning'],
     ]);
     expect(r.totals).toMatchObject({ errors: 0, warnings: 1 });
-    expect(r.frameworks.map((f) => f.pack)).toEqual(['k8s-restricted', 'sovereignty']);
+    // The profile's floor adds k8s-baseline; sovereignty is raised to error whatever the stack says.
+    expect(r.frameworks.map((f) => [f.pack, f.level])).toEqual([
+      ['k8s-restricted', 'warning'],
+      ['sovereignty', 'error'],
+      ['k8s-baseline', 'warning'],
+    ]);
   });
 
   test('a stack without metadata is judged against the default packs and fails SOV-014', () => {

@@ -439,7 +439,7 @@ describe('an edited synthesized stack is refused by the policy (sovereign audit,
     expect(text.trimEnd().split('\n').pop()).toMatch(/^FAIL: \d+ passed, 7 failed \(7 errors/);
   });
 
-  test("an unresolved image fails only in the strict stack (its profile's), unknown elsewhere", () => {
+  test('an unresolved image fails everywhere (deny by default); accepted with a reason, only the strict stack fails it', () => {
     const dir = editedCopy(audited['sovereign.yaml'].out, 'de-fra', (j) => {
       container(j, VLLM_8B).image = '${var.vllm_image}';
     });
@@ -449,7 +449,16 @@ describe('an edited synthesized stack is refused by the policy (sovereign audit,
       '${var.llama_image}';
     fs.writeFileSync(edge, JSON.stringify(j, null, 2));
 
-    const r = sovereign(['audit', dir, '--format', 'json']);
+    const denied = JSON.parse(sovereign(['audit', dir, '--format', 'json']).stdout) as AuditReport;
+    expect(denied.stacks.map((s) => s.totals.errors)).toEqual([3, 3, 0]);
+    const r = sovereign([
+      'audit',
+      dir,
+      '--format',
+      'json',
+      '--allow-unknown',
+      'image set by the release pipeline',
+    ]);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as AuditReport;
     const by = (name: string, status: string) =>
@@ -462,13 +471,14 @@ describe('an edited synthesized stack is refused by the policy (sovereign audit,
       ['eu-edge-vie', false],
       ['fr-par', true],
     ]);
-    expect(by('de-fra', 'failed')).toEqual(['SOV-001', 'SOV-002']);
+    expect(by('de-fra', 'failed')).toEqual(['SOV-001', 'SOV-002', 'SOV-016']);
     expect(by('eu-edge-vie', 'failed')).toEqual([]);
-    expect(by('eu-edge-vie', 'unknown')).toEqual(['SOV-001', 'SOV-002']);
-    expect(report.totals.errors).toBe(2);
+    expect(by('eu-edge-vie', 'unknown')).toEqual(['SOV-001', 'SOV-002', 'SOV-016']);
+    expect(report.totals.errors).toBe(3);
+    expect(report.trust.allowUnknown?.accepted.map((u) => u.rule)).toEqual(['SOV-001', 'SOV-002', 'SOV-016']);
 
     // --strict makes every stack strict.
     const all = JSON.parse(sovereign(['audit', dir, '--format', 'json', '--strict']).stdout) as AuditReport;
-    expect(all.stacks.map((s) => s.totals.errors)).toEqual([2, 2, 0]);
+    expect(all.stacks.map((s) => s.totals.errors)).toEqual([3, 3, 0]);
   });
 });

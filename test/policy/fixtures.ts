@@ -2,6 +2,7 @@
  * Hand-written stacks in the shape cdktf synthesizes (`cdk.tf.json`), for policy tests.
  * `exampleStack()` is a compliant jurisdiction stack; tests copy and break it.
  */
+import { IMAGE_REPOSITORIES } from '../../constructs/gpu-operator-images';
 import { key } from '../../policy/k8s';
 import { licenceById } from '../../policy/licences/catalogue';
 import type { StackMetadata } from '../../policy/metadata';
@@ -18,6 +19,18 @@ export const MANIFEST_SHA = 'c'.repeat(64);
 export const FILE_SHA = 'd'.repeat(64);
 export const VLLM_IMAGE = `registry.de.example/vllm/vllm-openai:v0.8.5@${DIGEST}`;
 export const TOOLS_IMAGE = `registry.de.example/tools/weights-sync:1.2.0@${DIGEST_B}`;
+
+/** `{ key: { repository } }` for every GPU Operator image key the fixture does not set otherwise. */
+const GPU_OPERATOR_MIRRORED: Record<string, unknown> = (() => {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(IMAGE_REPOSITORIES)) {
+    if (['driver', 'operator', 'devicePlugin', 'toolkit'].includes(k.split('.')[0])) continue;
+    let cur = out;
+    for (const seg of k.split('.')) cur = (cur[seg] ??= {}) as Record<string, unknown>;
+    cur.repository = 'registry.de.example/nvidia';
+  }
+  return out;
+})();
 
 export const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
@@ -348,11 +361,19 @@ function buildExample(meta: StackMetadata): Any {
           ],
           values: [
             JSON.stringify({
-              driver: { image: 'driver', repository: 'registry.de.example/nvidia', version: DIGEST },
+              // Every other image the chart pulls, mirrored (the chart's defaults are outside the jurisdiction).
+              ...GPU_OPERATOR_MIRRORED,
+              driver: {
+                image: 'driver',
+                repository: 'registry.de.example/nvidia',
+                version: DIGEST,
+                manager: { repository: 'registry.de.example/nvidia/cloud-native' },
+              },
               operator: {
                 image: 'gpu-operator',
                 repository: 'registry.de.example/nvidia',
                 version: DIGEST_B,
+                initContainer: { repository: 'registry.de.example/nvidia' },
               },
             }),
             'devicePlugin:\n  repository: registry.de.example/nvidia\n  image: k8s-device-plugin\n  version: "sha256:' +

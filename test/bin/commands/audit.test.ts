@@ -98,20 +98,27 @@ describe('sovereign audit', () => {
     const d = synth({ de: exampleStack() });
     for (const format of ['text', 'markdown', 'json', 'cyclonedx']) {
       const file = join(dir, 'reports', `audit.${format}`);
-      expect(await run(d, { format, output: file, plan: PLAN_FIXTURE, today: '2026-06-01' })).toBe(0);
+      // The fixture plan's partial planned values are judged with every rule too: it fails.
+      expect(await run(d, { format, output: file, plan: PLAN_FIXTURE, today: '2026-06-01' })).toBe(1);
       const body = readFileSync(file, 'utf8');
       expect(body.length).toBeGreaterThan(100);
       if (format !== 'cyclonedx') expect(body).toMatch(/gpu-driver-upgrade/);
+      if (format === 'json') expect(body).toContain('"name": "de (plan ');
     }
     expect(out).toEqual([]);
   });
 
-  test('strict mode fails on unknown values', async () => {
+  test('unknown sovereignty values fail unless accepted with a reason; strict mode fails them anyway', async () => {
     const j = exampleStack();
+    j['//'].sovereign.profile = 'eu-gdpr';
     j.resource.kubernetes_deployment_v1.vllm_llama.spec.template.spec.container[0].image = '${var.image}';
     const d = synth({ de: j });
-    expect(await run(d, { write, today: '2026-06-01' })).toBe(0);
-    expect(await run(d, { write, today: '2026-06-01', strict: true })).toBe(1);
+    expect(await run(d, { write, today: '2026-06-01' })).toBe(1);
+    out.length = 0;
+    const allowUnknown = 'image pinned at deploy time by the release pipeline';
+    expect(await run(d, { write, today: '2026-06-01', allowUnknown })).toBe(0);
+    expect(out.join('')).toContain(`unknowns accepted (--allow-unknown): ${allowUnknown}`);
+    expect(await run(d, { write, today: '2026-06-01', allowUnknown, strict: true })).toBe(1);
   });
 
   test('fails with a located error (exit 2) for a missing directory', async () => {
@@ -124,7 +131,10 @@ describe('sovereign audit', () => {
   test('fails with file:line:col for broken JSON', async () => {
     const d = synth({ de: exampleStack() });
     writeFileSync(join(d, 'stacks', 'de', 'cdk.tf.json'), '{\n  "resource": {\n    "x": [1,,]\n  }\n}\n');
-    await expectInputError(run(d, { write }), /stacks\/de\/cdk\.tf\.json:3:\d+ {2}not valid JSON/);
+    await expectInputError(
+      run(d, { write }),
+      /stacks\/de\/cdk\.tf\.json:3:\d+ {2}resource\.x\[1\] {2}not valid JSON/,
+    );
   });
 
   test('fails for an empty directory, a bad plan and an unknown format', async () => {

@@ -16,6 +16,7 @@ describe('json report', () => {
       'gate',
       'stacks',
       'plan',
+      'trust',
     ]);
     expect(parsed.stacks[0].totals).toMatchObject({ failed: 0, suppressed: 1, errors: 0 });
     expect(parsed.plan.formatVersion).toBe('1.2');

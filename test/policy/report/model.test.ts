@@ -173,7 +173,7 @@ describe('report model', () => {
       },
     ]);
     // Without declared pools (metadata written before pools were recorded) they come from the models.
-    expect(de.strict).toBe(false);
+    expect(de.strict).toBe(true); // de-bsi-c5 is strict by the profile table
     expect(de.inventory.pools).toEqual([{ name: 'h100', models: ['llama'], gpusRequested: 2 }]);
   });
 
@@ -201,6 +201,7 @@ describe('report model', () => {
     expect(de.results.some((x) => x.status === 'passed')).toBe(true);
     expect(de.results.some((x) => x.status === 'suppressed' && x.rule === 'K8S-023')).toBe(true);
     expect(de.frameworks.map((f) => f.pack)).toEqual([
+      'k8s-baseline',
       'k8s-restricted',
       'sovereignty',
       'licence',

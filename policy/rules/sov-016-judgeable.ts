@@ -1,0 +1,255 @@
+import { endpointsIn, hostAllowed, isInternalHost, normalizeHost } from '../hosts';
+import { helmValues, parseImage, registryAllowed } from '../images';
+import { isObj, strings, str, type Obj } from '../json';
+import { MODELLED_KINDS } from '../k8s';
+import { expressionsIn } from '../terraform-syntax';
+import type { Outcome, StackRule } from '../types';
+import { IMAGE_REPOSITORIES as GPU_OPERATOR_IMAGES } from '../../constructs/gpu-operator-images';
+import { declaredHosts, judgeEndpoint } from './private/endpoint';
+
+/** Resource types the rules model; any other kubernetes_* or helm_* type is not judged. */
+const KNOWN_OTHER_TYPES = new Set([
+  'helm_release',
+  'kubernetes_manifest',
+  'kubernetes_labels',
+  'kubernetes_node_taint',
+]);
+
+/** Environment variables that switch hub access or telemetry back on, or point a server at a hub. */
+const HUB_ENV =
+  /^(HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|HF_DATASETS_OFFLINE|HF_HUB_DISABLE_TELEMETRY|VLLM_NO_USAGE_STATS|DO_NOT_TRACK|VLLM_USAGE_STATS_SERVER|HF_ENDPOINT|HF_HUB_ENDPOINT|HUGGING_FACE_HUB_TOKEN|HF_TOKEN|LLAMA_ARG_HF_REPO|LLAMA_ARG_HF_FILE|LLAMA_ARG_MODEL_URL|LLAMA_ARG_DOCKER_REPO|VLLM_USE_MODELSCOPE|MODELSCOPE_.*|.*_PROXY|.*_proxy)$/;
+
+const isTypedKnown = (type: string) =>
+  KNOWN_OTHER_TYPES.has(type) ||
+  MODELLED_KINDS.some((k) => {
+    const snake = k.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase());
+    return new RegExp(`^kubernetes_${snake.replace('daemon_set', 'daemon_?set')}(_v[12])?$`).test(type);
+  });
+
+/** Every pod spec inside a manifest, wherever it sits (`spec.template.spec`, `spec.jobTemplate…`, a CRD's field). */
+function podSpecs(v: unknown, path: string, out: { pod: Obj; path: string }[]): void {
+  if (Array.isArray(v)) v.forEach((x, i) => podSpecs(x, `${path}[${i}]`, out));
+  else if (isObj(v)) {
+    if (Array.isArray(v.containers) || Array.isArray(v.initContainers)) out.push({ pod: v, path });
+    for (const [k, x] of Object.entries(v)) podSpecs(x, path === '' ? k : `${path}.${k}`, out);
+  }
+}
+
+/** Host-shaped strings with a public suffix (`huggingface.co`, `github.com/org/repo`), not only URLs. */
+function bareHosts(s: string): string[] {
+  const m = /^([a-z0-9-]+(?:[.\u3002\uff0e\uff61][a-z0-9-]+)+)(?::\d+)?(?:\/\S*)?$/i.exec(s.trim());
+  if (!m) return [];
+  const host = normalizeHost(m[1]);
+  if (!host || /^\d+(\.\d+)*$/.test(host)) return [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tldts = require('tldts') as typeof import('tldts');
+  const p = tldts.parse(host);
+  return p.isIcann && p.domain ? [host] : [];
+}
+
+export const rule: StackRule = {
+  id: 'SOV-016',
+  title: 'Everything the stack applies can be judged (deny by default)',
+  severity: 'critical',
+  fix: 'Write the values into the stack literally (no file(), yamldecode(), variables or post-renderers), use kinds the rules model, or accept the named unknowns explicitly with `sovereign audit --allow-unknown <reason>`.',
+  anchors: ['sovereign-stack trust model (docs/trust-model.md)', 'GDPR Art. 44', 'SecNumCloud 3.2 §19'],
+  suppressible: false,
+  scope: 'stack',
+  check: (ctx) => {
+    const out: Outcome[] = [];
+    const unknown = (address: string, path: string, message: string) =>
+      out.push({ status: 'unknown', address, path, message });
+    const bad = (address: string, path: string, message: string) =>
+      out.push({ status: 'non-compliant', address, path, message });
+    const m = ctx.metadata;
+    for (const r of [...ctx.stack.resources, ...ctx.stack.data]) {
+      const before = out.length;
+      // Values computed from what the artifact does not hold.
+      for (const s of strings(r.body, '')) {
+        if (s.path === 'depends_on' || s.path.startsWith('depends_on[') || s.path === 'provider') continue;
+        for (const e of expressionsIn(s.value))
+          if (e.opaque)
+            unknown(
+              r.address,
+              s.path,
+              `${s.path} is ${e.opaque}: the audit cannot see the value Terraform will use`,
+            );
+      }
+      // Environment values name endpoints without a scheme or port too (`HF_ENDPOINT=huggingface.co`,
+      // `UPSTREAM=134744072`): judged as hosts when the variable's name says it holds one.
+      const all = [...strings(r.body, '')];
+      for (const s of all) {
+        if (!/(?:^|\.)env(?:\[\d+\])?\.value$/.test(s.path) || endpointsIn(s.value).length > 0) continue;
+        const nameAt = s.path.replace(/\.value$/, '.name');
+        const name = all.find((x) => x.path === nameAt)?.value ?? '';
+        const hostish = /HOST|ENDPOINT|URL|URI|PROXY|SERVER|ADDR|REGISTRY|MIRROR|REMOTE|UPSTREAM/i.test(name);
+        const hosts = bareHosts(s.value);
+        if (hostish && hosts.length === 0 && /^\s*(0x[0-9a-f]+|[0-9.]+)\s*$/i.test(s.value)) {
+          const h = normalizeHost(s.value);
+          if (h && /^\d+\.\d+\.\d+\.\d+$/.test(h)) hosts.push(h);
+        }
+        for (const host of hosts)
+          if (judgeEndpoint({ host, text: s.value, unresolved: false }, m) !== 'inside')
+            bad(
+              r.address,
+              s.path,
+              `${name || 'an environment variable'} names ${host}, outside the jurisdiction's declared hosts`,
+            );
+      }
+      if (
+        r.mode === 'managed' &&
+        (r.type.startsWith('kubernetes_') || r.type.startsWith('helm_')) &&
+        !isTypedKnown(r.type)
+      ) {
+        const env = r.type === 'kubernetes_env' ? r.body.env : undefined;
+        const envs = Array.isArray(env) ? env : isObj(env) ? [env] : [];
+        envs.forEach((e, i) => {
+          const name = isObj(e) ? str(e.name) : undefined;
+          if (name && HUB_ENV.test(name))
+            bad(
+              r.address,
+              `env[${i}].name`,
+              `${r.type} sets ${name} on a running workload: hub access, telemetry or a proxy changed outside the workload's own definition`,
+            );
+        });
+        unknown(
+          r.address,
+          '',
+          `${r.type} is not a resource type the rules model; it changes objects the audit judged`,
+        );
+      }
+      if (r.type === 'helm_release') {
+        for (const k of ['set_sensitive', 'postrender'] as const) {
+          if (r.body[k] === undefined) continue;
+          const what =
+            k === 'postrender'
+              ? 'a post-renderer rewrites the rendered manifests with a program the audit never runs'
+              : k === 'set_sensitive'
+                ? 'set_sensitive values are hidden from plans and reports'
+                : `${k} entries override the values the audit read`;
+          unknown(r.address, k, `${k}: ${what}`);
+        }
+        for (const p of helmValues(r.body).problems) bad(r.address, p.path, `values ${p.message}`);
+        // A chart pulls its own default images for every repository the values leave unset.
+        if (/(^|\/)gpu-operator$/.test(str(r.body.chart) ?? '')) {
+          const trees = helmValues(r.body).trees.map((t) => t.tree);
+          for (const [key, upstream] of Object.entries(GPU_OPERATOR_IMAGES)) {
+            const set = trees.some((t) => {
+              let cur: unknown = t;
+              for (const k of [...key.split('.'), 'repository']) cur = isObj(cur) ? cur[k] : undefined;
+              return typeof cur === 'string' && cur !== '';
+            });
+            if (!set)
+              bad(
+                r.address,
+                'values',
+                `${key}.repository is not set: the chart pulls its default ${upstream}, outside the jurisdiction`,
+              );
+          }
+        }
+        const values = r.body.values;
+        (Array.isArray(values) ? values : values === undefined ? [] : [values]).forEach((v, i) => {
+          if (typeof v !== 'string')
+            unknown(r.address, `values[${i}]`, 'a values document that is not a literal string');
+        });
+      }
+      if (['kubernetes_labels', 'kubernetes_annotations', 'kubernetes_node_taint'].includes(r.type)) {
+        const kind = str(r.body.kind) ?? (r.type === 'kubernetes_node_taint' ? 'Node' : '');
+        if (kind !== 'Node')
+          unknown(
+            r.address,
+            'kind',
+            `${r.type} patches a ${kind || '(kind unset)'} the audit judged as written; only Node patches are modelled`,
+          );
+        const labels = isObj(r.body.labels) ? r.body.labels : {};
+        for (const k of Object.keys(labels))
+          if (k.startsWith('pod-security.kubernetes.io/'))
+            bad(r.address, `labels.${k}`, `${r.type} overrides the Pod Security label ${k}`);
+      }
+      if (r.type === 'kubernetes_manifest') {
+        const man = r.body.manifest;
+        if (!isObj(man)) {
+          unknown(
+            r.address,
+            'manifest',
+            'the manifest is not a literal object (built by an expression): the audit cannot see it',
+          );
+        } else {
+          const kind = str(man.kind) ?? '';
+          if (!MODELLED_KINDS.includes(kind))
+            unknown(
+              r.address,
+              'manifest.kind',
+              `kind ${kind || '(none)'} is not one the rules model; judged generically for images and endpoints only`,
+            );
+          // Any pod spec, wherever it sits: images and host access.
+          const pods: { pod: Obj; path: string }[] = [];
+          podSpecs(man, 'manifest', pods);
+          if (!MODELLED_KINDS.includes(kind))
+            for (const { pod, path } of pods) {
+              for (const f of ['hostNetwork', 'hostPID', 'hostIPC'])
+                if (pod[f] === true || pod[f] === 'true')
+                  bad(r.address, `${path}.${f}`, `${f} in a ${kind} pod`);
+              (Array.isArray(pod.volumes) ? pod.volumes : []).forEach((v, i) => {
+                if (isObj(v) && v.hostPath !== undefined)
+                  bad(r.address, `${path}.volumes[${i}].hostPath`, `hostPath volume in a ${kind} pod`);
+              });
+              for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
+                (Array.isArray(pod[list]) ? (pod[list] as unknown[]) : []).forEach((c, i) => {
+                  if (!isObj(c)) return;
+                  const cp = `${path}.${list}[${i}]`;
+                  const image = str(c.image);
+                  if (image !== undefined) {
+                    const img = parseImage(image);
+                    if (!registryAllowed(img, m.allowed.registries))
+                      bad(
+                        r.address,
+                        `${cp}.image`,
+                        `image ${image} in a ${kind} comes from ${img.registry}, not an allowed registry`,
+                      );
+                    else if (!img.digest)
+                      bad(r.address, `${cp}.image`, `image ${image} in a ${kind} is not pinned by digest`);
+                  }
+                  const sc = isObj(c.securityContext) ? c.securityContext : {};
+                  if (sc.privileged === true || sc.privileged === 'true')
+                    bad(r.address, `${cp}.securityContext.privileged`, `privileged container in a ${kind}`);
+                  (Array.isArray(c.env) ? c.env : []).forEach((e, j) => {
+                    const name = isObj(e) ? str(e.name) : undefined;
+                    if (
+                      name &&
+                      HUB_ENV.test(name) &&
+                      !(
+                        isObj(e) &&
+                        /^(1|true)$/i.test(String(e.value)) &&
+                        /OFFLINE|DISABLE|NO_USAGE|DO_NOT_TRACK/.test(name)
+                      )
+                    )
+                      bad(
+                        r.address,
+                        `${cp}.env[${j}]`,
+                        `${name} in a ${kind} container: hub access, telemetry or proxy`,
+                      );
+                  });
+                });
+              }
+            }
+          // Every host-shaped string, URL or not, in a kind the rules do not model.
+          if (!MODELLED_KINDS.includes(kind))
+            for (const s of strings(man, 'manifest')) {
+              for (const host of bareHosts(s.value)) {
+                if (isInternalHost(host) || hostAllowed(host, undefined, declaredHosts(m))) continue;
+                if (endpointsIn(s.value).some((e) => judgeEndpoint(e, m) !== 'inside')) continue; // SOV-012 names it
+                bad(
+                  r.address,
+                  s.path,
+                  `${s.value.slice(0, 80)} names ${host}, outside the jurisdiction's declared hosts`,
+                );
+              }
+            }
+        }
+      }
+      if (out.length === before) out.push({ status: 'compliant', address: r.address });
+    }
+    return out.length ? out : [{ status: 'compliant', address: 'stack' }];
+  },
+};
