@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { TOOLKIT_VERSION } from './version';
 import { EXIT_USAGE, runCommand, type CommonOptions } from './lib/run-command';
+import { exitWhenFlushed, guardStreams } from './lib/output';
 
 const DEFAULT_SPEC = 'sovereign.yaml';
 
@@ -112,13 +113,14 @@ async function main(argv: string[]): Promise<void> {
     c.exitOverride();
     c.commands.forEach(override);
   });
+  guardStreams();
   try {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       const ok =
         e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
-      process.exit(ok ? 0 : EXIT_USAGE);
+      await exitWhenFlushed(ok ? 0 : EXIT_USAGE);
     }
     throw e;
   }
