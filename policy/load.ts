@@ -2,9 +2,13 @@
  * Reading a cdktf output directory: `manifest.json` (cdktf's) names each stack's
  * `cdk.tf.json`; without one, `stacks/*\/cdk.tf.json`. Every file is hashed for the report.
  * Unusable input is a located SovereignError (INPUT_INVALID, exit 2).
+ *
+ * The directory may come from anywhere, so only regular files inside it are read: a path with
+ * `..` or an absolute one, a symbolic link, a device, a pipe or a file over MAX_INPUT_BYTES is
+ * refused before a byte is read, and no error message quotes a file's bytes.
  */
 import { createHash } from 'crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'fs';
 import { join, relative, sep } from 'path';
 import { inputInvalid } from '../constructs/errors';
 import type { StackInput } from './engine';
@@ -24,6 +28,26 @@ export interface LoadedDir {
 export interface LoadDirOptions {
   /** Hash every file of the directory (the report lists them). @default true */
   readonly hashes?: boolean;
+}
+
+/**
+ * Largest file read: 256 MiB (a 100-jurisdiction stack set is ~34 MB in all), or
+ * SOVEREIGN_MAX_INPUT_BYTES.
+ */
+export function maxInputBytes(): number {
+  const env = Number(process.env.SOVEREIGN_MAX_INPUT_BYTES);
+  return Number.isInteger(env) && env > 0 ? env : 256 * 1024 * 1024;
+}
+
+/** Node's JSON.parse message without any of the input's bytes (it quotes them). */
+function syntaxWords(msg: string): string {
+  if (/Unexpected end/.test(msg)) return 'unexpected end of input';
+  if (/Bad control character/.test(msg)) return 'control character in a string';
+  if (/Bad (Unicode )?escape/.test(msg)) return 'bad escape in a string';
+  if (/Unterminated string/.test(msg)) return 'unterminated string';
+  const expected = /^(Expected [^"]*?)(?: after [^"]*?)? in JSON/.exec(msg);
+  if (expected && !/'[^']{2,}'/.test(expected[1])) return expected[1].replace(/^E/, 'e');
+  return 'unexpected character';
 }
 
 /** Parses JSON, turning a syntax error into a located INPUT_INVALID error. */
@@ -50,14 +74,7 @@ export function parseJson(text: string, file: string): unknown {
       col = at - before.lastIndexOf('\n');
     }
     const where = line !== undefined ? `${file}:${line}:${col}` : file;
-    throw inputInvalid(
-      where,
-      `not valid JSON: ${msg
-        // Node quotes a snippet of the input (newlines included); the location already points there.
-        .replace(/, (\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
-        .replace(/ in JSON at position \d+.*$/, '')
-        .replace(/^JSON\.parse: /, '')}`,
-    );
+    throw inputInvalid(where, `not valid JSON: ${syntaxWords(msg)}`);
   }
 }
 
@@ -143,53 +160,161 @@ export function readJsonFile(path: string, shown: string = path): unknown {
   return parseJson(readFileBytes(path, shown).toString('utf8'), shown);
 }
 
+/**
+ * A file the user named (a plan): a regular file or a pipe (`--plan <(tofu show -json p)`),
+ * never a device; read up to the size limit.
+ */
 function readFileBytes(path: string, shown: string): Buffer {
+  let fd: number;
   try {
-    return readFileSync(path);
+    const st = statSync(path);
+    if (st.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    if (!st.isFile() && !st.isFIFO()) throw inputInvalid(shown, 'is not a regular file (a device or socket)');
+    fd = openSync(path, 'r');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw inputInvalid(
-      shown,
-      code === 'ENOENT'
-        ? 'file does not exist'
-        : code === 'EISDIR'
-          ? 'is a directory, not a file'
-          : `cannot be read (${code ?? 'error'})`,
-    );
+    throw unreadable(e, shown);
   }
+  return readCapped(fd, shown);
+}
+
+function unreadable(e: unknown, shown: string): Error {
+  if (!(e instanceof Error) || typeof (e as NodeJS.ErrnoException).code !== 'string') return e as Error;
+  const code = (e as NodeJS.ErrnoException).code;
+  return inputInvalid(
+    shown,
+    code === 'ENOENT'
+      ? 'file does not exist'
+      : code === 'EISDIR'
+        ? 'is a directory, not a file'
+        : code === 'EACCES' || code === 'EPERM'
+          ? `cannot be read: permission denied (${code})`
+          : `cannot be read (${code ?? 'error'})`,
+  );
+}
+
+/** Reads an open file to its end, refusing it past the size limit; closes it. */
+function readCapped(fd: number, shown: string): Buffer {
+  const cap = maxInputBytes();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(cap + 1 - total, 1024 * 1024));
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      chunks.push(n === buf.length ? buf : buf.subarray(0, n));
+      total += n;
+      if (total > cap) throw inputInvalid(shown, `is larger than the ${cap}-byte limit of what audit reads`);
+    }
+  } catch (e) {
+    throw unreadable(e, shown);
+  } finally {
+    closeSync(fd);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * A file inside `dir` at `rel` (as written in manifest.json): refused when `rel` leaves the
+ * directory, passes through a symbolic link, or is not a regular file within the size limit.
+ */
+function readInside(dir: string, rel: string, shown: string): Buffer {
+  const parts = rel.split(/[\\/]/);
+  if (rel === '' || rel.startsWith('/') || /^[A-Za-z]:/.test(rel) || parts.includes('..')) {
+    throw inputInvalid(shown, 'lies outside the audited directory; audit reads only files inside it');
+  }
+  let fd: number;
+  try {
+    let p = dir;
+    for (const [i, part] of parts.entries()) {
+      if (part === '' || part === '.') continue;
+      p = join(p, part);
+      const st = lstatSync(p);
+      if (st.isSymbolicLink())
+        throw inputInvalid(
+          shown,
+          'is or passes through a symbolic link; audit reads only regular files inside the directory',
+        );
+      if (i < parts.length - 1 ? !st.isDirectory() : !st.isFile())
+        throw inputInvalid(
+          shown,
+          st.isDirectory()
+            ? 'is a directory, not a file'
+            : 'is not a regular file (a device, socket or pipe)',
+        );
+      if (i === parts.length - 1 && st.size > maxInputBytes())
+        throw inputInvalid(
+          shown,
+          `is ${st.size} bytes, over the ${maxInputBytes()}-byte limit of what audit reads`,
+        );
+    }
+    fd = openSync(p, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      throw inputInvalid(shown, 'is not a regular file (a device, socket or pipe)');
+    }
+  } catch (e) {
+    throw unreadable(e, shown);
+  }
+  return readCapped(fd, shown);
 }
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
-function walk(dir: string, root: string, out: string[]): void {
+function walk(dir: string, root: string, out: string[], shown: string): void {
   for (const name of readdirSync(dir).sort()) {
     if (name === '.terraform' || name.endsWith('.tfstate') || name.endsWith('.tfstate.backup')) continue;
     const p = join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) walk(p, root, out);
-    else if (st.isFile()) out.push(relative(root, p).split(sep).join('/'));
+    const rel = relative(root, p).split(sep).join('/');
+    const st = lstatSync(p);
+    if (st.isDirectory()) walk(p, root, out, shown);
+    else if (st.isFile()) out.push(rel);
+    else
+      throw inputInvalid(
+        `${shown}/${rel}`,
+        st.isSymbolicLink()
+          ? 'is a symbolic link; audit reads and lists only regular files inside the directory'
+          : 'is not a regular file (a device, socket or pipe)',
+      );
   }
 }
 
 /** Loads every synthesized stack of a cdktf output directory. `shown` is the directory as the user named it. */
 export function loadDir(dir: string, shown: string = dir, options: LoadDirOptions = {}): LoadedDir {
-  if (!existsSync(dir))
-    throw inputInvalid(
-      shown,
-      'directory does not exist; run `sovereign synth` first or name the cdktf output directory',
-    );
-  if (!statSync(dir).isDirectory()) throw inputInvalid(shown, 'is not a directory');
+  let top;
+  try {
+    top = statSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw inputInvalid(
+        shown,
+        'directory does not exist; run `sovereign synth` first or name the cdktf output directory',
+      );
+    throw unreadable(e, shown);
+  }
+  if (!top.isDirectory()) throw inputInvalid(shown, 'is not a directory');
+  const exists = (p: string) => {
+    try {
+      lstatSync(p);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const stacks: StackInput[] = [];
   // Stack files are read once: the same bytes are parsed and hashed.
   const read = new Map<string, Buffer>();
   const readStack = (file: string) => {
-    const bytes = readFileBytes(join(dir, file), `${shown}/${file}`);
+    const bytes = readInside(dir, file, `${shown}/${file}`);
     read.set(file, bytes);
     return parseJson(bytes.toString('utf8'), `${shown}/${file}`);
   };
   const manifestPath = join(dir, 'manifest.json');
-  if (existsSync(manifestPath)) {
-    const m = readJsonFile(manifestPath, `${shown}/manifest.json`) as {
+  if (exists(manifestPath)) {
+    const m = parseJson(
+      readInside(dir, 'manifest.json', `${shown}/manifest.json`).toString('utf8'),
+      `${shown}/manifest.json`,
+    ) as {
       stacks?: Record<string, { synthesizedStackPath?: string }>;
     };
     if (typeof m !== 'object' || m === null || typeof m.stacks !== 'object' || m.stacks === null) {
@@ -208,9 +333,9 @@ export function loadDir(dir: string, shown: string = dir, options: LoadDirOption
     }
   } else {
     const root = join(dir, 'stacks');
-    const names = existsSync(root)
+    const names = exists(root)
       ? readdirSync(root)
-          .filter((n) => existsSync(join(root, n, 'cdk.tf.json')))
+          .filter((n) => exists(join(root, n, 'cdk.tf.json')))
           .sort()
       : [];
     for (const name of names) {
@@ -222,8 +347,11 @@ export function loadDir(dir: string, shown: string = dir, options: LoadDirOption
     throw inputInvalid(shown, 'holds no synthesized stack (no manifest.json and no stacks/*/cdk.tf.json)');
   if (options.hashes === false) return { stacks, files: [] };
   const paths: string[] = [];
-  walk(dir, dir, paths);
-  const files = paths.map((p) => ({ path: p, sha256: sha256(read.get(p) ?? readFileSync(join(dir, p))) }));
+  walk(dir, dir, paths, shown);
+  const files = paths.map((p) => ({
+    path: p,
+    sha256: sha256(read.get(p) ?? readInside(dir, p, `${shown}/${p}`)),
+  }));
   return { stacks, files };
 }
 

@@ -5,9 +5,8 @@
  * Exit codes: 0 no unsuppressed errors, 1 unsuppressed errors; unusable input throws an
  * INPUT_INVALID / USAGE SovereignError (exit 2). Loads no cdktf.
  */
-import { mkdirSync, writeFileSync } from 'fs';
-import { dirname } from 'path';
-import { inputInvalid, usageError } from '../../constructs/errors';
+import { usageError } from '../../constructs/errors';
+import { writeFileAtomic } from '../lib/atomic-write';
 import { evaluateStacks } from '../../policy/engine';
 import { loadDir, readJsonFile } from '../../policy/load';
 import { readPlan } from '../../policy/plan';
@@ -71,16 +70,8 @@ export async function run(dir: string | undefined, opts: AuditOptions = {}): Pro
       process.stdout.isTTY === true &&
       !process.env.NO_COLOR);
   const text = render(report, format, color);
-  if (opts.output !== undefined) {
-    try {
-      mkdirSync(dirname(opts.output), { recursive: true });
-      writeFileSync(opts.output, text);
-    } catch (e) {
-      throw inputInvalid(
-        opts.output,
-        `cannot write the report (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
-    }
-  } else (opts.write ?? ((s: string) => process.stdout.write(s)))(text);
+  // Whole or not at all: a full disk leaves no truncated report (exit 74 names the file).
+  if (opts.output !== undefined) writeFileAtomic(opts.output, text);
+  else (opts.write ?? ((s: string) => process.stdout.write(s)))(text);
   return ev.totals.errors > 0 ? 1 : 0;
 }

@@ -181,7 +181,9 @@ function ownedFiles(dir: string): Set<string> | undefined {
   if (st?.isFile()) {
     const lines = fs.readFileSync(marker, 'utf8').split('\n');
     if (lines[0] !== MARKER_FORMAT) return undefined;
-    return new Set(lines.slice(1).filter((l) => l !== '' && !l.startsWith('/') && !l.split('/').includes('..')));
+    return new Set(
+      lines.slice(1).filter((l) => l !== '' && !l.startsWith('/') && !l.split('/').includes('..')),
+    );
   }
   return legacyCdktfOutput(dir);
 }
@@ -192,7 +194,8 @@ function ownedFiles(dir: string): Set<string> | undefined {
  */
 function legacyCdktfOutput(dir: string): Set<string> | undefined {
   const top = fs.readdirSync(dir);
-  if (!top.includes('manifest.json') || top.some((n) => n !== 'manifest.json' && n !== 'stacks')) return undefined;
+  if (!top.includes('manifest.json') || top.some((n) => n !== 'manifest.json' && n !== 'stacks'))
+    return undefined;
   const st = fs.lstatSync(path.join(dir, 'manifest.json'));
   if (!st.isFile() || st.size > 16 * 1024 * 1024) return undefined;
   let manifest: { stacks?: Record<string, { synthesizedStackPath?: unknown }> };
@@ -334,7 +337,10 @@ function swap(out: string, staged: string, shown: string): void {
     }
     const old =
       existing.kind === 'ours'
-        ? path.join(names.parent, `${names.oldPrefix}${path.basename(staged).slice(names.partialPrefix.length)}`)
+        ? path.join(
+            names.parent,
+            `${names.oldPrefix}${path.basename(staged).slice(names.partialPrefix.length)}`,
+          )
         : null;
     writeJournal(names.journal, { staged: path.basename(staged), old: old && path.basename(old) });
     killPoint('journal');
@@ -403,7 +409,9 @@ export function recover(outdir: string, shown: string): void {
     if (lstatOrUndefined(names.journal) !== undefined) {
       const j = JSON.parse(fs.readFileSync(names.journal, 'utf8')) as Journal;
       const safe = (n: string | null) =>
-        n !== null && (n.startsWith(names.partialPrefix) || n.startsWith(names.oldPrefix)) && !n.includes('/');
+        n !== null &&
+        (n.startsWith(names.partialPrefix) || n.startsWith(names.oldPrefix)) &&
+        !n.includes('/');
       const staged = safe(j.staged) ? path.join(names.parent, j.staged) : undefined;
       const old = safe(j.old) ? path.join(names.parent, j.old as string) : undefined;
       if (lstatOrUndefined(out) === undefined) {
@@ -424,7 +432,8 @@ export function recover(outdir: string, shown: string): void {
     }
     // Staging directories of runs killed before their swap (the lock says none is running).
     for (const n of fs.readdirSync(names.parent)) {
-      if (n.startsWith(names.partialPrefix)) fs.rmSync(path.join(names.parent, n), { recursive: true, force: true });
+      if (n.startsWith(names.partialPrefix))
+        fs.rmSync(path.join(names.parent, n), { recursive: true, force: true });
       else if (n.startsWith(names.oldPrefix)) {
         const old = path.join(names.parent, n);
         const owned = ownedFiles(old);

@@ -42,7 +42,8 @@ export function guardStreams(): void {
   streamsGuarded = true;
   for (const s of [process.stdout, process.stderr]) {
     s.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EPIPE') streamFailure ??= { stream: s === process.stdout ? 'stdout' : 'stderr', error: e };
+      if (e.code !== 'EPIPE')
+        streamFailure ??= { stream: s === process.stdout ? 'stdout' : 'stderr', error: e };
     });
   }
 }

@@ -39,9 +39,7 @@ export function report(e: unknown, opts: CommonOptions): number {
   }
   if (isIoError(e) || isErrnoError(e)) {
     // An errno error nobody wrapped (a write deep inside a library) names its own path.
-    const io = isIoError(e)
-      ? e
-      : new IoError(e.path ?? '(a file)', e.syscall ?? 'access it', e.code);
+    const io = isIoError(e) ? e : new IoError(e.path ?? '(a file)', e.syscall ?? 'access it', e.code);
     if (opts.json) printJson({ ok: false, code: 'IO_ERROR', summary: io.message, problems: [] });
     else process.stderr.write(`${red(process.stderr, 'error')} ${io.message}\n`);
     if (opts.debug && e.stack) process.stderr.write(e.stack + '\n');
