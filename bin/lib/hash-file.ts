@@ -1,6 +1,7 @@
 /** Streaming SHA-256 of one file with a fixed buffer: memory does not grow with the file. */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { faultPoint } from './test-hooks';
 
 /** Bytes read per call. */
 const BUFFER_BYTES = 1024 * 1024;
@@ -18,6 +19,7 @@ let shared: Buffer | undefined;
 export function hashFileSync(file: string, onProgress?: (bytes: number) => void): string {
   const hash = createHash('sha256');
   const buf = (shared ??= Buffer.allocUnsafe(BUFFER_BYTES));
+  faultPoint('open', file);
   const fd = openSync(file, 'r');
   let pending = 0;
   try {

@@ -227,7 +227,11 @@ function hashWithWorkers(
     const feed = (w: Worker) => {
       const batch: [number, string][] = [];
       let bytes = 0;
-      while (next < queue.length && batch.length < BATCH_FILES && (batch.length === 0 || bytes < BATCH_BYTES)) {
+      while (
+        next < queue.length &&
+        batch.length < BATCH_FILES &&
+        (batch.length === 0 || bytes < BATCH_BYTES)
+      ) {
         const id = queue[next++];
         batch.push([id, files[id].absolutePath]);
         bytes += files[id].size;
@@ -235,7 +239,8 @@ function hashWithWorkers(
       if (batch.length > 0) w.postMessage({ files: batch });
     };
     for (let k = 0; k < jobs; k++) {
-      const w = new Worker(workerFile);
+      // The environment as this module sees it (test hooks are set there).
+      const w = new Worker(workerFile, { env: { ...process.env } });
       workers.push(w);
       w.on(
         'message',

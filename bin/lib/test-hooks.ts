@@ -4,7 +4,8 @@
  * everything). Both are inert unless their environment variable is set.
  *
  *   SOVEREIGN_TEST_KILL_AT=<step>        SIGKILL this process when it reaches <step>
- *   SOVEREIGN_TEST_FAULT=<op>:<ERRNO>    the file operation <op> fails with ERRNO
+ *   SOVEREIGN_TEST_FAULT=<op>:<ERRNO>[:<part>]  the file operation <op> fails with ERRNO
+ *                                        (only on paths containing <part>, when given)
  *
  * Steps and operations are named where they are called (bin/lib/output-dir.ts,
  * bin/lib/atomic-write.ts).
@@ -17,8 +18,9 @@ export function killPoint(step: string): void {
 export function faultPoint(op: string, file: string): void {
   const f = process.env.SOVEREIGN_TEST_FAULT;
   if (f === undefined || f === '') return;
-  const [name, code] = f.split(':');
+  const [name, code, part] = f.split(':');
   if (name !== op || code === undefined) return;
+  if (part !== undefined && !file.includes(part)) return;
   throw Object.assign(new Error(`${code}: injected fault, ${op} '${file}'`), {
     code,
     syscall: op,

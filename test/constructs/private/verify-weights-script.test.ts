@@ -291,7 +291,13 @@ describe('verify-weights script (as synthesized)', () => {
     });
   });
 
-  const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+  // CHECKPOINT_DISABLE: Terraform would otherwise call HashiCorp's checkpoint service and
+  // leave ~/.terraform.d/checkpoint_* behind.
+  const terraform =
+    spawnSync('terraform', ['version'], {
+      encoding: 'utf8',
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
+    }).status === 0;
   (terraform ? test : test.skip)('terraform itself turns the synthesized string back into the script', () => {
     const s = synthesize({ 'a.gguf': 'a'.repeat(64) });
     const dir = path.join(tmp, 'tf');
