@@ -10,7 +10,7 @@
 import { createHash } from 'crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'fs';
 import { join, relative, sep } from 'path';
-import { inputInvalid } from '../constructs/errors';
+import { inputInvalid, isSovereignError } from '../constructs/errors';
 import type { StackInput } from './engine';
 
 export interface FileHash {
@@ -178,7 +178,8 @@ function readFileBytes(path: string, shown: string): Buffer {
 }
 
 function unreadable(e: unknown, shown: string): Error {
-  if (!(e instanceof Error) || typeof (e as NodeJS.ErrnoException).code !== 'string') return e as Error;
+  // Duck-typed: errors from Node's fs may come from another realm (a test sandbox).
+  if (isSovereignError(e) || typeof (e as NodeJS.ErrnoException)?.code !== 'string') return e as Error;
   const code = (e as NodeJS.ErrnoException).code;
   return inputInvalid(
     shown,

@@ -63,8 +63,10 @@ export function isIoError(e: unknown): e is IoError {
 
 /** A Node errno error (`{ code: 'EACCES', syscall: 'open', path }`), as thrown by fs. */
 export function isErrnoError(e: unknown): e is NodeJS.ErrnoException & { code: string } {
+  // Duck-typed: errors from Node's fs may come from another realm (a test sandbox).
   return (
-    e instanceof Error &&
+    typeof e === 'object' &&
+    e !== null &&
     typeof (e as NodeJS.ErrnoException).code === 'string' &&
     /^E[A-Z0-9]+$/.test((e as NodeJS.ErrnoException).code as string) &&
     typeof (e as NodeJS.ErrnoException).syscall === 'string'

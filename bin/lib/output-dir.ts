@@ -28,7 +28,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { inputInvalid } from '../../constructs/errors';
 import { ioFailure } from './io-error';
-import { killPoint } from './test-hooks';
+import { faultPoint, killPoint } from './test-hooks';
 
 export const MARKER = '.sovereign-synth';
 export const MARKER_FORMAT = 'sovereign-synth output 1';
@@ -281,6 +281,7 @@ function writeMarker(dir: string, shown: string): void {
   try {
     walk('');
     const text = [MARKER_FORMAT, ...files.sort()].join('\n') + '\n';
+    faultPoint('marker', path.join(dir, MARKER));
     const fd = fs.openSync(path.join(dir, MARKER), 'wx', 0o666);
     try {
       fs.writeFileSync(fd, text);
@@ -344,15 +345,26 @@ function swap(out: string, staged: string, shown: string): void {
         : null;
     writeJournal(names.journal, { staged: path.basename(staged), old: old && path.basename(old) });
     killPoint('journal');
-    if (existing.kind === 'empty') fs.rmdirSync(out);
-    if (old !== null) {
-      fs.renameSync(out, old);
+    let state: 'journaled' | 'aside' | 'swapped' = 'journaled';
+    try {
+      if (existing.kind === 'empty') fs.rmdirSync(out);
+      if (old !== null) {
+        faultPoint('rename', out);
+        fs.renameSync(out, old);
+        state = 'aside';
+        fsyncDir(names.parent);
+        killPoint('moved-aside');
+      }
+      fs.renameSync(staged, out);
+      state = 'swapped';
       fsyncDir(names.parent);
-      killPoint('moved-aside');
+      killPoint('swapped');
+    } catch (e) {
+      // Put the previous output back; the journal goes once nothing needs it.
+      if (state === 'aside' && old !== null) fs.renameSync(old, out);
+      fs.rmSync(names.journal, { force: true });
+      throw e;
     }
-    fs.renameSync(staged, out);
-    fsyncDir(names.parent);
-    killPoint('swapped');
     if (old !== null) finishOld(old, out, foreign);
     fs.rmSync(names.journal, { force: true });
     fsyncDir(names.parent);

@@ -22,7 +22,7 @@ describe('load', () => {
       }
       expect(message.split('\n')).toEqual([
         `x.json:${at}: unusable input`,
-        `x.json:${at}  not valid JSON: Unexpected token ','`,
+        `x.json:${at}  not valid JSON: unexpected character`,
       ]);
     }
   });
