@@ -15,6 +15,8 @@ export function writeFileAtomic(file: string, text: string | Buffer, shown: stri
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (e) {
+    // A recursive mkdir fails with EEXIST only where a part of the path is a file.
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') (e as NodeJS.ErrnoException).code = 'ENOTDIR';
     ioFailure(e, path.dirname(shown), 'create the directory');
   }
   let fd: number | undefined;
