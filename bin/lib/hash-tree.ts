@@ -167,8 +167,8 @@ export async function listTree(
 }
 
 /**
- * SHA-256 of every file, returned in the order given. Worker threads hash one file each at a
- * time, largest first. An unreadable file rejects with an INPUT_INVALID SovereignError naming it.
+ * SHA-256 of every file, returned in the order given. Worker threads hash batches of files,
+ * largest first. An unreadable file rejects with an INPUT_INVALID SovereignError naming it.
  */
 export async function hashFiles(
   files: readonly TreeFile[],

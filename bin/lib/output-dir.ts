@@ -84,6 +84,8 @@ export function stageOutput(outdir: string, shown: string): StagedOutput {
   try {
     fs.mkdirSync(names.parent, { recursive: true });
   } catch (e) {
+    // A recursive mkdir fails with EEXIST only where a part of the path is a file.
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') (e as NodeJS.ErrnoException).code = 'ENOTDIR';
     ioFailure(e, path.dirname(shown), 'create the directory');
   }
   const unlock = lock(names.lock, shown);

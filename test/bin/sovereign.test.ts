@@ -195,7 +195,7 @@ describe('sovereign audit on unusable input', () => {
     );
     expectUnusable(
       ['cdktf.out'],
-      "  cdktf.out/stacks/de/cdk.tf.json:2:18  not valid JSON: unexpected character",
+      '  cdktf.out/stacks/de/cdk.tf.json:2:18  not valid JSON: unexpected character',
     );
   });
 
