@@ -265,6 +265,8 @@ const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('he
 function walk(dir: string, root: string, out: string[], shown: string): void {
   for (const name of readdirSync(dir).sort()) {
     if (name === '.terraform' || name.endsWith('.tfstate') || name.endsWith('.tfstate.backup')) continue;
+    // The list of files `sovereign synth` wrote (bin/lib/output-dir.ts): bookkeeping, not config.
+    if (dir === root && name === '.sovereign-synth') continue;
     const p = join(dir, name);
     const rel = relative(root, p).split(sep).join('/');
     const st = lstatSync(p);
