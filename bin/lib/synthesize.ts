@@ -20,6 +20,7 @@ import {
 import { TOOLKIT_VERSION } from '../version';
 import { writeFileAtomic } from './atomic-write';
 import { stageOutput } from './output-dir';
+import { ioFailure, isErrnoError } from './io-error';
 import type { Finding, StackInput, Totals } from '../../policy/engine';
 
 export interface SynthesizeOptions {
@@ -81,7 +82,14 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
     const notices = outputInsideProject(opts.outdir) ? [] : relocatedFiles(loaded.spec, opts.outdir);
     // Built and synthesized in a function of its own: once it returns, nothing holds the
     // construct tree or the parsed spec, and the gate runs in the memory they used.
-    const stacks = synthesizeStacks(loaded, buildApp, target, opts.outdir, JurisdictionStack, tracesOff);
+    let stacks: ReturnType<typeof synthesizeStacks>;
+    try {
+      stacks = synthesizeStacks(loaded, buildApp, target, opts.outdir, JurisdictionStack, tracesOff);
+    } catch (e) {
+      // cdktf writes by descriptor: its errno errors name no path; the output directory it is.
+      if (isErrnoError(e) && e.path === undefined) ioFailure(e, opts.outdir, 'write the output directory');
+      throw e;
+    }
     loaded = undefined;
     releaseCdktfTokens(tracesOff);
 

@@ -349,6 +349,54 @@ describe('file-system failures say whose fault it is', () => {
   });
 });
 
+/** A tiny tmpfs at `dir`, when this process may mount one (root in most containers). */
+function mountTmpfs(dir: string, size: string): boolean {
+  if (!root) return false;
+  fs.mkdirSync(dir, { recursive: true });
+  return spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]).status === 0;
+}
+const umount = (dir: string) => spawnSync('umount', [dir]);
+
+describe('real file systems: a full tmpfs and a mount point (root only, skipped when mount is refused)', () => {
+  test('--out on a full disk (ENOSPC): exit 74 naming it, nothing left there', () => {
+    const disk = path.join(work, 'disk');
+    if (!mountTmpfs(disk, '16k')) return;
+    try {
+      const r = sovereign(['synth', 'examples/sovereign.yaml', '--out', 'disk/out'], work);
+      expect(r.code).toBe(74);
+      expect(r.stderr).toMatch(/^error disk\/out: cannot .+: no space left on the device \(ENOSPC\)$/m);
+      expect(r.stderr).not.toContain('internal error');
+      expect(fs.readdirSync(disk)).toEqual([]);
+      const a = sovereign(['synth', 'examples/sovereign.yaml', '--out', 'full-ok'], work);
+      expect(a.code).toBe(0);
+      const audit = sovereign(['audit', 'full-ok', '--format', 'json', '--output', 'disk/report.json'], work);
+      expect(audit.code).toBe(74);
+      expect(audit.stderr).toContain(
+        'disk/report.json: cannot write the file: no space left on the device (ENOSPC)',
+      );
+      expect(fs.readdirSync(disk)).toEqual([]);
+    } finally {
+      umount(disk);
+    }
+  });
+
+  test('--out on a mount point (EBUSY): exit 2 naming it, the mount untouched', () => {
+    const mnt = path.join(work, 'mnt');
+    if (!mountTmpfs(mnt, '4m')) return;
+    try {
+      const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'mnt'], work);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        'mnt: cannot replace the output directory: busy (a mount point, or in use) (EBUSY)',
+      );
+      expect(spawnSync('mountpoint', ['-q', mnt]).status).toBe(0);
+      expect(fs.readdirSync(work).sort()).toEqual(['examples', 'mnt']);
+    } finally {
+      umount(mnt);
+    }
+  });
+});
+
 describe('the cdktf app entry (npx cdktf synth) obeys the gate and the output rules', () => {
   function app(spec: string, outdir = 'cdktf.out') {
     return spawnSync(process.execPath, [APP], {
