@@ -304,10 +304,19 @@ describe('verify-weights script (as synthesized)', () => {
     fs.mkdirSync(dir);
     // The command string exactly as it sits in cdk.tf.json, evaluated by Terraform as an output.
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ output: { s: { value: s.raw } } }));
+    // Terraform writes under HOME (a plugin cache, per the machine's CLI config): a HOME and an
+    // empty CLI config inside the temporary directory keep the user's own untouched.
+    fs.writeFileSync(path.join(tmp, 'empty.tfrc'), '');
     const opts = {
       cwd: dir,
       encoding: 'utf8' as const,
-      env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
+      env: {
+        ...process.env,
+        TF_IN_AUTOMATION: '1',
+        CHECKPOINT_DISABLE: '1',
+        HOME: tmp,
+        TF_CLI_CONFIG_FILE: path.join(tmp, 'empty.tfrc'),
+      },
     };
     const state = `-state=${path.join(dir, 's.tfstate')}`;
     expect(spawnSync('terraform', ['init', '-input=false', '-backend=false'], opts).status).toBe(0);
