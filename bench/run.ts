@@ -12,11 +12,13 @@
  *    time and peak RSS. The headline is ours / baseline at every size.
  * 3. Start-up: `sovereign validate` on the bundled example and on the 100-jurisdiction spec,
  *    and `sovereign --help`.
- * 4. `sovereign weights manifest` on a generated 2 GB tree against `sha256sum`
+ * 4. `sovereign weights manifest` on a generated 2 GB tree against `sha256sum`, and on
+ *    100 000 files of 1–10 KB and 3 files of 2 GB against `find | xargs sha256sum`
  *    (bench/weights-manifest.ts).
  * Prints a table and writes it as JSON to bench/out/bench.json. Never run as a test.
  *
- * --quick: sizes 1 and 10, 2 rounds, 200 MB of weights — a smoke check, not figures to quote.
+ * --quick: sizes 1 and 10, 2 rounds, 200 MB of weights, 5 000 small files and 3 × 100 MB — a
+ * smoke check, not figures to quote.
  * A full run exits 1 when a target is missed; a --quick run only reports.
  * --sizes 10,50 and --runs 3 override the sizes and rounds; --synth-only skips start-up and hashing.
  */
@@ -26,7 +28,12 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { measureNode, median, rssSource, type Sample } from './measure';
 import { generateSpec, MODELS_PER_JURISDICTION } from './specs';
-import { benchWeightsManifest, type WeightsManifestBenchResult } from './weights-manifest';
+import {
+  benchWeightsManifest,
+  benchWeightsManifestTrees,
+  type TreeBenchRow,
+  type WeightsManifestBenchResult,
+} from './weights-manifest';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SOVEREIGN = path.join(ROOT, 'dist', 'bin', 'sovereign.js');
@@ -41,6 +48,8 @@ export const TARGETS = {
   validateSeconds: 0.3,
   helpSeconds: 0.15,
   hashRatio: 1 / 0.9,
+  /** weights manifest against `find | xargs sha256sum` on the same tree (issue 13). */
+  treeRatio: 2,
 } as const;
 
 interface Stats {
@@ -84,6 +93,7 @@ export interface BenchReport {
     readonly validateJurisdictions: number;
   };
   readonly hashing: WeightsManifestBenchResult;
+  readonly hashingTrees: readonly TreeBenchRow[];
   readonly targets: readonly { readonly what: string; readonly value: string; readonly ok: boolean }[];
 }
 
@@ -243,6 +253,13 @@ function targets(r: Omit<BenchReport, 'targets'>): BenchReport['targets'] {
     value: `time ratio ${r.hashing.ratio} (≤ ${round2(TARGETS.hashRatio)})`,
     ok: r.hashing.ratio <= TARGETS.hashRatio,
   });
+  for (const t of r.hashingTrees) {
+    out.push({
+      what: `weights manifest on ${t.files} ${t.tree} files ≤ ${TARGETS.treeRatio}× find | xargs sha256sum`,
+      value: `time ratio ${t.ratio}`,
+      ok: t.ratio <= TARGETS.treeRatio,
+    });
+  }
   return out;
 }
 
@@ -271,6 +288,14 @@ export function formatTable(r: BenchReport): string {
     '|---|---:|---:|---:|---:|---:|---:|',
     `| weights manifest, ${r.hashing.files} files | ${(r.hashing.totalBytes / 1e9).toFixed(1)} GB | ${(r.hashing.oursMs / 1000).toFixed(2)} | ` +
       `${(r.hashing.sha256sumMs / 1000).toFixed(2)} | ${r.hashing.ratio.toFixed(2)} | ${(r.hashing.sha256sumParallelMs / 1000).toFixed(2)} | ${r.hashing.ratioParallel.toFixed(2)} |`,
+    '',
+    '| hashing, same tree | bytes | ours s | find \\| xargs sha256sum s | ratio |',
+    '|---|---:|---:|---:|---:|',
+    ...r.hashingTrees.map(
+      (t) =>
+        `| weights manifest, ${t.files} ${t.tree} files | ${(t.totalBytes / 1e9).toFixed(2)} GB | ${(t.oursMs / 1000).toFixed(2)} | ` +
+        `${(t.findXargsMs / 1000).toFixed(2)} | ${t.ratio.toFixed(2)} |`,
+    ),
     '',
     'targets:',
     ...r.targets.map((t) => `  ${t.ok ? 'ok  ' : 'MISS'} ${t.what}: ${t.value}`),
@@ -312,6 +337,10 @@ function main(argv: readonly string[]): void {
     const startup = benchStartup(work, runs);
     log('hashing: weights manifest vs sha256sum');
     const hashing = benchWeightsManifest({ totalBytes: quick ? 2e8 : 2e9, runs: quick ? 1 : 3 });
+    log('hashing: weights manifest vs find | xargs sha256sum (100 000 small files, 3 × 2 GB)');
+    const hashingTrees = benchWeightsManifestTrees(
+      quick ? { smallFiles: 5000, largeBytes: 1e8, runs: 1 } : { runs: 3 },
+    );
     const base = {
       date: new Date().toISOString(),
       quick,
@@ -327,6 +356,7 @@ function main(argv: readonly string[]): void {
       synth,
       startup,
       hashing,
+      hashingTrees,
     };
     const report: BenchReport = { ...base, targets: targets(base) };
     const outDir = path.join(ROOT, 'bench', 'out');

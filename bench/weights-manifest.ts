@@ -11,10 +11,24 @@
  * the ratio ours / sha256sum (below 1 is faster). Never run as a test.
  *
  *   npx tsc -p . && node dist/bench/weights-manifest.js [totalBytes] [runs]
+ *
+ * `benchWeightsManifestTrees` measures the CLI against `find | xargs sha256sum` on 100 000
+ * files of 1–10 KB and on 3 files of 2 GB (see there):
+ *
+ *   node dist/bench/weights-manifest.js trees [smallFiles] [largeBytes] [runs] [--sparse]
  */
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -138,8 +152,120 @@ function median(xs: number[]): number {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
+export interface TreeBenchRow {
+  /** `small`: many files of 1–10 KB; `large`: a few files of `largeBytes` each. */
+  readonly tree: 'small' | 'large';
+  readonly files: number;
+  readonly totalBytes: number;
+  readonly runs: number;
+  /** Median wall time in ms of `sovereign weights manifest <dir> --no-progress`. */
+  readonly oursMs: number;
+  /** Median wall time in ms of `find . -type f -print0 | xargs -0 sha256sum`, same tree, same run. */
+  readonly findXargsMs: number;
+  /** oursMs / findXargsMs (the target is ≤ 2). */
+  readonly ratio: number;
+}
+
+export interface TreeBenchOptions {
+  /** Files of 1–10 KB (random sizes and bytes) in the small tree. @default 100 000 */
+  readonly smallFiles?: number;
+  /** Files in the large tree. @default 3 */
+  readonly largeFiles?: number;
+  /** Bytes of each large file. @default 2e9 */
+  readonly largeBytes?: number;
+  /** Large files as sparse files (holes read as zeros: no disk writes) instead of data. @default false */
+  readonly sparse?: boolean;
+  /** Timed runs per contender, after one warm-up of each. @default 3 */
+  readonly runs?: number;
+}
+
+/**
+ * The CLI as a user runs it against `find | xargs sha256sum` on the same trees, measured in the
+ * same run, alternating, after one warm-up each (both read from the page cache): 100 000 files
+ * of 1–10 KB (where per-file costs dominate), then 3 files of 2 GB (where hashing speed does).
+ * Each tree is generated in a temporary directory and removed afterwards.
+ */
+export function benchWeightsManifestTrees(options: TreeBenchOptions = {}): TreeBenchRow[] {
+  const runs = options.runs ?? 3;
+  const cli = path.join(__dirname, '..', 'bin', 'sovereign.js');
+  const rows: TreeBenchRow[] = [];
+  const measure = (tree: TreeBenchRow['tree'], dir: string, files: number, totalBytes: number) => {
+    const ours = () => time(process.execPath, [cli, 'weights', 'manifest', dir, '--no-progress']);
+    const findXargs = () => time('sh', ['-c', 'find . -type f -print0 | xargs -0 sha256sum'], dir);
+    ours();
+    findXargs();
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      a.push(ours());
+      b.push(findXargs());
+    }
+    const oursMs = median(a);
+    const findXargsMs = median(b);
+    rows.push({ tree, files, totalBytes, runs, oursMs, findXargsMs, ratio: round(oursMs / findXargsMs) });
+  };
+
+  const small = mkdtempSync(path.join(tmpdir(), 'bench-weights-small-'));
+  try {
+    const n = options.smallFiles ?? 100_000;
+    const pool = randomFillSync(Buffer.alloc(1 << 20));
+    let total = 0;
+    let seed = 1;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let i = 0; i < n; i++) {
+      const dir = path.join(small, `d${String(Math.floor(i / 1000)).padStart(3, '0')}`);
+      if (i % 1000 === 0) mkdirSync(dir);
+      const size = 1000 + (next() % 9001);
+      const at = next() % (pool.length - size);
+      writeFileSync(
+        path.join(dir, `f${String(i % 1000).padStart(4, '0')}.bin`),
+        pool.subarray(at, at + size),
+      );
+      total += size;
+    }
+    measure('small', small, n, total);
+  } finally {
+    rmSync(small, { recursive: true, force: true });
+  }
+
+  const large = mkdtempSync(path.join(tmpdir(), 'bench-weights-large-'));
+  try {
+    const n = options.largeFiles ?? 3;
+    const bytes = options.largeBytes ?? 2e9;
+    const chunk = randomFillSync(Buffer.alloc(16 * 1024 * 1024));
+    for (let i = 1; i <= n; i++) {
+      const file = path.join(
+        large,
+        `model-${String(i).padStart(5, '0')}-of-${String(n).padStart(5, '0')}.safetensors`,
+      );
+      if (options.sparse) {
+        const fd = openSync(file, 'w');
+        ftruncateSync(fd, bytes);
+        closeSync(fd);
+      } else writeFile(file, bytes, chunk);
+    }
+    measure('large', large, n, n * bytes);
+  } finally {
+    rmSync(large, { recursive: true, force: true });
+  }
+  return rows;
+}
+
 if (require.main === module) {
-  const totalBytes = process.argv[2] ? Number(process.argv[2]) : undefined;
-  const runs = process.argv[3] ? Number(process.argv[3]) : undefined;
-  console.log(JSON.stringify(benchWeightsManifest({ totalBytes, runs }), null, 2));
+  if (process.argv[2] === 'trees') {
+    // node dist/bench/weights-manifest.js trees [smallFiles] [largeBytes] [runs] [--sparse]
+    const num = (i: number) =>
+      process.argv[i] && !process.argv[i].startsWith('--') ? Number(process.argv[i]) : undefined;
+    const rows = benchWeightsManifestTrees({
+      smallFiles: num(3),
+      largeBytes: num(4),
+      runs: num(5),
+      sparse: process.argv.includes('--sparse'),
+    });
+    console.log(JSON.stringify(rows, null, 2));
+  } else {
+    const totalBytes = process.argv[2] ? Number(process.argv[2]) : undefined;
+    const runs = process.argv[3] ? Number(process.argv[3]) : undefined;
+    console.log(JSON.stringify(benchWeightsManifest({ totalBytes, runs }), null, 2));
+  }
 }

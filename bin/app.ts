@@ -5,10 +5,14 @@
  *
  * The spec path comes from the SOVEREIGN_SPEC environment variable, else the cdktf context
  * key `sovereignSpec` (cdktf.json, or `cdktf synth --context sovereignSpec=…`), else
- * ./sovereign.yaml. The policy gate runs after synthesis: a stack with unsuppressed errors
- * makes this process exit 1, so `cdktf deploy` stops before Terraform plans it.
+ * ./sovereign.yaml. The policy gate runs after synthesis, in a staging directory beside the
+ * output: a stack with unsuppressed errors makes this process exit 1 and is never written
+ * under the output directory (so neither `cdktf deploy` nor a `tofu apply` there can apply
+ * it), and the output is swapped whole, so no stack folder the manifest no longer lists stays
+ * behind. The output directory obeys the rules of `sovereign synth` (docs/output-safety.md).
  */
 import { report } from './lib/run-command';
+import { exitWhenFlushed, guardStreams } from './lib/output';
 
 async function main(): Promise<number> {
   const { synthesize } = await import('./lib/synthesize');
@@ -21,7 +25,6 @@ async function main(): Promise<number> {
   const result = await synthesize({
     spec,
     outdir,
-    inPlace: true,
     strict: process.env.SOVEREIGN_STRICT === '1',
     // cdktf's token stack traces stay off unless debugging (SOVEREIGN_CDKTF_STACK_TRACES=1 also keeps them).
     debug: process.env.SOVEREIGN_DEBUG === '1',
@@ -29,7 +32,8 @@ async function main(): Promise<number> {
   return result.exitCode;
 }
 
+guardStreams();
 main().then(
-  (code) => process.exit(code),
-  (e: unknown) => process.exit(report(e, { debug: process.env.SOVEREIGN_DEBUG === '1' })),
+  (code) => exitWhenFlushed(code),
+  (e: unknown) => exitWhenFlushed(report(e, { debug: process.env.SOVEREIGN_DEBUG === '1' })),
 );

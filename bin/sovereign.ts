@@ -3,9 +3,10 @@
  * The `sovereign` CLI. Each command lives in bin/commands/<name>.ts and is loaded only when it
  * runs, so `--help` and `validate` never load cdktf or the provider bindings.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TOOLKIT_VERSION } from './version';
 import { EXIT_USAGE, runCommand, type CommonOptions } from './lib/run-command';
+import { exitWhenFlushed, guardStreams } from './lib/output';
 
 const DEFAULT_SPEC = 'sovereign.yaml';
 
@@ -130,13 +131,10 @@ export function buildProgram(): Command {
     .argument('<path>', 'model directory or single file (GGUF)')
     .option('--json', 'print the manifest as JSON')
     .option('-j, --jobs <n>', 'files hashed in parallel (default: the number of cores)', (v) => {
-      const n = Number(v);
+      // Commander prints an InvalidArgumentError with the option's name; exit 2 (main).
+      const n = /^[0-9]+$/.test(v.trim()) ? Number(v) : NaN;
       if (!Number.isInteger(n) || n < 1 || n > 256)
-        throw new CommanderError(
-          EXIT_USAGE,
-          'sovereign.jobs',
-          `--jobs takes a whole number from 1 to 256, got "${v}"`,
-        );
+        throw new InvalidArgumentError(`--jobs takes a whole number from 1 to 256, got "${v}".`);
       return n;
     })
     .option('--no-progress', 'no progress bar, even on a terminal')
@@ -156,13 +154,14 @@ async function main(argv: string[]): Promise<void> {
     c.exitOverride();
     c.commands.forEach(override);
   });
+  guardStreams();
   try {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       const ok =
         e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
-      process.exit(ok ? 0 : EXIT_USAGE);
+      await exitWhenFlushed(ok ? 0 : EXIT_USAGE);
     }
     throw e;
   }

@@ -9,14 +9,16 @@
  * Exit codes: 0 no unsuppressed errors and no difference from the spec, 1 otherwise; unusable
  * input throws an INPUT_INVALID / USAGE SovereignError (exit 2). Loads cdktf only for --spec.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { lstatSync, readdirSync, readFileSync } from 'fs';
 import { createHash } from 'crypto';
-import { dirname, join } from 'path';
+import { join } from 'path';
 import { inputInvalid, usageError } from '../../constructs/errors';
+import { writeFileAtomic } from '../lib/atomic-write';
 import { evaluateStacks, type StackInput } from '../../policy/engine';
 import { compareTrees, type Difference } from '../../policy/anchor';
 import { readAuditorPolicy } from '../../policy/auditor-policy';
 import { redact } from '../../policy/secrets';
+import { maxInputBytes, readInside } from '../../policy/load';
 import { loadDir, readJsonFile } from '../../policy/load';
 import { plannedStack, readPlan } from '../../policy/plan';
 import { stackView } from '../../policy/stack';
@@ -123,17 +125,9 @@ export async function run(dir: string | undefined, opts: AuditOptions = {}): Pro
       !process.env.NO_COLOR);
   // No credential reaches a report, whatever the artifact holds.
   const text = redact(render(report, format, color));
-  if (opts.output !== undefined) {
-    try {
-      mkdirSync(dirname(opts.output), { recursive: true });
-      writeFileSync(opts.output, text);
-    } catch (e) {
-      throw inputInvalid(
-        opts.output,
-        `cannot write the report (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
-    }
-  } else (opts.write ?? ((s: string) => process.stdout.write(s)))(text);
+  // Whole or not at all: a full disk leaves no truncated report (exit 74 names the file).
+  if (opts.output !== undefined) writeFileAtomic(opts.output, text);
+  else (opts.write ?? ((s: string) => process.stdout.write(s)))(text);
   if (opts.bundle !== undefined) {
     const reports = Object.fromEntries(FORMATS.map((f) => [f, f === format ? text : render(report, f)]));
     writeEvidenceBundle(opts.bundle, { dir: shown, report, reports, plan: opts.plan, signKey: opts.signKey });
@@ -146,7 +140,11 @@ function sha256Of(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-/** Every file of the audited directory by relative path (what `--spec` compares). */
+/**
+ * Every file of the audited directory by relative path (what `--spec` compares). Read as the
+ * loader reads: regular files inside the directory only, size-capped; anything else (a link, a
+ * device) stands in the tree as a marker that no synthesis produces, so it shows as a difference.
+ */
 function readTree(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   const walk = (d: string, rel: string) => {
@@ -154,8 +152,10 @@ function readTree(dir: string): Map<string, Buffer> {
       if (name === '.terraform' || name.endsWith('.tfstate') || name.endsWith('.tfstate.backup')) continue;
       const p = join(d, name);
       const r = rel === '' ? name : `${rel}/${name}`;
-      if (statSync(p).isDirectory()) walk(p, r);
-      else out.set(r, readFileSync(p));
+      const st = lstatSync(p);
+      if (st.isDirectory()) walk(p, r);
+      else if (st.isFile() && st.size <= maxInputBytes()) out.set(r, readInside(dir, r, `${dir}/${r}`));
+      else out.set(r, Buffer.from(`<not a regular file of at most ${maxInputBytes()} bytes>`));
     }
   };
   walk(dir, '');

@@ -1,6 +1,7 @@
 /** Streaming SHA-256 of one file with a fixed buffer: memory does not grow with the file. */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { faultPoint } from './test-hooks';
 
 /** Bytes read per call. */
 const BUFFER_BYTES = 1024 * 1024;
@@ -12,9 +13,13 @@ export const PROGRESS_STEP = 32 * 1024 * 1024;
  * read since its previous call, every PROGRESS_STEP bytes and at the end. Meant for worker threads
  * (it blocks the thread it runs on) and for small files on the main thread.
  */
+/** One buffer per thread, reused for every file: a file costs no allocation of its own. */
+let shared: Buffer | undefined;
+
 export function hashFileSync(file: string, onProgress?: (bytes: number) => void): string {
   const hash = createHash('sha256');
-  const buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  const buf = (shared ??= Buffer.allocUnsafe(BUFFER_BYTES));
+  faultPoint('open', file);
   const fd = openSync(file, 'r');
   let pending = 0;
   try {

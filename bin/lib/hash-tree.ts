@@ -1,12 +1,14 @@
 /**
  * Lists a directory tree (or one file) and hashes every file with SHA-256, in parallel across
- * cores: one file per worker thread at a time, largest first, so the big shards that dominate a
- * model start at once and small files fill the gaps. Each worker reads with a fixed buffer, so
- * memory stays constant whatever the file sizes.
+ * cores: batches of files per worker thread, largest first, so the big shards that dominate a
+ * model start at once and small files fill the gaps; a batch is one big file or up to
+ * BATCH_FILES small ones (BATCH_BYTES in all), so 100 000 small files cost a few hundred
+ * messages, not 200 000. Each worker reads with one fixed buffer, so memory stays constant
+ * whatever the file sizes.
  *
  * No cdktf here: the CLI loads this on its fast path.
  */
-import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -70,14 +72,13 @@ export async function listTree(
 ): Promise<Tree> {
   const skipTop = new Set(opts.skipTop ?? []);
   let root: string;
+  let top;
   try {
-    root = await realpath(target);
+    root = realpathSync(target);
+    top = statSync(root);
   } catch (e) {
     throw inputInvalid(target, describeFsError(e, 'cannot be read'));
   }
-  const top = await stat(root).catch((e: unknown) => {
-    throw inputInvalid(target, describeFsError(e, 'cannot be read'));
-  });
   if (top.isFile()) {
     const file = { path: path.basename(root), absolutePath: root, size: top.size };
     return { root, kind: 'file', files: [file], totalBytes: top.size, skipped: [] };
@@ -95,10 +96,12 @@ export async function listTree(
     return r !== '' && !r.startsWith('..') && !path.isAbsolute(r);
   };
 
-  const walk = async (dir: string): Promise<void> => {
+  // Synchronous calls: a tree of 100 000 files lists in a fraction of the time 100 000
+  // awaited promises take, and nothing else runs on this thread meanwhile.
+  const walk = (dir: string): void => {
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       problems.push({ path: rel(dir) || '.', message: describeFsError(e, 'directory cannot be read') });
       return;
@@ -111,15 +114,20 @@ export async function listTree(
           skipped.push(where);
           continue;
         }
-        await walk(abs);
+        walk(abs);
       } else if (entry.isFile()) {
-        const st = await lstat(abs);
+        const st = lstatSync(abs);
         files.push({ path: where, absolutePath: abs, size: st.size });
       } else if (entry.isSymbolicLink()) {
-        const linkText = await readlink(abs).catch(() => '?');
+        let linkText = '?';
+        try {
+          linkText = readlinkSync(abs);
+        } catch {
+          // shown as ?
+        }
         let resolved: string;
         try {
-          resolved = await realpath(abs);
+          resolved = realpathSync(abs);
         } catch {
           problems.push({ path: where, message: `symlink to "${linkText}" points to nothing` });
           continue;
@@ -131,7 +139,7 @@ export async function listTree(
           });
           continue;
         }
-        const st = await stat(resolved);
+        const st = statSync(resolved);
         if (st.isFile()) {
           files.push({ path: where, absolutePath: resolved, size: st.size });
         } else {
@@ -145,7 +153,7 @@ export async function listTree(
       }
     }
   };
-  await walk(root);
+  walk(root);
   if (problems.length > 0) throw inputProblems(target, problems.sort(byPath));
   if (files.length === 0) throw inputInvalid(target, 'the directory holds no files');
   files.sort(byPath);
@@ -159,8 +167,8 @@ export async function listTree(
 }
 
 /**
- * SHA-256 of every file, returned in the order given. Worker threads hash one file each at a
- * time, largest first. An unreadable file rejects with an INPUT_INVALID SovereignError naming it.
+ * SHA-256 of every file, returned in the order given. Worker threads hash batches of files,
+ * largest first. An unreadable file rejects with an INPUT_INVALID SovereignError naming it.
  */
 export async function hashFiles(
   files: readonly TreeFile[],
@@ -184,6 +192,10 @@ export async function hashFiles(
   }
   return files.map((f, i) => ({ ...f, sha256: digests[i] }));
 }
+
+/** Files per batch message, and bytes: a batch of small files is one message each way. */
+const BATCH_FILES = 256;
+const BATCH_BYTES = 16 * 1024 * 1024;
 
 function hashWithWorkers(
   files: readonly TreeFile[],
@@ -213,38 +225,50 @@ function hashWithWorkers(
       reject(e);
     };
     const feed = (w: Worker) => {
-      if (next < queue.length) {
+      const batch: [number, string][] = [];
+      let bytes = 0;
+      while (
+        next < queue.length &&
+        batch.length < BATCH_FILES &&
+        (batch.length === 0 || bytes < BATCH_BYTES)
+      ) {
         const id = queue[next++];
-        w.postMessage({ id, file: files[id].absolutePath });
+        batch.push([id, files[id].absolutePath]);
+        bytes += files[id].size;
       }
+      if (batch.length > 0) w.postMessage({ files: batch });
     };
     for (let k = 0; k < jobs; k++) {
-      const w = new Worker(workerFile);
+      // The environment as this module sees it (test hooks are set there).
+      const w = new Worker(workerFile, { env: { ...process.env } });
       workers.push(w);
-      w.on('message', (m: { id: number; bytes?: number; sha256?: string; error?: string; code?: string }) => {
-        if (failed) return;
-        if (m.bytes !== undefined) {
-          onProgress?.(m.bytes);
-          return;
-        }
-        if (m.error !== undefined) {
-          const err = Object.assign(new Error(m.error), { code: m.code });
-          fail(
-            inputProblems(label, [
-              { path: files[m.id].path, message: describeFsError(err, 'cannot be read') },
-            ]),
-          );
-          return;
-        }
-        digests[m.id] = m.sha256 as string;
-        done++;
-        if (done === files.length) {
-          stopAll();
-          resolve();
-        } else {
-          feed(w);
-        }
-      });
+      w.on(
+        'message',
+        (m: { bytes?: number; sha256?: [number, string][]; id?: number; error?: string; code?: string }) => {
+          if (failed) return;
+          if (m.bytes !== undefined) {
+            onProgress?.(m.bytes);
+            return;
+          }
+          if (m.error !== undefined) {
+            const err = Object.assign(new Error(m.error), { code: m.code });
+            fail(
+              inputProblems(label, [
+                { path: files[m.id as number].path, message: describeFsError(err, 'cannot be read') },
+              ]),
+            );
+            return;
+          }
+          for (const [id, hex] of m.sha256 ?? []) digests[id] = hex;
+          done += m.sha256?.length ?? 0;
+          if (done === files.length) {
+            stopAll();
+            resolve();
+          } else {
+            feed(w);
+          }
+        },
+      );
       w.on('error', fail);
       feed(w);
     }

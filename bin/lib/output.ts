@@ -1,6 +1,7 @@
 /**
  * Terminal output shared by the commands: problems without stack traces, colour only on a
- * terminal and never with NO_COLOR (https://no-color.org).
+ * terminal and never with NO_COLOR (https://no-color.org), and an exit that waits until every
+ * byte written to stdout and stderr has reached the reader.
  */
 import { formatProblem, type Problem } from '../../constructs/errors';
 
@@ -27,4 +28,50 @@ export function printProblems(summary: string, problems: readonly Problem[]): vo
 /** Machine-readable output, stable key order as built. */
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * A reader that closes the pipe early (`sovereign schema | head -1`) is not an error: once
+ * stdout or stderr reports EPIPE, later writes to it are dropped silently and the command
+ * ends with its own exit code, without a message (and never with SIGPIPE's 141).
+ * Other stream errors are kept for the exit (`exitWhenFlushed` reports them).
+ */
+let streamsGuarded = false;
+export function guardStreams(): void {
+  if (streamsGuarded) return;
+  streamsGuarded = true;
+  for (const s of [process.stdout, process.stderr]) {
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE')
+        streamFailure ??= { stream: s === process.stdout ? 'stdout' : 'stderr', error: e };
+    });
+  }
+}
+let streamFailure: { stream: string; error: NodeJS.ErrnoException } | undefined;
+
+/** Resolves once everything written to `stream` so far has been handed to the OS (or it failed). */
+export function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writableEnded || !stream.writable) return resolve();
+    stream.write('', () => resolve());
+  });
+}
+
+/**
+ * Exits with `code` once stdout and stderr are flushed: `process.exit()` alone drops what a
+ * pipe has not taken yet (everything past the first 64 KiB when the reader is slower).
+ * A write error other than EPIPE (a full disk under `> file`) turns a success into 74.
+ */
+export async function exitWhenFlushed(code: number): Promise<never> {
+  process.exitCode = code;
+  await flushed(process.stdout);
+  await flushed(process.stderr);
+  if (streamFailure !== undefined && code === 0) {
+    const { stream, error } = streamFailure;
+    const { errnoWords, EXIT_IOERR } = await import('./io-error');
+    process.stderr.write(`error ${stream}: cannot write: ${errnoWords(error.code)}\n`);
+    await flushed(process.stderr);
+    code = EXIT_IOERR;
+  }
+  return process.exit(code);
 }

@@ -1,9 +1,12 @@
 /**
- * The one error handler of the CLI: bad input exits 2, policy violations 1, anything else is
- * an internal fault (70, EX_SOFTWARE). No stack trace is shown unless --debug is given.
+ * The one error handler of the CLI: bad input exits 2, policy violations 1, a file-system or
+ * environment failure 2 or 74 (EX_IOERR) with the path and the errno in words
+ * (bin/lib/io-error.ts), anything else is an internal fault (70, EX_SOFTWARE). No stack trace
+ * is shown unless --debug is given. The process ends only once stdout and stderr drained.
  */
 import { isSovereignError } from '../../constructs/errors';
-import { printJson, printProblems, red } from './output';
+import { isErrnoError, isIoError, IoError } from './io-error';
+import { exitWhenFlushed, guardStreams, printJson, printProblems, red } from './output';
 
 export const EXIT_OK = 0;
 export const EXIT_POLICY = 1;
@@ -16,15 +19,14 @@ export interface CommonOptions {
 }
 
 export async function runCommand(opts: CommonOptions, body: () => Promise<number>): Promise<never> {
+  guardStreams();
   let code: number;
   try {
     code = await body();
   } catch (e) {
     code = report(e, opts);
   }
-  // Let pending stdout/stderr writes drain before leaving.
-  process.exitCode = code;
-  return process.exit(code);
+  return exitWhenFlushed(code);
 }
 
 export function report(e: unknown, opts: CommonOptions): number {
@@ -34,6 +36,14 @@ export function report(e: unknown, opts: CommonOptions): number {
     else printProblems(summary, e.problems);
     if (opts.debug && e.stack) process.stderr.write(e.stack + '\n');
     return e.exitCode;
+  }
+  if (isIoError(e) || isErrnoError(e)) {
+    // An errno error nobody wrapped (a write deep inside a library) names its own path.
+    const io = isIoError(e) ? e : new IoError(e.path ?? '(a file)', e.syscall ?? 'access it', e.code);
+    if (opts.json) printJson({ ok: false, code: 'IO_ERROR', summary: io.message, problems: [] });
+    else process.stderr.write(`${red(process.stderr, 'error')} ${io.message}\n`);
+    if (opts.debug && e.stack) process.stderr.write(e.stack + '\n');
+    return io.exitCode;
   }
   const err = e instanceof Error ? e : new Error(String(e));
   process.stderr.write(

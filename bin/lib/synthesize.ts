@@ -1,27 +1,27 @@
 /**
  * Spec → stacks → policy gate, shared by `sovereign synth` and the cdktf app entry.
  *
- * `sovereign synth` synthesizes into a fresh sibling directory and renames it over the output
- * only when synthesis and the gate succeed, so a failed run never leaves a half-written or a
- * violating output behind (the previous output stays as it was). The cdktf app entry writes
- * where the cdktf CLI tells it (`inPlace`) and exits 1 on violations, which stops
- * `cdktf deploy` before Terraform plans.
+ * Both synthesize into a fresh sibling directory and swap it in (bin/lib/output-dir.ts) only
+ * when synthesis and the gate succeed, so a failed or refused run never leaves a half-written
+ * or a violating output behind: the previous output stays as it was, and a refused stack is
+ * never written under the output directory, where `tofu` could apply it. The output
+ * directory is replaced only when it is ours (docs/output-safety.md).
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { inputInvalid } from '../../constructs/errors';
 import { loadSpec } from '../../stacks/spec/load';
 import { installSynthPatches, releaseCdktfTokens } from '../../stacks/cdktf-seam';
 import { TOOLKIT_VERSION } from '../version';
+import { writeFileAtomic } from './atomic-write';
+import { stageOutput } from './output-dir';
+import { ioFailure, isErrnoError } from './io-error';
 import type { Finding, StackInput, Totals } from '../../policy/engine';
 
 export interface SynthesizeOptions {
   readonly spec: string;
   /** Output directory as the user named it. */
   readonly outdir: string;
-  /** Write straight into `outdir` (the cdktf CLI owns it). @default false */
-  readonly inPlace?: boolean;
   /** Unknown policy results fail for every stack. @default per profile */
   readonly strict?: boolean;
   /** Also write the Markdown audit report here. */
@@ -68,22 +68,29 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
   let loaded: ReturnType<typeof loadSpec> | undefined = loadSpec(opts.spec);
   // cdktf and the bindings are loaded only now, so a bad spec never pays for them. What synth
   // changes in cdktf (its zip library deferred, token stack traces off) is undone in `finally`.
-  const patches = installSynthPatches(opts.debug === true);
-  const tracesOff = patches.tracesOff;
-  let target: string | undefined;
-  let committed = false;
+  const out = path.resolve(opts.outdir);
+  const staged = stageOutput(opts.outdir, opts.outdir);
+  const target = staged.dir;
+  let patches: ReturnType<typeof installSynthPatches> | undefined;
   try {
+    patches = installSynthPatches(opts.debug === true);
+    const tracesOff = patches.tracesOff;
     const { buildApp, outputInsideProject } = await import('../../stacks/app');
     const { JurisdictionStack } = await import('../../stacks/jurisdiction-stack');
     const { enforce, enforceEach, formatTerminalFindings, loadDir, buildReport, renderMarkdown } =
       await import('../../policy');
 
-    const out = path.resolve(opts.outdir);
-    target = opts.inPlace ? out : stagingDir(out, opts.outdir);
     const notices = outputInsideProject(opts.outdir) ? [] : relocatedFiles(loaded.spec, opts.outdir);
     // Built and synthesized in a function of its own: once it returns, nothing holds the
     // construct tree or the parsed spec, and the gate runs in the memory they used.
-    const stacks = synthesizeStacks(loaded, buildApp, target, opts.outdir, JurisdictionStack, tracesOff);
+    let stacks: ReturnType<typeof synthesizeStacks>;
+    try {
+      stacks = synthesizeStacks(loaded, buildApp, target, opts.outdir, JurisdictionStack, tracesOff);
+    } catch (e) {
+      // cdktf writes by descriptor: its errno errors name no path; the output directory it is.
+      if (isErrnoError(e) && e.path === undefined) ioFailure(e, opts.outdir, 'write the output directory');
+      throw e;
+    }
     loaded = undefined;
     releaseCdktfTokens(tracesOff);
 
@@ -106,12 +113,9 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       const ev = enforce(dir.stacks, { strict: opts.strict, today: opts.today });
       const rel = path.relative(out, path.resolve(opts.report));
       const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
-      const reportPath = inside && !opts.inPlace ? path.join(target, rel) : path.resolve(opts.report);
-      writeFile(
-        reportPath,
-        renderMarkdown(buildReport(ev, { files: dir.files, spec: specIdentity(opts.spec) })),
-        opts.report,
-      );
+      const text = renderMarkdown(buildReport(ev, { files: dir.files, spec: specIdentity(opts.spec) }));
+      if (inside) writeFileAtomic(path.join(target, rel), text, opts.report);
+      else writeFileAtomic(path.resolve(opts.report), text, opts.report);
       report = opts.report;
       gate = { totals: (n) => ev.stacks.find((r) => r.stack.name === n)?.totals, findings: ev.findings };
     } else {
@@ -128,10 +132,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       );
       gate = { totals: (n) => ev.stacks.find((r) => r.name === n)?.totals, findings: ev.findings };
     }
-    if (!opts.inPlace) {
-      swapInto(target, out);
-      committed = true;
-    }
+    staged.commit();
     return {
       exitCode: 0,
       outdir: opts.outdir,
@@ -153,9 +154,8 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       notices,
     };
   } finally {
-    patches.restore();
-    if (target !== undefined && !opts.inPlace && !committed)
-      fs.rmSync(target, { recursive: true, force: true });
+    patches?.restore();
+    staged.release();
   }
 }
 
@@ -190,45 +190,6 @@ export async function synthesizeToMemory(spec: string, finalOutdir: string): Pro
   } finally {
     patches.restore();
     fs.rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-/** A fresh directory beside `out` (same filesystem, so the final rename is atomic). */
-function stagingDir(out: string, shown: string): string {
-  try {
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    const dir = fs.mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.partial-`));
-    // mkdtemp makes it private (0700); the output is an artifact for CI and auditors.
-    fs.chmodSync(dir, 0o777 & ~process.umask());
-    return dir;
-  } catch (e) {
-    throw inputInvalid(
-      shown,
-      `cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-}
-
-/** Replaces `out` with `staged`: the old output is moved aside, then removed. */
-function swapInto(staged: string, out: string): void {
-  let old: string | undefined;
-  if (fs.existsSync(out)) {
-    if (!fs.statSync(out).isDirectory()) {
-      throw inputInvalid(out, 'exists and is not a directory; choose another --out');
-    }
-    old = `${staged}.old`;
-    fs.renameSync(out, old);
-  }
-  fs.renameSync(staged, out);
-  if (old) fs.rmSync(old, { recursive: true, force: true });
-}
-
-function writeFile(file: string, text: string, shown: string): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-  } catch (e) {
-    throw inputInvalid(shown, `cannot write the report (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }
 

@@ -5,6 +5,9 @@ import { fastResolve } from '../../stacks/fast-resolve';
 import { loadSpec } from '../../stacks/spec/load';
 import { TOOLKIT_VERSION } from '../../bin/version';
 import { REPO_ROOT } from '../support/paths';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const cdktfResolve = (require('cdktf/lib/_tokens') as { resolve: (s: unknown, o: unknown) => unknown })
@@ -25,11 +28,15 @@ function elementsOf(stack: TerraformStack): TerraformElement[] {
   return stack.node.findAll().filter((c): c is TerraformElement => TerraformElement.isTerraformElement(c));
 }
 
+// Nothing is synthesized here, but an App may create its outdir: a temporary one, removed after.
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fast-resolve-'));
+afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
 describe('fastResolve', () => {
   test.each(['examples/sovereign.yaml', 'examples/minimal.yaml'])(
     'resolves every element of %s exactly as cdktf does',
     (spec) => {
-      const { app } = buildApp(loadSpec(spec), { outdir: '/nonexistent', toolkitVersion: TOOLKIT_VERSION });
+      const { app } = buildApp(loadSpec(spec), { outdir, toolkitVersion: TOOLKIT_VERSION });
       const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
       let elements = 0;
       for (const stack of stacks) {
@@ -46,7 +53,7 @@ describe('fastResolve', () => {
   );
 
   describe('on values that hold tokens or look like them', () => {
-    const app = new App({ outdir: '/nonexistent' });
+    const app = new App({ outdir });
     const stack = new TerraformStack(app, 's');
     const ns = new NamespaceV1(stack, 'ns', { metadata: { name: 'serving' } });
     const name = ns.metadata.name;

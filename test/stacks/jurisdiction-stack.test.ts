@@ -488,7 +488,8 @@ describe('JurisdictionStack refusals', () => {
 
   test('fails when one stack references another: jurisdictions share no state', () => {
     const loaded = loadSpec('examples/sovereign.yaml');
-    const app = new App({ outdir: os.tmpdir() + '/sov-cross' });
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-cross-'));
+    const app = new App({ outdir });
     const de = new JurisdictionStack(app, 'de-fra', {
       spec: loaded.spec.jurisdictions['de-fra'],
       toolkitVersion: '0',
@@ -498,6 +499,10 @@ describe('JurisdictionStack refusals', () => {
       toolkitVersion: '0',
     });
     new TerraformOutput(fr, 'leak', { value: de.servers['llama-3-1-70b'].deployment.id });
-    expect(() => app.synth()).toThrow(/another jurisdiction's stack would make its state a dependency/);
+    try {
+      expect(() => app.synth()).toThrow(/another jurisdiction's stack would make its state a dependency/);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

@@ -57,6 +57,7 @@ describe('sovereign synth', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(Object.keys(tree(path.join(work, 'cdktf.out'))).sort()).toEqual([
+      '.sovereign-synth',
       'audit-report.md',
       'manifest.json',
       'stacks/de-fra/cdk.tf.json',
@@ -92,8 +93,11 @@ describe('sovereign synth', () => {
   });
 
   test('replaces a previous output whole: no stale stack survives', () => {
+    // A previous run that wrote a jurisdiction the spec no longer has.
+    expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work).code).toBe(0);
     fs.mkdirSync(path.join(work, 'out/stacks/gone'), { recursive: true });
     fs.writeFileSync(path.join(work, 'out/stacks/gone/cdk.tf.json'), '{}');
+    fs.appendFileSync(path.join(work, 'out/.sovereign-synth'), 'stacks/gone/cdk.tf.json\n');
     expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work).code).toBe(0);
     expect(fs.readdirSync(path.join(work, 'out/stacks'))).toEqual(['lab']);
     expect(fs.readdirSync(work).filter((f) => f.includes('partial'))).toEqual([]);

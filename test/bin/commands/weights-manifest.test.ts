@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { run, type WeightsManifestJson } from '../../../bin/commands/weights-manifest';
 import { isSovereignError, type SovereignError } from '../../../constructs/errors';
 import { manifestSha256 } from '../../../constructs/weights-manifest';
+import { CLI } from '../../support/paths';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -155,6 +156,22 @@ describe('sovereign weights manifest', () => {
     expect(e.code).toBe('USAGE');
     expect(e.message).toContain('--jobs 0 is not allowed');
   });
+
+  test.each(['0', 'abc', '1.5', '-1', '', '257', '0x4'])(
+    'fails when the command line says --jobs=%j: exit 2 and a message saying what is allowed',
+    (jobs) => {
+      generate(tmp, { 'config.json': 10 });
+      const r = spawnSync(process.execPath, [CLI, 'weights', 'manifest', tmp, `--jobs=${jobs}`], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(
+        `argument '${jobs}' is invalid. --jobs takes a whole number from 1 to 256, got "${jobs}".`,
+      );
+    },
+  );
 
   test('loads neither cdktf nor the provider bindings', () => {
     const modulePath = path.resolve(__dirname, '../../../bin/commands/weights-manifest.js');

@@ -291,17 +291,32 @@ describe('verify-weights script (as synthesized)', () => {
     });
   });
 
-  const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+  // CHECKPOINT_DISABLE: Terraform would otherwise call HashiCorp's checkpoint service and
+  // leave ~/.terraform.d/checkpoint_* behind.
+  const terraform =
+    spawnSync('terraform', ['version'], {
+      encoding: 'utf8',
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
+    }).status === 0;
   (terraform ? test : test.skip)('terraform itself turns the synthesized string back into the script', () => {
     const s = synthesize({ 'a.gguf': 'a'.repeat(64) });
     const dir = path.join(tmp, 'tf');
     fs.mkdirSync(dir);
     // The command string exactly as it sits in cdk.tf.json, evaluated by Terraform as an output.
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ output: { s: { value: s.raw } } }));
+    // Terraform writes under HOME (a plugin cache, per the machine's CLI config): a HOME and an
+    // empty CLI config inside the temporary directory keep the user's own untouched.
+    fs.writeFileSync(path.join(tmp, 'empty.tfrc'), '');
     const opts = {
       cwd: dir,
       encoding: 'utf8' as const,
-      env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
+      env: {
+        ...process.env,
+        TF_IN_AUTOMATION: '1',
+        CHECKPOINT_DISABLE: '1',
+        HOME: tmp,
+        TF_CLI_CONFIG_FILE: path.join(tmp, 'empty.tfrc'),
+      },
     };
     const state = `-state=${path.join(dir, 's.tfstate')}`;
     expect(spawnSync('terraform', ['init', '-input=false', '-backend=false'], opts).status).toBe(0);

@@ -1,0 +1,166 @@
+/**
+ * Every byte reaches the reader of a pipe, however slow, for every command and format; a
+ * reader that closes early ends the command quietly (its own exit code, nothing on stderr).
+ * The reference for "every byte" is the same command writing to a file (writes to a file are
+ * never cut short).
+ */
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CLI, REPO_ROOT } from '../support/paths';
+
+const ENV = { ...process.env, NO_COLOR: '1' };
+
+let work: string;
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-pipes-'));
+  fs.cpSync(path.join(REPO_ROOT, 'examples'), path.join(work, 'examples'), { recursive: true });
+  expect(
+    spawnSync(process.execPath, [CLI, 'synth', 'examples/sovereign.yaml'], { cwd: work, env: ENV }).status,
+  ).toBe(0);
+  // A model directory of 3 000 small files: its YAML manifest is ~300 KB, far past a pipe's 64 KiB.
+  for (let d = 0; d < 30; d++) {
+    const dir = path.join(work, 'model', `part-${String(d).padStart(2, '0')}`);
+    fs.mkdirSync(dir, { recursive: true });
+    for (let f = 0; f < 100; f++)
+      fs.writeFileSync(path.join(dir, `shard-${String(f).padStart(3, '0')}.bin`), `${d}/${f}`);
+  }
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** The command with stdout to a file: the bytes it means to write, and its exit code. */
+function toFile(args: string[]): { code: number | null; bytes: Buffer } {
+  const file = path.join(work, 'reference.out');
+  const fd = fs.openSync(file, 'w');
+  try {
+    const r = spawnSync(process.execPath, [CLI, ...args], {
+      cwd: work,
+      env: ENV,
+      stdio: ['ignore', fd, 'pipe'],
+    });
+    return { code: r.status, bytes: fs.readFileSync(file) };
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(file);
+  }
+}
+
+/**
+ * The command with stdout to a real pipe (a FIFO: 64 KiB of buffer, as in a shell pipeline;
+ * spawn's own 'pipe' is a socket pair with a larger buffer) that nobody reads for a second,
+ * then read 4 KiB at a time, a few milliseconds apart.
+ */
+let fifos = 0;
+function slowReader(args: string[]): Promise<{ code: number | null; bytes: Buffer; stderr: string }> {
+  const fifo = path.join(work, `stdout-${fifos++}.fifo`);
+  expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+  // The read end first, non-blocking, so opening the write end does not wait for a reader.
+  const rfd = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  const wfd = fs.openSync(fifo, 'w');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: work,
+      env: ENV,
+      stdio: ['ignore', wfd, 'pipe'],
+    });
+    fs.closeSync(wfd);
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    let code: number | null | undefined;
+    let eof = false;
+    const done = () => {
+      if (eof && code !== undefined) {
+        fs.closeSync(rfd);
+        fs.rmSync(fifo);
+        resolve({ code, bytes: Buffer.concat(chunks), stderr });
+      }
+    };
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (c) => {
+      code = c;
+      done();
+    });
+    const buf = Buffer.alloc(4096);
+    const readSome = () => {
+      try {
+        const n = fs.readSync(rfd, buf, 0, buf.length, null);
+        if (n === 0) {
+          eof = true; // every writer closed
+          return done();
+        }
+        chunks.push(Buffer.from(buf.subarray(0, n)));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return reject(e);
+      }
+      setTimeout(readSome, 2);
+    };
+    setTimeout(readSome, 1000);
+  });
+}
+
+describe('a slow reader gets every byte, and the exit code', () => {
+  test.each([
+    [['schema']],
+    [['audit', 'cdktf.out', '--format', 'json']],
+    [['audit', 'cdktf.out', '--format', 'markdown']],
+    [['audit', 'cdktf.out', '--format', 'text']],
+    [['audit', 'cdktf.out', '--format', 'cyclonedx']],
+    [['weights', 'manifest', 'model', '--no-progress']],
+    [['weights', 'manifest', 'model', '--no-progress', '--json']],
+    [['models']],
+    [['models', '--json']],
+    [['validate', 'examples/sovereign.yaml', '--json']],
+    [['validate', 'examples/sovereign.yaml']],
+    [['synth', 'examples/sovereign.yaml', '--out', 'piped.out', '--json']],
+    [['--help']],
+  ])('%j', async (args) => {
+    const reference = toFile(args);
+    expect(reference.code).toBe(0);
+    const piped = await slowReader(args);
+    expect(piped.stderr).toBe('');
+    expect(piped.code).toBe(0);
+    expect(piped.bytes.length).toBe(reference.bytes.length);
+    expect(piped.bytes.equals(reference.bytes)).toBe(true);
+  });
+
+  test('the large outputs are larger than a pipe holds (so the test above can fail)', () => {
+    for (const args of [
+      ['schema'],
+      ['audit', 'cdktf.out', '--format', 'json'],
+      ['weights', 'manifest', 'model'],
+    ]) {
+      expect(toFile(args).bytes.length).toBeGreaterThan(64 * 1024);
+    }
+    const yaml = toFile(['weights', 'manifest', 'model']).bytes.toString('utf8');
+    expect(yaml.trimEnd().split('\n')).toHaveLength(3002);
+  });
+});
+
+describe('a reader that closes early', () => {
+  test.each([[['schema']], [['audit', 'cdktf.out', '--format', 'json']], [['weights', 'manifest', 'model']]])(
+    '%j ends quietly with its own exit code (0), no EPIPE message, no 141',
+    (args) =>
+      new Promise<void>((resolve, reject) => {
+        const child = spawn(process.execPath, [CLI, ...args], {
+          cwd: work,
+          env: ENV,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.stdout.once('data', () => child.stdout.destroy());
+        child.on('exit', (code, signal) => {
+          try {
+            expect(signal).toBeNull();
+            expect(code).toBe(0);
+            expect(stderr).toBe('');
+            resolve();
+          } catch (e) {
+            reject(e);
+          }
+        });
+      }),
+  );
+});
