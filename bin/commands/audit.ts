@@ -14,6 +14,7 @@ import { createHash } from 'crypto';
 import { join } from 'path';
 import { inputInvalid, usageError } from '../../constructs/errors';
 import { writeFileAtomic } from '../lib/atomic-write';
+import { MARKER } from '../lib/output-dir';
 import { evaluateStacks, type StackInput } from '../../policy/engine';
 import { compareTrees, type Difference } from '../../policy/anchor';
 import { readAuditorPolicy } from '../../policy/auditor-policy';
@@ -149,7 +150,15 @@ function readTree(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   const walk = (d: string, rel: string) => {
     for (const name of readdirSync(d).sort()) {
-      if (name === '.terraform' || name.endsWith('.tfstate') || name.endsWith('.tfstate.backup')) continue;
+      // Terraform's working files, and the marker sovereign synth writes (bookkeeping: it lists
+      // the files the tool wrote, and no synthesis in memory writes it).
+      if (
+        name === '.terraform' ||
+        name.endsWith('.tfstate') ||
+        name.endsWith('.tfstate.backup') ||
+        (rel === '' && name === MARKER)
+      )
+        continue;
       const p = join(d, name);
       const r = rel === '' ? name : `${rel}/${name}`;
       const st = lstatSync(p);

@@ -134,11 +134,13 @@ describe('engine', () => {
       ['K8S-011', 'warning'],
     ]);
     expect(r.totals).toMatchObject({ errors: 0, warnings: 1 });
-    // The profile's floor adds k8s-baseline; sovereignty is raised to error whatever the stack says.
+    // The profile's floor adds k8s-baseline and the licence pack; sovereignty is raised to error
+    // whatever the stack says.
     expect(r.frameworks.map((f) => [f.pack, f.level])).toEqual([
       ['k8s-restricted', 'warning'],
       ['sovereignty', 'error'],
       ['k8s-baseline', 'warning'],
+      ['licence', 'warning'],
     ]);
   });
 

@@ -148,7 +148,9 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
       );
     const lines = failure(text);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^spec\.yaml:\d+:\d+ {2}jurisdictions\.de-ber\.models\.llama-3-1-70b\.replicas {2}/);
+    expect(lines[0]).toMatch(
+      /^spec\.yaml:\d+:\d+ {2}jurisdictions\.de-ber\.models\.llama-3-1-70b\.replicas {2}/,
+    );
     expect(lines[0]).toContain('pool h100 has 1 node × 8 GPUs, room for 2');
   });
 
