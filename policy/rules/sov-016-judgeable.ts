@@ -35,6 +35,45 @@ function podSpecs(v: unknown, path: string, out: { pod: Obj; path: string }[]): 
   }
 }
 
+/**
+ * Kubernetes names that are DNS-shaped by design, not endpoints: a manifest's API group
+ * (`cluster.x-k8s.io/v1beta2`), and qualified keys (`nvidia.com/gpu`) where Kubernetes reads a
+ * key — a taint's, toleration's or selector requirement's `key` — or a list of them with values
+ * (or the GPU resource name of the autoscaler's `gpu-type`) in label-selector or taint syntax (`sovereign-stack.io/pool=h100,…`, `nvidia.com/gpu=present:NoSchedule`),
+ * as the cluster-autoscaler's capacity annotations carry them. Nothing downloads from these.
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+ */
+const QUALIFIED_KEY = '[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?';
+const KEY_VALUE_LIST = new RegExp(
+  `^${QUALIFIED_KEY}(=[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?(:(NoSchedule|PreferNoSchedule|NoExecute))?(,${QUALIFIED_KEY}(=[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?(:(NoSchedule|PreferNoSchedule|NoExecute))?)*$`,
+);
+function isKubernetesName(path: string, value: string): boolean {
+  if (path === 'manifest.apiVersion') return true;
+  if (!KEY_VALUE_LIST.test(value)) return false;
+  // A bare `domain/name` is a key only where Kubernetes reads a key; with `=` or an effect it is
+  // selector or taint syntax wherever it stands.
+  return (
+    /[=:]/.test(value) ||
+    /\.key$/.test(path) ||
+    /\.annotations\.capacity\.cluster-autoscaler\.kubernetes\.io\/gpu-type$/.test(path)
+  );
+}
+
+/**
+ * Custom resources the toolkit writes and the rules model, by API group and kind. Besides the
+ * generic scans below (any pod spec, every host-shaped string), each has a rule that reads its
+ * fields: a Cluster API Cluster's addresses and ranges are judged by SOV-012, its node-pool
+ * deletions and replacement by the plan review. A kind of the same name in another group is
+ * not modelled.
+ */
+const MODELLED_CUSTOM_KINDS: readonly { readonly group: string; readonly kind: string }[] = [
+  { group: 'cluster.x-k8s.io', kind: 'Cluster' },
+];
+function isModelledCustomKind(apiVersion: string | undefined, kind: string): boolean {
+  const group = apiVersion?.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : undefined;
+  return MODELLED_CUSTOM_KINDS.some((k) => k.group === group && k.kind === kind);
+}
+
 /** Host-shaped strings with a public suffix (`huggingface.co`, `github.com/org/repo`), not only URLs. */
 function bareHosts(s: string): string[] {
   const m = /^([a-z0-9-]+(?:[.\u3002\uff0e\uff61][a-z0-9-]+)+)(?::\d+)?(?:\/\S*)?$/i.exec(s.trim());
@@ -176,7 +215,7 @@ export const rule: StackRule = {
           );
         } else {
           const kind = str(man.kind) ?? '';
-          if (!MODELLED_KINDS.includes(kind))
+          if (!MODELLED_KINDS.includes(kind) && !isModelledCustomKind(str(man.apiVersion), kind))
             unknown(
               r.address,
               'manifest.kind',
@@ -236,6 +275,7 @@ export const rule: StackRule = {
           // Every host-shaped string, URL or not, in a kind the rules do not model.
           if (!MODELLED_KINDS.includes(kind))
             for (const s of strings(man, 'manifest')) {
+              if (isKubernetesName(s.path, s.value)) continue;
               for (const host of bareHosts(s.value)) {
                 if (isInternalHost(host) || hostAllowed(host, undefined, declaredHosts(m))) continue;
                 if (endpointsIn(s.value).some((e) => judgeEndpoint(e, m) !== 'inside')) continue; // SOV-012 names it
