@@ -10,7 +10,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { CLI, REPO_ROOT } from '../support/paths';
 
-const ENV = { ...process.env, NO_COLOR: '1' };
+// A fixed audit time (SOURCE_DATE_EPOCH) so the piped run and the reference give the same bytes.
+const ENV = { ...process.env, NO_COLOR: '1', SOURCE_DATE_EPOCH: '1780000000' };
 
 let work: string;
 beforeAll(() => {
