@@ -5,7 +5,8 @@
  * - no wildcard at or above a public suffix (`*.co`, `*.co.uk`);
  * - no global public service (Docker Hub, Hugging Face, a public cloud's object store…)
  *   unless an explicit, reasoned exception names it (`declaredPublic`), shown in every report;
- * - no set of ranges whose union covers more public address space than one operator owns.
+ * - no range holding public addresses unless a declaredPublic exception names that range with a
+ *   reason, and no set of ranges whose union covers more public space than one operator owns.
  */
 import { PUBLIC_SERVICES, publicServiceOf, publicSpace, wildcardAtPublicSuffix } from './hosts';
 
@@ -80,6 +81,24 @@ export function boundaryProblems(b: BoundaryInput): BoundaryProblem[] {
       });
     });
   }
+  // A range with public addresses is public space: the jurisdiction's own only when it says so,
+  // by the range itself, with a reason (a national research network, an operator's allocation),
+  // and every report then shows it as declared public.
+  b.cidrs.forEach((entry, index) => {
+    const own = publicSpace([entry]);
+    if (own.v4 === 0n && own.v6 === 0n) return;
+    if (
+      (b.declaredPublic ?? []).some(
+        (d) => d.host === entry && typeof d.reason === 'string' && d.reason.trim().length >= 10,
+      )
+    )
+      return;
+    out.push({
+      field: 'cidrs',
+      index,
+      message: `${entry} holds public addresses (${own.v4 > 0n ? `${own.v4} IPv4` : 'IPv6 space'}) that the jurisdiction has not declared its own; use its private ranges, or add a declaredPublic exception naming ${entry} with a reason (the allocation it holds)`,
+    });
+  });
   const space = publicSpace(b.cidrs);
   if (space.tooWide) {
     out.push({
@@ -88,11 +107,12 @@ export function boundaryProblems(b: BoundaryInput): BoundaryProblem[] {
     });
   }
   (b.declaredPublic ?? []).forEach((d, index) => {
-    if (typeof d?.host !== 'string' || publicServiceOf(d.host) === undefined)
+    const range = typeof d?.host === 'string' && b.cidrs.includes(d.host);
+    if (typeof d?.host !== 'string' || (!range && publicServiceOf(d.host) === undefined))
       out.push({
         field: 'declaredPublic',
         index,
-        message: `${String(d?.host)} is not a known public service (${PUBLIC_SERVICES.slice(0, 4).join(', ')}, …); a declaredPublic exception names one`,
+        message: `${String(d?.host)} is not a known public service (${PUBLIC_SERVICES.slice(0, 4).join(', ')}, …) nor one of the cidrs; a declaredPublic exception names one of them`,
       });
     else if (typeof d.reason !== 'string' || d.reason.trim().length < 10)
       out.push({ field: 'declaredPublic', index, message: 'the reason must be at least 10 characters' });

@@ -444,7 +444,12 @@ const sovereigntySchema = z
     declaredPublic: z
       .array(
         z.strictObject({
-          host: z.string().min(1).describe('The public service (`registry.terraform.io`, `docker.io`).'),
+          host: z
+            .string()
+            .min(1)
+            .describe(
+              'The public service (`registry.terraform.io`, `docker.io`), or one of `cidrs` that holds public addresses the jurisdiction owns.',
+            ),
           reason: z
             .string()
             .min(10)
@@ -453,7 +458,7 @@ const sovereigntySchema = z
       )
       .default([])
       .describe(
-        'Global public services (registries, model hubs, public clouds) the boundary may name, each with a reason; every audit report lists them as "declared public". Without an entry, naming one is refused.',
+        'Global public services (registries, model hubs, public clouds) and public address ranges the boundary may name, each with a reason; every audit report lists them as "declared public". Without an entry, naming one is refused.',
       ),
     providerRegistry: z
       .string()

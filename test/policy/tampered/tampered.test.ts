@@ -193,6 +193,11 @@ describe('the policy lives in the file it judges: the artifact may only tighten'
     expect(r.code).toBe(1);
     expect(r.messages).toMatch(/SOV-014 .*allowed\.cidrs .*more than one operator owns/);
   });
+  test('a public range the artifact adds without declaring it its own', async () => {
+    const r = await tampered((j) => j['//'].sovereign.allowed.cidrs.push('8.8.8.0/24'));
+    expect(r.code).toBe(1);
+    expect(r.messages).toMatch(/SOV-014 .*allowed\.cidrs.*8\.8\.8\.0\/24 holds public addresses/);
+  });
   test('a declaredPublic exception the artifact grants itself is shown as declared public', async () => {
     const r = await tampered((j) => {
       j['//'].sovereign.allowed.registries.push('quay.io');

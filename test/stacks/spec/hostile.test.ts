@@ -58,6 +58,20 @@ describe.each([
     /sovereignty\.cidrs {2}the ranges together cover \d+ public IPv4 addresses/,
   ],
   [
+    'a public /24 among the ranges, undeclared',
+    MINIMAL,
+    'cidrs: [10.10.0.0/16]',
+    'cidrs: [10.10.0.0/16, 8.8.8.0/24]',
+    /sovereignty\.cidrs\.1 {2}8\.8\.8\.0\/24 holds public addresses \(256 IPv4\) that the jurisdiction has not declared its own/,
+  ],
+  [
+    'a public range declared for another range',
+    MINIMAL,
+    'cidrs: [10.10.0.0/16]',
+    "cidrs: [10.10.0.0/16, 8.8.8.0/24]\n      declaredPublic: [{ host: 8.8.4.0/24, reason: 'our national research network allocation' }]",
+    /8\.8\.8\.0\/24 holds public addresses/,
+  ],
+  [
     'cidrs: [::/1, 8000::/1]',
     MINIMAL,
     'cidrs: [10.10.0.0/16]',
@@ -83,6 +97,24 @@ describe.each([
     expect(s.code).toBe(2);
     expect(existsSync(out)).toBe(false);
   });
+});
+
+test('a public range the jurisdiction owns, declared with a reason, passes and is shown as declared public', () => {
+  const f = spec(
+    edit(
+      MINIMAL,
+      'cidrs: [10.10.0.0/16]',
+      "cidrs: [10.10.0.0/16, 192.0.2.0/24]\n      declaredPublic: [{ host: 192.0.2.0/24, reason: 'the institute holds this allocation from its national registry' }]",
+    ),
+  );
+  expect(sovereign(['validate', f]).code).toBe(0);
+  const out = join(tmp, `declared-range${n}`);
+  expect(sovereign(['synth', f, '--out', out]).code).toBe(0);
+  const r = sovereign(['audit', out, '--format', 'json']);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout).trust.declaredPublic).toContainEqual(
+    expect.objectContaining({ host: '192.0.2.0/24' }),
+  );
 });
 
 test('a public service admitted by a reasoned exception is shown as declared public in every report', () => {
