@@ -16,7 +16,7 @@ import type { GpuNodePool } from '../constructs/gpu-node-pool';
 import { GPU_OPERATOR_PSA_EXCEPTION, type PrivateCluster } from '../constructs/private-cluster';
 import { METADATA_SCHEMA_VERSION, type StackMetadata, type Suppression } from '../policy/metadata';
 import { toolkitVersion } from '../policy/version';
-import { RequiredProviders, SovereignRecord } from './jurisdiction-stack';
+import { poolRecord, RequiredProviders, SovereignRecord } from './jurisdiction-stack';
 import { PROFILES, type ProfileId } from './profiles';
 
 export interface JurisdictionRecordProps {
@@ -89,15 +89,7 @@ export class JurisdictionRecord extends Construct {
       models: [],
       pools: [...(props.pools ?? [])]
         .sort((a, b) => (a.poolName < b.poolName ? -1 : a.poolName > b.poolName ? 1 : 0))
-        .map((p) => ({
-          name: p.poolName,
-          gpuProduct: p.gpuProduct,
-          gpusPerNode: p.gpusPerNode,
-          physicalGpusPerNode: p.physicalGpusPerNode,
-          nodeCount: p.nodeCount,
-          sharing: p.sharing.mode,
-          resourceName: p.resourceName,
-        })),
+        .map(poolRecord),
     };
     new SovereignRecord(this, this.metadata);
     new RequiredProviders(this, providerRegistry, props.requiredVersion);

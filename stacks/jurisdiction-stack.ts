@@ -518,18 +518,7 @@ export class JurisdictionStack extends TerraformStack {
       models: records,
       pools: Object.keys(pools)
         .sort()
-        .map((k): PoolRecord => {
-          const p = pools[k];
-          return {
-            name: p.poolName,
-            gpuProduct: p.gpuProduct,
-            gpusPerNode: p.gpusPerNode,
-            physicalGpusPerNode: p.physicalGpusPerNode,
-            nodeCount: p.nodeCount,
-            sharing: p.sharing.mode,
-            resourceName: p.resourceName,
-          };
-        }),
+        .map((k) => poolRecord(pools[k])),
     };
     new SovereignRecord(this, this.metadata);
     // S3-native state locking (use_lockfile) exists from Terraform 1.10 and OpenTofu 1.10 on:
@@ -600,6 +589,19 @@ function connectionOf(c: JurisdictionSpec['cluster'], projectFromStack: string):
     host: api.host,
     clusterCaCertificateFile: api.caCertificateFile && fromStackDir(projectFromStack, api.caCertificateFile),
     exec: api.exec && { apiVersion: api.exec.apiVersion, command: api.exec.command, args: api.exec.args },
+  };
+}
+
+/** What the `"//"` record says of a GPU pool: the facts the capacity rules read back. */
+export function poolRecord(p: GpuNodePool): PoolRecord {
+  return {
+    name: p.poolName,
+    gpuProduct: p.gpuProduct,
+    gpusPerNode: p.gpusPerNode,
+    physicalGpusPerNode: p.physicalGpusPerNode,
+    nodeCount: p.nodeCount,
+    sharing: p.sharing.mode,
+    resourceName: p.resourceName,
   };
 }
 
