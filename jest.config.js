@@ -8,5 +8,7 @@ module.exports = {
   testMatch: ['**/*.test.js'],
   testEnvironment: 'node',
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
+  globalSetup: '<rootDir>/test/temp-root-setup.js',
+  globalTeardown: '<rootDir>/test/temp-root-teardown.js',
   testTimeout: 60000,
 };

@@ -86,7 +86,8 @@ export function boundaryProblems(b: BoundaryInput): BoundaryProblem[] {
   // and every report then shows it as declared public.
   b.cidrs.forEach((entry, index) => {
     const own = publicSpace([entry]);
-    if (own.v4 === 0n && own.v6 === 0n) return;
+    // A range wider than one operator holds is refused below, with the whole union.
+    if ((own.v4 === 0n && own.v6 === 0n) || own.tooWide) return;
     if (
       (b.declaredPublic ?? []).some(
         (d) => d.host === entry && typeof d.reason === 'string' && d.reason.trim().length >= 10,
