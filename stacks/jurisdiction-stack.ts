@@ -20,6 +20,7 @@ import { packReplicas, type ModelArchitecture } from '../constructs/capacity';
 import { capacityExceeded } from '../constructs/errors';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { GpuOperator } from '../constructs/gpu-operator';
+import { InferenceGateway } from '../constructs/inference-gateway';
 import { LlamaCppServer } from '../constructs/llama-cpp-server';
 import { ModelWeightStore } from '../constructs/model-weight-store';
 import { ModelWeights, type CaBundleRef, type WeightsSource } from '../constructs/model-weights';
@@ -40,6 +41,7 @@ import {
 import { backendAttributes, fromStackDir, SovereignBackend } from './backend';
 import { fastResolve } from './fast-resolve';
 import { PROFILES, type Profile } from './profiles';
+import { selectorLabels } from '../constructs/private/labels';
 import type { JurisdictionSpec, ModelSpec } from './spec/schema';
 
 /** Provider versions of the bindings in package.json; the stack pins exactly these. */
@@ -140,6 +142,8 @@ export class JurisdictionStack extends TerraformStack {
   public readonly stores: Readonly<Record<string, ModelWeightStore>>;
   public readonly weights: Readonly<Record<string, ModelWeights>>;
   public readonly servers: Readonly<Record<string, VllmServer | LlamaCppServer>>;
+  /** The jurisdiction's OpenAI-compatible endpoint, when the spec declares `gateway`. */
+  public readonly gateway?: InferenceGateway;
   /** The record written under `"//".sovereign`. */
   public readonly metadata: StackMetadata;
 
@@ -203,8 +207,9 @@ export class JurisdictionStack extends TerraformStack {
           gpuPools: Object.values(pools),
           network: {
             servingPorts: [SERVING_PORT],
-            clientNamespaces: spec.clients.namespaces,
-            clientCidrs: spec.clients.cidrs,
+            // With a gateway, clients reach the gateway only (its own policies), never a server.
+            clientNamespaces: spec.gateway ? [] : spec.clients.namespaces,
+            clientCidrs: spec.gateway ? [] : spec.clients.cidrs,
             // NetworkPolicies take addresses, not names: weight sync may reach the jurisdiction's
             // declared ranges on the ports its sources use, nothing else.
             weightSources: sov.cidrs.flatMap((cidr) => sourcePorts.map((port) => ({ cidr, port }))),
@@ -408,6 +413,51 @@ export class JurisdictionStack extends TerraformStack {
           );
         });
       }
+    }
+
+    if (spec.gateway !== undefined) {
+      const g = spec.gateway;
+      this.gateway = at(
+        ['gateway'],
+        () =>
+          new InferenceGateway(this, 'gateway', {
+            cluster: this.cluster,
+            jurisdiction: name,
+            namespace,
+            controllerNamespace: g.controllerNamespace,
+            chartRepository: sov.chartRepository,
+            allowedChartRepositories: [sov.chartRepository],
+            host: g.host,
+            allowedHosts: sov.hosts,
+            port: g.port,
+            tlsSecretName: g.tlsSecret,
+            images: g.images,
+            allowedRegistries: sov.registries,
+            imagePullSecrets: spec.images.pullSecrets,
+            models: models.map(([modelName, m]) => ({
+              name: servers[modelName].servedModelName,
+              engine: m.engine,
+              port: servers[modelName].port,
+              selector: selectorLabels({
+                name: m.engine,
+                instance: modelName,
+                component: 'server',
+                jurisdiction: name,
+              }),
+              apiKeySecret: m.apiKeySecret,
+            })),
+            tenants: Object.entries(g.tenants).map(([tenant, t]) => ({ name: tenant, ...t })),
+            clientNamespaces: spec.clients.namespaces,
+            clientCidrs: spec.clients.cidrs,
+            apiServer: g.apiServer,
+            monitoringNamespace: g.monitoringNamespace,
+            dependsOn: namespaceReady,
+          }),
+      );
+      new TerraformOutput(this, 'gateway_endpoint', {
+        value: this.gateway.endpointUrl,
+        description: `OpenAI-compatible endpoint of ${name} (append /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models)`,
+      });
     }
 
     new TerraformOutput(this, 'serving_namespace', {

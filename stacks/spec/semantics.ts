@@ -3,7 +3,7 @@
  * endpoints inside the jurisdiction's declared boundary, layouts the engines can serve.
  * Each problem names the field path; the loader turns paths into file positions.
  */
-import { endpointsIn, hostAllowed as boundaryAllows } from '../../policy/hosts';
+import { cidrWithin, endpointsIn, hostAllowed as boundaryAllows } from '../../policy/hosts';
 import type { JurisdictionSpec, SovereignSpec } from './schema';
 import { didYouMean } from '../../constructs/private/suggest';
 import { PROFILES } from '../profiles';
@@ -43,6 +43,7 @@ export function semanticProblems(spec: SovereignSpec): SemanticProblem[] {
   const out: SemanticProblem[] = [];
   for (const [name, j] of Object.entries(spec.jurisdictions)) {
     out.push(...jurisdictionProblems(['jurisdictions', name], j));
+    out.push(...gatewayProblems(['jurisdictions', name], j));
   }
   return out;
 }
@@ -305,4 +306,57 @@ function inSpecTerms(message: string): string {
       return `is set by the toolkit${prop.startsWith('(') ? ` ${prop.slice(1, -1)}` : ''}`;
     },
   );
+}
+
+/** The gateway section: host and addresses inside the jurisdiction, tenants' models declared. */
+function gatewayProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem[] {
+  const g = j.gateway;
+  if (g === undefined) return [];
+  const out: SemanticProblem[] = [];
+  const add = (path: SpecPath, message: string) => out.push({ path: [...base, 'gateway', ...path], message });
+  const hosts = j.sovereignty.hosts;
+  if (/[*:/]/.test(g.host) || !g.host.includes('.')) {
+    add(['host'], `"${g.host}" is not a host name: give the endpoint's DNS name, without scheme, port or wildcard`);
+  } else if (!hostAllowed(g.host, hosts)) {
+    add(
+      ['host'],
+      `the endpoint host "${g.host}" is outside the jurisdiction: it is not in sovereignty.hosts (${hosts.join(', ')})`,
+    );
+  }
+  for (const [key, ref] of Object.entries(g.images)) {
+    const reg = ref.split('/')[0];
+    if (!j.sovereignty.registries.includes(reg)) {
+      add(['images', key], `registry "${reg}" is not in sovereignty.registries (${j.sovereignty.registries.join(', ')})`);
+    }
+  }
+  for (const [i, c] of g.apiServer.cidrs.entries()) {
+    if (!cidrWithin(c, j.sovereignty.cidrs)) {
+      add(
+        ['apiServer', 'cidrs', i],
+        `${c} is not inside sovereignty.cidrs (${j.sovereignty.cidrs.join(', ') || 'none declared'}): egress NetworkPolicies may only name the jurisdiction's ranges`,
+      );
+    }
+  }
+  const modelNames = Object.keys(j.models);
+  if (modelNames.length === 0) add([], 'a gateway needs at least one model to route to');
+  for (const [tname, t] of Object.entries(g.tenants)) {
+    for (const [i, m] of t.models.entries()) {
+      if (!j.models[m]) {
+        add(
+          ['tenants', tname, 'models', i],
+          `model "${m}" is not declared in this jurisdiction.${didYouMean(m, modelNames)} Models: ${modelNames.join(', ') || 'none'}`,
+        );
+      }
+    }
+    for (const [i, c] of t.cidrs.entries()) {
+      if (c.endsWith('/0')) add(['tenants', tname, 'cidrs', i], `${c} would admit every address; name the tenant's networks`);
+    }
+  }
+  const sources =
+    Object.values(g.tenants).some((t) => t.namespaces.length + t.cidrs.length > 0) ||
+    j.clients.namespaces.length + j.clients.cidrs.length > 0;
+  if (!sources) {
+    add(['tenants'], 'no tenant (nor clients) names a namespace or network: nothing could reach the gateway');
+  }
+  return out;
 }
