@@ -234,13 +234,9 @@ export class InferenceGateway extends Construct {
         logLevel: 'info',
         replicaCount: 1,
       },
-      proxy: {
-        image: {
-          registry: proxyImage.registry,
-          repository: proxyImage.repository,
-          tag: proxyImage.tagAndDigest,
-        },
-      },
+      // The proxy image of our Gateway is set by its AgentgatewayParameters (by digest); the
+      // controller's default for any other Gateway points at the mirror too, never upstream.
+      image: { registry: proxyImage.registry, pullPolicy: 'IfNotPresent' },
       imagePullSecrets: pullSecrets.map((name) => ({ name })),
       inferenceExtension: { enabled: true },
       podSecurityContext: {

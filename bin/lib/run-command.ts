@@ -22,9 +22,19 @@ export async function runCommand(opts: CommonOptions, body: () => Promise<number
   } catch (e) {
     code = report(e, opts);
   }
-  // Let pending stdout/stderr writes drain before leaving.
+  // Let pending stdout/stderr writes drain before leaving: writes to a pipe are asynchronous,
+  // and process.exit() alone cuts a large report at the pipe's buffer (64 KiB).
   process.exitCode = code;
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
   return process.exit(code);
+}
+
+/** Resolves once everything written to `s` so far has been handed to the OS. */
+function drained(s: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (s.destroyed || !s.writable) resolve();
+    else s.write('', () => resolve());
+  });
 }
 
 export function report(e: unknown, opts: CommonOptions): number {
