@@ -621,7 +621,7 @@ const tenantSchema = z
       .int()
       .min(1)
       .optional()
-      .describe('Requests per minute across the tenant\'s keys, per gateway replica; default: unlimited.'),
+      .describe("Requests per minute across the tenant's keys, per gateway replica; default: unlimited."),
     tokensPerHour: z
       .number()
       .int()
@@ -635,7 +635,9 @@ const tenantSchema = z
     cidrs: z
       .array(z.string().regex(CIDR, { message: 'a CIDR looks like 10.20.0.0/16' }))
       .default([])
-      .describe('Networks the tenant calls from: admitted to the gateway, and its keys work only from there.'),
+      .describe(
+        'Networks the tenant calls from: admitted to the gateway, and its keys work only from there.',
+      ),
   })
   .describe('A tenant of the gateway: who it is (API keys), what it may call, how much, from where.');
 
@@ -652,7 +654,7 @@ const gatewaySchema = z
       .default(8443)
       .describe('HTTPS port of the endpoint (the gateway pod listens on it).'),
     tlsSecret: dnsLabel('gateway.tlsSecret').describe(
-      'kubernetes.io/tls Secret in the serving namespace with the endpoint certificate (created out of band or by the jurisdiction\'s cert-manager).',
+      "kubernetes.io/tls Secret in the serving namespace with the endpoint certificate (created out of band or by the jurisdiction's cert-manager).",
     ),
     controllerNamespace: dnsLabel('gateway.controllerNamespace')
       .default('agentgateway-system')
@@ -669,7 +671,7 @@ const gatewaySchema = z
           'Endpoint picker image (ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0 mirrored), pinned by digest.',
         ),
       })
-      .describe('Gateway images from the jurisdiction\'s registries.'),
+      .describe("Gateway images from the jurisdiction's registries."),
     apiServer: z
       .strictObject({
         cidrs: z
@@ -681,7 +683,7 @@ const gatewaySchema = z
       .describe('Where the gateway controller and the endpoint pickers reach the Kubernetes API.'),
     monitoringNamespace: dnsLabel('gateway.monitoringNamespace')
       .optional()
-      .describe('Namespace of the jurisdiction\'s Prometheus: admitted to the metrics ports only.'),
+      .describe("Namespace of the jurisdiction's Prometheus: admitted to the metrics ports only."),
     tenants: z
       .record(dnsLabel('tenant name'), tenantSchema)
       .refine((m) => Object.keys(m).length > 0, { message: 'declare at least one tenant' })

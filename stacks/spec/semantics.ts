@@ -316,7 +316,10 @@ function gatewayProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem[]
   const add = (path: SpecPath, message: string) => out.push({ path: [...base, 'gateway', ...path], message });
   const hosts = j.sovereignty.hosts;
   if (/[*:/]/.test(g.host) || !g.host.includes('.')) {
-    add(['host'], `"${g.host}" is not a host name: give the endpoint's DNS name, without scheme, port or wildcard`);
+    add(
+      ['host'],
+      `"${g.host}" is not a host name: give the endpoint's DNS name, without scheme, port or wildcard`,
+    );
   } else if (!hostAllowed(g.host, hosts)) {
     add(
       ['host'],
@@ -326,7 +329,10 @@ function gatewayProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem[]
   for (const [key, ref] of Object.entries(g.images)) {
     const reg = ref.split('/')[0];
     if (!j.sovereignty.registries.includes(reg)) {
-      add(['images', key], `registry "${reg}" is not in sovereignty.registries (${j.sovereignty.registries.join(', ')})`);
+      add(
+        ['images', key],
+        `registry "${reg}" is not in sovereignty.registries (${j.sovereignty.registries.join(', ')})`,
+      );
     }
   }
   for (const [i, c] of g.apiServer.cidrs.entries()) {
@@ -349,7 +355,8 @@ function gatewayProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem[]
       }
     }
     for (const [i, c] of t.cidrs.entries()) {
-      if (c.endsWith('/0')) add(['tenants', tname, 'cidrs', i], `${c} would admit every address; name the tenant's networks`);
+      if (c.endsWith('/0'))
+        add(['tenants', tname, 'cidrs', i], `${c} would admit every address; name the tenant's networks`);
     }
   }
   const sources =

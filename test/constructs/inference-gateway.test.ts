@@ -4,6 +4,7 @@
  * gateway's configuration, who can reach an engine, and the refusals of a bad gateway spec.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -449,7 +450,7 @@ describe('a bad gateway spec is refused, located', () => {
   });
 
   test('the construct refuses a tenant model it does not route and an empty pool selector', () => {
-    const app = new App({ outdir: fs.mkdtempSync(path.join(require('os').tmpdir(), 'gw-')) });
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'gw-')) });
     const stack = new TerraformStack(app, 's');
     const cluster = new PrivateCluster(stack, 'cluster', {
       jurisdiction: 'lab',

@@ -74,8 +74,13 @@ describe('JurisdictionStack on examples/sovereign.yaml', () => {
     const de = out.stacks['de-fra'];
     expect(resources(de, 'kubernetes_node_taint')).toHaveLength(2);
     const releases = resources(de, 'helm_release');
-    for (const r of releases) expect(r.repository).toBe('oci://registry.fra.sovereign-cloud.de.example/charts');
-    expect(releases.map((r) => r.chart).sort()).toEqual(['agentgateway', 'agentgateway-crds', 'gpu-operator']);
+    for (const r of releases)
+      expect(r.repository).toBe('oci://registry.fra.sovereign-cloud.de.example/charts');
+    expect(releases.map((r) => r.chart).sort()).toEqual([
+      'agentgateway',
+      'agentgateway-crds',
+      'gpu-operator',
+    ]);
     const deployments = resources(de, 'kubernetes_deployment_v1');
     const byName = Object.fromEntries(deployments.map((d) => [d.metadata.name, d]));
     const big = byName['llama-3-1-70b'].spec.template.spec.container[0];
@@ -104,7 +109,11 @@ describe('JurisdictionStack on examples/sovereign.yaml', () => {
   test('eu-edge-vie: llama.cpp on CPU, no GPU request, no GPU operator', () => {
     const edge = out.stacks['eu-edge-vie'];
     // The gateway's controller and CRDs only.
-    expect(resources(edge, 'helm_release').map((r) => r.chart).sort()).toEqual(['agentgateway', 'agentgateway-crds']);
+    expect(
+      resources(edge, 'helm_release')
+        .map((r) => r.chart)
+        .sort(),
+    ).toEqual(['agentgateway', 'agentgateway-crds']);
     const [d] = resources(edge, 'kubernetes_deployment_v1').filter((x) => x.metadata.name === 'qwen-7b');
     const c = d.spec.template.spec.container[0];
     expect(JSON.stringify(c.resources)).not.toContain('nvidia.com');

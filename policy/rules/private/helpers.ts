@@ -96,7 +96,8 @@ export function imagesOf(r: ResourceView): FoundImage[] {
     // read it with the conventions of chart values.
     if (r.type !== 'kubernetes_manifest') return [];
     const m = (Array.isArray(r.body.manifest) ? r.body.manifest[0] : r.body.manifest) as Json;
-    const spec = m !== null && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, Json>).spec : undefined;
+    const spec =
+      m !== null && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, Json>).spec : undefined;
     return spec === undefined ? [] : imagesInValues(spec, 'manifest.spec');
   }
   return p.containers.map((c) => ({
