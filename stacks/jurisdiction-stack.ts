@@ -19,6 +19,7 @@ import { type Construct } from 'constructs';
 import { packReplicas, type ModelArchitecture } from '../constructs/capacity';
 import { capacityExceeded } from '../constructs/errors';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
+import { EngineScaler, Keda } from '../constructs/engine-autoscaler';
 import { GpuOperator } from '../constructs/gpu-operator';
 import { InferenceGateway } from '../constructs/inference-gateway';
 import { LlamaCppServer } from '../constructs/llama-cpp-server';
@@ -310,6 +311,8 @@ export class JurisdictionStack extends TerraformStack {
           minReplicas: m.autoscaling.minReplicas,
           maxReplicas: m.autoscaling.maxReplicas,
           targetCpuUtilizationPercent: m.autoscaling.targetCpuUtilization,
+          // With the jurisdiction autoscaler, a ScaledObject on engine metrics scales it (below).
+          external: spec.autoscaler !== undefined,
         },
         apiKeySecret: m.apiKeySecret,
         extraArgs: m.extraArgs,
@@ -412,6 +415,48 @@ export class JurisdictionStack extends TerraformStack {
             `the models placed on pool ${poolName} need ${asked} (replicas × GPUs per replica), but the pool has ${pool.nodeCount} node(s) × ${pool.gpusPerNode} GPU(s): ${short.map((s) => `${s.unplaced} replica(s) of ${s.model}`).join(' and ')} cannot be scheduled. Add nodes, lower replicas, or shorten context / concurrency so fewer GPUs per replica are needed`,
           );
         });
+      }
+    }
+
+    if (spec.autoscaler !== undefined) {
+      const a = spec.autoscaler;
+      // The spec's semantic checks guarantee an API server (here or under gateway).
+      const apiServer = (a.apiServer ?? spec.gateway?.apiServer) as { cidrs: string[]; port: number };
+      const keda = at(
+        ['autoscaler'],
+        () =>
+          new Keda(this, 'autoscaler', {
+            cluster: this.cluster,
+            jurisdiction: name,
+            namespace: a.namespace,
+            chartRepository: sov.chartRepository,
+            images: a.images,
+            allowedRegistries: sov.registries,
+            imagePullSecrets: spec.images.pullSecrets,
+            apiServer,
+            prometheus: { namespace: a.prometheus.namespace, port: portOf(a.prometheus.url) },
+          }),
+      );
+      for (const [modelName, m] of models) {
+        if (!m.autoscaling) continue;
+        const scaling = m.autoscaling;
+        at(
+          ['models', modelName, 'autoscaling'],
+          () =>
+            new EngineScaler(this, `scaler-${modelName}`, {
+              jurisdiction: name,
+              namespace,
+              deployment: modelName,
+              servedModelName: servers[modelName].servedModelName,
+              engine: m.engine,
+              minReplicas: scaling.minReplicas,
+              maxReplicas: scaling.maxReplicas,
+              waitingPerReplica: scaling.waitingPerReplica,
+              kvCacheUsage: scaling.kvCacheUsage,
+              prometheusUrl: a.prometheus.url,
+              dependsOn: [keda.release, servers[modelName].deployment],
+            }),
+        );
       }
     }
 

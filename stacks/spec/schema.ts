@@ -501,11 +501,30 @@ const modelSchema = z
           .int()
           .min(1)
           .max(100)
-          .default(80)
-          .describe('Average CPU utilisation (percent of requests) the autoscaler keeps.'),
+          .optional()
+          .describe(
+            'Scale on CPU instead (a HorizontalPodAutoscaler keeping this average utilisation, percent of requests); only without the jurisdiction autoscaler.',
+          ),
+        waitingPerReplica: z
+          .number()
+          .positive()
+          .default(4)
+          .describe(
+            'With the jurisdiction autoscaler: waiting requests per replica (engine queue) that add a replica.',
+          ),
+        kvCacheUsage: z
+          .number()
+          .gt(0)
+          .max(1)
+          .default(0.8)
+          .describe(
+            'With the jurisdiction autoscaler (vLLM): KV-cache use, 0–1, above which a replica is added.',
+          ),
       })
       .optional()
-      .describe('HorizontalPodAutoscaler bounds; replicas is then the initial count.'),
+      .describe(
+        'Replica bounds; replicas is then the initial count. Scaled on the engine queue and KV cache by the jurisdiction autoscaler (KEDA), or on CPU when targetCpuUtilization is set.',
+      ),
     extraArgs: z
       .array(z.string())
       .default([])
@@ -693,6 +712,49 @@ const gatewaySchema = z
     "One OpenAI-compatible endpoint for the jurisdiction (agentgateway + Gateway API Inference Extension): routes by the request's model, authenticates tenants, enforces their models and limits. With a gateway, clients reach only the gateway.",
   );
 
+const autoscalerSchema = z
+  .strictObject({
+    namespace: dnsLabel('autoscaler.namespace').default('keda').describe('Namespace of KEDA.'),
+    prometheus: z
+      .strictObject({
+        url: url('autoscaler.prometheus.url', ['http', 'https']).describe(
+          "Base URL of the jurisdiction's Prometheus (in-cluster service or a host in sovereignty.hosts).",
+        ),
+        namespace: dnsLabel('autoscaler.prometheus.namespace').describe(
+          'Namespace Prometheus runs in (NetworkPolicy peer).',
+        ),
+      })
+      .describe('The Prometheus the scalers query.'),
+    images: z
+      .strictObject({
+        operator: image('autoscaler.images.operator').describe(
+          'KEDA operator (ghcr.io/kedacore/keda:2.20.2 mirrored).',
+        ),
+        metricsApiServer: image('autoscaler.images.metricsApiServer').describe(
+          'KEDA metrics API server (ghcr.io/kedacore/keda-metrics-apiserver:2.20.2 mirrored).',
+        ),
+        webhooks: image('autoscaler.images.webhooks').describe(
+          'KEDA admission webhooks (ghcr.io/kedacore/keda-admission-webhooks:2.20.2 mirrored).',
+        ),
+      })
+      .describe('KEDA images from the jurisdiction registries.'),
+    apiServer: z
+      .strictObject({
+        cidrs: z
+          .array(z.string().regex(CIDR, { message: 'a CIDR looks like 10.20.0.0/16' }))
+          .min(1)
+          .describe('Addresses of the Kubernetes API servers (inside sovereignty.cidrs).'),
+        port: z.number().int().min(1).max(65535).default(6443).describe('Port of the API servers.'),
+      })
+      .optional()
+      .describe(
+        'Where KEDA reaches the Kubernetes API (and is called back from); default: gateway.apiServer.',
+      ),
+  })
+  .describe(
+    'KEDA (chart 2.20.2 from the chart mirror): models with autoscaling scale on their engine queue and KV cache, read from Prometheus.',
+  );
+
 const suppressionSchema = z
   .strictObject({
     rule: z
@@ -738,6 +800,7 @@ const jurisdictionShape = {
   stores: z.record(dnsLabel('store name'), storeSchema).default({}).describe('Weight stores, keyed by name.'),
   models: z.record(dnsLabel('model name'), modelSchema).default({}).describe('Served models, keyed by name.'),
   gateway: gatewaySchema.optional(),
+  autoscaler: autoscalerSchema.optional(),
   suppressions: z.array(suppressionSchema).default([]).describe('Accepted policy findings.'),
 };
 

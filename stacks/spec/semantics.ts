@@ -44,6 +44,7 @@ export function semanticProblems(spec: SovereignSpec): SemanticProblem[] {
   for (const [name, j] of Object.entries(spec.jurisdictions)) {
     out.push(...jurisdictionProblems(['jurisdictions', name], j));
     out.push(...gatewayProblems(['jurisdictions', name], j));
+    out.push(...autoscalerProblems(['jurisdictions', name], j));
   }
   return out;
 }
@@ -364,6 +365,67 @@ function gatewayProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem[]
     j.clients.namespaces.length + j.clients.cidrs.length > 0;
   if (!sources) {
     add(['tenants'], 'no tenant (nor clients) names a namespace or network: nothing could reach the gateway');
+  }
+  return out;
+}
+
+/** Autoscaling: on engine metrics through the jurisdiction autoscaler, or on CPU by explicit choice. */
+function autoscalerProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem[] {
+  const out: SemanticProblem[] = [];
+  const add = (path: SpecPath, message: string) => out.push({ path: [...base, ...path], message });
+  const a = j.autoscaler;
+  for (const [mname, m] of Object.entries(j.models)) {
+    if (!m.autoscaling) continue;
+    if (a === undefined && m.autoscaling.targetCpuUtilization === undefined) {
+      add(
+        ['models', mname, 'autoscaling'],
+        'scales on nothing: declare the jurisdiction autoscaler (KEDA, on the engine queue and KV cache) or set targetCpuUtilization to scale on CPU',
+      );
+    }
+    if (a !== undefined && m.autoscaling.targetCpuUtilization !== undefined) {
+      add(
+        ['models', mname, 'autoscaling', 'targetCpuUtilization'],
+        'the jurisdiction autoscaler scales this model on its engine metrics; remove targetCpuUtilization (an HPA on CPU would fight it)',
+      );
+    }
+    if (m.autoscaling.maxReplicas < m.autoscaling.minReplicas) {
+      add(
+        ['models', mname, 'autoscaling', 'maxReplicas'],
+        `${m.autoscaling.maxReplicas} is below minReplicas ${m.autoscaling.minReplicas}`,
+      );
+    }
+  }
+  if (a === undefined) return out;
+  for (const [key, ref] of Object.entries(a.images)) {
+    const reg = ref.split('/')[0];
+    if (!j.sovereignty.registries.includes(reg)) {
+      add(
+        ['autoscaler', 'images', key],
+        `registry "${reg}" is not in sovereignty.registries (${j.sovereignty.registries.join(', ')})`,
+      );
+    }
+  }
+  const host = hostOf(a.prometheus.url);
+  if (!/\.svc(\.cluster\.local)?$/.test(host) && !hostAllowed(a.prometheus.url, j.sovereignty.hosts)) {
+    add(
+      ['autoscaler', 'prometheus', 'url'],
+      `Prometheus host "${host}" is outside the jurisdiction: use its in-cluster service (<name>.<namespace>.svc) or a host in sovereignty.hosts`,
+    );
+  }
+  const api = a.apiServer ?? j.gateway?.apiServer;
+  if (api === undefined) {
+    add(
+      ['autoscaler'],
+      'apiServer is required (where KEDA reaches the Kubernetes API) when there is no gateway.apiServer',
+    );
+  } else {
+    for (const [i, c] of api.cidrs.entries()) {
+      if (a.apiServer && !cidrWithin(c, j.sovereignty.cidrs))
+        add(
+          ['autoscaler', 'apiServer', 'cidrs', i],
+          `${c} is not inside sovereignty.cidrs (${j.sovereignty.cidrs.join(', ') || 'none declared'})`,
+        );
+    }
   }
   return out;
 }

@@ -180,8 +180,8 @@ describe('examples/sovereign.yaml: inventory and data locations per jurisdiction
 
   test.each([
     // jurisdiction, models, GPUs requested, pools (offered), images
-    // engine + weight sync + the gateway's controller, proxy and endpoint picker
-    ['de-fra', ['llama-3-1-70b', 'llama-3-1-8b'], 10, { h100: 16 }, 5],
+    // engine + weight sync + the gateway's controller, proxy and endpoint picker (+ KEDA's three)
+    ['de-fra', ['llama-3-1-70b', 'llama-3-1-8b'], 10, { h100: 16 }, 8],
     ['fr-par', ['mistral-7b'], 3, { l40s: 24 }, 5],
     ['eu-edge-vie', ['qwen-7b'], 0, {}, 5],
   ])('%s: models, GPUs, pools, images with digests', (name, models, gpus, pools, images) => {

@@ -80,6 +80,7 @@ describe('JurisdictionStack on examples/sovereign.yaml', () => {
       'agentgateway',
       'agentgateway-crds',
       'gpu-operator',
+      'keda',
     ]);
     const deployments = resources(de, 'kubernetes_deployment_v1');
     const byName = Object.fromEntries(deployments.map((d) => [d.metadata.name, d]));
