@@ -21,6 +21,7 @@ import { capacityExceeded } from '../constructs/errors';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { EngineScaler, Keda } from '../constructs/engine-autoscaler';
 import { GpuOperator } from '../constructs/gpu-operator';
+import { Monitoring } from '../constructs/monitoring';
 import { InferenceGateway } from '../constructs/inference-gateway';
 import { LlamaCppServer } from '../constructs/llama-cpp-server';
 import { ModelWeightStore } from '../constructs/model-weight-store';
@@ -503,6 +504,28 @@ export class JurisdictionStack extends TerraformStack {
         value: this.gateway.endpointUrl,
         description: `OpenAI-compatible endpoint of ${name} (append /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models)`,
       });
+    }
+
+    if (spec.monitoring !== undefined) {
+      const mon = spec.monitoring;
+      at(
+        ['monitoring'],
+        () =>
+          new Monitoring(this, 'monitoring', {
+            jurisdiction: name,
+            servingNamespace: namespace,
+            monitoringNamespace: mon.namespace,
+            selectorLabels: mon.selectorLabels,
+            servingPort: SERVING_PORT,
+            engines: [...new Set(models.map(([, m]) => m.engine))].sort(),
+            gateway: spec.gateway !== undefined,
+            dcgmNamespace:
+              this.operator !== undefined && spec.gpuOperator.dcgmExporter
+                ? this.cluster.gpuOperatorNamespace
+                : undefined,
+            dependsOn: namespaceReady,
+          }),
+      );
     }
 
     new TerraformOutput(this, 'serving_namespace', {

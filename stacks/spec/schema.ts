@@ -755,6 +755,22 @@ const autoscalerSchema = z
     'KEDA (chart 2.20.2 from the chart mirror): models with autoscaling scale on their engine queue and KV cache, read from Prometheus.',
   );
 
+const monitoringSchema = z
+  .strictObject({
+    namespace: dnsLabel('monitoring.namespace').describe(
+      "Namespace of the jurisdiction's Prometheus Operator and Grafana: admitted to the metrics ports, and where the dashboard ConfigMap goes.",
+    ),
+    selectorLabels: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe(
+        'Labels its Prometheus selects PodMonitors and PrometheusRules by (e.g. release: kube-prometheus-stack).',
+      ),
+  })
+  .describe(
+    'PodMonitors (engines, endpoint pickers, gateway, DCGM), alert rules with runbook lines and a Grafana dashboard, for the Prometheus the jurisdiction runs.',
+  );
+
 const suppressionSchema = z
   .strictObject({
     rule: z
@@ -801,6 +817,7 @@ const jurisdictionShape = {
   models: z.record(dnsLabel('model name'), modelSchema).default({}).describe('Served models, keyed by name.'),
   gateway: gatewaySchema.optional(),
   autoscaler: autoscalerSchema.optional(),
+  monitoring: monitoringSchema.optional(),
   suppressions: z.array(suppressionSchema).default([]).describe('Accepted policy findings.'),
 };
 

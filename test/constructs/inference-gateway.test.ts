@@ -20,7 +20,15 @@ import { resources, synthSpec, type Json } from '../support/synth';
 beforeAll(() => process.chdir(REPO_ROOT));
 
 // ------------------------------------------------------------------ CRD schemas
-const ajv = new Ajv({ allErrors: true, strict: false });
+/** Go's RE2 inline flag `(?i)` (in the Prometheus Operator CRDs) as a JavaScript flag. */
+const re2 = Object.assign(
+  (pattern: string, flags: string) =>
+    pattern.includes('(?i)')
+      ? new RegExp(pattern.replace('(?i)', ''), `${flags}i`)
+      : new RegExp(pattern, flags),
+  { code: 'new RegExp' },
+);
+const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: re2 } });
 addFormats(ajv);
 for (const f of ['int32', 'int64', 'byte', 'double', 'float']) ajv.addFormat(f, true);
 const CRD_DIR = path.join(FIXTURES, 'crds');
@@ -55,6 +63,7 @@ const named = (stack: Json, kind: string, name: string) =>
   byKind(stack, kind).find((m) => m.metadata.name === name) as Json;
 
 describe('every custom resource the stacks emit fits its CRD schema at the pinned release', () => {
+  test('a schema fixture for each kind', () => expect(validators.size).toBe(8));
   test.each(['de-fra', 'fr-par', 'eu-edge-vie'])('%s', (j) => {
     const stack = examples().stacks[j];
     const ms = manifests(stack);
@@ -66,6 +75,7 @@ describe('every custom resource the stacks emit fits its CRD schema at the pinne
         'AgentgatewayPolicy',
         'AgentgatewayParameters',
         ...(j === 'de-fra' ? ['ScaledObject'] : []),
+        ...(j === 'fr-par' ? [] : ['PodMonitor', 'PrometheusRule']),
       ]),
     );
     for (const m of ms)
@@ -385,8 +395,10 @@ describe('who can reach an engine: the gateway, its picker and monitoring; nothi
     expect(net.allows({ ip: '192.168.41.7' }, proxy, 8443)).toBe(false);
     expect(net.allows(branch, server, 8000)).toBe(false);
     expect(net.allows(proxy, server, 8000)).toBe(true);
-    // No monitoring namespace declared: nothing scrapes the server from outside.
-    expect(net.allows({ namespace: 'monitoring', labels: {} }, server, 8000)).toBe(false);
+    // monitoring (declared for the edge) scrapes the server's port; nobody else in the cluster reaches it.
+    expect(net.allows({ namespace: 'monitoring', labels: {} }, server, 8000)).toBe(true);
+    expect(net.allows({ namespace: 'monitoring', labels: {} }, server, 22)).toBe(false);
+    expect(net.allows({ namespace: 'default', labels: {} }, server, 8000)).toBe(false);
   });
 });
 
