@@ -19,7 +19,10 @@ import { type Construct } from 'constructs';
 import { packReplicas, type ModelArchitecture } from '../constructs/capacity';
 import { capacityExceeded } from '../constructs/errors';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
+import { EngineScaler, Keda } from '../constructs/engine-autoscaler';
 import { GpuOperator } from '../constructs/gpu-operator';
+import { Monitoring } from '../constructs/monitoring';
+import { InferenceGateway } from '../constructs/inference-gateway';
 import { LlamaCppServer } from '../constructs/llama-cpp-server';
 import { ModelWeightStore, type IModelWeightStore } from '../constructs/model-weight-store';
 import { CpuNodePool } from '../constructs/cpu-node-pool';
@@ -43,6 +46,7 @@ import { backendAttributes, fromStackDir, SovereignBackend } from './backend';
 import { deepMerge, stackInternals } from './cdktf-seam';
 import { fastResolve } from './fast-resolve';
 import { PROFILES, type Profile } from './profiles';
+import { selectorLabels } from '../constructs/private/labels';
 import type { JurisdictionSpec, ModelSpec } from './spec/schema';
 import {
   architectureOf as plannedArchitecture,
@@ -162,6 +166,8 @@ export class JurisdictionStack extends TerraformStack {
   public readonly stores: Readonly<Record<string, IModelWeightStore>>;
   public readonly weights: Readonly<Record<string, ModelWeights>>;
   public readonly servers: Readonly<Record<string, VllmServer | LlamaCppServer>>;
+  /** The jurisdiction's OpenAI-compatible endpoint, when the spec declares `gateway`. */
+  public readonly gateway?: InferenceGateway;
   /** The record written under `"//".sovereign`. */
   public readonly metadata: StackMetadata;
 
@@ -242,8 +248,9 @@ export class JurisdictionStack extends TerraformStack {
           gpuPools: Object.values(pools),
           network: {
             servingPorts: [SERVING_PORT],
-            clientNamespaces: spec.clients.namespaces,
-            clientCidrs: spec.clients.cidrs,
+            // With a gateway, clients reach the gateway only (its own policies), never a server.
+            clientNamespaces: spec.gateway ? [] : spec.clients.namespaces,
+            clientCidrs: spec.gateway ? [] : spec.clients.cidrs,
             // NetworkPolicies take addresses, not names: weight sync may reach the jurisdiction's
             // declared ranges on the ports its sources use, nothing else.
             weightSources: sov.cidrs.flatMap((cidr) => sourcePorts.map((port) => ({ cidr, port }))),
@@ -363,6 +370,8 @@ export class JurisdictionStack extends TerraformStack {
           minReplicas: m.autoscaling.minReplicas,
           maxReplicas: m.autoscaling.maxReplicas,
           targetCpuUtilizationPercent: m.autoscaling.targetCpuUtilization,
+          // With the jurisdiction autoscaler, a ScaledObject on engine metrics scales it (below).
+          external: spec.autoscaler !== undefined,
         },
         apiKeySecret: m.apiKeySecret,
         extraArgs: m.extraArgs,
@@ -468,6 +477,115 @@ export class JurisdictionStack extends TerraformStack {
           );
         });
       }
+    }
+
+    if (spec.autoscaler !== undefined) {
+      const a = spec.autoscaler;
+      // The spec's semantic checks guarantee an API server (here or under gateway).
+      const apiServer = (a.apiServer ?? spec.gateway?.apiServer) as { cidrs: string[]; port: number };
+      const keda = at(
+        ['autoscaler'],
+        () =>
+          new Keda(this, 'autoscaler', {
+            cluster: this.cluster,
+            jurisdiction: name,
+            namespace: a.namespace,
+            chartRepository: sov.chartRepository,
+            images: a.images,
+            allowedRegistries: sov.registries,
+            imagePullSecrets: spec.images.pullSecrets,
+            apiServer,
+            prometheus: { namespace: a.prometheus.namespace, port: portOf(a.prometheus.url) },
+          }),
+      );
+      for (const [modelName, m] of models) {
+        if (!m.autoscaling) continue;
+        const scaling = m.autoscaling;
+        at(
+          ['models', modelName, 'autoscaling'],
+          () =>
+            new EngineScaler(this, `scaler-${modelName}`, {
+              jurisdiction: name,
+              namespace,
+              deployment: modelName,
+              servedModelName: servers[modelName].servedModelName,
+              engine: m.engine,
+              minReplicas: scaling.minReplicas,
+              maxReplicas: scaling.maxReplicas,
+              waitingPerReplica: scaling.waitingPerReplica,
+              kvCacheUsage: scaling.kvCacheUsage,
+              prometheusUrl: a.prometheus.url,
+              dependsOn: [keda.release, servers[modelName].deployment],
+            }),
+        );
+      }
+    }
+
+    if (spec.gateway !== undefined) {
+      const g = spec.gateway;
+      this.gateway = at(
+        ['gateway'],
+        () =>
+          new InferenceGateway(this, 'gateway', {
+            cluster: this.cluster,
+            jurisdiction: name,
+            namespace,
+            controllerNamespace: g.controllerNamespace,
+            chartRepository: sov.chartRepository,
+            allowedChartRepositories: [sov.chartRepository],
+            host: g.host,
+            allowedHosts: sov.hosts,
+            port: g.port,
+            tlsSecretName: g.tlsSecret,
+            images: g.images,
+            allowedRegistries: sov.registries,
+            imagePullSecrets: spec.images.pullSecrets,
+            models: models.map(([modelName, m]) => ({
+              name: servers[modelName].servedModelName,
+              engine: m.engine,
+              port: servers[modelName].port,
+              selector: selectorLabels({
+                name: m.engine,
+                instance: modelName,
+                component: 'server',
+                jurisdiction: name,
+              }),
+              apiKeySecret: m.apiKeySecret,
+            })),
+            tenants: Object.entries(g.tenants).map(([tenant, t]) => ({ name: tenant, ...t })),
+            clientNamespaces: spec.clients.namespaces,
+            clientCidrs: spec.clients.cidrs,
+            apiServer: g.apiServer,
+            monitoringNamespace: g.monitoringNamespace,
+            dependsOn: namespaceReady,
+          }),
+      );
+      new TerraformOutput(this, 'gateway_endpoint', {
+        value: this.gateway.endpointUrl,
+        description: `OpenAI-compatible endpoint of ${name} (append /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models)`,
+      });
+    }
+
+    if (spec.monitoring !== undefined) {
+      const mon = spec.monitoring;
+      at(
+        ['monitoring'],
+        () =>
+          new Monitoring(this, 'monitoring', {
+            jurisdiction: name,
+            servingNamespace: namespace,
+            monitoringNamespace: mon.namespace,
+            selectorLabels: mon.selectorLabels,
+            servingPort: SERVING_PORT,
+            engines: [...new Set(models.map(([, m]) => m.engine))].sort(),
+            gateway: spec.gateway !== undefined,
+            dcgmNamespace:
+              this.operator !== undefined && spec.gpuOperator.dcgmExporter
+                ? this.cluster.gpuOperatorNamespace
+                : undefined,
+            dependsOn: namespaceReady,
+          }),
+      );
     }
 
     new TerraformOutput(this, 'serving_namespace', {

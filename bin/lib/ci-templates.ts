@@ -166,7 +166,9 @@ const HEADER = `# sovereign-stack deploy pipeline, as \`sovereign init --ci\` wr
 # CI vendor's artifact storage.
 #
 # First deploy of a jurisdiction: run once with first-deploy (namespaces only), create the
-# Secrets and ConfigMaps the audit report lists, then run again without it.`;
+# Secrets and ConfigMaps the audit report lists, then run again without it. A gateway or an
+# autoscaler also needs its CRDs in the cluster before the whole stack can be planned: run
+# steps 1-2 of docs/deploy-order.md once.`;
 
 /** The GitHub Actions workflow (.github/workflows/sovereign.yml). */
 export function githubWorkflow(jurisdictions: readonly string[]): string {

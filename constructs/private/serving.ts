@@ -47,6 +47,11 @@ export interface ServerAutoscaling {
   readonly podsMetric?: { readonly name: string; readonly averageValue: string };
   /** CPU utilisation target in percent, used when podsMetric is unset. @default 80 */
   readonly targetCpuUtilizationPercent?: number;
+  /**
+   * Scaled by an external autoscaler (a KEDA ScaledObject on engine metrics): no HPA is
+   * created, and an apply keeps the replica count the autoscaler set. @default false
+   */
+  readonly external?: boolean;
 }
 
 /** Props both servers take. */
@@ -442,7 +447,7 @@ export function createServingResources(w: ServingWorkload): ServingResources {
       : undefined;
 
   let autoscaler: HorizontalPodAutoscalerV2 | undefined;
-  if (p.autoscaling) {
+  if (p.autoscaling && !p.autoscaling.external) {
     const a = p.autoscaling;
     autoscaler = new HorizontalPodAutoscalerV2(w.scope, 'hpa', {
       metadata,

@@ -42,12 +42,46 @@ export const rule: StackRule = {
       }
       if (any && !bad) out.push({ status: 'compliant', address });
     };
+    // Gateway API names the hosts it serves without a scheme (`Gateway.spec.listeners[].hostname`,
+    // `HTTPRoute.spec.hostnames[]`): each is an endpoint the jurisdiction publishes. A wildcard
+    // listener (`*.example`) is judged as a host under it.
+    const scanRouteHosts = (address: string, body: Record<string, unknown>) => {
+      const m = (Array.isArray(body.manifest) ? body.manifest[0] : body.manifest) as
+        { kind?: unknown; spec?: { listeners?: unknown; hostnames?: unknown } } | undefined;
+      if (!m || typeof m !== 'object' || !m.spec || typeof m.spec !== 'object') return;
+      const hosts: { value: unknown; path: string }[] = [];
+      if (Array.isArray(m.spec.listeners))
+        m.spec.listeners.forEach((l, i) =>
+          hosts.push({
+            value: (l as { hostname?: unknown })?.hostname,
+            path: `manifest.spec.listeners[${i}].hostname`,
+          }),
+        );
+      if (Array.isArray(m.spec.hostnames))
+        m.spec.hostnames.forEach((h, i) => hosts.push({ value: h, path: `manifest.spec.hostnames[${i}]` }));
+      for (const h of hosts) {
+        if (typeof h.value !== 'string' || h.value === '') continue;
+        const host = h.value.toLowerCase().replace(/^\*\./, 'any-host.');
+        const [e] = endpointsIn(`https://${host}`);
+        const v = e === undefined ? 'outside' : judgeEndpoint(e, ctx.metadata);
+        if (v === 'inside') out.push({ status: 'compliant', address });
+        else
+          out.push({
+            status: v === 'unknown' ? 'unknown' : 'non-compliant',
+            address,
+            path: h.path,
+            message: `${h.value} is served by the gateway but lies outside the jurisdiction's declared hosts`,
+          });
+      }
+    };
     for (const p of ctx.stack.providers) scan(p.address, p.body);
     if (ctx.stack.backend) scan(`terraform.backend.${ctx.stack.backend.type}`, ctx.stack.backend.body);
     for (const r of [...ctx.stack.resources, ...ctx.stack.data]) {
       scan(r.address, r.body);
-      if (r.type === 'kubernetes_manifest')
+      if (r.type === 'kubernetes_manifest') {
         scanClusterAddresses(r.address, r.body, ctx.metadata.allowed.cidrs, out);
+        scanRouteHosts(r.address, r.body);
+      }
       if (r.type === 'helm_release')
         for (const t of helmValues(r.body).trees) scan(r.address, t.tree, t.path);
     }

@@ -49,6 +49,11 @@ const KEY_VALUE_LIST = new RegExp(
 );
 function isKubernetesName(path: string, value: string): boolean {
   if (path === 'manifest.apiVersion') return true;
+  // An object reference's API group (Gateway API `targetRefs[].group`, `parentRefs[].group`,
+  // `backendRefs[].group`, agentgateway's `parametersRef.group`): only the exact groups of the
+  // kinds the toolkit writes; any other value there is judged as a host.
+  if (/\.(targetRefs|parentRefs|backendRefs)\[\d+\]\.group$|\.parametersRef\.group$/.test(path))
+    return MODELLED_GROUPS.has(value);
   if (!KEY_VALUE_LIST.test(value)) return false;
   // A bare `domain/name` is a key only where Kubernetes reads a key; with `=` or an effect it is
   // selector or taint syntax wherever it stands.
@@ -68,10 +73,43 @@ function isKubernetesName(path: string, value: string): boolean {
  */
 const MODELLED_CUSTOM_KINDS: readonly { readonly group: string; readonly kind: string }[] = [
   { group: 'cluster.x-k8s.io', kind: 'Cluster' },
+  // The inference gateway (constructs/inference-gateway.ts). SOV-012 judges the Gateway's
+  // listener hostnames and the HTTPRoutes' hostnames; SOV-001/002 read the images the
+  // AgentgatewayParameters name in its spec (chart-values conventions). The policies and the
+  // pool carry no image or endpoint of their own: the generic scans below cover them.
+  { group: 'gateway.networking.k8s.io', kind: 'Gateway' },
+  { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' },
+  { group: 'inference.networking.k8s.io', kind: 'InferencePool' },
+  { group: 'agentgateway.dev', kind: 'AgentgatewayParameters' },
+  { group: 'agentgateway.dev', kind: 'AgentgatewayPolicy' },
+  // KEDA's ScaledObject (constructs/engine-autoscaler.ts): its Prometheus trigger's serverAddress
+  // is an endpoint SOV-012 judges like any URL in the stack.
+  { group: 'keda.sh', kind: 'ScaledObject' },
+  // Prometheus Operator objects (constructs/monitoring.ts): scrape selectors and alert rules;
+  // any URL in them (a runbook link) is judged by SOV-012, every host-shaped string below.
+  { group: 'monitoring.coreos.com', kind: 'PodMonitor' },
+  { group: 'monitoring.coreos.com', kind: 'PrometheusRule' },
 ];
+/** API groups of the modelled custom kinds: what an object reference's `group` may name. */
+const MODELLED_GROUPS = new Set(MODELLED_CUSTOM_KINDS.map((k) => k.group));
 function isModelledCustomKind(apiVersion: string | undefined, kind: string): boolean {
   const group = apiVersion?.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : undefined;
   return MODELLED_CUSTOM_KINDS.some((k) => k.group === group && k.kind === kind);
+}
+
+/**
+ * The one patch of a Secret the toolkit writes: the gateway labels the tenants' key Secrets
+ * (created out of band, never written by the stack) with `sovereign-stack.io/gateway-api-keys`
+ * so agentgateway's API-key authentication selects exactly those (API_KEYS_LABEL in
+ * constructs/inference-gateway.ts). A label changes no image, endpoint or pod the rules judge;
+ * any other label, annotation or kind stays unknown.
+ */
+const API_KEYS_LABEL = 'sovereign-stack.io/gateway-api-keys';
+function isApiKeySecretLabel(type: string, body: Obj): boolean {
+  if (type !== 'kubernetes_labels' || str(body.kind) !== 'Secret' || str(body.api_version) !== 'v1')
+    return false;
+  const labels = isObj(body.labels) ? Object.keys(body.labels) : [];
+  return labels.length === 1 && labels[0] === API_KEYS_LABEL;
 }
 
 /** Host-shaped strings with a public suffix (`huggingface.co`, `github.com/org/repo`), not only URLs. */
@@ -194,7 +232,7 @@ export const rule: StackRule = {
       }
       if (['kubernetes_labels', 'kubernetes_annotations', 'kubernetes_node_taint'].includes(r.type)) {
         const kind = str(r.body.kind) ?? (r.type === 'kubernetes_node_taint' ? 'Node' : '');
-        if (kind !== 'Node')
+        if (kind !== 'Node' && !isApiKeySecretLabel(r.type, r.body))
           unknown(
             r.address,
             'kind',

@@ -834,12 +834,29 @@ const modelSchema = z
           .int()
           .min(1)
           .max(100)
-          .default(80)
-          .describe('Average CPU utilisation (percent of requests) the autoscaler keeps.'),
+          .optional()
+          .describe(
+            'Scale on CPU instead (a HorizontalPodAutoscaler keeping this average utilisation, percent of requests); only without the jurisdiction autoscaler.',
+          ),
+        waitingPerReplica: z
+          .number()
+          .positive()
+          .default(4)
+          .describe(
+            'With the jurisdiction autoscaler: waiting requests per replica (engine queue) that add a replica.',
+          ),
+        kvCacheUsage: z
+          .number()
+          .gt(0)
+          .max(1)
+          .default(0.8)
+          .describe(
+            'With the jurisdiction autoscaler (vLLM): KV-cache use, 0–1, above which a replica is added.',
+          ),
       })
       .optional()
       .describe(
-        'HorizontalPodAutoscaler bounds; replicas is then the initial count, between minReplicas and maxReplicas.',
+        'Replica bounds; replicas is then the initial count. Scaled on the engine queue and KV cache by the jurisdiction autoscaler (KEDA), or on CPU when targetCpuUtilization is set.',
       ),
     extraArgs: z
       .array(z.string())
@@ -939,6 +956,151 @@ const imagesSchema = z
   })
   .describe("Engine and tool images, pinned by digest, from the jurisdiction's registries.");
 
+const tenantSchema = z
+  .strictObject({
+    models: z
+      .array(dnsLabel('tenants.*.models[]'))
+      .min(1)
+      .describe('Models (names under models) the tenant may call; the gateway refuses every other (403).'),
+    apiKeySecret: dnsLabel('tenants.*.apiKeySecret').describe(
+      'Secret in the serving namespace holding the tenant\'s API keys, one entry per key: {"key": "…", "metadata": {"tenant": "<name>"}} (or keyHash: sha256:<hex>). The stack labels it so the gateway reads it; it never reads the keys.',
+    ),
+    requestsPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("Requests per minute across the tenant's keys, per gateway replica; default: unlimited."),
+    tokensPerHour: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('LLM tokens (prompt + completion) per hour, per gateway replica; default: unlimited.'),
+    namespaces: z
+      .array(dnsLabel('tenants.*.namespaces[]'))
+      .default([])
+      .describe('Namespaces the tenant calls from (admitted to the gateway).'),
+    cidrs: z
+      .array(cidr('10.20.0.0/16'))
+      .default([])
+      .describe(
+        'Networks the tenant calls from: admitted to the gateway, and its keys work only from there.',
+      ),
+  })
+  .describe('A tenant of the gateway: who it is (API keys), what it may call, how much, from where.');
+
+const gatewaySchema = z
+  .strictObject({
+    host: z
+      .string()
+      .describe("Host name of the jurisdiction's OpenAI-compatible endpoint; must match sovereignty.hosts."),
+    port: z
+      .number()
+      .int()
+      .min(1024)
+      .max(65535)
+      .default(8443)
+      .describe('HTTPS port of the endpoint (the gateway pod listens on it).'),
+    tlsSecret: dnsLabel('gateway.tlsSecret').describe(
+      "kubernetes.io/tls Secret in the serving namespace with the endpoint certificate (created out of band or by the jurisdiction's cert-manager).",
+    ),
+    controllerNamespace: dnsLabel('gateway.controllerNamespace')
+      .default('agentgateway-system')
+      .describe('Namespace of the gateway controller.'),
+    images: z
+      .strictObject({
+        controller: image('gateway.images.controller').describe(
+          'agentgateway controller image (cr.agentgateway.dev/controller:v1.4.1 mirrored), pinned by digest.',
+        ),
+        proxy: image('gateway.images.proxy').describe(
+          'agentgateway proxy image (cr.agentgateway.dev/agentgateway:v1.4.1 mirrored), pinned by digest.',
+        ),
+        endpointPicker: image('gateway.images.endpointPicker').describe(
+          'Endpoint picker image (ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0 mirrored), pinned by digest.',
+        ),
+      })
+      .describe("Gateway images from the jurisdiction's registries."),
+    apiServer: z
+      .strictObject({
+        cidrs: z
+          .array(cidr('10.20.0.0/16'))
+          .min(1)
+          .describe('Addresses of the Kubernetes API servers (inside sovereignty.cidrs).'),
+        port: z.number().int().min(1).max(65535).default(6443).describe('Port of the API servers.'),
+      })
+      .describe('Where the gateway controller and the endpoint pickers reach the Kubernetes API.'),
+    monitoringNamespace: dnsLabel('gateway.monitoringNamespace')
+      .optional()
+      .describe("Namespace of the jurisdiction's Prometheus: admitted to the metrics ports only."),
+    tenants: z
+      .record(dnsLabel('tenant name'), tenantSchema)
+      .refine((m) => Object.keys(m).length > 0, { message: 'declare at least one tenant' })
+      .describe('Tenants keyed by name.'),
+  })
+  .describe(
+    "One OpenAI-compatible endpoint for the jurisdiction (agentgateway + Gateway API Inference Extension): routes by the request's model, authenticates tenants, enforces their models and limits. With a gateway, clients reach only the gateway.",
+  );
+
+const autoscalerSchema = z
+  .strictObject({
+    namespace: dnsLabel('autoscaler.namespace').default('keda').describe('Namespace of KEDA.'),
+    prometheus: z
+      .strictObject({
+        url: url('autoscaler.prometheus.url', ['http', 'https']).describe(
+          "Base URL of the jurisdiction's Prometheus (in-cluster service or a host in sovereignty.hosts).",
+        ),
+        namespace: dnsLabel('autoscaler.prometheus.namespace').describe(
+          'Namespace Prometheus runs in (NetworkPolicy peer).',
+        ),
+      })
+      .describe('The Prometheus the scalers query.'),
+    images: z
+      .strictObject({
+        operator: image('autoscaler.images.operator').describe(
+          'KEDA operator (ghcr.io/kedacore/keda:2.20.2 mirrored).',
+        ),
+        metricsApiServer: image('autoscaler.images.metricsApiServer').describe(
+          'KEDA metrics API server (ghcr.io/kedacore/keda-metrics-apiserver:2.20.2 mirrored).',
+        ),
+        webhooks: image('autoscaler.images.webhooks').describe(
+          'KEDA admission webhooks (ghcr.io/kedacore/keda-admission-webhooks:2.20.2 mirrored).',
+        ),
+      })
+      .describe('KEDA images from the jurisdiction registries.'),
+    apiServer: z
+      .strictObject({
+        cidrs: z
+          .array(cidr('10.20.0.0/16'))
+          .min(1)
+          .describe('Addresses of the Kubernetes API servers (inside sovereignty.cidrs).'),
+        port: z.number().int().min(1).max(65535).default(6443).describe('Port of the API servers.'),
+      })
+      .optional()
+      .describe(
+        'Where KEDA reaches the Kubernetes API (and is called back from); default: gateway.apiServer.',
+      ),
+  })
+  .describe(
+    'KEDA (chart 2.20.2 from the chart mirror): models with autoscaling scale on their engine queue and KV cache, read from Prometheus.',
+  );
+
+const monitoringSchema = z
+  .strictObject({
+    namespace: dnsLabel('monitoring.namespace').describe(
+      "Namespace of the jurisdiction's Prometheus Operator and Grafana: admitted to the metrics ports, and where the dashboard ConfigMap goes.",
+    ),
+    selectorLabels: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe(
+        'Labels its Prometheus selects PodMonitors and PrometheusRules by (e.g. release: kube-prometheus-stack).',
+      ),
+  })
+  .describe(
+    'PodMonitors (engines, endpoint pickers, gateway, DCGM), alert rules with runbook lines and a Grafana dashboard, for the Prometheus the jurisdiction runs.',
+  );
+
 const suppressionSchema = z
   .strictObject({
     rule: z
@@ -1001,6 +1163,9 @@ const jurisdictionShape = {
     .describe('CPU node pools for CPU-only llama.cpp servers, keyed by name (not the names of GPU pools).'),
   stores: z.record(dnsLabel('store name'), storeSchema).default({}).describe('Weight stores, keyed by name.'),
   models: z.record(dnsLabel('model name'), modelSchema).default({}).describe('Served models, keyed by name.'),
+  gateway: gatewaySchema.optional(),
+  autoscaler: autoscalerSchema.optional(),
+  monitoring: monitoringSchema.optional(),
   suppressions: z.array(suppressionSchema).default([]).describe('Accepted policy findings.'),
 };
 
@@ -1045,6 +1210,7 @@ export const specSchema = z
 export type SovereignSpec = z.output<typeof specSchema>;
 export type JurisdictionSpec = z.output<typeof jurisdictionSchema>;
 export type ModelSpec = z.output<typeof modelSchema>;
+export type GatewaySpec = z.output<typeof gatewaySchema>;
 export type PoolSpec = z.output<typeof poolSchema>;
 export type ProvisionSpec = z.output<typeof provisionSchema>;
 export type CpuPoolSpec = z.output<typeof cpuPoolSchema>;

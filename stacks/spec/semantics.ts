@@ -63,6 +63,8 @@ export function semanticProblems(spec: SovereignSpec): SemanticProblem[] {
         path: ['jurisdictions', provisionStackName(name)],
         message: `the name is taken by the provisioning stack of jurisdiction "${name}"; rename one of them`,
       });
+    out.push(...gatewayProblems(['jurisdictions', name], j));
+    out.push(...autoscalerProblems(['jurisdictions', name], j));
   }
   return out;
 }
@@ -565,6 +567,127 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
         ['pools', pname, 'nodes'],
         'the nodes of a provisioned cluster are machines Cluster API creates: leave nodes out and size cluster.provision.pools instead',
       );
+  }
+  return out;
+}
+
+/** The gateway section: host and addresses inside the jurisdiction, tenants' models declared. */
+function gatewayProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem[] {
+  const g = j.gateway;
+  if (g === undefined) return [];
+  const out: SemanticProblem[] = [];
+  const add = (path: SpecPath, message: string) => out.push({ path: [...base, 'gateway', ...path], message });
+  const hosts = j.sovereignty.hosts;
+  if (/[*:/]/.test(g.host) || !g.host.includes('.')) {
+    add(
+      ['host'],
+      `"${g.host}" is not a host name: give the endpoint's DNS name, without scheme, port or wildcard`,
+    );
+  } else if (!hostAllowed(g.host, hosts)) {
+    add(
+      ['host'],
+      `the endpoint host "${g.host}" is outside the jurisdiction: it is not in sovereignty.hosts (${hosts.join(', ')})`,
+    );
+  }
+  for (const [key, ref] of Object.entries(g.images)) {
+    const reg = ref.split('/')[0];
+    if (!j.sovereignty.registries.includes(reg)) {
+      add(
+        ['images', key],
+        `registry "${reg}" is not in sovereignty.registries (${j.sovereignty.registries.join(', ')})`,
+      );
+    }
+  }
+  for (const [i, c] of g.apiServer.cidrs.entries()) {
+    if (!cidrWithin(c, j.sovereignty.cidrs)) {
+      add(
+        ['apiServer', 'cidrs', i],
+        `${c} is not inside sovereignty.cidrs (${j.sovereignty.cidrs.join(', ') || 'none declared'}): egress NetworkPolicies may only name the jurisdiction's ranges`,
+      );
+    }
+  }
+  const modelNames = Object.keys(j.models);
+  if (modelNames.length === 0) add([], 'a gateway needs at least one model to route to');
+  for (const [tname, t] of Object.entries(g.tenants)) {
+    for (const [i, m] of t.models.entries()) {
+      if (!j.models[m]) {
+        add(
+          ['tenants', tname, 'models', i],
+          `model "${m}" is not declared in this jurisdiction.${didYouMean(m, modelNames)} Models: ${modelNames.join(', ') || 'none'}`,
+        );
+      }
+    }
+    for (const [i, c] of t.cidrs.entries()) {
+      if (c.endsWith('/0'))
+        add(['tenants', tname, 'cidrs', i], `${c} would admit every address; name the tenant's networks`);
+    }
+  }
+  const sources =
+    Object.values(g.tenants).some((t) => t.namespaces.length + t.cidrs.length > 0) ||
+    j.clients.namespaces.length + j.clients.cidrs.length > 0;
+  if (!sources) {
+    add(['tenants'], 'no tenant (nor clients) names a namespace or network: nothing could reach the gateway');
+  }
+  return out;
+}
+
+/** Autoscaling: on engine metrics through the jurisdiction autoscaler, or on CPU by explicit choice. */
+function autoscalerProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem[] {
+  const out: SemanticProblem[] = [];
+  const add = (path: SpecPath, message: string) => out.push({ path: [...base, ...path], message });
+  const a = j.autoscaler;
+  for (const [mname, m] of Object.entries(j.models)) {
+    if (!m.autoscaling) continue;
+    if (a === undefined && m.autoscaling.targetCpuUtilization === undefined) {
+      add(
+        ['models', mname, 'autoscaling'],
+        'scales on nothing: declare the jurisdiction autoscaler (KEDA, on the engine queue and KV cache) or set targetCpuUtilization to scale on CPU',
+      );
+    }
+    if (a !== undefined && m.autoscaling.targetCpuUtilization !== undefined) {
+      add(
+        ['models', mname, 'autoscaling', 'targetCpuUtilization'],
+        'the jurisdiction autoscaler scales this model on its engine metrics; remove targetCpuUtilization (an HPA on CPU would fight it)',
+      );
+    }
+    if (m.autoscaling.maxReplicas < m.autoscaling.minReplicas) {
+      add(
+        ['models', mname, 'autoscaling', 'maxReplicas'],
+        `${m.autoscaling.maxReplicas} is below minReplicas ${m.autoscaling.minReplicas}`,
+      );
+    }
+  }
+  if (a === undefined) return out;
+  for (const [key, ref] of Object.entries(a.images)) {
+    const reg = ref.split('/')[0];
+    if (!j.sovereignty.registries.includes(reg)) {
+      add(
+        ['autoscaler', 'images', key],
+        `registry "${reg}" is not in sovereignty.registries (${j.sovereignty.registries.join(', ')})`,
+      );
+    }
+  }
+  const host = hostOf(a.prometheus.url);
+  if (!/\.svc(\.cluster\.local)?$/.test(host) && !hostAllowed(a.prometheus.url, j.sovereignty.hosts)) {
+    add(
+      ['autoscaler', 'prometheus', 'url'],
+      `Prometheus host "${host}" is outside the jurisdiction: use its in-cluster service (<name>.<namespace>.svc) or a host in sovereignty.hosts`,
+    );
+  }
+  const api = a.apiServer ?? j.gateway?.apiServer;
+  if (api === undefined) {
+    add(
+      ['autoscaler'],
+      'apiServer is required (where KEDA reaches the Kubernetes API) when there is no gateway.apiServer',
+    );
+  } else {
+    for (const [i, c] of api.cidrs.entries()) {
+      if (a.apiServer && !cidrWithin(c, j.sovereignty.cidrs))
+        add(
+          ['autoscaler', 'apiServer', 'cidrs', i],
+          `${c} is not inside sovereignty.cidrs (${j.sovereignty.cidrs.join(', ') || 'none declared'})`,
+        );
+    }
   }
   return out;
 }

@@ -199,11 +199,12 @@ describe('examples/sovereign.yaml: inventory and data locations per jurisdiction
 
   test.each([
     // jurisdiction, models, GPUs requested, pools (offered), images
-    // Serving and weights-sync images, plus the GPU Operator's operands (de-fra: 10 with the
-    // operator-installed driver and its manager; fr-par: 8, the hosts' preinstalled driver).
-    ['de-fra', ['llama-3-1-70b', 'llama-3-1-8b'], 10, { h100: 16 }, 12],
-    ['fr-par', ['mistral-7b'], 3, { l40s: 24 }, 10],
-    ['eu-edge-vie', ['qwen-7b'], 0, {}, 2],
+    // Serving and weights-sync images, the GPU Operator's operands (de-fra: 10 with the
+    // operator-installed driver and its manager; fr-par: 8, the hosts' preinstalled driver),
+    // and the gateway's controller, proxy and endpoint picker (+ KEDA's three).
+    ['de-fra', ['llama-3-1-70b', 'llama-3-1-8b'], 10, { h100: 16 }, 18],
+    ['fr-par', ['mistral-7b'], 3, { l40s: 24 }, 13],
+    ['eu-edge-vie', ['qwen-7b'], 0, {}, 5],
   ])('%s: models, GPUs, pools, images with digests', (name, models, gpus, pools, images) => {
     const inv = s(name).inventory;
     expect(inv.models.map((m) => m.name)).toEqual(models);
@@ -270,14 +271,16 @@ describe('examples/sovereign.yaml: inventory and data locations per jurisdiction
     );
   });
 
-  test('eu-edge-vie: state in a cluster Secret, weights on a volume, no chart', () => {
+  test('eu-edge-vie: state in a cluster Secret, weights on a volume, the gateway charts from its mirror', () => {
     const w = where('eu-edge-vie');
     expect(w).toContain('backend Secret tfstate-*-eu-edge-vie in the cluster');
     // Named twice: by the weights Job's annotation and by the model record.
     expect([...new Set(w.filter((x) => x.startsWith('weights-source')))]).toEqual([
       expect.stringMatching(/^weights-source pvc:\/\/weights-models\/models\/qwen-7b\/[0-9a-f]{40}$/),
     ]);
-    expect(w.filter((x) => x.startsWith('chart-repository'))).toEqual([]);
+    expect([...new Set(w.filter((x) => x.startsWith('chart-repository')))]).toEqual([
+      'chart-repository oci://registry.vie.edge.eu.example/charts',
+    ]);
   });
 });
 

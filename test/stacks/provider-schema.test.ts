@@ -16,7 +16,7 @@ function specs(): [string, string][] {
     .replace('nodes: [lab-gpu-01]', 'nodes: [lab-gpu-01, lab-gpu-02]')
     .replace(
       '        maxConcurrentSequences: 4\n',
-      '        maxConcurrentSequences: 4\n        autoscaling: { minReplicas: 1, maxReplicas: 2 }\n        apiKeySecret: { name: llm-keys, key: lab }\n',
+      '        maxConcurrentSequences: 4\n        autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 80 }\n        apiKeySecret: { name: llm-keys, key: lab }\n',
     );
   return [
     ['examples/sovereign.yaml', fs.readFileSync('examples/sovereign.yaml', 'utf8')],

@@ -1,5 +1,5 @@
 /** Helpers shared by the rules in this folder; not exported from the package. */
-import { helmImages, type FoundImage } from '../../images';
+import { helmImages, imagesInValues, type FoundImage } from '../../images';
 import { ANNOTATION_ENGINE, COMPONENT_SERVER } from '../../../constructs/annotations';
 import {
   argsOf,
@@ -90,7 +90,16 @@ export function objectsIn(
 export function imagesOf(r: ResourceView): FoundImage[] {
   if (r.type === 'helm_release') return helmImages(r.body);
   const p = podView(r);
-  if (!p) return [];
+  if (!p) {
+    // A custom resource that is not a workload may still name the image a controller runs
+    // (agentgateway's AgentgatewayParameters `spec.image: {registry, repository, digest}`):
+    // read it with the conventions of chart values.
+    if (r.type !== 'kubernetes_manifest') return [];
+    const m = (Array.isArray(r.body.manifest) ? r.body.manifest[0] : r.body.manifest) as Json;
+    const spec =
+      m !== null && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, Json>).spec : undefined;
+    return spec === undefined ? [] : imagesInValues(spec, 'manifest.spec');
+  }
   return p.containers.map((c) => ({
     ref: typeof c.c.image === 'string' ? c.c.image : '',
     path: `${c.path}.image`,

@@ -54,7 +54,9 @@ describe('supply chain of the example', () => {
     test(`${s.name}: every GPU Operator image is in the supply chain and the BOM, from the mirror`, () => {
       const json = synth.stacks[s.name];
       const view = readStack(s.name, json);
-      const rel = view.resources.find((r) => r.type === 'helm_release')!;
+      const rel = view.resources.find(
+        (r) => r.type === 'helm_release' && /(^|\/)gpu-operator$/.test(String(r.body.chart)),
+      )!;
       const resolved = chartImages(rel)!;
       expect(resolved.known).toBe(true);
       const operands = resolved.images.map((i) => i.operand);

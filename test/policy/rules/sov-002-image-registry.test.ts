@@ -56,4 +56,46 @@ describe('SOV-002 images from an allowed registry', () => {
       'helm_release.gpu_operator values[0].node-feature-discovery.image.repository: image repository registry.k8s.io/nfd/node-feature-discovery comes from registry.k8s.io, not an allowed registry (registry.de.example)',
     ]);
   });
+
+  test('judges the image a custom resource names (agentgateway proxy parameters), nested or not', () => {
+    const j = exampleStack();
+    const params = (image: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      manifest: {
+        apiVersion: 'agentgateway.dev/v1alpha1',
+        kind: 'AgentgatewayParameters',
+        metadata: { name: 'proxy', namespace: 'llm-serving' },
+        spec: { image, ...extra },
+      },
+    });
+    j.resource.kubernetes_manifest = {
+      ok: params({
+        registry: 'registry.de.example/agentgateway',
+        repository: 'agentgateway',
+        digest: DIGEST,
+      }),
+      upstream: params({ registry: 'cr.agentgateway.dev', repository: 'agentgateway', digest: DIGEST }),
+      hidden: params(
+        { registry: 'registry.de.example/agentgateway', repository: 'agentgateway', digest: DIGEST },
+        {
+          deployment: { spec: { sidecar: { image: { registry: 'ghcr.io/x', repository: 'y', tag: 'v1' } } } },
+        },
+      ),
+    };
+    expect(failuresOn(rule, j)).toEqual([
+      'kubernetes_manifest.hidden manifest.spec.deployment.spec.sidecar.image.repository: image ghcr.io/x/y:v1 comes from ghcr.io, not an allowed registry (registry.de.example)',
+      `kubernetes_manifest.upstream manifest.spec.image.repository: image cr.agentgateway.dev/agentgateway@${DIGEST} comes from cr.agentgateway.dev, not an allowed registry (registry.de.example)`,
+    ]);
+  });
+
+  test('judges the gateway controller image in the agentgateway chart values', () => {
+    const j = exampleStack();
+    j.resource.helm_release.gpu_operator.values[0] = JSON.stringify({
+      controller: {
+        image: { registry: 'cr.agentgateway.dev', repository: 'controller', tag: `v1.4.1@${DIGEST}` },
+      },
+    });
+    expect(failuresOn(rule, j)).toEqual([
+      `helm_release.gpu_operator values[0].controller.image.repository: image cr.agentgateway.dev/controller:v1.4.1@${DIGEST} comes from cr.agentgateway.dev, not an allowed registry (registry.de.example)`,
+    ]);
+  });
 });

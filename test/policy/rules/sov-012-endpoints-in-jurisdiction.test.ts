@@ -41,6 +41,32 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
     j.provider.kubernetes[0].host = 'https://${var.api_host}:6443';
     expect(unknowns(runOn(rule, j)).map((o) => o.address)).toEqual(['provider.kubernetes']);
   });
+
+  test('judges the hosts a Gateway and its routes serve, wildcards and lookalikes included', () => {
+    const j = exampleStack();
+    const manifest = (kind: string, spec: Record<string, unknown>) => ({
+      manifest: {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind,
+        metadata: { name: 'x', namespace: 'llm' },
+        spec,
+      },
+    });
+    j.resource.kubernetes_manifest = {
+      gw_ok: manifest('Gateway', {
+        listeners: [
+          { name: 'a', hostname: 'llm.de.example' },
+          { name: 'b', hostname: '*.de.example' },
+        ],
+      }),
+      gw_bad: manifest('Gateway', { listeners: [{ name: 'a', hostname: 'llm.de.example.attacker.io' }] }),
+      route_bad: manifest('HTTPRoute', { hostnames: ['llm.de.example', '*.attacker.io'] }),
+    };
+    expect(failuresOn(rule, j).sort()).toEqual([
+      "kubernetes_manifest.gw_bad manifest.spec.listeners[0].hostname: llm.de.example.attacker.io is served by the gateway but lies outside the jurisdiction's declared hosts",
+      "kubernetes_manifest.route_bad manifest.spec.hostnames[1]: *.attacker.io is served by the gateway but lies outside the jurisdiction's declared hosts",
+    ]);
+  });
 });
 
 describe('SOV-012 on Cluster API objects (bare addresses and ranges)', () => {

@@ -432,7 +432,11 @@ describe('what the rules did not look at', () => {
     expect(r.code).toBe(1);
     expect(r.messages).toMatch(new RegExp(`SOV-016 kubernetes_env\\.x .*sets ${name}`));
   });
-  const release = (j: Json) => Object.values(j.resource.helm_release)[0] as Json;
+  // The GPU Operator's release (the gateway and the autoscaler bring releases of their own).
+  const release = (j: Json) =>
+    Object.values<Json>(j.resource.helm_release).find((r) =>
+      /(^|\/)gpu-operator$/.test(String(r.chart)),
+    ) as Json;
   test.each([
     [
       'set',
