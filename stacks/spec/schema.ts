@@ -990,6 +990,15 @@ const tenantSchema = z
   })
   .describe('A tenant of the gateway: who it is (API keys), what it may call, how much, from where.');
 
+/** Where in-cluster controllers reach the Kubernetes API (a NetworkPolicy egress peer). */
+const apiServerSchema = z.strictObject({
+  cidrs: z
+    .array(cidr('10.20.0.0/16'))
+    .min(1)
+    .describe('Addresses of the Kubernetes API servers (inside sovereignty.cidrs).'),
+  port: z.number().int().min(1).max(65535).default(6443).describe('Port of the API servers.'),
+});
+
 const gatewaySchema = z
   .strictObject({
     host: z
@@ -1021,15 +1030,9 @@ const gatewaySchema = z
         ),
       })
       .describe("Gateway images from the jurisdiction's registries."),
-    apiServer: z
-      .strictObject({
-        cidrs: z
-          .array(cidr('10.20.0.0/16'))
-          .min(1)
-          .describe('Addresses of the Kubernetes API servers (inside sovereignty.cidrs).'),
-        port: z.number().int().min(1).max(65535).default(6443).describe('Port of the API servers.'),
-      })
-      .describe('Where the gateway controller and the endpoint pickers reach the Kubernetes API.'),
+    apiServer: apiServerSchema.describe(
+      'Where the gateway controller and the endpoint pickers reach the Kubernetes API.',
+    ),
     monitoringNamespace: dnsLabel('gateway.monitoringNamespace')
       .optional()
       .describe("Namespace of the jurisdiction's Prometheus: admitted to the metrics ports only."),
@@ -1068,14 +1071,7 @@ const autoscalerSchema = z
         ),
       })
       .describe('KEDA images from the jurisdiction registries.'),
-    apiServer: z
-      .strictObject({
-        cidrs: z
-          .array(cidr('10.20.0.0/16'))
-          .min(1)
-          .describe('Addresses of the Kubernetes API servers (inside sovereignty.cidrs).'),
-        port: z.number().int().min(1).max(65535).default(6443).describe('Port of the API servers.'),
-      })
+    apiServer: apiServerSchema
       .optional()
       .describe(
         'Where KEDA reaches the Kubernetes API (and is called back from); default: gateway.apiServer.',
