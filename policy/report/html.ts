@@ -7,7 +7,7 @@
  */
 import type { Totals } from '../engine';
 import { frameworkMatrix, MANUAL_CONTROLS } from '../frameworks';
-import type { AuditReport, StackReport } from './model';
+import { POOL_HEAD, poolCells, type AuditReport, type StackReport } from './model';
 import { COLOURS, esc, renderPicture } from './picture';
 
 type Cell = string | number | undefined;
@@ -91,6 +91,7 @@ export function renderHtml(r: AuditReport): string {
       'summary',
     ),
   );
+  out.push(trustSection(r));
   out.push('</header>');
   r.stacks.forEach((s, i) => out.push(stackSection(s, i)));
   if (r.plan) {
@@ -128,6 +129,46 @@ export function renderHtml(r: AuditReport): string {
 /** An id-safe form of a stack name. */
 function anchor(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+/** What the boundary rests on, every difference from the approved spec, accepted unknowns, declared-public services. */
+/**
+ * A licence citation as text without its scheme: the page must name no endpoint outside the
+ * jurisdiction (it passes our own endpoint rule), and a source URL is a reference to read,
+ * not a location the stack reaches. The Markdown and JSON reports keep the full URL.
+ */
+const citation = (s: string) => s.replace(/\bhttps?:\/\//g, '');
+
+function trustSection(r: AuditReport): string {
+  const t = r.trust;
+  return (
+    `<p><strong>Trust anchor: ${esc(t.anchor)}.</strong> ${esc(t.statement)}</p>` +
+    (t.spec?.differences.length
+      ? `<h3>Differences from the approved spec</h3>` +
+        table(
+          ['file', 'difference', 'JSON paths'],
+          t.spec.differences.map((d) => [
+            code(d.file),
+            d.note ? `${d.kind}: ${d.note}` : d.kind,
+            d.paths.join(', '),
+          ]),
+        )
+      : '') +
+    (t.declaredPublic.length
+      ? `<h3>Declared public</h3>` +
+        table(
+          ['stack', 'service', 'reason'],
+          t.declaredPublic.map((d) => [d.stack, code(d.host), d.reason]),
+        )
+      : '') +
+    (t.allowUnknown
+      ? `<h3>Unknowns accepted (--allow-unknown: ${esc(t.allowUnknown.reason)})</h3>` +
+        table(
+          ['stack', 'rule', 'address', 'path', 'what'],
+          t.allowUnknown.accepted.map((u) => [u.stack, u.rule, code(u.address), u.path, u.message]),
+        )
+      : '')
+  );
 }
 
 function stackSection(s: StackReport, index: number): string {
@@ -229,28 +270,7 @@ function stackSection(s: StackReport, index: number): string {
         Object.entries(s.inventory.resources).map(([k, n]) => [code(k), n]),
       ) +
         `<p>GPUs requested by workloads: ${s.inventory.gpusRequested}.</p>` +
-        table(
-          [
-            'pool',
-            'GPU product',
-            'nodes',
-            'GPUs per node',
-            'sharing',
-            'GPUs offered',
-            'models',
-            'GPUs requested',
-          ],
-          s.inventory.pools.map((p) => [
-            p.name,
-            p.gpuProduct,
-            p.nodeCount,
-            p.gpusPerNode,
-            p.sharing,
-            p.gpusOffered,
-            p.models.join(', '),
-            p.gpusRequested,
-          ]),
-        ) +
+        table(POOL_HEAD, s.inventory.pools.map(poolCells)) +
         table(
           ['model', 'engine', 'revision', 'replicas', 'GPUs each', 'pool', 'API key'],
           s.inventory.models.map((m) => [
@@ -334,6 +354,35 @@ function stackSection(s: StackReport, index: number): string {
             m.files.length,
           ]),
         ),
+    ),
+  );
+  o.push(
+    details(
+      'Model licences',
+      table(
+        ['model', 'licence', 'risk classes', 'clauses', 'accepted'],
+        s.licences.map((l) => [
+          l.model,
+          l.listed
+            ? `${l.spdx ?? l.name} (${l.id}, ${citation(l.url ?? '')}, read ${l.read})`
+            : `${l.id ?? '—'} (not in the catalogue)`,
+          l.classes.join(', ') || 'none',
+          raw(
+            l.clauses
+              .filter((c) => c.notice !== true)
+              .map((c) => esc(citation(`${c.class} — ${c.section}: ${c.summary}`)))
+              .join('<br>') || '—',
+          ),
+          raw(
+            [
+              ...(l.acceptance ? [`unlisted licence: ${l.acceptance.reason} (${l.acceptance.url})`] : []),
+              ...l.accepted.map((a) => `${a.rule}: ${a.reason}`),
+            ]
+              .map((x) => esc(citation(x)))
+              .join('<br>') || '—',
+          ),
+        ]),
+      ),
     ),
   );
   o.push('</section>');

@@ -6,7 +6,7 @@
  */
 import type { Totals } from '../engine';
 import { frameworkMatrix, MANUAL_CONTROLS } from '../frameworks';
-import type { AuditReport, StackReport } from './model';
+import { POOL_HEAD, poolCells, type AuditReport, type StackReport } from './model';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 const row = (cells: (string | number | undefined)[]) =>
@@ -241,37 +241,7 @@ function stackSection(out: string[], s: StackReport): void {
       ),
       '',
       `GPUs requested by workloads: ${s.inventory.gpusRequested}.`,
-      ...(s.inventory.pools.length > 0
-        ? [
-            '',
-            table(
-              [
-                'pool',
-                'GPU product',
-                'nodes',
-                'GPUs per node',
-                'sharing',
-                'GPUs offered',
-                'models',
-                'GPUs requested',
-              ],
-              s.inventory.pools.map((p) => [
-                p.name,
-                p.gpuProduct,
-                p.nodeCount,
-                p.gpusPerNode === undefined
-                  ? undefined
-                  : p.physicalGpusPerNode !== undefined && p.physicalGpusPerNode !== p.gpusPerNode
-                    ? `${p.gpusPerNode} (${p.physicalGpusPerNode} physical)`
-                    : p.gpusPerNode,
-                p.sharing,
-                p.gpusOffered,
-                p.models.join(', '),
-                p.gpusRequested,
-              ]),
-            ),
-          ]
-        : []),
+      ...(s.inventory.pools.length > 0 ? ['', table(POOL_HEAD, s.inventory.pools.map(poolCells))] : []),
       ...(s.inventory.models.length > 0
         ? [
             '',

@@ -118,6 +118,13 @@ describe('html report', () => {
     }
     // One picture per jurisdiction.
     expect(page.match(/<svg class="picture"/g)).toHaveLength(stacks.length);
+    // The trust anchor and every model's licence, its clauses and acceptances, cited without a scheme.
+    expect(page).toContain('<strong>Trust anchor: self-declared.</strong>');
+    expect(page.match(/<summary>Model licences<\/summary>/g)).toHaveLength(stacks.length);
+    expect(page).toContain(
+      'Llama 3.1 Community License Agreement (llama3.1, github.com/meta-llama/llama-models/',
+    );
+    expect(page).toMatch(/LIC-002: The weights are a pinned revision served offline/);
   });
 });
 
