@@ -13,13 +13,35 @@
  * With tensor parallelism KV heads are split across GPUs; when TP exceeds the KV-head count
  * each GPU keeps a replica of one KV head (as vLLM does), so the per-GPU KV cost is
  * ceil(kvHeads / TP) heads, never less than one.
+ *
+ * Mixture of experts: `parameters` counts every expert (all are resident in GPU memory, only
+ * `expertsPerToken` of them compute for a token); the active parameter count is derived. With
+ * more than one GPU, vLLM can place whole experts on GPUs (expert parallel) instead of slicing
+ * every expert; the weights per GPU are the same either way.
+ *
+ * Multi-head latent attention (DeepSeek-V2/V3, Kimi K2): the cache holds one compressed latent
+ * of kv_lora_rank + qk_rope_head_dim elements per layer and token, with no separate K and V:
+ *   MLA KV per token = layers × (kv_lora_rank + qk_rope_head_dim) × KV bytes
+ * vLLM treats the MLA cache as a single KV head (vllm/config/model.py `get_num_kv_heads`:
+ * "When using MLA during decode it becomes MQA", returns 1 whatever the tensor-parallel size;
+ * vllm-project/vllm @ 18ec6629), so every tensor-parallel rank holds the whole latent cache:
+ * it is replicated, not split, and the per-GPU KV figure does not shrink with TP.
  */
 import { capacityExceeded } from './errors';
 
 export const GIB = 1024 ** 3;
 
 /** Storage format of the weights a server loads. */
-export type WeightFormat = 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'int8' | 'int4' | 'awq' | 'gptq';
+export type WeightFormat =
+  | 'fp32'
+  | 'bf16'
+  | 'fp16'
+  | 'fp8'
+  | 'int8'
+  | 'int4'
+  | 'awq'
+  | 'gptq'
+  | 'mxfp4';
 
 /** Element type of the KV cache. `auto` follows the weights' activation dtype (16-bit). */
 export type KvCacheFormat = 'auto' | 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'q8_0' | 'q4_0';
@@ -45,6 +67,43 @@ export const WEIGHT_FORMAT_BYTES: Readonly<
   int4: { bytesPerParam: 0.5, overhead: 1.1 },
   awq: { bytesPerParam: 0.5, overhead: 1.1 },
   gptq: { bytesPerParam: 0.5, overhead: 1.1 },
+  mxfp4: { bytesPerParam: 17 / 32, overhead: 1.1 },
+};
+
+/**
+ * Exact bytes per quantized parameter, scales and zero points included, and which tensors a
+ * checkpoint of the format quantizes. Used when the architecture gives `hiddenSize` and
+ * `vocabSize` (so the tensors kept in 16-bit can be counted); otherwise the rounder
+ * WEIGHT_FORMAT_BYTES × overhead applies.
+ *
+ * - fp8 (block-wise, as DeepSeek-V3 ships it): one e4m3 byte per weight and one float32
+ *   `weight_scale_inv` per 128 × 128 block: 1 + 4 / 16384. Source: deepseek-ai/DeepSeek-V3
+ *   README_WEIGHTS.md ("FP8 Weight Documentation", `weight_block_size` [128, 128]) @ 9b4e978.
+ *   Per-tensor fp8 (vLLM `--quantization fp8` on a 16-bit checkpoint) is smaller still.
+ * - int8 (w8a8, compressed-tensors): one byte; the per-channel scale (4 bytes per output row)
+ *   is below 0.1 % for any hidden size ≥ 4096 and is not counted.
+ * - int4 / AWQ / GPTQ: two 4-bit values per byte, and per group of 128 input values one fp16
+ *   scale (2 bytes) and one 4-bit zero point packed eight to an int32 (0.5 byte):
+ *   0.5 + 2.5 / 128. (AutoAWQ `qweight`/`qzeros`/`scales`, GPTQ likewise; GPTQ's `g_idx`, one
+ *   int32 per input row, is below 0.1 % and not counted.)
+ * - mxfp4 (OCP Microscaling v1.0, as gpt-oss ships it): 32 E2M1 values in 16 bytes plus one
+ *   E8M0 scale byte per block: 17 / 32 bytes (4.25 bits). Only the MoE expert weights are
+ *   MXFP4; "All other tensors will be in BF16" (openai/gpt-oss README.md "Precision format"
+ *   @ 7b58334; config.json `quantization_config.modules_to_not_convert` lists attention,
+ *   router, embedding and head).
+ *
+ * `scope`: `linear` = every linear layer except the token embedding and the output head (which
+ * stay 16-bit), `experts` = the routed-expert weights only.
+ */
+export const QUANTIZED_WEIGHT_BYTES: Readonly<
+  Partial<Record<WeightFormat, { bytesPerParam: number; scope: 'linear' | 'experts' }>>
+> = {
+  fp8: { bytesPerParam: 1 + 4 / (128 * 128), scope: 'linear' },
+  int8: { bytesPerParam: 1, scope: 'linear' },
+  int4: { bytesPerParam: 0.5 + 2.5 / 128, scope: 'linear' },
+  awq: { bytesPerParam: 0.5 + 2.5 / 128, scope: 'linear' },
+  gptq: { bytesPerParam: 0.5 + 2.5 / 128, scope: 'linear' },
+  mxfp4: { bytesPerParam: 17 / 32, scope: 'experts' },
 };
 
 /**
@@ -95,6 +154,40 @@ export const GGUF_BITS_PER_WEIGHT: Readonly<Record<string, number>> = {
 };
 
 /**
+ * Bits per weight of the ggml block each GGUF type stores most tensors in (bytes per block ×
+ * 8 / values per block), from the block structs of ggml-org/llama.cpp
+ * `ggml/src/ggml-common.h`: block_q4_0 = fp16 d + 16 bytes per 32 values (18 B), q4_1 20 B,
+ * q5_0 22 B, q5_1 24 B, q8_0 34 B per 32; k-quants per 256 values (QK_K): q2_K 84 B, q3_K 110 B,
+ * q4_K 144 B, q5_K 176 B, q6_K 210 B; iq3_xxs 98 B, iq3_s 110 B, iq4_xs 136 B per 256, iq4_nl
+ * 18 B per 32. A file's bits per weight (GGUF_BITS_PER_WEIGHT) are at least its base block's:
+ * the _S/_M/_L mixes keep some tensors (output, attn_v, ffn_down in part of the layers) in a
+ * larger type (llama.cpp `src/llama-quant.cpp`, `llama_tensor_get_type`).
+ */
+export const GGUF_BLOCK_BITS: Readonly<Record<string, number>> = {
+  Q2_K: (84 * 8) / 256,
+  Q3_K_S: (110 * 8) / 256,
+  Q3_K_M: (110 * 8) / 256,
+  Q3_K_L: (110 * 8) / 256,
+  IQ3_XXS: (98 * 8) / 256,
+  IQ3_S: (110 * 8) / 256,
+  IQ3_M: (110 * 8) / 256,
+  IQ4_XS: (136 * 8) / 256,
+  IQ4_NL: (18 * 8) / 32,
+  Q4_0: (18 * 8) / 32,
+  Q4_1: (20 * 8) / 32,
+  Q4_K_S: (144 * 8) / 256,
+  Q4_K_M: (144 * 8) / 256,
+  Q5_0: (22 * 8) / 32,
+  Q5_1: (24 * 8) / 32,
+  Q5_K_S: (176 * 8) / 256,
+  Q5_K_M: (176 * 8) / 256,
+  Q6_K: (210 * 8) / 256,
+  Q8_0: (34 * 8) / 32,
+  F16: 16,
+  BF16: 16,
+};
+
+/**
  * Memory every GPU keeps outside weights and KV cache: CUDA context, cuBLAS/NCCL workspaces,
  * CUDA graphs and the activation peak of one prefill batch. 2 GiB is a deliberately round,
  * stated reserve (vLLM profiles it at start-up; a 7–70B model at the default batch size lands
@@ -122,10 +215,108 @@ export interface ModelArchitecture {
   readonly nativeFormat: WeightFormat;
   /** Where each number comes from (the config.json URL at a revision, a model card). */
   readonly source?: string;
+  /** `hidden_size`: with vocabSize, lets the planner count the 16-bit embedding and head. */
+  readonly hiddenSize?: number;
+  /** `vocab_size`. */
+  readonly vocabSize?: number;
+  /** `tie_word_embeddings`: the output head shares the embedding matrix. */
+  readonly tiedEmbeddings?: boolean;
+  /** Mixture of experts (absent for a dense model). */
+  readonly moe?: MoeArchitecture;
+  /** Multi-head latent attention (absent for MHA/GQA). */
+  readonly mla?: MlaArchitecture;
+  /** Licence identifier of the published weights (policy/licences/catalogue.ts), catalogue only. */
+  readonly licence?: string;
 }
 
-/** Bytes of the weights in `format`. */
-export function weightBytes(arch: Pick<ModelArchitecture, 'parameters'>, format: WeightFormat): number {
+/** The expert numbers of a MoE model, as config.json names them. */
+export interface MoeArchitecture {
+  /** Routed experts per MoE layer: `n_routed_experts`, `num_experts` or `num_local_experts`. */
+  readonly experts: number;
+  /** `num_experts_per_tok`: routed experts each token goes through. */
+  readonly expertsPerToken: number;
+  /** `n_shared_experts` (0 when the model has none); always active, counted in `parameters`. */
+  readonly sharedExperts: number;
+  /** Layers with routed experts: num_hidden_layers − `first_k_dense_replace` (dense first layers). */
+  readonly moeLayers: number;
+  /** `moe_intermediate_size` (`intermediate_size` where experts use it, as in gpt-oss, Mixtral). */
+  readonly expertIntermediateSize: number;
+}
+
+/** The latent-cache numbers of an MLA model. */
+export interface MlaArchitecture {
+  /** `kv_lora_rank`: width of the compressed KV latent. */
+  readonly kvLoraRank: number;
+  /** `qk_rope_head_dim`: the decoupled rotary key kept beside the latent. */
+  readonly qkRopeHeadDim: number;
+}
+
+/**
+ * Parameters in the routed experts: MoE layers × experts × 3 × hidden × expert intermediate
+ * (gate, up and down projections of a gated FFN; gpt-oss fuses gate and up into one 2 × I
+ * matrix, the same count). Biases are not included. 0 for a dense model or without hiddenSize.
+ */
+export function routedExpertParameters(arch: Pick<ModelArchitecture, 'moe' | 'hiddenSize'>): number {
+  if (!arch.moe || arch.hiddenSize === undefined) return 0;
+  const m = arch.moe;
+  return m.moeLayers * m.experts * 3 * arch.hiddenSize * m.expertIntermediateSize;
+}
+
+/**
+ * Parameters a token goes through: every parameter except the routed experts it is not sent
+ * to, parameters − routed × (experts − expertsPerToken) / experts. Equal to `parameters` for a
+ * dense model.
+ */
+export function activeParameters(arch: Pick<ModelArchitecture, 'parameters' | 'moe' | 'hiddenSize'>): number {
+  if (!arch.moe) return arch.parameters;
+  const routed = routedExpertParameters(arch);
+  return arch.parameters - (routed * (arch.moe.experts - arch.moe.expertsPerToken)) / arch.moe.experts;
+}
+
+/**
+ * Whether vLLM's expert parallel (`--enable-expert-parallel`) applies: a MoE model on more than
+ * one GPU. The flag is a ParallelConfig field, `enable_expert_parallel` ("Use expert
+ * parallelism instead of tensor parallelism for MoE layers"), in vllm/config/parallel.py
+ * (vllm-project/vllm @ 840e7972) and in the v0.12.0 flag table (vllm/engine/arg_utils.py
+ * @ 99d7eb5d). It changes where experts live, not how many bytes each GPU holds.
+ */
+export function expertParallelApplies(arch: Pick<ModelArchitecture, 'moe'>, gpus: number): boolean {
+  return arch.moe !== undefined && gpus > 1;
+}
+
+/** Parameters of the token embedding and the output head (once when tied); 0 when unknown. */
+function embeddingParameters(arch: Pick<ModelArchitecture, 'hiddenSize' | 'vocabSize' | 'tiedEmbeddings'>): number {
+  if (arch.hiddenSize === undefined || arch.vocabSize === undefined) return 0;
+  return arch.vocabSize * arch.hiddenSize * (arch.tiedEmbeddings ? 1 : 2);
+}
+
+/**
+ * Parameters a checkpoint in `format` stores quantized, or undefined when the architecture does
+ * not say enough to count them (then weightBytes falls back to WEIGHT_FORMAT_BYTES × overhead).
+ */
+export function quantizedParameters(
+  arch: Pick<ModelArchitecture, 'parameters' | 'hiddenSize' | 'vocabSize' | 'tiedEmbeddings' | 'moe'>,
+  format: WeightFormat,
+): number | undefined {
+  const q = QUANTIZED_WEIGHT_BYTES[format];
+  if (!q || arch.hiddenSize === undefined || arch.vocabSize === undefined) return undefined;
+  if (q.scope === 'experts') return arch.moe ? routedExpertParameters(arch) : undefined;
+  return arch.parameters - embeddingParameters(arch);
+}
+
+/**
+ * Bytes of the weights in `format`. With hiddenSize and vocabSize known: the quantized tensors
+ * at QUANTIZED_WEIGHT_BYTES (scales included) and every other parameter at 2 bytes (bf16);
+ * otherwise parameters × WEIGHT_FORMAT_BYTES × overhead.
+ */
+export function weightBytes(
+  arch: Pick<ModelArchitecture, 'parameters'> &
+    Partial<Pick<ModelArchitecture, 'hiddenSize' | 'vocabSize' | 'tiedEmbeddings' | 'moe'>>,
+  format: WeightFormat,
+): number {
+  const quantized = quantizedParameters(arch, format);
+  const q = QUANTIZED_WEIGHT_BYTES[format];
+  if (quantized !== undefined && q) return quantized * q.bytesPerParam + (arch.parameters - quantized) * 2;
   const f = WEIGHT_FORMAT_BYTES[format];
   return arch.parameters * f.bytesPerParam * f.overhead;
 }
@@ -141,20 +332,23 @@ export function ggufWeightBytes(arch: Pick<ModelArchitecture, 'parameters'>, qua
   return (arch.parameters * bpw) / 8;
 }
 
-/** KV-cache bytes for one token across the whole model (all layers, all KV heads). */
-export function kvBytesPerToken(
-  arch: Pick<ModelArchitecture, 'layers' | 'kvHeads' | 'headDim'>,
-  kv: KvCacheFormat = 'auto',
-): number {
+type KvArch = Pick<ModelArchitecture, 'layers' | 'kvHeads' | 'headDim'> & Partial<Pick<ModelArchitecture, 'mla'>>;
+
+/**
+ * KV-cache bytes for one token across the whole model (all layers, all KV heads); for MLA one
+ * copy of the latent cache, layers × (kv_lora_rank + qk_rope_head_dim) × KV bytes.
+ */
+export function kvBytesPerToken(arch: KvArch, kv: KvCacheFormat = 'auto'): number {
+  if (arch.mla) return arch.layers * (arch.mla.kvLoraRank + arch.mla.qkRopeHeadDim) * KV_CACHE_BYTES[kv];
   return 2 * arch.layers * arch.kvHeads * arch.headDim * KV_CACHE_BYTES[kv];
 }
 
-/** KV-cache bytes for one token on one GPU at tensor-parallel size `tp`. */
-export function kvBytesPerTokenPerGpu(
-  arch: Pick<ModelArchitecture, 'layers' | 'kvHeads' | 'headDim'>,
-  tp: number,
-  kv: KvCacheFormat = 'auto',
-): number {
+/**
+ * KV-cache bytes for one token on one GPU at tensor-parallel size `tp`. MLA: the whole latent
+ * cache on every rank (vLLM replicates it; see the header).
+ */
+export function kvBytesPerTokenPerGpu(arch: KvArch, tp: number, kv: KvCacheFormat = 'auto'): number {
+  if (arch.mla) return kvBytesPerToken(arch, kv);
   const headsPerGpu = Math.max(1, Math.ceil(arch.kvHeads / tp));
   return 2 * arch.layers * headsPerGpu * arch.headDim * KV_CACHE_BYTES[kv];
 }
@@ -219,6 +413,10 @@ export interface CapacityPlan {
   /** GPU memory × utilisation. */
   readonly usableBytesPerGpu: number;
   readonly fits: boolean;
+  /** Parameters a token goes through (all of them for a dense model). */
+  readonly activeParameters: number;
+  /** A MoE model on more than one GPU: vLLM's `--enable-expert-parallel` applies. */
+  readonly expertParallel: boolean;
 }
 
 /** The plan at one given TP (fits or not). */
@@ -241,6 +439,8 @@ export function planAt(req: CapacityRequest, pool: PoolCapacity, tp: number): Ca
     requiredBytesPerGpu,
     usableBytesPerGpu,
     fits: requiredBytesPerGpu <= usableBytesPerGpu,
+    activeParameters: activeParameters(req.arch),
+    expertParallel: expertParallelApplies(req.arch, tp),
   };
 }
 
@@ -260,7 +460,7 @@ export function describeShortfall(req: CapacityRequest, pool: PoolCapacity, plan
   const tp = plan.tensorParallelSize;
   const offered = pool.gpusPerNode * plan.usableBytesPerGpu;
   return (
-    `${req.arch.name} needs ${formatGiB(plan.weightBytes)} of weights + ${formatGiB(plan.kvCacheBytes)} of KV cache ` +
+    `${req.arch.name}${req.arch.moe ? ` (MoE: ${(req.arch.parameters / 1e9).toFixed(1)}B parameters, all experts resident; ${(plan.activeParameters / 1e9).toFixed(1)}B active)` : ''} needs ${formatGiB(plan.weightBytes)} of weights + ${formatGiB(plan.kvCacheBytes)} of ${req.arch.mla ? 'MLA latent cache (held whole on every GPU)' : 'KV cache'} ` +
     `for ${req.concurrentSequences} × ${formatTokens(req.maxModelLenTokens)} tokens ` +
     `(+ ${formatGiB(plan.runtimeReserveBytesPerGpu)} runtime reserve per GPU); ` +
     `pool ${pool.poolName} offers ${pool.gpusPerNode} GPU${pool.gpusPerNode === 1 ? '' : 's'} × ${Number.isInteger(pool.gpuMemoryGiB) ? pool.gpuMemoryGiB : pool.gpuMemoryGiB.toFixed(2)} GiB × ${util} = ${formatGiB(offered)} per node; ` +

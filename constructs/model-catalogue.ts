@@ -5,11 +5,54 @@
  * (shown as "Model size" on the model page). A model that is not here is described by the user
  * with the same fields (see ModelArchitecture).
  *
+ * Where the Hugging Face config.json could not be read, the publisher's own configuration in its
+ * source repository is cited instead (DeepSeek-V3/R1, gpt-oss), at a commit; the derived counts
+ * show their arithmetic. `licence` names the weights' licence in policy/licences/catalogue.ts.
+ *
  * Only architecture numbers live here: nothing is ever downloaded from these URLs at run time.
  */
 import type { ModelArchitecture } from './capacity';
 
 const hf = (repo: string): string => `https://huggingface.co/${repo}/blob/main/config.json`;
+const gh = (repo: string, commit: string, path: string): string =>
+  `https://github.com/${repo}/blob/${commit}/${path}`;
+
+/** deepseek-ai/DeepSeek-V3 at the commit read: inference config and weight documentation. */
+const DEEPSEEK_V3_COMMIT = '9b4e9788e4a3a731f7567338ed15d3ec549ce03b';
+
+/**
+ * DeepSeek-V3 architecture, from the publisher's inference config
+ * (inference/configs/config_671B.json: vocab_size 129280, dim 7168, inter_dim 18432,
+ * moe_inter_dim 2048, n_layers 61, n_dense_layers 3, n_heads 128, n_routed_experts 256,
+ * n_shared_experts 1, n_activated_experts 8, q_lora_rank 1536, kv_lora_rank 512,
+ * qk_nope_head_dim 128, qk_rope_head_dim 64, v_head_dim 128, dtype fp8) and README_WEIGHTS.md
+ * (FP8 e4m3 with 128 × 128 block scales; the 14B-parameter MTP module, loaded only for
+ * speculative decoding, is not counted). Context 128K (README.md model table).
+ *
+ * parameters, counted from those numbers (the README states "671B"):
+ *   attention per layer (MLA) = 7168×1536 + 1536 + 1536×128×192 + 7168×576 + 512 + 512×128×256
+ *                               + 128×128×7168 = 187,107,328; norms 2 × 7168 = 14,336
+ *   dense MLP (layers 0–2)    = 3 × 7168 × 18432 = 396,361,728
+ *   MoE MLP (58 layers)       = 256 × 3×7168×2048 (routed) + 3×7168×2048 (shared)
+ *                               + 256 × 7168 + 256 (router) = 11,320,164,608
+ *   3 × 583,483,392 + 58 × 11,507,286,272 + 2 × 129280 × 7168 (embedding, head) + 7168
+ *   = 671,026,419,200
+ * KV heads: MLA keeps no per-head K/V (see capacity.ts); kvHeads = heads keeps the TP rule.
+ */
+const deepseekV3Architecture = {
+  parameters: 671_026_419_200,
+  layers: 61,
+  attentionHeads: 128,
+  kvHeads: 128,
+  headDim: 192,
+  maxContextTokens: 131_072,
+  nativeFormat: 'fp8',
+  hiddenSize: 7168,
+  vocabSize: 129_280,
+  tiedEmbeddings: false,
+  moe: { experts: 256, expertsPerToken: 8, sharedExperts: 1, moeLayers: 58, expertIntermediateSize: 2048 },
+  mla: { kvLoraRank: 512, qkRopeHeadDim: 64 },
+} as const;
 
 export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
   // hidden_size 4096, num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 8,
@@ -24,6 +67,7 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     maxContextTokens: 131_072,
     nativeFormat: 'bf16',
     source: hf('meta-llama/Llama-3.1-8B-Instruct'),
+    licence: 'llama3.1',
   },
   // hidden_size 8192, num_hidden_layers 80, num_attention_heads 64, num_key_value_heads 8,
   // head_dim 128, max_position_embeddings 131072, torch_dtype bfloat16
@@ -37,6 +81,7 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     maxContextTokens: 131_072,
     nativeFormat: 'bf16',
     source: hf('meta-llama/Llama-3.1-70B-Instruct'),
+    licence: 'llama3.1',
   },
   // hidden_size 4096, num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 8,
   // head_dim 128, max_position_embeddings 32768, torch_dtype bfloat16
@@ -50,6 +95,7 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     maxContextTokens: 32_768,
     nativeFormat: 'bf16',
     source: hf('mistralai/Mistral-7B-Instruct-v0.3'),
+    licence: 'Apache-2.0',
   },
   // hidden_size 4096, num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 8,
   // (head_dim = 4096 / 32 = 128), num_local_experts 8, num_experts_per_tok 2,
@@ -64,6 +110,7 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     maxContextTokens: 32_768,
     nativeFormat: 'bf16',
     source: hf('mistralai/Mixtral-8x7B-Instruct-v0.1'),
+    licence: 'Apache-2.0',
   },
   // hidden_size 3584, num_hidden_layers 28, num_attention_heads 28, num_key_value_heads 4,
   // (head_dim = 3584 / 28 = 128), max_position_embeddings 32768, torch_dtype bfloat16
@@ -77,6 +124,7 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     maxContextTokens: 32_768,
     nativeFormat: 'bf16',
     source: hf('Qwen/Qwen2.5-7B-Instruct'),
+    licence: 'Apache-2.0',
   },
   // hidden_size 8192, num_hidden_layers 80, num_attention_heads 64, num_key_value_heads 8,
   // (head_dim = 8192 / 64 = 128), max_position_embeddings 32768, torch_dtype bfloat16
@@ -90,6 +138,7 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     maxContextTokens: 32_768,
     nativeFormat: 'bf16',
     source: hf('Qwen/Qwen2.5-72B-Instruct'),
+    licence: 'qwen',
   },
   // hidden_size 3584, num_hidden_layers 42, num_attention_heads 16, num_key_value_heads 8,
   // head_dim 256, max_position_embeddings 8192. Half the layers use a 4096-token sliding
@@ -104,6 +153,7 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     maxContextTokens: 8_192,
     nativeFormat: 'bf16',
     source: hf('google/gemma-2-9b-it'),
+    licence: 'gemma',
   },
   // hidden_size 4608, num_hidden_layers 46, num_attention_heads 32, num_key_value_heads 16,
   // head_dim 128, max_position_embeddings 8192 (sliding window as for gemma-2-9b)
@@ -117,6 +167,51 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     maxContextTokens: 8_192,
     nativeFormat: 'bf16',
     source: hf('google/gemma-2-27b-it'),
+    licence: 'gemma',
+  },
+  // See deepseekV3Architecture. The December 2024 weights are under the DeepSeek model licence
+  // (LICENSE-MODEL of the same repository).
+  'deepseek-v3': {
+    name: 'deepseek-v3',
+    ...deepseekV3Architecture,
+    source: gh('deepseek-ai/DeepSeek-V3', DEEPSEEK_V3_COMMIT, 'inference/configs/config_671B.json'),
+    licence: 'deepseek',
+  },
+  // "DeepSeek-R1-Zero & DeepSeek-R1 are trained based on DeepSeek-V3-Base" and point to the
+  // DeepSeek-V3 repository for the architecture (deepseek-ai/DeepSeek-R1 README.md @ 5689f0a8;
+  // model table: 671B total, 37B activated, 128K context): the same numbers. MIT licensed.
+  'deepseek-r1': {
+    name: 'deepseek-r1',
+    ...deepseekV3Architecture,
+    source: gh('deepseek-ai/DeepSeek-V3', DEEPSEEK_V3_COMMIT, 'inference/configs/config_671B.json'),
+    licence: 'MIT',
+  },
+  // The publisher's reference config, openai/gpt-oss gpt_oss/torch/model.py `ModelConfig` @
+  // 7b58334: num_hidden_layers 36, num_experts 128, experts_per_token 4, vocab_size 201088,
+  // hidden_size 2880, intermediate_size 2880, head_dim 64, num_attention_heads 64,
+  // num_key_value_heads 8, sliding_window 128 (every other layer; counted at full length, an
+  // upper bound), initial_context_length 4096 × rope_scaling_factor 32 = 131,072 tokens.
+  // MoE expert weights MXFP4, everything else bf16 (README.md "Precision format").
+  // parameters, counted from model.py's tensors:
+  //   per layer: qkv 2880×5120 + 5120, out 4096×2880 + 2880, sinks 64, norms 2 × 2880,
+  //   router 2880×128 + 128, mlp1 128×5760×2880 + 128×5760, mlp2 128×2880×2880 + 128×2880
+  //   = 3,213,080,192; × 36 + embedding and unembedding 2 × 201088 × 2880 + norm 2880
+  //   = 116,829,156,672 (the model card's "117B")
+  'gpt-oss-120b': {
+    name: 'gpt-oss-120b',
+    parameters: 116_829_156_672,
+    layers: 36,
+    attentionHeads: 64,
+    kvHeads: 8,
+    headDim: 64,
+    maxContextTokens: 131_072,
+    nativeFormat: 'mxfp4',
+    hiddenSize: 2880,
+    vocabSize: 201_088,
+    tiedEmbeddings: false,
+    moe: { experts: 128, expertsPerToken: 4, sharedExperts: 0, moeLayers: 36, expertIntermediateSize: 2880 },
+    source: gh('openai/gpt-oss', '7b58334', 'gpt_oss/torch/model.py'),
+    licence: 'gpt-oss',
   },
 };
 

@@ -240,6 +240,12 @@ export class VllmServer extends Construct {
       String(this.maxNumSeqs),
       // ModelConfig (arg_utils.py @ 99d7eb5d)
       ...(props.quantization ? ['--quantization', props.quantization] : []),
+      // ParallelConfig `enable_expert_parallel` (arg_utils.py @ 99d7eb5d; vllm/config/parallel.py
+      // @ 840e7972): a MoE model on more than one GPU places whole experts per GPU instead of
+      // slicing each expert (capacity.ts expertParallelApplies); same bytes per GPU.
+      ...(plan.capacity.expertParallel && !(props.extraArgs ?? []).includes('--enable-expert-parallel')
+        ? ['--enable-expert-parallel']
+        : []),
       ...(props.extraArgs ?? []),
     ];
 

@@ -6,6 +6,7 @@
  */
 import {
   type CapacityPlan,
+  routedExpertParameters,
   type KvCacheFormat,
   type ModelArchitecture,
   GGUF_BITS_PER_WEIGHT,
@@ -263,10 +264,75 @@ export function architectureProblems(a: ModelArchitecture): Problem[] {
       message: `${a.kvHeads} must divide attentionHeads (${a.attentionHeads})`,
     });
   }
+  out.push(...moeMlaProblems(a));
   if (!(a.nativeFormat in WEIGHT_FORMAT_BYTES)) {
     out.push({
       path: 'architecture.dtype',
       message: `"${String(a.nativeFormat)}" is not a weight format: use ${Object.keys(WEIGHT_FORMAT_BYTES).join(', ')}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Problems with the MoE, MLA and size numbers: whole and positive, experts per token ≤ experts,
+ * MoE layers ≤ layers, routed-expert parameters ≤ parameters, and what an MXFP4 checkpoint
+ * needs to be sized (its experts and the hidden and vocabulary sizes).
+ */
+function moeMlaProblems(a: ModelArchitecture): Problem[] {
+  const out: Problem[] = [];
+  for (const k of ['hiddenSize', 'vocabSize'] as const) {
+    if (a[k] === undefined) continue;
+    const p = checkPositiveInt(`architecture.${k}`, a[k]);
+    if (p) out.push(p);
+  }
+  if (a.mla) {
+    for (const k of ['kvLoraRank', 'qkRopeHeadDim'] as const) {
+      const p = checkPositiveInt(`architecture.mla.${k}`, a.mla[k]);
+      if (p) out.push(p);
+    }
+  }
+  const m = a.moe;
+  if (m) {
+    const before = out.length;
+    for (const k of ['experts', 'expertsPerToken', 'moeLayers', 'expertIntermediateSize'] as const) {
+      const p = checkPositiveInt(`architecture.moe.${k}`, m[k]);
+      if (p) out.push(p);
+    }
+    if (!Number.isInteger(m.sharedExperts) || m.sharedExperts < 0) {
+      out.push({ path: 'architecture.moe.sharedExperts', message: `${m.sharedExperts} must be a whole number ≥ 0` });
+    }
+    if (out.length > before) return out;
+    if (a.hiddenSize === undefined) {
+      out.push({
+        path: 'architecture.hiddenSize',
+        message: 'a MoE model needs hiddenSize (hidden_size from config.json) to count its expert parameters',
+      });
+    }
+    if (m.expertsPerToken > m.experts) {
+      out.push({
+        path: 'architecture.moe.expertsPerToken',
+        message: `${m.expertsPerToken} experts per token is more than the ${m.experts} experts (num_experts_per_tok ≤ n_routed_experts)`,
+      });
+    }
+    if (m.moeLayers > a.layers) {
+      out.push({
+        path: 'architecture.moe.moeLayers',
+        message: `${m.moeLayers} MoE layers is more than the model's ${a.layers} layers`,
+      });
+    }
+    const routed = routedExpertParameters(a);
+    if (routed > a.parameters) {
+      out.push({
+        path: 'architecture.moe',
+        message: `the routed experts alone hold ${m.moeLayers} layers × ${m.experts} experts × 3 × ${a.hiddenSize} × ${m.expertIntermediateSize} = ${(routed / 1e9).toFixed(2)}B parameters, more than the ${(a.parameters / 1e9).toFixed(2)}B total: the active parameters would be negative; check the numbers against config.json`,
+      });
+    }
+  }
+  if (a.nativeFormat === 'mxfp4' && (!m || a.hiddenSize === undefined || a.vocabSize === undefined)) {
+    out.push({
+      path: 'architecture.dtype',
+      message: 'an MXFP4 checkpoint quantizes only the MoE expert weights: give moe, hiddenSize and vocabSize so the planner can size it',
     });
   }
   return out;

@@ -50,6 +50,21 @@ export function architectureOf(m: ModelSpec): ModelArchitecture | undefined {
     headDim: a.headDim,
     maxContextTokens: a.maxContextTokens,
     nativeFormat: a.dtype,
+    ...(a.hiddenSize !== undefined ? { hiddenSize: a.hiddenSize } : {}),
+    ...(a.vocabSize !== undefined ? { vocabSize: a.vocabSize } : {}),
+    tiedEmbeddings: a.tieWordEmbeddings,
+    ...(a.moe
+      ? {
+          moe: {
+            experts: a.moe.experts,
+            expertsPerToken: a.moe.expertsPerToken,
+            sharedExperts: a.moe.sharedExperts,
+            moeLayers: a.moe.moeLayers ?? a.layers,
+            expertIntermediateSize: a.moe.expertIntermediateSize,
+          },
+        }
+      : {}),
+    ...(a.mla ? { mla: { kvLoraRank: a.mla.kvLoraRank, qkRopeHeadDim: a.mla.qkRopeHeadDim } } : {}),
   };
 }
 

@@ -716,9 +716,61 @@ const architectureSchema = z
       .positive()
       .describe('max_position_embeddings from config.json; maxModelLenTokens may not exceed it.'),
     dtype: z
-      .enum(['bf16', 'fp16', 'fp32', 'fp8', 'int8', 'int4', 'awq', 'gptq'])
+      .enum(['bf16', 'fp16', 'fp32', 'fp8', 'int8', 'int4', 'awq', 'gptq', 'mxfp4'])
       .describe(
-        "Storage format of the checkpoint's weights: torch_dtype from config.json (bf16, fp16, fp32), or its quantization (fp8, int8, int4, awq, gptq). The planner sizes the weights from it.",
+        "Storage format of the checkpoint's weights: torch_dtype from config.json (bf16, fp16, fp32), or its quantization_config (fp8, int8, int4, awq, gptq, mxfp4). The planner sizes the weights from it.",
+      ),
+    hiddenSize: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        'hidden_size from config.json. With vocabSize, quantized weights are sized exactly (embedding and head kept 16-bit).',
+      ),
+    vocabSize: z.number().int().positive().optional().describe('vocab_size from config.json.'),
+    tieWordEmbeddings: z
+      .boolean()
+      .default(false)
+      .describe('tie_word_embeddings from config.json: the output head shares the embedding.'),
+    moe: z
+      .strictObject({
+        experts: z
+          .number()
+          .int()
+          .positive()
+          .describe('Routed experts per MoE layer: n_routed_experts, num_experts or num_local_experts.'),
+        expertsPerToken: z.number().int().positive().describe('num_experts_per_tok: routed experts per token.'),
+        sharedExperts: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe('n_shared_experts (always active; part of parametersBillion).'),
+        moeLayers: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe('Layers with routed experts: layers − first_k_dense_replace; default every layer.'),
+        expertIntermediateSize: z
+          .number()
+          .int()
+          .positive()
+          .describe('moe_intermediate_size (intermediate_size where the experts use it).'),
+      })
+      .optional()
+      .describe(
+        'Mixture of experts. parametersBillion counts every expert (all are resident); the active parameters are derived. Needs hiddenSize.',
+      ),
+    mla: z
+      .strictObject({
+        kvLoraRank: z.number().int().positive().describe('kv_lora_rank from config.json.'),
+        qkRopeHeadDim: z.number().int().positive().describe('qk_rope_head_dim from config.json.'),
+      })
+      .optional()
+      .describe(
+        'Multi-head latent attention (DeepSeek-V2/V3 family): the KV cache per token is layers × (kvLoraRank + qkRopeHeadDim) elements, held whole on every tensor-parallel GPU.',
       ),
   })
   .describe('Architecture numbers of a model that is not in the built-in catalogue.');
