@@ -1,6 +1,6 @@
 /** `sovereign models [--json]`: the built-in architecture catalogue the capacity planner sizes from. */
 import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
-import { kvBytesPerToken } from '../../constructs/capacity';
+import { activeParameters, kvBytesPerToken } from '../../constructs/capacity';
 import { printJson } from '../lib/output';
 
 export async function run(opts: { readonly json?: boolean }): Promise<number> {
@@ -10,12 +10,17 @@ export async function run(opts: { readonly json?: boolean }): Promise<number> {
     .map((m) => ({
       name: m.name,
       parametersBillion: Math.round(m.parameters / 1e7) / 100,
+      activeParametersBillion: Math.round(activeParameters(m) / 1e7) / 100,
+      format: m.nativeFormat,
+      attention: m.mla ? 'MLA' : m.kvHeads < m.attentionHeads ? 'GQA' : 'MHA',
+      ...(m.moe ? { experts: m.moe.experts, expertsPerToken: m.moe.expertsPerToken } : {}),
       layers: m.layers,
       attentionHeads: m.attentionHeads,
       kvHeads: m.kvHeads,
       headDim: m.headDim,
       maxContextTokens: m.maxContextTokens,
       kvCacheKiBPerToken: kvBytesPerToken(m) / 1024,
+      licence: m.licence ?? '',
       source: m.source ?? '',
     }));
   if (opts.json) {
@@ -25,24 +30,32 @@ export async function run(opts: { readonly json?: boolean }): Promise<number> {
   const header = [
     'architecture',
     'params (B)',
+    'active (B)',
+    'format',
+    'attention',
     'layers',
     'heads',
     'kv heads',
     'head dim',
     'max ctx',
     'KV KiB/token',
+    'licence',
   ];
   const table = [
     header,
     ...rows.map((r) => [
       r.name,
       r.parametersBillion.toFixed(2),
+      r.activeParametersBillion.toFixed(2),
+      r.format,
+      r.attention,
       String(r.layers),
       String(r.attentionHeads),
       String(r.kvHeads),
       String(r.headDim),
       String(r.maxContextTokens),
       String(r.kvCacheKiBPerToken),
+      r.licence,
     ]),
   ];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));

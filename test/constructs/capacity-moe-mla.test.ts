@@ -1,0 +1,254 @@
+/**
+ * The planner on the models people run now: MoE + MLA (DeepSeek-V3, FP8), MXFP4 (gpt-oss-120b)
+ * and a GGUF k-quant (Llama-3.1-8B Q4_K_M), each against figures computed by hand from the
+ * model's own configuration (the arithmetic is in each comment).
+ */
+import {
+  GGUF_BITS_PER_WEIGHT,
+  GGUF_BLOCK_BITS,
+  GIB,
+  type ModelArchitecture,
+  activeParameters,
+  expertParallelApplies,
+  ggufWeightBytes,
+  kvBytesPerToken,
+  kvBytesPerTokenPerGpu,
+  planAt,
+  planCapacity,
+  routedExpertParameters,
+  weightBytes,
+} from '../../constructs/capacity';
+import { isSovereignError } from '../../constructs/errors';
+import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
+import { architectureProblems } from '../../constructs/private/server-plan';
+import { LICENCES } from '../../policy/licences/catalogue';
+
+const dsv3 = MODEL_CATALOGUE['deepseek-v3'];
+const gptoss = MODEL_CATALOGUE['gpt-oss-120b'];
+const llama8b = MODEL_CATALOGUE['llama-3.1-8b'];
+
+function refusal(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (isSovereignError(e)) return e.problems.map((p) => `${p.path}  ${p.message}`).join('\n');
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('DeepSeek-V3 FP8: MoE + MLA (deepseek-ai/DeepSeek-V3 inference/configs/config_671B.json @ 9b4e978)', () => {
+  test('parameters: all 256 experts resident, 8 + 1 shared active per token', () => {
+    // routed experts = 58 MoE layers (61 − n_dense_layers 3) × 256 × 3 × 7168 × 2048
+    //                = 653,908,770,816
+    expect(routedExpertParameters(dsv3)).toBe(653_908_770_816);
+    // active = 671,026,419,200 − 653,908,770,816 × (256 − 8) / 256 = 37,552,297,472 (README: 37B)
+    expect(activeParameters(dsv3)).toBe(37_552_297_472);
+    expect(dsv3.parameters).toBe(671_026_419_200);
+  });
+
+  test('weights: FP8 with one float32 scale per 128 × 128 block, embedding and head in bf16', () => {
+    // embedding + head = 2 × 129280 × 7168 = 1,853,358,080 parameters at 2 bytes = 3,706,716,160
+    // quantized = 671,026,419,200 − 1,853,358,080 = 669,173,061,120 at 1 + 4/16384 bytes
+    //           = 669,173,061,120 + 163,372,329.375
+    // total = 673,043,149,609.375 B = 626.82 GiB
+    expect(weightBytes(dsv3, 'fp8')).toBe(673_043_149_609.375);
+    expect(weightBytes(dsv3, 'fp8') / GIB).toBeCloseTo(626.82, 2);
+  });
+
+  test('KV cache: the MLA latent, 61 × (512 + 64) × 2 B = 70,272 B per token, whole on every TP rank', () => {
+    expect(kvBytesPerToken(dsv3)).toBe(70_272);
+    // heads × head dim would say 2 × 61 × 128 × 192 × 2 = 5,996,544 B: 85 × too much
+    expect(2 * 61 * 128 * 192 * 2).toBe(5_996_544);
+    // vLLM keeps one latent "head" per rank (vllm/config/model.py get_num_kv_heads): not split
+    for (const tp of [1, 2, 8, 16]) expect(kvBytesPerTokenPerGpu(dsv3, tp)).toBe(70_272);
+    expect(kvBytesPerToken(dsv3, 'fp8')).toBe(35_136);
+  });
+
+  const req = {
+    arch: dsv3,
+    weightBytes: weightBytes(dsv3, 'fp8'),
+    maxModelLenTokens: 32_768,
+    concurrentSequences: 4,
+    gpuMemoryUtilization: 0.9,
+  };
+
+  test('fits 8 × 141 GiB at TP 8 with expert parallel', () => {
+    // per GPU = 626.82 / 8 = 78.35 GiB weights + 4 × 32768 × 70,272 B = 8.58 GiB latent cache
+    //         + 2 GiB reserve = 88.93 GiB ≤ 141 × 0.9 = 126.9 GiB; TP 4 would need 167.3 GiB
+    const plan = planCapacity(req, { poolName: 'h200', gpusPerNode: 8, gpuMemoryGiB: 141 });
+    expect(plan.tensorParallelSize).toBe(8);
+    expect(plan.kvCacheBytesPerGpu).toBe(4 * 32_768 * 70_272);
+    expect(plan.requiredBytesPerGpu / GIB).toBeCloseTo(88.93, 2);
+    expect(plan.expertParallel).toBe(true);
+    expect(plan.activeParameters).toBe(37_552_297_472);
+  });
+
+  test('fails on one 8 × 80 GiB node, with the numbers', () => {
+    // 78.35 + 8.58 + 2 = 88.93 GiB per GPU > 80 × 0.9 = 72 GiB
+    const msg = refusal(() => planCapacity(req, { poolName: 'h100', gpusPerNode: 8, gpuMemoryGiB: 80 }));
+    expect(msg).toContain('deepseek-v3 (MoE: 671.0B parameters, all experts resident; 37.6B active)');
+    expect(msg).toContain('needs 626.8 GiB of weights + 8.6 GiB of MLA latent cache (held whole on every GPU)');
+    expect(msg).toContain('at tensor-parallel size 8 each GPU would need 88.9 GiB of 72.0 GiB');
+  });
+
+  test('across 16 GPUs the weights per GPU halve but the latent cache does not', () => {
+    const at16 = planAt(req, { poolName: 'two-nodes', gpusPerNode: 16, gpuMemoryGiB: 80 }, 16);
+    // 626.82 / 16 = 39.18 GiB + 8.58 + 2 = 49.75 GiB ≤ 72 GiB
+    expect(at16.weightBytesPerGpu / GIB).toBeCloseTo(39.18, 2);
+    expect(at16.kvCacheBytesPerGpu).toBe(4 * 32_768 * 70_272);
+    expect(at16.requiredBytesPerGpu / GIB).toBeCloseTo(49.75, 2);
+    expect(at16.fits).toBe(true);
+  });
+});
+
+describe('gpt-oss-120b MXFP4 (openai/gpt-oss gpt_oss/torch/model.py ModelConfig @ 7b58334)', () => {
+  test('weights: MXFP4 experts at 17/32 byte, everything else bf16', () => {
+    // experts = 36 × 128 × 3 × 2880 × 2880 = 114,661,785,600 at 17/32 B = 60,914,073,600
+    // rest    = 116,829,156,672 − 114,661,785,600 = 2,167,371,072 at 2 B = 4,334,742,144
+    // total   = 65,248,815,744 B = 60.77 GiB
+    expect(routedExpertParameters(gptoss)).toBe(114_661_785_600);
+    expect(weightBytes(gptoss, 'mxfp4')).toBe(65_248_815_744);
+    expect(weightBytes(gptoss, 'mxfp4') / GIB).toBeCloseTo(60.77, 2);
+    // active = 116,829,156,672 − 114,661,785,600 × 124/128 = 5,750,551,872
+    expect(activeParameters(gptoss)).toBe(5_750_551_872);
+  });
+
+  test('KV: 2 × 36 × 8 × 64 × 2 B = 73,728 B per token', () => {
+    expect(kvBytesPerToken(gptoss)).toBe(73_728);
+  });
+
+  const req = (seqs: number) => ({
+    arch: gptoss,
+    weightBytes: weightBytes(gptoss, 'mxfp4'),
+    maxModelLenTokens: 16_384,
+    concurrentSequences: seqs,
+    gpuMemoryUtilization: 0.9,
+  });
+  const h100 = { poolName: 'h100', gpusPerNode: 8, gpuMemoryGiB: 80 };
+
+  test('one 80 GiB GPU holds it with 8 × 16k tokens', () => {
+    // 60.77 + 8 × 16384 × 73,728 B (9.00 GiB) + 2 = 71.77 GiB ≤ 72 GiB
+    const plan = planCapacity(req(8), h100);
+    expect(plan.tensorParallelSize).toBe(1);
+    expect(plan.requiredBytesPerGpu / GIB).toBeCloseTo(71.77, 2);
+    expect(plan.expertParallel).toBe(false);
+  });
+
+  test('16 × 16k needs two GPUs, expert parallel', () => {
+    // TP 1: 60.77 + 18.00 + 2 = 80.77 > 72; TP 2: 30.38 + 9.00 (4 of 8 KV heads) + 2 = 41.38
+    const plan = planCapacity(req(16), h100);
+    expect(plan.tensorParallelSize).toBe(2);
+    expect(plan.requiredBytesPerGpu / GIB).toBeCloseTo(41.38, 2);
+    expect(plan.expertParallel).toBe(true);
+    expect(expertParallelApplies(gptoss, 2)).toBe(true);
+    expect(expertParallelApplies(llama8b, 2)).toBe(false);
+  });
+
+  test('fails on a 48 GiB GPU with tensor parallelism ruled out, with the numbers', () => {
+    const msg = refusal(() =>
+      planCapacity({ ...req(8), tensorParallelSize: 1 }, { poolName: 'l40s', gpusPerNode: 1, gpuMemoryGiB: 48 }),
+    );
+    // 71.77 GiB per GPU against 48 × 0.9 = 43.2 GiB
+    expect(msg).toContain('gpt-oss-120b (MoE: 116.8B parameters, all experts resident; 5.8B active) needs 60.8 GiB of weights');
+    expect(msg).toContain('each GPU would need 71.8 GiB of 43.2 GiB');
+  });
+});
+
+describe('GGUF Q4_K_M (llama.cpp), Llama-3.1-8B (meta-llama/Llama-3.1-8B-Instruct config.json)', () => {
+  test('file size: 8,030,261,248 × 4.90 bits / 8 = 4,918,535,014.4 B = 4.58 GiB', () => {
+    // llama.cpp tools/quantize/quantize.cpp lists Q4_K_M as "4.58G" for Llama-3-8B
+    expect(ggufWeightBytes(llama8b, 'Q4_K_M')).toBeCloseTo(4_918_535_014.4, 1);
+    expect(ggufWeightBytes(llama8b, 'q4_k_m') / GIB).toBeCloseTo(4.58, 2);
+  });
+
+  test('every file-level figure is at least its base ggml block (Q4_K: 144 B per 256 = 4.5 bits)', () => {
+    expect(GGUF_BLOCK_BITS.Q4_K_M).toBe(4.5);
+    expect(GGUF_BLOCK_BITS.Q8_0).toBe(8.5);
+    expect(GGUF_BLOCK_BITS.Q6_K).toBe(6.5625);
+    expect(Object.keys(GGUF_BLOCK_BITS).sort()).toEqual(Object.keys(GGUF_BITS_PER_WEIGHT).sort());
+    for (const [k, bits] of Object.entries(GGUF_BITS_PER_WEIGHT)) {
+      expect([k, bits >= GGUF_BLOCK_BITS[k]]).toEqual([k, true]);
+      // the mixes add less than one bit (Q3_K_L the most: 4.31 against 3.44)
+      expect([k, bits - GGUF_BLOCK_BITS[k] < 1]).toEqual([k, true]);
+    }
+  });
+
+  test('an unknown type is refused naming the known ones', () => {
+    expect(() => ggufWeightBytes(llama8b, 'Q4_K_X')).toThrow(/unknown GGUF quantization "Q4_K_X"; known: Q2_K/);
+  });
+});
+
+describe('quantized bytes with scales and zero points', () => {
+  const dense: ModelArchitecture = {
+    name: 'dense',
+    parameters: 8_030_261_248,
+    layers: 32,
+    attentionHeads: 32,
+    kvHeads: 8,
+    headDim: 128,
+    maxContextTokens: 131_072,
+    nativeFormat: 'bf16',
+    hiddenSize: 4096,
+    vocabSize: 128_256,
+  };
+  test('AWQ/GPTQ INT4 group 128: 0.5 + (2 B fp16 scale + 0.5 B packed zero) / 128 per weight', () => {
+    // embedding + head = 2 × 128256 × 4096 = 1,050,673,152 at 2 B = 2,101,346,304
+    // quantized = 6,979,588,096 × (0.5 + 2.5/128) = 3,489,794,048 + 136,320,080 = 3,626,114,128
+    expect(weightBytes(dense, 'awq')).toBe(2_101_346_304 + 3_626_114_128);
+    expect(weightBytes(dense, 'gptq')).toBe(weightBytes(dense, 'awq'));
+  });
+  test('without hiddenSize and vocabSize the stated overheads apply (as before)', () => {
+    const { hiddenSize: _h, vocabSize: _v, ...bare } = dense;
+    expect(weightBytes(bare, 'awq')).toBeCloseTo(8_030_261_248 * 0.5 * 1.1, 2);
+  });
+});
+
+describe('architecture checks for MoE and MLA numbers', () => {
+  const moe = (over: Partial<NonNullable<ModelArchitecture['moe']>>, arch: Partial<ModelArchitecture> = {}) =>
+    architectureProblems({
+      ...gptoss,
+      ...arch,
+      moe: { ...(gptoss.moe as NonNullable<ModelArchitecture['moe']>), ...over },
+    }).map((p) => `${p.path}  ${p.message}`);
+
+  test('the catalogue entries pass', () => {
+    for (const m of Object.values(MODEL_CATALOGUE)) expect([m.name, architectureProblems(m)]).toEqual([m.name, []]);
+  });
+  test('fails when experts per token exceed the experts', () => {
+    expect(moe({ expertsPerToken: 129 })).toContain(
+      'architecture.moe.expertsPerToken  129 experts per token is more than the 128 experts (num_experts_per_tok ≤ n_routed_experts)',
+    );
+  });
+  test('fails when the experts hold more than the total (active would be negative)', () => {
+    expect(moe({}, { parameters: 100e9 }).join('\n')).toContain(
+      'architecture.moe  the routed experts alone hold 36 layers × 128 experts × 3 × 2880 × 2880 = 114.66B parameters, more than the 100.00B total',
+    );
+  });
+  test('fails when MoE layers exceed layers, or counts are not whole', () => {
+    expect(moe({ moeLayers: 40 })).toContain("architecture.moe.moeLayers  40 MoE layers is more than the model's 36 layers");
+    expect(moe({ experts: 0 }).join('\n')).toContain('architecture.moe.experts');
+    expect(moe({ sharedExperts: -1 }).join('\n')).toContain('architecture.moe.sharedExperts  -1 must be a whole number ≥ 0');
+  });
+  test('fails for MXFP4 without the experts, or MoE without hiddenSize', () => {
+    const { moe: _m, ...dense } = gptoss;
+    expect(architectureProblems(dense).map((p) => p.path)).toContain('architecture.dtype');
+    const { hiddenSize: _h, ...noHidden } = gptoss;
+    expect(architectureProblems(noHidden).map((p) => p.path)).toContain('architecture.hiddenSize');
+  });
+  test('fails for a non-positive MLA rank', () => {
+    expect(
+      architectureProblems({ ...dsv3, mla: { kvLoraRank: 0, qkRopeHeadDim: 64 } }).map((p) => p.path),
+    ).toContain('architecture.mla.kvLoraRank');
+  });
+});
+
+describe('licences of the catalogue', () => {
+  test('every catalogue model names a licence the licence catalogue lists', () => {
+    const ids = new Set(LICENCES.map((l) => l.id));
+    for (const m of Object.values(MODEL_CATALOGUE)) expect([m.name, ids.has(m.licence ?? '')]).toEqual([m.name, true]);
+    expect(MODEL_CATALOGUE['deepseek-r1'].licence).toBe('MIT');
+    expect(MODEL_CATALOGUE['deepseek-v3'].licence).toBe('deepseek');
+    expect(MODEL_CATALOGUE['gpt-oss-120b'].licence).toBe('gpt-oss');
+  });
+});
