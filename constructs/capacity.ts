@@ -32,16 +32,7 @@ import { capacityExceeded } from './errors';
 export const GIB = 1024 ** 3;
 
 /** Storage format of the weights a server loads. */
-export type WeightFormat =
-  | 'fp32'
-  | 'bf16'
-  | 'fp16'
-  | 'fp8'
-  | 'int8'
-  | 'int4'
-  | 'awq'
-  | 'gptq'
-  | 'mxfp4';
+export type WeightFormat = 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'int8' | 'int4' | 'awq' | 'gptq' | 'mxfp4';
 
 /** Element type of the KV cache. `auto` follows the weights' activation dtype (16-bit). */
 export type KvCacheFormat = 'auto' | 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'q8_0' | 'q4_0';
@@ -134,7 +125,7 @@ export const GGUF_BITS_PER_WEIGHT: Readonly<Record<string, number>> = {
   Q3_K_S: 3.65, // 3.41G
   Q3_K_M: 4.0, // 3.74G
   Q3_K_L: 4.31, // 4.03G
-  IQ3_XXS: 3.06,
+  IQ3_XXS: 3.0625, // "3.06 bpw": block_iq3_xxs, 98 B per 256 values, exactly
   IQ3_S: 3.44,
   IQ3_M: 3.66,
   IQ4_XS: 4.25,
@@ -285,7 +276,9 @@ export function expertParallelApplies(arch: Pick<ModelArchitecture, 'moe'>, gpus
 }
 
 /** Parameters of the token embedding and the output head (once when tied); 0 when unknown. */
-function embeddingParameters(arch: Pick<ModelArchitecture, 'hiddenSize' | 'vocabSize' | 'tiedEmbeddings'>): number {
+function embeddingParameters(
+  arch: Pick<ModelArchitecture, 'hiddenSize' | 'vocabSize' | 'tiedEmbeddings'>,
+): number {
   if (arch.hiddenSize === undefined || arch.vocabSize === undefined) return 0;
   return arch.vocabSize * arch.hiddenSize * (arch.tiedEmbeddings ? 1 : 2);
 }
@@ -332,7 +325,8 @@ export function ggufWeightBytes(arch: Pick<ModelArchitecture, 'parameters'>, qua
   return (arch.parameters * bpw) / 8;
 }
 
-type KvArch = Pick<ModelArchitecture, 'layers' | 'kvHeads' | 'headDim'> & Partial<Pick<ModelArchitecture, 'mla'>>;
+type KvArch = Pick<ModelArchitecture, 'layers' | 'kvHeads' | 'headDim'> &
+  Partial<Pick<ModelArchitecture, 'mla'>>;
 
 /**
  * KV-cache bytes for one token across the whole model (all layers, all KV heads); for MLA one

@@ -300,7 +300,10 @@ function moeMlaProblems(a: ModelArchitecture): Problem[] {
       if (p) out.push(p);
     }
     if (!Number.isInteger(m.sharedExperts) || m.sharedExperts < 0) {
-      out.push({ path: 'architecture.moe.sharedExperts', message: `${m.sharedExperts} must be a whole number ≥ 0` });
+      out.push({
+        path: 'architecture.moe.sharedExperts',
+        message: `${m.sharedExperts} must be a whole number ≥ 0`,
+      });
     }
     if (out.length > before) return out;
     if (a.hiddenSize === undefined) {
@@ -332,7 +335,8 @@ function moeMlaProblems(a: ModelArchitecture): Problem[] {
   if (a.nativeFormat === 'mxfp4' && (!m || a.hiddenSize === undefined || a.vocabSize === undefined)) {
     out.push({
       path: 'architecture.dtype',
-      message: 'an MXFP4 checkpoint quantizes only the MoE expert weights: give moe, hiddenSize and vocabSize so the planner can size it',
+      message:
+        'an MXFP4 checkpoint quantizes only the MoE expert weights: give moe, hiddenSize and vocabSize so the planner can size it',
     });
   }
   return out;

@@ -740,7 +740,11 @@ const architectureSchema = z
           .int()
           .positive()
           .describe('Routed experts per MoE layer: n_routed_experts, num_experts or num_local_experts.'),
-        expertsPerToken: z.number().int().positive().describe('num_experts_per_tok: routed experts per token.'),
+        expertsPerToken: z
+          .number()
+          .int()
+          .positive()
+          .describe('num_experts_per_tok: routed experts per token.'),
         sharedExperts: z
           .number()
           .int()

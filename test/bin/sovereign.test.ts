@@ -22,7 +22,13 @@ describe('sovereign CLI', () => {
   test('models lists the catalogue, with the source of every number in --json', () => {
     const r = sovereign(['models']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^llama-3\.1-70b +70\.55 +80 +64 +8 +128 +131072 +320$/m);
+    expect(r.stdout).toMatch(
+      /^llama-3\.1-70b +70\.55 +70\.55 +bf16 +GQA +80 +64 +8 +128 +131072 +320 +llama3\.1$/m,
+    );
+    // MoE + MLA: every expert counted, the active share derived, the latent cache per token
+    expect(r.stdout).toMatch(
+      /^deepseek-v3 +671\.03 +37\.55 +fp8 +MLA +61 +128 +128 +192 +131072 +68\.625 +deepseek$/m,
+    );
     const rows = JSON.parse(sovereign(['models', '--json']).stdout) as { name: string; source: string }[];
     expect(rows.length).toBeGreaterThanOrEqual(8);
     for (const row of rows) expect(row.source).toMatch(/^https:\/\//);

@@ -88,7 +88,9 @@ describe('DeepSeek-V3 FP8: MoE + MLA (deepseek-ai/DeepSeek-V3 inference/configs/
     // 78.35 + 8.58 + 2 = 88.93 GiB per GPU > 80 × 0.9 = 72 GiB
     const msg = refusal(() => planCapacity(req, { poolName: 'h100', gpusPerNode: 8, gpuMemoryGiB: 80 }));
     expect(msg).toContain('deepseek-v3 (MoE: 671.0B parameters, all experts resident; 37.6B active)');
-    expect(msg).toContain('needs 626.8 GiB of weights + 8.6 GiB of MLA latent cache (held whole on every GPU)');
+    expect(msg).toContain(
+      'needs 626.8 GiB of weights + 8.6 GiB of MLA latent cache (held whole on every GPU)',
+    );
     expect(msg).toContain('at tensor-parallel size 8 each GPU would need 88.9 GiB of 72.0 GiB');
   });
 
@@ -147,10 +149,15 @@ describe('gpt-oss-120b MXFP4 (openai/gpt-oss gpt_oss/torch/model.py ModelConfig 
 
   test('fails on a 48 GiB GPU with tensor parallelism ruled out, with the numbers', () => {
     const msg = refusal(() =>
-      planCapacity({ ...req(8), tensorParallelSize: 1 }, { poolName: 'l40s', gpusPerNode: 1, gpuMemoryGiB: 48 }),
+      planCapacity(
+        { ...req(8), tensorParallelSize: 1 },
+        { poolName: 'l40s', gpusPerNode: 1, gpuMemoryGiB: 48 },
+      ),
     );
     // 71.77 GiB per GPU against 48 × 0.9 = 43.2 GiB
-    expect(msg).toContain('gpt-oss-120b (MoE: 116.8B parameters, all experts resident; 5.8B active) needs 60.8 GiB of weights');
+    expect(msg).toContain(
+      'gpt-oss-120b (MoE: 116.8B parameters, all experts resident; 5.8B active) needs 60.8 GiB of weights',
+    );
     expect(msg).toContain('each GPU would need 71.8 GiB of 43.2 GiB');
   });
 });
@@ -175,7 +182,9 @@ describe('GGUF Q4_K_M (llama.cpp), Llama-3.1-8B (meta-llama/Llama-3.1-8B-Instruc
   });
 
   test('an unknown type is refused naming the known ones', () => {
-    expect(() => ggufWeightBytes(llama8b, 'Q4_K_X')).toThrow(/unknown GGUF quantization "Q4_K_X"; known: Q2_K/);
+    expect(() => ggufWeightBytes(llama8b, 'Q4_K_X')).toThrow(
+      /unknown GGUF quantization "Q4_K_X"; known: Q2_K/,
+    );
   });
 });
 
@@ -213,7 +222,8 @@ describe('architecture checks for MoE and MLA numbers', () => {
     }).map((p) => `${p.path}  ${p.message}`);
 
   test('the catalogue entries pass', () => {
-    for (const m of Object.values(MODEL_CATALOGUE)) expect([m.name, architectureProblems(m)]).toEqual([m.name, []]);
+    for (const m of Object.values(MODEL_CATALOGUE))
+      expect([m.name, architectureProblems(m)]).toEqual([m.name, []]);
   });
   test('fails when experts per token exceed the experts', () => {
     expect(moe({ expertsPerToken: 129 })).toContain(
@@ -226,9 +236,13 @@ describe('architecture checks for MoE and MLA numbers', () => {
     );
   });
   test('fails when MoE layers exceed layers, or counts are not whole', () => {
-    expect(moe({ moeLayers: 40 })).toContain("architecture.moe.moeLayers  40 MoE layers is more than the model's 36 layers");
+    expect(moe({ moeLayers: 40 })).toContain(
+      "architecture.moe.moeLayers  40 MoE layers is more than the model's 36 layers",
+    );
     expect(moe({ experts: 0 }).join('\n')).toContain('architecture.moe.experts');
-    expect(moe({ sharedExperts: -1 }).join('\n')).toContain('architecture.moe.sharedExperts  -1 must be a whole number ≥ 0');
+    expect(moe({ sharedExperts: -1 }).join('\n')).toContain(
+      'architecture.moe.sharedExperts  -1 must be a whole number ≥ 0',
+    );
   });
   test('fails for MXFP4 without the experts, or MoE without hiddenSize', () => {
     const { moe: _m, ...dense } = gptoss;
@@ -246,7 +260,8 @@ describe('architecture checks for MoE and MLA numbers', () => {
 describe('licences of the catalogue', () => {
   test('every catalogue model names a licence the licence catalogue lists', () => {
     const ids = new Set(LICENCES.map((l) => l.id));
-    for (const m of Object.values(MODEL_CATALOGUE)) expect([m.name, ids.has(m.licence ?? '')]).toEqual([m.name, true]);
+    for (const m of Object.values(MODEL_CATALOGUE))
+      expect([m.name, ids.has(m.licence ?? '')]).toEqual([m.name, true]);
     expect(MODEL_CATALOGUE['deepseek-r1'].licence).toBe('MIT');
     expect(MODEL_CATALOGUE['deepseek-v3'].licence).toBe('deepseek');
     expect(MODEL_CATALOGUE['gpt-oss-120b'].licence).toBe('gpt-oss');

@@ -195,7 +195,9 @@ describe('catalogue', () => {
     const all = Object.values(MODEL_CATALOGUE);
     expect(all.length).toBeGreaterThanOrEqual(6);
     for (const m of all) {
-      expect(m.source).toMatch(/^https:\/\/(huggingface\.co\/.+\/config\.json|github\.com\/[^/]+\/[^/]+\/blob\/[0-9a-f]{7,40}\/.+)$/);
+      expect(m.source).toMatch(
+        /^https:\/\/(huggingface\.co\/.+\/config\.json|github\.com\/[^/]+\/[^/]+\/blob\/[0-9a-f]{7,40}\/.+)$/,
+      );
       expect(m.attentionHeads % m.kvHeads).toBe(0);
       expect(MODEL_CATALOGUE[m.name]).toBe(m);
     }
