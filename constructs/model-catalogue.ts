@@ -169,6 +169,47 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     source: hf('google/gemma-2-27b-it'),
     licence: 'gemma',
   },
+  // The publisher's reference configuration, meta-llama/llama-models models/sku_list.py @ 1127165
+  // (`llama3_3_instruct_models`): dim 8192, n_layers 80, n_heads 64, n_kv_heads 8, vocab_size
+  // 128256, ffn_dim_multiplier 1.3, multiple_of 4096 (FFN 28672 by models/llama3/model.py), the
+  // same as Llama 3.1 70B; context 128k (models/llama3_3/MODEL_CARD.md).
+  // parameters = 2 × 128256 × 8192 + 80 × (2 × 8192² + 2 × 8192 × 1024 + 3 × 8192 × 28672
+  //              + 2 × 8192) + 8192 = 70,553,706,496 (as llama-3.1-70b's safetensors index)
+  'llama-3.3-70b': {
+    name: 'llama-3.3-70b',
+    parameters: 70_553_706_496,
+    layers: 80,
+    attentionHeads: 64,
+    kvHeads: 8,
+    headDim: 128,
+    maxContextTokens: 131_072,
+    nativeFormat: 'bf16',
+    hiddenSize: 8192,
+    vocabSize: 128_256,
+    tiedEmbeddings: false,
+    source: gh('meta-llama/llama-models', '1127165', 'models/sku_list.py'),
+    licence: 'llama3.3',
+  },
+  // meta-llama/llama-models models/sku_list.py @ 1127165 (`llama3_1_instruct_models`): dim 16384,
+  // n_layers 126, n_heads 128, n_kv_heads 8 (head dim 128), vocab_size 128256,
+  // ffn_dim_multiplier 1.2, multiple_of 4096 (FFN 53248); context 128k
+  // (models/llama3_1/MODEL_CARD.md). parameters = 2 × 128256 × 16384 + 126 × (2 × 16384²
+  // + 2 × 16384 × 1024 + 3 × 16384 × 53248 + 2 × 16384) + 16384 = 405,853,388,800
+  'llama-3.1-405b': {
+    name: 'llama-3.1-405b',
+    parameters: 405_853_388_800,
+    layers: 126,
+    attentionHeads: 128,
+    kvHeads: 8,
+    headDim: 128,
+    maxContextTokens: 131_072,
+    nativeFormat: 'bf16',
+    hiddenSize: 16384,
+    vocabSize: 128_256,
+    tiedEmbeddings: false,
+    source: gh('meta-llama/llama-models', '1127165', 'models/sku_list.py'),
+    licence: 'llama3.1',
+  },
   // See deepseekV3Architecture. The December 2024 weights are under the DeepSeek model licence
   // (LICENSE-MODEL of the same repository).
   'deepseek-v3': {
