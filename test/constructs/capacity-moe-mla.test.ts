@@ -257,6 +257,32 @@ describe('architecture checks for MoE and MLA numbers', () => {
   });
 });
 
+describe("catalogue counts recomputed from the publishers' configurations", () => {
+  // meta-llama/llama-models models/llama3/model.py FeedForward: hidden = multiple_of ×
+  // ceil(int(ffn_dim_multiplier × int(2 × 4 × dim / 3)) / multiple_of)
+  const ffn = (dim: number, mult: number, multipleOf: number) =>
+    multipleOf * Math.ceil(Math.trunc(mult * Math.trunc((2 * 4 * dim) / 3)) / multipleOf);
+  const llama = (dim: number, layers: number, kv: number, mult: number, multipleOf: number) =>
+    2 * 128_256 * dim +
+    layers * (2 * dim * dim + 2 * dim * kv * 128 + 3 * dim * ffn(dim, mult, multipleOf) + 2 * dim) +
+    dim;
+
+  test('Llama 3.x (models/sku_list.py): the formula reproduces the 8B and 70B safetensors counts', () => {
+    expect(ffn(4096, 1.3, 1024)).toBe(14_336);
+    expect(llama(4096, 32, 8, 1.3, 1024)).toBe(MODEL_CATALOGUE['llama-3.1-8b'].parameters);
+    expect(llama(8192, 80, 8, 1.3, 4096)).toBe(MODEL_CATALOGUE['llama-3.3-70b'].parameters);
+    expect(MODEL_CATALOGUE['llama-3.3-70b'].parameters).toBe(MODEL_CATALOGUE['llama-3.1-70b'].parameters);
+    expect(ffn(16384, 1.2, 4096)).toBe(53_248);
+    expect(llama(16384, 126, 8, 1.2, 4096)).toBe(MODEL_CATALOGUE['llama-3.1-405b'].parameters);
+  });
+
+  test("DeepSeek-R1 is DeepSeek-V3's architecture under another licence", () => {
+    const { name: _a, licence: _b, ...r1 } = MODEL_CATALOGUE['deepseek-r1'];
+    const { name: _c, licence: _d, ...v3 } = dsv3;
+    expect(r1).toEqual(v3);
+  });
+});
+
 describe('licences of the catalogue', () => {
   test('every catalogue model names a licence the licence catalogue lists', () => {
     const ids = new Set(LICENCES.map((l) => l.id));
