@@ -158,7 +158,8 @@ function structuralEdit(r: () => number, spec: Json): void {
       if (model) model.maxModelLenTokens = pick(r, [256, 4096, 32768, 131072, 200000]);
       break;
     case 7:
-      if (model)
+      if (model && r() < 0.15) model.architecture = pick(r, ['gpt-oss-120b', 'deepseek-v3', 'llama-3.3-70b']);
+      else if (model)
         model.architecture = {
           parametersBillion: pick(r, [32.76, 8.03, 8.19, 4.02, 70.55]),
           layers: pick(r, [32, 64, 80]),
@@ -166,7 +167,22 @@ function structuralEdit(r: () => number, spec: Json): void {
           kvHeads: pick(r, [8, 5, 3]),
           headDim: 128,
           ...(r() < 0.8 ? { maxContextTokens: pick(r, [8192, 32768, 131072]) } : {}),
-          ...(r() < 0.8 ? { dtype: pick(r, ['bf16', 'fp16', 'fp8', 'int4']) } : {}),
+          ...(r() < 0.8 ? { dtype: pick(r, ['bf16', 'fp16', 'fp8', 'int4', 'mxfp4']) } : {}),
+          // MoE and MLA numbers, consistent or not (experts per token above experts, MoE
+          // layers above layers, experts holding more than the total, a zero rank)
+          ...(r() < 0.3
+            ? {
+                hiddenSize: pick(r, [2048, 4096]),
+                vocabSize: pick(r, [128256, 151936]),
+                moe: {
+                  experts: pick(r, [8, 64, 128]),
+                  expertsPerToken: pick(r, [2, 8, 130]),
+                  expertIntermediateSize: pick(r, [768, 1408, 14336]),
+                  ...(r() < 0.5 ? { moeLayers: pick(r, [16, 90]) } : {}),
+                },
+              }
+            : {}),
+          ...(r() < 0.2 ? { mla: { kvLoraRank: pick(r, [512, 0]), qkRopeHeadDim: 64 } } : {}),
         };
       break;
     case 8:
