@@ -210,6 +210,73 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     source: gh('meta-llama/llama-models', '1127165', 'models/sku_list.py'),
     licence: 'llama3.1',
   },
+  // Qwen3-8B config.json, as copied verbatim into sanjithudupa/compute-aware-arch-search
+  // Qwen3-8B/config.json @ 38147a2 (the Hub file itself could not be read here): hidden_size
+  // 4096, intermediate_size 12288, num_hidden_layers 36, num_attention_heads 32,
+  // num_key_value_heads 8, head_dim 128, max_position_embeddings 40960, vocab_size 151936,
+  // tie_word_embeddings false. parameters = 2 × 151936 × 4096 + 36 × (4096 × 4096 + 2 × 4096
+  // × 1024 + 4096 × 4096 + 3 × 4096 × 12288 + 2 × 128 + 2 × 4096) + 4096 = 8,190,735,360:
+  // the publisher's model card says 8.2B, 6.95B without embeddings, 36 layers, 32 Q / 8 KV heads.
+  'qwen3-8b': {
+    name: 'qwen3-8b',
+    parameters: 8_190_735_360,
+    layers: 36,
+    attentionHeads: 32,
+    kvHeads: 8,
+    headDim: 128,
+    maxContextTokens: 40_960,
+    nativeFormat: 'bf16',
+    hiddenSize: 4096,
+    vocabSize: 151_936,
+    tiedEmbeddings: false,
+    source: gh('sanjithudupa/compute-aware-arch-search', '38147a2', 'Qwen3-8B/config.json'),
+    licence: 'Apache-2.0',
+  },
+  // Qwen3-30B-A3B: hidden 2048, 48 layers, 32 Q / 4 KV heads of 128, vocab 151936, untied,
+  // 128 experts, 8 per token, moe_intermediate_size 768, every layer MoE, as reproduced in
+  // zyzshishui/slime scripts/models/qwen3-30B-A3B.sh @ e0be9a0 (the Hub config.json could not be
+  // read here). parameters = 2 × 151936 × 2048 + 48 × (2048 × 4096 + 2 × 2048 × 512 + 4096 ×
+  // 2048 + 2 × 128 + 2 × 2048 + 2048 × 128 + 128 × 3 × 2048 × 768) + 2048 = 30,532,122,624;
+  // active 3,353,032,704: the publisher's card says 30.5B total, 3.3B activated, 48 layers,
+  // 32 / 4 heads, 128 experts, 8 activated, 32,768 tokens natively (used as the context).
+  'qwen3-30b-a3b': {
+    name: 'qwen3-30b-a3b',
+    parameters: 30_532_122_624,
+    layers: 48,
+    attentionHeads: 32,
+    kvHeads: 4,
+    headDim: 128,
+    maxContextTokens: 32_768,
+    nativeFormat: 'bf16',
+    hiddenSize: 2048,
+    vocabSize: 151_936,
+    tiedEmbeddings: false,
+    moe: { experts: 128, expertsPerToken: 8, sharedExperts: 0, moeLayers: 48, expertIntermediateSize: 768 },
+    source: gh('zyzshishui/slime', 'e0be9a0', 'scripts/models/qwen3-30B-A3B.sh'),
+    licence: 'Apache-2.0',
+  },
+  // Qwen3-235B-A22B: hidden 4096, 94 layers, 64 Q / 4 KV heads of 128, vocab 151936, untied,
+  // 128 experts, 8 per token, moe_intermediate_size 1536, every layer MoE, as reproduced in
+  // zyzshishui/slime scripts/models/qwen3-235B-A22B.sh @ a293863. parameters = 2 × 151936 ×
+  // 4096 + 94 × (4096 × 8192 + 2 × 4096 × 512 + 8192 × 4096 + 2 × 128 + 2 × 4096 + 4096 × 128
+  // + 128 × 3 × 4096 × 1536) + 4096 = 235,093,634,560; active 22,190,763,520: the card says
+  // 235B total, 22B activated, 234B without embeddings, 32,768 tokens natively.
+  'qwen3-235b-a22b': {
+    name: 'qwen3-235b-a22b',
+    parameters: 235_093_634_560,
+    layers: 94,
+    attentionHeads: 64,
+    kvHeads: 4,
+    headDim: 128,
+    maxContextTokens: 32_768,
+    nativeFormat: 'bf16',
+    hiddenSize: 4096,
+    vocabSize: 151_936,
+    tiedEmbeddings: false,
+    moe: { experts: 128, expertsPerToken: 8, sharedExperts: 0, moeLayers: 94, expertIntermediateSize: 1536 },
+    source: gh('zyzshishui/slime', 'a293863', 'scripts/models/qwen3-235B-A22B.sh'),
+    licence: 'Apache-2.0',
+  },
   // See deepseekV3Architecture. The December 2024 weights are under the DeepSeek model licence
   // (LICENSE-MODEL of the same repository).
   'deepseek-v3': {

@@ -276,6 +276,22 @@ describe("catalogue counts recomputed from the publishers' configurations", () =
     expect(llama(16384, 126, 8, 1.2, 4096)).toBe(MODEL_CATALOGUE['llama-3.1-405b'].parameters);
   });
 
+  test("Qwen3: the counts derived from the configuration match the publisher's model cards", () => {
+    const qwen3 = (h: number, layers: number, heads: number, kv: number, mlp: number) =>
+      2 * 151_936 * h +
+      layers * (h * heads * 128 + 2 * h * kv * 128 + heads * 128 * h + 2 * 128 + 2 * h + mlp) +
+      h;
+    expect(qwen3(4096, 36, 32, 8, 3 * 4096 * 12288)).toBe(MODEL_CATALOGUE['qwen3-8b'].parameters); // card: 8.2B
+    const a3b = MODEL_CATALOGUE['qwen3-30b-a3b'];
+    expect(qwen3(2048, 48, 32, 4, 2048 * 128 + 128 * 3 * 2048 * 768)).toBe(a3b.parameters);
+    expect(activeParameters(a3b)).toBe(3_353_032_704); // card: 30.5B total, 3.3B activated
+    const a22b = MODEL_CATALOGUE['qwen3-235b-a22b'];
+    expect(qwen3(4096, 94, 64, 4, 4096 * 128 + 128 * 3 * 4096 * 1536)).toBe(a22b.parameters);
+    expect(activeParameters(a22b)).toBe(22_190_763_520); // card: 235B total, 22B activated
+    // card: 234B without the embedding and head
+    expect((a22b.parameters - 2 * 151_936 * 4096) / 1e9).toBeCloseTo(233.85, 2);
+  });
+
   test("DeepSeek-R1 is DeepSeek-V3's architecture under another licence", () => {
     const { name: _a, licence: _b, ...r1 } = MODEL_CATALOGUE['deepseek-r1'];
     const { name: _c, licence: _d, ...v3 } = dsv3;
