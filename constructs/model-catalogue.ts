@@ -100,6 +100,9 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
   // hidden_size 4096, num_hidden_layers 32, num_attention_heads 32, num_key_value_heads 8,
   // (head_dim = 4096 / 32 = 128), num_local_experts 8, num_experts_per_tok 2,
   // max_position_embeddings 32768, torch_dtype bfloat16. All 8 experts are resident.
+  // intermediate_size 14336 (each expert's) and vocab_size 32000 reproduce the parameter count:
+  // 2 × 32000 × 4096 + 32 × (2 × 4096² + 2 × 4096 × 1024 + 4096 × 8 + 8 × 3 × 4096 × 14336
+  // + 2 × 4096) + 4096 = 46,702,792,704; active 12,879,925,248 (Mistral AI: 12.9B).
   'mixtral-8x7b': {
     name: 'mixtral-8x7b',
     parameters: 46_702_792_704,
@@ -109,6 +112,10 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     headDim: 128,
     maxContextTokens: 32_768,
     nativeFormat: 'bf16',
+    hiddenSize: 4096,
+    vocabSize: 32_000,
+    tiedEmbeddings: false,
+    moe: { experts: 8, expertsPerToken: 2, sharedExperts: 0, moeLayers: 32, expertIntermediateSize: 14336 },
     source: hf('mistralai/Mixtral-8x7B-Instruct-v0.1'),
     licence: 'Apache-2.0',
   },

@@ -292,6 +292,16 @@ describe("catalogue counts recomputed from the publishers' configurations", () =
     expect((a22b.parameters - 2 * 151_936 * 4096) / 1e9).toBeCloseTo(233.85, 2);
   });
 
+  test('Mixtral 8x7B: 12.9B of 46.7B parameters active', () => {
+    const m = MODEL_CATALOGUE['mixtral-8x7b'];
+    expect(
+      2 * 32_000 * 4096 +
+        32 * (2 * 4096 ** 2 + 2 * 4096 * 1024 + 4096 * 8 + 8 * 3 * 4096 * 14336 + 2 * 4096) +
+        4096,
+    ).toBe(m.parameters);
+    expect(activeParameters(m)).toBe(12_879_925_248);
+  });
+
   test("DeepSeek-R1 is DeepSeek-V3's architecture under another licence", () => {
     const { name: _a, licence: _b, ...r1 } = MODEL_CATALOGUE['deepseek-r1'];
     const { name: _c, licence: _d, ...v3 } = dsv3;
