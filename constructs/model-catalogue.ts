@@ -244,7 +244,8 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
   // zyzshishui/slime scripts/models/qwen3-30B-A3B.sh @ e0be9a0 (the Hub config.json could not be
   // read here). parameters = 2 × 151936 × 2048 + 48 × (2048 × 4096 + 2 × 2048 × 512 + 4096 ×
   // 2048 + 2 × 128 + 2 × 2048 + 2048 × 128 + 128 × 3 × 2048 × 768) + 2048 = 30,532,122,624;
-  // active 3,353,032,704: the publisher's card says 30.5B total, 3.3B activated, 48 layers,
+  // active 3,353,032,704. keras-team/keras-hub keras_hub/src/models/qwen3_moe/qwen3_moe_presets.py
+  // @ 79c5664 lists 30532122624 parameters; the publisher's card says 30.5B total, 3.3B activated, 48 layers,
   // 32 / 4 heads, 128 experts, 8 activated, 32,768 tokens natively (used as the context).
   'qwen3-30b-a3b': {
     name: 'qwen3-30b-a3b',
@@ -266,7 +267,8 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
   // 128 experts, 8 per token, moe_intermediate_size 1536, every layer MoE, as reproduced in
   // zyzshishui/slime scripts/models/qwen3-235B-A22B.sh @ a293863. parameters = 2 × 151936 ×
   // 4096 + 94 × (4096 × 8192 + 2 × 4096 × 512 + 8192 × 4096 + 2 × 128 + 2 × 4096 + 4096 × 128
-  // + 128 × 3 × 4096 × 1536) + 4096 = 235,093,634,560; active 22,190,763,520: the card says
+  // + 128 × 3 × 4096 × 1536) + 4096 = 235,093,634,560 (keras-hub's preset: 235093634560);
+  // active 22,190,763,520: the card says
   // 235B total, 22B activated, 234B without embeddings, 32,768 tokens natively.
   'qwen3-235b-a22b': {
     name: 'qwen3-235b-a22b',
@@ -283,6 +285,33 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     moe: { experts: 128, expertsPerToken: 8, sharedExperts: 0, moeLayers: 94, expertIntermediateSize: 1536 },
     source: gh('zyzshishui/slime', 'a293863', 'scripts/models/qwen3-235B-A22B.sh'),
     licence: 'Apache-2.0',
+  },
+  // openai/gpt-oss-20b config.json as reported by ParagEkbote/hf-model-inspector
+  // model_inspection_report.md @ 92931b2: hidden_size 2880, num_hidden_layers 24,
+  // num_attention_heads 64, num_key_value_heads 8, vocab_size 201088, intermediate_size 2880,
+  // max_position_embeddings 131072, sliding_window 128; num_local_experts 32 and
+  // experts_per_token 4 as in copies of the same config.json (and the only expert count that
+  // gives the publisher's "21B parameters with 3.6B active", openai/gpt-oss README.md @ 7b58334).
+  // head_dim 64 and the tensor layout as gpt-oss-120b. parameters, as for gpt-oss-120b:
+  //   per layer 26,555,904 (attention, sinks, norms) + 2880×32 + 32 (router) + 32×5760×2880
+  //   + 32×5760 + 32×2880×2880 + 32×2880 = 823,186,976; × 24 + 2 × 201088 × 2880 + 2880
+  //   = 20,914,757,184. MXFP4: 19,110,297,600 expert weights × 17/32 + 1,804,459,584 × 2 bytes
+  //   = 13,761,264,768 bytes, the total_size of the checkpoint's model.safetensors.index.json.
+  'gpt-oss-20b': {
+    name: 'gpt-oss-20b',
+    parameters: 20_914_757_184,
+    layers: 24,
+    attentionHeads: 64,
+    kvHeads: 8,
+    headDim: 64,
+    maxContextTokens: 131_072,
+    nativeFormat: 'mxfp4',
+    hiddenSize: 2880,
+    vocabSize: 201_088,
+    tiedEmbeddings: false,
+    moe: { experts: 32, expertsPerToken: 4, sharedExperts: 0, moeLayers: 24, expertIntermediateSize: 2880 },
+    source: gh('ParagEkbote/hf-model-inspector', '92931b2', 'model_inspection_report.md'),
+    licence: 'gpt-oss',
   },
   // See deepseekV3Architecture. The December 2024 weights are under the DeepSeek model licence
   // (LICENSE-MODEL of the same repository).

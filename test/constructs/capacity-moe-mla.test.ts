@@ -116,6 +116,18 @@ describe('gpt-oss-120b MXFP4 (openai/gpt-oss gpt_oss/torch/model.py ModelConfig 
     expect(activeParameters(gptoss)).toBe(5_750_551_872);
   });
 
+  test('gpt-oss-20b: the same rule gives its checkpoint to the byte', () => {
+    // 24 × 32 × 3 × 2880 × 2880 = 19,110,297,600 expert weights × 17/32 = 10,152,345,600
+    // + (20,914,757,184 − 19,110,297,600) × 2 = 3,608,919,168 → 13,761,264,768 B, the
+    // total_size in openai/gpt-oss-20b's model.safetensors.index.json
+    expect(weightBytes(MODEL_CATALOGUE['gpt-oss-20b'], 'mxfp4')).toBe(13_761_264_768);
+    // active 4,193,246,784; the README's "3.6B active" leaves out the 201088 × 2880 embedding
+    // table (a lookup): 4,193,246,784 − 579,133,440 = 3,614,113,344. Likewise 120b: 5.17B ("5.1B")
+    expect(activeParameters(MODEL_CATALOGUE['gpt-oss-20b'])).toBe(4_193_246_784);
+    expect(activeParameters(MODEL_CATALOGUE['gpt-oss-20b']) - 201_088 * 2880).toBe(3_614_113_344);
+    expect((activeParameters(gptoss) - 201_088 * 2880) / 1e9).toBeCloseTo(5.17, 2);
+  });
+
   test('KV: 2 × 36 × 8 × 64 × 2 B = 73,728 B per token', () => {
     expect(kvBytesPerToken(gptoss)).toBe(73_728);
   });
