@@ -3,7 +3,7 @@ import { enforce, evaluateStacks } from '../../policy';
 import { rule as sov012 } from '../../policy/rules/sov-012-endpoints-in-jurisdiction';
 import { formatProblem, isSovereignError } from '../../constructs/errors';
 import { provisionBackend } from '../../stacks/provision-stack';
-import { crdProblems, readFixture, schemaProblems } from '../support/crd-schema';
+import { crdProblems } from '../support/crd-schema';
 import { REPO_ROOT } from '../support/paths';
 import { resources, synthSpec, type Json } from '../support/synth';
 import { runOn } from '../policy/fixtures';
@@ -12,9 +12,25 @@ beforeAll(() => process.chdir(REPO_ROOT));
 
 const EXAMPLE = 'examples/provisioned.yaml';
 const CLUSTER_CRD = 'cluster-api-v1.14.0/cluster.x-k8s.io_clusters.v1beta2.json';
-const CLASS = readFixture('cluster-stacks-openstack-scs2-1-34-v2/clusterclass-variables.json') as Json;
+const CRD_OF_KIND: Record<string, string> = {
+  Cluster: CLUSTER_CRD,
+  ClusterClass: 'cluster-api-v1.14.0/cluster.x-k8s.io_clusterclasses.v1beta2.json',
+  KubeadmControlPlaneTemplate:
+    'cluster-api-v1.14.0/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.v1beta2.json',
+  KubeadmConfigTemplate: 'cluster-api-v1.14.0/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.v1beta2.json',
+  OpenStackClusterTemplate:
+    'cluster-api-provider-openstack-v0.14.7/infrastructure.cluster.x-k8s.io_openstackclustertemplates.v1beta1.json',
+  OpenStackMachineTemplate:
+    'cluster-api-provider-openstack-v0.14.7/infrastructure.cluster.x-k8s.io_openstackmachinetemplates.v1beta1.json',
+  Metal3ClusterTemplate:
+    'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3clustertemplates.v1beta2.json',
+  Metal3MachineTemplate:
+    'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3machinetemplates.v1beta2.json',
+};
 
-const clusterOf = (stack: Json): Json => resources(stack, 'kubernetes_manifest')[0].manifest as Json;
+const objectOf = (stack: Json, kind: string): Json =>
+  (resources(stack, 'kubernetes_manifest') as Json[]).find((r) => r.manifest.kind === kind)!.manifest as Json;
+const clusterOf = (stack: Json): Json => objectOf(stack, 'Cluster');
 const mdOf = (stack: Json, name: string): Json =>
   (clusterOf(stack).spec.topology.workers.machineDeployments as Json[]).find((m) => m.name === name)!;
 
@@ -54,23 +70,24 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     expect(prov.output.cluster_kubeconfig_secret.value).toBe('capi-de-ber/de-ber-kubeconfig');
   });
 
-  test('the Cluster is valid against the Cluster API v1.14.0 CRD; its variables against the cluster stack', () => {
-    const cluster = clusterOf(prov);
-    expect(crdProblems(CLUSTER_CRD, cluster)).toEqual([]);
-    const vars = [
-      ...(cluster.spec.topology.variables as Json[]),
-      ...(cluster.spec.topology.workers.machineDeployments as Json[]).flatMap(
-        (m) => (m.variables?.overrides ?? []) as Json[],
-      ),
-    ];
-    const problems = vars.flatMap((v) =>
-      CLASS.variables[v.name]
-        ? schemaProblems(CLASS.variables[v.name].openAPIV3Schema, v.value).map((p) => `${v.name}${p}`)
-        : [`${v.name}: not a variable of the ClusterClass`],
+  test('every object (Cluster, ClusterClass, kubeadm and CAPO templates) is valid against its pinned CRD', () => {
+    const kinds = (resources(prov, 'kubernetes_manifest') as Json[]).map((r) => {
+      expect([r.manifest.kind, crdProblems(CRD_OF_KIND[r.manifest.kind], r.manifest)]).toEqual([r.manifest.kind, []]);
+      return r.manifest.kind as string;
+    });
+    expect(new Set(kinds)).toEqual(new Set(Object.keys(CRD_OF_KIND).filter((k) => !k.startsWith('Metal3'))));
+  });
+
+  test('NTP: every kubeadm config (control plane and each pool) takes its time from the spec', () => {
+    const ntp = { enabled: true, servers: ['ntp1.ber.sovereign-cloud.de.example', '10.60.255.4'] };
+    const kubeadm = (resources(prov, 'kubernetes_manifest') as Json[]).filter((r) =>
+      /^Kubeadm/.test(r.manifest.kind),
     );
-    expect(problems).toEqual([]);
-    for (const m of cluster.spec.topology.workers.machineDeployments as Json[])
-      expect(CLASS.machineDeploymentClasses).toContain(m.class);
+    expect(kubeadm).toHaveLength(3);
+    for (const r of kubeadm) {
+      const spec = r.manifest.spec.template.spec;
+      expect(spec.kubeadmConfigSpec?.ntp ?? spec.ntp).toEqual(ntp);
+    }
   });
 
   test('control plane, network ranges and version from the spec', () => {
@@ -78,8 +95,11 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     expect(spec.topology.controlPlane).toEqual({ replicas: 3 });
     expect(spec.topology.version).toBe('v1.34.3');
     expect(spec.clusterNetwork.pods.cidrBlocks).toEqual(['10.60.64.0/18']);
-    const cp = (spec.topology.variables as Json[]).find((v) => v.name === 'controlPlaneAvailabilityZones');
-    expect(cp?.value).toEqual(['ber-az1', 'ber-az2', 'ber-az3']);
+    expect(objectOf(prov, 'OpenStackClusterTemplate').spec.template.spec.controlPlaneAvailabilityZones).toEqual([
+      'ber-az1',
+      'ber-az2',
+      'ber-az3',
+    ]);
   });
 
   test("the GPU pool's labels, taint, GPU count and autoscaler bounds reach its MachineDeployment", () => {
@@ -161,7 +181,9 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     const rows = ev.stacks
       .find((s) => s.stack.name === 'de-ber-provision')!
       .rows.filter((r) => r.rule === 'SOV-012' && r.address.startsWith('kubernetes_manifest.'));
-    expect(rows.map((r) => r.status)).toEqual(['passed']);
+    // The Cluster (endpoints), the OpenStackClusterTemplate (nameservers, node subnet) and the
+    // three kubeadm templates (time servers) are judged, and pass.
+    expect(rows.map((r) => r.status)).toEqual(['passed', 'passed', 'passed', 'passed', 'passed']);
   });
 
   test('no credential in any output: only the Secret names and the kubeconfig path', () => {
@@ -200,9 +222,9 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
 
 describe('the gate on a tampered provisioning stack', () => {
   const base = synthSpec(EXAMPLE).stacks['de-ber-provision'];
-  const tamper = (f: (cluster: Json) => void): Json => {
+  const tamper = (f: (cluster: Json) => void, kind = 'Cluster'): Json => {
     const j = JSON.parse(JSON.stringify(base)) as Json;
-    f(clusterOf(j));
+    f(objectOf(j, kind));
     return j;
   };
   const verdicts = (j: Json) =>
@@ -212,27 +234,42 @@ describe('the gate on a tampered provisioning stack', () => {
 
   test('fails on a public nameserver handed to the machines', () => {
     const j = tamper((c) => {
-      (c.spec.topology.variables as Json[]).find((v) => v.name === 'dnsNameservers')!.value = [
-        '10.60.255.2',
-        '9.9.9.9',
-      ];
-    });
+      c.spec.template.spec.managedSubnets[0].dnsNameservers = ['10.60.255.2', '9.9.9.9'];
+    }, 'OpenStackClusterTemplate');
     expect(verdicts(j)).toEqual([
-      "non-compliant manifest.spec.topology.variables[3].value[1]: 9.9.9.9 is an address outside the jurisdiction's declared CIDRs (10.60.0.0/16)",
+      "non-compliant manifest.spec.template.spec.managedSubnets[0].dnsNameservers[1]: 9.9.9.9 is an address outside the jurisdiction's declared CIDRs (10.60.0.0/16)",
     ]);
   });
 
-  test('fails on a lookalike Keystone host and a ClusterClass from the public registry', () => {
+  test('fails on time servers outside: a lookalike host, a public pool, an address written as a number', () => {
+    for (const kind of ['KubeadmControlPlaneTemplate', 'KubeadmConfigTemplate']) {
+      const j = tamper((t) => {
+        const spec = t.spec.template.spec.kubeadmConfigSpec ?? t.spec.template.spec;
+        spec.ntp.servers = [
+          'ntp1.ber.sovereign-cloud.de.example.attacker.net',
+          'pool.ntp.org',
+          '134744072',
+          '8.8.4.4',
+          '${var.ntp}',
+        ];
+      }, kind);
+      const v = verdicts(j).join('\n');
+      expect(v).toMatch(/non-compliant \S+ntp\.servers\[0\]: time server ntp1\.ber\.sovereign-cloud\.de\.example\.attacker\.net lies outside/);
+      expect(v).toMatch(/non-compliant \S+ntp\.servers\[1\]: time server pool\.ntp\.org lies outside/);
+      expect(v).toMatch(/non-compliant \S+ntp\.servers\[2\]: time server 134744072 \(8\.8\.8\.8\) lies outside/);
+      expect(v).toMatch(/non-compliant \S+ntp\.servers\[3\]: 8\.8\.4\.4 is an address outside/);
+      expect(v).toMatch(/unknown \S+ntp\.servers\[4\]: \$\{var\.ntp\}: value is not resolved/);
+    }
+  });
+
+  test('fails on a lookalike Keystone host', () => {
     const j = tamper((c) => {
       c.metadata.annotations['sovereign-stack.io/openstack-auth-url'] =
         'https://keystone.ber.sovereign-cloud.de.example.attacker.net:5000/v3';
-      c.metadata.annotations['sovereign-stack.io/cluster-class-source'] =
-        'oci://registry.scs.community/kaas/cluster-stacks/openstack-scs2-1-34:v2';
     });
     const v = verdicts(j);
-    expect(v).toHaveLength(2);
+    expect(v).toHaveLength(1);
     expect(v.join('\n')).toContain('names keystone.ber.sovereign-cloud.de.example.attacker.net, outside');
-    expect(v.join('\n')).toContain('names registry.scs.community, outside');
   });
 
   test('fails on a control-plane endpoint or a pod range outside the declared CIDRs', () => {
@@ -246,30 +283,23 @@ describe('the gate on a tampered provisioning stack', () => {
     ]);
   });
 
-  test('an address hidden in a per-pool override is judged too; one computed by Terraform is unknown', () => {
-    const j = tamper((c) => {
-      const md = (c.spec.topology.workers.machineDeployments as Json[])[1];
-      md.variables.overrides.push({ name: 'dnsNameservers', value: ['1.1.1.1'] });
-      (c.spec.topology.variables as Json[]).push({ name: 'ntpServers', value: ['${var.ntp}'] });
-    });
+  test("an address hidden in a pool's machine template is judged too; one computed by Terraform is unknown", () => {
+    const j = tamper((t) => {
+      t.spec.template.spec.ports = [{ fixedIPs: [{ ipAddress: '1.1.1.1' }] }];
+      t.spec.template.spec.serverGroup = { id: '${var.group}' };
+    }, 'OpenStackMachineTemplate');
     const v = verdicts(j);
     expect(v).toContainEqual(
-      expect.stringMatching(
-        /^non-compliant manifest\.spec\.topology\.workers\.machineDeployments\[1\]\.variables\.overrides\[1\]\.value\[0\]: 1\.1\.1\.1 is an address outside/,
-      ),
+      expect.stringMatching(/^non-compliant manifest\.spec\.template\.spec\.ports\[0\]\.fixedIPs\[0\]\.ipAddress: 1\.1\.1\.1 is an address outside/),
     );
-    expect(v).toContainEqual(
-      expect.stringMatching(
-        /^unknown .*ntpServers|^unknown manifest\.spec\.topology\.variables\[\d+\]\.value\[0\]: \$\{var\.ntp\}/,
-      ),
-    );
+    expect(v).toContainEqual(expect.stringMatching(/^unknown manifest\.spec\.template\.spec\.serverGroup\.id: \$\{var\.group\}/));
   });
 });
 
 describe('cluster.provision refusals, located in the spec', () => {
   const example = fs.readFileSync(EXAMPLE, 'utf8');
 
-  test('fails when ranges, nameservers, the Keystone endpoint or the ClusterClass source leave the jurisdiction', () => {
+  test('fails when ranges, nameservers or the Keystone endpoint leave the jurisdiction', () => {
     const lines = failure(
       example
         .replace('pods: 10.60.64.0/18', 'pods: 192.168.0.0/18')
@@ -278,8 +308,7 @@ describe('cluster.provision refusals, located in the spec', () => {
         .replace(
           'https://keystone.ber.sovereign-cloud.de.example:5000/v3',
           'https://keystone.cloud.example.com:5000/v3',
-        )
-        .replace('oci://registry.ber.sovereign-cloud.de.example/kaas', 'oci://registry.scs.community/kaas'),
+        ),
     );
     const text = lines.join('\n');
     expect(text).toMatch(
@@ -290,9 +319,6 @@ describe('cluster.provision refusals, located in the spec', () => {
     );
     expect(text).toMatch(
       /cluster\.provision\.openstack\.authUrl {2}the OpenStack endpoint host "keystone\.cloud\.example\.com" is outside the jurisdiction/,
-    );
-    expect(text).toMatch(
-      /cluster\.provision\.clusterClass\.source {2}the ClusterClass source host "registry\.scs\.community" is outside/,
     );
     expect(text).toContain(
       'jurisdictions.de-ber.cluster.provision.network.nodes  the node subnet 10.8.0.0/20 is not inside sovereignty.cidrs (10.60.0.0/16)',
@@ -307,17 +333,37 @@ describe('cluster.provision refusals, located in the spec', () => {
           'https://keystone.ber.sovereign-cloud.de.example:5000/v3',
           'https://keystone.ber.sovereign-cloud.de.example@keystone.attacker.example.net:5000/v3',
         )
-        .replace(
-          'oci://registry.ber.sovereign-cloud.de.example/kaas',
-          'oci://registry.ber.sovereign-cloud.de.example.attacker.net/kaas',
-        ),
+        .replace('ntp1.ber.sovereign-cloud.de.example,', 'ntp1.ber.sovereign-cloud.de.example.attacker.net,'),
     ).join('\n');
     expect(text).toContain(
       'the OpenStack endpoint host "keystone.attacker.example.net" is outside the jurisdiction',
     );
     expect(text).toContain(
-      'the ClusterClass source host "registry.ber.sovereign-cloud.de.example.attacker.net" is outside the jurisdiction',
+      'cluster.provision.ntpServers.0  the time server host "ntp1.ber.sovereign-cloud.de.example.attacker.net" is outside the jurisdiction',
     );
+  });
+
+  test('fails on public time pools unless declared public, and on IP forms and URLs', () => {
+    const ntp = (servers: string) =>
+      failure(example.replace('ntpServers: [ntp1.ber.sovereign-cloud.de.example, 10.60.255.4]', `ntpServers: [${servers}]`)).join('\n');
+    const text = ntp("pool.ntp.org, time.google.com, '134744072', 0x08.8.8.8, ntp://ntp1.ber.sovereign-cloud.de.example, 8.8.8.8, ntp");
+    expect(text).toContain('ntpServers.0  the time server "pool.ntp.org" is ntp.org, a public time service');
+    expect(text).toContain('ntpServers.1  the time server "time.google.com" is time.google.com, a public time service');
+    expect(text).toContain('ntpServers.2  "134744072" is the address 8.8.8.8 written another way: write it as 8.8.8.8');
+    expect(text).toContain('ntpServers.3  "0x08.8.8.8" is the address 8.8.8.8 written another way');
+    expect(text).toContain('ntpServers.4  "ntp://ntp1.ber.sovereign-cloud.de.example" is not a host name or IPv4 address');
+    expect(text).toContain('ntpServers.5  the time server 8.8.8.8 is not inside sovereignty.cidrs');
+    expect(text).toContain('ntpServers.6  "ntp" is not a fully qualified host name');
+    // Declared public with a reason (and listed as a host): accepted, and shown in every report.
+    const declared = example
+      .replace('ntpServers: [ntp1.ber.sovereign-cloud.de.example, 10.60.255.4]', 'ntpServers: [ptbtime1.ptb.de]')
+      .replace(
+        "      hosts: ['*.ber.sovereign-cloud.de.example']",
+        "      hosts: ['*.ber.sovereign-cloud.de.example', ptbtime1.ptb.de]",
+      );
+    expect(() => synthSpec('spec.yaml', declared)).not.toThrow();
+    const pool = declared.replace('[ptbtime1.ptb.de]', '[de.pool.ntp.org]').replace(', ptbtime1.ptb.de]', ', de.pool.ntp.org]');
+    expect(failure(pool).join('\n')).toContain('de.pool.ntp.org is ntp.org, a global public service');
   });
 
   test('fails when a GPU pool has no machines, or names existing nodes in a provisioned cluster', () => {
