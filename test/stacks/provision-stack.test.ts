@@ -472,3 +472,87 @@ describe('provisionBackend', () => {
     });
   });
 });
+
+describe('examples/provisioned-metal3.yaml: the same jurisdiction on bare metal (Metal3)', () => {
+  const out = synthSpec('examples/provisioned-metal3.yaml');
+  const prov = out.stacks['de-ber-provision'];
+  const serving = out.stacks['de-ber'];
+  const all = resources(prov, 'kubernetes_manifest') as Json[];
+
+  test('every object is valid against its pinned CRD; Metal3 templates instead of CAPO ones', () => {
+    for (const r of all)
+      expect([r.manifest.kind, crdProblems(CRD_OF_KIND[r.manifest.kind], r.manifest)]).toEqual([r.manifest.kind, []]);
+    const kinds = new Set(all.map((r) => r.manifest.kind as string));
+    expect(kinds).toEqual(new Set(Object.keys(CRD_OF_KIND).filter((k) => !k.startsWith('OpenStack'))));
+  });
+
+  test('passes the policy gate; the image URLs, the control-plane address and the time servers are judged', () => {
+    const stacks = Object.entries(out.stacks).map(([name, json]) => ({ name, json }));
+    expect(() => enforce(stacks)).not.toThrow();
+    const rows = evaluateStacks(stacks)
+      .stacks.find((s) => s.stack.name === 'de-ber-provision')!
+      .rows.filter((r) => r.rule === 'SOV-012' && r.address.startsWith('kubernetes_manifest.'));
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['passed']));
+  });
+
+  test("the GPU pool's host selector, labels, taint, GPU count and autoscaler bounds reach its machines", () => {
+    const h100 = mdOf(prov, 'h100');
+    expect(h100.metadata.labels).toMatchObject({ 'sovereign-stack.io/gpu-pool': 'h100' });
+    expect(h100.taints).toEqual([
+      { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule', propagation: 'Always' },
+    ]);
+    expect(h100.metadata.annotations).toMatchObject({
+      'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '1',
+      'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '2',
+      'capacity.cluster-autoscaler.kubernetes.io/gpu-count': '8',
+    });
+    const cls = objectOf(prov, 'ClusterClass').spec;
+    const ref = cls.workers.machineDeployments.find((w: Json) => w.class === 'h100').infrastructure.templateRef;
+    const m = all.find((r) => r.manifest.metadata.name === ref.name)!.manifest;
+    expect(m.spec.template.spec.hostSelector).toEqual({
+      matchLabels: { 'sovereign-stack.io/host-class': 'gpu-8xh100' },
+    });
+    expect(m.spec.template.spec.image.url).toBe(
+      'https://images.ber.sovereign-cloud.de.example/capi/ubuntu-2404-kube-v1.34.3-nvidia.raw',
+    );
+    expect(serving['//'].sovereign.pools).toEqual([
+      expect.objectContaining({ name: 'h100', gpusPerNode: 8, nodeCount: 2 }),
+    ]);
+  });
+
+  test('NTP on every kubeadm config; no credential anywhere in the output', () => {
+    for (const r of all.filter((x) => /^Kubeadm/.test(x.manifest.kind))) {
+      const spec = r.manifest.spec.template.spec;
+      expect((spec.kubeadmConfigSpec ?? spec).ntp.servers).toEqual([
+        'ntp1.ber.sovereign-cloud.de.example',
+        '10.60.255.4',
+      ]);
+    }
+    const text = Object.values(out.files).join('\n');
+    for (const bad of [/password/i, /credentialsName/, /bmc/i, /ipmi|redfish/i, /BEGIN [A-Z ]*PRIVATE KEY/])
+      expect(text).not.toMatch(bad);
+  });
+
+  test('fails on an image from outside, a lookalike image host, OpenStack fields on bare metal', () => {
+    const example = fs.readFileSync('examples/provisioned-metal3.yaml', 'utf8');
+    const text = failure(
+      example
+        .replace(
+          'https://images.ber.sovereign-cloud.de.example/capi/ubuntu-2404-kube-v1.34.3.raw',
+          'https://cloud-images.ubuntu.com/noble/current/noble-server-cloudimg-amd64.img',
+        )
+        .replace(
+          'https://images.ber.sovereign-cloud.de.example/capi/ubuntu-2404-kube-v1.34.3-nvidia.raw',
+          'https://images.ber.sovereign-cloud.de.example.attacker.net/x.raw',
+        )
+        .replace('hostSelector: { sovereign-stack.io/host-class: cpu }', 'flavor: SCS-16V-64-100'),
+    ).join('\n');
+    expect(text).toContain('cluster.provision.metal3.image.url  the disk image host "cloud-images.ubuntu.com" is outside');
+    expect(text).toContain(
+      'cluster.provision.pools.h100.diskImage.url  the disk image host "images.ber.sovereign-cloud.de.example.attacker.net" is outside',
+    );
+    expect(text).toContain('cluster.provision.pools.cpu.flavor  flavor is an OpenStack field');
+    expect(text).toContain('cluster.provision.pools.cpu  hostSelector is required');
+  });
+});
