@@ -122,7 +122,10 @@ export function diskImageProblems(path: string, i: DiskImage): Problem[] {
     });
   const n = DIGEST_LENGTH[i.checksumType];
   if (n === undefined)
-    out.push({ path: `${path}.checksumType`, message: `"${String(i.checksumType)}" is not sha256 or sha512` });
+    out.push({
+      path: `${path}.checksumType`,
+      message: `"${String(i.checksumType)}" is not sha256 or sha512`,
+    });
   else if (!new RegExp(`^[0-9a-f]{${n}}$`).test(i.checksum))
     out.push({
       path: `${path}.checksum`,
@@ -140,7 +143,10 @@ export function metal3MachineProblems(path: string, m: MachineShape): Problem[] 
       message: 'give the labels of the BareMetalHosts the machines are placed on',
     });
   if (m.flavor !== undefined || m.image !== undefined)
-    out.push({ path, message: 'flavor and image are OpenStack fields; Metal3 takes hostSelector and diskImage' });
+    out.push({
+      path,
+      message: 'flavor and image are OpenStack fields; Metal3 takes hostSelector and diskImage',
+    });
   if (m.diskImage !== undefined) out.push(...diskImageProblems(`${path}.diskImage`, m.diskImage));
   return out;
 }

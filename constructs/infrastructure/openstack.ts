@@ -124,7 +124,10 @@ export function openStackMachineProblems(path: string, m: MachineShape): Problem
   if (m.flavor === undefined || m.flavor === '')
     out.push({ path: `${path}.flavor`, message: 'give the OpenStack flavor of the machines' });
   if (m.hostSelector !== undefined || m.diskImage !== undefined)
-    out.push({ path, message: 'hostSelector and diskImage are Metal3 fields; OpenStack takes flavor and image' });
+    out.push({
+      path,
+      message: 'hostSelector and diskImage are Metal3 fields; OpenStack takes flavor and image',
+    });
   return out;
 }
 

@@ -92,12 +92,16 @@ const diskImageSchema = z
     ),
     checksum: z
       .string()
-      .regex(/^[0-9a-f]{64}([0-9a-f]{64})?$/, { message: 'a checksum is the lower-case hex digest of the image' })
+      .regex(/^[0-9a-f]{64}([0-9a-f]{64})?$/, {
+        message: 'a checksum is the lower-case hex digest of the image',
+      })
       .describe('Hex digest of the image file (not a URL: the digest is pinned in the spec).'),
     checksumType: z.enum(['sha256', 'sha512']).default('sha256').describe('Digest algorithm.'),
     format: z.enum(['raw', 'qcow2']).default('raw').describe('Disk format of the image.'),
   })
-  .describe('A disk image for bare-metal hosts, fetched from inside the jurisdiction and checked against its digest.');
+  .describe(
+    'A disk image for bare-metal hosts, fetched from inside the jurisdiction and checked against its digest.',
+  );
 
 const machinePoolSchema = z
   .strictObject({
@@ -203,7 +207,7 @@ const provisionSchema = z
       .array(z.string().min(1))
       .min(1)
       .describe(
-        "NTP servers of every node (kubeadm `ntp.servers`): host names in sovereignty.hosts or addresses inside sovereignty.cidrs; public pools (pool.ntp.org, time.google.com) only with a declaredPublic exception.",
+        'NTP servers of every node (kubeadm `ntp.servers`): host names in sovereignty.hosts or addresses inside sovereignty.cidrs; public pools (pool.ntp.org, time.google.com) only with a declaredPublic exception.',
       ),
     controlPlane: z
       .strictObject({
@@ -259,7 +263,9 @@ const provisionSchema = z
           .describe("Nameservers of the nodes' subnet: addresses inside sovereignty.cidrs."),
       })
       .optional()
-      .describe('OpenStack, through Cluster API Provider OpenStack (CAPO); required when infrastructure is openstack.'),
+      .describe(
+        'OpenStack, through Cluster API Provider OpenStack (CAPO); required when infrastructure is openstack.',
+      ),
     metal3: z
       .strictObject({
         controlPlaneEndpoint: z

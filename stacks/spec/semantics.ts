@@ -549,7 +549,10 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
       return;
     }
     if (!e.host.includes('.')) {
-      add(path, `"${server}" is not a fully qualified host name: the nodes resolve it through their search domains`);
+      add(
+        path,
+        `"${server}" is not a fully qualified host name: the nodes resolve it through their search domains`,
+      );
       return;
     }
     const svc = publicServiceOf(e.host);
@@ -564,18 +567,33 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
   });
 
   const forbid = (path: SpecPath, what: string, why: string) => add(path, `${what}: ${why}`);
-  const machineAt = (m: { flavor?: string; image?: string; hostSelector?: object; diskImage?: object }, path: SpecPath) => {
+  const machineAt = (
+    m: { flavor?: string; image?: string; hostSelector?: object; diskImage?: object },
+    path: SpecPath,
+  ) => {
     if (p.infrastructure === 'openstack') {
       if (m.flavor === undefined) add(path, 'flavor is required: the OpenStack flavor of the machines');
       if (m.hostSelector !== undefined)
-        forbid([...path, 'hostSelector'], 'hostSelector is a Metal3 field', 'infrastructure is openstack; give flavor');
+        forbid(
+          [...path, 'hostSelector'],
+          'hostSelector is a Metal3 field',
+          'infrastructure is openstack; give flavor',
+        );
       if (m.diskImage !== undefined)
-        forbid([...path, 'diskImage'], 'diskImage is a Metal3 field', 'infrastructure is openstack; give image');
+        forbid(
+          [...path, 'diskImage'],
+          'diskImage is a Metal3 field',
+          'infrastructure is openstack; give image',
+        );
     } else {
       if (m.hostSelector === undefined || Object.keys(m.hostSelector).length === 0)
         add(path, 'hostSelector is required: the labels of the BareMetalHosts the machines are placed on');
       if (m.flavor !== undefined)
-        forbid([...path, 'flavor'], 'flavor is an OpenStack field', 'infrastructure is metal3; give hostSelector');
+        forbid(
+          [...path, 'flavor'],
+          'flavor is an OpenStack field',
+          'infrastructure is metal3; give hostSelector',
+        );
       if (m.image !== undefined)
         forbid([...path, 'image'], 'image is an OpenStack field', 'infrastructure is metal3; give diskImage');
     }
@@ -589,12 +607,16 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
 
   if (p.infrastructure === 'openstack') {
     if (p.metal3 !== undefined)
-      add([...at, 'metal3'], 'metal3 is given but infrastructure is openstack: remove it, or set infrastructure: metal3');
+      add(
+        [...at, 'metal3'],
+        'metal3 is given but infrastructure is openstack: remove it, or set infrastructure: metal3',
+      );
     if (p.openstack === undefined) add(at, 'openstack is required when infrastructure is openstack');
     else {
       judgeHost([...at, 'openstack', 'authUrl'], p.openstack.authUrl, 'the OpenStack endpoint');
       p.openstack.dnsNameservers.forEach((d, i) => {
-        if (!DOTTED_V4.test(d)) add([...at, 'openstack', 'dnsNameservers', i], `"${d}" is not an IPv4 address`);
+        if (!DOTTED_V4.test(d))
+          add([...at, 'openstack', 'dnsNameservers', i], `"${d}" is not an IPv4 address`);
         else within([...at, 'openstack', 'dnsNameservers', i], d, 'the nameserver');
       });
     }
@@ -605,7 +627,10 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
       );
   } else {
     if (p.openstack !== undefined)
-      add([...at, 'openstack'], 'openstack is given but infrastructure is metal3: remove it, or set infrastructure: openstack');
+      add(
+        [...at, 'openstack'],
+        'openstack is given but infrastructure is metal3: remove it, or set infrastructure: openstack',
+      );
     if (p.network.nodes !== undefined)
       add(
         [...at, 'network', 'nodes'],

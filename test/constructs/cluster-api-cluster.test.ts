@@ -32,8 +32,6 @@ const CRD_OF_KIND: Record<string, string> = {
     'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3machinetemplates.v1beta2.json',
 };
 
-
-
 const infra = () =>
   new OpenStackInfrastructure({
     authUrl: 'https://keystone.de.example:5000/v3',
@@ -124,15 +122,21 @@ describe('ClusterApiCluster', () => {
     // Cluster, ClusterClass, infrastructure cluster template, control plane and its machines,
     // and a bootstrap and machine template per pool.
     expect(Object.keys(manifests)).toHaveLength(3 + 2 + 2 * 2);
-    const [clusterKey, clusterRes] = Object.entries(manifests).find(([, m]) => m.manifest.kind === 'Cluster')!;
-    const [classKey, classRes] = Object.entries(manifests).find(([, m]) => m.manifest.kind === 'ClusterClass')!;
+    const [clusterKey, clusterRes] = Object.entries(manifests).find(
+      ([, m]) => m.manifest.kind === 'Cluster',
+    )!;
+    const [classKey, classRes] = Object.entries(manifests).find(
+      ([, m]) => m.manifest.kind === 'ClusterClass',
+    )!;
     expect(clusterRes.manifest).toEqual(cluster.object);
     expect(clusterRes.wait).toEqual({ condition: [{ type: 'Available', status: 'True' }] });
     expect(clusterRes.timeouts).toEqual({ create: '60m', delete: '60m' });
     // Teardown order: the Cluster goes first (its machines drained), then the class, then templates.
     expect(clusterRes.depends_on).toEqual([`kubernetes_manifest.${classKey}`]);
     const templateKeys = Object.keys(manifests).filter((k) => k !== clusterKey && k !== classKey);
-    expect([...classRes.depends_on].sort()).toEqual(templateKeys.map((k) => `kubernetes_manifest.${k}`).sort());
+    expect([...classRes.depends_on].sort()).toEqual(
+      templateKeys.map((k) => `kubernetes_manifest.${k}`).sort(),
+    );
     for (const k of templateKeys) expect(manifests[k].lifecycle).toEqual({ create_before_destroy: true });
     const spec = cluster.object.spec as Json;
     expect(spec.topology.classRef).toEqual({ name: 'de' });
@@ -172,7 +176,8 @@ describe('ClusterApiCluster', () => {
     expect(gpu).not.toHaveProperty('replicas');
     // The pool's machine: its own class, with the flavor and image in its machine template.
     const cls = build().cluster.clusterClass.object.spec as Json;
-    const ref = cls.workers.machineDeployments.find((w: Json) => w.class === 'h100').infrastructure.templateRef;
+    const ref = cls.workers.machineDeployments.find((w: Json) => w.class === 'h100').infrastructure
+      .templateRef;
     const tmpl = build().cluster.templates.find((t) => (t.object.metadata as Json).name === ref.name)!;
     expect((tmpl.object.spec as Json).template.spec).toEqual({
       flavor: 'GPU-8xH100',
@@ -330,7 +335,9 @@ describe('ClusterApiCluster', () => {
       hostSelector: { matchLabels: { 'example.org/gpu': 'h100', 'example.org/rack': 'r7' } },
     });
     const cp = byName(cls.controlPlane.machineInfrastructure.templateRef.name);
-    expect((cp.object.spec as Json).template.spec.image.url).toBe('https://images.de.example/ubuntu-2404-k8s.raw');
+    expect((cp.object.spec as Json).template.spec.image.url).toBe(
+      'https://images.de.example/ubuntu-2404-k8s.raw',
+    );
     const infraCluster = byName(cls.infrastructure.templateRef.name);
     expect((infraCluster.object.spec as Json).template.spec.controlPlaneEndpoint).toEqual({
       host: '10.60.0.10',
@@ -348,7 +355,7 @@ describe('ClusterApiCluster', () => {
     expect(msg).toContain('ntpServers[2]');
   });
 
-  test('fails when a machine lacks what its provider needs, or carries the other provider\'s fields', () => {
+  test("fails when a machine lacks what its provider needs, or carries the other provider's fields", () => {
     const os = thrown({ pools: [{ ...BASE.pools[1], machine: { hostSelector: { a: 'b' } } }] });
     expect(os).toContain('pools[0].machine.flavor  give the OpenStack flavor of the machines');
     expect(os).toContain('pools[0].machine  hostSelector and diskImage are Metal3 fields');
@@ -375,6 +382,8 @@ describe('ClusterApiCluster', () => {
     expect(msg).toContain('controlPlaneEndpoint.host  "vip.de.example" is not an IPv4 address');
     expect(msg).toContain('image.url  the URL carries credentials');
     expect(msg).not.toContain('secret@');
-    expect(msg).toContain('image.checksum  give the image\'s sha256 digest: 64 lower-case hex digits, not a URL');
+    expect(msg).toContain(
+      "image.checksum  give the image's sha256 digest: 64 lower-case hex digits, not a URL",
+    );
   });
 });

@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import { enforce, evaluateStacks } from '../../policy';
+import { buildReport } from '../../policy/report/model';
+import { renderMarkdown } from '../../policy/report/markdown';
 import { rule as sov012 } from '../../policy/rules/sov-012-endpoints-in-jurisdiction';
 import { formatProblem, isSovereignError } from '../../constructs/errors';
 import { provisionBackend } from '../../stacks/provision-stack';
@@ -72,7 +74,10 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
 
   test('every object (Cluster, ClusterClass, kubeadm and CAPO templates) is valid against its pinned CRD', () => {
     const kinds = (resources(prov, 'kubernetes_manifest') as Json[]).map((r) => {
-      expect([r.manifest.kind, crdProblems(CRD_OF_KIND[r.manifest.kind], r.manifest)]).toEqual([r.manifest.kind, []]);
+      expect([r.manifest.kind, crdProblems(CRD_OF_KIND[r.manifest.kind], r.manifest)]).toEqual([
+        r.manifest.kind,
+        [],
+      ]);
       return r.manifest.kind as string;
     });
     expect(new Set(kinds)).toEqual(new Set(Object.keys(CRD_OF_KIND).filter((k) => !k.startsWith('Metal3'))));
@@ -95,11 +100,9 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     expect(spec.topology.controlPlane).toEqual({ replicas: 3 });
     expect(spec.topology.version).toBe('v1.34.3');
     expect(spec.clusterNetwork.pods.cidrBlocks).toEqual(['10.60.64.0/18']);
-    expect(objectOf(prov, 'OpenStackClusterTemplate').spec.template.spec.controlPlaneAvailabilityZones).toEqual([
-      'ber-az1',
-      'ber-az2',
-      'ber-az3',
-    ]);
+    expect(
+      objectOf(prov, 'OpenStackClusterTemplate').spec.template.spec.controlPlaneAvailabilityZones,
+    ).toEqual(['ber-az1', 'ber-az2', 'ber-az3']);
   });
 
   test("the GPU pool's labels, taint, GPU count and autoscaler bounds reach its MachineDeployment", () => {
@@ -215,6 +218,30 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     expect(synthSpec(EXAMPLE).files).toEqual(out.files);
   });
 
+  test('the audit report lists what the management cluster must run: feature gates, label sync, autoscaler, provider', () => {
+    const stacks = Object.entries(out.stacks).map(([name, json]) => ({ name, json }));
+    const report = buildReport(evaluateStacks(stacks, { today: '2026-12-07' }), { now: 'x' });
+    const p = report.stacks.find((s) => s.name === 'de-ber-provision')!;
+    expect(p.clusterRequirements.map((r) => r.requirement)).toEqual([
+      'Cluster API controller flag --additional-sync-machine-labels matching sovereign-stack.io',
+      'Cluster API v1.14 feature gate ClusterTopology=true',
+      'Cluster API v1.14 feature gate MachineTaintPropagation=true',
+      'cluster-autoscaler with --cloud-provider=clusterapi',
+      'infrastructure provider: Cluster API Provider OpenStack (CAPO) v0.14, infrastructure.cluster.x-k8s.io/v1beta1',
+    ]);
+    const taints = p.clusterRequirements.find((r) => r.requirement.includes('MachineTaintPropagation'))!;
+    expect(taints.by).toEqual([expect.stringMatching(/^kubernetes_manifest\.cluster_[0-9A-F]+ \(h100\)$/)]);
+    // The clouds.yaml Secret is something that must exist, by name only.
+    expect(p.references).toContainEqual(
+      expect.objectContaining({ kind: 'Secret', namespace: 'capi-de-ber', name: 'openstack-clouds' }),
+    );
+    // The serving stack has no Cluster API objects: nothing to require.
+    expect(report.stacks.find((s) => s.name === 'de-ber')!.clusterRequirements).toEqual([]);
+    expect(renderMarkdown(report)).toContain(
+      '| Cluster API v1.14 feature gate MachineTaintPropagation=true | node pools carry taints',
+    );
+  });
+
   test('golden snapshot', () => {
     expect(out.files).toMatchSnapshot();
   });
@@ -254,9 +281,13 @@ describe('the gate on a tampered provisioning stack', () => {
         ];
       }, kind);
       const v = verdicts(j).join('\n');
-      expect(v).toMatch(/non-compliant \S+ntp\.servers\[0\]: time server ntp1\.ber\.sovereign-cloud\.de\.example\.attacker\.net lies outside/);
+      expect(v).toMatch(
+        /non-compliant \S+ntp\.servers\[0\]: time server ntp1\.ber\.sovereign-cloud\.de\.example\.attacker\.net lies outside/,
+      );
       expect(v).toMatch(/non-compliant \S+ntp\.servers\[1\]: time server pool\.ntp\.org lies outside/);
-      expect(v).toMatch(/non-compliant \S+ntp\.servers\[2\]: time server 134744072 \(8\.8\.8\.8\) lies outside/);
+      expect(v).toMatch(
+        /non-compliant \S+ntp\.servers\[2\]: time server 134744072 \(8\.8\.8\.8\) lies outside/,
+      );
       expect(v).toMatch(/non-compliant \S+ntp\.servers\[3\]: 8\.8\.4\.4 is an address outside/);
       expect(v).toMatch(/unknown \S+ntp\.servers\[4\]: \$\{var\.ntp\}: value is not resolved/);
     }
@@ -290,9 +321,13 @@ describe('the gate on a tampered provisioning stack', () => {
     }, 'OpenStackMachineTemplate');
     const v = verdicts(j);
     expect(v).toContainEqual(
-      expect.stringMatching(/^non-compliant manifest\.spec\.template\.spec\.ports\[0\]\.fixedIPs\[0\]\.ipAddress: 1\.1\.1\.1 is an address outside/),
+      expect.stringMatching(
+        /^non-compliant manifest\.spec\.template\.spec\.ports\[0\]\.fixedIPs\[0\]\.ipAddress: 1\.1\.1\.1 is an address outside/,
+      ),
     );
-    expect(v).toContainEqual(expect.stringMatching(/^unknown manifest\.spec\.template\.spec\.serverGroup\.id: \$\{var\.group\}/));
+    expect(v).toContainEqual(
+      expect.stringMatching(/^unknown manifest\.spec\.template\.spec\.serverGroup\.id: \$\{var\.group\}/),
+    );
   });
 });
 
@@ -345,24 +380,42 @@ describe('cluster.provision refusals, located in the spec', () => {
 
   test('fails on public time pools unless declared public, and on IP forms and URLs', () => {
     const ntp = (servers: string) =>
-      failure(example.replace('ntpServers: [ntp1.ber.sovereign-cloud.de.example, 10.60.255.4]', `ntpServers: [${servers}]`)).join('\n');
-    const text = ntp("pool.ntp.org, time.google.com, '134744072', 0x08.8.8.8, ntp://ntp1.ber.sovereign-cloud.de.example, 8.8.8.8, ntp");
+      failure(
+        example.replace(
+          'ntpServers: [ntp1.ber.sovereign-cloud.de.example, 10.60.255.4]',
+          `ntpServers: [${servers}]`,
+        ),
+      ).join('\n');
+    const text = ntp(
+      "pool.ntp.org, time.google.com, '134744072', 0x08.8.8.8, ntp://ntp1.ber.sovereign-cloud.de.example, 8.8.8.8, ntp",
+    );
     expect(text).toContain('ntpServers.0  the time server "pool.ntp.org" is ntp.org, a public time service');
-    expect(text).toContain('ntpServers.1  the time server "time.google.com" is time.google.com, a public time service');
-    expect(text).toContain('ntpServers.2  "134744072" is the address 8.8.8.8 written another way: write it as 8.8.8.8');
+    expect(text).toContain(
+      'ntpServers.1  the time server "time.google.com" is time.google.com, a public time service',
+    );
+    expect(text).toContain(
+      'ntpServers.2  "134744072" is the address 8.8.8.8 written another way: write it as 8.8.8.8',
+    );
     expect(text).toContain('ntpServers.3  "0x08.8.8.8" is the address 8.8.8.8 written another way');
-    expect(text).toContain('ntpServers.4  "ntp://ntp1.ber.sovereign-cloud.de.example" is not a host name or IPv4 address');
+    expect(text).toContain(
+      'ntpServers.4  "ntp://ntp1.ber.sovereign-cloud.de.example" is not a host name or IPv4 address',
+    );
     expect(text).toContain('ntpServers.5  the time server 8.8.8.8 is not inside sovereignty.cidrs');
     expect(text).toContain('ntpServers.6  "ntp" is not a fully qualified host name');
     // Declared public with a reason (and listed as a host): accepted, and shown in every report.
     const declared = example
-      .replace('ntpServers: [ntp1.ber.sovereign-cloud.de.example, 10.60.255.4]', 'ntpServers: [ptbtime1.ptb.de]')
+      .replace(
+        'ntpServers: [ntp1.ber.sovereign-cloud.de.example, 10.60.255.4]',
+        'ntpServers: [ptbtime1.ptb.de]',
+      )
       .replace(
         "      hosts: ['*.ber.sovereign-cloud.de.example']",
         "      hosts: ['*.ber.sovereign-cloud.de.example', ptbtime1.ptb.de]",
       );
     expect(() => synthSpec('spec.yaml', declared)).not.toThrow();
-    const pool = declared.replace('[ptbtime1.ptb.de]', '[de.pool.ntp.org]').replace(', ptbtime1.ptb.de]', ', de.pool.ntp.org]');
+    const pool = declared
+      .replace('[ptbtime1.ptb.de]', '[de.pool.ntp.org]')
+      .replace(', ptbtime1.ptb.de]', ', de.pool.ntp.org]');
     expect(failure(pool).join('\n')).toContain('de.pool.ntp.org is ntp.org, a global public service');
   });
 
@@ -481,7 +534,10 @@ describe('examples/provisioned-metal3.yaml: the same jurisdiction on bare metal 
 
   test('every object is valid against its pinned CRD; Metal3 templates instead of CAPO ones', () => {
     for (const r of all)
-      expect([r.manifest.kind, crdProblems(CRD_OF_KIND[r.manifest.kind], r.manifest)]).toEqual([r.manifest.kind, []]);
+      expect([r.manifest.kind, crdProblems(CRD_OF_KIND[r.manifest.kind], r.manifest)]).toEqual([
+        r.manifest.kind,
+        [],
+      ]);
     const kinds = new Set(all.map((r) => r.manifest.kind as string));
     expect(kinds).toEqual(new Set(Object.keys(CRD_OF_KIND).filter((k) => !k.startsWith('OpenStack'))));
   });
@@ -508,7 +564,8 @@ describe('examples/provisioned-metal3.yaml: the same jurisdiction on bare metal 
       'capacity.cluster-autoscaler.kubernetes.io/gpu-count': '8',
     });
     const cls = objectOf(prov, 'ClusterClass').spec;
-    const ref = cls.workers.machineDeployments.find((w: Json) => w.class === 'h100').infrastructure.templateRef;
+    const ref = cls.workers.machineDeployments.find((w: Json) => w.class === 'h100').infrastructure
+      .templateRef;
     const m = all.find((r) => r.manifest.metadata.name === ref.name)!.manifest;
     expect(m.spec.template.spec.hostSelector).toEqual({
       matchLabels: { 'sovereign-stack.io/host-class': 'gpu-8xh100' },
@@ -548,7 +605,9 @@ describe('examples/provisioned-metal3.yaml: the same jurisdiction on bare metal 
         )
         .replace('hostSelector: { sovereign-stack.io/host-class: cpu }', 'flavor: SCS-16V-64-100'),
     ).join('\n');
-    expect(text).toContain('cluster.provision.metal3.image.url  the disk image host "cloud-images.ubuntu.com" is outside');
+    expect(text).toContain(
+      'cluster.provision.metal3.image.url  the disk image host "cloud-images.ubuntu.com" is outside',
+    );
     expect(text).toContain(
       'cluster.provision.pools.h100.diskImage.url  the disk image host "images.ber.sovereign-cloud.de.example.attacker.net" is outside',
     );

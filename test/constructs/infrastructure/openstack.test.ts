@@ -4,8 +4,6 @@ import {
 } from '../../../constructs/infrastructure/openstack';
 import { crdProblems } from '../../support/crd-schema';
 
-
-
 const BASE: OpenStackInfrastructureProps = {
   authUrl: 'https://keystone.de.example:5000/v3',
   identity: { secretName: 'openstack-clouds', cloudName: 'de' },
@@ -48,16 +46,29 @@ describe('OpenStackInfrastructure (CAPO v0.14.7, fields as the SCS cluster stack
       managedSecurityGroups: { allowAllInClusterTraffic: true },
     });
     expect(
-      crdProblems(`${CAPO}/infrastructure.cluster.x-k8s.io_openstackclustertemplates.v1beta1.json`, template(t.kind, t.spec)),
+      crdProblems(
+        `${CAPO}/infrastructure.cluster.x-k8s.io_openstackclustertemplates.v1beta1.json`,
+        template(t.kind, t.spec),
+      ),
     ).toEqual([]);
   });
 
   test('machine templates: the flavor, and the Glance image by name with the Kubernetes version', () => {
     const fixture = `${CAPO}/infrastructure.cluster.x-k8s.io_openstackmachinetemplates.v1beta1.json`;
-    const worker = infra.machineTemplate({ flavor: 'GPU-8xH100', image: 'ubuntu-nvidia' }, 'worker', 'v1.34.3');
-    expect(worker.spec).toEqual({ flavor: 'GPU-8xH100', image: { filter: { name: 'ubuntu-nvidia-v1.34.3' } } });
+    const worker = infra.machineTemplate(
+      { flavor: 'GPU-8xH100', image: 'ubuntu-nvidia' },
+      'worker',
+      'v1.34.3',
+    );
+    expect(worker.spec).toEqual({
+      flavor: 'GPU-8xH100',
+      image: { filter: { name: 'ubuntu-nvidia-v1.34.3' } },
+    });
     const control = infra.machineTemplate(cp.machine, 'control-plane', 'v1.34.3');
-    expect(control.spec).toEqual({ flavor: 'SCS-4V-16', image: { filter: { name: 'ubuntu-capi-image-v1.34.3' } } });
+    expect(control.spec).toEqual({
+      flavor: 'SCS-4V-16',
+      image: { filter: { name: 'ubuntu-capi-image-v1.34.3' } },
+    });
     for (const t of [worker, control]) expect(crdProblems(fixture, template(t.kind, t.spec))).toEqual([]);
     const plain = new OpenStackInfrastructure({ ...BASE, imageAddVersion: false });
     expect(plain.machineTemplate({ flavor: 'x' }, 'worker', 'v1.34.3').spec.image).toEqual({
@@ -69,7 +80,10 @@ describe('OpenStackInfrastructure (CAPO v0.14.7, fields as the SCS cluster stack
     const t = infra.clusterTemplate(cp);
     const spec = { ...t.spec, identityRef: { name: 'openstack-clouds', cloudName: 'de', password: 'x' } };
     expect(
-      crdProblems(`${CAPO}/infrastructure.cluster.x-k8s.io_openstackclustertemplates.v1beta1.json`, template(t.kind, spec)),
+      crdProblems(
+        `${CAPO}/infrastructure.cluster.x-k8s.io_openstackclustertemplates.v1beta1.json`,
+        template(t.kind, spec),
+      ),
     ).toEqual(['/spec/template/spec/identityRef: must NOT have additional properties (password)']);
   });
 
