@@ -247,6 +247,34 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
   });
 });
 
+describe('teardown order in the serving stack: servers before what their pool needs', () => {
+  const deps = (stack: Json, name: string): string[] =>
+    (resources(stack, 'kubernetes_deployment_v1') as Json[]).find((d) => d.metadata.name === name)!
+      .depends_on as string[];
+
+  test('provisioned: the GPU server depends on the GPU Operator release, so Terraform deletes it first', () => {
+    const serving = synthSpec(EXAMPLE).stacks['de-ber'];
+    expect(deps(serving, 'llama-3-1-70b')).toContainEqual(expect.stringMatching(/^helm_release\.gpu-operator_/));
+  });
+
+  test("existing cluster: servers depend on their pool's node labels and taints (GPU) or labels (CPU)", () => {
+    const { stacks } = synthSpec('examples/sovereign.yaml');
+    for (const [stack, json] of Object.entries(stacks)) {
+      for (const d of resources(json, 'kubernetes_deployment_v1') as Json[]) {
+        const sel = d.spec.template.spec.node_selector as Record<string, string> | undefined;
+        if (!sel || !('sovereign-stack.io/gpu-pool' in sel)) continue;
+        expect([stack, d.depends_on]).toEqual([
+          stack,
+          expect.arrayContaining([
+            expect.stringMatching(/^kubernetes_labels\./),
+            expect.stringMatching(/^kubernetes_node_taint\./),
+          ]),
+        ]);
+      }
+    }
+  });
+});
+
 describe('the gate on a tampered provisioning stack', () => {
   const base = synthSpec(EXAMPLE).stacks['de-ber-provision'];
   const tamper = (f: (cluster: Json) => void, kind = 'Cluster'): Json => {
