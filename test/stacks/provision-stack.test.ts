@@ -254,7 +254,9 @@ describe('teardown order in the serving stack: servers before what their pool ne
 
   test('provisioned: the GPU server depends on the GPU Operator release, so Terraform deletes it first', () => {
     const serving = synthSpec(EXAMPLE).stacks['de-ber'];
-    expect(deps(serving, 'llama-3-1-70b')).toContainEqual(expect.stringMatching(/^helm_release\.gpu-operator_/));
+    expect(deps(serving, 'llama-3-1-70b')).toContainEqual(
+      expect.stringMatching(/^helm_release\.gpu-operator_/),
+    );
   });
 
   test("existing cluster: servers depend on their pool's node labels and taints (GPU) or labels (CPU)", () => {
