@@ -15,7 +15,7 @@
  * Teardown order inside the stack is encoded as Terraform dependencies: the Cluster depends on
  * the ClusterClass, the ClusterClass on every template. `terraform destroy` therefore deletes the
  * Cluster first and waits until it is gone (Cluster API drains and deletes the worker machines,
- * then the control plane, then the infrastructure: core/internal/controllers/cluster,
+ * then the control plane, then the infrastructure: core/reconcilers/cluster/cluster_controller.go,
  * reconcileDelete, v1.14.0), and only then the class and the templates the machines were made from.
  *
  * @see https://github.com/kubernetes-sigs/cluster-api/blob/v1.14.0/core/config/crd/bases/cluster.x-k8s.io_clusters.yaml
@@ -397,7 +397,10 @@ export class ClusterApiCluster extends Construct {
         create: `${props.createTimeoutMinutes ?? 60}m`,
         delete: `${props.deleteTimeoutMinutes ?? 60}m`,
       },
-      // Destroyed before the class and its templates: the machines are gone by then.
+      // Destroyed before the class and its templates: the provider waits until the object is gone
+      // (its finalizer lifted once every machine is deleted), up to the delete timeout (default
+      // 10m, too short for a drained GPU pool): hashicorp/terraform-provider-kubernetes v2.38.0,
+      // manifest/provider/apply.go.
       dependsOn: [this.clusterClass.resource],
     });
   }
