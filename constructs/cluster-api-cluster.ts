@@ -4,13 +4,24 @@
  * version, pod and service ranges — and one MachineDeployment topology entry per node pool,
  * carrying the pool's labels, taints, failure domain, machine flavor and autoscaler bounds.
  *
- * The infrastructure (OpenStack through CAPO today) stays behind `IClusterInfrastructure`: it
- * turns machine flavors, images and networks into the variables of the ClusterClass it was
- * written for, so bare metal (Metal3) or another private cloud can follow without touching
- * this construct.
+ * The ClusterClass is the toolkit's own, written beside the Cluster: a KubeadmControlPlaneTemplate
+ * and one KubeadmConfigTemplate per pool, both with the jurisdiction's NTP servers (kubeadm
+ * `ntp.servers`, cloud-init's `ntp` module), and the infrastructure provider's cluster and machine
+ * templates. Each pool is a MachineDeployment class of its own, so a pool's machine (flavor,
+ * image, host selector) is a concrete template the policy gate reads, not a variable patched in
+ * at reconcile time. The infrastructure (OpenStack through CAPO, bare metal through Metal3)
+ * stays behind `IClusterInfrastructure`.
+ *
+ * Teardown order inside the stack is encoded as Terraform dependencies: the Cluster depends on
+ * the ClusterClass, the ClusterClass on every template. `terraform destroy` therefore deletes the
+ * Cluster first and waits until it is gone (Cluster API drains and deletes the worker machines,
+ * then the control plane, then the infrastructure: core/reconcilers/cluster/cluster_controller.go,
+ * reconcileDelete, v1.14.0), and only then the class and the templates the machines were made from.
  *
  * @see https://github.com/kubernetes-sigs/cluster-api/blob/v1.14.0/core/config/crd/bases/cluster.x-k8s.io_clusters.yaml
+ * @see https://github.com/kubernetes-sigs/cluster-api/blob/v1.14.0/core/config/crd/bases/cluster.x-k8s.io_clusterclasses.yaml
  */
+import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { throwIfProblems, type Problem } from './errors';
@@ -39,40 +50,80 @@ export const AUTOSCALER_GPU_COUNT = 'capacity.cluster-autoscaler.kubernetes.io/g
 export const AUTOSCALER_LABELS = 'capacity.cluster-autoscaler.kubernetes.io/labels';
 export const AUTOSCALER_TAINTS = 'capacity.cluster-autoscaler.kubernetes.io/taints';
 
-/** Where the ClusterClass was installed from; recorded on the Cluster so the policy gate judges it. */
-export const ANNOTATION_CLUSTER_CLASS_SOURCE = 'sovereign-stack.io/cluster-class-source';
+/** API versions of the kubeadm bootstrap and control-plane templates (Cluster API v1.14.0, stored). */
+export const BOOTSTRAP_API_VERSION = 'bootstrap.cluster.x-k8s.io/v1beta2';
+export const CONTROL_PLANE_API_VERSION = 'controlplane.cluster.x-k8s.io/v1beta2';
+
+/**
+ * Feature gate the management cluster's Cluster API controllers need for the taints of a
+ * MachineDeployment topology (`spec.topology.workers.machineDeployments[].taints`, alpha since
+ * v1.12, refused by the webhook while off): core/feature/feature.go, v1.14.0.
+ */
+export const MACHINE_TAINT_FEATURE_GATE = 'MachineTaintPropagation';
 /** Physical GPUs in each machine of a pool, recorded on its MachineDeployment. */
 export const ANNOTATION_GPUS_PER_MACHINE = 'sovereign-stack.io/gpus-per-machine';
 /** GPU product of a pool's machines. */
 export const ANNOTATION_GPU_PRODUCT = 'sovereign-stack.io/gpu-product';
 
-/** A ClusterClass variable value (`spec.topology.variables[]`, `…variables.overrides[]`). */
-export interface TopologyVariable {
-  readonly name: string;
-  readonly value: unknown;
+/** What a pool's machines are made of, in provider-neutral words; each provider reads its own fields. */
+export interface MachineShape {
+  /** OpenStack flavor of each machine. */
+  readonly flavor?: string;
+  /** OpenStack: Glance image name, when the pool's differs from the cluster's. @default the infrastructure's image */
+  readonly image?: string;
+  /** Metal3: labels of the BareMetalHosts the machines are placed on (GPU hosts by their labels). */
+  readonly hostSelector?: Readonly<Record<string, string>>;
+  /** Metal3: the disk image written to the host, when the pool's differs from the cluster's. */
+  readonly diskImage?: DiskImage;
 }
 
-/** What a pool's machines are made of, in provider-neutral words. */
-export interface MachineShape {
-  /** Flavor (OpenStack), host class (Metal3) or instance type of each machine. */
-  readonly flavor: string;
-  /** Machine image, when the pool's differs from the cluster's. @default the infrastructure's image */
-  readonly image?: string;
+/** A disk image a bare-metal host is provisioned with: an in-jurisdiction URL and its checksum. */
+export interface DiskImage {
+  readonly url: string;
+  /** Hex digest of the image file. */
+  readonly checksum: string;
+  readonly checksumType: 'sha256' | 'sha512';
+  /** @default 'raw' */
+  readonly format?: 'raw' | 'qcow2';
+}
+
+/** An infrastructure template as the ClusterClass references it: `spec.template.spec` of its kind. */
+export interface InfrastructureTemplate {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly spec: Record<string, unknown>;
+}
+
+/** A kubeadm `{name, value}` argument (v1beta2 spells extra arguments as a list). */
+export interface KubeadmArg {
+  readonly name: string;
+  readonly value: string;
 }
 
 /**
- * An infrastructure provider behind a ClusterClass: the variables its ClusterClass takes for the
- * cluster and for each MachineDeployment class. Implemented by `OpenStackInfrastructure`.
+ * An infrastructure provider behind the toolkit's ClusterClass: the cluster template, a machine
+ * template per machine shape, and what kubeadm must tell the kubelet on its machines.
+ * Implemented by `OpenStackInfrastructure` and `Metal3Infrastructure`.
  */
 export interface IClusterInfrastructure {
   /** Provider name as clusterctl knows it (`openstack`, `metal3`). */
   readonly provider: string;
-  /** The MachineDeployment class of the ClusterClass that worker pools use. */
-  readonly workerClass: string;
-  /** Variables for the whole cluster (identity, network, DNS, control-plane machines, image). */
-  clusterVariables(controlPlane: ControlPlaneTopology): readonly TopologyVariable[];
-  /** Per-pool overrides of the worker class's variables (flavor, image). */
-  workerVariables(machine: MachineShape): readonly TopologyVariable[];
+  /** Cluster template (`OpenStackClusterTemplate`, `Metal3ClusterTemplate`). */
+  clusterTemplate(controlPlane: ControlPlaneTopology): InfrastructureTemplate;
+  /** Machine template of the control plane (`role: 'control-plane'`) or of one pool. */
+  machineTemplate(
+    machine: MachineShape,
+    role: 'control-plane' | 'worker',
+    kubernetesVersion: string,
+  ): InfrastructureTemplate;
+  /** What is wrong with a machine shape for this provider (a missing flavor or host selector). */
+  machineProblems(path: string, machine: MachineShape): Problem[];
+  /** kubelet arguments on every node (cloud provider, provider ID, node labels). */
+  readonly kubeletExtraArgs: readonly KubeadmArg[];
+  /** Node name kubeadm registers, when the provider needs one (cloud-init template). */
+  readonly nodeName?: string;
+  /** controller-manager arguments of the control plane. */
+  readonly controllerManagerExtraArgs: readonly KubeadmArg[];
   /**
    * Endpoints and references the provider talks to, recorded as annotations on the Cluster so the
    * policy gate (which reads the synthesized JSON) judges them: no credential, only references.
@@ -90,8 +141,8 @@ export interface NodeTaint {
 export interface ControlPlaneTopology {
   /** Control-plane machines: 1 for a lab, 3 or 5 for an etcd quorum that survives a loss. */
   readonly replicas: number;
-  /** Flavor of the control-plane machines. */
-  readonly flavor: string;
+  /** The control-plane machines (OpenStack flavor, Metal3 host selector). */
+  readonly machine: MachineShape;
   /** Failure domains (availability zones) the control plane spreads over. @default the provider's */
   readonly failureDomains?: readonly string[];
 }
@@ -133,13 +184,13 @@ export interface ClusterApiClusterProps {
   readonly jurisdiction: string;
   /** Kubernetes version of every machine (`v1.34.3`). */
   readonly kubernetesVersion: string;
-  readonly clusterClass: {
-    readonly name: string;
-    /** @default the Cluster's namespace */
-    readonly namespace?: string;
-    /** Where the ClusterClass (a cluster stack) was installed from: an in-jurisdiction OCI or HTTPS URL. */
-    readonly source: string;
-  };
+  /** Name of the ClusterClass written beside the Cluster, in its namespace. @default the Cluster's name */
+  readonly clusterClassName?: string;
+  /**
+   * NTP servers of every node (host names or IP addresses inside the jurisdiction), written to the
+   * kubeadm `ntp` of the control plane and of every pool. At least one.
+   */
+  readonly ntpServers: readonly string[];
   readonly controlPlane: ControlPlaneTopology;
   readonly network: {
     readonly podCidrs: readonly string[];
@@ -152,6 +203,18 @@ export interface ClusterApiClusterProps {
    * @default 60
    */
   readonly createTimeoutMinutes?: number;
+  /**
+   * How long Terraform waits on destroy until the Cluster is gone (its machines drained and
+   * deleted) before it deletes the ClusterClass and templates.
+   * @default 60
+   */
+  readonly deleteTimeoutMinutes?: number;
+}
+
+/** One object of the ClusterClass as written (template or class), with its Terraform resource. */
+export interface ClusterClassObject {
+  readonly object: Record<string, unknown>;
+  readonly resource: Manifest;
 }
 
 /** A `spec.topology.workers.machineDeployments[]` entry as written. */
@@ -165,14 +228,12 @@ export interface MachineDeploymentTopology {
     readonly annotations: Record<string, string>;
   };
   readonly taints?: readonly (NodeTaint & { readonly propagation: 'Always' | 'OnInitialization' })[];
-  readonly variables?: { readonly overrides: readonly TopologyVariable[] };
 }
 
 /**
- * The Cluster object (a `kubernetes_manifest` applied to the management cluster). Terraform
- * waits until Cluster API reports it Available; deleting it makes Cluster API drain and delete
- * the worker machines first, then the control plane, then the infrastructure
- * (core/reconcilers/cluster/cluster_controller.go, reconcileDelete, v1.14.0).
+ * The Cluster object (a `kubernetes_manifest` applied to the management cluster) and the
+ * toolkit's ClusterClass with its templates. Terraform waits until Cluster API reports the
+ * Cluster Available; on destroy it deletes the Cluster first and waits until it is gone.
  */
 export class ClusterApiCluster extends Construct {
   public readonly clusterName: string;
@@ -186,6 +247,10 @@ export class ClusterApiCluster extends Construct {
   /** The whole Cluster object as written. */
   public readonly object: Record<string, unknown>;
   public readonly resource: Manifest;
+  /** The ClusterClass as written. */
+  public readonly clusterClass: ClusterClassObject;
+  /** Every template the ClusterClass references (infrastructure, control plane, each pool's bootstrap and machine). */
+  public readonly templates: readonly ClusterClassObject[];
 
   constructor(scope: Construct, id: string, props: ClusterApiClusterProps) {
     super(scope, id);
@@ -197,24 +262,116 @@ export class ClusterApiCluster extends Construct {
     this.kubeconfigSecretName = `${props.name}-kubeconfig`;
     this.kubeconfigContext = `${props.name}-admin@${props.name}`;
     const infra = props.infrastructure;
+    const labels = {
+      'app.kubernetes.io/managed-by': MANAGED_BY,
+      [JURISDICTION_LABEL]: props.jurisdiction,
+    };
+    const className = props.clusterClassName ?? props.name;
 
-    this.machineDeployments = props.pools.map((p) => machineDeployment(p, infra));
+    // Templates: named after their content, so a change writes a new template (Cluster API and
+    // CAPO treat templates as immutable) and the ClusterClass moves to it; the old one is deleted
+    // after the class no longer names it (create_before_destroy).
+    const templates: ClusterClassObject[] = [];
+    const template = (
+      tid: string,
+      role: string,
+      t: { apiVersion: string; kind: string; spec: Record<string, unknown> },
+    ): { apiVersion: string; kind: string; name: string } => {
+      const name = `${className}-${role}-${digest(t)}`;
+      const object = {
+        apiVersion: t.apiVersion,
+        kind: t.kind,
+        metadata: { name, namespace: props.namespace, labels },
+        spec: { template: { spec: t.spec } },
+      };
+      const resource = new Manifest(this, tid, {
+        manifest: object,
+        lifecycle: { createBeforeDestroy: true },
+      });
+      templates.push({ object, resource });
+      return { apiVersion: t.apiVersion, kind: t.kind, name };
+    };
+    const ntp = { servers: [...props.ntpServers], enabled: true };
+    const nodeRegistration = {
+      ...(infra.nodeName !== undefined ? { name: infra.nodeName } : {}),
+      ...(infra.kubeletExtraArgs.length > 0
+        ? { kubeletExtraArgs: infra.kubeletExtraArgs.map((a) => ({ ...a })) }
+        : {}),
+    };
 
     const cp = props.controlPlane;
+    const infraClusterRef = template('infrastructure-cluster', 'cluster', infra.clusterTemplate(cp));
+    const cpMachineRef = template(
+      'control-plane-machine',
+      'control-plane',
+      infra.machineTemplate(cp.machine, 'control-plane', props.kubernetesVersion),
+    );
+    const cpRef = template('control-plane', 'kubeadm', {
+      apiVersion: CONTROL_PLANE_API_VERSION,
+      kind: 'KubeadmControlPlaneTemplate',
+      spec: {
+        kubeadmConfigSpec: {
+          ...(infra.controllerManagerExtraArgs.length > 0
+            ? {
+                clusterConfiguration: {
+                  controllerManager: { extraArgs: infra.controllerManagerExtraArgs.map((a) => ({ ...a })) },
+                },
+              }
+            : {}),
+          initConfiguration: { nodeRegistration },
+          joinConfiguration: { nodeRegistration },
+          ntp,
+        },
+      },
+    });
+    const workerClasses = props.pools.map((p) => ({
+      class: p.name,
+      bootstrap: {
+        templateRef: template(`worker-bootstrap-${p.name}`, `${p.name}-kubeadm`, {
+          apiVersion: BOOTSTRAP_API_VERSION,
+          kind: 'KubeadmConfigTemplate',
+          spec: { joinConfiguration: { nodeRegistration }, ntp },
+        }),
+      },
+      infrastructure: {
+        templateRef: template(
+          `worker-machine-${p.name}`,
+          p.name,
+          infra.machineTemplate(p.machine, 'worker', props.kubernetesVersion),
+        ),
+      },
+    }));
+    this.templates = templates;
+
+    const classObject = {
+      apiVersion: CLUSTER_API_VERSION,
+      kind: 'ClusterClass',
+      metadata: { name: className, namespace: props.namespace, labels },
+      spec: {
+        controlPlane: { templateRef: cpRef, machineInfrastructure: { templateRef: cpMachineRef } },
+        infrastructure: { templateRef: infraClusterRef },
+        ...(workerClasses.length > 0 ? { workers: { machineDeployments: workerClasses } } : {}),
+      },
+    };
+    this.clusterClass = {
+      object: classObject,
+      // The class names its templates by string: the dependency keeps them until it is gone.
+      resource: new Manifest(this, 'cluster-class', {
+        manifest: classObject,
+        dependsOn: templates.map((t) => t.resource),
+      }),
+    };
+
+    this.machineDeployments = props.pools.map((p) => machineDeployment(p));
+
     this.object = {
       apiVersion: CLUSTER_API_VERSION,
       kind: 'Cluster',
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        labels: {
-          'app.kubernetes.io/managed-by': MANAGED_BY,
-          [JURISDICTION_LABEL]: props.jurisdiction,
-        },
-        annotations: sortKeys({
-          [ANNOTATION_CLUSTER_CLASS_SOURCE]: props.clusterClass.source,
-          ...infra.annotations,
-        }),
+        labels,
+        annotations: sortKeys({ ...infra.annotations }),
       },
       spec: {
         clusterNetwork: {
@@ -222,13 +379,9 @@ export class ClusterApiCluster extends Construct {
           services: { cidrBlocks: [...props.network.serviceCidrs] },
         },
         topology: {
-          classRef: {
-            name: props.clusterClass.name,
-            ...(props.clusterClass.namespace ? { namespace: props.clusterClass.namespace } : {}),
-          },
+          classRef: { name: className },
           version: props.kubernetesVersion,
           controlPlane: { replicas: cp.replicas },
-          variables: infra.clusterVariables(cp).map((v) => ({ name: v.name, value: v.value })),
           ...(this.machineDeployments.length > 0
             ? { workers: { machineDeployments: this.machineDeployments } }
             : {}),
@@ -240,12 +393,25 @@ export class ClusterApiCluster extends Construct {
       manifest: this.object,
       // Cluster API v1beta2 condition `Available`: control plane and workers up.
       wait: { condition: [{ type: 'Available', status: 'True' }] },
-      timeouts: { create: `${props.createTimeoutMinutes ?? 60}m` },
+      timeouts: {
+        create: `${props.createTimeoutMinutes ?? 60}m`,
+        delete: `${props.deleteTimeoutMinutes ?? 60}m`,
+      },
+      // Destroyed before the class and its templates: the provider waits until the object is gone
+      // (its finalizer lifted once every machine is deleted), up to the delete timeout (default
+      // 10m, too short for a drained GPU pool): hashicorp/terraform-provider-kubernetes v2.38.0,
+      // manifest/provider/apply.go.
+      dependsOn: [this.clusterClass.resource],
     });
   }
 }
 
-function machineDeployment(p: ClusterApiPool, infra: IClusterInfrastructure): MachineDeploymentTopology {
+/** First 10 hex digits of the SHA-256 of a template's JSON (deterministic: objects are built in a fixed order). */
+function digest(t: unknown): string {
+  return createHash('sha256').update(JSON.stringify(t)).digest('hex').slice(0, 10);
+}
+
+function machineDeployment(p: ClusterApiPool): MachineDeploymentTopology {
   const annotations: Record<string, string> = {};
   if (p.autoscaling) {
     annotations[AUTOSCALER_MIN_SIZE] = String(p.autoscaling.minReplicas);
@@ -265,9 +431,8 @@ function machineDeployment(p: ClusterApiPool, infra: IClusterInfrastructure): Ma
       annotations[AUTOSCALER_GPU_COUNT] = String(p.gpu.resourcesPerMachine ?? p.gpu.perMachine);
     }
   }
-  const overrides = infra.workerVariables(p.machine);
   return {
-    class: infra.workerClass,
+    class: p.name,
     name: p.name,
     // With the autoscaler, replicas stay unset so the topology never fights it; Cluster API then
     // starts the MachineDeployment at the min-size annotation.
@@ -286,7 +451,6 @@ function machineDeployment(p: ClusterApiPool, infra: IClusterInfrastructure): Ma
           })),
         }
       : {}),
-    ...(overrides.length > 0 ? { variables: { overrides: overrides.map((v) => ({ ...v })) } } : {}),
   };
 }
 
@@ -295,13 +459,15 @@ function sortKeys(o: Record<string, string>): Record<string, string> {
 }
 
 const KUBERNETES_VERSION = /^v[0-9]+\.[0-9]+\.[0-9]+$/;
+// A DNS name or dotted IPv4 address, as chrony/ntpd take a `server` line: no scheme, port or path.
+const NTP_HOST = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 function validate(p: ClusterApiClusterProps): Problem[] {
   const out = problems(
     checkDnsLabel('name', p.name),
     checkDnsLabel('namespace', p.namespace),
     checkDnsLabel('jurisdiction', p.jurisdiction),
-    checkDnsLabel('clusterClass.name', p.clusterClass.name, 253),
+    p.clusterClassName === undefined ? undefined : checkDnsLabel('clusterClassName', p.clusterClassName),
     checkIntRange('controlPlane.replicas', p.controlPlane.replicas, 1, 7),
   );
   if (!KUBERNETES_VERSION.test(p.kubernetesVersion))
@@ -318,6 +484,16 @@ function validate(p: ClusterApiClusterProps): Problem[] {
   if (p.network.podCidrs.length === 0) out.push({ path: 'network.podCidrs', message: 'give one pod range' });
   if (p.network.serviceCidrs.length === 0)
     out.push({ path: 'network.serviceCidrs', message: 'give one service range' });
+  out.push(...p.infrastructure.machineProblems('controlPlane.machine', p.controlPlane.machine));
+  if (p.ntpServers.length === 0)
+    out.push({
+      path: 'ntpServers',
+      message: "give the jurisdiction's NTP servers: without them the nodes keep the image's time sources",
+    });
+  p.ntpServers.forEach((h, i) => {
+    if (!NTP_HOST.test(h))
+      out.push({ path: `ntpServers[${i}]`, message: `"${h}" is not a host name or IPv4 address` });
+  });
   p.network.podCidrs.forEach((c, i) => out.push(...problems(checkCidr(`network.podCidrs[${i}]`, c))));
   p.network.serviceCidrs.forEach((c, i) => out.push(...problems(checkCidr(`network.serviceCidrs[${i}]`, c))));
   const seen = new Set<string>();
@@ -326,7 +502,6 @@ function validate(p: ClusterApiClusterProps): Problem[] {
     out.push(...problems(checkDnsLabel(`${at}.name`, pool.name)));
     if (seen.has(pool.name)) out.push({ path: `${at}.name`, message: `pool "${pool.name}" is named twice` });
     seen.add(pool.name);
-    if (pool.machine.flavor === '') out.push({ path: `${at}.machine.flavor`, message: 'give a flavor' });
     if ((pool.replicas === undefined) === (pool.autoscaling === undefined))
       out.push({
         path: at,
@@ -343,6 +518,7 @@ function validate(p: ClusterApiClusterProps): Problem[] {
           message: `${a.maxReplicas} is below minReplicas (${a.minReplicas}) or 1`,
         });
     }
+    out.push(...p.infrastructure.machineProblems(`${at}.machine`, pool.machine));
     if (pool.gpu) out.push(...problems(checkIntRange(`${at}.gpu.perMachine`, pool.gpu.perMachine, 1, 16)));
   });
   return out;

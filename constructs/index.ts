@@ -3,6 +3,7 @@ export * from './interfaces';
 export * from './private-cluster';
 export * from './cluster-api-cluster';
 export * from './infrastructure/openstack';
+export * from './infrastructure/metal3';
 export * from './gpu-node-pool';
 export * from './gpu-operator';
 export * from './capacity';

@@ -310,6 +310,14 @@ export const PUBLIC_SERVICES: readonly string[] = [
   'api.openai.com',
   'wandb.ai',
   'sentry.io',
+  // Public time services: a node set to one of them takes its clock from outside.
+  'ntp.org',
+  'time.google.com',
+  'time.cloudflare.com',
+  'time.apple.com',
+  'time.windows.com',
+  'time.aws.com',
+  'time.facebook.com',
 ];
 
 /**

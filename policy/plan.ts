@@ -133,6 +133,13 @@ const topologyPools = (v: Json | undefined): string[] => {
   return (Array.isArray(mds) ? mds : []).map((md) => str(one(md)?.name) ?? '').filter((n) => n !== '');
 };
 
+/** The worker classes of a ClusterClass (`spec.workers.machineDeployments[].class`). */
+const classPools = (v: Json | undefined): string[] => {
+  const m = one(one(v)?.manifest);
+  const mds = one(one(m?.spec)?.workers)?.machineDeployments;
+  return (Array.isArray(mds) ? mds : []).map((md) => str(one(md)?.class) ?? '').filter((n) => n !== '');
+};
+
 const isClusterApi = (v: Json | undefined): boolean =>
   (str(one(one(v)?.manifest)?.apiVersion) ?? '').startsWith('cluster.x-k8s.io/');
 
@@ -164,6 +171,24 @@ function clusterApiRisks(
       id: 'node-pool-deletion',
       label: 'node pool deletion: its machines are drained and deleted, the models on them stop',
     });
+  }
+  // The toolkit's ClusterClass: its MachineDeployment classes are the node pools. Replacing or
+  // deleting it takes the class from under the Cluster built from it; a worker class that
+  // disappears takes its pool's machines with it.
+  if (kind === 'ClusterClass' && (action === 'delete' || action === 'replace')) {
+    risks.push({
+      id: 'cluster-replacement',
+      label: `ClusterClass ${action === 'delete' ? 'deletion' : 'replacement'}: the cluster built from it loses its class; its machines are rebuilt or left unmanaged`,
+    });
+  }
+  if (kind === 'ClusterClass' && action === 'update') {
+    const kept = new Set(classPools(after));
+    const gone = classPools(before).filter((n) => !kept.has(n));
+    if (gone.length > 0)
+      risks.push({
+        id: 'node-pool-deletion',
+        label: `node pool deletion (${gone.join(', ')}): its worker class is removed from the ClusterClass; its machines are drained and deleted, the models on them stop`,
+      });
   }
   if (kind === 'Cluster' && action === 'update') {
     const kept = new Set(topologyPools(after));

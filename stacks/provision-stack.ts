@@ -7,16 +7,26 @@
  * the kubeconfig Cluster API stored in the Secret `<cluster>-kubeconfig` to the file
  * `cluster.kubeconfig.path` names, then `cdktf deploy <j>`. The serving stack records this stack
  * as a dependency, so `cdktf deploy '*'` applies them in that order and `cdktf destroy '*'`
- * destroys serving first; deleting the Cluster then makes Cluster API remove the worker
- * machines before the control plane.
+ * destroys serving first. That cross-stack order is only cdktf's: plain `terraform destroy` in
+ * the provisioning stack's directory does not know the serving stack (docs/provisioning.md).
+ * Inside this stack the order is Terraform's own (`depends_on`): the Cluster is deleted first and
+ * waited on until gone (Cluster API removes the worker machines, then the control plane), then
+ * the ClusterClass, then its templates.
  *
- * Construct ids are public API (Terraform addresses): `management`, `cluster`.
+ * Construct ids are public API (Terraform addresses): `management`, `cluster` (and under it
+ * `cluster`, `cluster-class`, `infrastructure-cluster`, `control-plane`, `control-plane-machine`,
+ * `worker-bootstrap-<pool>`, `worker-machine-<pool>`).
  */
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { type Construct } from 'constructs';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { ClusterApiCluster, type ClusterApiPool } from '../constructs/cluster-api-cluster';
+import {
+  ClusterApiCluster,
+  type ClusterApiPool,
+  type IClusterInfrastructure,
+} from '../constructs/cluster-api-cluster';
 import { GPU_TAINT, type GpuNodePool } from '../constructs/gpu-node-pool';
+import { Metal3Infrastructure } from '../constructs/infrastructure/metal3';
 import { OpenStackInfrastructure } from '../constructs/infrastructure/openstack';
 import { JURISDICTION_LABEL } from '../constructs/private/labels';
 import { METADATA_SCHEMA_VERSION, type StackMetadata } from '../policy/metadata';
@@ -55,7 +65,7 @@ export function provisionBackend(b: BackendSpec): BackendSpec {
 export class ProvisionStack extends TerraformStack {
   public readonly jurisdiction: string;
   public readonly cluster: ClusterApiCluster;
-  public readonly infrastructure: OpenStackInfrastructure;
+  public readonly infrastructure: IClusterInfrastructure;
   public readonly metadata: StackMetadata;
 
   constructor(scope: Construct, id: string, props: ProvisionStackProps) {
@@ -80,18 +90,32 @@ export class ProvisionStack extends TerraformStack {
       configContext: mgmt.context,
     });
 
-    this.infrastructure = at(
-      ['cluster', 'provision', 'openstack'],
-      () =>
-        new OpenStackInfrastructure({
-          authUrl: p.openstack.authUrl,
-          identity: { secretName: p.openstack.identity.secret, cloudName: p.openstack.identity.cloudName },
-          imageName: p.openstack.image,
-          externalNetworkId: p.openstack.externalNetworkId,
-          dnsNameservers: p.openstack.dnsNameservers,
-          nodeCidr: p.network.nodes,
-        }),
-    );
+    const os = p.openstack;
+    const m3 = p.metal3;
+    this.infrastructure =
+      p.infrastructure === 'metal3' && m3 !== undefined
+        ? at(
+            ['cluster', 'provision', 'metal3'],
+            () =>
+              new Metal3Infrastructure({
+                controlPlaneEndpoint: m3.controlPlaneEndpoint,
+                image: m3.image,
+                hostsNamespace: p.namespace,
+              }),
+          )
+        : at(['cluster', 'provision', 'openstack'], () => {
+            // validate refuses a spec without them; a construct caller gets the same words.
+            if (os === undefined || p.network.nodes === undefined)
+              throw new Error('cluster.provision: openstack and network.nodes are required with OpenStack');
+            return new OpenStackInfrastructure({
+              authUrl: os.authUrl,
+              identity: { secretName: os.identity.secret, cloudName: os.identity.cloudName },
+              imageName: os.image,
+              externalNetworkId: os.externalNetworkId,
+              dnsNameservers: os.dnsNameservers,
+              nodeCidr: p.network.nodes,
+            });
+          });
 
     const pools: ClusterApiPool[] = Object.entries(p.pools).map(([name, m]) => {
       const gpu = props.gpuPools[name];
@@ -103,7 +127,7 @@ export class ProvisionStack extends TerraformStack {
       const taints = [...m.taints, ...(gpu ? [{ ...GPU_TAINT }] : [])];
       return {
         name,
-        machine: { flavor: m.flavor, image: m.image },
+        machine: { flavor: m.flavor, image: m.image, hostSelector: m.hostSelector, diskImage: m.diskImage },
         replicas: m.replicas,
         autoscaling: m.autoscaling,
         failureDomain: m.failureDomain,
@@ -126,8 +150,12 @@ export class ProvisionStack extends TerraformStack {
           namespace: p.namespace,
           jurisdiction: props.jurisdiction,
           kubernetesVersion: p.kubernetesVersion,
-          clusterClass: p.clusterClass,
-          controlPlane: p.controlPlane,
+          ntpServers: p.ntpServers,
+          controlPlane: {
+            replicas: p.controlPlane.replicas,
+            failureDomains: p.controlPlane.failureDomains,
+            machine: { flavor: p.controlPlane.flavor, hostSelector: p.controlPlane.hostSelector },
+          },
           network: { podCidrs: [p.network.pods], serviceCidrs: [p.network.services] },
           infrastructure: this.infrastructure,
           pools,

@@ -1,15 +1,15 @@
 /**
- * OpenStack through Cluster API Provider OpenStack (CAPO), with a ClusterClass parameterized the
- * way Sovereign Cloud Stack's cluster stacks parameterize theirs: the variables below are those
- * of `providers/openstack/scs2/cluster-class/templates/cluster-class.yaml` at
- * SovereignCloudStack/cluster-stacks tag openstack-scs2-1-34-v2 (commit 3c6ca6c), whose patches
- * write them into CAPO's OpenStackClusterTemplate and OpenStackMachineTemplates:
- * `identityRef` {name, cloudName} → OpenStackCluster.spec.identityRef (a Secret holding
- * `clouds.yaml`; CAPO api/v1beta1/identity_types.go, v0.14.7), `imageName` → machine
- * `image.filter.name` (suffixed with the Kubernetes version when `imageAddVersion`),
- * `controlPlaneFlavor` / `workerFlavor` → machine `flavor`, `networkExternalID`,
- * `dnsNameservers` and `nodeCIDR` → the cluster network CAPO creates,
- * `controlPlaneAvailabilityZones` → control-plane failure domains.
+ * OpenStack through Cluster API Provider OpenStack (CAPO) v0.14.7: the OpenStackClusterTemplate
+ * and OpenStackMachineTemplates of the toolkit's ClusterClass. The fields are those Sovereign
+ * Cloud Stack's cluster stacks parameterize (SovereignCloudStack/cluster-stacks tag
+ * openstack-scs2-1-34-v2, commit 3c6ca6c, providers/openstack/scs2/cluster-class/templates/):
+ * `identityRef` {name, cloudName} (a Secret holding `clouds.yaml`; CAPO api/v1beta1/identity_types.go),
+ * `managedSubnets[0]` {cidr, dnsNameservers} (the cluster stack's `nodeCIDR` / `dnsNameservers`),
+ * `externalNetwork.id`, `controlPlaneAvailabilityZones`, the machine `flavor`, and the Glance image
+ * by name (`image.filter.name`, suffixed with the Kubernetes version as the cluster stack's
+ * `imageAddVersion` does), kubelet `cloud-provider: external` and the provider ID
+ * `openstack:///{{ instance_id }}` (cloud-init template). Written as values in concrete templates
+ * rather than variables patched at reconcile time: the toolkit writes one class per cluster.
  *
  * The credentials never pass through here: the Secret is named, its contents stay on the
  * management cluster. The Keystone URL the Secret's clouds.yaml points at is declared so the
@@ -18,14 +18,17 @@
 import type {
   ControlPlaneTopology,
   IClusterInfrastructure,
+  InfrastructureTemplate,
+  KubeadmArg,
   MachineShape,
-  TopologyVariable,
 } from '../cluster-api-cluster';
 import { throwIfProblems, type Problem } from '../errors';
 import { checkCidr, checkDnsSubdomain, problems } from '../private/validate';
 
-/** Cluster API Provider OpenStack release the variables map onto. */
+/** Cluster API Provider OpenStack release whose templates are written. */
 export const CAPO_RELEASE = 'v0.14.7';
+/** API version of CAPO v0.14's templates (served and stored). */
+export const CAPO_API_VERSION = 'infrastructure.cluster.x-k8s.io/v1beta1';
 
 /** The Keystone endpoint the clouds.yaml Secret names, recorded on the Cluster. */
 export const ANNOTATION_OPENSTACK_AUTH_URL = 'sovereign-stack.io/openstack-auth-url';
@@ -37,7 +40,7 @@ export interface OpenStackInfrastructureProps {
   readonly authUrl: string;
   /** The Secret (in the Cluster's namespace) with key `clouds.yaml`, and the cloud entry to use. */
   readonly identity: { readonly secretName: string; readonly cloudName: string };
-  /** Glance image name of the node image; the ClusterClass appends `-<kubernetes version>` unless `imageAddVersion` is false. */
+  /** Glance image name of the node image; `-<kubernetes version>` is appended unless `imageAddVersion` is false. */
   readonly imageName: string;
   /** @default true, as the cluster stack does */
   readonly imageAddVersion?: boolean;
@@ -45,51 +48,87 @@ export interface OpenStackInfrastructureProps {
   readonly externalNetworkId?: string;
   /** Nameservers of the subnet CAPO creates for the nodes: addresses inside the jurisdiction. */
   readonly dnsNameservers: readonly string[];
-  /** Subnet CAPO creates for the nodes. @default the cluster stack's (10.8.0.0/20) */
-  readonly nodeCidr?: string;
-  /** @default 'default-worker', the worker class of the SCS cluster stacks */
-  readonly workerClass?: string;
+  /** Subnet CAPO creates for the nodes (its nameservers apply to it). */
+  readonly nodeCidr: string;
 }
 
 export class OpenStackInfrastructure implements IClusterInfrastructure {
   public readonly provider = 'openstack';
-  public readonly workerClass: string;
   public readonly annotations: Readonly<Record<string, string>>;
+  // Cloud-init renders {{ ... }} from the instance metadata (cluster-stacks' kubeadm templates).
+  public readonly nodeName = '{{ local_hostname }}';
+  public readonly kubeletExtraArgs: readonly KubeadmArg[] = [
+    { name: 'cloud-provider', value: 'external' },
+    { name: 'provider-id', value: 'openstack:///{{ instance_id }}' },
+  ];
+  public readonly controllerManagerExtraArgs: readonly KubeadmArg[] = [
+    { name: 'cloud-provider', value: 'external' },
+  ];
   private readonly props: OpenStackInfrastructureProps;
 
   constructor(props: OpenStackInfrastructureProps) {
     throwIfProblems('OpenStackInfrastructure', validate(props));
     this.props = props;
-    this.workerClass = props.workerClass ?? 'default-worker';
     this.annotations = {
       [ANNOTATION_OPENSTACK_AUTH_URL]: props.authUrl,
       [ANNOTATION_OPENSTACK_IDENTITY]: `secret/${props.identity.secretName}#${props.identity.cloudName}`,
     };
   }
 
-  public clusterVariables(controlPlane: ControlPlaneTopology): readonly TopologyVariable[] {
-    const p = this.props;
-    const vars: TopologyVariable[] = [
-      { name: 'identityRef', value: { name: p.identity.secretName, cloudName: p.identity.cloudName } },
-      { name: 'imageName', value: p.imageName },
-      { name: 'imageAddVersion', value: p.imageAddVersion ?? true },
-      { name: 'dnsNameservers', value: [...p.dnsNameservers] },
-      { name: 'controlPlaneFlavor', value: controlPlane.flavor },
-    ];
-    if (p.nodeCidr !== undefined) vars.push({ name: 'nodeCIDR', value: p.nodeCidr });
-    if (p.externalNetworkId !== undefined)
-      vars.push({ name: 'networkExternalID', value: p.externalNetworkId });
-    if (controlPlane.failureDomains && controlPlane.failureDomains.length > 0)
-      vars.push({ name: 'controlPlaneAvailabilityZones', value: [...controlPlane.failureDomains] });
-    return vars;
+  public machineProblems(path: string, machine: MachineShape): Problem[] {
+    return openStackMachineProblems(path, machine);
   }
 
-  public workerVariables(machine: MachineShape): readonly TopologyVariable[] {
-    return [
-      { name: 'workerFlavor', value: machine.flavor },
-      ...(machine.image !== undefined ? [{ name: 'imageName', value: machine.image }] : []),
-    ];
+  public clusterTemplate(controlPlane: ControlPlaneTopology): InfrastructureTemplate {
+    const p = this.props;
+    const zones = controlPlane.failureDomains ?? [];
+    return {
+      apiVersion: CAPO_API_VERSION,
+      kind: 'OpenStackClusterTemplate',
+      spec: {
+        identityRef: { name: p.identity.secretName, cloudName: p.identity.cloudName },
+        managedSubnets: [{ cidr: p.nodeCidr, dnsNameservers: [...p.dnsNameservers] }],
+        ...(p.externalNetworkId !== undefined ? { externalNetwork: { id: p.externalNetworkId } } : {}),
+        ...(zones.length > 0 ? { controlPlaneAvailabilityZones: [...zones] } : {}),
+        // As the cluster stack: no Octavia load balancer by default, security groups managed.
+        apiServerLoadBalancer: { enabled: false },
+        managedSecurityGroups: { allowAllInClusterTraffic: true },
+      },
+    };
   }
+
+  public machineTemplate(
+    machine: MachineShape,
+    _role: 'control-plane' | 'worker',
+    kubernetesVersion: string,
+  ): InfrastructureTemplate {
+    const image = machine.image ?? this.props.imageName;
+    return {
+      apiVersion: CAPO_API_VERSION,
+      kind: 'OpenStackMachineTemplate',
+      spec: {
+        flavor: machine.flavor ?? '',
+        image: {
+          filter: {
+            name: (this.props.imageAddVersion ?? true) ? `${image}-${kubernetesVersion}` : image,
+          },
+        },
+      },
+    };
+  }
+}
+
+/** Problems of a machine shape for OpenStack (a flavor, no bare-metal fields). */
+export function openStackMachineProblems(path: string, m: MachineShape): Problem[] {
+  const out: Problem[] = [];
+  if (m.flavor === undefined || m.flavor === '')
+    out.push({ path: `${path}.flavor`, message: 'give the OpenStack flavor of the machines' });
+  if (m.hostSelector !== undefined || m.diskImage !== undefined)
+    out.push({
+      path,
+      message: 'hostSelector and diskImage are Metal3 fields; OpenStack takes flavor and image',
+    });
+  return out;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -98,7 +137,7 @@ const IPV4 = /^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?
 function validate(p: OpenStackInfrastructureProps): Problem[] {
   const out = problems(
     checkDnsSubdomain('identity.secretName', p.identity.secretName),
-    p.nodeCidr === undefined ? undefined : checkCidr('nodeCidr', p.nodeCidr),
+    checkCidr('nodeCidr', p.nodeCidr),
   );
   if (!/^https:\/\/[^/\s]+/.test(p.authUrl))
     out.push({ path: 'authUrl', message: `"${p.authUrl}" is not an https:// Keystone URL` });

@@ -299,6 +299,16 @@ function stackSection(s: StackReport, index: number): string {
       ),
     ),
   );
+  if (s.clusterRequirements.length > 0)
+    o.push(
+      details(
+        'What the cluster must run',
+        table(
+          ['requirement', 'why', 'needed by'],
+          s.clusterRequirements.map((x) => [x.requirement, x.why, x.by.join(', ')]),
+        ),
+      ),
+    );
   o.push(
     details(
       'Secrets and ConfigMaps the stack refers to',

@@ -281,6 +281,16 @@ function stackSection(out: string[], s: StackReport): void {
           s.references.map((x) => [x.kind, x.namespace, x.name, x.use, x.by.join(', ')]),
         ),
   );
+  section(
+    out,
+    '### What the cluster must run',
+    s.clusterRequirements.length === 0
+      ? undefined
+      : table(
+          ['requirement', 'why', 'needed by'],
+          s.clusterRequirements.map((x) => [x.requirement, x.why, x.by.join(', ')]),
+        ),
+  );
   const sc = s.supplyChain;
   const parts: string[] = [];
   if (sc.images.length > 0)

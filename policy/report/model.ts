@@ -206,6 +206,8 @@ export interface StackReport {
    * Secrets, CA bundles): what must exist in the cluster, and where, before the stack deploys.
    */
   readonly references: readonly ObjectReference[];
+  /** Feature gates, controller flags and providers the target cluster must run (Cluster API objects). */
+  readonly clusterRequirements: readonly ClusterRequirement[];
   /** What the stack declares its own, as recorded in the artifact: every verdict is judged against it. */
   readonly boundary: StackMetadata['allowed'];
   /**
@@ -268,6 +270,20 @@ export interface ObjectReference {
   /** `image pull`, `environment (<key>)`, `volume` or `chart values`. */
   readonly use: string;
   /** Terraform addresses that refer to it. */
+  readonly by: readonly string[];
+}
+
+/**
+ * Something the cluster a stack is applied to must run or allow, read from the objects the stack
+ * writes (today: the Cluster API management cluster of a provisioning stack): a feature gate, a
+ * controller flag, a provider. Without it the apply is refused or the nodes come up without what
+ * the stack relies on.
+ */
+export interface ClusterRequirement {
+  readonly requirement: string;
+  /** What in the stack needs it, and what happens without it. */
+  readonly why: string;
+  /** Terraform addresses that need it. */
   readonly by: readonly string[];
 }
 
@@ -600,6 +616,24 @@ function references(r: StackResult): ObjectReference[] {
         }
       }
     }
+    // The Cluster API infrastructure's credentials Secret: referred to, never written.
+    if (res.type === 'kubernetes_manifest') {
+      const m = one(one(res.body)?.manifest);
+      if (str(m?.kind) === 'OpenStackClusterTemplate') {
+        const idRef = one(one(one(one(m?.spec)?.template)?.spec)?.identityRef);
+        const namespace = str(one(m?.metadata)?.namespace) ?? 'default';
+        if (idRef && str(idRef.name))
+          add(
+            {
+              kind: 'Secret',
+              namespace,
+              name: str(idRef.name) ?? '',
+              use: 'OpenStack identity (key clouds.yaml)',
+            },
+            res.address,
+          );
+      }
+    }
     if (res.type === 'helm_release') {
       const namespace = str(res.body.namespace) ?? 'default';
       for (const t of helmValues(res.body).trees) {
@@ -614,6 +648,87 @@ function references(r: StackResult): ObjectReference[] {
       (a, b) =>
         cmp(a.namespace, b.namespace) || cmp(a.kind, b.kind) || cmp(a.name, b.name) || cmp(a.use, b.use),
     );
+}
+
+/** Label domains Cluster API copies from a Machine to its Node without a flag (core/main.go, v1.14.0). */
+const SYNCED_LABEL_DOMAINS =
+  /^(node-role\.kubernetes\.io|node-restriction\.kubernetes\.io|node\.cluster\.x-k8s\.io)\//;
+/** Infrastructure template kinds and the provider that serves them. */
+const PROVIDER_OF_KIND: Readonly<Record<string, string>> = {
+  OpenStackClusterTemplate:
+    'Cluster API Provider OpenStack (CAPO) v0.14, infrastructure.cluster.x-k8s.io/v1beta1',
+  OpenStackMachineTemplate:
+    'Cluster API Provider OpenStack (CAPO) v0.14, infrastructure.cluster.x-k8s.io/v1beta1',
+  Metal3ClusterTemplate:
+    'Cluster API Provider Metal3 (CAPM3) v1.13 with Ironic and the Bare Metal Operator, infrastructure.cluster.x-k8s.io/v1beta2',
+  Metal3MachineTemplate:
+    'Cluster API Provider Metal3 (CAPM3) v1.13 with Ironic and the Bare Metal Operator, infrastructure.cluster.x-k8s.io/v1beta2',
+};
+
+/**
+ * What the management cluster must run for the Cluster API objects of a stack: read from the
+ * objects themselves (a taint in the topology needs MachineTaintPropagation), so the report says
+ * it wherever the stack came from.
+ */
+function clusterRequirements(r: StackResult): ClusterRequirement[] {
+  const found = new Map<string, { why: string; by: Set<string> }>();
+  const need = (requirement: string, why: string, address: string) => {
+    const hit = found.get(requirement) ?? { why, by: new Set<string>() };
+    hit.by.add(address);
+    found.set(requirement, hit);
+  };
+  for (const res of r.stack.resources) {
+    if (res.type !== 'kubernetes_manifest') continue;
+    const m = one(one(res.body)?.manifest);
+    const apiVersion = str(m?.apiVersion) ?? '';
+    const kind = str(m?.kind) ?? '';
+    if (!/^([a-z0-9-]+\.)*cluster\.x-k8s\.io\//.test(apiVersion)) continue;
+    const provider = PROVIDER_OF_KIND[kind];
+    if (provider)
+      need(
+        `infrastructure provider: ${provider}`,
+        "serves the ClusterClass's infrastructure templates",
+        res.address,
+      );
+    const topology = one(one(m?.spec)?.topology);
+    if (kind !== 'Cluster' || !topology) continue;
+    need(
+      'Cluster API v1.14 feature gate ClusterTopology=true',
+      'the Cluster is built from a ClusterClass topology (alpha gate, off by default: feature/feature.go)',
+      res.address,
+    );
+    for (const md of many(one(topology.workers)?.machineDeployments)) {
+      const name = str(md.name) ?? '?';
+      if (many(md.taints).length > 0)
+        need(
+          'Cluster API v1.14 feature gate MachineTaintPropagation=true',
+          'node pools carry taints in the topology (spec.topology.workers.machineDeployments[].taints, alpha since v1.12): the webhook refuses them while the gate is off, and GPU nodes would take any pod',
+          `${res.address} (${name})`,
+        );
+      const labels = Object.keys(one(one(md.metadata)?.labels) ?? {}).filter(
+        (k) => !SYNCED_LABEL_DOMAINS.test(k),
+      );
+      const domains = [
+        ...new Set(labels.map((k) => (k.includes('/') ? k.slice(0, k.indexOf('/')) : k))),
+      ].sort(cmp);
+      if (domains.length > 0)
+        need(
+          `Cluster API controller flag --additional-sync-machine-labels matching ${domains.join(', ')}`,
+          'node pools label their machines; Cluster API copies only node-role.kubernetes.io, node-restriction.kubernetes.io and node.cluster.x-k8s.io labels to the nodes by default, so pods would find no node',
+          `${res.address} (${name})`,
+        );
+      const annotations = one(one(md.metadata)?.annotations) ?? {};
+      if ('cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size' in annotations)
+        need(
+          'cluster-autoscaler with --cloud-provider=clusterapi',
+          'node pools autoscale between the min/max annotations of their MachineDeployments',
+          `${res.address} (${name})`,
+        );
+    }
+  }
+  return [...found.entries()]
+    .map(([requirement, { why, by }]) => ({ requirement, why, by: [...by].sort(cmp) }))
+    .sort((a, b) => cmp(a.requirement, b.requirement));
 }
 
 /** Names under every `imagePullSecrets` key of a values tree: plain names or `{name}` objects. */
@@ -891,6 +1006,7 @@ export function stackReport(r: StackResult, boundaryDeclaredBy = SELF_DECLARED):
     inventory: inventory(r),
     dataLocations: locations(r),
     references: references(r),
+    clusterRequirements: clusterRequirements(r),
     boundary: r.metadata.allowed,
     boundaryDeclaredBy,
     rules: ruleSummaries(r),

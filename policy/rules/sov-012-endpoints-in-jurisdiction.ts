@@ -3,6 +3,7 @@ import { cidrWithin, endpointsIn, parseCidr, parseIp } from '../hosts';
 import { helmValues } from '../images';
 import type { Outcome, StackRule } from '../types';
 import { judgeEndpoint } from './private/endpoint';
+import type { StackMetadata } from '../metadata';
 
 export const rule: StackRule = {
   id: 'SOV-012',
@@ -80,6 +81,7 @@ export const rule: StackRule = {
       scan(r.address, r.body);
       if (r.type === 'kubernetes_manifest') {
         scanClusterAddresses(r.address, r.body, ctx.metadata.allowed.cidrs, out);
+        scanTimeServers(r.address, r.body, ctx.metadata, out);
         scanRouteHosts(r.address, r.body);
       }
       if (r.type === 'helm_release')
@@ -132,4 +134,31 @@ function scanClusterAddresses(
     });
   }
   if (any && !bad) out.push({ status: 'compliant', address });
+}
+
+/**
+ * A kubeadm bootstrap or control-plane object names its nodes' time servers bare
+ * (`ntp.servers[]`: `ntp.de.example`, `10.0.0.5`): no scheme, so the endpoint scan does not see a
+ * host name there. Each is judged as an endpoint (`ntp://<server>`, so IP forms a resolver accepts,
+ * `134744072` or `0x8.8.8.8`, become the address they are); a dotted IPv4 address is left to the
+ * CIDR scan above.
+ */
+function scanTimeServers(address: string, body: unknown, metadata: StackMetadata, out: Outcome[]): void {
+  const m = one(one(body)?.manifest);
+  if (!m || !/^([a-z0-9-]+\.)*cluster\.x-k8s\.io\//.test(str(m.apiVersion) ?? '')) return;
+  for (const s of strings(m.spec, 'manifest.spec')) {
+    if (!/\.ntp\.servers\[\d+\]$/.test(s.path)) continue;
+    const v = s.value.trim();
+    if (v.includes('${') || parseIp(v) !== undefined) continue;
+    const [e] = endpointsIn(`ntp://${v}`);
+    const verdict = e === undefined ? 'outside' : judgeEndpoint(e, metadata);
+    if (verdict === 'inside') out.push({ status: 'compliant', address });
+    else
+      out.push({
+        status: 'non-compliant',
+        address,
+        path: s.path,
+        message: `time server ${v}${e && e.host !== v ? ` (${e.host})` : ''} lies outside the jurisdiction's declared hosts and CIDRs`,
+      });
+  }
 }

@@ -54,6 +54,9 @@ function isKubernetesName(path: string, value: string): boolean {
   // kinds the toolkit writes; any other value there is judged as a host.
   if (/\.(targetRefs|parentRefs|backendRefs)\[\d+\]\.group$|\.parametersRef\.group$/.test(path))
     return MODELLED_GROUPS.has(value);
+  // A ClusterClass's template reference (`….templateRef.apiVersion`): group/version of a modelled kind.
+  if (/\.templateRef\.apiVersion$/.test(path))
+    return MODELLED_GROUPS.has(value.slice(0, Math.max(0, value.lastIndexOf('/'))));
   if (!KEY_VALUE_LIST.test(value)) return false;
   // A bare `domain/name` is a key only where Kubernetes reads a key; with `=` or an effect it is
   // selector or taint syntax wherever it stands.
@@ -73,6 +76,17 @@ function isKubernetesName(path: string, value: string): boolean {
  */
 const MODELLED_CUSTOM_KINDS: readonly { readonly group: string; readonly kind: string }[] = [
   { group: 'cluster.x-k8s.io', kind: 'Cluster' },
+  // The toolkit's ClusterClass and its templates (constructs/cluster-api-cluster.ts): SOV-012
+  // judges every address and range in their spec, the time servers (`ntp.servers`) as hosts,
+  // and any URL (a bare-metal disk image) as an endpoint; the plan review reads the class's
+  // worker classes.
+  { group: 'cluster.x-k8s.io', kind: 'ClusterClass' },
+  { group: 'controlplane.cluster.x-k8s.io', kind: 'KubeadmControlPlaneTemplate' },
+  { group: 'bootstrap.cluster.x-k8s.io', kind: 'KubeadmConfigTemplate' },
+  { group: 'infrastructure.cluster.x-k8s.io', kind: 'OpenStackClusterTemplate' },
+  { group: 'infrastructure.cluster.x-k8s.io', kind: 'OpenStackMachineTemplate' },
+  { group: 'infrastructure.cluster.x-k8s.io', kind: 'Metal3ClusterTemplate' },
+  { group: 'infrastructure.cluster.x-k8s.io', kind: 'Metal3MachineTemplate' },
   // The inference gateway (constructs/inference-gateway.ts). SOV-012 judges the Gateway's
   // listener hostnames and the HTTPRoutes' hostnames; SOV-001/002 read the images the
   // AgentgatewayParameters name in its spec (chart-values conventions). The policies and the

@@ -85,21 +85,46 @@ const LABELS = z.record(
   z.string().regex(LABEL_VALUE, { message: "a label value is at most 63 letters, digits, '-', '_' and '.'" }),
 );
 
+const diskImageSchema = z
+  .strictObject({
+    url: url('cluster.provision.metal3.image.url', ['https', 'http']).describe(
+      'Where Ironic fetches the image: a mirror inside the jurisdiction.',
+    ),
+    checksum: z
+      .string()
+      .regex(/^[0-9a-f]{64}([0-9a-f]{64})?$/, {
+        message: 'a checksum is the lower-case hex digest of the image',
+      })
+      .describe('Hex digest of the image file (not a URL: the digest is pinned in the spec).'),
+    checksumType: z.enum(['sha256', 'sha512']).default('sha256').describe('Digest algorithm.'),
+    format: z.enum(['raw', 'qcow2']).default('raw').describe('Disk format of the image.'),
+  })
+  .describe(
+    'A disk image for bare-metal hosts, fetched from inside the jurisdiction and checked against its digest.',
+  );
+
 const machinePoolSchema = z
   .strictObject({
     flavor: z
       .string()
       .min(1)
+      .optional()
       .describe(
-        'OpenStack flavor of each machine; for a GPU pool, one that passes its GPUs through (8 × H100).',
+        'OpenStack: flavor of each machine; for a GPU pool, one that passes its GPUs through (8 × H100).',
       ),
     image: z
       .string()
       .min(1)
       .optional()
       .describe(
-        "Glance image of this pool's machines, when it differs from `openstack.image` (a GPU driver image).",
+        "OpenStack: Glance image of this pool's machines, when it differs from `openstack.image` (a GPU driver image).",
       ),
+    hostSelector: LABELS.optional().describe(
+      'Metal3: labels of the BareMetalHosts the machines are placed on (the GPU hosts of the pool).',
+    ),
+    diskImage: diskImageSchema
+      .optional()
+      .describe("Metal3: disk image of this pool's hosts, when it differs from `metal3.image`."),
     replicas: z
       .number()
       .int()
@@ -172,21 +197,25 @@ const provisionSchema = z
       .string()
       .regex(/^v[0-9]+\.[0-9]+\.[0-9]+$/, { message: 'a Kubernetes version looks like v1.34.3' })
       .describe('Kubernetes version of every machine.'),
-    clusterClass: z
-      .strictObject({
-        name: dnsLabel('cluster.provision.clusterClass.name').describe('ClusterClass the topology uses.'),
-        namespace: dnsLabel('cluster.provision.clusterClass.namespace')
-          .optional()
-          .describe("Namespace of the ClusterClass; default: the Cluster's."),
-        source: url('cluster.provision.clusterClass.source', ['oci', 'https']).describe(
-          'Where the ClusterClass (a cluster stack) is installed from: an in-jurisdiction mirror.',
-        ),
-      })
-      .describe('The ClusterClass, parameterized as the Sovereign Cloud Stack OpenStack cluster stacks are.'),
+    infrastructure: z
+      .enum(['openstack', 'metal3'])
+      .default('openstack')
+      .describe(
+        'Infrastructure provider: `openstack` (CAPO, the `openstack` section) or `metal3` (bare metal, the `metal3` section).',
+      ),
+    ntpServers: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe(
+        'NTP servers of every node (kubeadm `ntp.servers`): host names in sovereignty.hosts or addresses inside sovereignty.cidrs; public pools (pool.ntp.org, time.google.com) only with a declaredPublic exception.',
+      ),
     controlPlane: z
       .strictObject({
         replicas: z.number().int().min(1).max(7).default(3).describe('Control-plane machines (odd).'),
-        flavor: z.string().min(1).describe('OpenStack flavor of the control-plane machines.'),
+        flavor: z.string().min(1).optional().describe('OpenStack: flavor of the control-plane machines.'),
+        hostSelector: LABELS.optional().describe(
+          'Metal3: labels of the BareMetalHosts the control plane is placed on.',
+        ),
         failureDomains: z
           .array(z.string().min(1))
           .default([])
@@ -197,9 +226,11 @@ const provisionSchema = z
       .strictObject({
         pods: cidr('10.50.64.0/18').describe('Pod range.'),
         services: cidr('10.50.128.0/20').describe('Service range.'),
-        nodes: cidr('10.50.0.0/20').describe(
-          "Subnet CAPO creates for the machines (always given: the cluster stack's default, 10.8.0.0/20, is nobody's declared range; its nameservers apply only with it).",
-        ),
+        nodes: cidr('10.50.0.0/20')
+          .optional()
+          .describe(
+            'OpenStack (required there): subnet CAPO creates for the machines, with the nameservers.',
+          ),
       })
       .describe('Address ranges of the new cluster; each inside sovereignty.cidrs.'),
     openstack: z
@@ -231,7 +262,24 @@ const provisionSchema = z
           .min(1)
           .describe("Nameservers of the nodes' subnet: addresses inside sovereignty.cidrs."),
       })
-      .describe('OpenStack, through Cluster API Provider OpenStack (CAPO).'),
+      .optional()
+      .describe(
+        'OpenStack, through Cluster API Provider OpenStack (CAPO); required when infrastructure is openstack.',
+      ),
+    metal3: z
+      .strictObject({
+        controlPlaneEndpoint: z
+          .strictObject({
+            host: z.string().min(1).describe("The control plane's virtual IP, inside sovereignty.cidrs."),
+            port: z.number().int().min(1).max(65535).default(6443).describe('API server port.'),
+          })
+          .describe('Where the API server is reached (a virtual IP kube-vip or keepalived holds).'),
+        image: diskImageSchema.describe('Disk image of every host unless a pool gives its own.'),
+      })
+      .optional()
+      .describe(
+        'Bare metal, through Cluster API Provider Metal3; required when infrastructure is metal3. BMC credentials stay with the BareMetalHosts, never here.',
+      ),
     pools: z
       .record(dnsLabel('pool name'), machinePoolSchema)
       .refine((m) => Object.keys(m).length > 0, { message: 'give at least one worker pool' })

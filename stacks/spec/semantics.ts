@@ -3,12 +3,19 @@
  * endpoints inside the jurisdiction's declared boundary, layouts the engines can serve.
  * Each problem names the field path; the loader turns paths into file positions.
  */
-import { cidrPrefix, cidrWithin, endpointsIn, hostAllowed as boundaryAllows } from '../../policy/hosts';
+import {
+  cidrPrefix,
+  cidrWithin,
+  endpointsIn,
+  hostAllowed as boundaryAllows,
+  parseIp,
+  publicServiceOf,
+} from '../../policy/hosts';
 import { checkSourceUrl } from '../../constructs/private/source-url';
 import { capacityProblems } from './plan';
 import { canonicalManifest, checkManifest, MAX_MANIFEST_BYTES } from '../../constructs/weights-manifest';
 import { readCaPem } from './ca';
-import { boundaryProblems } from '../../policy/boundary';
+import { boundaryProblems, declaredPublicFor } from '../../policy/boundary';
 import { secretArgPairs, secretsIn } from '../../policy/secrets';
 import type { JurisdictionSpec, SovereignSpec } from './schema';
 import { didYouMean } from '../../constructs/private/suggest';
@@ -506,17 +513,14 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
       'a provisioned cluster is reached through cluster.kubeconfig: the file written from the <name>-kubeconfig Secret Cluster API creates',
     );
   const hosts = j.sovereignty.hosts;
-  for (const [path, value, what] of [
-    [[...at, 'openstack', 'authUrl'], p.openstack.authUrl, 'the OpenStack endpoint'],
-    [[...at, 'clusterClass', 'source'], p.clusterClass.source, 'the ClusterClass source'],
-  ] as const) {
+  const judgeHost = (path: SpecPath, value: string, what: string) => {
     // Named as the gate reads it (after any user-info part), so a lookalike shows what it is.
     if (!hostAllowed(value, hosts))
       add(
         path,
         `${what} host "${endpointsIn(value)[0]?.host ?? hostOf(value)}" is outside the jurisdiction: it is not in sovereignty.hosts (${hosts.join(', ')})`,
       );
-  }
+  };
   const cidrs = j.sovereignty.cidrs;
   const within = (path: SpecPath, value: string, what: string) => {
     if (!cidrWithin(value, cidrs))
@@ -525,14 +529,125 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
         `${what} ${value} is not inside sovereignty.cidrs (${cidrs.length > 0 ? cidrs.join(', ') : 'none declared'})`,
       );
   };
+  const DOTTED_V4 = /^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$/;
   within([...at, 'network', 'pods'], p.network.pods, 'the pod range');
   within([...at, 'network', 'services'], p.network.services, 'the service range');
-  within([...at, 'network', 'nodes'], p.network.nodes, 'the node subnet');
-  p.openstack.dnsNameservers.forEach((d, i) => {
-    if (!/^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$/.test(d))
-      add([...at, 'openstack', 'dnsNameservers', i], `"${d}" is not an IPv4 address`);
-    else within([...at, 'openstack', 'dnsNameservers', i], d, 'the nameserver');
+  if (p.network.nodes !== undefined) within([...at, 'network', 'nodes'], p.network.nodes, 'the node subnet');
+
+  // Time servers: judged as the gate judges them (SOV-012), with the IP forms a resolver accepts.
+  p.ntpServers.forEach((server, i) => {
+    const path = [...at, 'ntpServers', i];
+    const v = server.trim().toLowerCase();
+    if (DOTTED_V4.test(v)) return within(path, v, 'the time server');
+    const e = /^[a-z0-9.-]+$/.test(v) ? endpointsIn(`ntp://${v}`)[0] : undefined;
+    if (e === undefined || e.host === '') {
+      add(path, `"${server}" is not a host name or IPv4 address (no scheme, port or path)`);
+      return;
+    }
+    if (parseIp(e.host) !== undefined) {
+      add(path, `"${server}" is the address ${e.host} written another way: write it as ${e.host}`);
+      return;
+    }
+    if (!e.host.includes('.')) {
+      add(
+        path,
+        `"${server}" is not a fully qualified host name: the nodes resolve it through their search domains`,
+      );
+      return;
+    }
+    const svc = publicServiceOf(e.host);
+    if (svc !== undefined && !declaredPublicFor(svc, e.host, j.sovereignty.declaredPublic)) {
+      add(
+        path,
+        `the time server "${e.host}" is ${svc}, a public time service, not the jurisdiction's own: run NTP servers inside the jurisdiction, or add a declaredPublic exception with a reason`,
+      );
+      return;
+    }
+    judgeHost(path, `ntp://${e.host}`, 'the time server');
   });
+
+  const forbid = (path: SpecPath, what: string, why: string) => add(path, `${what}: ${why}`);
+  const machineAt = (
+    m: { flavor?: string; image?: string; hostSelector?: object; diskImage?: object },
+    path: SpecPath,
+  ) => {
+    if (p.infrastructure === 'openstack') {
+      if (m.flavor === undefined) add(path, 'flavor is required: the OpenStack flavor of the machines');
+      if (m.hostSelector !== undefined)
+        forbid(
+          [...path, 'hostSelector'],
+          'hostSelector is a Metal3 field',
+          'infrastructure is openstack; give flavor',
+        );
+      if (m.diskImage !== undefined)
+        forbid(
+          [...path, 'diskImage'],
+          'diskImage is a Metal3 field',
+          'infrastructure is openstack; give image',
+        );
+    } else {
+      if (m.hostSelector === undefined || Object.keys(m.hostSelector).length === 0)
+        add(path, 'hostSelector is required: the labels of the BareMetalHosts the machines are placed on');
+      if (m.flavor !== undefined)
+        forbid(
+          [...path, 'flavor'],
+          'flavor is an OpenStack field',
+          'infrastructure is metal3; give hostSelector',
+        );
+      if (m.image !== undefined)
+        forbid([...path, 'image'], 'image is an OpenStack field', 'infrastructure is metal3; give diskImage');
+    }
+  };
+  machineAt(p.controlPlane, [...at, 'controlPlane']);
+  for (const [pname, m] of Object.entries(p.pools)) {
+    machineAt(m, [...at, 'pools', pname]);
+    if (m.diskImage !== undefined)
+      judgeHost([...at, 'pools', pname, 'diskImage', 'url'], m.diskImage.url, 'the disk image');
+  }
+
+  if (p.infrastructure === 'openstack') {
+    if (p.metal3 !== undefined)
+      add(
+        [...at, 'metal3'],
+        'metal3 is given but infrastructure is openstack: remove it, or set infrastructure: metal3',
+      );
+    if (p.openstack === undefined) add(at, 'openstack is required when infrastructure is openstack');
+    else {
+      judgeHost([...at, 'openstack', 'authUrl'], p.openstack.authUrl, 'the OpenStack endpoint');
+      p.openstack.dnsNameservers.forEach((d, i) => {
+        if (!DOTTED_V4.test(d))
+          add([...at, 'openstack', 'dnsNameservers', i], `"${d}" is not an IPv4 address`);
+        else within([...at, 'openstack', 'dnsNameservers', i], d, 'the nameserver');
+      });
+    }
+    if (p.network.nodes === undefined)
+      add(
+        [...at, 'network'],
+        "nodes is required with OpenStack: the subnet CAPO creates for the machines (CAPO's default range is nobody's declared one)",
+      );
+  } else {
+    if (p.openstack !== undefined)
+      add(
+        [...at, 'openstack'],
+        'openstack is given but infrastructure is metal3: remove it, or set infrastructure: openstack',
+      );
+    if (p.network.nodes !== undefined)
+      add(
+        [...at, 'network', 'nodes'],
+        'nodes is an OpenStack field: bare-metal hosts keep the addresses their network gives them',
+      );
+    if (p.metal3 === undefined) add(at, 'metal3 is required when infrastructure is metal3');
+    else {
+      const host = p.metal3.controlPlaneEndpoint.host;
+      if (!DOTTED_V4.test(host))
+        add(
+          [...at, 'metal3', 'controlPlaneEndpoint', 'host'],
+          `"${host}" is not an IPv4 address: give the control plane's virtual IP`,
+        );
+      else within([...at, 'metal3', 'controlPlaneEndpoint', 'host'], host, 'the control-plane address');
+      judgeHost([...at, 'metal3', 'image', 'url'], p.metal3.image.url, 'the disk image');
+    }
+  }
   if (p.controlPlane.replicas % 2 === 0)
     add(
       [...at, 'controlPlane', 'replicas'],

@@ -8,11 +8,29 @@ import {
 } from '../../constructs/cluster-api-cluster';
 import { GpuNodePool, GPU_TAINT } from '../../constructs/gpu-node-pool';
 import { OpenStackInfrastructure } from '../../constructs/infrastructure/openstack';
+import { Metal3Infrastructure } from '../../constructs/infrastructure/metal3';
 import { crdProblems } from '../support/crd-schema';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const CLUSTER_CRD = 'cluster-api-v1.14.0/cluster.x-k8s.io_clusters.v1beta2.json';
+
+/** The CRD fixture of each kind the construct writes (test/fixtures/crds/README.md). */
+const CRD_OF_KIND: Record<string, string> = {
+  Cluster: CLUSTER_CRD,
+  ClusterClass: 'cluster-api-v1.14.0/cluster.x-k8s.io_clusterclasses.v1beta2.json',
+  KubeadmControlPlaneTemplate:
+    'cluster-api-v1.14.0/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.v1beta2.json',
+  KubeadmConfigTemplate: 'cluster-api-v1.14.0/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.v1beta2.json',
+  OpenStackClusterTemplate:
+    'cluster-api-provider-openstack-v0.14.7/infrastructure.cluster.x-k8s.io_openstackclustertemplates.v1beta1.json',
+  OpenStackMachineTemplate:
+    'cluster-api-provider-openstack-v0.14.7/infrastructure.cluster.x-k8s.io_openstackmachinetemplates.v1beta1.json',
+  Metal3ClusterTemplate:
+    'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3clustertemplates.v1beta2.json',
+  Metal3MachineTemplate:
+    'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3machinetemplates.v1beta2.json',
+};
 
 const infra = () =>
   new OpenStackInfrastructure({
@@ -20,6 +38,7 @@ const infra = () =>
     identity: { secretName: 'openstack-clouds', cloudName: 'de' },
     imageName: 'ubuntu-capi-image',
     dnsNameservers: ['10.60.255.2'],
+    nodeCidr: '10.60.0.0/20',
   });
 
 const BASE: ClusterApiClusterProps = {
@@ -27,11 +46,8 @@ const BASE: ClusterApiClusterProps = {
   namespace: 'capi-de',
   jurisdiction: 'de',
   kubernetesVersion: 'v1.34.3',
-  clusterClass: {
-    name: 'openstack-scs2-1-34-v2',
-    source: 'oci://registry.de.example/cluster-stacks/scs2:v2',
-  },
-  controlPlane: { replicas: 3, flavor: 'SCS-4V-16' },
+  ntpServers: ['ntp1.de.example', '10.60.255.4'],
+  controlPlane: { replicas: 3, machine: { flavor: 'SCS-4V-16' } },
   network: { podCidrs: ['10.60.64.0/18'], serviceCidrs: ['10.60.128.0/20'] },
   infrastructure: infra(),
   pools: [
@@ -51,6 +67,32 @@ const BASE: ClusterApiClusterProps = {
       labels: { 'example.org/class': 'cpu' },
       taints: [{ key: 'example.org/batch', effect: 'PreferNoSchedule' }],
     },
+  ],
+};
+
+const SHA = 'a'.repeat(64);
+const metal3 = () =>
+  new Metal3Infrastructure({
+    controlPlaneEndpoint: { host: '10.60.0.10' },
+    image: { url: 'https://images.de.example/ubuntu-2404-k8s.raw', checksum: SHA, checksumType: 'sha256' },
+    hostsNamespace: 'capi-de',
+  });
+const METAL3: Partial<ClusterApiClusterProps> = {
+  infrastructure: metal3(),
+  controlPlane: { replicas: 3, machine: { hostSelector: { 'example.org/role': 'control-plane' } } },
+  pools: [
+    {
+      ...BASE.pools[0],
+      machine: {
+        hostSelector: { 'example.org/gpu': 'h100', 'example.org/rack': 'r7' },
+        diskImage: {
+          url: 'https://images.de.example/ubuntu-2404-k8s-nvidia.raw',
+          checksum: 'b'.repeat(128),
+          checksumType: 'sha512',
+        },
+      },
+    },
+    { ...BASE.pools[1], machine: { hostSelector: { 'example.org/class': 'cpu' } } },
   ],
 };
 
@@ -74,15 +116,30 @@ function thrown(props: Partial<ClusterApiClusterProps>): string {
 }
 
 describe('ClusterApiCluster', () => {
-  test('one kubernetes_manifest: the Cluster with its ClusterClass topology, waited on until Available', () => {
+  test('the Cluster, waited on until Available, after its own ClusterClass and templates', () => {
     const { out, cluster } = build();
-    const manifests = Object.values<Json>(out.resource.kubernetes_manifest);
-    expect(manifests).toHaveLength(1);
-    expect(manifests[0].manifest).toEqual(cluster.object);
-    expect(manifests[0].wait).toEqual({ condition: [{ type: 'Available', status: 'True' }] });
-    expect(manifests[0].timeouts).toEqual({ create: '60m' });
+    const manifests = out.resource.kubernetes_manifest as Record<string, Json>;
+    // Cluster, ClusterClass, infrastructure cluster template, control plane and its machines,
+    // and a bootstrap and machine template per pool.
+    expect(Object.keys(manifests)).toHaveLength(3 + 2 + 2 * 2);
+    const [clusterKey, clusterRes] = Object.entries(manifests).find(
+      ([, m]) => m.manifest.kind === 'Cluster',
+    )!;
+    const [classKey, classRes] = Object.entries(manifests).find(
+      ([, m]) => m.manifest.kind === 'ClusterClass',
+    )!;
+    expect(clusterRes.manifest).toEqual(cluster.object);
+    expect(clusterRes.wait).toEqual({ condition: [{ type: 'Available', status: 'True' }] });
+    expect(clusterRes.timeouts).toEqual({ create: '60m', delete: '60m' });
+    // Teardown order: the Cluster goes first (its machines drained), then the class, then templates.
+    expect(clusterRes.depends_on).toEqual([`kubernetes_manifest.${classKey}`]);
+    const templateKeys = Object.keys(manifests).filter((k) => k !== clusterKey && k !== classKey);
+    expect([...classRes.depends_on].sort()).toEqual(
+      templateKeys.map((k) => `kubernetes_manifest.${k}`).sort(),
+    );
+    for (const k of templateKeys) expect(manifests[k].lifecycle).toEqual({ create_before_destroy: true });
     const spec = cluster.object.spec as Json;
-    expect(spec.topology.classRef).toEqual({ name: 'openstack-scs2-1-34-v2' });
+    expect(spec.topology.classRef).toEqual({ name: 'de' });
     expect(spec.topology.version).toBe('v1.34.3');
     expect(spec.topology.controlPlane).toEqual({ replicas: 3 });
     expect(spec.clusterNetwork).toEqual({
@@ -100,7 +157,7 @@ describe('ClusterApiCluster', () => {
   test("a pool's labels, taints, GPU count and autoscaler bounds reach its MachineDeployment", () => {
     const [gpu, cpu] = build().cluster.machineDeployments;
     expect(gpu.name).toBe('h100');
-    expect(gpu.class).toBe('default-worker');
+    expect(gpu.class).toBe('h100');
     expect(gpu.failureDomain).toBe('az1');
     expect(gpu.metadata.labels).toEqual({ 'sovereign-stack.io/gpu-pool': 'h100' });
     expect(gpu.taints).toEqual([
@@ -117,10 +174,15 @@ describe('ClusterApiCluster', () => {
     });
     // The autoscaler owns the count: the topology leaves replicas unset.
     expect(gpu).not.toHaveProperty('replicas');
-    expect(gpu.variables?.overrides).toEqual([
-      { name: 'workerFlavor', value: 'GPU-8xH100' },
-      { name: 'imageName', value: 'ubuntu-capi-image-nvidia' },
-    ]);
+    // The pool's machine: its own class, with the flavor and image in its machine template.
+    const cls = build().cluster.clusterClass.object.spec as Json;
+    const ref = cls.workers.machineDeployments.find((w: Json) => w.class === 'h100').infrastructure
+      .templateRef;
+    const tmpl = build().cluster.templates.find((t) => (t.object.metadata as Json).name === ref.name)!;
+    expect((tmpl.object.spec as Json).template.spec).toEqual({
+      flavor: 'GPU-8xH100',
+      image: { filter: { name: 'ubuntu-capi-image-nvidia-v1.34.3' } },
+    });
 
     expect(cpu.replicas).toBe(3);
     expect(cpu.metadata.annotations).toEqual({});
@@ -187,7 +249,7 @@ describe('ClusterApiCluster', () => {
 
   test('fails when the control plane is even, the version malformed or a range is not a CIDR', () => {
     const msg = thrown({
-      controlPlane: { replicas: 2, flavor: 'x' },
+      controlPlane: { replicas: 2, machine: { flavor: 'x' } },
       kubernetesVersion: '1.34',
       network: { podCidrs: ['10.0.0.0'], serviceCidrs: [] },
     });
@@ -206,5 +268,122 @@ describe('ClusterApiCluster', () => {
     });
     expect(msg).toContain('pools[0].autoscaling.maxReplicas  2 is below minReplicas (3)');
     expect(msg).toContain('pools[1].name  pool "h100" is named twice');
+  });
+
+  for (const [provider, props] of [
+    ['OpenStack', {}],
+    ['Metal3', METAL3],
+  ] as const) {
+    test(`${provider}: every object is valid against the CRD of its pinned release`, () => {
+      const { out } = build(props);
+      const kinds: string[] = [];
+      for (const m of Object.values<Json>(out.resource.kubernetes_manifest)) {
+        kinds.push(m.manifest.kind);
+        expect(CRD_OF_KIND[m.manifest.kind]).toBeDefined();
+        expect([m.manifest.kind, crdProblems(CRD_OF_KIND[m.manifest.kind], m.manifest)]).toEqual([
+          m.manifest.kind,
+          [],
+        ]);
+      }
+      expect(new Set(kinds).size).toBe(6);
+    });
+
+    test(`${provider}: the NTP servers reach the control plane and every pool's kubeadm config`, () => {
+      const { cluster } = build(props);
+      const ntp = { servers: ['ntp1.de.example', '10.60.255.4'], enabled: true };
+      const cp = cluster.templates.find((t) => t.object.kind === 'KubeadmControlPlaneTemplate')!;
+      expect((cp.object.spec as Json).template.spec.kubeadmConfigSpec.ntp).toEqual(ntp);
+      const workers = cluster.templates.filter((t) => t.object.kind === 'KubeadmConfigTemplate');
+      expect(workers).toHaveLength(2);
+      for (const w of workers) expect((w.object.spec as Json).template.spec.ntp).toEqual(ntp);
+      // Every pool's class takes its bootstrap from one of them.
+      const names = new Set(workers.map((w) => (w.object.metadata as Json).name));
+      for (const md of (cluster.clusterClass.object.spec as Json).workers.machineDeployments)
+        expect(names.has(md.bootstrap.templateRef.name)).toBe(true);
+    });
+
+    test(`${provider}: labels, taints, GPU count and autoscaler bounds reach the MachineDeployment`, () => {
+      const [gpu, cpu] = build(props).cluster.machineDeployments;
+      expect(gpu.metadata.labels).toEqual({ 'sovereign-stack.io/gpu-pool': 'h100' });
+      expect(gpu.taints).toEqual([
+        { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule', propagation: 'Always' },
+      ]);
+      expect(gpu.metadata.annotations).toMatchObject({
+        [AUTOSCALER_MIN_SIZE]: '1',
+        [AUTOSCALER_MAX_SIZE]: '4',
+        [AUTOSCALER_GPU_COUNT]: '8',
+      });
+      expect(cpu.replicas).toBe(3);
+      expect(cpu.metadata.labels).toEqual({ 'example.org/class': 'cpu' });
+    });
+  }
+
+  test('Metal3: GPU hosts chosen by their labels, the image from its URL with its digest, no BMC credential', () => {
+    const { cluster, out } = build(METAL3);
+    const byName = (n: string) => cluster.templates.find((t) => (t.object.metadata as Json).name === n)!;
+    const cls = cluster.clusterClass.object.spec as Json;
+    const h100 = byName(
+      cls.workers.machineDeployments.find((w: Json) => w.class === 'h100').infrastructure.templateRef.name,
+    );
+    expect((h100.object.spec as Json).template.spec).toEqual({
+      image: {
+        url: 'https://images.de.example/ubuntu-2404-k8s-nvidia.raw',
+        checksum: 'b'.repeat(128),
+        checksumType: 'sha512',
+        diskFormat: 'raw',
+      },
+      hostSelector: { matchLabels: { 'example.org/gpu': 'h100', 'example.org/rack': 'r7' } },
+    });
+    const cp = byName(cls.controlPlane.machineInfrastructure.templateRef.name);
+    expect((cp.object.spec as Json).template.spec.image.url).toBe(
+      'https://images.de.example/ubuntu-2404-k8s.raw',
+    );
+    const infraCluster = byName(cls.infrastructure.templateRef.name);
+    expect((infraCluster.object.spec as Json).template.spec.controlPlaneEndpoint).toEqual({
+      host: '10.60.0.10',
+      port: 6443,
+    });
+    // Nothing names a BMC, a credential Secret or a password.
+    expect(JSON.stringify(out)).not.toMatch(/bmc|credentialsName|password|ipmi|redfish/i);
+  });
+
+  test('fails when the NTP servers are missing or not host names', () => {
+    expect(thrown({ ntpServers: [] })).toContain("ntpServers  give the jurisdiction's NTP servers");
+    const msg = thrown({ ntpServers: ['ntp://ntp.de.example', 'ntp.de.example:123', 'NTP.DE.EXAMPLE '] });
+    expect(msg).toContain('ntpServers[0]  "ntp://ntp.de.example" is not a host name or IPv4 address');
+    expect(msg).toContain('ntpServers[1]  "ntp.de.example:123" is not a host name or IPv4 address');
+    expect(msg).toContain('ntpServers[2]');
+  });
+
+  test("fails when a machine lacks what its provider needs, or carries the other provider's fields", () => {
+    const os = thrown({ pools: [{ ...BASE.pools[1], machine: { hostSelector: { a: 'b' } } }] });
+    expect(os).toContain('pools[0].machine.flavor  give the OpenStack flavor of the machines');
+    expect(os).toContain('pools[0].machine  hostSelector and diskImage are Metal3 fields');
+    const m3 = thrown({ ...METAL3, pools: [{ ...BASE.pools[1], machine: { flavor: 'x' } }] });
+    expect(m3).toContain('pools[0].machine.hostSelector  give the labels of the BareMetalHosts');
+    expect(m3).toContain('pools[0].machine  flavor and image are OpenStack fields');
+  });
+
+  test('fails when a Metal3 image has credentials in its URL or a checksum that is not a digest', () => {
+    let msg = '';
+    try {
+      new Metal3Infrastructure({
+        controlPlaneEndpoint: { host: 'vip.de.example' },
+        image: {
+          url: 'https://user:secret@images.de.example/x.raw',
+          checksum: 'https://images.de.example/x.raw.sha256',
+          checksumType: 'sha256',
+        },
+        hostsNamespace: 'capi-de',
+      });
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toContain('controlPlaneEndpoint.host  "vip.de.example" is not an IPv4 address');
+    expect(msg).toContain('image.url  the URL carries credentials');
+    expect(msg).not.toContain('secret@');
+    expect(msg).toContain(
+      "image.checksum  give the image's sha256 digest: 64 lower-case hex digits, not a URL",
+    );
   });
 });

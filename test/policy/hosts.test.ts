@@ -105,6 +105,15 @@ describe('boundaries one jurisdiction can own', () => {
     expect(publicServiceOf('registry.de.example')).toBeUndefined();
     expect(publicServiceOf('notdocker.io')).toBeUndefined();
   });
+  test('public time services: the NTP pool and its zones, the big clouds, not lookalikes', () => {
+    expect(publicServiceOf('pool.ntp.org')).toBe('ntp.org');
+    expect(publicServiceOf('2.de.pool.ntp.org')).toBe('ntp.org');
+    expect(publicServiceOf('*.ntp.org')).toBe('ntp.org');
+    expect(publicServiceOf('TIME.GOOGLE.COM')).toBe('time.google.com');
+    expect(publicServiceOf('time.cloudflare.com')).toBe('time.cloudflare.com');
+    expect(publicServiceOf('ntp.org.de.example')).toBeUndefined();
+    expect(publicServiceOf('mytime.google.com.de.example')).toBeUndefined();
+  });
   test('range sets whose union covers public space', () => {
     expect(publicSpace(['0.0.0.0/1', '128.0.0.0/1']).tooWide).toBe(true);
     expect(publicSpace(['0.0.0.0/0']).tooWide).toBe(true);

@@ -115,6 +115,49 @@ describe('plan review of Cluster API objects (provisioning stacks)', () => {
     expect(r[1][1]).toEqual([expect.stringMatching(/^cluster-replacement: cluster deletion/)]);
   });
 
+  const clusterClass = (pools: string[]) => ({
+    manifest: {
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'ClusterClass',
+      metadata: { name: 'de', namespace: 'capi-de' },
+      spec: {
+        workers: {
+          machineDeployments: pools.map((p) => ({
+            class: p,
+            bootstrap: { templateRef: { kind: 'KubeadmConfigTemplate', name: `de-${p}-kubeadm-0` } },
+            infrastructure: { templateRef: { kind: 'OpenStackMachineTemplate', name: `de-${p}-0` } },
+          })),
+        },
+      },
+    },
+  });
+
+  test("a worker class dropped from the toolkit's ClusterClass is a node-pool deletion, named", () => {
+    expect(
+      risks(
+        change('kubernetes_manifest.class', ['update'], clusterClass(['h100', 'cpu']), clusterClass(['cpu'])),
+        change('kubernetes_manifest.moved', ['update'], clusterClass(['cpu']), clusterClass(['cpu', 'h100'])),
+      ),
+    ).toEqual([
+      [
+        'kubernetes_manifest.class',
+        [
+          'node-pool-deletion: node pool deletion (h100): its worker class is removed from the ClusterClass; its machines are drained and deleted, the models on them stop',
+        ],
+      ],
+      ['kubernetes_manifest.moved', []],
+    ]);
+  });
+
+  test('replacing or deleting the ClusterClass is labelled as a cluster replacement', () => {
+    const r = risks(
+      change('kubernetes_manifest.a', ['delete', 'create'], clusterClass(['cpu']), clusterClass(['cpu'])),
+      change('kubernetes_manifest.b', ['delete'], clusterClass(['cpu']), null),
+    );
+    expect(r[0][1]).toEqual([expect.stringMatching(/^cluster-replacement: ClusterClass replacement: /)]);
+    expect(r[1][1]).toEqual([expect.stringMatching(/^cluster-replacement: ClusterClass deletion: /)]);
+  });
+
   test('deleting a MachineDeployment object is a node-pool deletion', () => {
     const md = {
       manifest: {

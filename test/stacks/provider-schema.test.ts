@@ -21,6 +21,7 @@ function specs(): [string, string][] {
   return [
     ['examples/sovereign.yaml', fs.readFileSync('examples/sovereign.yaml', 'utf8')],
     ['examples/provisioned.yaml', fs.readFileSync('examples/provisioned.yaml', 'utf8')],
+    ['examples/provisioned-metal3.yaml', fs.readFileSync('examples/provisioned-metal3.yaml', 'utf8')],
     ['examples/minimal.yaml', minimal],
     ['minimal with pull Secrets, CA bundle, DNS, autoscaling and an API key', withOptions],
   ];

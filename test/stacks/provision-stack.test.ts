@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import { enforce, evaluateStacks } from '../../policy';
+import { buildReport } from '../../policy/report/model';
+import { renderMarkdown } from '../../policy/report/markdown';
 import { rule as sov012 } from '../../policy/rules/sov-012-endpoints-in-jurisdiction';
 import { formatProblem, isSovereignError } from '../../constructs/errors';
 import { provisionBackend } from '../../stacks/provision-stack';
-import { crdProblems, readFixture, schemaProblems } from '../support/crd-schema';
+import { crdProblems } from '../support/crd-schema';
 import { REPO_ROOT } from '../support/paths';
 import { resources, synthSpec, type Json } from '../support/synth';
 import { runOn } from '../policy/fixtures';
@@ -12,9 +14,25 @@ beforeAll(() => process.chdir(REPO_ROOT));
 
 const EXAMPLE = 'examples/provisioned.yaml';
 const CLUSTER_CRD = 'cluster-api-v1.14.0/cluster.x-k8s.io_clusters.v1beta2.json';
-const CLASS = readFixture('cluster-stacks-openstack-scs2-1-34-v2/clusterclass-variables.json') as Json;
+const CRD_OF_KIND: Record<string, string> = {
+  Cluster: CLUSTER_CRD,
+  ClusterClass: 'cluster-api-v1.14.0/cluster.x-k8s.io_clusterclasses.v1beta2.json',
+  KubeadmControlPlaneTemplate:
+    'cluster-api-v1.14.0/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.v1beta2.json',
+  KubeadmConfigTemplate: 'cluster-api-v1.14.0/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.v1beta2.json',
+  OpenStackClusterTemplate:
+    'cluster-api-provider-openstack-v0.14.7/infrastructure.cluster.x-k8s.io_openstackclustertemplates.v1beta1.json',
+  OpenStackMachineTemplate:
+    'cluster-api-provider-openstack-v0.14.7/infrastructure.cluster.x-k8s.io_openstackmachinetemplates.v1beta1.json',
+  Metal3ClusterTemplate:
+    'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3clustertemplates.v1beta2.json',
+  Metal3MachineTemplate:
+    'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3machinetemplates.v1beta2.json',
+};
 
-const clusterOf = (stack: Json): Json => resources(stack, 'kubernetes_manifest')[0].manifest as Json;
+const objectOf = (stack: Json, kind: string): Json =>
+  (resources(stack, 'kubernetes_manifest') as Json[]).find((r) => r.manifest.kind === kind)!.manifest as Json;
+const clusterOf = (stack: Json): Json => objectOf(stack, 'Cluster');
 const mdOf = (stack: Json, name: string): Json =>
   (clusterOf(stack).spec.topology.workers.machineDeployments as Json[]).find((m) => m.name === name)!;
 
@@ -54,23 +72,27 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     expect(prov.output.cluster_kubeconfig_secret.value).toBe('capi-de-ber/de-ber-kubeconfig');
   });
 
-  test('the Cluster is valid against the Cluster API v1.14.0 CRD; its variables against the cluster stack', () => {
-    const cluster = clusterOf(prov);
-    expect(crdProblems(CLUSTER_CRD, cluster)).toEqual([]);
-    const vars = [
-      ...(cluster.spec.topology.variables as Json[]),
-      ...(cluster.spec.topology.workers.machineDeployments as Json[]).flatMap(
-        (m) => (m.variables?.overrides ?? []) as Json[],
-      ),
-    ];
-    const problems = vars.flatMap((v) =>
-      CLASS.variables[v.name]
-        ? schemaProblems(CLASS.variables[v.name].openAPIV3Schema, v.value).map((p) => `${v.name}${p}`)
-        : [`${v.name}: not a variable of the ClusterClass`],
+  test('every object (Cluster, ClusterClass, kubeadm and CAPO templates) is valid against its pinned CRD', () => {
+    const kinds = (resources(prov, 'kubernetes_manifest') as Json[]).map((r) => {
+      expect([r.manifest.kind, crdProblems(CRD_OF_KIND[r.manifest.kind], r.manifest)]).toEqual([
+        r.manifest.kind,
+        [],
+      ]);
+      return r.manifest.kind as string;
+    });
+    expect(new Set(kinds)).toEqual(new Set(Object.keys(CRD_OF_KIND).filter((k) => !k.startsWith('Metal3'))));
+  });
+
+  test('NTP: every kubeadm config (control plane and each pool) takes its time from the spec', () => {
+    const ntp = { enabled: true, servers: ['ntp1.ber.sovereign-cloud.de.example', '10.60.255.4'] };
+    const kubeadm = (resources(prov, 'kubernetes_manifest') as Json[]).filter((r) =>
+      /^Kubeadm/.test(r.manifest.kind),
     );
-    expect(problems).toEqual([]);
-    for (const m of cluster.spec.topology.workers.machineDeployments as Json[])
-      expect(CLASS.machineDeploymentClasses).toContain(m.class);
+    expect(kubeadm).toHaveLength(3);
+    for (const r of kubeadm) {
+      const spec = r.manifest.spec.template.spec;
+      expect(spec.kubeadmConfigSpec?.ntp ?? spec.ntp).toEqual(ntp);
+    }
   });
 
   test('control plane, network ranges and version from the spec', () => {
@@ -78,8 +100,9 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     expect(spec.topology.controlPlane).toEqual({ replicas: 3 });
     expect(spec.topology.version).toBe('v1.34.3');
     expect(spec.clusterNetwork.pods.cidrBlocks).toEqual(['10.60.64.0/18']);
-    const cp = (spec.topology.variables as Json[]).find((v) => v.name === 'controlPlaneAvailabilityZones');
-    expect(cp?.value).toEqual(['ber-az1', 'ber-az2', 'ber-az3']);
+    expect(
+      objectOf(prov, 'OpenStackClusterTemplate').spec.template.spec.controlPlaneAvailabilityZones,
+    ).toEqual(['ber-az1', 'ber-az2', 'ber-az3']);
   });
 
   test("the GPU pool's labels, taint, GPU count and autoscaler bounds reach its MachineDeployment", () => {
@@ -161,7 +184,9 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     const rows = ev.stacks
       .find((s) => s.stack.name === 'de-ber-provision')!
       .rows.filter((r) => r.rule === 'SOV-012' && r.address.startsWith('kubernetes_manifest.'));
-    expect(rows.map((r) => r.status)).toEqual(['passed']);
+    // The Cluster (endpoints), the OpenStackClusterTemplate (nameservers, node subnet) and the
+    // three kubeadm templates (time servers) are judged, and pass.
+    expect(rows.map((r) => r.status)).toEqual(['passed', 'passed', 'passed', 'passed', 'passed']);
   });
 
   test('no credential in any output: only the Secret names and the kubeconfig path', () => {
@@ -193,16 +218,70 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     expect(synthSpec(EXAMPLE).files).toEqual(out.files);
   });
 
+  test('the audit report lists what the management cluster must run: feature gates, label sync, autoscaler, provider', () => {
+    const stacks = Object.entries(out.stacks).map(([name, json]) => ({ name, json }));
+    const report = buildReport(evaluateStacks(stacks, { today: '2026-12-07' }), { now: 'x' });
+    const p = report.stacks.find((s) => s.name === 'de-ber-provision')!;
+    expect(p.clusterRequirements.map((r) => r.requirement)).toEqual([
+      'Cluster API controller flag --additional-sync-machine-labels matching sovereign-stack.io',
+      'Cluster API v1.14 feature gate ClusterTopology=true',
+      'Cluster API v1.14 feature gate MachineTaintPropagation=true',
+      'cluster-autoscaler with --cloud-provider=clusterapi',
+      'infrastructure provider: Cluster API Provider OpenStack (CAPO) v0.14, infrastructure.cluster.x-k8s.io/v1beta1',
+    ]);
+    const taints = p.clusterRequirements.find((r) => r.requirement.includes('MachineTaintPropagation'))!;
+    expect(taints.by).toEqual([expect.stringMatching(/^kubernetes_manifest\.cluster_[0-9A-F]+ \(h100\)$/)]);
+    // The clouds.yaml Secret is something that must exist, by name only.
+    expect(p.references).toContainEqual(
+      expect.objectContaining({ kind: 'Secret', namespace: 'capi-de-ber', name: 'openstack-clouds' }),
+    );
+    // The serving stack has no Cluster API objects: nothing to require.
+    expect(report.stacks.find((s) => s.name === 'de-ber')!.clusterRequirements).toEqual([]);
+    expect(renderMarkdown(report)).toContain(
+      '| Cluster API v1.14 feature gate MachineTaintPropagation=true | node pools carry taints',
+    );
+  });
+
   test('golden snapshot', () => {
     expect(out.files).toMatchSnapshot();
   });
 });
 
+describe('teardown order in the serving stack: servers before what their pool needs', () => {
+  const deps = (stack: Json, name: string): string[] =>
+    (resources(stack, 'kubernetes_deployment_v1') as Json[]).find((d) => d.metadata.name === name)!
+      .depends_on as string[];
+
+  test('provisioned: the GPU server depends on the GPU Operator release, so Terraform deletes it first', () => {
+    const serving = synthSpec(EXAMPLE).stacks['de-ber'];
+    expect(deps(serving, 'llama-3-1-70b')).toContainEqual(
+      expect.stringMatching(/^helm_release\.gpu-operator_/),
+    );
+  });
+
+  test("existing cluster: servers depend on their pool's node labels and taints (GPU) or labels (CPU)", () => {
+    const { stacks } = synthSpec('examples/sovereign.yaml');
+    for (const [stack, json] of Object.entries(stacks)) {
+      for (const d of resources(json, 'kubernetes_deployment_v1') as Json[]) {
+        const sel = d.spec.template.spec.node_selector as Record<string, string> | undefined;
+        if (!sel || !('sovereign-stack.io/gpu-pool' in sel)) continue;
+        expect([stack, d.depends_on]).toEqual([
+          stack,
+          expect.arrayContaining([
+            expect.stringMatching(/^kubernetes_labels\./),
+            expect.stringMatching(/^kubernetes_node_taint\./),
+          ]),
+        ]);
+      }
+    }
+  });
+});
+
 describe('the gate on a tampered provisioning stack', () => {
   const base = synthSpec(EXAMPLE).stacks['de-ber-provision'];
-  const tamper = (f: (cluster: Json) => void): Json => {
+  const tamper = (f: (cluster: Json) => void, kind = 'Cluster'): Json => {
     const j = JSON.parse(JSON.stringify(base)) as Json;
-    f(clusterOf(j));
+    f(objectOf(j, kind));
     return j;
   };
   const verdicts = (j: Json) =>
@@ -212,27 +291,46 @@ describe('the gate on a tampered provisioning stack', () => {
 
   test('fails on a public nameserver handed to the machines', () => {
     const j = tamper((c) => {
-      (c.spec.topology.variables as Json[]).find((v) => v.name === 'dnsNameservers')!.value = [
-        '10.60.255.2',
-        '9.9.9.9',
-      ];
-    });
+      c.spec.template.spec.managedSubnets[0].dnsNameservers = ['10.60.255.2', '9.9.9.9'];
+    }, 'OpenStackClusterTemplate');
     expect(verdicts(j)).toEqual([
-      "non-compliant manifest.spec.topology.variables[3].value[1]: 9.9.9.9 is an address outside the jurisdiction's declared CIDRs (10.60.0.0/16)",
+      "non-compliant manifest.spec.template.spec.managedSubnets[0].dnsNameservers[1]: 9.9.9.9 is an address outside the jurisdiction's declared CIDRs (10.60.0.0/16)",
     ]);
   });
 
-  test('fails on a lookalike Keystone host and a ClusterClass from the public registry', () => {
+  test('fails on time servers outside: a lookalike host, a public pool, an address written as a number', () => {
+    for (const kind of ['KubeadmControlPlaneTemplate', 'KubeadmConfigTemplate']) {
+      const j = tamper((t) => {
+        const spec = t.spec.template.spec.kubeadmConfigSpec ?? t.spec.template.spec;
+        spec.ntp.servers = [
+          'ntp1.ber.sovereign-cloud.de.example.attacker.net',
+          'pool.ntp.org',
+          '134744072',
+          '8.8.4.4',
+          '${var.ntp}',
+        ];
+      }, kind);
+      const v = verdicts(j).join('\n');
+      expect(v).toMatch(
+        /non-compliant \S+ntp\.servers\[0\]: time server ntp1\.ber\.sovereign-cloud\.de\.example\.attacker\.net lies outside/,
+      );
+      expect(v).toMatch(/non-compliant \S+ntp\.servers\[1\]: time server pool\.ntp\.org lies outside/);
+      expect(v).toMatch(
+        /non-compliant \S+ntp\.servers\[2\]: time server 134744072 \(8\.8\.8\.8\) lies outside/,
+      );
+      expect(v).toMatch(/non-compliant \S+ntp\.servers\[3\]: 8\.8\.4\.4 is an address outside/);
+      expect(v).toMatch(/unknown \S+ntp\.servers\[4\]: \$\{var\.ntp\}: value is not resolved/);
+    }
+  });
+
+  test('fails on a lookalike Keystone host', () => {
     const j = tamper((c) => {
       c.metadata.annotations['sovereign-stack.io/openstack-auth-url'] =
         'https://keystone.ber.sovereign-cloud.de.example.attacker.net:5000/v3';
-      c.metadata.annotations['sovereign-stack.io/cluster-class-source'] =
-        'oci://registry.scs.community/kaas/cluster-stacks/openstack-scs2-1-34:v2';
     });
     const v = verdicts(j);
-    expect(v).toHaveLength(2);
+    expect(v).toHaveLength(1);
     expect(v.join('\n')).toContain('names keystone.ber.sovereign-cloud.de.example.attacker.net, outside');
-    expect(v.join('\n')).toContain('names registry.scs.community, outside');
   });
 
   test('fails on a control-plane endpoint or a pod range outside the declared CIDRs', () => {
@@ -246,22 +344,19 @@ describe('the gate on a tampered provisioning stack', () => {
     ]);
   });
 
-  test('an address hidden in a per-pool override is judged too; one computed by Terraform is unknown', () => {
-    const j = tamper((c) => {
-      const md = (c.spec.topology.workers.machineDeployments as Json[])[1];
-      md.variables.overrides.push({ name: 'dnsNameservers', value: ['1.1.1.1'] });
-      (c.spec.topology.variables as Json[]).push({ name: 'ntpServers', value: ['${var.ntp}'] });
-    });
+  test("an address hidden in a pool's machine template is judged too; one computed by Terraform is unknown", () => {
+    const j = tamper((t) => {
+      t.spec.template.spec.ports = [{ fixedIPs: [{ ipAddress: '1.1.1.1' }] }];
+      t.spec.template.spec.serverGroup = { id: '${var.group}' };
+    }, 'OpenStackMachineTemplate');
     const v = verdicts(j);
     expect(v).toContainEqual(
       expect.stringMatching(
-        /^non-compliant manifest\.spec\.topology\.workers\.machineDeployments\[1\]\.variables\.overrides\[1\]\.value\[0\]: 1\.1\.1\.1 is an address outside/,
+        /^non-compliant manifest\.spec\.template\.spec\.ports\[0\]\.fixedIPs\[0\]\.ipAddress: 1\.1\.1\.1 is an address outside/,
       ),
     );
     expect(v).toContainEqual(
-      expect.stringMatching(
-        /^unknown .*ntpServers|^unknown manifest\.spec\.topology\.variables\[\d+\]\.value\[0\]: \$\{var\.ntp\}/,
-      ),
+      expect.stringMatching(/^unknown manifest\.spec\.template\.spec\.serverGroup\.id: \$\{var\.group\}/),
     );
   });
 });
@@ -269,7 +364,7 @@ describe('the gate on a tampered provisioning stack', () => {
 describe('cluster.provision refusals, located in the spec', () => {
   const example = fs.readFileSync(EXAMPLE, 'utf8');
 
-  test('fails when ranges, nameservers, the Keystone endpoint or the ClusterClass source leave the jurisdiction', () => {
+  test('fails when ranges, nameservers or the Keystone endpoint leave the jurisdiction', () => {
     const lines = failure(
       example
         .replace('pods: 10.60.64.0/18', 'pods: 192.168.0.0/18')
@@ -278,8 +373,7 @@ describe('cluster.provision refusals, located in the spec', () => {
         .replace(
           'https://keystone.ber.sovereign-cloud.de.example:5000/v3',
           'https://keystone.cloud.example.com:5000/v3',
-        )
-        .replace('oci://registry.ber.sovereign-cloud.de.example/kaas', 'oci://registry.scs.community/kaas'),
+        ),
     );
     const text = lines.join('\n');
     expect(text).toMatch(
@@ -290,9 +384,6 @@ describe('cluster.provision refusals, located in the spec', () => {
     );
     expect(text).toMatch(
       /cluster\.provision\.openstack\.authUrl {2}the OpenStack endpoint host "keystone\.cloud\.example\.com" is outside the jurisdiction/,
-    );
-    expect(text).toMatch(
-      /cluster\.provision\.clusterClass\.source {2}the ClusterClass source host "registry\.scs\.community" is outside/,
     );
     expect(text).toContain(
       'jurisdictions.de-ber.cluster.provision.network.nodes  the node subnet 10.8.0.0/20 is not inside sovereignty.cidrs (10.60.0.0/16)',
@@ -307,17 +398,55 @@ describe('cluster.provision refusals, located in the spec', () => {
           'https://keystone.ber.sovereign-cloud.de.example:5000/v3',
           'https://keystone.ber.sovereign-cloud.de.example@keystone.attacker.example.net:5000/v3',
         )
-        .replace(
-          'oci://registry.ber.sovereign-cloud.de.example/kaas',
-          'oci://registry.ber.sovereign-cloud.de.example.attacker.net/kaas',
-        ),
+        .replace('ntp1.ber.sovereign-cloud.de.example,', 'ntp1.ber.sovereign-cloud.de.example.attacker.net,'),
     ).join('\n');
     expect(text).toContain(
       'the OpenStack endpoint host "keystone.attacker.example.net" is outside the jurisdiction',
     );
     expect(text).toContain(
-      'the ClusterClass source host "registry.ber.sovereign-cloud.de.example.attacker.net" is outside the jurisdiction',
+      'cluster.provision.ntpServers.0  the time server host "ntp1.ber.sovereign-cloud.de.example.attacker.net" is outside the jurisdiction',
     );
+  });
+
+  test('fails on public time pools unless declared public, and on IP forms and URLs', () => {
+    const ntp = (servers: string) =>
+      failure(
+        example.replace(
+          'ntpServers: [ntp1.ber.sovereign-cloud.de.example, 10.60.255.4]',
+          `ntpServers: [${servers}]`,
+        ),
+      ).join('\n');
+    const text = ntp(
+      "pool.ntp.org, time.google.com, '134744072', 0x08.8.8.8, ntp://ntp1.ber.sovereign-cloud.de.example, 8.8.8.8, ntp",
+    );
+    expect(text).toContain('ntpServers.0  the time server "pool.ntp.org" is ntp.org, a public time service');
+    expect(text).toContain(
+      'ntpServers.1  the time server "time.google.com" is time.google.com, a public time service',
+    );
+    expect(text).toContain(
+      'ntpServers.2  "134744072" is the address 8.8.8.8 written another way: write it as 8.8.8.8',
+    );
+    expect(text).toContain('ntpServers.3  "0x08.8.8.8" is the address 8.8.8.8 written another way');
+    expect(text).toContain(
+      'ntpServers.4  "ntp://ntp1.ber.sovereign-cloud.de.example" is not a host name or IPv4 address',
+    );
+    expect(text).toContain('ntpServers.5  the time server 8.8.8.8 is not inside sovereignty.cidrs');
+    expect(text).toContain('ntpServers.6  "ntp" is not a fully qualified host name');
+    // Declared public with a reason (and listed as a host): accepted, and shown in every report.
+    const declared = example
+      .replace(
+        'ntpServers: [ntp1.ber.sovereign-cloud.de.example, 10.60.255.4]',
+        'ntpServers: [ptbtime1.ptb.de]',
+      )
+      .replace(
+        "      hosts: ['*.ber.sovereign-cloud.de.example']",
+        "      hosts: ['*.ber.sovereign-cloud.de.example', ptbtime1.ptb.de]",
+      );
+    expect(() => synthSpec('spec.yaml', declared)).not.toThrow();
+    const pool = declared
+      .replace('[ptbtime1.ptb.de]', '[de.pool.ntp.org]')
+      .replace(', ptbtime1.ptb.de]', ', de.pool.ntp.org]');
+    expect(failure(pool).join('\n')).toContain('de.pool.ntp.org is ntp.org, a global public service');
   });
 
   test('fails when a GPU pool has no machines, or names existing nodes in a provisioned cluster', () => {
@@ -424,5 +553,95 @@ describe('provisionBackend', () => {
       type: 'pg',
       schemaName: 'de_provision',
     });
+  });
+});
+
+describe('examples/provisioned-metal3.yaml: the same jurisdiction on bare metal (Metal3)', () => {
+  const out = synthSpec('examples/provisioned-metal3.yaml');
+  const prov = out.stacks['de-ber-provision'];
+  const serving = out.stacks['de-ber'];
+  const all = resources(prov, 'kubernetes_manifest') as Json[];
+
+  test('every object is valid against its pinned CRD; Metal3 templates instead of CAPO ones', () => {
+    for (const r of all)
+      expect([r.manifest.kind, crdProblems(CRD_OF_KIND[r.manifest.kind], r.manifest)]).toEqual([
+        r.manifest.kind,
+        [],
+      ]);
+    const kinds = new Set(all.map((r) => r.manifest.kind as string));
+    expect(kinds).toEqual(new Set(Object.keys(CRD_OF_KIND).filter((k) => !k.startsWith('OpenStack'))));
+  });
+
+  test('passes the policy gate; the image URLs, the control-plane address and the time servers are judged', () => {
+    const stacks = Object.entries(out.stacks).map(([name, json]) => ({ name, json }));
+    expect(() => enforce(stacks)).not.toThrow();
+    const rows = evaluateStacks(stacks)
+      .stacks.find((s) => s.stack.name === 'de-ber-provision')!
+      .rows.filter((r) => r.rule === 'SOV-012' && r.address.startsWith('kubernetes_manifest.'));
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['passed']));
+  });
+
+  test("the GPU pool's host selector, labels, taint, GPU count and autoscaler bounds reach its machines", () => {
+    const h100 = mdOf(prov, 'h100');
+    expect(h100.metadata.labels).toMatchObject({ 'sovereign-stack.io/gpu-pool': 'h100' });
+    expect(h100.taints).toEqual([
+      { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule', propagation: 'Always' },
+    ]);
+    expect(h100.metadata.annotations).toMatchObject({
+      'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '1',
+      'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '2',
+      'capacity.cluster-autoscaler.kubernetes.io/gpu-count': '8',
+    });
+    const cls = objectOf(prov, 'ClusterClass').spec;
+    const ref = cls.workers.machineDeployments.find((w: Json) => w.class === 'h100').infrastructure
+      .templateRef;
+    const m = all.find((r) => r.manifest.metadata.name === ref.name)!.manifest;
+    expect(m.spec.template.spec.hostSelector).toEqual({
+      matchLabels: { 'sovereign-stack.io/host-class': 'gpu-8xh100' },
+    });
+    expect(m.spec.template.spec.image.url).toBe(
+      'https://images.ber.sovereign-cloud.de.example/capi/ubuntu-2404-kube-v1.34.3-nvidia.raw',
+    );
+    expect(serving['//'].sovereign.pools).toEqual([
+      expect.objectContaining({ name: 'h100', gpusPerNode: 8, nodeCount: 2 }),
+    ]);
+  });
+
+  test('NTP on every kubeadm config; no credential anywhere in the output', () => {
+    for (const r of all.filter((x) => /^Kubeadm/.test(x.manifest.kind))) {
+      const spec = r.manifest.spec.template.spec;
+      expect((spec.kubeadmConfigSpec ?? spec).ntp.servers).toEqual([
+        'ntp1.ber.sovereign-cloud.de.example',
+        '10.60.255.4',
+      ]);
+    }
+    const text = Object.values(out.files).join('\n');
+    for (const bad of [/password/i, /credentialsName/, /bmc/i, /ipmi|redfish/i, /BEGIN [A-Z ]*PRIVATE KEY/])
+      expect(text).not.toMatch(bad);
+  });
+
+  test('fails on an image from outside, a lookalike image host, OpenStack fields on bare metal', () => {
+    const example = fs.readFileSync('examples/provisioned-metal3.yaml', 'utf8');
+    const text = failure(
+      example
+        .replace(
+          'https://images.ber.sovereign-cloud.de.example/capi/ubuntu-2404-kube-v1.34.3.raw',
+          'https://cloud-images.ubuntu.com/noble/current/noble-server-cloudimg-amd64.img',
+        )
+        .replace(
+          'https://images.ber.sovereign-cloud.de.example/capi/ubuntu-2404-kube-v1.34.3-nvidia.raw',
+          'https://images.ber.sovereign-cloud.de.example.attacker.net/x.raw',
+        )
+        .replace('hostSelector: { sovereign-stack.io/host-class: cpu }', 'flavor: SCS-16V-64-100'),
+    ).join('\n');
+    expect(text).toContain(
+      'cluster.provision.metal3.image.url  the disk image host "cloud-images.ubuntu.com" is outside',
+    );
+    expect(text).toContain(
+      'cluster.provision.pools.h100.diskImage.url  the disk image host "images.ber.sovereign-cloud.de.example.attacker.net" is outside',
+    );
+    expect(text).toContain('cluster.provision.pools.cpu.flavor  flavor is an OpenStack field');
+    expect(text).toContain('cluster.provision.pools.cpu  hostSelector is required');
   });
 });

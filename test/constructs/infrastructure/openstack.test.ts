@@ -2,11 +2,7 @@ import {
   OpenStackInfrastructure,
   type OpenStackInfrastructureProps,
 } from '../../../constructs/infrastructure/openstack';
-import { readFixture, schemaProblems } from '../../support/crd-schema';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const CLASS = readFixture('cluster-stacks-openstack-scs2-1-34-v2/clusterclass-variables.json') as Json;
+import { crdProblems } from '../../support/crd-schema';
 
 const BASE: OpenStackInfrastructureProps = {
   authUrl: 'https://keystone.de.example:5000/v3',
@@ -17,15 +13,6 @@ const BASE: OpenStackInfrastructureProps = {
   nodeCidr: '10.60.0.0/20',
 };
 
-/** Each variable must be one the cluster stack declares, with a value its schema accepts. */
-function classProblems(vars: readonly { name: string; value: unknown }[]): string[] {
-  return vars.flatMap((v) => {
-    const decl = CLASS.variables[v.name];
-    if (!decl) return [`${v.name}: not a variable of the ClusterClass`];
-    return schemaProblems(decl.openAPIV3Schema, v.value).map((p) => `${v.name}${p}`);
-  });
-}
-
 function thrown(props: Partial<OpenStackInfrastructureProps>): string {
   try {
     new OpenStackInfrastructure({ ...BASE, ...props });
@@ -35,77 +22,77 @@ function thrown(props: Partial<OpenStackInfrastructureProps>): string {
   throw new Error('expected an error');
 }
 
-describe('OpenStackInfrastructure (SCS cluster stack openstack-scs2-1-34-v2)', () => {
+const CAPO = 'cluster-api-provider-openstack-v0.14.7';
+const template = (kind: string, spec: unknown) => ({
+  apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1',
+  kind,
+  metadata: { name: 'x', namespace: 'capi-de' },
+  spec: { template: { spec } },
+});
+
+describe('OpenStackInfrastructure (CAPO v0.14.7, fields as the SCS cluster stacks set them)', () => {
   const infra = new OpenStackInfrastructure(BASE);
-  const cluster = infra.clusterVariables({
-    replicas: 3,
-    flavor: 'SCS-4V-16',
-    failureDomains: ['az1', 'az2'],
+  const cp = { replicas: 3, machine: { flavor: 'SCS-4V-16' }, failureDomains: ['az1', 'az2'] };
+
+  test('the cluster template: identity by reference, node subnet with nameservers, external network, zones', () => {
+    const t = infra.clusterTemplate(cp);
+    expect(t.kind).toBe('OpenStackClusterTemplate');
+    expect(t.spec).toEqual({
+      identityRef: { name: 'openstack-clouds', cloudName: 'de' },
+      managedSubnets: [{ cidr: '10.60.0.0/20', dnsNameservers: ['10.60.255.2', '10.60.255.3'] }],
+      externalNetwork: { id: 'ebfe5546-f09f-4f42-ab54-094e457d42ec' },
+      controlPlaneAvailabilityZones: ['az1', 'az2'],
+      apiServerLoadBalancer: { enabled: false },
+      managedSecurityGroups: { allowAllInClusterTraffic: true },
+    });
+    expect(
+      crdProblems(
+        `${CAPO}/infrastructure.cluster.x-k8s.io_openstackclustertemplates.v1beta1.json`,
+        template(t.kind, t.spec),
+      ),
+    ).toEqual([]);
   });
 
-  test('cluster variables are the ClusterClass variables, with values their schemas accept', () => {
-    expect(cluster.map((v) => v.name)).toEqual([
-      'identityRef',
-      'imageName',
-      'imageAddVersion',
-      'dnsNameservers',
-      'controlPlaneFlavor',
-      'nodeCIDR',
-      'networkExternalID',
-      'controlPlaneAvailabilityZones',
-    ]);
-    expect(classProblems(cluster)).toEqual([]);
-    expect(cluster.find((v) => v.name === 'identityRef')!.value).toEqual({
-      name: 'openstack-clouds',
-      cloudName: 'de',
+  test('machine templates: the flavor, and the Glance image by name with the Kubernetes version', () => {
+    const fixture = `${CAPO}/infrastructure.cluster.x-k8s.io_openstackmachinetemplates.v1beta1.json`;
+    const worker = infra.machineTemplate(
+      { flavor: 'GPU-8xH100', image: 'ubuntu-nvidia' },
+      'worker',
+      'v1.34.3',
+    );
+    expect(worker.spec).toEqual({
+      flavor: 'GPU-8xH100',
+      image: { filter: { name: 'ubuntu-nvidia-v1.34.3' } },
+    });
+    const control = infra.machineTemplate(cp.machine, 'control-plane', 'v1.34.3');
+    expect(control.spec).toEqual({
+      flavor: 'SCS-4V-16',
+      image: { filter: { name: 'ubuntu-capi-image-v1.34.3' } },
+    });
+    for (const t of [worker, control]) expect(crdProblems(fixture, template(t.kind, t.spec))).toEqual([]);
+    const plain = new OpenStackInfrastructure({ ...BASE, imageAddVersion: false });
+    expect(plain.machineTemplate({ flavor: 'x' }, 'worker', 'v1.34.3').spec.image).toEqual({
+      filter: { name: 'ubuntu-capi-image' },
     });
   });
 
-  test('per-pool overrides are ClusterClass variables of a worker class it declares', () => {
-    const vars = infra.workerVariables({ flavor: 'GPU-8xH100', image: 'ubuntu-capi-image-nvidia' });
-    expect(vars).toEqual([
-      { name: 'workerFlavor', value: 'GPU-8xH100' },
-      { name: 'imageName', value: 'ubuntu-capi-image-nvidia' },
-    ]);
-    expect(classProblems(vars)).toEqual([]);
-    expect(CLASS.machineDeploymentClasses).toContain(infra.workerClass);
-  });
-
-  test('a value of the wrong shape is caught by the same check', () => {
-    expect(classProblems([{ name: 'dnsNameservers', value: '10.0.0.1' }])).toEqual([
-      'dnsNameservers/: must be array',
-    ]);
-    expect(classProblems([{ name: 'workerFlavour', value: 'x' }])).toEqual([
-      'workerFlavour: not a variable of the ClusterClass',
-    ]);
-  });
-
-  test("the values land in valid CAPO v0.14.7 objects, where the cluster stack's patches put them", () => {
-    const capo = readFixture('cluster-api-provider-openstack-v0.14.7/template-specs.v1beta1.json') as Json;
-    const v = Object.fromEntries(cluster.map((x) => [x.name, x.value])) as Json;
-    // Patches identityRef, nodeCIDRSubnet, networkExternalID, controlPlaneAvailabilityZones.
-    const clusterSpec = {
-      identityRef: v.identityRef,
-      managedSubnets: [{ cidr: v.nodeCIDR, dnsNameservers: v.dnsNameservers }],
-      externalNetwork: { id: v.networkExternalID },
-      controlPlaneAvailabilityZones: v.controlPlaneAvailabilityZones,
-    };
-    expect(schemaProblems(capo.OpenStackClusterTemplate.templateSpec, clusterSpec)).toEqual([]);
-    // Patches controlPlaneImage / workerImage (imageIsOrc false: a filter) and the flavors.
-    const worker = Object.fromEntries(
-      infra.workerVariables({ flavor: 'GPU-8xH100' }).map((x) => [x.name, x.value]),
-    ) as Json;
-    for (const machine of [
-      { flavor: v.controlPlaneFlavor, image: { filter: { name: `${v.imageName}-v1.34.3` } } },
-      { flavor: worker.workerFlavor, image: { filter: { name: `${v.imageName}-v1.34.3` } } },
-    ])
-      expect(schemaProblems(capo.OpenStackMachineTemplate.templateSpec, machine)).toEqual([]);
-    // The identity is a reference: CAPO has no field for a credential beside it.
+  test('the identity is a reference: CAPO has no field for a credential beside it', () => {
+    const t = infra.clusterTemplate(cp);
+    const spec = { ...t.spec, identityRef: { name: 'openstack-clouds', cloudName: 'de', password: 'x' } };
     expect(
-      schemaProblems(capo.OpenStackClusterTemplate.templateSpec, {
-        identityRef: { ...v.identityRef, password: 'x' },
-      }),
-    ).toEqual(['/identityRef: must NOT have additional properties (password)']);
+      crdProblems(
+        `${CAPO}/infrastructure.cluster.x-k8s.io_openstackclustertemplates.v1beta1.json`,
+        template(t.kind, spec),
+      ),
+    ).toEqual(['/spec/template/spec/identityRef: must NOT have additional properties (password)']);
+  });
+
+  test('kubelet and controller-manager run with the external cloud provider, as the cluster stack does', () => {
+    expect(infra.kubeletExtraArgs).toEqual([
+      { name: 'cloud-provider', value: 'external' },
+      { name: 'provider-id', value: 'openstack:///{{ instance_id }}' },
+    ]);
+    expect(infra.controllerManagerExtraArgs).toEqual([{ name: 'cloud-provider', value: 'external' }]);
   });
 
   test('records the Keystone endpoint and the credential Secret by reference only', () => {
