@@ -291,6 +291,9 @@ export class JurisdictionStack extends TerraformStack {
       );
     }
 
+    // Models that do not fit one node are served across several by a LeaderWorkerSet, with the
+    // layout the planner chose (stacks/spec/plan.ts, the same judgement `validate` makes).
+    const layouts = vllmLayouts(spec);
     const stores: Record<string, IModelWeightStore> = {};
     for (const [storeName, s] of Object.entries(spec.stores)) {
       if (s.existingClaim !== undefined) {
@@ -308,7 +311,11 @@ export class JurisdictionStack extends TerraformStack {
       const shared =
         models
           .filter(([, m]) => m.store === storeName)
-          .reduce((n, [, m]) => n + Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0), 0) > 1;
+          .reduce(
+            (n, [k, m]) =>
+              n + Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0) * (layouts.get(k)?.nodes ?? 1),
+            0,
+          ) > 1;
       const store = at(
         ['stores', storeName],
         () =>
@@ -327,9 +334,6 @@ export class JurisdictionStack extends TerraformStack {
     }
     this.stores = stores;
 
-    // Models that do not fit one node are served across several by a LeaderWorkerSet, with the
-    // layout the planner chose (stacks/spec/plan.ts, the same judgement `validate` makes).
-    const layouts = vllmLayouts(spec);
     const spread = [...layouts.values()].some((l) => l.nodes > 1);
     if (spread && spec.leaderWorkerSet !== undefined) {
       const l = spec.leaderWorkerSet;
@@ -433,7 +437,11 @@ export class JurisdictionStack extends TerraformStack {
           ? new MultiNodeVllmServer(this, `model-${modelName}`, {
               ...common,
               ...vllm,
-              multiNode: { ...multiNode, declaredAt: `pools.${m.pool}.multiNode` },
+              multiNode: {
+                ...multiNode,
+                nccl: multiNode.nccl as Record<string, string>,
+                declaredAt: `pools.${m.pool}.multiNode`,
+              },
               dependsOn: this.leaderWorkerSet ? [this.leaderWorkerSet.release] : [],
             })
           : m.engine === 'vllm'
@@ -804,7 +812,9 @@ function multiNodeRecord(mn: JurisdictionSpec['pools'][string]['multiNode']): Pi
   return {
     multiNode: {
       ...(mn.rdma ? { rdmaResource: mn.rdma.resourceName, rdmaPerPod: mn.rdma.perPod } : {}),
-      nccl: Object.fromEntries(Object.entries(mn.nccl).sort(([a], [b]) => (a < b ? -1 : 1))),
+      nccl: Object.fromEntries(
+        Object.entries(mn.nccl as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : 1)),
+      ),
       shmSizeGiB: mn.shmSizeGiB,
       ...(mn.ipcLock ? { ipcLock: mn.ipcLock.reason } : {}),
       hostRequirements: [...mn.hostRequirements],

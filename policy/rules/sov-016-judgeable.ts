@@ -89,6 +89,10 @@ const MODELLED_CUSTOM_KINDS: readonly { readonly group: string; readonly kind: s
   // any URL in them (a runbook link) is judged by SOV-012, every host-shaped string below.
   { group: 'monitoring.coreos.com', kind: 'PodMonitor' },
   { group: 'monitoring.coreos.com', kind: 'PrometheusRule' },
+  // LeaderWorkerSet (constructs/multi-node-vllm-server.ts, kubernetes-sigs/lws): a workload
+  // whose leader and worker pod templates every K8S and SOV workload rule judges as it
+  // judges a Deployment's (policy/k8s.ts podViews).
+  { group: 'leaderworkerset.x-k8s.io', kind: 'LeaderWorkerSet' },
 ];
 /** API groups of the modelled custom kinds: what an object reference's `group` may name. */
 const MODELLED_GROUPS = new Set(MODELLED_CUSTOM_KINDS.map((k) => k.group));

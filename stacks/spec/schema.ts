@@ -518,7 +518,7 @@ const multiNodeSchema = z
       .optional()
       .describe('RDMA devices each pod requests; without it NCCL talks over TCP sockets between nodes.'),
     nccl: z
-      .record(
+      .partialRecord(
         z.enum(Object.keys(NCCL_ENV) as [string, ...string[]]),
         z
           .string()
