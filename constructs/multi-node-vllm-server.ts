@@ -30,7 +30,14 @@ import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disrup
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { type Problem, throwIfProblems } from './errors';
 import type { IGpuPool } from './interfaces';
-import { type CapacityPlan, type KvCacheFormat, type ModelArchitecture, type WeightFormat, GIB, weightBytes } from './capacity';
+import {
+  type CapacityPlan,
+  type KvCacheFormat,
+  type ModelArchitecture,
+  type WeightFormat,
+  GIB,
+  weightBytes,
+} from './capacity';
 import { gpuPlacementOf } from './private/server-plan';
 import { planVllmLayout } from './private/multi-node-plan';
 import { checkExtraArgs } from './private/flags';
@@ -48,7 +55,12 @@ import {
   endpointUrl,
   resolveArchitecture,
 } from './private/serving';
-import { VLLM_FLAGS, VLLM_QUANTIZATION_FORMAT, VLLM_RELEASE, type VllmQuantization } from './private/vllm-flags';
+import {
+  VLLM_FLAGS,
+  VLLM_QUANTIZATION_FORMAT,
+  VLLM_RELEASE,
+  type VllmQuantization,
+} from './private/vllm-flags';
 import { checkPositiveInt } from './private/validate';
 import { recommendedLabels, selectorLabels } from './private/labels';
 import {
@@ -143,12 +155,22 @@ export class MultiNodeVllmServer extends Construct {
       if (p) problems.push(p);
     };
     if (props.maxModelLenTokens !== undefined)
-      push(checkPositiveInt('maxModelLenTokens', props.maxModelLenTokens, arch?.maxContextTokens ?? Number.MAX_SAFE_INTEGER));
+      push(
+        checkPositiveInt(
+          'maxModelLenTokens',
+          props.maxModelLenTokens,
+          arch?.maxContextTokens ?? Number.MAX_SAFE_INTEGER,
+        ),
+      );
     if (props.maxNumSeqs !== undefined) push(checkPositiveInt('maxNumSeqs', props.maxNumSeqs, 4096));
-    if (props.tensorParallelSize !== undefined) push(checkPositiveInt('tensorParallelSize', props.tensorParallelSize, 64));
+    if (props.tensorParallelSize !== undefined)
+      push(checkPositiveInt('tensorParallelSize', props.tensorParallelSize, 64));
     const util = props.gpuMemoryUtilization ?? 0.9;
     if (!(util > 0 && util <= 0.99))
-      problems.push({ path: 'gpuMemoryUtilization', message: `${util} is not allowed: use a fraction above 0 and at most 0.99` });
+      problems.push({
+        path: 'gpuMemoryUtilization',
+        message: `${util} is not allowed: use a fraction above 0 and at most 0.99`,
+      });
     if (props.quantization !== undefined && !(props.quantization in VLLM_QUANTIZATION_FORMAT))
       problems.push({
         path: 'quantization',
@@ -158,7 +180,11 @@ export class MultiNodeVllmServer extends Construct {
     const shm = mn.shmSizeGiB ?? 16;
     push(checkPositiveInt('multiNode.shmSizeGiB', shm, 1024));
     if (mn.rdma) {
-      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(mn.rdma.resourceName))
+      if (
+        !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(
+          mn.rdma.resourceName,
+        )
+      )
         problems.push({
           path: 'multiNode.rdma.resourceName',
           message: `"${mn.rdma.resourceName}" is not an extended resource name (vendor/resource, e.g. rdma/ib)`,
@@ -167,7 +193,10 @@ export class MultiNodeVllmServer extends Construct {
     }
     problems.push(...ncclProblems('multiNode.nccl', mn.nccl ?? {}));
     if (mn.ipcLock !== undefined && mn.ipcLock.reason.trim().length < 20)
-      problems.push({ path: 'multiNode.ipcLock.reason', message: 'give the reason the capability is needed (at least 20 characters)' });
+      problems.push({
+        path: 'multiNode.ipcLock.reason',
+        message: 'give the reason the capability is needed (at least 20 characters)',
+      });
     problems.push(...checkExtraArgs('extraArgs', props.extraArgs ?? [], VLLM_FLAGS, `vLLM ${VLLM_RELEASE}`));
     throwIfProblems(`MultiNodeVllmServer ${id}`, problems);
     const model = arch as ModelArchitecture;
@@ -358,7 +387,12 @@ export class MultiNodeVllmServer extends Construct {
       { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: `${shm}Gi` } },
     ];
     const startup = props.startupTimeoutMinutes ?? 60;
-    const probe = (handler: Record<string, unknown>, failureThreshold: number, timeoutSeconds: number, periodSeconds = PROBE_PERIOD_SECONDS) => ({
+    const probe = (
+      handler: Record<string, unknown>,
+      failureThreshold: number,
+      timeoutSeconds: number,
+      periodSeconds = PROBE_PERIOD_SECONDS,
+    ) => ({
       ...handler,
       periodSeconds,
       timeoutSeconds,
@@ -390,7 +424,11 @@ export class MultiNodeVllmServer extends Construct {
                   nodeSelectorTerms: [
                     {
                       matchExpressions: [
-                        { key: pool.productAffinity.key, operator: 'In', values: [...pool.productAffinity.values] },
+                        {
+                          key: pool.productAffinity.key,
+                          operator: 'In',
+                          values: [...pool.productAffinity.values],
+                        },
                       ],
                     },
                   ],
@@ -400,7 +438,11 @@ export class MultiNodeVllmServer extends Construct {
           }
         : {}),
       tolerations: pool.tolerations.map((t) =>
-        Object.fromEntries(Object.entries({ key: t.key, operator: t.operator, value: t.value, effect: t.effect }).filter(([, v]) => v !== undefined)),
+        Object.fromEntries(
+          Object.entries({ key: t.key, operator: t.operator, value: t.value, effect: t.effect }).filter(
+            ([, v]) => v !== undefined,
+          ),
+        ),
       ),
       containers: [
         {
@@ -446,7 +488,12 @@ export class MultiNodeVllmServer extends Construct {
       manifest: {
         apiVersion: LWS_API_VERSION,
         kind: LWS_KIND,
-        metadata: { name, namespace: this.namespace, labels, annotations: { [ANNOTATION_ENGINE]: `vllm@${VLLM_RELEASE}` } },
+        metadata: {
+          name,
+          namespace: this.namespace,
+          labels,
+          annotations: { [ANNOTATION_ENGINE]: `vllm@${VLLM_RELEASE}` },
+        },
         spec: {
           replicas: this.replicas,
           // Workers start with the leader: the leader is ready only once they have joined.

@@ -244,7 +244,8 @@ function readPodViews(r: ResourceView): PodView[] {
     const worker = readPodView(o, [...t, 'worker_template', 'spec'], [...t, 'worker_template', 'metadata']);
     const out: PodView[] = [];
     if (leader) out.push({ ...leader, role: 'leader' });
-    if (worker) out.push({ ...worker, role: 'worker', ...(leader ? { leader: { ...leader, role: 'leader' } } : {}) });
+    if (worker)
+      out.push({ ...worker, role: 'worker', ...(leader ? { leader: { ...leader, role: 'leader' } } : {}) });
     return out;
   }
   let segs: string[];

@@ -445,30 +445,30 @@ export class JurisdictionStack extends TerraformStack {
               dependsOn: this.leaderWorkerSet ? [this.leaderWorkerSet.release] : [],
             })
           : m.engine === 'vllm'
-          ? new VllmServer(this, `model-${modelName}`, {
-              ...common,
-              image,
-              pool: pool as GpuNodePool,
-              architecture: architectureOf(m),
-              dtype: m.dtype,
-              quantization: m.quantization as never,
-              maxModelLenTokens: m.maxModelLenTokens,
-              maxNumSeqs: m.maxConcurrentSequences,
-              gpuMemoryUtilization: m.gpuMemoryUtilization,
-              tensorParallelSize: m.tensorParallelSize,
-              enablePrefixCaching: m.prefixCaching,
-            })
-          : new LlamaCppServer(this, `model-${modelName}`, {
-              ...common,
-              image,
-              pool,
-              cpuPool: m.pool === undefined ? undefined : cpuPools[m.pool],
-              architecture: architectureOf(m),
-              ggufQuantization: m.quantization,
-              contextTokensPerSlot: m.maxModelLenTokens,
-              parallelSlots: m.maxConcurrentSequences,
-              gpuMemoryUtilization: m.gpuMemoryUtilization,
-            }),
+            ? new VllmServer(this, `model-${modelName}`, {
+                ...common,
+                image,
+                pool: pool as GpuNodePool,
+                architecture: architectureOf(m),
+                dtype: m.dtype,
+                quantization: m.quantization as never,
+                maxModelLenTokens: m.maxModelLenTokens,
+                maxNumSeqs: m.maxConcurrentSequences,
+                gpuMemoryUtilization: m.gpuMemoryUtilization,
+                tensorParallelSize: m.tensorParallelSize,
+                enablePrefixCaching: m.prefixCaching,
+              })
+            : new LlamaCppServer(this, `model-${modelName}`, {
+                ...common,
+                image,
+                pool,
+                cpuPool: m.pool === undefined ? undefined : cpuPools[m.pool],
+                architecture: architectureOf(m),
+                ggufQuantization: m.quantization,
+                contextTokensPerSlot: m.maxModelLenTokens,
+                parallelSlots: m.maxConcurrentSequences,
+                gpuMemoryUtilization: m.gpuMemoryUtilization,
+              }),
       );
       dependAll(server, namespaceReady);
       servers[modelName] = server;

@@ -16,12 +16,7 @@ import {
   validTensorParallelSizes,
 } from '../capacity';
 import { capacityExceeded, isSovereignError } from '../errors';
-import {
-  type GpuPlacement,
-  type VllmPlanInput,
-  planVllmServer,
-  vllmUtilizationFlag,
-} from './server-plan';
+import { type GpuPlacement, type VllmPlanInput, planVllmServer, vllmUtilizationFlag } from './server-plan';
 
 export interface VllmLayout {
   /** Nodes (pods) per replica: 1 on one node, else the pipeline-parallel size. */
@@ -43,7 +38,12 @@ export interface MultiNodeAllowance {
 }
 
 /** The plan of one pipeline stage at tensor-parallel `tp` across `pp` nodes. */
-export function planStage(req: CapacityRequest, usableBytesPerGpu: number, tp: number, pp: number): CapacityPlan {
+export function planStage(
+  req: CapacityRequest,
+  usableBytesPerGpu: number,
+  tp: number,
+  pp: number,
+): CapacityPlan {
   const pool = { poolName: '', gpusPerNode: tp, gpuMemoryGiB: 0, usableBytesPerGpu };
   // A stage holds ceil(layers / pp) layers (vLLM splits layers as evenly as it can,
   // vllm/distributed/utils.py get_pp_indices), so its share of the weights and of the KV cache.
@@ -54,7 +54,12 @@ export function planStage(req: CapacityRequest, usableBytesPerGpu: number, tp: n
     tp,
   );
   const whole = planAt(req, pool, tp);
-  return { ...stage, weightBytes: whole.weightBytes, kvCacheBytes: whole.kvCacheBytes, kvBytesPerToken: whole.kvBytesPerToken };
+  return {
+    ...stage,
+    weightBytes: whole.weightBytes,
+    kvCacheBytes: whole.kvCacheBytes,
+    kvBytesPerToken: whole.kvBytesPerToken,
+  };
 }
 
 /**
@@ -115,7 +120,11 @@ export function planVllmLayout(
     const plan = planStage(req, usable, tp, pp);
     if (plan.fits) fit = { pp, plan };
   }
-  const one = planAt(req, { poolName: pool.poolName, gpusPerNode: tp, gpuMemoryGiB: 0, usableBytesPerGpu: usable }, tp);
+  const one = planAt(
+    req,
+    { poolName: pool.poolName, gpusPerNode: tp, gpuMemoryGiB: 0, usableBytesPerGpu: usable },
+    tp,
+  );
   const reserve = one.runtimeReserveBytesPerGpu;
   // The same figure in every message: what the model needs if spread over n nodes, against
   // what n nodes offer.
@@ -155,4 +164,3 @@ export function planVllmLayout(
     utilizationFlag: flag.toFixed(2),
   };
 }
-

@@ -8,7 +8,8 @@
  * offered.
  */
 export const NCCL_ENV: Readonly<Record<string, string>> = {
-  NCCL_SOCKET_IFNAME: 'IP interfaces NCCL uses for bootstrap and socket transport (prefix list, ^ excludes, = exact)',
+  NCCL_SOCKET_IFNAME:
+    'IP interfaces NCCL uses for bootstrap and socket transport (prefix list, ^ excludes, = exact)',
   NCCL_SOCKET_FAMILY: 'AF_INET or AF_INET6 for the socket interfaces',
   NCCL_IB_HCA: 'InfiniBand / RoCE adapters (and ports) NCCL uses, e.g. mlx5_0:1,mlx5_1:1',
   NCCL_IB_DISABLE: '1 stops NCCL from using InfiniBand / RoCE (falls back to sockets)',

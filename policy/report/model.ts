@@ -148,7 +148,9 @@ export function multiNodeLines(p: PoolEntry): string[] {
   return [
     `pool ${p.name} serves models across nodes: ${mn.rdmaResource ? `${mn.rdmaPerPod ?? 1} × ${mn.rdmaResource} per pod` : 'no RDMA device declared (NCCL over TCP sockets)'}; /dev/shm ${mn.shmSizeGiB} GiB; NCCL ${nccl.length > 0 ? nccl.join(' ') : '(defaults)'}`,
     ...(mn.ipcLock ? [`pool ${p.name} pods add IPC_LOCK (suppressed K8S-006): ${mn.ipcLock}`] : []),
-    ...(mn.hostRequirements ?? []).map((h) => `pool ${p.name} host requirement (checked by the operator, not the stack): ${h}`),
+    ...(mn.hostRequirements ?? []).map(
+      (h) => `pool ${p.name} host requirement (checked by the operator, not the stack): ${h}`,
+    ),
   ];
 }
 

@@ -509,7 +509,9 @@ const multiNodeSchema = z
       .strictObject({
         resourceName: z
           .string()
-          .regex(EXTENDED_RESOURCE, { message: 'an extended resource name looks like rdma/ib or nvidia.com/hostdev' })
+          .regex(EXTENDED_RESOURCE, {
+            message: 'an extended resource name looks like rdma/ib or nvidia.com/hostdev',
+          })
           .describe(
             'Extended resource of the RDMA (InfiniBand or RoCE) device plugin on the nodes, e.g. rdma/rdma_shared_device_a (NVIDIA Network Operator).',
           ),
@@ -1162,7 +1164,9 @@ const monitoringSchema = z
 
 const leaderWorkerSetSchema = z
   .strictObject({
-    namespace: dnsLabel('leaderWorkerSet.namespace').default('lws-system').describe('Namespace of the controller.'),
+    namespace: dnsLabel('leaderWorkerSet.namespace')
+      .default('lws-system')
+      .describe('Namespace of the controller.'),
     image: image('leaderWorkerSet.image').describe(
       `LeaderWorkerSet controller (registry.k8s.io/lws/lws:${LWS_RELEASE} mirrored).`,
     ),
