@@ -294,6 +294,19 @@ export const rule: StackRule = {
                   const sc = isObj(c.securityContext) ? c.securityContext : {};
                   if (sc.privileged === true || sc.privileged === 'true')
                     bad(r.address, `${cp}.securityContext.privileged`, `privileged container in a ${kind}`);
+                  // In a custom kind's pod, IPC_LOCK (RDMA memory registration) is the one added
+                  // capability a spec may justify, through a K8S-006 suppression with its reason;
+                  // any other is refused here, where no suppression reaches.
+                  const caps = isObj(sc.capabilities) ? sc.capabilities : {};
+                  const added = (Array.isArray(caps.add) ? caps.add : [])
+                    .map((x) => String(x).toUpperCase().replace(/^CAP_/, ''))
+                    .filter((x) => x !== 'NET_BIND_SERVICE' && x !== 'IPC_LOCK');
+                  if (added.length > 0)
+                    bad(
+                      r.address,
+                      `${cp}.securityContext.capabilities.add`,
+                      `${kind} container adds ${added.join(', ')}: only IPC_LOCK may be added, with a reason`,
+                    );
                   (Array.isArray(c.env) ? c.env : []).forEach((e, j) => {
                     const name = isObj(e) ? str(e.name) : undefined;
                     if (
