@@ -22,6 +22,7 @@ function specs(): [string, string][] {
     ['examples/sovereign.yaml', fs.readFileSync('examples/sovereign.yaml', 'utf8')],
     ['examples/provisioned.yaml', fs.readFileSync('examples/provisioned.yaml', 'utf8')],
     ['examples/minimal.yaml', minimal],
+    ['examples/frontier.yaml', fs.readFileSync('examples/frontier.yaml', 'utf8')],
     ['minimal with pull Secrets, CA bundle, DNS, autoscaling and an API key', withOptions],
   ];
 }
