@@ -75,6 +75,7 @@ export function planVllmLayout(
   poolPath: string,
 ): VllmLayout {
   let single: { path: string; message: string };
+  let singleError: unknown;
   try {
     const plan = planVllmServer(input, pool);
     return {
@@ -99,6 +100,7 @@ export function planVllmLayout(
     )
       throw e;
     single = p;
+    singleError = e;
   }
   const name = input.arch.name;
   const flag = vllmUtilizationFlag(input.gpuMemoryUtilization, pool);
@@ -130,6 +132,9 @@ export function planVllmLayout(
   // what n nodes offer.
   const needOn = (n: number) => one.weightBytes + one.kvCacheBytes + reserve * tp * n;
   const perNode = usable * tp;
+  // A pool that declares nothing for serving across nodes keeps the single-node refusal when
+  // no number of its nodes would hold the model either.
+  if (!fit && multiNode === undefined) throw singleError;
   if (!fit) {
     // Fewest nodes that would hold it (weights, KV cache, per-GPU reserve), at this TP.
     let enough = 2;

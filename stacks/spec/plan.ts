@@ -267,6 +267,13 @@ function multiNodeProblems(j: JurisdictionSpec, layouts: ReadonlyMap<string, Vll
         path: ['models', name],
         message: `is served across ${l.nodes} nodes of pool ${m.pool} (tensor parallel ${l.tensorParallelSize} × pipeline parallel ${l.pipelineParallelSize}) by a LeaderWorkerSet: add leaderWorkerSet (image of the mirrored controller) to the jurisdiction`,
       });
+    // Every pod of the group mounts the weights, each on its own node.
+    const store = j.stores[m.store];
+    if (store?.accessMode === 'ReadWriteOnce' || store?.localVolume !== undefined)
+      out.push({
+        path: ['stores', m.store, store.localVolume !== undefined ? 'localVolume' : 'accessMode'],
+        message: `${name} is served across ${l.nodes} nodes, and each of its pods mounts store "${m.store}", ${store.localVolume !== undefined ? "a directory on one node's disk" : 'which is ReadWriteOnce (one node only)'}: use a shared volume (ReadWriteMany)`,
+      });
     if (m.autoscaling !== undefined)
       out.push({
         path: ['models', name, 'autoscaling'],

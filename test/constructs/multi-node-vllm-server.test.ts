@@ -180,6 +180,19 @@ describe('validate and synth refuse the same specs with the same located message
     expect(lines(s.stderr)).toEqual(lines(v.stderr));
   });
 
+  test("fails when the group's pods would share a ReadWriteOnce store", () => {
+    const { v, s } = both(
+      'rwo',
+      text()
+        .replace('accessMode: ReadWriteMany', 'accessMode: ReadWriteOnce')
+        .replace('replicas: 2', 'replicas: 1'),
+    );
+    expect([v.code, s.code]).toEqual([2, 2]);
+    expect(v.stderr).toMatch(
+      /stores\.models\.accessMode +.*deepseek-r1 is served across 2 nodes, and each of its pods mounts store "models", which is ReadWriteOnce/,
+    );
+  });
+
   test('fails when an NCCL variable is not one NCCL documents, naming the allowed ones', () => {
     const { v } = both('nccl', text().replace('NCCL_IB_HCA: mlx5', 'NCCL_IB_HCAS: mlx5'));
     expect(v.code).toBe(2);
