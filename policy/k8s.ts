@@ -98,7 +98,7 @@ export interface K8sObject {
 // for every object of a stack once per workload: each view is built once per resource. Views
 // are read-only and the policy never changes a resource, so a cache keyed by the view is exact.
 const objects = new WeakMap<ResourceView, K8sObject | null>();
-const pods = new WeakMap<ResourceView, PodView | null>();
+const pods = new WeakMap<ResourceView, PodView[]>();
 
 /** The Kubernetes object a resource describes; undefined for anything else. */
 export function k8sObject(r: ResourceView): K8sObject | undefined {
@@ -199,10 +199,18 @@ export interface PodView {
   readonly longRunning: boolean;
   /** `spec.replicas` (1 when unset; undefined when unresolved). */
   readonly replicas?: number;
+  /**
+   * In a LeaderWorkerSet, which of its two pod templates this is; the worker view also holds
+   * the leader's (a Ray worker is told the model by its leader).
+   */
+  readonly role?: 'leader' | 'worker';
+  readonly leader?: PodView;
 }
 
 export const WORKLOAD_KINDS = [
   'Deployment',
+  // kubernetes-sigs/lws: two pod templates, spec.leaderWorkerTemplate.{leader,worker}Template.
+  'LeaderWorkerSet',
   'StatefulSet',
   'DaemonSet',
   'ReplicationController',
@@ -212,16 +220,34 @@ export const WORKLOAD_KINDS = [
 ];
 export const WORKLOAD_TYPES = typesOf(...WORKLOAD_KINDS);
 
-/** The pod template (or pod) of a workload resource; undefined for anything else. */
+/**
+ * The pod template (or pod) of a workload resource; undefined for anything else. A
+ * LeaderWorkerSet has two: this is its leader's, and podViews gives both.
+ */
 export function podView(r: ResourceView): PodView | undefined {
-  let p = pods.get(r);
-  if (p === undefined) pods.set(r, (p = readPodView(r) ?? null));
-  return p ?? undefined;
+  return podViews(r)[0];
 }
 
-function readPodView(r: ResourceView): PodView | undefined {
+/** Every pod template of a workload resource (two for a LeaderWorkerSet); [] for anything else. */
+export function podViews(r: ResourceView): readonly PodView[] {
+  let p = pods.get(r);
+  if (p === undefined) pods.set(r, (p = readPodViews(r)));
+  return p ?? [];
+}
+
+function readPodViews(r: ResourceView): PodView[] {
   const o = k8sObject(r);
-  if (!o || !WORKLOAD_KINDS.includes(o.kind)) return undefined;
+  if (!o || !WORKLOAD_KINDS.includes(o.kind)) return [];
+  if (o.kind === 'LeaderWorkerSet') {
+    const t = ['spec', 'leader_worker_template'];
+    const leader = readPodView(o, [...t, 'leader_template', 'spec'], [...t, 'leader_template', 'metadata']);
+    const worker = readPodView(o, [...t, 'worker_template', 'spec'], [...t, 'worker_template', 'metadata']);
+    const out: PodView[] = [];
+    if (leader) out.push({ ...leader, role: 'leader' });
+    if (worker)
+      out.push({ ...worker, role: 'worker', ...(leader ? { leader: { ...leader, role: 'leader' } } : {}) });
+    return out;
+  }
   let segs: string[];
   let metaSegs: string[];
   if (o.kind === 'Pod') {
@@ -234,6 +260,11 @@ function readPodView(r: ResourceView): PodView | undefined {
     segs = ['spec', 'template', 'spec'];
     metaSegs = ['spec', 'template', 'metadata'];
   }
+  const v = readPodView(o, segs, metaSegs);
+  return v ? [v] : [];
+}
+
+function readPodView(o: K8sObject, segs: string[], metaSegs: string[]): PodView | undefined {
   const pod = get(o, o.root, ...segs);
   if (!pod) return undefined;
   const meta = get(o, o.root, ...metaSegs) ?? {};
@@ -248,7 +279,7 @@ function readPodView(r: ResourceView): PodView | undefined {
     });
   }
   let replicas: number | undefined = 1;
-  if (['Deployment', 'StatefulSet', 'ReplicationController'].includes(o.kind)) {
+  if (['Deployment', 'StatefulSet', 'ReplicationController', 'LeaderWorkerSet'].includes(o.kind)) {
     const raw = get(o, o.root, 'spec')?.[o.k('replicas')];
     replicas = raw === undefined ? 1 : num(raw);
   }

@@ -44,6 +44,8 @@ export interface ModelRecord {
   readonly gpus: number;
   readonly replicas: number;
   readonly pool?: string;
+  /** Nodes (pods) one replica spans when served across nodes by a LeaderWorkerSet; gpus is then the group's total. */
+  readonly nodesPerReplica?: number;
 }
 
 /** A GPU node pool as the stack declares it (GpuNodePool's resolved public fields). */
@@ -58,6 +60,16 @@ export interface PoolRecord {
   readonly sharing: 'none' | 'time-slicing' | 'mig';
   /** Extended resource the pool's pods request (`nvidia.com/gpu`, `nvidia.com/mig-3g.40gb`). */
   readonly resourceName: string;
+  /** What the pool declares for serving across nodes: the node side auditors must check. */
+  readonly multiNode?: {
+    readonly rdmaResource?: string;
+    readonly rdmaPerPod?: number;
+    readonly nccl: Readonly<Record<string, string>>;
+    readonly shmSizeGiB: number;
+    /** The reason given for adding IPC_LOCK, when it is added. */
+    readonly ipcLock?: string;
+    readonly hostRequirements: readonly string[];
+  };
 }
 
 export interface StackMetadata {

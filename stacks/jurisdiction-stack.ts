@@ -33,6 +33,8 @@ import {
   type ClusterConnection,
 } from '../constructs/private-cluster';
 import { VllmServer } from '../constructs/vllm-server';
+import { MultiNodeVllmServer, ROLE_LABEL } from '../constructs/multi-node-vllm-server';
+import { LeaderWorkerSetController } from '../constructs/leader-worker-set';
 import { manifestSha256 } from '../constructs/weights-manifest';
 import {
   METADATA_KEY,
@@ -54,6 +56,7 @@ import {
   ggufFileOf,
   machineCountOf,
   memoryQuantity,
+  vllmLayouts,
 } from './spec/plan';
 
 /** Provider versions of the bindings in package.json; the stack pins exactly these. */
@@ -166,6 +169,10 @@ export class JurisdictionStack extends TerraformStack {
   public readonly stores: Readonly<Record<string, IModelWeightStore>>;
   public readonly weights: Readonly<Record<string, ModelWeights>>;
   public readonly servers: Readonly<Record<string, VllmServer | LlamaCppServer>>;
+  /** Models served across nodes, each by a LeaderWorkerSet (not in `servers`). */
+  public readonly groups: Readonly<Record<string, MultiNodeVllmServer>>;
+  /** The LeaderWorkerSet controller, when a model is served across nodes. */
+  public readonly leaderWorkerSet?: LeaderWorkerSetController;
   /** The jurisdiction's OpenAI-compatible endpoint, when the spec declares `gateway`. */
   public readonly gateway?: InferenceGateway;
   /** The record written under `"//".sovereign`. */
@@ -284,6 +291,9 @@ export class JurisdictionStack extends TerraformStack {
       );
     }
 
+    // Models that do not fit one node are served across several by a LeaderWorkerSet, with the
+    // layout the planner chose (stacks/spec/plan.ts, the same judgement `validate` makes).
+    const layouts = vllmLayouts(spec);
     const stores: Record<string, IModelWeightStore> = {};
     for (const [storeName, s] of Object.entries(spec.stores)) {
       if (s.existingClaim !== undefined) {
@@ -301,7 +311,11 @@ export class JurisdictionStack extends TerraformStack {
       const shared =
         models
           .filter(([, m]) => m.store === storeName)
-          .reduce((n, [, m]) => n + Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0), 0) > 1;
+          .reduce(
+            (n, [k, m]) =>
+              n + Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0) * (layouts.get(k)?.nodes ?? 1),
+            0,
+          ) > 1;
       const store = at(
         ['stores', storeName],
         () =>
@@ -320,9 +334,34 @@ export class JurisdictionStack extends TerraformStack {
     }
     this.stores = stores;
 
+    const spread = [...layouts.values()].some((l) => l.nodes > 1);
+    if (spread && spec.leaderWorkerSet !== undefined) {
+      const l = spec.leaderWorkerSet;
+      // The spec's checks guarantee an API server (here, under gateway or under autoscaler).
+      const apiServer = (l.apiServer ?? spec.gateway?.apiServer ?? spec.autoscaler?.apiServer) as {
+        cidrs: string[];
+        port: number;
+      };
+      this.leaderWorkerSet = at(
+        ['leaderWorkerSet'],
+        () =>
+          new LeaderWorkerSetController(this, 'leader-worker-set', {
+            cluster: this.cluster,
+            jurisdiction: name,
+            namespace: l.namespace,
+            chartRepository: sov.chartRepository,
+            image: l.image,
+            allowedRegistries: sov.registries,
+            imagePullSecrets: spec.images.pullSecrets,
+            apiServer,
+          }),
+      );
+    }
     const weights: Record<string, ModelWeights> = {};
-    const servers: Record<string, VllmServer | LlamaCppServer> = {};
+    const servers: Record<string, VllmServer | LlamaCppServer | MultiNodeVllmServer> = {};
+    const groups: Record<string, MultiNodeVllmServer> = {};
     const records: ModelRecord[] = [];
+    const relaxations: { rule: string; resource: string; reason: string }[] = [];
     for (const [modelName, m] of models) {
       const w = at(
         ['models', modelName, 'weights'],
@@ -380,32 +419,56 @@ export class JurisdictionStack extends TerraformStack {
         memory: memoryQuantity(m.memoryGiB),
         license: m.weights.license,
       };
+      const vllm = {
+        image,
+        pool: pool as GpuNodePool,
+        architecture: architectureOf(m),
+        dtype: m.dtype,
+        quantization: m.quantization as never,
+        maxModelLenTokens: m.maxModelLenTokens,
+        maxNumSeqs: m.maxConcurrentSequences,
+        gpuMemoryUtilization: m.gpuMemoryUtilization,
+        tensorParallelSize: m.tensorParallelSize,
+        enablePrefixCaching: m.prefixCaching,
+      };
+      const multiNode = m.pool === undefined ? undefined : spec.pools[m.pool]?.multiNode;
       const server = at(['models', modelName], () =>
-        m.engine === 'vllm'
-          ? new VllmServer(this, `model-${modelName}`, {
+        m.engine === 'vllm' && (layouts.get(modelName)?.nodes ?? 1) > 1 && multiNode !== undefined
+          ? new MultiNodeVllmServer(this, `model-${modelName}`, {
               ...common,
-              image,
-              pool: pool as GpuNodePool,
-              architecture: architectureOf(m),
-              dtype: m.dtype,
-              quantization: m.quantization as never,
-              maxModelLenTokens: m.maxModelLenTokens,
-              maxNumSeqs: m.maxConcurrentSequences,
-              gpuMemoryUtilization: m.gpuMemoryUtilization,
-              tensorParallelSize: m.tensorParallelSize,
-              enablePrefixCaching: m.prefixCaching,
+              ...vllm,
+              multiNode: {
+                ...multiNode,
+                nccl: multiNode.nccl as Record<string, string>,
+                declaredAt: `pools.${m.pool}.multiNode`,
+              },
+              dependsOn: this.leaderWorkerSet ? [this.leaderWorkerSet.release] : [],
             })
-          : new LlamaCppServer(this, `model-${modelName}`, {
-              ...common,
-              image,
-              pool,
-              cpuPool: m.pool === undefined ? undefined : cpuPools[m.pool],
-              architecture: architectureOf(m),
-              ggufQuantization: m.quantization,
-              contextTokensPerSlot: m.maxModelLenTokens,
-              parallelSlots: m.maxConcurrentSequences,
-              gpuMemoryUtilization: m.gpuMemoryUtilization,
-            }),
+          : m.engine === 'vllm'
+            ? new VllmServer(this, `model-${modelName}`, {
+                ...common,
+                image,
+                pool: pool as GpuNodePool,
+                architecture: architectureOf(m),
+                dtype: m.dtype,
+                quantization: m.quantization as never,
+                maxModelLenTokens: m.maxModelLenTokens,
+                maxNumSeqs: m.maxConcurrentSequences,
+                gpuMemoryUtilization: m.gpuMemoryUtilization,
+                tensorParallelSize: m.tensorParallelSize,
+                enablePrefixCaching: m.prefixCaching,
+              })
+            : new LlamaCppServer(this, `model-${modelName}`, {
+                ...common,
+                image,
+                pool,
+                cpuPool: m.pool === undefined ? undefined : cpuPools[m.pool],
+                architecture: architectureOf(m),
+                ggufQuantization: m.quantization,
+                contextTokensPerSlot: m.maxModelLenTokens,
+                parallelSlots: m.maxConcurrentSequences,
+                gpuMemoryUtilization: m.gpuMemoryUtilization,
+              }),
       );
       dependAll(server, namespaceReady);
       servers[modelName] = server;
@@ -430,17 +493,28 @@ export class JurisdictionStack extends TerraformStack {
         gpus: server.gpusPerReplica,
         replicas: m.replicas,
         pool: m.pool,
+        ...(server instanceof MultiNodeVllmServer ? { nodesPerReplica: server.nodesPerReplica } : {}),
       });
+      if (server instanceof MultiNodeVllmServer && server.relaxation !== undefined)
+        relaxations.push({
+          rule: server.relaxation.rule,
+          resource: `kubernetes_manifest.${this.getLogicalId(server.leaderWorkerSet)}`,
+          reason: server.relaxation.reason,
+        });
     }
     this.weights = weights;
-    this.servers = servers;
+    for (const [k, v] of Object.entries(servers)) if (v instanceof MultiNodeVllmServer) groups[k] = v;
+    this.servers = Object.fromEntries(
+      Object.entries(servers).filter(([, v]) => !(v instanceof MultiNodeVllmServer)),
+    ) as Record<string, VllmServer | LlamaCppServer>;
+    this.groups = groups;
 
     // The weights of every model on a store must fit its volume (5 % kept for the filesystem).
     for (const [storeName, store] of Object.entries(spec.stores)) {
       const onStore = models.filter(([, m]) => m.store === storeName);
       const bytes = onStore.map(([modelName]) => {
         const srv = servers[modelName];
-        return srv instanceof VllmServer ? srv.capacity.weightBytes : srv.weightBytes;
+        return srv instanceof LlamaCppServer ? srv.weightBytes : srv.capacity.weightBytes;
       });
       const need = bytes.reduce((a, b) => a + b, 0);
       if (need > store.sizeGiB * 2 ** 30 * 0.95) {
@@ -459,11 +533,16 @@ export class JurisdictionStack extends TerraformStack {
     for (const [poolName, pool] of Object.entries(pools)) {
       const demands = models
         .filter(([, m]) => m.pool === poolName)
-        .map(([modelName, m]) => ({
-          model: modelName,
-          gpusPerReplica: servers[modelName].gpusPerReplica,
-          replicas: Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0),
-        }));
+        .map(([modelName, m]) => {
+          const srv = servers[modelName];
+          // A replica across nodes is one pod of tensorParallelSize GPUs per node of its group.
+          const group = srv instanceof MultiNodeVllmServer ? srv.nodesPerReplica : 1;
+          return {
+            model: modelName,
+            gpusPerReplica: srv instanceof MultiNodeVllmServer ? srv.tensorParallelSize : srv.gpusPerReplica,
+            replicas: Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0) * group,
+          };
+        });
       const short = packReplicas(pool.nodeCount, pool.gpusPerNode, demands);
       if (short.length > 0) {
         const asked = demands
@@ -515,7 +594,7 @@ export class JurisdictionStack extends TerraformStack {
               waitingPerReplica: scaling.waitingPerReplica,
               kvCacheUsage: scaling.kvCacheUsage,
               prometheusUrl: a.prometheus.url,
-              dependsOn: [keda.release, servers[modelName].deployment],
+              dependsOn: [keda.release, (servers[modelName] as VllmServer | LlamaCppServer).deployment],
             }),
         );
       }
@@ -544,12 +623,16 @@ export class JurisdictionStack extends TerraformStack {
               name: servers[modelName].servedModelName,
               engine: m.engine,
               port: servers[modelName].port,
-              selector: selectorLabels({
-                name: m.engine,
-                instance: modelName,
-                component: 'server',
-                jurisdiction: name,
-              }),
+              selector: {
+                ...selectorLabels({
+                  name: m.engine,
+                  instance: modelName,
+                  component: 'server',
+                  jurisdiction: name,
+                }),
+                // Across nodes only the group's leader serves the API.
+                ...(servers[modelName] instanceof MultiNodeVllmServer ? { [ROLE_LABEL]: 'leader' } : {}),
+              },
               apiKeySecret: m.apiKeySecret,
             })),
             tenants: Object.entries(g.tenants).map(([tenant, t]) => ({ name: tenant, ...t })),
@@ -592,7 +675,7 @@ export class JurisdictionStack extends TerraformStack {
       value: namespace,
       description: `Namespace of the model servers and weight volumes in ${name}`,
     });
-    const suppressions = [...spec.suppressions];
+    const suppressions = [...spec.suppressions, ...relaxations];
     const gpuNs = this.cluster.gpuOperatorNamespace;
     if (gpuNs !== undefined) {
       new TerraformOutput(this, 'gpu_operator_namespace', {
@@ -636,7 +719,7 @@ export class JurisdictionStack extends TerraformStack {
       models: records,
       pools: Object.keys(pools)
         .sort()
-        .map((k) => poolRecord(pools[k])),
+        .map((k) => ({ ...poolRecord(pools[k]), ...multiNodeRecord(spec.pools[k].multiNode) })),
     };
     new SovereignRecord(this, this.metadata);
     // S3-native state locking (use_lockfile) exists from Terraform 1.10 and OpenTofu 1.10 on:
@@ -720,6 +803,22 @@ export function poolRecord(p: GpuNodePool): PoolRecord {
     nodeCount: p.nodeCount,
     sharing: p.sharing.mode,
     resourceName: p.resourceName,
+  };
+}
+
+/** What the record says of a pool's multi-node settings: the node side auditors must check. */
+function multiNodeRecord(mn: JurisdictionSpec['pools'][string]['multiNode']): Pick<PoolRecord, 'multiNode'> {
+  if (mn === undefined) return {};
+  return {
+    multiNode: {
+      ...(mn.rdma ? { rdmaResource: mn.rdma.resourceName, rdmaPerPod: mn.rdma.perPod } : {}),
+      nccl: Object.fromEntries(
+        Object.entries(mn.nccl as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : 1)),
+      ),
+      shmSizeGiB: mn.shmSizeGiB,
+      ...(mn.ipcLock ? { ipcLock: mn.ipcLock.reason } : {}),
+      hostRequirements: [...mn.hostRequirements],
+    },
   };
 }
 

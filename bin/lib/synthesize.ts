@@ -221,8 +221,11 @@ function synthesizeStacks(
   return stacks.map((s) => ({
     name: s.jurisdiction,
     profile: s.profile.id,
-    models: Object.keys(s.servers).length,
-    gpus: Object.values(s.servers).reduce((n, srv) => n + srv.gpusPerReplica * srv.replicas, 0),
+    models: Object.keys(s.servers).length + Object.keys(s.groups).length,
+    gpus: [...Object.values(s.servers), ...Object.values(s.groups)].reduce(
+      (n, srv) => n + srv.gpusPerReplica * srv.replicas,
+      0,
+    ),
     order: [
       ...provisionStacks.filter((p) => p.jurisdiction === s.jurisdiction).map((p) => p.node.id),
       s.jurisdiction,

@@ -6,7 +6,7 @@
  */
 import type { Totals } from '../engine';
 import { frameworkMatrix, MANUAL_CONTROLS } from '../frameworks';
-import { POOL_HEAD, poolCells, type AuditReport, type StackReport } from './model';
+import { POOL_HEAD, multiNodeLines, poolCells, type AuditReport, type StackReport } from './model';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 const row = (cells: (string | number | undefined)[]) =>
@@ -242,6 +242,9 @@ function stackSection(out: string[], s: StackReport): void {
       '',
       `GPUs requested by workloads: ${s.inventory.gpusRequested}.`,
       ...(s.inventory.pools.length > 0 ? ['', table(POOL_HEAD, s.inventory.pools.map(poolCells))] : []),
+      ...(s.inventory.pools.some((p) => p.multiNode)
+        ? ['', ...s.inventory.pools.flatMap(multiNodeLines).map((l) => `- ${l}`)]
+        : []),
       ...(s.inventory.models.length > 0
         ? [
             '',

@@ -10,7 +10,7 @@ import type { Difference } from '../anchor';
 import { helmChart, helmValues, parseImage, registryAllowed } from '../images';
 import { cmp, list, many, num, one, str, strMap, type Obj } from '../json';
 import { k8sObject, podView } from '../k8s';
-import type { ModelRecord, StackMetadata } from '../metadata';
+import type { ModelRecord, PoolRecord, StackMetadata } from '../metadata';
 import type { FileHash } from '../load';
 import type { PlanSummary } from '../plan';
 import { judgeEndpoint } from '../rules/private/endpoint';
@@ -132,6 +132,26 @@ export interface PoolEntry {
   readonly models: readonly string[];
   /** GPUs the models placed on it request: GPUs per replica × replicas. */
   readonly gpusRequested: number;
+  /** What the pool declares for serving across nodes, host-level requirements included. */
+  readonly multiNode?: PoolRecord['multiNode'];
+}
+
+/**
+ * The node side of a pool that serves models across nodes, as lines for the reports: what each
+ * pod of a group requests and sets, the relaxation and its reason, and what the hosts must
+ * provide outside Kubernetes (nothing in the stack can check those: the operator must).
+ */
+export function multiNodeLines(p: PoolEntry): string[] {
+  const mn = p.multiNode;
+  if (mn === undefined) return [];
+  const nccl = Object.entries(mn.nccl ?? {}).map(([k, v]) => `${k}=${v}`);
+  return [
+    `pool ${p.name} serves models across nodes: ${mn.rdmaResource ? `${mn.rdmaPerPod ?? 1} × ${mn.rdmaResource} per pod` : 'no RDMA device declared (NCCL over TCP sockets)'}; /dev/shm ${mn.shmSizeGiB} GiB; NCCL ${nccl.length > 0 ? nccl.join(' ') : '(defaults)'}`,
+    ...(mn.ipcLock ? [`pool ${p.name} pods add IPC_LOCK (suppressed K8S-006): ${mn.ipcLock}`] : []),
+    ...(mn.hostRequirements ?? []).map(
+      (h) => `pool ${p.name} host requirement (checked by the operator, not the stack): ${h}`,
+    ),
+  ];
 }
 
 /**
@@ -447,6 +467,7 @@ function inventory(r: StackResult): StackReport['inventory'] {
       physicalGpusPerNode: p.physicalGpusPerNode,
       sharing: p.sharing,
       resourceName: p.resourceName,
+      ...(p.multiNode ? { multiNode: p.multiNode } : {}),
       gpusOffered:
         typeof p.nodeCount === 'number' && typeof p.gpusPerNode === 'number'
           ? p.nodeCount * p.gpusPerNode

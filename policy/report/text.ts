@@ -1,6 +1,6 @@
 /** Terminal output: findings people fix (rule, address, field, fix) and the report summary. */
 import type { Finding, Totals } from '../engine';
-import type { AuditReport } from './model';
+import { multiNodeLines, type AuditReport } from './model';
 
 export interface TextOptions {
   /** ANSI colours; off when NO_COLOR is set or output is not a terminal. */
@@ -57,6 +57,7 @@ export function renderText(r: AuditReport, opts: TextOptions = {}): string {
     for (const p of s.inventory.pools.filter((x) => x.gpuProduct !== undefined))
       out.push(
         `  pool ${p.name}: ${p.nodeCount} node(s) × ${p.physicalGpusPerNode ?? p.gpusPerNode} ${p.gpuProduct}${p.sharing && p.sharing !== 'none' ? ` (${p.sharing}: ${p.gpusPerNode} schedulable per node)` : ''}, ${p.gpusRequested} of ${p.gpusOffered} GPU(s) requested`,
+        ...multiNodeLines(p).map((l) => `    ${l}`),
       );
     const outside = s.dataLocations.filter((d) => d.jurisdiction !== 'inside');
     for (const d of outside)

@@ -14,10 +14,11 @@ export const rule: ResourceRule = {
   ],
   suppressible: true,
   scope: 'resource',
-  appliesTo: typesOf('Deployment', 'StatefulSet'),
+  appliesTo: typesOf('Deployment', 'StatefulSet', 'LeaderWorkerSet'),
   check: (r, ctx) => {
     const p = podView(r);
-    if (!p || !['Deployment', 'StatefulSet'].includes(p.obj.kind)) return na;
+    // A LeaderWorkerSet's replicas are groups: more than one group needs a budget over its pods.
+    if (!p || !['Deployment', 'StatefulSet', 'LeaderWorkerSet'].includes(p.obj.kind)) return na;
     const path = at(p.obj, 'spec', 'replicas');
     if (p.replicas === undefined) return unknown(path, 'replicas is not resolved at synth time');
     if (p.replicas <= 1) return na;

@@ -1,5 +1,5 @@
 import { isObj, isRef, join, str } from '../json';
-import { WORKLOAD_TYPES, at, envOf, k8sObject, podView, typesOf } from '../k8s';
+import { WORKLOAD_TYPES, at, envOf, k8sObject, podViews, typesOf } from '../k8s';
 import { fail, na, ok, type Outcome, type ResourceRule } from '../types';
 import { looksSecret } from './private/helpers';
 
@@ -13,10 +13,11 @@ export const rule: ResourceRule = {
   scope: 'resource',
   appliesTo: [...new Set([...WORKLOAD_TYPES, ...typesOf('Secret')])].sort(),
   check: (r) => {
-    const p = podView(r);
+    const views = podViews(r);
+    const p = views[0];
     if (p) {
       const out: Outcome[] = [];
-      for (const c of p.containers) {
+      for (const c of views.flatMap((v) => v.containers)) {
         for (const e of envOf(p.obj, c)) {
           if (!looksSecret(e.name)) continue;
           const v = e.value;

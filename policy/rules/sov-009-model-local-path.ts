@@ -63,7 +63,12 @@ export const rule: ResourceRule = {
       (c, p): Outcome[] => {
         const engine = servingEngine(p, c);
         if (!engine) return [];
-        const m = modelArgument(p, c, engine);
+        // A LeaderWorkerSet's worker joins its leader's Ray cluster: the leader names the model
+        // and the worker's GPUs load it from the same path, which the worker must mount too.
+        const leader = p.role === 'worker' ? p.leader : undefined;
+        const lc = leader?.containers.find((x) => !x.init && servingEngine(leader, x) === engine);
+        const m =
+          modelArgument(p, c, engine) ?? (leader && lc ? modelArgument(leader, lc, engine) : undefined);
         if (!m) return [fail(join(c.path, p.obj.k('args')), `container ${c.name}: no model argument found`)];
         if (isRef(m.value))
           return [unknown(m.path, `container ${c.name}: model ${m.value} is not resolved at synth time`)];

@@ -103,6 +103,10 @@ const MODELLED_CUSTOM_KINDS: readonly { readonly group: string; readonly kind: s
   // any URL in them (a runbook link) is judged by SOV-012, every host-shaped string below.
   { group: 'monitoring.coreos.com', kind: 'PodMonitor' },
   { group: 'monitoring.coreos.com', kind: 'PrometheusRule' },
+  // LeaderWorkerSet (constructs/multi-node-vllm-server.ts, kubernetes-sigs/lws): a workload
+  // whose leader and worker pod templates every K8S and SOV workload rule judges as it
+  // judges a Deployment's (policy/k8s.ts podViews).
+  { group: 'leaderworkerset.x-k8s.io', kind: 'LeaderWorkerSet' },
 ];
 /** API groups of the modelled custom kinds: what an object reference's `group` may name. */
 const MODELLED_GROUPS = new Set(MODELLED_CUSTOM_KINDS.map((k) => k.group));
@@ -304,6 +308,19 @@ export const rule: StackRule = {
                   const sc = isObj(c.securityContext) ? c.securityContext : {};
                   if (sc.privileged === true || sc.privileged === 'true')
                     bad(r.address, `${cp}.securityContext.privileged`, `privileged container in a ${kind}`);
+                  // In a custom kind's pod, IPC_LOCK (RDMA memory registration) is the one added
+                  // capability a spec may justify, through a K8S-006 suppression with its reason;
+                  // any other is refused here, where no suppression reaches.
+                  const caps = isObj(sc.capabilities) ? sc.capabilities : {};
+                  const added = (Array.isArray(caps.add) ? caps.add : [])
+                    .map((x) => String(x).toUpperCase().replace(/^CAP_/, ''))
+                    .filter((x) => x !== 'NET_BIND_SERVICE' && x !== 'IPC_LOCK');
+                  if (added.length > 0)
+                    bad(
+                      r.address,
+                      `${cp}.securityContext.capabilities.add`,
+                      `${kind} container adds ${added.join(', ')}: only IPC_LOCK may be added, with a reason`,
+                    );
                   (Array.isArray(c.env) ? c.env : []).forEach((e, j) => {
                     const name = isObj(e) ? str(e.name) : undefined;
                     if (

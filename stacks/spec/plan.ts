@@ -25,9 +25,9 @@ import {
   architectureProblems,
   ggufTypeFromFileName,
   planLlamaCppServer,
-  planVllmServer,
 } from '../../constructs/private/server-plan';
 import { VLLM_QUANTIZATION_FORMAT } from '../../constructs/private/vllm-flags';
+import { type VllmLayout, planVllmLayout } from '../../constructs/private/multi-node-plan';
 import type { JurisdictionSpec, ModelSpec, PoolSpec } from './schema';
 import type { SpecPath } from './load';
 
@@ -113,7 +113,21 @@ export function placementOf(
 
 /** Capacity problems of one jurisdiction. Models whose references are broken are skipped. */
 export function capacityProblems(j: JurisdictionSpec): PlanProblem[] {
+  return judge(j).problems;
+}
+
+/**
+ * The layout the planner chose for each vLLM model that fits: one node, or a group of nodes
+ * (served by a LeaderWorkerSet). The stack builds the server this names.
+ */
+export function vllmLayouts(j: JurisdictionSpec): ReadonlyMap<string, VllmLayout> {
+  return judge(j).layouts;
+}
+
+function judge(j: JurisdictionSpec): { problems: PlanProblem[]; layouts: Map<string, VllmLayout> } {
   const out: PlanProblem[] = [];
+  const layouts = new Map<string, VllmLayout>();
+  const podsPerReplica = new Map<string, number>();
   const placements = new Map<string, GpuPlacement>();
   for (const [name, p] of Object.entries(j.pools)) {
     const found = poolProblems({
@@ -155,7 +169,7 @@ export function capacityProblems(j: JurisdictionSpec): PlanProblem[] {
       if (m.engine === 'vllm') {
         if (!pool) continue; // vLLM without a GPU pool is reported by the semantic checks
         if (m.quantization !== undefined && !(m.quantization in VLLM_QUANTIZATION_FORMAT)) continue;
-        const plan = planVllmServer(
+        const plan = planVllmLayout(
           {
             arch,
             weightBytes: weightBytes(arch, vllmWeightFormat(m, arch)),
@@ -168,9 +182,15 @@ export function capacityProblems(j: JurisdictionSpec): PlanProblem[] {
             replicasPath,
           },
           pool,
+          j.pools[m.pool as string].multiNode === undefined
+            ? undefined
+            : { declaredAt: `pools.${m.pool}.multiNode` },
+          `pools.${m.pool}`,
         );
         gpusPerReplica.set(name, plan.tensorParallelSize);
+        podsPerReplica.set(name, plan.nodes);
         weightBytesOf.set(name, plan.capacity.weightBytes);
+        layouts.set(name, plan);
       } else {
         const file = ggufFileOf(m);
         if (file === undefined) continue; // one .gguf file is required: reported by the semantic checks
@@ -233,7 +253,8 @@ export function capacityProblems(j: JurisdictionSpec): PlanProblem[] {
       .map(([n, m]) => ({
         model: n,
         gpusPerReplica: gpusPerReplica.get(n) as number,
-        replicas: Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0),
+        // A replica across nodes is one pod per node of its group.
+        replicas: Math.max(m.replicas, m.autoscaling?.maxReplicas ?? 0) * (podsPerReplica.get(n) ?? 1),
       }));
     const short = packReplicas(placement.nodeCount, placement.unitsPerNode, demands);
     if (short.length > 0) {
@@ -246,6 +267,45 @@ export function capacityProblems(j: JurisdictionSpec): PlanProblem[] {
       });
     }
   }
+  out.push(...multiNodeProblems(j, layouts));
+  return { problems: out, layouts };
+}
+
+/** A model served across nodes needs the LeaderWorkerSet controller, and it an API server to reach. */
+function multiNodeProblems(j: JurisdictionSpec, layouts: ReadonlyMap<string, VllmLayout>): PlanProblem[] {
+  const out: PlanProblem[] = [];
+  const spread = [...layouts].filter(([, l]) => l.nodes > 1);
+  for (const [name, l] of spread) {
+    const m = j.models[name];
+    if (j.leaderWorkerSet === undefined)
+      out.push({
+        path: ['models', name],
+        message: `is served across ${l.nodes} nodes of pool ${m.pool} (tensor parallel ${l.tensorParallelSize} × pipeline parallel ${l.pipelineParallelSize}) by a LeaderWorkerSet: add leaderWorkerSet (image of the mirrored controller) to the jurisdiction`,
+      });
+    // Every pod of the group mounts the weights, each on its own node.
+    const store = j.stores[m.store];
+    if (store?.accessMode === 'ReadWriteOnce' || store?.localVolume !== undefined)
+      out.push({
+        path: ['stores', m.store, store.localVolume !== undefined ? 'localVolume' : 'accessMode'],
+        message: `${name} is served across ${l.nodes} nodes, and each of its pods mounts store "${m.store}", ${store.localVolume !== undefined ? "a directory on one node's disk" : 'which is ReadWriteOnce (one node only)'}: use a shared volume (ReadWriteMany)`,
+      });
+    if (m.autoscaling !== undefined)
+      out.push({
+        path: ['models', name, 'autoscaling'],
+        message: `a model served across nodes scales by whole groups of ${l.nodes} nodes, which the autoscaler does not drive: give replicas instead`,
+      });
+  }
+  if (
+    j.leaderWorkerSet !== undefined &&
+    j.leaderWorkerSet.apiServer === undefined &&
+    j.gateway?.apiServer === undefined &&
+    j.autoscaler?.apiServer === undefined
+  )
+    out.push({
+      path: ['leaderWorkerSet'],
+      message:
+        'the controller must reach the Kubernetes API: give leaderWorkerSet.apiServer (cidrs, port), or gateway.apiServer',
+    });
   return out;
 }
 

@@ -12,6 +12,8 @@ import { GPU_PRODUCTS } from '../../constructs/gpu-products';
 import { parseCidr } from '../../policy/hosts';
 import { isIsoDate, MIN_REASON_LENGTH } from '../../policy/suppressions';
 import { manifestPathProblem } from '../../constructs/weights-manifest';
+import { NCCL_ENV } from '../../constructs/private/nccl';
+import { LWS_RELEASE } from '../../constructs/private/lws-pins';
 
 export const SPEC_VERSION = 1;
 
@@ -547,6 +549,68 @@ const sharingSchema = z
   ])
   .describe("How the pool's GPUs are shared.");
 
+const EXTENDED_RESOURCE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+const multiNodeSchema = z
+  .strictObject({
+    rdma: z
+      .strictObject({
+        resourceName: z
+          .string()
+          .regex(EXTENDED_RESOURCE, {
+            message: 'an extended resource name looks like rdma/ib or nvidia.com/hostdev',
+          })
+          .describe(
+            'Extended resource of the RDMA (InfiniBand or RoCE) device plugin on the nodes, e.g. rdma/rdma_shared_device_a (NVIDIA Network Operator).',
+          ),
+        perPod: z.number().int().min(1).max(64).describe('Devices each pod of a group requests.'),
+      })
+      .optional()
+      .describe('RDMA devices each pod requests; without it NCCL talks over TCP sockets between nodes.'),
+    nccl: z
+      .partialRecord(
+        z.enum(Object.keys(NCCL_ENV) as [string, ...string[]]),
+        z
+          .string()
+          .min(1)
+          .max(256)
+          .regex(/^[^\s"'`$\\]+$/, { message: 'no spaces, quotes, $ or backslashes' }),
+      )
+      .default({})
+      .describe(
+        `NCCL environment of every pod of a group; names NCCL documents (docs.nvidia.com/deeplearning/nccl, "Environment Variables"): ${Object.keys(NCCL_ENV).join(', ')}.`,
+      ),
+    shmSizeGiB: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .default(16)
+      .describe('Size of /dev/shm (a memory-backed emptyDir) in each pod of a group, GiB.'),
+    ipcLock: z
+      .strictObject({
+        reason: z
+          .string()
+          .refine((r) => r.trim().length >= MIN_REASON_LENGTH, {
+            message: `a reason must be at least ${MIN_REASON_LENGTH} characters besides spaces`,
+          })
+          .describe('Why the pods need it; recorded as a K8S-006 suppression and shown in every report.'),
+      })
+      .optional()
+      .describe(
+        'Add the IPC_LOCK capability to the pods of a group (RDMA memory registration pins pages): a relaxation of the hardening, reported with its reason.',
+      ),
+    hostRequirements: z
+      .array(z.string().trim().min(1))
+      .default([])
+      .describe(
+        'What the nodes must provide outside Kubernetes (driver, OFED/DOCA, GPUDirect RDMA module, switch settings); written into the audit report.',
+      ),
+  })
+  .describe(
+    'Serving one model across several nodes of this pool (a LeaderWorkerSet running vLLM with tensor parallel in a node and pipeline parallel across nodes): what the nodes offer for it.',
+  );
+
 const poolSchema = z
   .strictObject({
     product: z
@@ -572,6 +636,7 @@ const poolSchema = z
         'Names of the existing Kubernetes nodes in the pool; leave out when `cluster.provision.pools` builds them.',
       ),
     sharing: sharingSchema.default({ mode: 'none' }),
+    multiNode: multiNodeSchema.optional(),
   })
   .describe('A named set of existing GPU nodes offering one GPU product.');
 
@@ -1201,6 +1266,24 @@ const monitoringSchema = z
     'PodMonitors (engines, endpoint pickers, gateway, DCGM), alert rules with runbook lines and a Grafana dashboard, for the Prometheus the jurisdiction runs.',
   );
 
+const leaderWorkerSetSchema = z
+  .strictObject({
+    namespace: dnsLabel('leaderWorkerSet.namespace')
+      .default('lws-system')
+      .describe('Namespace of the controller.'),
+    image: image('leaderWorkerSet.image').describe(
+      `LeaderWorkerSet controller (registry.k8s.io/lws/lws:${LWS_RELEASE} mirrored).`,
+    ),
+    apiServer: apiServerSchema
+      .optional()
+      .describe(
+        'Where the controller reaches the Kubernetes API (and is called back from); default: gateway.apiServer, then autoscaler.apiServer.',
+      ),
+  })
+  .describe(
+    `LeaderWorkerSet controller (kubernetes-sigs/lws ${LWS_RELEASE}, chart from the chart mirror): serves models that do not fit one node across a group of nodes.`,
+  );
+
 const suppressionSchema = z
   .strictObject({
     rule: z
@@ -1266,6 +1349,7 @@ const jurisdictionShape = {
   gateway: gatewaySchema.optional(),
   autoscaler: autoscalerSchema.optional(),
   monitoring: monitoringSchema.optional(),
+  leaderWorkerSet: leaderWorkerSetSchema.optional(),
   suppressions: z.array(suppressionSchema).default([]).describe('Accepted policy findings.'),
 };
 
@@ -1318,6 +1402,7 @@ export type StoreSpec = z.output<typeof storeSchema>;
 export type BackendSpec = z.output<typeof backendSchema>;
 export type SourceSpec = z.output<typeof sourceSchema>;
 export type ArchitectureSpec = z.output<typeof architectureSchema>;
+export type MultiNodeSpec = z.output<typeof multiNodeSchema>;
 
 /** The JSON Schema editors use (input form: defaulted fields are optional). */
 export function specJsonSchema(): Record<string, unknown> {

@@ -23,6 +23,7 @@ function specs(): [string, string][] {
     ['examples/provisioned.yaml', fs.readFileSync('examples/provisioned.yaml', 'utf8')],
     ['examples/provisioned-metal3.yaml', fs.readFileSync('examples/provisioned-metal3.yaml', 'utf8')],
     ['examples/minimal.yaml', minimal],
+    ['examples/frontier.yaml', fs.readFileSync('examples/frontier.yaml', 'utf8')],
     ['minimal with pull Secrets, CA bundle, DNS, autoscaling and an API key', withOptions],
   ];
 }

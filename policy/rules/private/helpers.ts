@@ -6,6 +6,7 @@ import {
   envOf,
   k8sObject as k8sObjectOf,
   podView,
+  podViews,
   type ContainerView,
   type K8sObject,
   type PodView,
@@ -16,9 +17,10 @@ import type { ResourceView } from '../../stack';
 
 /** Runs `fn` on the pod spec of a workload resource; not applicable for anything else. */
 export function onPod(r: ResourceView, fn: (p: PodView) => Outcome[]): Outcome[] {
-  const p = podView(r);
-  if (!p) return [na];
-  const out = fn(p);
+  // Every pod template: a LeaderWorkerSet's leader and worker are judged alike.
+  const views = podViews(r);
+  if (views.length === 0) return [na];
+  const out = views.flatMap((p) => fn(p));
   return out.length === 0 ? [na] : out;
 }
 
@@ -100,9 +102,11 @@ export function imagesOf(r: ResourceView): FoundImage[] {
       m !== null && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, Json>).spec : undefined;
     return spec === undefined ? [] : imagesInValues(spec, 'manifest.spec');
   }
-  return p.containers.map((c) => ({
-    ref: typeof c.c.image === 'string' ? c.c.image : '',
-    path: `${c.path}.image`,
-    unresolved: isRef(c.c.image),
-  }));
+  return podViews(r).flatMap((v) =>
+    v.containers.map((c) => ({
+      ref: typeof c.c.image === 'string' ? c.c.image : '',
+      path: `${c.path}.image`,
+      unresolved: isRef(c.c.image),
+    })),
+  );
 }

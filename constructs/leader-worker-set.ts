@@ -1,0 +1,131 @@
+/**
+ * The LeaderWorkerSet controller (kubernetes-sigs/lws v0.10.0) for one cluster: restricted
+ * namespace, the chart from the jurisdiction's chart mirror, the manager image rewritten to the
+ * jurisdiction's registry and pinned by digest, and NetworkPolicies that let it reach nothing
+ * but the Kubernetes API (which calls its admission webhooks back). Pins and upstream paths:
+ * constructs/private/lws-pins.ts.
+ */
+import { Construct } from 'constructs';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { throwIfProblems, type Problem } from './errors';
+import { recommendedLabels } from './private/labels';
+import { checkCidr, checkDnsLabel, checkIntRange, checkPinnedImage, problems } from './private/validate';
+import { LWS_CHART, LWS_CHART_VERSION, LWS_RELEASE, LWS_WEBHOOK_PORT } from './private/lws-pins';
+import type { PrivateCluster } from './private-cluster';
+
+export { LWS_RELEASE };
+const PSA = 'pod-security.kubernetes.io';
+
+export interface LeaderWorkerSetControllerProps {
+  readonly cluster: PrivateCluster;
+  readonly jurisdiction: string;
+  /** @default 'lws-system' (the namespace upstream installs into) */
+  readonly namespace?: string;
+  readonly chartRepository: string;
+  /** The manager image (registry.k8s.io/lws/lws:v0.10.0 mirrored), pinned by digest. */
+  readonly image: string;
+  readonly allowedRegistries?: readonly string[];
+  readonly imagePullSecrets?: readonly string[];
+  /** The API servers: the controller watches them, and they call its webhooks. */
+  readonly apiServer: { readonly cidrs: readonly string[]; readonly port: number };
+}
+
+/** LeaderWorkerSet controller: restricted namespace, chart from the mirror, NetworkPolicies. */
+export class LeaderWorkerSetController extends Construct {
+  public readonly namespace: string;
+  public readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: LeaderWorkerSetControllerProps) {
+    super(scope, id);
+    const ns = props.namespace ?? 'lws-system';
+    this.namespace = ns;
+    const out: Problem[] = [
+      ...problems(
+        checkDnsLabel('namespace', ns),
+        checkIntRange('apiServer.port', props.apiServer.port, 1, 65535),
+        checkPinnedImage('image', props.image, props.allowedRegistries),
+      ),
+      ...props.apiServer.cidrs.flatMap((c, i) => problems(checkCidr(`apiServer.cidrs[${i}]`, c))),
+    ];
+    if (!/^(oci|https):\/\/[^\s/]+/.test(props.chartRepository))
+      out.push({
+        path: 'chartRepository',
+        message: 'must be the jurisdiction chart mirror as https://… or oci://…',
+      });
+    throwIfProblems(`LeaderWorkerSetController ${id}`, out);
+
+    const labels = (component: string, instance: string) =>
+      recommendedLabels({ name: 'lws', instance, component, jurisdiction: props.jurisdiction });
+    const psv = props.cluster.podSecurityVersion;
+    const namespace = new NamespaceV1(this, 'namespace', {
+      metadata: {
+        name: ns,
+        labels: Object.fromEntries(
+          Object.entries({
+            ...labels('controller-namespace', ns),
+            [`${PSA}/audit`]: 'restricted',
+            [`${PSA}/audit-version`]: psv,
+            [`${PSA}/enforce`]: 'restricted',
+            [`${PSA}/enforce-version`]: psv,
+            [`${PSA}/warn`]: 'restricted',
+            [`${PSA}/warn-version`]: psv,
+          }).sort(([a], [b]) => (a < b ? -1 : 1)),
+        ),
+      },
+    });
+    // charts/lws/templates/manager/deployment.yaml v0.10.0 writes
+    // `image: "<repository>:<tag | default AppVersion>"`: a tag of `v0.10.0@sha256:…` pins the
+    // digest. The chart's default tag is `main` with pullPolicy Always, so both are set.
+    const [name, digest] = props.image.split('@');
+    const slash = name.indexOf('/');
+    const colon = name.lastIndexOf(':');
+    const repository = colon > slash ? name.slice(0, colon) : name;
+    const tag = colon > slash ? name.slice(colon + 1) : LWS_RELEASE;
+    const values = {
+      image: { manager: { repository, tag: `${tag}@${digest}`, pullPolicy: 'IfNotPresent' } },
+      imagePullSecrets: (props.imagePullSecrets ?? []).map((n) => ({ name: n })),
+      // values.yaml sets only runAsNonRoot; the restricted profile also wants the seccomp profile.
+      podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      enablePrometheus: false,
+      enableCertManager: false,
+      enableDisaggregatedSet: false,
+    };
+    this.release = new Release(this, 'release', {
+      name: 'lws',
+      namespace: ns,
+      createNamespace: false,
+      repository: props.chartRepository.replace(/\/+$/, ''),
+      chart: LWS_CHART,
+      version: LWS_CHART_VERSION,
+      values: [JSON.stringify(values)],
+      wait: true,
+      atomic: true,
+      cleanupOnFail: true,
+      maxHistory: 10,
+      timeout: 600,
+      dependsOn: [namespace],
+    });
+
+    const meta = (n: string) => ({ name: n, namespace: ns, labels: labels('network-policy', n) });
+    const tcp = (port: number) => ({ port: String(port), protocol: 'TCP' });
+    const api = props.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+    new NetworkPolicyV1(this, 'netpol-default-deny', {
+      metadata: meta('default-deny-all'),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      dependsOn: [namespace],
+    });
+    new NetworkPolicyV1(this, 'netpol-lws', {
+      metadata: meta('allow-lws-controller'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        // The API servers call the admission webhooks (values.yaml `service.port`).
+        ingress: [{ from: api, ports: [tcp(LWS_WEBHOOK_PORT)] }],
+        egress: [{ to: api, ports: [tcp(props.apiServer.port)] }],
+      },
+      dependsOn: [namespace],
+    });
+  }
+}

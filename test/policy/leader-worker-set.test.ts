@@ -1,0 +1,191 @@
+/**
+ * The gate judges a LeaderWorkerSet's two pod templates as it judges a Deployment's: hostile
+ * edits of the synthesized examples/frontier.yaml hidden in the worker template only, in the
+ * leader only, in an environment variable or in a command argument must each fail the audit
+ * (exit 1) naming the rule and the template's path.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { run } from '../../bin/commands/audit';
+import { synthesize } from '../../bin/lib/synthesize';
+import type { AuditReport } from '../../policy/report/model';
+import { EXAMPLES } from '../support/paths';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let tmp: string;
+let pristine: string;
+let n = 0;
+const STACK = 'nl-ams-frontier';
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'sovereign-lws-'));
+  pristine = join(tmp, 'base', 'cdktf.out');
+  const r = await synthesize({ spec: join(EXAMPLES, 'frontier.yaml'), outdir: pristine });
+  expect(r.exitCode).toBe(0);
+}, 120_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const file = (d: string) => join(d, 'stacks', STACK, 'cdk.tf.json');
+
+async function audit(dir: string) {
+  const out: string[] = [];
+  const code = await run(dir, { format: 'json', today: '2026-12-07', write: (s) => void out.push(s) });
+  const report = JSON.parse(out.join('')) as AuditReport;
+  const failed = report.stacks.flatMap((s) => s.findings).filter((f) => f.status === 'failed');
+  return {
+    code,
+    rules: [...new Set(failed.map((f) => f.rule))].sort(),
+    messages: failed.map((f) => `${f.rule} ${f.path} ${f.message}`).join('\n'),
+  };
+}
+
+/** Edits the LeaderWorkerSet of a copy of the synthesized example and audits it. */
+async function tampered(edit: (lws: Json) => void) {
+  const d = join(tmp, `case${String(++n).padStart(2, '0')}`, 'cdktf.out');
+  mkdirSync(join(d, '..'), { recursive: true });
+  cpSync(pristine, d, { recursive: true });
+  const j = JSON.parse(readFileSync(file(d), 'utf8')) as Json;
+  const lws = Object.values(j.resource.kubernetes_manifest as Record<string, Json>).find(
+    (r) => r.manifest.kind === 'LeaderWorkerSet',
+  ).manifest;
+  edit(lws);
+  writeFileSync(file(d), JSON.stringify(j, null, 2));
+  return audit(d);
+}
+const worker = (l: Json) => l.spec.leaderWorkerTemplate.workerTemplate.spec;
+const leader = (l: Json) => l.spec.leaderWorkerTemplate.leaderTemplate.spec;
+const WORKER = 'manifest.spec.leaderWorkerTemplate.workerTemplate.spec.containers[0]';
+const LEADER = 'manifest.spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0]';
+
+test('the untouched example passes, and the LeaderWorkerSet is a kind the rules model', async () => {
+  const r = await audit(pristine);
+  expect(r).toEqual({ code: 0, rules: [], messages: '' });
+});
+
+describe('fails when a hostile value hides in one template only', () => {
+  test('a foreign image in the worker template only', async () => {
+    const r = await tampered((l) => {
+      worker(l).containers[0].image =
+        'docker.io/vllm/vllm-openai:v0.12.0@sha256:5b2f8c1e0d9a7b6c4e3f2a1908d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2918070';
+    });
+    expect(r.code).toBe(1);
+    expect(r.rules).toContain('SOV-002');
+    expect(r.messages).toContain(`SOV-002 ${WORKER}.image`);
+    expect(r.messages).not.toContain(`${LEADER}.image`);
+  });
+
+  test('a lookalike registry in the leader template only', async () => {
+    const r = await tampered((l) => {
+      leader(l).containers[0].image = leader(l).containers[0].image.replace(
+        'registry.ams.ai-zone.nl.example',
+        'registry.ams.ai-zone.nl.example.attacker.example',
+      );
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toContain(`SOV-002 ${LEADER}.image`);
+  });
+
+  test('an unpinned image (tag only) in the worker', async () => {
+    const r = await tampered((l) => {
+      worker(l).containers[0].image = 'registry.ams.ai-zone.nl.example/vllm/vllm-openai:v0.12.0';
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toContain(`SOV-001 ${WORKER}.image`);
+  });
+
+  test('a hub endpoint in a worker environment variable', async () => {
+    const r = await tampered((l) => {
+      worker(l).containers[0].env.push({ name: 'HF_ENDPOINT', value: 'https://huggingface.co' });
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toMatch(/HF_ENDPOINT|huggingface\.co/);
+    expect(r.messages).toContain(WORKER);
+  });
+
+  test('hub access switched back on in the worker only (HF_HUB_OFFLINE=0)', async () => {
+    const r = await tampered((l) => {
+      const e = worker(l).containers[0].env.find((x: Json) => x.name === 'HF_HUB_OFFLINE');
+      e.value = '0';
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toContain(`SOV-008 ${WORKER}.env`);
+  });
+
+  test('a download hidden in the worker command argument', async () => {
+    const r = await tampered((l) => {
+      const c = worker(l).containers[0];
+      c.command[2] = `curl -fsSL https://huggingface.co/deepseek-ai/DeepSeek-R1/resolve/main/x -o /tmp/x\n${c.command[2]}`;
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toMatch(/huggingface\.co/);
+    expect(r.messages).toContain(`${WORKER}.command[2]`);
+  });
+
+  test('a hub id as the model in the leader argument', async () => {
+    const r = await tampered((l) => {
+      leader(l).containers[0].args[1] = 'deepseek-ai/DeepSeek-R1';
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toContain(`SOV-009 ${LEADER}.args[1]`);
+  });
+
+  test('the worker mounts the weights writable', async () => {
+    const r = await tampered((l) => {
+      delete worker(l).containers[0].volumeMounts.find((v: Json) => v.name === 'weights').readOnly;
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toMatch(/SOV-009 .*workerTemplate.*the weights mount \/models is not read-only/);
+  });
+
+  test('the worker privileged, on the host network, with a hostPath', async () => {
+    const r = await tampered((l) => {
+      worker(l).containers[0].securityContext.privileged = true;
+      worker(l).hostNetwork = true;
+      worker(l).volumes.push({ name: 'host', hostPath: { path: '/' } });
+    });
+    expect(r.code).toBe(1);
+    expect(r.rules).toEqual(expect.arrayContaining(['K8S-001', 'K8S-007', 'K8S-008']));
+    expect(r.messages).toContain('workerTemplate');
+  });
+
+  test('a capability beyond the one the spec justified (SYS_ADMIN next to IPC_LOCK)', async () => {
+    const r = await tampered((l) => {
+      worker(l).containers[0].securityContext.capabilities.add.push('SYS_ADMIN');
+    });
+    // The K8S-006 suppression names the LeaderWorkerSet as a whole; SYS_ADMIN is refused by the
+    // rule no suppression reaches.
+    expect(r.code).toBe(1);
+    expect(r.messages).toContain(
+      `SOV-016 ${WORKER}.securityContext.capabilities.add LeaderWorkerSet container adds SYS_ADMIN: only IPC_LOCK may be added, with a reason`,
+    );
+  });
+
+  test('IPC_LOCK added without the spec declaring it: K8S-006 fails, nothing suppresses it', async () => {
+    const d = join(tmp, 'no-ipc-lock', 'cdktf.out');
+    const { synthesize: synth } = await import('../../bin/lib/synthesize');
+    const spec = join(tmp, 'no-ipc-lock.yaml');
+    writeFileSync(
+      spec,
+      readFileSync(join(EXAMPLES, 'frontier.yaml'), 'utf8').replace(
+        /\n {10}ipcLock:\n {12}reason: .*\n/,
+        '\n',
+      ),
+    );
+    expect((await synth({ spec, outdir: d })).exitCode).toBe(0);
+    const j = JSON.parse(readFileSync(file(d), 'utf8')) as Json;
+    const lws = Object.values(j.resource.kubernetes_manifest as Record<string, Json>).find(
+      (x) => x.manifest.kind === 'LeaderWorkerSet',
+    ).manifest;
+    lws.spec.leaderWorkerTemplate.workerTemplate.spec.containers[0].securityContext.capabilities.add = [
+      'IPC_LOCK',
+    ];
+    writeFileSync(file(d), JSON.stringify(j, null, 2));
+    const r = await audit(d);
+    expect(r.code).toBe(1);
+    expect(r.messages).toContain(
+      `K8S-006 ${WORKER}.securityContext.capabilities.add container ray-worker: adds IPC_LOCK`,
+    );
+  });
+});
