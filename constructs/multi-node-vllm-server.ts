@@ -282,6 +282,11 @@ export class MultiNodeVllmServer extends Construct {
       '--max-num-seqs',
       String(maxNumSeqs),
       ...(props.quantization ? ['--quantization', props.quantization] : []),
+      // A MoE model across the group places whole experts per GPU inside each pipeline stage
+      // (ParallelConfig `enable_expert_parallel`, as VllmServer; capacity.ts expertParallelApplies).
+      ...(layout.capacity.expertParallel && !(props.extraArgs ?? []).includes('--enable-expert-parallel')
+        ? ['--enable-expert-parallel']
+        : []),
       ...(props.extraArgs ?? []),
     ];
     // Ray CLI (python/ray/scripts/scripts.py, `ray start`): --head, --port, --address, --block,

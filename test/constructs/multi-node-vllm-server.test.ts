@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { GIB, weightBytes } from '../../constructs/capacity';
+import { catalogueModel } from '../../constructs/model-catalogue';
 import { planStage, planVllmLayout } from '../../constructs/private/multi-node-plan';
 import { gpuPlacementOf } from '../../constructs/private/server-plan';
 import { LWS_CHART_VERSION, LWS_COMMIT, LWS_RELEASE } from '../../constructs/private/lws-pins';
@@ -36,7 +37,7 @@ const lws = (): Json => {
 const template = (role: 'leader' | 'worker') => lws().spec.leaderWorkerTemplate[`${role}Template`];
 const container = (role: 'leader' | 'worker') => template(role).spec.containers[0];
 
-// DeepSeek-R1 as the example declares it (config.json numbers, FP8).
+// A dense stand-in with DeepSeek-R1's sizes (heads × head dim, no MLA): the layout rule alone.
 const R1 = {
   name: 'custom',
   parameters: 671e9,
@@ -89,6 +90,29 @@ describe('the layout: tensor parallel in a node, pipeline parallel across the fe
     expect(planStage({ ...input, concurrentSequences: 4 }, l.capacity.usableBytesPerGpu, 8, 1).fits).toBe(
       false,
     );
+  });
+
+  test('the built-in DeepSeek-R1 (MoE + MLA, FP8 blocks): TP 8 × PP 2 with the latent cache per stage', () => {
+    // constructs/model-catalogue.ts `deepseek-r1` (DeepSeek-V3 inference/configs/config_671B.json).
+    const r1 = catalogueModel('deepseek-r1')!;
+    const l = planVllmLayout(
+      { ...input, arch: r1, weightBytes: weightBytes(r1, 'fp8') },
+      H100(2),
+      { declaredAt: 'pools.h100-ib.multiNode' },
+      'pools.h100-ib',
+    );
+    expect([l.nodes, l.tensorParallelSize, l.pipelineParallelSize]).toEqual([2, 8, 2]);
+    // Weights 673 043 149 609.375 B (capacity-moe-mla.test.ts); a stage holds 31 of 61 layers
+    // on 8 GPUs: × 31 / 61 / 8 = 42 754 790 241.58 B per GPU.
+    expect(l.capacity.weightBytesPerGpu).toBeCloseTo((673043149609.375 * 31) / 61 / 8, 0);
+    // MLA latent cache, whole on every GPU of a stage: 31 layers × (512 + 64) × 2 bytes
+    // = 35 712 B per token; × 4 sequences × 16 384 tokens = 2 340 421 632 B.
+    expect(l.capacity.kvCacheBytesPerGpu).toBe(31 * (512 + 64) * 2 * 4 * 16384);
+    expect(l.capacity.expertParallel).toBe(true);
+  });
+
+  test('the example group runs DeepSeek-R1 with expert parallel across the group', () => {
+    expect(container('leader').args).toContain('--enable-expert-parallel');
   });
 
   test('a model that fits one node stays on one node (no group)', () => {
@@ -153,7 +177,7 @@ describe('validate and synth refuse the same specs with the same located message
     [
       'one node left in the pool',
       (t: string) => t.replace('nodes: [ams-gpu-h100-01, ams-gpu-h100-02]', 'nodes: [ams-gpu-h100-01]'),
-      /frontier-1\.yaml:\d+:\d+ +jurisdictions\.nl-ams-frontier\.models\.deepseek-r1\.pool +custom needs [0-9.]+ GiB of GPU memory .* the pool's 1 node offer [0-9.]+ GiB\. Add nodes \(2 are needed\)/,
+      /frontier-1\.yaml:\d+:\d+ +jurisdictions\.nl-ams-frontier\.models\.deepseek-r1\.pool +deepseek-r1 needs [0-9.]+ GiB of GPU memory .* the pool's 1 node offer [0-9.]+ GiB\. Add nodes \(2 are needed\)/,
     ],
     [
       'no multiNode on the pool',
