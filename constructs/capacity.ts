@@ -14,7 +14,7 @@
  * each GPU keeps a replica of one KV head (as vLLM does), so the per-GPU KV cost is
  * ceil(kvHeads / TP) heads, never less than one.
  */
-import { capacityExceeded } from './errors';
+import { capacityExceeded } from '../core/errors';
 
 export const GIB = 1024 ** 3;
 

@@ -1,4 +1,4 @@
-export * from './errors';
+export * from '../core/errors';
 export * from './interfaces';
 export * from './private-cluster';
 export * from './cluster-api-cluster';
@@ -12,4 +12,4 @@ export * from './llama-cpp-server';
 export * from './weights-manifest';
 export * from './model-weight-store';
 export * from './model-weights';
-export type { SecretKeyRef, ServerAutoscaling, ServingBaseProps } from './private/serving';
+export * from './serving-props';

@@ -15,11 +15,11 @@ import {
   ANNOTATION_WEIGHTS_SOURCE,
   COMPONENT_WEIGHTS_MANIFEST,
   COMPONENT_WEIGHTS_SYNC,
-} from './annotations';
-import { type Problem, throwIfProblems } from './errors';
+} from '../core/annotations';
+import { type Problem, throwIfProblems } from '../core/errors';
 import type { IModelWeights, PodToleration } from './interfaces';
 import type { IModelWeightStore } from './model-weight-store';
-import { recommendedLabels, selectorLabels } from './private/labels';
+import { recommendedLabels, selectorLabels } from '../core/labels';
 import {
   checkDnsLabel,
   checkDnsSubdomain,
@@ -27,7 +27,7 @@ import {
   checkPositiveInt,
   problems,
 } from './private/validate';
-import { checkSourceUrl } from './private/source-url';
+import { checkSourceUrl } from '../core/source-url';
 import { escapeTerraformTemplate, VERIFY_EXIT, VERIFY_WEIGHTS_SCRIPT } from './private/verify-weights-script';
 import {
   canonicalManifest,

@@ -21,7 +21,7 @@ import type {
   MachineShape,
   TopologyVariable,
 } from '../cluster-api-cluster';
-import { throwIfProblems, type Problem } from '../errors';
+import { throwIfProblems, type Problem } from '../../core/errors';
 import { checkCidr, checkDnsSubdomain, problems } from '../private/validate';
 
 /** Cluster API Provider OpenStack release the variables map onto. */

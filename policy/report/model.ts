@@ -3,21 +3,23 @@
  * rendered as text, Markdown, JSON or a CycloneDX BOM. Deterministic: sorted, no timestamp
  * unless one is injected.
  */
-import { ANNOTATION_MODEL, ANNOTATION_WEIGHTS_SOURCE } from '../../constructs/annotations';
+import { ANNOTATION_MODEL, ANNOTATION_WEIGHTS_SOURCE } from '../../core/annotations';
 import type { EvaluationResult, Finding, FrameworkRollup, ResultRow, StackResult, Totals } from '../engine';
-import { endpointsIn } from '../hosts';
+import { endpointsIn } from '../../core/hosts';
 import type { Difference } from '../anchor';
-import { helmChart, helmValues, parseImage, registryAllowed } from '../images';
+import { parseImage, registryAllowed } from '../../core/images';
+import { helmChart, helmValues } from '../images';
 import { cmp, list, many, num, one, str, strMap, type Obj } from '../json';
 import { k8sObject, podView } from '../k8s';
-import type { ModelRecord, StackMetadata } from '../metadata';
+import type { ModelRecord, StackMetadata } from '../../core/stack-record';
 import type { FileHash } from '../load';
 import type { PlanSummary } from '../plan';
 import { judgeEndpoint } from '../rules/private/endpoint';
 import { chartImages } from './chart-images';
 import { imagesOf } from '../rules/private/helpers';
 import type { SuppressionRecord } from '../suppressions';
-import { spdxExpression, type LicenceClause, type RiskClass } from '../licences/catalogue';
+import { type LicenceClause, type RiskClass } from '../../core/licence-facts';
+import { spdxExpression } from '../licences/catalogue';
 import { catalogueEntry, modelAddress } from '../licences/judge';
 import { auditTime, RULES_VERSION, toolkitCommit, toolkitVersion } from '../version';
 

@@ -1,5 +1,5 @@
 import { one, str, strings } from '../json';
-import { cidrWithin, endpointsIn, parseCidr, parseIp } from '../hosts';
+import { cidrWithin, endpointsIn, parseCidr, parseIp } from '../../core/hosts';
 import { helmValues } from '../images';
 import type { Outcome, StackRule } from '../types';
 import { judgeEndpoint } from './private/endpoint';

@@ -17,7 +17,7 @@ import {
   packReplicas,
   weightBytes,
 } from '../../constructs/capacity';
-import { isSovereignError } from '../../constructs/errors';
+import { isSovereignError } from '../../core/errors';
 import { poolFacts, poolProblems, type PoolFacts } from '../../constructs/gpu-products';
 import { catalogueModel } from '../../constructs/model-catalogue';
 import {
@@ -26,7 +26,7 @@ import {
   ggufTypeFromFileName,
   planLlamaCppServer,
   planVllmServer,
-} from '../../constructs/private/server-plan';
+} from '../../constructs/server-plan';
 import { VLLM_QUANTIZATION_FORMAT } from '../../constructs/private/vllm-flags';
 import type { JurisdictionSpec, ModelSpec, PoolSpec } from './schema';
 import type { SpecPath } from './load';

@@ -3,15 +3,15 @@
  * endpoints inside the jurisdiction's declared boundary, layouts the engines can serve.
  * Each problem names the field path; the loader turns paths into file positions.
  */
-import { cidrPrefix, cidrWithin, endpointsIn, hostAllowed as boundaryAllows } from '../../policy/hosts';
-import { checkSourceUrl } from '../../constructs/private/source-url';
+import { cidrPrefix, cidrWithin, endpointsIn, hostAllowed as boundaryAllows } from '../../core/hosts';
+import { checkSourceUrl } from '../../core/source-url';
 import { capacityProblems } from './plan';
 import { canonicalManifest, checkManifest, MAX_MANIFEST_BYTES } from '../../constructs/weights-manifest';
 import { readCaPem } from './ca';
 import { boundaryProblems } from '../../policy/boundary';
 import { secretArgPairs, secretsIn } from '../../policy/secrets';
 import type { JurisdictionSpec, SovereignSpec } from './schema';
-import { didYouMean } from '../../constructs/private/suggest';
+import { didYouMean } from '../../core/suggest';
 import { PROFILES } from '../profiles';
 import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
 import { checkExtraArgs } from '../../constructs/private/flags';

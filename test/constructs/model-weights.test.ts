@@ -6,8 +6,8 @@ import {
   ANNOTATION_MODEL_LICENSE,
   ANNOTATION_MODEL_REVISION,
   ANNOTATION_WEIGHTS_SOURCE,
-} from '../../constructs/annotations';
-import { isSovereignError } from '../../constructs/errors';
+} from '../../core/annotations';
+import { isSovereignError } from '../../core/errors';
 import { ModelWeightStore } from '../../constructs/model-weight-store';
 import { ModelWeights, modelWeightsMount, type ModelWeightsProps } from '../../constructs/model-weights';
 import { manifestSha256 } from '../../constructs/weights-manifest';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { enforce, evaluateStacks } from '../../policy';
 import { rule as sov012 } from '../../policy/rules/sov-012-endpoints-in-jurisdiction';
-import { formatProblem, isSovereignError } from '../../constructs/errors';
+import { formatProblem, isSovereignError } from '../../core/errors';
 import { provisionBackend } from '../../stacks/provision-stack';
 import { crdProblems, readFixture, schemaProblems } from '../support/crd-schema';
 import { REPO_ROOT } from '../support/paths';
