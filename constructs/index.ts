@@ -12,4 +12,6 @@ export * from './llama-cpp-server';
 export * from './weights-manifest';
 export * from './model-weight-store';
 export * from './model-weights';
+export * from './model-weights-mount';
+export * from './weights-source';
 export * from './serving-props';

@@ -26,7 +26,8 @@ import { InferenceGateway } from '../constructs/inference-gateway';
 import { LlamaCppServer } from '../constructs/llama-cpp-server';
 import { ModelWeightStore, type IModelWeightStore } from '../constructs/model-weight-store';
 import { CpuNodePool } from '../constructs/cpu-node-pool';
-import { ModelWeights, type CaBundleRef, type WeightsSource } from '../constructs/model-weights';
+import { ModelWeights } from '../constructs/model-weights';
+import type { CaBundleRef, WeightsSource } from '../constructs/weights-source';
 import {
   GPU_OPERATOR_PSA_EXCEPTION,
   PrivateCluster,
