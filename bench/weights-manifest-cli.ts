@@ -4,7 +4,7 @@
  * Usage: node dist/bench/weights-manifest-cli.js <dir|file> [jobs]
  */
 import { run } from '../bin/commands/weights-manifest';
-import { isSovereignError } from '../constructs/errors';
+import { isSovereignError } from '../core/errors';
 
 run(process.argv[2], { progress: false, jobs: process.argv[3] ? Number(process.argv[3]) : undefined }).then(
   (code) => {

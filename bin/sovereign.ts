@@ -4,7 +4,7 @@
  * runs, so `--help` and `validate` never load cdktf or the provider bindings.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { TOOLKIT_VERSION } from './version';
+import { TOOLKIT_VERSION } from '../core/version';
 import { EXIT_USAGE, runCommand, type CommonOptions } from './lib/run-command';
 import { exitWhenFlushed, guardStreams } from './lib/output';
 

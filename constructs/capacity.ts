@@ -27,7 +27,7 @@
  * vllm-project/vllm @ 18ec6629), so every tensor-parallel rank holds the whole latent cache:
  * it is replicated, not split, and the per-GPU KV figure does not shrink with TP.
  */
-import { capacityExceeded } from './errors';
+import { capacityExceeded } from '../core/errors';
 
 export const GIB = 1024 ** 3;
 

@@ -24,8 +24,8 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import { throwIfProblems, type Problem } from './errors';
-import { JURISDICTION_LABEL, MANAGED_BY } from './private/labels';
+import { throwIfProblems, type Problem } from '../core/errors';
+import { JURISDICTION_LABEL, MANAGED_BY } from '../core/labels';
 import { checkCidr, checkDnsLabel, checkIntRange, problems } from './private/validate';
 
 /** cluster.x-k8s.io API version the Cluster is written in (served and stored by Cluster API v1.14). */

@@ -7,11 +7,11 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
-import { LABEL_CPU_POOL } from './annotations';
-import { throwIfProblems } from './errors';
+import { LABEL_CPU_POOL } from '../core/annotations';
+import { throwIfProblems } from '../core/errors';
 import { FIELD_MANAGER } from './gpu-node-pool';
 import type { INodePlacement, PodToleration } from './interfaces';
-import { JURISDICTION_LABEL } from './private/labels';
+import { JURISDICTION_LABEL } from '../core/labels';
 import { cpuPoolProblems, type CpuPoolInput } from './private/pool-checks';
 
 export type CpuNodePoolProps = CpuPoolInput;

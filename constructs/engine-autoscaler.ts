@@ -15,9 +15,9 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { type ITerraformDependable } from 'cdktf';
-import { throwIfProblems, type Problem } from './errors';
+import { throwIfProblems, type Problem } from '../core/errors';
 import { LLAMA_CPP_METRICS, VLLM_METRICS } from './private/engine-metrics';
-import { recommendedLabels } from './private/labels';
+import { recommendedLabels } from '../core/labels';
 import { checkCidr, checkDnsLabel, checkIntRange, checkPinnedImage, problems } from './private/validate';
 import type { PrivateCluster } from './private-cluster';
 

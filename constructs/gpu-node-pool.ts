@@ -7,11 +7,11 @@ import { Construct } from 'constructs';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { NodeTaint } from '@cdktf/provider-kubernetes/lib/node-taint';
 import { stringify } from 'yaml';
-import { LABEL_GPU_POOL } from './annotations';
+import { LABEL_GPU_POOL } from '../core/annotations';
 import { GIB_BYTES, LABEL_GPU_PRODUCT, poolFacts, poolProblems } from './gpu-products';
-import { throwIfProblems, type Problem } from './errors';
+import { throwIfProblems, type Problem } from '../core/errors';
 import type { IGpuPool, PodToleration } from './interfaces';
-import { JURISDICTION_LABEL } from './private/labels';
+import { JURISDICTION_LABEL } from '../core/labels';
 import {
   checkDnsLabel,
   checkDnsSubdomain,

@@ -7,14 +7,14 @@ import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { stringify } from 'yaml';
-import { invalidProps, throwIfProblems, type Problem } from './errors';
-import { DIGEST_PINNABLE_IMAGES, type DigestPinnableImage } from './private/gpu-operator-images';
+import { invalidProps, throwIfProblems, type Problem } from '../core/errors';
+import { DIGEST_PINNABLE_IMAGES, type DigestPinnableImage } from '../core/gpu-operator-digest-pinnable';
 import type { GpuNodePool } from './gpu-node-pool';
 import type { PodToleration } from './interfaces';
-import { JURISDICTION_LABEL } from './private/labels';
+import { JURISDICTION_LABEL } from '../core/labels';
 import { checkDnsSubdomain } from './private/validate';
 import type { PrivateCluster } from './private-cluster';
-import { IMAGE_REPOSITORIES } from './gpu-operator-images';
+import { IMAGE_REPOSITORIES } from '../core/gpu-operator-images';
 
 /**
  * The chart version this construct emits values for. Every values key below was checked
@@ -31,7 +31,7 @@ const PUBLIC_CHART_HOSTS = ['helm.ngc.nvidia.com', 'nvidia.github.io', 'nvcr.io'
 /** Upstream registries: rewriting images "to" them would not rewrite anything. */
 const UPSTREAM_REGISTRIES = ['nvcr.io', 'registry.k8s.io', 'docker.io', 'ghcr.io'];
 
-// IMAGE_REPOSITORIES lives in ./gpu-operator-images (no cdktf), so the policy can read it.
+// IMAGE_REPOSITORIES lives in core/gpu-operator-images.ts (no cdktf), so the policy can read it.
 
 /**
  * Values keys that take image pull Secrets as a list of names, one per operand (and the

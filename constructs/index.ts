@@ -1,4 +1,4 @@
-export * from './errors';
+export * from '../core/errors';
 export * from './interfaces';
 export * from './private-cluster';
 export * from './cluster-api-cluster';
@@ -13,4 +13,6 @@ export * from './llama-cpp-server';
 export * from './weights-manifest';
 export * from './model-weight-store';
 export * from './model-weights';
-export type { SecretKeyRef, ServerAutoscaling, ServingBaseProps } from './private/serving';
+export * from './model-weights-mount';
+export * from './weights-source';
+export * from './serving-props';

@@ -28,7 +28,7 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { type ITerraformDependable } from 'cdktf';
 import { stringify } from 'yaml';
-import { throwIfProblems, type Problem } from './errors';
+import { throwIfProblems, type Problem } from '../core/errors';
 import {
   AGENTGATEWAY_API_VERSION,
   AGENTGATEWAY_CHART,
@@ -45,9 +45,10 @@ import {
   OPENAI_MODEL_PATHS,
   OPENAI_MODELS_PATH,
 } from './private/gateway-pins';
-import { recommendedLabels, selectorLabels } from './private/labels';
+import { recommendedLabels, selectorLabels } from '../core/labels';
 import { checkCidr, checkDnsLabel, checkIntRange, checkPinnedImage, problems } from './private/validate';
 import type { PrivateCluster } from './private-cluster';
+import { LABEL_GATEWAY_API_KEYS } from '../core/annotations';
 
 export * from './private/gateway-pins';
 
@@ -56,7 +57,7 @@ const PSA = 'pod-security.kubernetes.io';
 /** Label the agentgateway deployer puts on a Gateway's proxy pods (controller/pkg/deployer). */
 export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 /** Label the stack puts on each tenant's key Secret; the gateway reads keys only from these. */
-export const API_KEYS_LABEL = 'sovereign-stack.io/gateway-api-keys';
+export const API_KEYS_LABEL = LABEL_GATEWAY_API_KEYS;
 /** The uid the EPP runs as (distroless nonroot, as the upstream chart's securityContext). */
 const EPP_UID = 65532;
 

@@ -9,10 +9,10 @@ import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
-import { throwIfProblems, type Problem } from './errors';
-import { recommendedLabels } from './private/labels';
+import { throwIfProblems, type Problem } from '../core/errors';
+import { recommendedLabels } from '../core/labels';
 import { checkCidr, checkDnsLabel, checkIntRange, checkPinnedImage, problems } from './private/validate';
-import { LWS_CHART, LWS_CHART_VERSION, LWS_RELEASE, LWS_WEBHOOK_PORT } from './private/lws-pins';
+import { LWS_CHART, LWS_CHART_VERSION, LWS_RELEASE, LWS_WEBHOOK_PORT } from '../core/lws-pins';
 import type { PrivateCluster } from './private-cluster';
 
 export { LWS_RELEASE };

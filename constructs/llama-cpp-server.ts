@@ -15,7 +15,7 @@ import type { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1'
 import type { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import type { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
-import { type Problem, throwIfProblems } from './errors';
+import { type Problem, throwIfProblems } from '../core/errors';
 import type { IGpuPool, INodePlacement } from './interfaces';
 import {
   type CapacityPlan,
@@ -25,11 +25,11 @@ import {
   ggufWeightBytes,
   kvBytesPerToken,
 } from './capacity';
-import { ggufTypeFromFileName, gpuPlacementOf, planLlamaCppServer } from './private/server-plan';
+import { ggufTypeFromFileName, gpuPlacementOf, planLlamaCppServer } from './server-plan';
 import { checkExtraArgs } from './private/flags';
 import { LLAMA_CPP_FLAGS, LLAMA_CPP_RELEASE } from './private/llama-cpp-flags';
+import { type ServingBaseProps } from './serving-props';
 import {
-  type ServingBaseProps,
   CACHE_DIR,
   MODEL_DIR,
   apiKeyEnv,
@@ -192,7 +192,7 @@ export class LlamaCppServer extends Construct {
     const pool = props.pool;
 
     // ---- capacity: one GPU holds every layer and the KV cache; CPU-only: the memory limit does
-    // (constructs/private/server-plan.ts, the same judgement `sovereign validate` makes)
+    // (constructs/server-plan.ts, the same judgement `sovereign validate` makes)
     const plan = planLlamaCppServer(
       {
         arch: model,

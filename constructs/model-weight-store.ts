@@ -2,8 +2,8 @@ import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persiste
 import { PersistentVolumeV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { type Problem, throwIfProblems } from './errors';
-import { recommendedLabels } from './private/labels';
+import { type Problem, throwIfProblems } from '../core/errors';
+import { recommendedLabels } from '../core/labels';
 import { checkDnsLabel, checkDnsSubdomain, checkPositiveInt, problems } from './private/validate';
 import { manifestPathProblem } from './weights-manifest';
 

@@ -15,11 +15,11 @@ import {
   ANNOTATION_WEIGHTS_SOURCE,
   COMPONENT_WEIGHTS_MANIFEST,
   COMPONENT_WEIGHTS_SYNC,
-} from './annotations';
-import { type Problem, throwIfProblems } from './errors';
+} from '../core/annotations';
+import { type Problem, throwIfProblems } from '../core/errors';
 import type { IModelWeights, PodToleration } from './interfaces';
 import type { IModelWeightStore } from './model-weight-store';
-import { recommendedLabels, selectorLabels } from './private/labels';
+import { recommendedLabels, selectorLabels } from '../core/labels';
 import {
   checkDnsLabel,
   checkDnsSubdomain,
@@ -27,93 +27,18 @@ import {
   checkPositiveInt,
   problems,
 } from './private/validate';
-import { checkSourceUrl } from './private/source-url';
 import { escapeTerraformTemplate, VERIFY_EXIT, VERIFY_WEIGHTS_SCRIPT } from './private/verify-weights-script';
 import {
   canonicalManifest,
   checkManifest,
   MAX_MANIFEST_BYTES,
-  manifestPathProblem,
   manifestSha256,
   sortedManifestPaths,
   type WeightsManifestFiles,
 } from './weights-manifest';
-
-// ------------------------------------------------------------------------------------ sources
-
-/**
- * An S3-compatible object store inside the jurisdiction (MinIO, Ceph RGW, a sovereign cloud's
- * object storage). Files are read from `<bucket>/<prefix>/<path>` with path-style addressing.
- * @see https://rclone.org/s3/
- */
-export interface S3WeightsSource {
-  readonly kind: 's3';
-  /** Endpoint URL, scheme and host (and port) only: `https://s3.de.example:9000`. */
-  readonly endpoint: string;
-  /** Bucket name. */
-  readonly bucket: string;
-  /** Key prefix that holds this revision's files (`llama-3.1-70b/<revision>`); '' for the bucket root. */
-  readonly prefix: string;
-  /**
-   * Region the endpoint expects in signatures.
-   * @default none: rclone's default for provider `Other`
-   */
-  readonly region?: string;
-  /** The Secret (in the store's namespace) that holds the access key pair; only referenced, never read. */
-  readonly credentials: S3CredentialsSecret;
-}
-
-/** Where an S3 access key pair lives. */
-export interface S3CredentialsSecret {
-  /** Secret name. */
-  readonly secretName: string;
-  /** @default 'AWS_ACCESS_KEY_ID' */
-  readonly accessKeyIdKey?: string;
-  /** @default 'AWS_SECRET_ACCESS_KEY' */
-  readonly secretAccessKeyKey?: string;
-}
-
-/**
- * An HTTPS mirror inside the jurisdiction that serves each file at `<baseUrl>/<path>`. Directory
- * listings are not needed: files are fetched one by one from the manifest.
- * @see https://rclone.org/http/
- */
-export interface HttpsWeightsSource {
-  readonly kind: 'https';
-  /** Base URL of the revision: `https://mirror.de.example/models/llama-3.1-70b/<revision>`. */
-  readonly baseUrl: string;
-}
-
-/**
- * The files are already on the store's volume (placed there by another process, or the volume is
- * an NFS export that holds them): the Job only verifies them and records the marker.
- */
-export interface VolumeWeightsSource {
-  readonly kind: 'volume';
-  /**
-   * Directory of the revision on the volume, relative to its root.
-   * @default `<store.rootPath>/<modelName>/<revision>`
-   */
-  readonly subPath?: string;
-}
-
-export type WeightsSource = S3WeightsSource | HttpsWeightsSource | VolumeWeightsSource;
-
-/** A ConfigMap key holding PEM CA certificates the source's TLS chains to. */
-export interface CaBundleRef {
-  readonly configMapName: string;
-  /** @default 'ca.crt' */
-  readonly key?: string;
-}
-
-/** The network endpoint the Job talks to; what an egress NetworkPolicy must allow. */
-export interface WeightsSourceEndpoint {
-  readonly scheme: 'https' | 'http';
-  /** Host name or IP literal as written in the URL (lower-case). */
-  readonly host: string;
-  /** TCP port (the scheme's default when the URL has none). */
-  readonly port: number;
-}
+import type { CaBundleRef, WeightsSource, WeightsSourceEndpoint } from './weights-source';
+import { resolveSource } from './private/weights-source';
+import { checkKeyName, checkRevision, checkWholeNumber } from './private/weights-checks';
 
 // ------------------------------------------------------------------------------------ props
 
@@ -528,195 +453,6 @@ export class ModelWeights extends Construct implements IModelWeights {
     });
     this.verification = this.job;
   }
-}
-
-// ------------------------------------------------------------------------------------ serving
-
-/** What a server adds to its pod to read verified weights. */
-export interface ModelWeightsMount {
-  /** Pod volume: the claim, read-only. */
-  readonly volume: {
-    readonly name: string;
-    readonly persistentVolumeClaim: { readonly claimName: string; readonly readOnly: true };
-  };
-  /** Container mount of the model directory only (`subPath`), read-only. */
-  readonly volumeMount: {
-    readonly name: string;
-    readonly mountPath: string;
-    readonly subPath: string;
-    readonly readOnly: true;
-  };
-  /** What the engine loads: the directory, or the file inside it for a single-file model. */
-  readonly modelPath: string;
-}
-
-/**
- * The read-only volume and mount a server uses for any IModelWeights; the shapes match the
- * provider bindings' `volume` and `volume_mount` blocks. The server must also list
- * `weights.verification` in its `dependsOn`.
- */
-export function modelWeightsMount(
-  weights: IModelWeights,
-  options: { readonly volumeName?: string; readonly mountPath?: string } = {},
-): ModelWeightsMount {
-  const name = options.volumeName ?? 'weights';
-  const mountPath = options.mountPath ?? `/models/${weights.modelName}`;
-  return {
-    volume: { name, persistentVolumeClaim: { claimName: weights.claimName, readOnly: true } },
-    volumeMount: { name, mountPath, subPath: weights.subPath, readOnly: true },
-    modelPath: weights.fileName ? `${mountPath}/${weights.fileName}` : mountPath,
-  };
-}
-
-// ------------------------------------------------------------------------------------ helpers
-
-interface ResolvedSource {
-  readonly subPath: string;
-  readonly url: string;
-  readonly endpoint?: WeightsSourceEndpoint;
-  readonly env: JobV1SpecTemplateSpecContainerEnv[];
-}
-
-/** Checks the source (pushing problems) and returns what the Job needs to use it. */
-function resolveSource(
-  props: ModelWeightsProps,
-  defaultSubPath: string,
-  claimName: string,
-  found: Problem[],
-): ResolvedSource {
-  const source = props.source;
-  const none: ResolvedSource = { subPath: defaultSubPath, url: '', env: [] };
-  if (!source || !['s3', 'https', 'volume'].includes(source.kind)) {
-    found.push({
-      path: 'source.kind',
-      message: `"${String(source?.kind)}" is not a source kind: use s3, https or volume`,
-    });
-    return none;
-  }
-  if (source.kind === 'volume') {
-    const subPath = source.subPath === undefined ? defaultSubPath : source.subPath.replace(/\/+$/, '');
-    const p = manifestPathProblem(subPath);
-    if (p) found.push({ path: 'source.subPath', message: p });
-    return { subPath, url: `pvc://${claimName}/${subPath}`, env: [] };
-  }
-
-  if (source.kind === 's3') {
-    const endpoint = checkSourceUrl('source.endpoint', source.endpoint, props, found, false);
-    if (
-      !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(String(source.bucket ?? '')) ||
-      source.bucket.includes('..')
-    ) {
-      found.push({
-        path: 'source.bucket',
-        message: `"${source.bucket}" is not a bucket name: use 3-63 lower-case letters, digits, '.' and '-'`,
-      });
-    }
-    const prefix = String(source.prefix ?? '').replace(/^\/+|\/+$/g, '');
-    if (prefix !== '') {
-      const p = manifestPathProblem(prefix);
-      if (p) found.push({ path: 'source.prefix', message: p });
-    }
-    const creds = source.credentials;
-    const idKey = creds?.accessKeyIdKey ?? 'AWS_ACCESS_KEY_ID';
-    const secretKey = creds?.secretAccessKeyKey ?? 'AWS_SECRET_ACCESS_KEY';
-    if (!creds) {
-      found.push({
-        path: 'source.credentials',
-        message: 'an s3 source needs credentials: the name of a Secret holding the access key pair',
-      });
-    } else {
-      const p = checkDnsSubdomain('source.credentials.secretName', String(creds.secretName ?? ''));
-      if (p) found.push(p);
-      for (const [path, key] of [
-        ['source.credentials.accessKeyIdKey', idKey],
-        ['source.credentials.secretAccessKeyKey', secretKey],
-      ] as const) {
-        const k = checkKeyName(path, key);
-        if (k) found.push(k);
-      }
-    }
-    if (source.region !== undefined && !/^[a-z0-9-]{1,64}$/.test(source.region)) {
-      found.push({
-        path: 'source.region',
-        message: `"${source.region}" is not a region name: use [a-z0-9-]`,
-      });
-    }
-    const origin = endpoint ? `${endpoint.scheme}://${endpoint.authority}` : '';
-    const sourcePath = prefix === '' ? source.bucket : `${source.bucket}/${prefix}`;
-    // rclone reads a remote named SRC from RCLONE_CONFIG_SRC_* variables.
-    // @see https://rclone.org/docs/#config-file  https://rclone.org/s3/#standard-options
-    const env: JobV1SpecTemplateSpecContainerEnv[] = [
-      { name: 'SOURCE_PATH', value: sourcePath },
-      { name: 'RCLONE_CONFIG_SRC_TYPE', value: 's3' },
-      { name: 'RCLONE_CONFIG_SRC_PROVIDER', value: 'Other' },
-      { name: 'RCLONE_CONFIG_SRC_ENV_AUTH', value: 'false' },
-      { name: 'RCLONE_CONFIG_SRC_ENDPOINT', value: origin },
-      { name: 'RCLONE_CONFIG_SRC_FORCE_PATH_STYLE', value: 'true' },
-      ...(source.region !== undefined ? [{ name: 'RCLONE_CONFIG_SRC_REGION', value: source.region }] : []),
-      {
-        name: 'RCLONE_CONFIG_SRC_ACCESS_KEY_ID',
-        valueFrom: { secretKeyRef: { name: creds?.secretName, key: idKey } },
-      },
-      {
-        name: 'RCLONE_CONFIG_SRC_SECRET_ACCESS_KEY',
-        valueFrom: { secretKeyRef: { name: creds?.secretName, key: secretKey } },
-      },
-    ];
-    return {
-      subPath: defaultSubPath,
-      url: `${origin}/${sourcePath}`,
-      endpoint: endpoint?.endpoint,
-      env,
-    };
-  }
-
-  const base = checkSourceUrl('source.baseUrl', source.baseUrl, props, found, true);
-  const url = base ? base.href.replace(/\/+$/, '') : '';
-  // @see https://rclone.org/http/#standard-options
-  return {
-    subPath: defaultSubPath,
-    url,
-    endpoint: base?.endpoint,
-    env: [
-      { name: 'SOURCE_PATH', value: '' },
-      { name: 'RCLONE_CONFIG_SRC_TYPE', value: 'http' },
-      { name: 'RCLONE_CONFIG_SRC_URL', value: `${url}/` },
-    ],
-  };
-}
-
-function checkRevision(revision: string): Problem | undefined {
-  if (typeof revision !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(revision)) {
-    return {
-      path: 'revision',
-      message: `"${revision}" is not a revision: use a commit hash or tag of letters, digits, '.', '_' and '-' (at most 128)`,
-    };
-  }
-  return undefined;
-}
-
-/** A ConfigMap or Secret key. @see https://kubernetes.io/docs/concepts/configuration/secret/#restriction-names-data */
-/** A Secret or ConfigMap key (Kubernetes IsConfigMapKey): not `.`, not starting with `..`. */
-function checkKeyName(path: string, key: string): Problem | undefined {
-  if (
-    typeof key !== 'string' ||
-    !/^[-._a-zA-Z0-9]{1,253}$/.test(key) ||
-    key === '.' ||
-    key.startsWith('..')
-  ) {
-    return {
-      path,
-      message: `"${key}" is not a key name: use letters, digits, '-', '_' and '.', not "." or a leading ".."`,
-    };
-  }
-  return undefined;
-}
-
-function checkWholeNumber(path: string, value: number, min: number, max: number): Problem | undefined {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    return { path, message: `${value} is not allowed: use a whole number from ${min} to ${max}` };
-  }
-  return undefined;
 }
 
 function sortKeys(o: Record<string, string>): Record<string, string> {

@@ -14,10 +14,10 @@ import { Construct } from 'constructs';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { type ITerraformDependable } from 'cdktf';
-import { throwIfProblems, type Problem } from './errors';
+import { throwIfProblems, type Problem } from '../core/errors';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { AGENTGATEWAY_PROXY_METRICS_PORT, GATEWAY_NAME_LABEL } from './inference-gateway';
-import { recommendedLabels } from './private/labels';
+import { recommendedLabels } from '../core/labels';
 import { checkDnsLabel, problems } from './private/validate';
 
 export const MONITORING_API_VERSION = 'monitoring.coreos.com/v1';

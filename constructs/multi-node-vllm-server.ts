@@ -28,7 +28,7 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
-import { type Problem, throwIfProblems } from './errors';
+import { type Problem, throwIfProblems } from '../core/errors';
 import type { IGpuPool } from './interfaces';
 import {
   type CapacityPlan,
@@ -38,11 +38,11 @@ import {
   GIB,
   weightBytes,
 } from './capacity';
-import { gpuPlacementOf } from './private/server-plan';
-import { planVllmLayout } from './private/multi-node-plan';
+import { gpuPlacementOf } from './server-plan';
+import { planVllmLayout } from './multi-node-plan';
 import { checkExtraArgs } from './private/flags';
+import type { ServingBaseProps } from './serving-props';
 import {
-  type ServingBaseProps,
   CACHE_DIR,
   HOME_DIR,
   MODEL_DIR,
@@ -62,7 +62,7 @@ import {
   type VllmQuantization,
 } from './private/vllm-flags';
 import { checkPositiveInt } from './private/validate';
-import { recommendedLabels, selectorLabels } from './private/labels';
+import { recommendedLabels, selectorLabels } from '../core/labels';
 import {
   ANNOTATION_ENGINE,
   ANNOTATION_MANIFEST_SHA256,
@@ -70,9 +70,9 @@ import {
   ANNOTATION_MODEL_LICENSE,
   ANNOTATION_MODEL_REVISION,
   COMPONENT_SERVER,
-} from './annotations';
-import { LWS_API_VERSION, LWS_KIND, LWS_RELEASE } from './private/lws-pins';
-import { NCCL_ENV, ncclProblems } from './private/nccl';
+} from '../core/annotations';
+import { LWS_API_VERSION, LWS_KIND, LWS_RELEASE } from '../core/lws-pins';
+import { NCCL_ENV, ncclProblems } from '../core/nccl';
 
 /** Label that tells the leader pod (the API server) from the workers, set in each template. */
 export const ROLE_LABEL = 'sovereign-stack.io/group-role';

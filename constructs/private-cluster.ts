@@ -15,10 +15,10 @@ import {
   type NetworkPolicyV1SpecIngressFrom,
 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
-import { ANNOTATION_PSA_EXCEPTION, COMPONENT_SERVER, COMPONENT_WEIGHTS_SYNC } from './annotations';
-import { throwIfProblems, type Problem } from './errors';
+import { ANNOTATION_PSA_EXCEPTION, COMPONENT_SERVER, COMPONENT_WEIGHTS_SYNC } from '../core/annotations';
+import { throwIfProblems, type Problem } from '../core/errors';
 import type { IGpuPool } from './interfaces';
-import { recommendedLabels } from './private/labels';
+import { recommendedLabels } from '../core/labels';
 import { checkCidr, checkDnsLabel, checkIntRange, problems } from './private/validate';
 
 /** Connect through a kubeconfig file and one of its contexts (credentials stay in the file). */

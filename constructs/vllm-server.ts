@@ -16,7 +16,7 @@ import type { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1'
 import type { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import type { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
-import { type Problem, throwIfProblems } from './errors';
+import { type Problem, throwIfProblems } from '../core/errors';
 import type { IGpuPool } from './interfaces';
 import {
   type CapacityPlan,
@@ -26,10 +26,10 @@ import {
   GIB,
   weightBytes,
 } from './capacity';
-import { gpuPlacementOf, planVllmServer } from './private/server-plan';
+import { gpuPlacementOf, planVllmServer } from './server-plan';
 import { checkExtraArgs } from './private/flags';
+import { type ServingBaseProps } from './serving-props';
 import {
-  type ServingBaseProps,
   CACHE_DIR,
   HOME_DIR,
   MODEL_DIR,
@@ -182,7 +182,7 @@ export class VllmServer extends Construct {
     const kvCache: KvCacheFormat = props.kvCacheDtype === 'fp8' ? 'fp8' : 'auto';
 
     // ---- capacity: the smallest TP that fits one pod, then GPUs across the pool
-    // (constructs/private/server-plan.ts, the same judgement `sovereign validate` makes)
+    // (constructs/server-plan.ts, the same judgement `sovereign validate` makes)
     const pool = props.pool;
     const plan = planVllmServer(
       {

@@ -15,13 +15,14 @@
  * Import-free except for node:crypto and a type, so the CLI loads it without cdktf.
  */
 import { createHash } from 'node:crypto';
-import type { Problem } from './errors';
+import type { Problem } from '../core/errors';
+import { SHA256_HEX } from '../core/images';
 
 /** Relative POSIX path → lower-case 64-hex SHA-256. */
 export type WeightsManifestFiles = Readonly<Record<string, string>>;
 
 /** A lower-case hex SHA-256. */
-export const SHA256_HEX = /^[a-f0-9]{64}$/;
+export { SHA256_HEX };
 
 /**
  * Characters allowed in a manifest path segment. Deliberately narrow: every name that model hubs

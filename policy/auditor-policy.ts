@@ -18,10 +18,10 @@
  *       strict: true                               # unknown findings fail
  */
 import { readFileSync } from 'fs';
-import { inputInvalid, inputProblems, type Problem } from '../constructs/errors';
+import { inputInvalid, inputProblems, type Problem } from '../core/errors';
 import { boundaryProblems, type DeclaredPublic } from './boundary';
-import { cidrWithin, hostAllowed, parseCidr } from './hosts';
-import type { StackMetadata } from './metadata';
+import { cidrWithin, hostAllowed, parseCidr } from '../core/hosts';
+import type { StackMetadata } from '../core/stack-record';
 import { ALL_PACK_IDS } from './packs/ids';
 import type { PackSelection } from './packs';
 

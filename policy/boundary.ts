@@ -8,7 +8,7 @@
  * - no range holding public addresses unless a declaredPublic exception names that range with a
  *   reason, and no set of ranges whose union covers more public space than one operator owns.
  */
-import { PUBLIC_SERVICES, publicServiceOf, publicSpace, wildcardAtPublicSuffix } from './hosts';
+import { PUBLIC_SERVICES, publicServiceOf, publicSpace, wildcardAtPublicSuffix } from '../core/hosts';
 
 export interface DeclaredPublic {
   /** The public service or host (`registry.terraform.io`, `docker.io`). */

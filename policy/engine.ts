@@ -3,7 +3,7 @@
  * suppressions it carries and totals the results. Pure: the same input (and `today`) gives
  * the same result.
  */
-import type { Suppression } from './metadata';
+import type { Suppression } from '../core/stack-record';
 import { ALL_PACKS, PROFILE_STRICT, effectiveSelection, type PackSelection } from './packs';
 import { ALL_RULES } from './rules';
 import { readMetadata, stackView, type StackView } from './stack';
@@ -15,7 +15,7 @@ import {
   type SuppressionRecord,
 } from './suppressions';
 import type { Level, Outcome, Rule, RuleContext, RuleMeta, Severity, Status } from './types';
-import type { StackMetadata } from './metadata';
+import type { StackMetadata } from '../core/stack-record';
 import type { AuditorPolicy } from './auditor-policy';
 
 export interface EvaluateOptions {

@@ -1,59 +1,9 @@
 /**
- * Container image references: parsing (`registry/repo:tag@sha256:…`) and finding the images a
- * Helm release will pull from its `values` documents and `set` entries.
+ * Finding the images a Helm release will pull from its `values` documents and `set` entries
+ * (parsing a reference is core/images.ts).
  */
 import { parse as parseYaml } from 'yaml';
 import { isObj, isRef, list, many, str, type Obj } from './json';
-
-export interface ImageRef {
-  readonly ref: string;
-  /** Registry host (with port when given); `docker.io` when the reference names none. */
-  readonly registry: string;
-  /** True when the reference names no registry (it resolves to Docker Hub). */
-  readonly implicitRegistry: boolean;
-  /** Repository path without the registry (`vllm/vllm-openai`). */
-  readonly repository: string;
-  readonly tag?: string;
-  /** `sha256:<64 hex>` when pinned by a well-formed digest. */
-  readonly digest?: string;
-}
-
-const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
-
-export function parseImage(ref: string): ImageRef {
-  let rest = ref.trim();
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    const d = rest.slice(at + 1);
-    digest = DIGEST_RE.test(d) ? d : undefined;
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.indexOf('/');
-  const first = slash >= 0 ? rest.slice(0, slash) : '';
-  const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const registry = hasRegistry ? first.toLowerCase() : 'docker.io';
-  let path = hasRegistry ? rest.slice(slash + 1) : rest;
-  let tag: string | undefined;
-  const colon = path.lastIndexOf(':');
-  if (colon >= 0 && !path.slice(colon).includes('/')) {
-    tag = path.slice(colon + 1);
-    path = path.slice(0, colon);
-  }
-  if (!hasRegistry && !path.includes('/')) path = `library/${path}`;
-  return { ref, registry, implicitRegistry: !hasRegistry, repository: path, tag, digest };
-}
-
-/** A registry allow-list entry matches the image's registry host (port included when given). */
-export function registryAllowed(img: ImageRef, allowed: readonly string[]): boolean {
-  if (img.implicitRegistry)
-    return allowed.some((a) => ['docker.io', 'index.docker.io'].includes(a.toLowerCase()));
-  return allowed.some((a) => {
-    const x = a.toLowerCase().replace(/\/+$/, '');
-    // An entry may also name a registry path prefix (`registry.de.example/mirror`).
-    return x === img.registry || `${img.registry}/${img.repository}`.startsWith(`${x}/`);
-  });
-}
 
 export interface FoundImage {
   readonly ref: string;

@@ -26,7 +26,7 @@ export { renderMarkdown } from './report/markdown';
 export { renderJson } from './report/json';
 export { renderCycloneDx, toCycloneDx } from './report/cyclonedx';
 export { RULES_VERSION, toolkitVersion } from './version';
-export * from './metadata';
+export * from '../core/stack-record';
 export type { Rule, RuleMeta, Outcome, Severity, Level, Status } from './types';
 
 import {
@@ -39,7 +39,7 @@ import {
   type StackInput,
   type Totals,
 } from './engine';
-import { policyViolation } from '../constructs/errors';
+import { policyViolation } from '../core/errors';
 import { todayUtc } from './suppressions';
 import { formatFindings } from './report/text';
 

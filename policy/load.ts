@@ -10,7 +10,7 @@
 import { createHash } from 'crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'fs';
 import { join, relative, sep } from 'path';
-import { inputInvalid, isSovereignError } from '../constructs/errors';
+import { inputInvalid, isSovereignError } from '../core/errors';
 import type { StackInput } from './engine';
 import { JsonReadError, parseJsonStrict } from './json-read';
 

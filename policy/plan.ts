@@ -12,8 +12,8 @@ import {
   COMPONENT_SERVER,
   COMPONENT_WEIGHTS_MANIFEST,
   COMPONENT_WEIGHTS_SYNC,
-} from '../constructs/annotations';
-import { inputInvalid } from '../constructs/errors';
+} from '../core/annotations';
+import { inputInvalid } from '../core/errors';
 import { isObj, many, one, str, type Json, type Obj } from './json';
 
 export type Action = 'create' | 'update' | 'delete' | 'replace' | 'read' | 'no-op' | 'forget';

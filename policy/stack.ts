@@ -3,7 +3,7 @@
  * addresses, data sources, providers, backend and the `"//".sovereign` metadata.
  */
 import { isObj, many, one, str, type Obj } from './json';
-import { METADATA_KEY, METADATA_SCHEMA_VERSION, type StackMetadata } from './metadata';
+import { METADATA_KEY, METADATA_SCHEMA_VERSION, type StackMetadata } from '../core/stack-record';
 
 export interface ResourceView {
   readonly mode: 'managed' | 'data';

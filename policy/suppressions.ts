@@ -4,7 +4,7 @@
  * it applies. Problems with a suppression are findings of their own (SUP-*), so a report
  * shows every exception the stack claims and whether it held.
  */
-import type { Suppression } from './metadata';
+import type { Suppression } from '../core/stack-record';
 import type { RuleMeta } from './types';
 
 export const MIN_REASON_LENGTH = 10;

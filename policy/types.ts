@@ -3,7 +3,7 @@
  * the whole stack) that answers compliant, non-compliant, not applicable or unknown.
  */
 import type { StackView, ResourceView } from './stack';
-import type { StackMetadata } from './metadata';
+import type { StackMetadata } from '../core/stack-record';
 import type { JurisdictionPolicy } from './auditor-policy';
 
 /** How bad a failure of the rule is, independent of the level a pack applies it at. */

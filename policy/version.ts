@@ -1,6 +1,7 @@
 /** Versions a report records so an auditor knows which toolkit and rules judged the artifact. */
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join } from 'path';
+import { TOOLKIT_VERSION } from '../core/version';
 
 /** Bumped whenever a rule's check, a pack's selection or a rule's level changes. */
 export const RULES_VERSION = '1.0.0';
@@ -11,21 +12,18 @@ export const RULES_VERSION = '1.0.0';
  */
 export const BUILD_INFO_FILE = 'build-info.json';
 
-let cached: { version: string; commit?: string } | undefined;
+let cachedCommit: { commit?: string } | undefined;
 
-function identity(): { version: string; commit?: string } {
-  if (cached !== undefined) return cached;
+/** The commit of this build: `gitHead` of a package packed from git, or dist/build-info.json of a checkout build. */
+function buildCommit(): string | undefined {
+  if (cachedCommit !== undefined) return cachedCommit.commit;
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
     const p = join(dir, 'package.json');
     if (existsSync(p)) {
       try {
-        const pkg = JSON.parse(readFileSync(p, 'utf8')) as {
-          name?: string;
-          version?: string;
-          gitHead?: string;
-        };
-        if (pkg.name === 'sovereign-stack' && pkg.version) {
+        const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; gitHead?: string };
+        if (pkg.name === 'sovereign-stack') {
           // npm records the commit of a package packed from git as `gitHead`; a build from a
           // checkout records it in dist/build-info.json.
           let commit = typeof pkg.gitHead === 'string' ? pkg.gitHead : undefined;
@@ -34,7 +32,7 @@ function identity(): { version: string; commit?: string } {
             const c = (JSON.parse(readFileSync(info, 'utf8')) as { commit?: unknown }).commit;
             if (typeof c === 'string' && /^[0-9a-f]{40}$/.test(c)) commit = c;
           }
-          return (cached = { version: pkg.version, commit });
+          return (cachedCommit = { commit }).commit;
         }
       } catch {
         // keep looking
@@ -42,17 +40,18 @@ function identity(): { version: string; commit?: string } {
     }
     dir = dirname(dir);
   }
-  return (cached = { version: 'unknown' });
+  cachedCommit = {};
+  return undefined;
 }
 
-/** The sovereign-stack package version (found by walking up from this file to package.json). */
+/** The sovereign-stack package version (core/version.ts, the one constant). */
 export function toolkitVersion(): string {
-  return identity().version;
+  return TOOLKIT_VERSION;
 }
 
 /** The commit the toolkit was built from, when known (never a path). */
 export function toolkitCommit(): string | undefined {
-  return identity().commit;
+  return buildCommit();
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { App } from 'cdktf';
-import { isSovereignError, specInvalid, type Problem } from '../constructs/errors';
+import { isSovereignError, specInvalid, type Problem } from '../core/errors';
 import { JurisdictionStack } from './jurisdiction-stack';
 import { ProvisionStack } from './provision-stack';
 import { provisionStackName } from './spec/semantics';

@@ -13,7 +13,7 @@
 import * as path from 'path';
 import { TerraformBackend, type TerraformRemoteState } from 'cdktf';
 import { type Construct } from 'constructs';
-import { invalidProps } from '../constructs/errors';
+import { invalidProps } from '../core/errors';
 import type { BackendSpec, JurisdictionSpec } from './spec/schema';
 import { readCaPem } from './spec/ca';
 

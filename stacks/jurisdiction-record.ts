@@ -14,8 +14,8 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { GpuNodePool } from '../constructs/gpu-node-pool';
 import { GPU_OPERATOR_PSA_EXCEPTION, type PrivateCluster } from '../constructs/private-cluster';
-import { METADATA_SCHEMA_VERSION, type StackMetadata, type Suppression } from '../policy/metadata';
-import { toolkitVersion } from '../policy/version';
+import { METADATA_SCHEMA_VERSION, type StackMetadata, type Suppression } from '../core/stack-record';
+import { TOOLKIT_VERSION } from '../core/version';
 import { poolRecord, RequiredProviders, SovereignRecord } from './jurisdiction-stack';
 import { PROFILES, type ProfileId } from './profiles';
 
@@ -72,7 +72,7 @@ export class JurisdictionRecord extends Construct {
     const providerRegistry = sov.providerRegistry ?? 'registry.terraform.io';
     this.metadata = {
       schemaVersion: METADATA_SCHEMA_VERSION,
-      toolkitVersion: toolkitVersion(),
+      toolkitVersion: TOOLKIT_VERSION,
       jurisdiction: props.jurisdiction,
       profile: profile.id,
       packs: profile.packs,

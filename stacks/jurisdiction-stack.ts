@@ -17,7 +17,7 @@ import {
 } from 'cdktf';
 import { type Construct } from 'constructs';
 import { packReplicas, type ModelArchitecture } from '../constructs/capacity';
-import { capacityExceeded } from '../constructs/errors';
+import { capacityExceeded } from '../core/errors';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { EngineScaler, Keda } from '../constructs/engine-autoscaler';
 import { GpuOperator } from '../constructs/gpu-operator';
@@ -26,7 +26,8 @@ import { InferenceGateway } from '../constructs/inference-gateway';
 import { LlamaCppServer } from '../constructs/llama-cpp-server';
 import { ModelWeightStore, type IModelWeightStore } from '../constructs/model-weight-store';
 import { CpuNodePool } from '../constructs/cpu-node-pool';
-import { ModelWeights, type CaBundleRef, type WeightsSource } from '../constructs/model-weights';
+import { ModelWeights } from '../constructs/model-weights';
+import type { CaBundleRef, WeightsSource } from '../constructs/weights-source';
 import {
   GPU_OPERATOR_PSA_EXCEPTION,
   PrivateCluster,
@@ -42,13 +43,13 @@ import {
   type ModelRecord,
   type PoolRecord,
   type StackMetadata,
-} from '../policy/metadata';
+} from '../core/stack-record';
 import { licenceById } from '../policy/licences/catalogue';
 import { backendAttributes, fromStackDir, SovereignBackend } from './backend';
 import { deepMerge, stackInternals } from './cdktf-seam';
 import { fastResolve } from './fast-resolve';
 import { PROFILES, type Profile } from './profiles';
-import { selectorLabels } from '../constructs/private/labels';
+import { selectorLabels } from '../core/labels';
 import type { JurisdictionSpec, ModelSpec } from './spec/schema';
 import {
   architectureOf as plannedArchitecture,

@@ -3,7 +3,7 @@
  * profile tightens. A profile never loosens what the spec states; `none` only lowers the
  * Kubernetes hardening packs to warnings for labs and demos; the sovereignty pack always blocks.
  */
-import type { StackMetadata } from '../policy/metadata';
+import type { StackMetadata } from '../core/stack-record';
 import { PROFILE_PACKS, PROFILE_STRICT } from '../policy/packs';
 
 export type ProfileId = 'eu-gdpr' | 'de-bsi-c5' | 'fr-secnumcloud' | 'none';

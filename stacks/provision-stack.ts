@@ -28,8 +28,8 @@ import {
 import { GPU_TAINT, type GpuNodePool } from '../constructs/gpu-node-pool';
 import { Metal3Infrastructure } from '../constructs/infrastructure/metal3';
 import { OpenStackInfrastructure } from '../constructs/infrastructure/openstack';
-import { JURISDICTION_LABEL } from '../constructs/private/labels';
-import { METADATA_SCHEMA_VERSION, type StackMetadata } from '../policy/metadata';
+import { JURISDICTION_LABEL } from '../core/labels';
+import { METADATA_SCHEMA_VERSION, type StackMetadata } from '../core/stack-record';
 import { backendAttributes, fromStackDir, SovereignBackend } from './backend';
 import { RequiredProviders, SovereignRecord } from './jurisdiction-stack';
 import { PROFILES } from './profiles';

@@ -12,7 +12,7 @@
 import { lstatSync, readdirSync, readFileSync } from 'fs';
 import { createHash } from 'crypto';
 import { join } from 'path';
-import { inputInvalid, usageError } from '../../constructs/errors';
+import { inputInvalid, usageError } from '../../core/errors';
 import { writeFileAtomic } from '../lib/atomic-write';
 import { MARKER } from '../lib/output-dir';
 import { evaluateStacks, type StackInput } from '../../policy/engine';

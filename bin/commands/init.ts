@@ -11,7 +11,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { inputInvalid, inputProblems } from '../../constructs/errors';
+import { inputInvalid, inputProblems } from '../../core/errors';
+import { TOOLKIT_VERSION } from '../../core/version';
 import { CI_PATHS, ciTemplate, type CiKind } from '../lib/ci-templates';
 
 export interface InitOptions {
@@ -23,7 +24,6 @@ const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
 const PACKAGE_NAME = 'sovereign-stack';
 
 interface ToolkitPackage {
-  readonly version: string;
   readonly dependencies: Record<string, string>;
   readonly devDependencies?: Record<string, string>;
 }
@@ -70,7 +70,7 @@ export function scaffold(
       'synth:ts': 'tsc -p . && node main.js',
     },
     dependencies: {
-      [PACKAGE_NAME]: pkg.version,
+      [PACKAGE_NAME]: TOOLKIT_VERSION,
       cdktf: pkg.dependencies.cdktf,
       constructs: pkg.dependencies.constructs,
     },

@@ -7,7 +7,7 @@
  * Loads no cdktf.
  */
 import { readFileSync } from 'fs';
-import { inputInvalid, isSovereignError } from '../../constructs/errors';
+import { inputInvalid, isSovereignError } from '../../core/errors';
 import { BundleError, ed25519Key, verifyBundle, type Verification } from '../../policy/report/bundle';
 
 export interface VerifyBundleOptions {

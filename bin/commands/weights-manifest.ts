@@ -13,7 +13,7 @@
  * Loads no cdktf and no provider bindings.
  */
 import { stringify } from 'yaml';
-import { inputProblems, usageError } from '../../constructs/errors';
+import { inputProblems, usageError } from '../../core/errors';
 import { manifestPathProblem, manifestSha256 } from '../../constructs/weights-manifest';
 import { hashFiles, listTree, TOOL_DIRECTORIES } from '../lib/hash-tree';
 

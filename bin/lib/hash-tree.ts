@@ -12,7 +12,7 @@ import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'no
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { inputInvalid, inputProblems, type Problem } from '../../constructs/errors';
+import { inputInvalid, inputProblems, type Problem } from '../../core/errors';
 import { hashFileSync } from './hash-file';
 
 export interface TreeFile {

@@ -26,7 +26,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { inputInvalid } from '../../constructs/errors';
+import { inputInvalid } from '../../core/errors';
 import { ioFailure } from './io-error';
 import { faultPoint, killPoint } from './test-hooks';
 

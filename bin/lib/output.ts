@@ -3,7 +3,7 @@
  * terminal and never with NO_COLOR (https://no-color.org), and an exit that waits until every
  * byte written to stdout and stderr has reached the reader.
  */
-import { formatProblem, type Problem } from '../../constructs/errors';
+import { formatProblem, type Problem } from '../../core/errors';
 
 export function useColor(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';

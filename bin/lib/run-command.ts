@@ -4,7 +4,7 @@
  * (bin/lib/io-error.ts), anything else is an internal fault (70, EX_SOFTWARE). No stack trace
  * is shown unless --debug is given. The process ends only once stdout and stderr drained.
  */
-import { isSovereignError } from '../../constructs/errors';
+import { isSovereignError } from '../../core/errors';
 import { isErrnoError, isIoError, IoError } from './io-error';
 import { exitWhenFlushed, guardStreams, printJson, printProblems, red } from './output';
 

@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadSpec } from '../../stacks/spec/load';
 import { installSynthPatches, releaseCdktfTokens } from '../../stacks/cdktf-seam';
-import { TOOLKIT_VERSION } from '../version';
+import { TOOLKIT_VERSION } from '../../core/version';
 import { writeFileAtomic } from './atomic-write';
 import { stageOutput } from './output-dir';
 import { ioFailure, isErrnoError } from './io-error';

@@ -20,7 +20,7 @@ import type {
   KubeadmArg,
   MachineShape,
 } from '../cluster-api-cluster';
-import { throwIfProblems, type Problem } from '../errors';
+import { throwIfProblems, type Problem } from '../../core/errors';
 import { checkIntRange, problems } from '../private/validate';
 
 /** CAPM3 release whose templates are written. */

@@ -22,7 +22,7 @@ import type {
   KubeadmArg,
   MachineShape,
 } from '../cluster-api-cluster';
-import { throwIfProblems, type Problem } from '../errors';
+import { throwIfProblems, type Problem } from '../../core/errors';
 import { checkCidr, checkDnsSubdomain, problems } from '../private/validate';
 
 /** Cluster API Provider OpenStack release whose templates are written. */

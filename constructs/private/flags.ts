@@ -3,8 +3,8 @@
  * data: each entry names the flag's spellings, what happens to it here, and where it is
  * defined upstream at the pinned release, so a reviewer can check every line.
  */
-import type { Problem } from '../errors';
-import { closest } from './suggest';
+import type { Problem } from '../../core/errors';
+import { closest } from '../../core/suggest';
 
 /**
  * - `allowed`: users may pass it in extraArgs.

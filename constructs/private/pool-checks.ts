@@ -1,5 +1,5 @@
 /** Prop checks of the node pools, pure so `sovereign validate` runs them without cdktf. */
-import type { Problem } from '../errors';
+import type { Problem } from '../../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue } from './validate';
 
 export interface CpuPoolInput {

@@ -12,8 +12,8 @@ import {
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
-import type { Problem } from '../errors';
-import type { IGpuPool, IModelWeights, INodePlacement, NodeLabelRequirement } from '../interfaces';
+import type { Problem } from '../../core/errors';
+import type { IGpuPool, INodePlacement, NodeLabelRequirement } from '../interfaces';
 import {
   ANNOTATION_ENGINE,
   ANNOTATION_MANIFEST_SHA256,
@@ -21,86 +21,13 @@ import {
   ANNOTATION_MODEL_LICENSE,
   ANNOTATION_MODEL_REVISION,
   COMPONENT_SERVER,
-} from '../annotations';
-import { recommendedLabels, selectorLabels } from './labels';
+} from '../../core/annotations';
+import { recommendedLabels, selectorLabels } from '../../core/labels';
 import { checkDnsLabel, checkDnsSubdomain, checkPinnedImage, checkPositiveInt } from './validate';
 import type { ModelArchitecture } from '../capacity';
 import { catalogueModel, MODEL_CATALOGUE } from '../model-catalogue';
-import { architectureProblems } from './server-plan';
-
-/** A key of a Kubernetes Secret in the server's namespace. */
-export interface SecretKeyRef {
-  /** Secret name. */
-  readonly name: string;
-  /** Key inside the Secret. */
-  readonly key: string;
-}
-
-/** HorizontalPodAutoscaler (autoscaling/v2) settings. */
-export interface ServerAutoscaling {
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
-  /**
-   * Scale on a per-pod custom metric served by a metrics adapter (e.g. a Prometheus adapter
-   * exposing the engine's queue length). When unset, scales on CPU utilisation.
-   */
-  readonly podsMetric?: { readonly name: string; readonly averageValue: string };
-  /** CPU utilisation target in percent, used when podsMetric is unset. @default 80 */
-  readonly targetCpuUtilizationPercent?: number;
-  /**
-   * Scaled by an external autoscaler (a KEDA ScaledObject on engine metrics): no HPA is
-   * created, and an apply keeps the replica count the autoscaler set. @default false
-   */
-  readonly external?: boolean;
-}
-
-/** Props both servers take. */
-export interface ServingBaseProps {
-  /** Jurisdiction label value every object carries. */
-  readonly jurisdiction: string;
-  /** The verified weights to serve; the server runs in their namespace and mounts them read-only. */
-  readonly weights: IModelWeights;
-  /** Engine image, pinned by digest, from a registry the jurisdiction allows. */
-  readonly image: string;
-  /** Registries the image may come from. @default any explicit registry host */
-  readonly allowedRegistries?: readonly string[];
-  /**
-   * Image pull Secrets (names, of type kubernetes.io/dockerconfigjson) in the server's
-   * namespace, for a registry that requires credentials. @default none (the nodes' own)
-   */
-  readonly imagePullSecrets?: readonly string[];
-  /** Base name of the Deployment, Service, PDB and HPA. @default `<weights.modelName>-<engine>` */
-  readonly name?: string;
-  /** Model name clients send in the OpenAI API `model` field. @default weights.modelName */
-  readonly servedModelName?: string;
-  /** Pods. @default 1 */
-  readonly replicas?: number;
-  /** Optional HorizontalPodAutoscaler; replicas is then its starting point. */
-  readonly autoscaling?: ServerAutoscaling;
-  /** API key clients must send, from a Secret (read by the engine from its environment). @default no key */
-  readonly apiKeySecret?: SecretKeyRef;
-  /** Extra engine flags, checked against the construct's known-flag table. @default none */
-  readonly extraArgs?: readonly string[];
-  /** Container port, named `http` (also serves `/metrics`). @default 8000 (vLLM), 8080 (llama.cpp) */
-  readonly port?: number;
-  /** CPU request (Kubernetes quantity). @default 4 per GPU (vLLM); 4, or 8 CPU-only (llama.cpp) */
-  readonly cpu?: string;
-  /**
-   * Memory request and limit (Kubernetes quantity). @default vLLM: (weights / TP + 8 GiB, at
-   * least 16 GiB) per GPU; llama.cpp: 4 GiB on a GPU, weights + KV cache + 1 GiB CPU-only
-   */
-  readonly memory?: string;
-  /** UID / GID the engine runs as (also fsGroup). @default 1000 */
-  readonly runAsUser?: number;
-  /** How long the startup probe waits for the model to load, in minutes. @default 60 (vLLM), 30 (llama.cpp) */
-  readonly startupTimeoutMinutes?: number;
-  /** Size limit of the emptyDir that holds caches (compiled kernels, home). @default 10 */
-  readonly cacheSizeGiB?: number;
-  /** Model licence (SPDX id or name), written as an annotation for the ML-BOM. */
-  readonly license?: string;
-  /** Container command. @default the engine's server binary in its upstream image */
-  readonly command?: readonly string[];
-}
+import { architectureProblems } from '../server-plan';
+import type { SecretKeyRef, ServingBaseProps } from '../serving-props';
 
 export const HOME_DIR = '/home/sovereign';
 export const CACHE_DIR = '/var/cache/sovereign';

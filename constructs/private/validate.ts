@@ -1,5 +1,6 @@
 /** Small checks shared by the constructs' prop validation. Each returns a Problem or nothing. */
-import type { Problem } from '../errors';
+import type { Problem } from '../../core/errors';
+import { PINNED_IMAGE } from '../../core/images';
 
 /** RFC 1123 DNS label, as Kubernetes requires for namespaces, services and most names. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -13,14 +14,6 @@ export function checkDnsLabel(path: string, value: string, maxLength = 63): Prob
   }
   return undefined;
 }
-
-/**
- * An image reference pinned by digest: `registry.example/path/name[:tag]@sha256:<64 hex>`.
- * The registry host must be explicit (a dot, a colon or `localhost` in the first part) so
- * nothing falls back to Docker Hub.
- */
-export const PINNED_IMAGE =
-  /^([a-z0-9.-]+(:[0-9]+)?)\/([a-z0-9._/-]+)(:[A-Za-z0-9_.-]{1,128})?@sha256:[a-f0-9]{64}$/;
 
 export function imageRegistry(image: string): string | undefined {
   const m = PINNED_IMAGE.exec(image);

@@ -6,16 +6,8 @@
  */
 import { ALL_PACKS } from '../packs';
 import type { Level } from '../types';
-import {
-  RISK_CLASSES,
-  RISK_TITLES,
-  excludedTerritories,
-  licenceById,
-  lookalikeOf,
-  type Licence,
-  type LicenceClause,
-  type RiskClass,
-} from './catalogue';
+import { RISK_CLASSES, type Licence, type LicenceClause, type RiskClass } from '../../core/licence-facts';
+import { RISK_TITLES, excludedTerritories, licenceById, lookalikeOf } from './catalogue';
 
 /** The rule that flags each risk class. */
 export const RULE_OF_CLASS: Readonly<Record<RiskClass, string>> = {

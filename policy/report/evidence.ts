@@ -8,7 +8,7 @@
 import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { basename, dirname, join } from 'path';
-import { inputInvalid, usageError } from '../../constructs/errors';
+import { inputInvalid, usageError } from '../../core/errors';
 import { buildBundle, ed25519Key, MANIFEST, untar, type Entry } from './bundle';
 import type { AuditReport } from './model';
 

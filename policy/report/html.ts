@@ -7,7 +7,8 @@
  */
 import type { Totals } from '../engine';
 import { frameworkMatrix, MANUAL_CONTROLS } from '../frameworks';
-import { POOL_HEAD, poolCells, type AuditReport, type StackReport } from './model';
+import type { AuditReport, StackReport } from './model';
+import { POOL_HEAD, poolCells } from './pool-table';
 import { COLOURS, esc, renderPicture } from './picture';
 
 type Cell = string | number | undefined;

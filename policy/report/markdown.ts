@@ -6,7 +6,8 @@
  */
 import type { Totals } from '../engine';
 import { frameworkMatrix, MANUAL_CONTROLS } from '../frameworks';
-import { POOL_HEAD, multiNodeLines, poolCells, type AuditReport, type StackReport } from './model';
+import type { AuditReport, StackReport } from './model';
+import { POOL_HEAD, multiNodeLines, poolCells } from './pool-table';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 const row = (cells: (string | number | undefined)[]) =>

@@ -1,6 +1,7 @@
 /** Terminal output: findings people fix (rule, address, field, fix) and the report summary. */
 import type { Finding, Totals } from '../engine';
-import { multiNodeLines, type AuditReport } from './model';
+import type { AuditReport } from './model';
+import { multiNodeLines } from './pool-table';
 
 export interface TextOptions {
   /** ANSI colours; off when NO_COLOR is set or output is not a terminal. */

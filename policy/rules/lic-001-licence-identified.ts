@@ -1,13 +1,9 @@
+import { ANNOTATION_MODEL, ANNOTATION_MODEL_LICENSE } from '../../core/annotations';
 import { isObj } from '../json';
 import { k8sObject, podView, typesOf } from '../k8s';
 import { catalogueEntry, LICENCE_IDENTITY_RULE, modelAddress } from '../licences/judge';
 import { type Outcome, type StackRule } from '../types';
 import { licenceOutcomes } from './private/licence';
-
-// The keys the serving and weight objects carry (constructs/annotations.ts writes them; policy
-// keeps its own copy so it never imports constructs, and a test holds the two equal).
-export const ANNOTATION_MODEL = 'sovereign-stack.io/model';
-export const ANNOTATION_MODEL_LICENSE = 'sovereign-stack.io/model-license';
 
 /** Key-order independent JSON, so facts written in another order still compare equal. */
 function canonical(v: unknown): string {

@@ -1,4 +1,4 @@
-import { parseImage } from '../images';
+import { parseImage } from '../../core/images';
 import { WORKLOAD_TYPES } from '../k8s';
 import { fail, na, ok, unknown, type Outcome, type ResourceRule } from '../types';
 import { imagesOf } from './private/helpers';

@@ -1,4 +1,4 @@
-import { parseImage, registryAllowed } from '../images';
+import { parseImage, registryAllowed } from '../../core/images';
 import { WORKLOAD_TYPES } from '../k8s';
 import { fail, na, ok, unknown, type Outcome, type ResourceRule } from '../types';
 import { imagesOf } from './private/helpers';

@@ -1,5 +1,5 @@
 import { one, str } from '../json';
-import { endpointsIn } from '../hosts';
+import { endpointsIn } from '../../core/hosts';
 import { type Outcome, type StackRule } from '../types';
 import { judgeEndpoint } from './private/endpoint';
 

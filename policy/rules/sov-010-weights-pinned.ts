@@ -5,7 +5,7 @@ import {
   COMPONENT_SERVER,
   COMPONENT_WEIGHTS_MANIFEST,
   COMPONENT_WEIGHTS_SYNC,
-} from '../../constructs/annotations';
+} from '../../core/annotations';
 import { at, k8sObject, podView, typesOf } from '../k8s';
 import { fail, na, ok, type Outcome, type ResourceRule } from '../types';
 

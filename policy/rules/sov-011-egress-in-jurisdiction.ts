@@ -1,5 +1,5 @@
 import { join, many, one, str } from '../json';
-import { cidrPrefix, cidrWithin } from '../hosts';
+import { cidrPrefix, cidrWithin } from '../../core/hosts';
 import { at, get, k8sObject, typesOf } from '../k8s';
 import { fail, na, ok, unknown, type Outcome, type ResourceRule } from '../types';
 import { unresolved } from './private/helpers';

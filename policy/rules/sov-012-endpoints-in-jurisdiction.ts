@@ -1,9 +1,9 @@
 import { one, str, strings } from '../json';
-import { cidrWithin, endpointsIn, parseCidr, parseIp } from '../hosts';
+import { cidrWithin, endpointsIn, parseCidr, parseIp } from '../../core/hosts';
 import { helmValues } from '../images';
 import type { Outcome, StackRule } from '../types';
 import { judgeEndpoint } from './private/endpoint';
-import type { StackMetadata } from '../metadata';
+import type { StackMetadata } from '../../core/stack-record';
 
 export const rule: StackRule = {
   id: 'SOV-012',

@@ -1,4 +1,4 @@
-import { LABEL_JURISDICTION } from '../../constructs/annotations';
+import { LABEL_JURISDICTION } from '../../core/annotations';
 import { list, strings } from '../json';
 import { at, k8sObject, podView } from '../k8s';
 import type { Outcome, StackRule } from '../types';

@@ -8,7 +8,7 @@ export const rule: StackRule = {
   title: 'The stack declares its jurisdiction, packs and a boundary one jurisdiction can own',
   severity: 'critical',
   fix: 'Synthesize the stack with a JurisdictionStack (it writes `"//".sovereign`); a hand-written stack must add that block.',
-  anchors: ['sovereign-stack artifact contract (policy/metadata.ts)'],
+  anchors: ['sovereign-stack artifact contract (core/stack-record.ts)'],
   suppressible: false,
   scope: 'stack',
   check: (ctx) => {

@@ -1,10 +1,12 @@
-import { endpointsIn, hostAllowed, isInternalHost, normalizeHost } from '../hosts';
-import { helmValues, parseImage, registryAllowed } from '../images';
+import { endpointsIn, hostAllowed, isInternalHost, normalizeHost } from '../../core/hosts';
+import { LABEL_GATEWAY_API_KEYS } from '../../core/annotations';
+import { parseImage, registryAllowed } from '../../core/images';
+import { helmValues } from '../images';
 import { isObj, strings, str, type Obj } from '../json';
 import { MODELLED_KINDS } from '../k8s';
 import { expressionsIn } from '../terraform-syntax';
 import type { Outcome, StackRule } from '../types';
-import { IMAGE_REPOSITORIES as GPU_OPERATOR_IMAGES } from '../../constructs/gpu-operator-images';
+import { IMAGE_REPOSITORIES as GPU_OPERATOR_IMAGES } from '../../core/gpu-operator-images';
 import { declaredHosts, judgeEndpoint } from './private/endpoint';
 
 /** Resource types the rules model; any other kubernetes_* or helm_* type is not judged. */
@@ -118,16 +120,15 @@ function isModelledCustomKind(apiVersion: string | undefined, kind: string): boo
 /**
  * The one patch of a Secret the toolkit writes: the gateway labels the tenants' key Secrets
  * (created out of band, never written by the stack) with `sovereign-stack.io/gateway-api-keys`
- * so agentgateway's API-key authentication selects exactly those (API_KEYS_LABEL in
- * constructs/inference-gateway.ts). A label changes no image, endpoint or pod the rules judge;
+ * so agentgateway's API-key authentication selects exactly those (LABEL_GATEWAY_API_KEYS in
+ * core/annotations.ts). A label changes no image, endpoint or pod the rules judge;
  * any other label, annotation or kind stays unknown.
  */
-const API_KEYS_LABEL = 'sovereign-stack.io/gateway-api-keys';
 function isApiKeySecretLabel(type: string, body: Obj): boolean {
   if (type !== 'kubernetes_labels' || str(body.kind) !== 'Secret' || str(body.api_version) !== 'v1')
     return false;
   const labels = isObj(body.labels) ? Object.keys(body.labels) : [];
-  return labels.length === 1 && labels[0] === API_KEYS_LABEL;
+  return labels.length === 1 && labels[0] === LABEL_GATEWAY_API_KEYS;
 }
 
 /** Host-shaped strings with a public suffix (`huggingface.co`, `github.com/org/repo`), not only URLs. */

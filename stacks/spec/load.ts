@@ -7,11 +7,11 @@
 import * as fs from 'fs';
 import type { Document, Node } from 'yaml';
 import { type z } from 'zod';
-import { specInvalid, specUnreadable, type Problem } from '../../constructs/errors';
+import { specInvalid, specUnreadable, type Problem } from '../../core/errors';
 import { DEFAULTABLE_KEYS, jurisdictionSchema, SPEC_VERSION, specSchema, type SovereignSpec } from './schema';
 import { readPlainYaml } from './plain-yaml';
 import { semanticProblems } from './semantics';
-import { didYouMean } from '../../constructs/private/suggest';
+import { didYouMean } from '../../core/suggest';
 
 /** The full YAML reader, loaded only when a spec needs it (about 30 ms of start-up). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -17,7 +17,7 @@ import {
   packReplicas,
   weightBytes,
 } from '../../constructs/capacity';
-import { isSovereignError } from '../../constructs/errors';
+import { isSovereignError } from '../../core/errors';
 import { poolFacts, poolProblems, type PoolFacts } from '../../constructs/gpu-products';
 import { catalogueModel } from '../../constructs/model-catalogue';
 import {
@@ -25,9 +25,9 @@ import {
   architectureProblems,
   ggufTypeFromFileName,
   planLlamaCppServer,
-} from '../../constructs/private/server-plan';
+} from '../../constructs/server-plan';
 import { VLLM_QUANTIZATION_FORMAT } from '../../constructs/private/vllm-flags';
-import { type VllmLayout, planVllmLayout } from '../../constructs/private/multi-node-plan';
+import { type VllmLayout, planVllmLayout } from '../../constructs/multi-node-plan';
 import type { JurisdictionSpec, ModelSpec, PoolSpec } from './schema';
 import type { SpecPath } from './load';
 

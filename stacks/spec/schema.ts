@@ -7,22 +7,20 @@
  * provider bindings.
  */
 import { z } from 'zod';
-import { DIGEST_PINNABLE_IMAGES } from '../../constructs/private/gpu-operator-images';
+import { DIGEST_PINNABLE_IMAGES } from '../../core/gpu-operator-digest-pinnable';
 import { GPU_PRODUCTS } from '../../constructs/gpu-products';
-import { parseCidr } from '../../policy/hosts';
+import { parseCidr } from '../../core/hosts';
+import { PINNED_IMAGE, SHA256_HEX } from '../../core/images';
 import { isIsoDate, MIN_REASON_LENGTH } from '../../policy/suppressions';
 import { manifestPathProblem } from '../../constructs/weights-manifest';
-import { NCCL_ENV } from '../../constructs/private/nccl';
-import { LWS_RELEASE } from '../../constructs/private/lws-pins';
+import { NCCL_ENV } from '../../core/nccl';
+import { LWS_RELEASE } from '../../core/lws-pins';
 
 export const SPEC_VERSION = 1;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const SHA256_HEX = /^[a-f0-9]{64}$/;
-const PINNED_IMAGE =
-  /^([a-z0-9.-]+(:[0-9]+)?)\/([a-z0-9._/-]+)(:[A-Za-z0-9_.-]{1,128})?@sha256:[a-f0-9]{64}$/;
 const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?$/;
-/** A CIDR as the policy gate reads it (policy/hosts.ts), its prefix written without leading zeros. */
+/** A CIDR as the policy gate reads it (core/hosts.ts), its prefix written without leading zeros. */
 const cidr = (example: string) =>
   z.string().refine((c) => parseCidr(c) !== undefined && /\/(0|[1-9][0-9]{0,2})$/.test(c), {
     message: `a CIDR looks like ${example}: an IPv4 or IPv6 address, '/', a prefix length (no leading zeros)`,

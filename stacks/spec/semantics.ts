@@ -10,15 +10,15 @@ import {
   hostAllowed as boundaryAllows,
   parseIp,
   publicServiceOf,
-} from '../../policy/hosts';
-import { checkSourceUrl } from '../../constructs/private/source-url';
+} from '../../core/hosts';
+import { checkSourceUrl } from '../../core/source-url';
 import { capacityProblems } from './plan';
 import { canonicalManifest, checkManifest, MAX_MANIFEST_BYTES } from '../../constructs/weights-manifest';
 import { readCaPem } from './ca';
 import { boundaryProblems, declaredPublicFor } from '../../policy/boundary';
 import { secretArgPairs, secretsIn } from '../../policy/secrets';
 import type { JurisdictionSpec, SovereignSpec } from './schema';
-import { didYouMean } from '../../constructs/private/suggest';
+import { didYouMean } from '../../core/suggest';
 import { PROFILES } from '../profiles';
 import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
 import { checkExtraArgs } from '../../constructs/private/flags';

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { sovereign, STACK_TRACE } from '../support/cli';
 import { CLI, REPO_ROOT } from '../support/paths';
-import { TOOLKIT_VERSION } from '../../bin/version';
+import { TOOLKIT_VERSION } from '../../core/version';
 import { exampleStack } from '../policy/fixtures';
 
 describe('sovereign CLI', () => {

@@ -18,9 +18,9 @@ import {
   routedExpertParameters,
   weightBytes,
 } from '../../constructs/capacity';
-import { isSovereignError } from '../../constructs/errors';
+import { isSovereignError } from '../../core/errors';
 import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
-import { architectureProblems } from '../../constructs/private/server-plan';
+import { architectureProblems } from '../../constructs/server-plan';
 import { LICENCES } from '../../policy/licences/catalogue';
 
 const dsv3 = MODEL_CATALOGUE['deepseek-v3'];

@@ -9,7 +9,7 @@ import {
   weightBytes,
 } from '../../constructs/capacity';
 import { MODEL_CATALOGUE, catalogueModel } from '../../constructs/model-catalogue';
-import { isSovereignError } from '../../constructs/errors';
+import { isSovereignError } from '../../core/errors';
 import { errorOf } from './serving-fixtures';
 
 const llama8b = MODEL_CATALOGUE['llama-3.1-8b'];

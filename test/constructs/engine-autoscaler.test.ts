@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { type SovereignError } from '../../constructs/errors';
+import { type SovereignError } from '../../core/errors';
 import { parseSpec } from '../../stacks/spec/load';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
 import { minimalWith, resources, synthSpec, type Json } from '../support/synth';

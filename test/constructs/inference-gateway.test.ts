@@ -9,7 +9,7 @@ import * as path from 'path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { App, TerraformStack } from 'cdktf';
-import { type SovereignError } from '../../constructs/errors';
+import { type SovereignError } from '../../core/errors';
 import { API_KEYS_LABEL, eppConfig, InferenceGateway, splitImage } from '../../constructs/inference-gateway';
 import { PrivateCluster } from '../../constructs/private-cluster';
 import { parseSpec } from '../../stacks/spec/load';

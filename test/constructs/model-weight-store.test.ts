@@ -1,5 +1,5 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { isSovereignError } from '../../constructs/errors';
+import { isSovereignError } from '../../core/errors';
 import { ModelWeightStore, type ModelWeightStoreProps } from '../../constructs/model-weight-store';
 
 function setup(overrides: Partial<ModelWeightStoreProps> = {}) {

@@ -6,10 +6,11 @@ import {
   ANNOTATION_MODEL_LICENSE,
   ANNOTATION_MODEL_REVISION,
   ANNOTATION_WEIGHTS_SOURCE,
-} from '../../constructs/annotations';
-import { isSovereignError } from '../../constructs/errors';
+} from '../../core/annotations';
+import { isSovereignError } from '../../core/errors';
 import { ModelWeightStore } from '../../constructs/model-weight-store';
-import { ModelWeights, modelWeightsMount, type ModelWeightsProps } from '../../constructs/model-weights';
+import { ModelWeights, type ModelWeightsProps } from '../../constructs/model-weights';
+import { modelWeightsMount } from '../../constructs/model-weights-mount';
 import { manifestSha256 } from '../../constructs/weights-manifest';
 
 const IMAGE = `registry.de.example/tools/rclone:1.68.2@sha256:${'c'.repeat(64)}`;

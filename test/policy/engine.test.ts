@@ -1,7 +1,7 @@
 import { PROFILE_PACKS } from '../../policy/packs';
 import { evaluateStack, evaluateStacks } from '../../policy/engine';
 import { enforce, enforceEach } from '../../policy';
-import { isSovereignError } from '../../constructs/errors';
+import { isSovereignError } from '../../core/errors';
 import { DIGEST, exampleStack, metadata } from './fixtures';
 
 const TODAY = '2026-06-01';

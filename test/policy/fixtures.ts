@@ -2,10 +2,10 @@
  * Hand-written stacks in the shape cdktf synthesizes (`cdk.tf.json`), for policy tests.
  * `exampleStack()` is a compliant jurisdiction stack; tests copy and break it.
  */
-import { IMAGE_REPOSITORIES } from '../../constructs/gpu-operator-images';
+import { IMAGE_REPOSITORIES } from '../../core/gpu-operator-images';
 import { key } from '../../policy/k8s';
 import { licenceById } from '../../policy/licences/catalogue';
-import type { StackMetadata } from '../../policy/metadata';
+import type { StackMetadata } from '../../core/stack-record';
 import { PROFILE_PACKS } from '../../policy/packs';
 import { readMetadata, stackView, type ResourceView } from '../../policy/stack';
 import type { Outcome, Rule, RuleContext } from '../../policy/types';

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
-import { helmImages, helmValues, parseImage, registryAllowed } from '../../policy/images';
+import { parseImage, registryAllowed } from '../../core/images';
+import { helmImages, helmValues } from '../../policy/images';
 
 const D = `sha256:${'a'.repeat(64)}`;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { isSovereignError } from '../../constructs/errors';
+import { isSovereignError } from '../../core/errors';
 import { actionOf, readPlan } from '../../policy/plan';
 
 // Fixture in Terraform's JSON output format, format_version "1.2" (Terraform >= 1.6,

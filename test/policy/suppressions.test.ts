@@ -1,7 +1,7 @@
 import { evaluateStack } from '../../policy/engine';
 import { isExpired, isIsoDate, suppressionProblems } from '../../policy/suppressions';
 import { exampleStack, metadata } from './fixtures';
-import type { Suppression } from '../../policy/metadata';
+import type { Suppression } from '../../core/stack-record';
 
 const TODAY = '2026-06-01';
 const run = (

@@ -3,7 +3,7 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { buildApp } from '../../stacks/app';
 import { fastResolve } from '../../stacks/fast-resolve';
 import { loadSpec } from '../../stacks/spec/load';
-import { TOOLKIT_VERSION } from '../../bin/version';
+import { TOOLKIT_VERSION } from '../../core/version';
 import { REPO_ROOT } from '../support/paths';
 import * as fs from 'fs';
 import * as os from 'os';

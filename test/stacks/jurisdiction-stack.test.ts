@@ -6,9 +6,9 @@ import { App, TerraformOutput } from 'cdktf';
 import { buildApp } from '../../stacks/app';
 import { JurisdictionStack } from '../../stacks/jurisdiction-stack';
 import { loadSpec, parseSpec } from '../../stacks/spec/load';
-import { formatProblem, isSovereignError } from '../../constructs/errors';
+import { formatProblem, isSovereignError } from '../../core/errors';
 import { REPO_ROOT } from '../support/paths';
-import { TOOLKIT_VERSION } from '../../bin/version';
+import { TOOLKIT_VERSION } from '../../core/version';
 import { MINIMAL_SOURCE_WITH_CA, minimalWith, resources, synthSpec, type Json } from '../support/synth';
 
 beforeAll(() => process.chdir(REPO_ROOT));

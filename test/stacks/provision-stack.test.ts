@@ -3,7 +3,7 @@ import { enforce, evaluateStacks } from '../../policy';
 import { buildReport } from '../../policy/report/model';
 import { renderMarkdown } from '../../policy/report/markdown';
 import { rule as sov012 } from '../../policy/rules/sov-012-endpoints-in-jurisdiction';
-import { formatProblem, isSovereignError } from '../../constructs/errors';
+import { formatProblem, isSovereignError } from '../../core/errors';
 import { provisionBackend } from '../../stacks/provision-stack';
 import { crdProblems } from '../support/crd-schema';
 import { REPO_ROOT } from '../support/paths';

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { buildApp } from '../../stacks/app';
 import { JurisdictionStack } from '../../stacks/jurisdiction-stack';
 import { loadSpec, parseSpec } from '../../stacks/spec/load';
-import { TOOLKIT_VERSION } from '../../bin/version';
+import { TOOLKIT_VERSION } from '../../core/version';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

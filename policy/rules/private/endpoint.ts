@@ -1,6 +1,13 @@
 /** Whether an endpoint lies inside the jurisdiction, as the stack metadata declares it. */
-import { cidrWithin, endpointsIn, hostAllowed, isInternalHost, parseIp, type Endpoint } from '../../hosts';
-import type { StackMetadata } from '../../metadata';
+import {
+  cidrWithin,
+  endpointsIn,
+  hostAllowed,
+  isInternalHost,
+  parseIp,
+  type Endpoint,
+} from '../../../core/hosts';
+import type { StackMetadata } from '../../../core/stack-record';
 
 export type Verdict = 'inside' | 'outside' | 'unknown';
 

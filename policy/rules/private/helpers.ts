@@ -1,6 +1,6 @@
 /** Helpers shared by the rules in this folder; not exported from the package. */
 import { helmImages, imagesInValues, type FoundImage } from '../../images';
-import { ANNOTATION_ENGINE, COMPONENT_SERVER } from '../../../constructs/annotations';
+import { ANNOTATION_ENGINE, COMPONENT_SERVER } from '../../../core/annotations';
 import {
   argsOf,
   envOf,

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { run } from '../../../bin/commands/audit';
-import { isSovereignError } from '../../../constructs/errors';
+import { isSovereignError } from '../../../core/errors';
 import { exampleStack, type Any } from '../../policy/fixtures';
 import { PLAN_FIXTURE } from '../../policy/report/helpers';
 

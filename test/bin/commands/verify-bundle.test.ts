@@ -10,7 +10,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { run as audit } from '../../../bin/commands/audit';
 import { run as verify } from '../../../bin/commands/verify-bundle';
-import { isSovereignError } from '../../../constructs/errors';
+import { isSovereignError } from '../../../core/errors';
 import { MANIFEST, SIGNATURE, untar } from '../../../policy/report/bundle';
 import { exampleStack } from '../../policy/fixtures';
 import { PLAN_FIXTURE } from '../../policy/report/helpers';

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { run, type WeightsManifestJson } from '../../../bin/commands/weights-manifest';
-import { isSovereignError, type SovereignError } from '../../../constructs/errors';
+import { isSovereignError, type SovereignError } from '../../../core/errors';
 import { manifestSha256 } from '../../../constructs/weights-manifest';
 import { CLI } from '../../support/paths';
 

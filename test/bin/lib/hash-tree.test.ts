@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isSovereignError } from '../../../constructs/errors';
+import { isSovereignError } from '../../../core/errors';
 import { hashFiles, listTree } from '../../../bin/lib/hash-tree';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import { ModelWeightStore } from '../../../constructs/model-weight-store';
-import { ModelWeights, type WeightsSource } from '../../../constructs/model-weights';
+import { ModelWeights } from '../../../constructs/model-weights';
+import type { WeightsSource } from '../../../constructs/weights-source';
 import {
   unescapeTerraformTemplate,
   VERIFY_WEIGHTS_SCRIPT,

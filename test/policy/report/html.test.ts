@@ -1,6 +1,6 @@
 import { join } from 'path';
 import { evaluateStacks } from '../../../policy/engine';
-import { endpointsIn } from '../../../policy/hosts';
+import { endpointsIn } from '../../../core/hosts';
 import { renderHtml } from '../../../policy/report/html';
 import { buildReport } from '../../../policy/report/model';
 import { clip, pictureOf } from '../../../policy/report/picture';

@@ -5,17 +5,14 @@
  */
 import * as fs from 'fs';
 import { evaluateStack } from '../../../policy/engine';
-import { LICENCES, licenceById, RISK_CLASSES } from '../../../policy/licences/catalogue';
+import { RISK_CLASSES } from '../../../core/licence-facts';
+import { LICENCES, licenceById } from '../../../policy/licences/catalogue';
 import { PROFILE_PACKS } from '../../../policy/packs';
-import {
-  ANNOTATION_MODEL as POLICY_ANNOTATION_MODEL,
-  ANNOTATION_MODEL_LICENSE as POLICY_ANNOTATION_MODEL_LICENSE,
-  rule as lic001,
-} from '../../../policy/rules/lic-001-licence-identified';
+import { rule as lic001 } from '../../../policy/rules/lic-001-licence-identified';
 import { ALL_RULES } from '../../../policy/rules';
 import { gatingLicenceVerdicts, UNSUPPRESSIBLE_LICENCE_RULES } from '../../../policy/licences/judge';
 import { PROFILES } from '../../../stacks/profiles';
-import { ANNOTATION_MODEL, ANNOTATION_MODEL_LICENSE } from '../../../constructs/annotations';
+import { ANNOTATION_MODEL_LICENSE } from '../../../core/annotations';
 import { parseSpec } from '../../../stacks/spec/load';
 import { ctxOf, exampleStack, metadata, type Any } from '../fixtures';
 
@@ -87,13 +84,6 @@ describe('the licence catalogue', () => {
   test('non-suppressible licence rules are the ones their rule files mark so', () => {
     const marked = ALL_RULES.filter((r) => r.id.startsWith('LIC-') && !r.suppressible).map((r) => r.id);
     expect(marked).toEqual([...UNSUPPRESSIBLE_LICENCE_RULES]);
-  });
-
-  test('policy keeps the same annotation keys the constructs write', () => {
-    expect([POLICY_ANNOTATION_MODEL, POLICY_ANNOTATION_MODEL_LICENSE]).toEqual([
-      ANNOTATION_MODEL,
-      ANNOTATION_MODEL_LICENSE,
-    ]);
   });
 });
 

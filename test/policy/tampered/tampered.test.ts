@@ -9,7 +9,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { run } from '../../../bin/commands/audit';
 import { synthesize } from '../../../bin/lib/synthesize';
-import { isSovereignError } from '../../../constructs/errors';
+import { isSovereignError } from '../../../core/errors';
 import type { AuditReport } from '../../../policy/report/model';
 import { EXAMPLES } from '../../support/paths';
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { formatProblem, isSovereignError, type SovereignError } from '../../../constructs/errors';
+import { formatProblem, isSovereignError, type SovereignError } from '../../../core/errors';
 import { loadSpec, MAX_SPEC_BYTES, parseSpec } from '../../../stacks/spec/load';
 import { REPO_ROOT, fixture } from '../../support/paths';
 

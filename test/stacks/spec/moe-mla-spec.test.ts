@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { isSovereignError } from '../../../constructs/errors';
+import { isSovereignError } from '../../../core/errors';
 import { parseSpec } from '../../../stacks/spec/load';
 import { synthesize } from '../../../bin/lib/synthesize';
 import { synthSpec, type Json } from '../../support/synth';

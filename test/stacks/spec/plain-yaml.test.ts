@@ -3,7 +3,7 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import { parseAllDocuments, visit } from 'yaml';
 import { generateSpec } from '../../../bench/specs';
-import { formatProblem, isSovereignError } from '../../../constructs/errors';
+import { formatProblem, isSovereignError } from '../../../core/errors';
 import { parseSpec } from '../../../stacks/spec/load';
 import { readPlainYaml } from '../../../stacks/spec/plain-yaml';
 import { REPO_ROOT } from '../../support/paths';

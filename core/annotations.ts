@@ -1,7 +1,6 @@
 /**
  * Keys that constructs write into synthesized objects and that the policy engine reads back
- * from the artifact. Import-free on purpose: policy/ may import this file and nothing else of
- * constructs/.
+ * from the artifact: one definition both sides import.
  */
 
 /** Label: the jurisdiction every object belongs to. */
@@ -34,3 +33,6 @@ export const LABEL_CPU_POOL = 'sovereign-stack.io/cpu-pool';
  * Standard. Policy reads it to report the exception as a documented one.
  */
 export const ANNOTATION_PSA_EXCEPTION = 'sovereign-stack.io/pod-security-exception';
+
+/** Label the stack puts on each tenant's gateway key Secret; the gateway reads keys only from these. */
+export const LABEL_GATEWAY_API_KEYS = 'sovereign-stack.io/gateway-api-keys';

@@ -6,7 +6,7 @@
  * resources; this block only says what is allowed and what was suppressed.
  */
 
-import type { LicenceFacts } from './licences/catalogue';
+import type { LicenceFacts } from './licence-facts';
 
 export const METADATA_KEY = 'sovereign';
 export const METADATA_SCHEMA_VERSION = 1;

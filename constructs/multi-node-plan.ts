@@ -14,8 +14,8 @@ import {
   formatGiB,
   planAt,
   validTensorParallelSizes,
-} from '../capacity';
-import { capacityExceeded, isSovereignError } from '../errors';
+} from './capacity';
+import { capacityExceeded, isSovereignError } from '../core/errors';
 import { type GpuPlacement, type VllmPlanInput, planVllmServer, vllmUtilizationFlag } from './server-plan';
 
 export interface VllmLayout {

@@ -1,4 +1,4 @@
-import { formatProblem, invalidProps, specInvalid, isSovereignError } from '../../constructs/errors';
+import { formatProblem, invalidProps, specInvalid, isSovereignError } from '../../core/errors';
 
 describe('SovereignError', () => {
   test('formats located problems as file:line:col  path  message', () => {

@@ -1,10 +1,10 @@
 /**
  * The one check of a weights source URL, shared by ModelWeights and `sovereign validate`:
  * scheme, no credentials or hidden authority, no query, and a host (with its port) that the
- * jurisdiction declares, judged by the policy gate's own matcher (policy/hosts.ts).
+ * jurisdiction declares, judged by the policy gate's own matcher (core/hosts.ts).
  */
-import { endpointsIn, hostAllowed } from '../../policy/hosts';
-import type { Problem } from '../errors';
+import { endpointsIn, hostAllowed } from './hosts';
+import type { Problem } from './errors';
 
 export interface CheckedUrl {
   readonly scheme: 'https' | 'http';

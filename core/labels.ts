@@ -3,8 +3,10 @@
  * carries. @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
  */
 
+import { LABEL_JURISDICTION } from './annotations';
+
 /** Label key naming the jurisdiction an object belongs to. */
-export const JURISDICTION_LABEL = 'sovereign-stack.io/jurisdiction';
+export const JURISDICTION_LABEL = LABEL_JURISDICTION;
 export const MANAGED_BY = 'sovereign-stack';
 
 export interface LabelInput {

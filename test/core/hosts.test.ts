@@ -8,7 +8,7 @@ import {
   publicServiceOf,
   publicSpace,
   wildcardAtPublicSuffix,
-} from '../../policy/hosts';
+} from '../../core/hosts';
 
 describe('hosts', () => {
   test('finds URLs of any scheme and bare host:port, skipping image references', () => {

@@ -15,10 +15,10 @@ import {
   formatGiB,
   formatTokens,
   planCapacity,
-} from '../capacity';
-import { type Problem, capacityExceeded, isSovereignError } from '../errors';
-import { checkPositiveInt } from './validate';
-import { migProfilesHolding } from '../gpu-products';
+} from './capacity';
+import { type Problem, capacityExceeded, isSovereignError } from '../core/errors';
+import { checkPositiveInt } from './private/validate';
+import { migProfilesHolding } from './gpu-products';
 
 /** What a server needs to know of the GPU pool it is placed on. */
 export interface GpuPlacement {

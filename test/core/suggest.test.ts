@@ -1,4 +1,4 @@
-import { closest, didYouMean, editDistance } from '../../../constructs/private/suggest';
+import { closest, didYouMean, editDistance } from '../../core/suggest';
 
 describe('suggestions for misspelled keys, values and flags', () => {
   test('edit distance counts inserts, deletes and substitutions', () => {
