@@ -384,6 +384,7 @@ export class JurisdictionStack extends TerraformStack {
         m.engine === 'vllm'
           ? new VllmServer(this, `model-${modelName}`, {
               ...common,
+              release: spec.engines.vllm,
               image,
               pool: pool as GpuNodePool,
               architecture: architectureOf(m),
@@ -397,6 +398,7 @@ export class JurisdictionStack extends TerraformStack {
             })
           : new LlamaCppServer(this, `model-${modelName}`, {
               ...common,
+              release: spec.engines.llamaCpp,
               image,
               pool,
               cpuPool: m.pool === undefined ? undefined : cpuPools[m.pool],

@@ -27,7 +27,7 @@ import {
   planLlamaCppServer,
   planVllmServer,
 } from '../../constructs/private/server-plan';
-import { VLLM_QUANTIZATION_FORMAT } from '../../constructs/private/vllm-flags';
+import { VLLM_QUANTIZATION_FORMAT } from '../../core/engines/vllm';
 import type { JurisdictionSpec, ModelSpec, PoolSpec } from './schema';
 import type { SpecPath } from './load';
 

@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import { DIGEST_PINNABLE_IMAGES } from '../../constructs/private/gpu-operator-images';
+import { VLLM_DEFAULT_RELEASE, VLLM_RELEASES } from '../../core/engines/vllm';
+import { LLAMA_CPP_DEFAULT_RELEASE, LLAMA_CPP_RELEASES } from '../../core/engines/llama-cpp';
 import { GPU_PRODUCTS } from '../../constructs/gpu-products';
 import { parseCidr } from '../../policy/hosts';
 import { isIsoDate, MIN_REASON_LENGTH } from '../../policy/suppressions';
@@ -930,6 +932,25 @@ const gpuOperatorSchema = z
   })
   .describe('The NVIDIA GPU Operator Helm release of this cluster (chart version pinned by the toolkit).');
 
+const enginesSchema = z
+  .strictObject({
+    vllm: z
+      .enum(VLLM_RELEASES)
+      .default(VLLM_DEFAULT_RELEASE)
+      .describe(
+        'vLLM release the models of this jurisdiction run: their flags are checked against its table (docs/engines.md).',
+      ),
+    llamaCpp: z
+      .enum(LLAMA_CPP_RELEASES)
+      .default(LLAMA_CPP_DEFAULT_RELEASE)
+      .describe(
+        'llama.cpp build the llama-cpp models of this jurisdiction run: their flags are checked against its table.',
+      ),
+  })
+  .describe(
+    'Engine releases pinned by this jurisdiction, so one site can stay on an older engine while another moves; default: the newest supported.',
+  );
+
 const imagesSchema = z
   .strictObject({
     vllm: image('images.vllm').optional(),
@@ -1152,6 +1173,7 @@ const jurisdictionShape = {
     imageDigests: {},
   }),
   images: imagesSchema.default({ pullSecrets: [] }),
+  engines: enginesSchema.default({ vllm: VLLM_DEFAULT_RELEASE, llamaCpp: LLAMA_CPP_DEFAULT_RELEASE }),
   pools: z.record(dnsLabel('pool name'), poolSchema).default({}).describe('GPU node pools, keyed by name.'),
   cpuPools: z
     .record(dnsLabel('CPU pool name'), cpuPoolSchema)
@@ -1179,6 +1201,7 @@ export const DEFAULTABLE_KEYS = [
   'clients',
   'gpuOperator',
   'images',
+  'engines',
   'suppressions',
 ] as const;
 

@@ -14,9 +14,9 @@ import type { JurisdictionSpec, SovereignSpec } from './schema';
 import { didYouMean } from '../../constructs/private/suggest';
 import { PROFILES } from '../profiles';
 import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
-import { checkExtraArgs } from '../../constructs/private/flags';
-import { VLLM_FLAGS, VLLM_QUANTIZATION_FORMAT, VLLM_RELEASE } from '../../constructs/private/vllm-flags';
-import { LLAMA_CPP_FLAGS, LLAMA_CPP_RELEASE } from '../../constructs/private/llama-cpp-flags';
+import { checkExtraArgs } from '../../core/engines/flags';
+import { VLLM_QUANTIZATION_FORMAT, VLLM_TABLE } from '../../core/engines/vllm';
+import { LLAMA_CPP_TABLE } from '../../core/engines/llama-cpp';
 import type { SpecPath } from './load';
 import { gatingLicenceVerdicts } from '../../policy/licences/judge';
 import { todayUtc } from '../../policy/suppressions';
@@ -358,8 +358,8 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     }
     const flagProblems =
       m.engine === 'vllm'
-        ? checkExtraArgs('extraArgs', m.extraArgs, VLLM_FLAGS, `vLLM ${VLLM_RELEASE}`)
-        : checkExtraArgs('extraArgs', m.extraArgs, LLAMA_CPP_FLAGS, `llama.cpp ${LLAMA_CPP_RELEASE}`);
+        ? checkExtraArgs('extraArgs', m.extraArgs, VLLM_TABLE, j.engines.vllm)
+        : checkExtraArgs('extraArgs', m.extraArgs, LLAMA_CPP_TABLE, j.engines.llamaCpp);
     for (const p of flagProblems) {
       const index = Number(/\[(\d+)\]$/.exec(p.path)?.[1] ?? 0);
       add(mp('extraArgs', index), inSpecTerms(p.message));
