@@ -267,6 +267,7 @@ export class JurisdictionStack extends TerraformStack {
         () =>
           new GpuOperator(this, 'gpu-operator', {
             cluster: this.cluster,
+            chartVersion: op.chartVersion,
             chartRepository: sov.chartRepository,
             allowPublicChartRepository: sov.allowPublicChartRepository,
             allowedChartRepositories: [sov.chartRepository],

@@ -8,6 +8,10 @@
  */
 import { z } from 'zod';
 import { DIGEST_PINNABLE_IMAGES } from '../../constructs/private/gpu-operator-images';
+import {
+  GPU_OPERATOR_CHART_VERSIONS,
+  GPU_OPERATOR_DEFAULT_CHART_VERSION,
+} from '../../constructs/gpu-operator-images';
 import { VLLM_DEFAULT_RELEASE, VLLM_RELEASES } from '../../core/engines/vllm';
 import { LLAMA_CPP_DEFAULT_RELEASE, LLAMA_CPP_RELEASES } from '../../core/engines/llama-cpp';
 import { GPU_PRODUCTS } from '../../constructs/gpu-products';
@@ -897,6 +901,12 @@ const clientsSchema = z
 
 const gpuOperatorSchema = z
   .strictObject({
+    chartVersion: z
+      .enum(GPU_OPERATOR_CHART_VERSIONS)
+      .default(GPU_OPERATOR_DEFAULT_CHART_VERSION)
+      .describe(
+        'gpu-operator chart version installed from the chart mirror; its values and images are the ones the toolkit emits (docs/engines.md).',
+      ),
     driver: z
       .enum(['operator', 'preinstalled'])
       .default('operator')
@@ -930,7 +940,7 @@ const gpuOperatorSchema = z
         'Digests of the mirrored operand images (driver, toolkit, device plugin, …), so they are pinned beyond their tags.',
       ),
   })
-  .describe('The NVIDIA GPU Operator Helm release of this cluster (chart version pinned by the toolkit).');
+  .describe('The NVIDIA GPU Operator Helm release of this cluster (chart version one the toolkit supports).');
 
 const enginesSchema = z
   .strictObject({
@@ -1165,6 +1175,7 @@ const jurisdictionShape = {
   namespaces: namespacesSchema.default({ serving: 'llm-serving', gpuOperator: 'gpu-operator' }),
   clients: clientsSchema.default({ namespaces: [], cidrs: [] }),
   gpuOperator: gpuOperatorSchema.default({
+    chartVersion: GPU_OPERATOR_DEFAULT_CHART_VERSION,
     driver: 'operator',
     containerToolkit: 'operator',
     nodeFeatureDiscovery: 'operator',

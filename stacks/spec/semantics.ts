@@ -15,6 +15,7 @@ import { didYouMean } from '../../constructs/private/suggest';
 import { PROFILES } from '../profiles';
 import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
 import { checkExtraArgs } from '../../core/engines/flags';
+import { IMAGE_REPOSITORIES_BY_CHART } from '../../constructs/gpu-operator-images';
 import { VLLM_QUANTIZATION_FORMAT, VLLM_TABLE } from '../../core/engines/vllm';
 import { LLAMA_CPP_TABLE } from '../../core/engines/llama-cpp';
 import type { SpecPath } from './load';
@@ -92,6 +93,16 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
       for (const [k, x] of Object.entries(v)) secrets(x, [...path, k]);
   };
   secrets(j, []);
+
+  // Operand digests name images of the chart version installed (v26 dropped operator.initContainer).
+  const chartImages = IMAGE_REPOSITORIES_BY_CHART[j.gpuOperator.chartVersion];
+  for (const key of Object.keys(j.gpuOperator.imageDigests).sort()) {
+    if (!(key in chartImages))
+      add(
+        ['gpuOperator', 'imageDigests', key],
+        `chart ${j.gpuOperator.chartVersion} has no ${key} image (removed in v26): drop it, or pin gpuOperator.chartVersion v25.10.0`,
+      );
+  }
 
   // A boundary one jurisdiction can own: same checks as the audit's SOV-014.
   const sovField: Record<string, string> = {
