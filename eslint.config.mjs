@@ -6,12 +6,8 @@ function into(...folders) {
   return `^(\\.\\./)+(${folders.join('|')})(/|$)`;
 }
 
-/**
- * `constructs/private/…` from outside constructs/. The engine flag tables (vllm-flags,
- * llama-cpp-flags and the check over them, flags) are read by stacks/spec until they move to
- * core/engines/.
- */
-const INTO_CONSTRUCTS_PRIVATE = '(^|/)constructs/private/(?!(vllm-flags|llama-cpp-flags|flags)$)';
+/** `constructs/private/…` from outside constructs/ (the engine flag tables live in core/engines/). */
+const INTO_CONSTRUCTS_PRIVATE = '(^|/)constructs/private/';
 
 const CDKTF_INTERNALS = { regex: '^cdktf/lib/', message: 'cdktf internals go through stacks/cdktf-seam.ts' };
 const CDKTF_PACKAGES = {

@@ -14,16 +14,24 @@ import type { PodToleration } from './interfaces';
 import { JURISDICTION_LABEL } from '../core/labels';
 import { checkDnsSubdomain } from './private/validate';
 import type { PrivateCluster } from './private-cluster';
-import { IMAGE_REPOSITORIES } from '../core/gpu-operator-images';
+import {
+  GPU_OPERATOR_CHART_VERSIONS,
+  GPU_OPERATOR_DEFAULT_CHART_VERSION,
+  type GpuOperatorChartVersion,
+  IMAGE_REPOSITORIES_BY_CHART,
+} from '../core/gpu-operator-images';
 
 /**
- * The chart version this construct emits values for. Every values key below was checked
- * against NVIDIA/gpu-operator `deployments/gpu-operator/values.yaml` at tag v25.10.0
- * (https://github.com/NVIDIA/gpu-operator/blob/v25.10.0/deployments/gpu-operator/values.yaml);
- * the derived key list is test/fixtures/gpu-operator/values-keys-v25.10.0.txt. Bumping the
- * chart means re-deriving that list: Helm silently ignores a misspelled key.
+ * The chart versions this construct emits values for. Every values key below was checked
+ * against NVIDIA/gpu-operator `deployments/gpu-operator/values.yaml` of each version (tag
+ * v25.10.0 at 6f3d599d, tag v26.7.0 at 10ee5b36), kept as test/fixtures/gpu-operator/
+ * values-<version>.yaml; the test checks every key the construct sets against the file of the
+ * version it installs. Bumping the chart means adding its values.yaml there: Helm silently
+ * ignores a misspelled key.
  */
-export const GPU_OPERATOR_CHART_VERSION = 'v25.10.0';
+export { GPU_OPERATOR_CHART_VERSIONS, GPU_OPERATOR_DEFAULT_CHART_VERSION, type GpuOperatorChartVersion };
+/** The default chart version (the name the earlier single pin had). */
+export const GPU_OPERATOR_CHART_VERSION: GpuOperatorChartVersion = GPU_OPERATOR_DEFAULT_CHART_VERSION;
 export const GPU_OPERATOR_CHART_NAME = 'gpu-operator';
 
 /** Public chart locations refused unless `allowPublicChartRepository` is set. */
@@ -41,7 +49,7 @@ const UPSTREAM_REGISTRIES = ['nvcr.io', 'registry.k8s.io', 'docker.io', 'ghcr.io
  * read by templates/clusterpolicy.yaml (test/fixtures/gpu-operator/template-keys-v25.10.0.txt).
  * The node-feature-discovery subchart takes `{name}` objects instead (set apart below).
  */
-const PULL_SECRET_KEYS = [
+const PULL_SECRET_KEYS_V25 = [
   'ccManager',
   'dcgm',
   'dcgmExporter',
@@ -62,13 +70,25 @@ const PULL_SECRET_KEYS = [
   'vgpuDeviceManager',
   'vgpuManager',
 ] as const;
+/**
+ * v26.7.0: `operator.initContainer` is gone; the Kata sandbox device plugin and the DRA driver
+ * (templates/gpucluster.yaml) take `imagePullSecrets` too.
+ */
+const PULL_SECRET_KEYS: Readonly<Record<GpuOperatorChartVersion, readonly string[]>> = {
+  'v25.10.0': PULL_SECRET_KEYS_V25,
+  'v26.7.0': [
+    ...PULL_SECRET_KEYS_V25.filter((k) => k !== 'operator.initContainer'),
+    'draDriver',
+    'kataSandboxDevicePlugin',
+  ].sort(),
+};
 
 export { DIGEST_PINNABLE_IMAGES, type DigestPinnableImage };
 
 export interface GpuOperatorDriverProps {
   /** `operator`: the operator installs the driver from its container; `preinstalled`: the nodes already have it. */
   readonly mode: 'operator' | 'preinstalled';
-  /** Driver branch/version (`580.95.05`) under `operator`. @default the chart's default (580.95.05 in v25.10.0) */
+  /** Driver branch/version (`580.95.05`) under `operator`. @default the chart's (580.95.05 in v25.10.0, 595.91.07 in v26.7.0) */
   readonly version?: string;
 }
 
@@ -76,7 +96,12 @@ export interface GpuOperatorProps {
   /** The cluster: namespace, jurisdiction and providers. */
   readonly cluster: PrivateCluster;
   /**
-   * The jurisdiction's chart mirror holding `gpu-operator` v25.10.0: an `https://` Helm
+   * The chart version installed (and whose values and images the construct emits).
+   * @default the newest supported (GPU_OPERATOR_DEFAULT_CHART_VERSION)
+   */
+  readonly chartVersion?: GpuOperatorChartVersion;
+  /**
+   * The jurisdiction's chart mirror holding the `gpu-operator` chart version: an `https://` Helm
    * repository or an `oci://` registry path (`oci://registry.de.example/charts/nvidia`).
    */
   readonly chartRepository: string;
@@ -133,7 +158,7 @@ const CONTROL_PLANE_TOLERATION: PodToleration = {
 };
 
 /**
- * The NVIDIA GPU Operator Helm release (chart pinned to v25.10.0), one per cluster.
+ * The NVIDIA GPU Operator Helm release (chart v25.10.0 or v26.7.0, the newest by default), one per cluster.
  *
  * Register every GpuNodePool with `addPool`: the operator then receives the device plugin
  * config (time-slicing, MIG strategy) and the mig-parted config the pools' node labels
@@ -144,7 +169,7 @@ export class GpuOperator extends Construct {
   public readonly namespace: string;
   public readonly releaseName = 'gpu-operator';
   public readonly chartName = GPU_OPERATOR_CHART_NAME;
-  public readonly chartVersion = GPU_OPERATOR_CHART_VERSION;
+  public readonly chartVersion: GpuOperatorChartVersion;
   public readonly chartRepository: string;
   public readonly imageRegistry: string;
   /** Each image repository rewritten: values key, upstream repository, mirror repository. */
@@ -172,6 +197,7 @@ export class GpuOperator extends Construct {
       ]);
     }
     this.namespace = props.cluster.gpuOperatorNamespace;
+    this.chartVersion = props.chartVersion ?? GPU_OPERATOR_DEFAULT_CHART_VERSION;
     this.chartRepository = props.chartRepository.replace(/\/+$/, '');
     this.imageRegistry = props.imageRegistry.replace(/\/+$/, '');
     this.driverMode = props.driver?.mode ?? 'operator';
@@ -181,10 +207,11 @@ export class GpuOperator extends Construct {
     this.timeoutSeconds = props.timeoutSeconds ?? 900;
     throwIfProblems(`GpuOperator ${id}`, this.validate(props));
 
-    this.imageMirrors = Object.keys(IMAGE_REPOSITORIES)
+    const repositories = IMAGE_REPOSITORIES_BY_CHART[this.chartVersion];
+    this.imageMirrors = Object.keys(repositories)
       .sort()
       .map((valuesKey) => {
-        const upstream = IMAGE_REPOSITORIES[valuesKey];
+        const upstream = repositories[valuesKey];
         return { valuesKey, upstream, mirror: `${this.imageRegistry}/${upstream.replace(/^[^/]+\//, '')}` };
       });
 
@@ -274,7 +301,7 @@ export class GpuOperator extends Construct {
     for (const m of this.imageMirrors) set(`${m.valuesKey}.repository`, m.mirror);
     const pullSecrets = props.imagePullSecrets ?? [];
     if (pullSecrets.length > 0) {
-      for (const key of PULL_SECRET_KEYS) set(`${key}.imagePullSecrets`, [...pullSecrets]);
+      for (const key of PULL_SECRET_KEYS[this.chartVersion]) set(`${key}.imagePullSecrets`, [...pullSecrets]);
       if (this.nodeFeatureDiscovery === 'operator')
         set(
           'node-feature-discovery.imagePullSecrets',
@@ -355,6 +382,13 @@ export class GpuOperator extends Construct {
 
   private validate(p: GpuOperatorProps): Problem[] {
     const out: Problem[] = [];
+    if (!(GPU_OPERATOR_CHART_VERSIONS as readonly string[]).includes(this.chartVersion)) {
+      out.push({
+        path: 'chartVersion',
+        message: `"${String(p.chartVersion)}" is not a gpu-operator chart version this toolkit supports (supported: ${GPU_OPERATOR_CHART_VERSIONS.join(', ')})`,
+      });
+      return out;
+    }
     for (const [i, secret] of (p.imagePullSecrets ?? []).entries()) {
       const bad = checkDnsSubdomain(`imagePullSecrets[${i}]`, secret);
       if (bad) out.push(bad);
@@ -403,10 +437,15 @@ export class GpuOperator extends Construct {
       }
     }
     for (const [key, digest] of Object.entries(p.imageDigests ?? {}).sort()) {
-      if (!(DIGEST_PINNABLE_IMAGES as readonly string[]).includes(key)) {
+      const pinnable = DIGEST_PINNABLE_IMAGES.filter(
+        (k) => k in IMAGE_REPOSITORIES_BY_CHART[this.chartVersion],
+      );
+      if (!(pinnable as readonly string[]).includes(key)) {
         out.push({
           path: `imageDigests.${key}`,
-          message: `not a digest-pinnable image: use one of ${DIGEST_PINNABLE_IMAGES.join(', ')}`,
+          message: (DIGEST_PINNABLE_IMAGES as readonly string[]).includes(key)
+            ? `chart ${this.chartVersion} has no ${key} image (removed in v26): drop it, or pin chartVersion v25.10.0`
+            : `not a digest-pinnable image: use one of ${pinnable.join(', ')}`,
         });
       } else if (!/^sha256:[a-f0-9]{64}$/.test(String(digest))) {
         out.push({

@@ -3,7 +3,7 @@
  * pool (all layers offloaded to one GPU) or CPU-only for an edge site, offline, under the
  * Restricted Pod Security profile.
  *
- * Pinned engine: llama.cpp build b9174. Every flag below is registered in common/arg.cpp
+ * Engine: llama.cpp, build per jurisdiction (core/engines/llama-cpp.ts: b9174, b11459). Every flag below is registered in common/arg.cpp
  * (checked at 145b6280, the newest stored commit, which predates b9174) and
  * listed in tools/server/README.md (checked at 25d5b0c5); the environment variables are the ones
  * arg.cpp (`.set_env`) and common/common.cpp (checked at 17fce9be) read. The probe path `/health`
@@ -15,7 +15,7 @@ import type { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1'
 import type { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import type { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
-import { type Problem, throwIfProblems } from '../core/errors';
+import { throwIfProblems } from '../core/errors';
 import type { IGpuPool, INodePlacement } from './interfaces';
 import {
   type CapacityPlan,
@@ -26,29 +26,37 @@ import {
   kvBytesPerToken,
 } from './capacity';
 import { ggufTypeFromFileName, gpuPlacementOf, planLlamaCppServer } from './server-plan';
-import { checkExtraArgs } from './private/flags';
-import { LLAMA_CPP_FLAGS, LLAMA_CPP_RELEASE } from './private/llama-cpp-flags';
+import {
+  LLAMA_CPP_DEFAULT_RELEASE,
+  LLAMA_CPP_RELEASE,
+  LLAMA_CPP_RELEASES,
+  LLAMA_CPP_TABLE,
+  type LlamaCppRelease,
+} from '../core/engines/llama-cpp';
+import { checkServerProps } from './private/server-props';
 import { type ServingBaseProps } from './serving-props';
 import {
   CACHE_DIR,
   MODEL_DIR,
   apiKeyEnv,
   baseDirEnv,
-  checkBaseProps,
-  checkPool,
   createServingResources,
   endpointUrl,
-  resolveArchitecture,
   wholeCpus,
 } from './private/serving';
-import { checkPositiveInt } from './private/validate';
 
-export { LLAMA_CPP_RELEASE };
+export { LLAMA_CPP_RELEASE, LLAMA_CPP_RELEASES, LLAMA_CPP_DEFAULT_RELEASE };
+export type { LlamaCppRelease };
 
 /** llama.cpp KV-cache types (`-ctk` / `-ctv`) the planner sizes. */
 export type LlamaCppKvCacheType = 'f16' | 'q8_0' | 'q4_0';
 
 export interface LlamaCppServerProps extends ServingBaseProps {
+  /**
+   * The llama.cpp build the image runs: extraArgs are checked against its flag table.
+   * @default the newest supported (LLAMA_CPP_DEFAULT_RELEASE)
+   */
+  readonly release?: LlamaCppRelease;
   /** GPU pool: one GPU, all layers offloaded. Omit for CPU-only (edge): no GPU requested. */
   readonly pool?: IGpuPool;
   /** CPU-only: the nodes the server runs on (node selector and tolerations). @default any node */
@@ -78,7 +86,10 @@ export const ALL_LAYERS = 999;
 export { ggufTypeFromFileName };
 
 export class LlamaCppServer extends Construct {
+  /** The default llama.cpp build (when the props pin none). */
   public static readonly RELEASE = LLAMA_CPP_RELEASE;
+  /** The llama.cpp build whose flags this server emits. */
+  public readonly release: LlamaCppRelease;
   public readonly name: string;
   public readonly namespace: string;
   public readonly servedModelName: string;
@@ -116,14 +127,20 @@ export class LlamaCppServer extends Construct {
   constructor(scope: Construct, id: string, props: LlamaCppServerProps) {
     super(scope, id);
     const name = props.name ?? `${props.weights.modelName}-llama-cpp`;
-    const problems: Problem[] = [
-      ...checkBaseProps(props, name),
-      ...(props.pool ? checkPool(props.pool) : []),
-    ];
-    const arch = resolveArchitecture(props.architecture, problems);
-    const push = (p: Problem | undefined): void => {
-      if (p) problems.push(p);
-    };
+    const checked = checkServerProps({
+      props,
+      name,
+      pool: props.pool,
+      architecture: props.architecture,
+      table: LLAMA_CPP_TABLE,
+      defaultRelease: LLAMA_CPP_DEFAULT_RELEASE,
+      context: { path: 'contextTokensPerSlot', value: props.contextTokensPerSlot },
+      counts: [['parallelSlots', props.parallelSlots, 256]],
+      choices: [['kvCacheType', props.kvCacheType, Object.keys(KV_FORMAT)]],
+    });
+    const { problems, architecture: arch } = checked;
+    const util = checked.gpuMemoryUtilization;
+    const release = checked.release as LlamaCppRelease;
     const fileName = props.weights.fileName;
     if (fileName === undefined || !/^[^/]+\.gguf$/i.test(fileName)) {
       problems.push({
@@ -140,41 +157,11 @@ export class LlamaCppServer extends Construct {
         message: `${quant === undefined ? 'not given and not found in the file name' : `"${quant}" is unknown`}; use one of ${Object.keys(GGUF_BITS_PER_WEIGHT).join(', ')}`,
       });
     }
-    if (props.contextTokensPerSlot !== undefined) {
-      push(
-        checkPositiveInt(
-          'contextTokensPerSlot',
-          props.contextTokensPerSlot,
-          arch?.maxContextTokens ?? Number.MAX_SAFE_INTEGER,
-        ),
-      );
-    }
-    if (props.parallelSlots !== undefined) push(checkPositiveInt('parallelSlots', props.parallelSlots, 256));
-    if (props.kvCacheType !== undefined && !(props.kvCacheType in KV_FORMAT)) {
-      problems.push({
-        path: 'kvCacheType',
-        message: `"${props.kvCacheType}" is not allowed: use f16, q8_0 or q4_0`,
-      });
-    }
-    const util = props.gpuMemoryUtilization ?? 0.9;
-    if (!(util > 0 && util <= 0.99)) {
-      problems.push({
-        path: 'gpuMemoryUtilization',
-        message: `${util} is not allowed: use a fraction above 0 and at most 0.99`,
-      });
-    }
-    problems.push(
-      ...checkExtraArgs(
-        'extraArgs',
-        props.extraArgs ?? [],
-        LLAMA_CPP_FLAGS,
-        `llama.cpp ${LLAMA_CPP_RELEASE}`,
-      ),
-    );
     throwIfProblems(`LlamaCppServer ${id}`, problems);
     const model = arch as ModelArchitecture;
     const ggufType = quant as string;
 
+    this.release = release;
     this.name = name;
     this.namespace = props.weights.namespace;
     this.servedModelName = props.servedModelName ?? props.weights.modelName;
@@ -266,7 +253,7 @@ export class LlamaCppServer extends Construct {
     const res = createServingResources({
       scope: this,
       engine: 'llama-cpp',
-      engineRelease: LLAMA_CPP_RELEASE,
+      engineRelease: release,
       name,
       props,
       port: this.port,

@@ -40,7 +40,7 @@ import {
 } from './capacity';
 import { gpuPlacementOf } from './server-plan';
 import { planVllmLayout } from './multi-node-plan';
-import { checkExtraArgs } from './private/flags';
+import { checkExtraArgs, checkRelease } from '../core/engines/flags';
 import type { ServingBaseProps } from './serving-props';
 import {
   CACHE_DIR,
@@ -56,11 +56,15 @@ import {
   resolveArchitecture,
 } from './private/serving';
 import {
-  VLLM_FLAGS,
+  VLLM_DEFAULT_RELEASE,
   VLLM_QUANTIZATION_FORMAT,
   VLLM_RELEASE,
+  VLLM_RELEASE_FACTS,
+  VLLM_TABLE,
   type VllmQuantization,
-} from './private/vllm-flags';
+  type VllmRelease,
+} from '../core/engines/vllm';
+import { ENGINE_USER } from './vllm-server';
 import { checkPositiveInt } from './private/validate';
 import { recommendedLabels, selectorLabels } from '../core/labels';
 import {
@@ -111,12 +115,16 @@ export interface MultiNodeVllmServerProps extends ServingBaseProps {
   readonly tensorParallelSize?: number;
   readonly enablePrefixCaching?: boolean;
   readonly multiNode: MultiNodeSettings;
+  /** The vLLM release the image runs (as VllmServer). @default VLLM_DEFAULT_RELEASE */
+  readonly release?: VllmRelease;
   /** The LeaderWorkerSet controller's release (its CRD must exist first). */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 export class MultiNodeVllmServer extends Construct {
   public static readonly RELEASE = VLLM_RELEASE;
+  /** The vLLM release whose flags and environment this group runs. */
+  public readonly release: VllmRelease;
   public readonly name: string;
   public readonly namespace: string;
   public readonly servedModelName: string;
@@ -197,9 +205,13 @@ export class MultiNodeVllmServer extends Construct {
         path: 'multiNode.ipcLock.reason',
         message: 'give the reason the capability is needed (at least 20 characters)',
       });
-    problems.push(...checkExtraArgs('extraArgs', props.extraArgs ?? [], VLLM_FLAGS, `vLLM ${VLLM_RELEASE}`));
+    const release: VllmRelease = props.release ?? VLLM_DEFAULT_RELEASE;
+    const badRelease = checkRelease(VLLM_TABLE, release);
+    if (badRelease !== undefined) problems.push({ path: 'release', message: badRelease });
+    else problems.push(...checkExtraArgs('extraArgs', props.extraArgs ?? [], VLLM_TABLE, release));
     throwIfProblems(`MultiNodeVllmServer ${id}`, problems);
     const model = arch as ModelArchitecture;
+    this.release = release;
 
     this.name = name;
     this.namespace = props.weights.namespace;
@@ -324,6 +336,8 @@ export class MultiNodeVllmServer extends Construct {
       { name: 'VLLM_NO_USAGE_STATS', value: '1' },
       { name: 'VLLM_DO_NOT_TRACK', value: '1' },
       { name: 'DO_NOT_TRACK', value: '1' },
+      // As VllmServer: releases that look the UID up in passwd need USER (VLLM_RELEASE_FACTS).
+      ...(VLLM_RELEASE_FACTS[release].needsUserEnv ? [{ name: 'USER', value: ENGINE_USER }] : []),
       { name: 'VLLM_CACHE_ROOT', value: `${CACHE_DIR}/vllm` },
       { name: 'VLLM_CONFIG_ROOT', value: `${HOME_DIR}/.config/vllm` },
       { name: 'VLLM_RPC_BASE_PATH', value: TMP_DIR },
@@ -353,13 +367,13 @@ export class MultiNodeVllmServer extends Construct {
       name: 'vllm',
       instance: name,
       component: COMPONENT_SERVER,
-      version: VLLM_RELEASE,
+      version: release,
       jurisdiction: props.jurisdiction,
     };
     const labels = recommendedLabels(labelInput);
     const selector = selectorLabels(labelInput);
     const annotations: Record<string, string> = {
-      [ANNOTATION_ENGINE]: `vllm@${VLLM_RELEASE}`,
+      [ANNOTATION_ENGINE]: `vllm@${release}`,
       [ANNOTATION_MANIFEST_SHA256]: props.weights.manifestSha256,
       [ANNOTATION_MODEL]: props.weights.modelName,
       [ANNOTATION_MODEL_REVISION]: props.weights.revision,
@@ -497,7 +511,7 @@ export class MultiNodeVllmServer extends Construct {
           name,
           namespace: this.namespace,
           labels,
-          annotations: { [ANNOTATION_ENGINE]: `vllm@${VLLM_RELEASE}` },
+          annotations: { [ANNOTATION_ENGINE]: `vllm@${release}` },
         },
         spec: {
           replicas: this.replicas,

@@ -2,7 +2,7 @@
  * VllmServer: one open-weight model behind vLLM's OpenAI-compatible server, on one GPU pool,
  * offline and silent, under the Restricted Pod Security profile.
  *
- * Pinned engine: vLLM v0.12.0 (`vllm serve`). Every flag below is defined in
+ * Engine: vLLM, release per jurisdiction (core/engines/vllm.ts: v0.12.0, v0.32.0). Every flag below is defined in
  * vllm/engine/arg_utils.py (checked at 99d7eb5d) or vllm/entrypoints/openai/cli_args.py (checked
  * at 789340fb), both stored commits just before the v0.12.0 tag (the tag itself is not stored);
  * every environment variable is read by vllm/envs.py (checked at f218f9c2 and a stored copy of
@@ -16,7 +16,7 @@ import type { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1'
 import type { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import type { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
-import { type Problem, throwIfProblems } from '../core/errors';
+import { throwIfProblems } from '../core/errors';
 import type { IGpuPool } from './interfaces';
 import {
   type CapacityPlan,
@@ -27,7 +27,6 @@ import {
   weightBytes,
 } from './capacity';
 import { gpuPlacementOf, planVllmServer } from './server-plan';
-import { checkExtraArgs } from './private/flags';
 import { type ServingBaseProps } from './serving-props';
 import {
   CACHE_DIR,
@@ -36,24 +35,33 @@ import {
   TMP_DIR,
   apiKeyEnv,
   baseDirEnv,
-  checkBaseProps,
-  checkPool,
   createServingResources,
   endpointUrl,
-  resolveArchitecture,
 } from './private/serving';
+import { checkServerProps } from './private/server-props';
 import {
-  VLLM_FLAGS,
+  VLLM_DEFAULT_RELEASE,
   VLLM_QUANTIZATION_FORMAT,
   VLLM_RELEASE,
+  VLLM_RELEASE_FACTS,
+  VLLM_RELEASES,
+  VLLM_TABLE,
   type VllmQuantization,
-} from './private/vllm-flags';
-import { checkPositiveInt } from './private/validate';
+  type VllmRelease,
+} from '../core/engines/vllm';
 
-export { VLLM_RELEASE };
-export type { VllmQuantization };
+export { VLLM_RELEASE, VLLM_RELEASES, VLLM_DEFAULT_RELEASE };
+export type { VllmQuantization, VllmRelease };
+
+/** The user name the engine sees in `USER` where its release needs one (no passwd entry for the UID). */
+export const ENGINE_USER = 'sovereign';
 
 export interface VllmServerProps extends ServingBaseProps {
+  /**
+   * The vLLM release the image runs: extraArgs are checked against its flag table, and the
+   * environment is the one it needs (docs/engines.md). @default the newest supported (VLLM_DEFAULT_RELEASE)
+   */
+  readonly release?: VllmRelease;
   /** The GPU pool the server runs on (node selector, tolerations, GPU resource). */
   readonly pool: IGpuPool;
   /** The model's architecture: a catalogue id (`llama-3.1-70b`) or the numbers for any other model. */
@@ -82,8 +90,10 @@ export interface VllmServerProps extends ServingBaseProps {
 }
 
 export class VllmServer extends Construct {
-  /** The vLLM release whose flags and environment this construct emits. */
+  /** The default vLLM release (when the props pin none). */
   public static readonly RELEASE = VLLM_RELEASE;
+  /** The vLLM release whose flags and environment this server emits. */
+  public readonly release: VllmRelease;
   public readonly name: string;
   public readonly namespace: string;
   public readonly servedModelName: string;
@@ -116,53 +126,32 @@ export class VllmServer extends Construct {
   constructor(scope: Construct, id: string, props: VllmServerProps) {
     super(scope, id);
     const name = props.name ?? `${props.weights.modelName}-vllm`;
-    const problems: Problem[] = [...checkBaseProps(props, name), ...checkPool(props.pool)];
-    const arch = resolveArchitecture(props.architecture, problems);
-    const push = (p: Problem | undefined): void => {
-      if (p) problems.push(p);
-    };
-    if (props.maxModelLenTokens !== undefined) {
-      push(
-        checkPositiveInt(
-          'maxModelLenTokens',
-          props.maxModelLenTokens,
-          arch?.maxContextTokens ?? Number.MAX_SAFE_INTEGER,
-        ),
-      );
-    }
-    if (props.maxNumSeqs !== undefined) push(checkPositiveInt('maxNumSeqs', props.maxNumSeqs, 4096));
-    if (props.tensorParallelSize !== undefined)
-      push(checkPositiveInt('tensorParallelSize', props.tensorParallelSize, 64));
-    if (props.shmSizeGiB !== undefined) push(checkPositiveInt('shmSizeGiB', props.shmSizeGiB, 512));
-    const util = props.gpuMemoryUtilization ?? 0.9;
-    if (!(util > 0 && util <= 0.99)) {
-      problems.push({
-        path: 'gpuMemoryUtilization',
-        message: `${util} is not allowed: use a fraction above 0 and at most 0.99`,
-      });
-    }
-    if (props.dtype !== undefined && !['auto', 'bfloat16', 'float16'].includes(props.dtype)) {
-      problems.push({
-        path: 'dtype',
-        message: `"${props.dtype}" is not allowed: use auto, bfloat16 or float16`,
-      });
-    }
-    if (props.quantization !== undefined && !(props.quantization in VLLM_QUANTIZATION_FORMAT)) {
-      problems.push({
-        path: 'quantization',
-        message: `"${props.quantization}" is not allowed: use ${Object.keys(VLLM_QUANTIZATION_FORMAT).join(', ')}`,
-      });
-    }
-    if (props.kvCacheDtype !== undefined && !['auto', 'fp8'].includes(props.kvCacheDtype)) {
-      problems.push({
-        path: 'kvCacheDtype',
-        message: `"${props.kvCacheDtype}" is not allowed: use auto or fp8`,
-      });
-    }
-    problems.push(...checkExtraArgs('extraArgs', props.extraArgs ?? [], VLLM_FLAGS, `vLLM ${VLLM_RELEASE}`));
+    const checked = checkServerProps({
+      props,
+      name,
+      pool: props.pool,
+      architecture: props.architecture,
+      table: VLLM_TABLE,
+      defaultRelease: VLLM_DEFAULT_RELEASE,
+      context: { path: 'maxModelLenTokens', value: props.maxModelLenTokens },
+      counts: [
+        ['maxNumSeqs', props.maxNumSeqs, 4096],
+        ['tensorParallelSize', props.tensorParallelSize, 64],
+        ['shmSizeGiB', props.shmSizeGiB, 512],
+      ],
+      choices: [
+        ['dtype', props.dtype, ['auto', 'bfloat16', 'float16']],
+        ['quantization', props.quantization, Object.keys(VLLM_QUANTIZATION_FORMAT)],
+        ['kvCacheDtype', props.kvCacheDtype, ['auto', 'fp8']],
+      ],
+    });
+    const { problems, architecture: arch } = checked;
+    const util = checked.gpuMemoryUtilization;
+    const release = checked.release as VllmRelease;
     throwIfProblems(`VllmServer ${id}`, problems);
     const model = arch as ModelArchitecture;
 
+    this.release = release;
     this.name = name;
     this.namespace = props.weights.namespace;
     this.servedModelName = props.servedModelName ?? props.weights.modelName;
@@ -251,6 +240,11 @@ export class VllmServer extends Construct {
 
     const env = [
       ...baseDirEnv(),
+      // From v0.20.0 (torch 2.11+) the engine dies at import when the UID has no passwd entry
+      // and USER is unset: getpass.getuser() reads LOGNAME/USER/LNAME/USERNAME before
+      // pwd.getpwuid (vllm-project/vllm#44548; core/engines/vllm.ts VLLM_RELEASE_FACTS). HOME
+      // (above) is a writable emptyDir for every release.
+      ...(VLLM_RELEASE_FACTS[release].needsUserEnv ? [{ name: 'USER', value: ENGINE_USER }] : []),
       // huggingface_hub src/huggingface_hub/constants.py (HF_HUB_OFFLINE and HF_HOME checked at
       // 264537b5; HF_HUB_DISABLE_TELEMETRY in later releases, which also accept DO_NOT_TRACK):
       // no Hub requests, no telemetry, cache under the writable emptyDir.
@@ -288,7 +282,7 @@ export class VllmServer extends Construct {
     const res = createServingResources({
       scope: this,
       engine: 'vllm',
-      engineRelease: VLLM_RELEASE,
+      engineRelease: release,
       name,
       props,
       port: this.port,

@@ -1,14 +1,25 @@
 /**
- * The GPU Operator chart's images, kept apart from the construct so that the policy (which
- * loads no cdktf) can check that a release mirrors every one of them.
+ * The GPU Operator chart's images, per supported chart version, kept apart from the construct so
+ * that the policy (which loads no cdktf) can check that a release mirrors every one of them.
+ *
+ * Checked against NVIDIA/gpu-operator deployments/gpu-operator/values.yaml (and
+ * templates/clusterpolicy.yaml, templates/gpucluster.yaml for keys without a default) at
+ *   v25.10.0: tag v25.10.0, commit 6f3d599dfe65b7d4247a90ca2ab27b32a6d6ed98
+ *   v26.7.0:  tag v26.7.0,  commit 10ee5b3638b89e11e949412aafa5ba99279c3721
+ * (both kept as test/fixtures/gpu-operator/values-<version>.yaml). What v26 changed for images:
+ * `operator.initContainer` is gone; `vfioManager` moved from nvcr.io/nvidia/cuda to
+ * nvcr.io/nvidia/cloud-native/k8s-driver-manager; `kataSandboxDevicePlugin` (Kata sandbox device
+ * plugin) and `draDriver` (NVIDIA DRA driver, rendered with gpuCluster.deployCR) are new;
+ * `kataManager` has no default image any more (its template still reads repository/image/version).
  */
 
-/**
- * Every image repository the v25.10.0 chart (and its node-feature-discovery subchart) pulls,
- * by values key, with the upstream default. The mirror keeps the path below the registry host:
- * `nvcr.io/nvidia/k8s` → `<imageRegistry>/nvidia/k8s`.
- */
-export const IMAGE_REPOSITORIES: Readonly<Record<string, string>> = {
+/** Supported chart versions, oldest first. */
+export const GPU_OPERATOR_CHART_VERSIONS = ['v25.10.0', 'v26.7.0'] as const;
+export type GpuOperatorChartVersion = (typeof GPU_OPERATOR_CHART_VERSIONS)[number];
+/** The chart version a jurisdiction gets when it pins none: the newest supported. */
+export const GPU_OPERATOR_DEFAULT_CHART_VERSION: GpuOperatorChartVersion = 'v26.7.0';
+
+const V25_10_0: Readonly<Record<string, string>> = {
   ccManager: 'nvcr.io/nvidia/cloud-native',
   dcgm: 'nvcr.io/nvidia/cloud-native',
   dcgmExporter: 'nvcr.io/nvidia/k8s',
@@ -34,3 +45,41 @@ export const IMAGE_REPOSITORIES: Readonly<Record<string, string>> = {
   vgpuManager: 'nvcr.io/nvidia',
   'vgpuManager.driverManager': 'nvcr.io/nvidia/cloud-native',
 };
+
+const V26_7_0: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries({
+    ...V25_10_0,
+    // vfio-manager runs k8s-driver-manager from v26
+    vfioManager: 'nvcr.io/nvidia/cloud-native',
+    kataSandboxDevicePlugin: 'nvcr.io/nvidia/cloud-native',
+    draDriver: 'nvcr.io/nvidia',
+  }).filter(([k]) => k !== 'operator.initContainer'),
+);
+
+/**
+ * Every image repository each chart version (and its node-feature-discovery subchart) pulls, by
+ * values key, with the upstream default. The mirror keeps the path below the registry host:
+ * `nvcr.io/nvidia/k8s` → `<imageRegistry>/nvidia/k8s`.
+ */
+export const IMAGE_REPOSITORIES_BY_CHART: Readonly<
+  Record<GpuOperatorChartVersion, Readonly<Record<string, string>>>
+> = {
+  'v25.10.0': V25_10_0,
+  'v26.7.0': V26_7_0,
+};
+
+/** The image repositories of the default chart version. */
+export const IMAGE_REPOSITORIES: Readonly<Record<string, string>> =
+  IMAGE_REPOSITORIES_BY_CHART[GPU_OPERATOR_DEFAULT_CHART_VERSION];
+
+/**
+ * The image keys a release of `version` must rewrite; for a version this toolkit does not know,
+ * the union over every supported version (the strictest reading).
+ */
+export function imageRepositoriesFor(version: string | undefined): Readonly<Record<string, string>> {
+  const v = version === undefined ? undefined : version.startsWith('v') ? version : `v${version}`;
+  const known = (GPU_OPERATOR_CHART_VERSIONS as readonly string[]).includes(v ?? '')
+    ? IMAGE_REPOSITORIES_BY_CHART[v as GpuOperatorChartVersion]
+    : undefined;
+  return known ?? Object.assign({}, ...Object.values(IMAGE_REPOSITORIES_BY_CHART));
+}

@@ -275,6 +275,7 @@ export class JurisdictionStack extends TerraformStack {
         () =>
           new GpuOperator(this, 'gpu-operator', {
             cluster: this.cluster,
+            chartVersion: op.chartVersion,
             chartRepository: sov.chartRepository,
             allowPublicChartRepository: sov.allowPublicChartRepository,
             allowedChartRepositories: [sov.chartRepository],
@@ -421,6 +422,7 @@ export class JurisdictionStack extends TerraformStack {
         license: m.weights.license,
       };
       const vllm = {
+        release: spec.engines.vllm,
         image,
         pool: pool as GpuNodePool,
         architecture: architectureOf(m),
@@ -448,6 +450,7 @@ export class JurisdictionStack extends TerraformStack {
           : m.engine === 'vllm'
             ? new VllmServer(this, `model-${modelName}`, {
                 ...common,
+                release: spec.engines.vllm,
                 image,
                 pool: pool as GpuNodePool,
                 architecture: architectureOf(m),
@@ -461,6 +464,7 @@ export class JurisdictionStack extends TerraformStack {
               })
             : new LlamaCppServer(this, `model-${modelName}`, {
                 ...common,
+                release: spec.engines.llamaCpp,
                 image,
                 pool,
                 cpuPool: m.pool === undefined ? undefined : cpuPools[m.pool],

@@ -6,7 +6,7 @@ import { isObj, strings, str, type Obj } from '../json';
 import { MODELLED_KINDS } from '../k8s';
 import { expressionsIn } from '../terraform-syntax';
 import type { Outcome, StackRule } from '../types';
-import { IMAGE_REPOSITORIES as GPU_OPERATOR_IMAGES } from '../../core/gpu-operator-images';
+import { imageRepositoriesFor } from '../../core/gpu-operator-images';
 import { declaredHosts, judgeEndpoint } from './private/endpoint';
 
 /** Resource types the rules model; any other kubernetes_* or helm_* type is not judged. */
@@ -229,7 +229,8 @@ export const rule: StackRule = {
         // A chart pulls its own default images for every repository the values leave unset.
         if (/(^|\/)gpu-operator$/.test(str(r.body.chart) ?? '')) {
           const trees = helmValues(r.body).trees.map((t) => t.tree);
-          for (const [key, upstream] of Object.entries(GPU_OPERATOR_IMAGES)) {
+          // The image keys of the chart version the release installs (all versions' when unknown).
+          for (const [key, upstream] of Object.entries(imageRepositoriesFor(str(r.body.version)))) {
             const set = trees.some((t) => {
               let cur: unknown = t;
               for (const k of [...key.split('.'), 'repository']) cur = isObj(cur) ? cur[k] : undefined;

@@ -26,7 +26,7 @@ import {
   ggufTypeFromFileName,
   planLlamaCppServer,
 } from '../../constructs/server-plan';
-import { VLLM_QUANTIZATION_FORMAT } from '../../constructs/private/vllm-flags';
+import { VLLM_QUANTIZATION_FORMAT } from '../../core/engines/vllm';
 import { type VllmLayout, planVllmLayout } from '../../constructs/multi-node-plan';
 import type { JurisdictionSpec, ModelSpec, PoolSpec } from './schema';
 import type { SpecPath } from './load';

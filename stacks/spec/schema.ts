@@ -8,6 +8,12 @@
  */
 import { z } from 'zod';
 import { DIGEST_PINNABLE_IMAGES } from '../../core/gpu-operator-digest-pinnable';
+import {
+  GPU_OPERATOR_CHART_VERSIONS,
+  GPU_OPERATOR_DEFAULT_CHART_VERSION,
+} from '../../core/gpu-operator-images';
+import { VLLM_DEFAULT_RELEASE, VLLM_RELEASES } from '../../core/engines/vllm';
+import { LLAMA_CPP_DEFAULT_RELEASE, LLAMA_CPP_RELEASES } from '../../core/engines/llama-cpp';
 import { GPU_PRODUCTS } from '../../constructs/gpu-products';
 import { parseCidr } from '../../core/hosts';
 import { PINNED_IMAGE, SHA256_HEX } from '../../core/images';
@@ -1062,6 +1068,12 @@ const clientsSchema = z
 
 const gpuOperatorSchema = z
   .strictObject({
+    chartVersion: z
+      .enum(GPU_OPERATOR_CHART_VERSIONS)
+      .default(GPU_OPERATOR_DEFAULT_CHART_VERSION)
+      .describe(
+        'gpu-operator chart version installed from the chart mirror; its values and images are the ones the toolkit emits (docs/engines.md).',
+      ),
     driver: z
       .enum(['operator', 'preinstalled'])
       .default('operator')
@@ -1095,7 +1107,26 @@ const gpuOperatorSchema = z
         'Digests of the mirrored operand images (driver, toolkit, device plugin, …), so they are pinned beyond their tags.',
       ),
   })
-  .describe('The NVIDIA GPU Operator Helm release of this cluster (chart version pinned by the toolkit).');
+  .describe('The NVIDIA GPU Operator Helm release of this cluster (chart version one the toolkit supports).');
+
+const enginesSchema = z
+  .strictObject({
+    vllm: z
+      .enum(VLLM_RELEASES)
+      .default(VLLM_DEFAULT_RELEASE)
+      .describe(
+        'vLLM release the models of this jurisdiction run: their flags are checked against its table (docs/engines.md).',
+      ),
+    llamaCpp: z
+      .enum(LLAMA_CPP_RELEASES)
+      .default(LLAMA_CPP_DEFAULT_RELEASE)
+      .describe(
+        'llama.cpp build the llama-cpp models of this jurisdiction run: their flags are checked against its table.',
+      ),
+  })
+  .describe(
+    'Engine releases pinned by this jurisdiction, so one site can stay on an older engine while another moves; default: the newest supported.',
+  );
 
 const imagesSchema = z
   .strictObject({
@@ -1329,6 +1360,7 @@ const jurisdictionShape = {
   namespaces: namespacesSchema.default({ serving: 'llm-serving', gpuOperator: 'gpu-operator' }),
   clients: clientsSchema.default({ namespaces: [], cidrs: [] }),
   gpuOperator: gpuOperatorSchema.default({
+    chartVersion: GPU_OPERATOR_DEFAULT_CHART_VERSION,
     driver: 'operator',
     containerToolkit: 'operator',
     nodeFeatureDiscovery: 'operator',
@@ -1337,6 +1369,7 @@ const jurisdictionShape = {
     imageDigests: {},
   }),
   images: imagesSchema.default({ pullSecrets: [] }),
+  engines: enginesSchema.default({ vllm: VLLM_DEFAULT_RELEASE, llamaCpp: LLAMA_CPP_DEFAULT_RELEASE }),
   pools: z.record(dnsLabel('pool name'), poolSchema).default({}).describe('GPU node pools, keyed by name.'),
   cpuPools: z
     .record(dnsLabel('CPU pool name'), cpuPoolSchema)
@@ -1365,6 +1398,7 @@ export const DEFAULTABLE_KEYS = [
   'clients',
   'gpuOperator',
   'images',
+  'engines',
   'suppressions',
 ] as const;
 

@@ -21,9 +21,10 @@ import type { JurisdictionSpec, SovereignSpec } from './schema';
 import { didYouMean } from '../../core/suggest';
 import { PROFILES } from '../profiles';
 import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
-import { checkExtraArgs } from '../../constructs/private/flags';
-import { VLLM_FLAGS, VLLM_QUANTIZATION_FORMAT, VLLM_RELEASE } from '../../constructs/private/vllm-flags';
-import { LLAMA_CPP_FLAGS, LLAMA_CPP_RELEASE } from '../../constructs/private/llama-cpp-flags';
+import { checkExtraArgs } from '../../core/engines/flags';
+import { IMAGE_REPOSITORIES_BY_CHART } from '../../core/gpu-operator-images';
+import { VLLM_QUANTIZATION_FORMAT, VLLM_TABLE } from '../../core/engines/vllm';
+import { LLAMA_CPP_TABLE } from '../../core/engines/llama-cpp';
 import type { SpecPath } from './load';
 import { gatingLicenceVerdicts } from '../../policy/licences/judge';
 import { todayUtc } from '../../policy/suppressions';
@@ -99,6 +100,16 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
       for (const [k, x] of Object.entries(v)) secrets(x, [...path, k]);
   };
   secrets(j, []);
+
+  // Operand digests name images of the chart version installed (v26 dropped operator.initContainer).
+  const chartImages = IMAGE_REPOSITORIES_BY_CHART[j.gpuOperator.chartVersion];
+  for (const key of Object.keys(j.gpuOperator.imageDigests).sort()) {
+    if (!(key in chartImages))
+      add(
+        ['gpuOperator', 'imageDigests', key],
+        `chart ${j.gpuOperator.chartVersion} has no ${key} image (removed in v26): drop it, or pin gpuOperator.chartVersion v25.10.0`,
+      );
+  }
 
   // A boundary one jurisdiction can own: same checks as the audit's SOV-014.
   const sovField: Record<string, string> = {
@@ -365,8 +376,8 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
     }
     const flagProblems =
       m.engine === 'vllm'
-        ? checkExtraArgs('extraArgs', m.extraArgs, VLLM_FLAGS, `vLLM ${VLLM_RELEASE}`)
-        : checkExtraArgs('extraArgs', m.extraArgs, LLAMA_CPP_FLAGS, `llama.cpp ${LLAMA_CPP_RELEASE}`);
+        ? checkExtraArgs('extraArgs', m.extraArgs, VLLM_TABLE, j.engines.vllm)
+        : checkExtraArgs('extraArgs', m.extraArgs, LLAMA_CPP_TABLE, j.engines.llamaCpp);
     for (const p of flagProblems) {
       const index = Number(/\[(\d+)\]$/.exec(p.path)?.[1] ?? 0);
       add(mp('extraArgs', index), inSpecTerms(p.message));

@@ -114,7 +114,7 @@ describe('GpuOperator release', () => {
       repository: 'https://charts.de.example/nvidia',
       timeout: 900,
       values: undefined,
-      version: 'v25.10.0',
+      version: 'v26.7.0',
       wait: true,
       wait_for_jobs: true,
     });
@@ -136,7 +136,7 @@ describe('GpuOperator release', () => {
         else if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, p ? `${p}.${k}` : k);
       }
     })(values, '');
-    expect(repos).toHaveLength(23);
+    expect(repos).toHaveLength(24); // v26.7.0: no operator.initContainer; kataSandboxDevicePlugin and draDriver added;
     for (const r of repos)
       expect(r).toMatch(
         /=registry\.de\.example\/mirror\/(nvidia|nvidia\/k8s|nvidia\/cloud-native|nfd\/node-feature-discovery)$/,
@@ -204,7 +204,11 @@ describe('GpuOperator release', () => {
       'gfd',
     ])
       expect([key, v[key].imagePullSecrets]).toEqual([key, ['registry-pull']]);
-    expect(v.operator.initContainer.imagePullSecrets).toEqual(['registry-pull']);
+    expect(v.operator.initContainer).toBeUndefined(); // gone in v26
+    expect([v.draDriver.imagePullSecrets, v.kataSandboxDevicePlugin.imagePullSecrets]).toEqual([
+      ['registry-pull'],
+      ['registry-pull'],
+    ]);
     expect(v['node-feature-discovery'].imagePullSecrets).toEqual([{ name: 'registry-pull' }]);
     const existingNfd = build({
       imagePullSecrets: ['registry-pull'],
@@ -377,7 +381,7 @@ describe('GpuOperator values keys', () => {
     const header = lines.filter((l) => l.startsWith('#')).join('\n');
     expect(header).toContain('v25.10.0');
     expect(header).toMatch(/commit [0-9a-f]{40}/);
-    expect(GPU_OPERATOR_CHART_VERSION).toBe('v25.10.0');
+    expect(GPU_OPERATOR_CHART_VERSION).toBe('v26.7.0');
     const templateHeader = templateLines.filter((l) => l.startsWith('#')).join('\n');
     expect(templateHeader).toMatch(/commit [0-9a-f]{40}/);
   });
@@ -417,7 +421,7 @@ describe('GpuOperator values keys', () => {
   ] as [string, string[], Partial<GpuOperatorProps>][])(
     'emitted keys are chart keys: %s',
     (_name, pools, props) => {
-      const { values } = build(props, pools);
+      const { values } = build({ chartVersion: 'v25.10.0', ...props }, pools);
       const unknown = keyPaths(values, openMaps).filter((p) => !keys.has(p) && !openMaps.has(p));
       expect(unknown).toEqual([]);
     },
@@ -427,5 +431,130 @@ describe('GpuOperator values keys', () => {
     expect(keyPaths({ devicePlugin: { confg: {} } }, openMaps).filter((p) => !keys.has(p))).toEqual([
       'devicePlugin.confg',
     ]);
+  });
+});
+
+/**
+ * Keys the chart templates read that the version's values.yaml gives no default (so they are not
+ * in the fixture): NVIDIA/gpu-operator deployments/gpu-operator/templates/clusterpolicy.yaml at
+ * the version's tag renders `dcgm.imagePullSecrets` and `dcgmExporter.imagePullSecrets` (v25.10.0
+ * also `operator.initContainer.imagePullSecrets`); v26.7.0 renders `kataManager.repository` only
+ * when set (no default image any more).
+ */
+const TEMPLATE_ONLY: Record<string, string[]> = {
+  'v25.10.0': [
+    'dcgm.imagePullSecrets',
+    'dcgmExporter.imagePullSecrets',
+    'operator.initContainer.imagePullSecrets',
+  ],
+  'v26.7.0': ['dcgm.imagePullSecrets', 'dcgmExporter.imagePullSecrets', 'kataManager.repository'],
+};
+
+describe.each(['v25.10.0', 'v26.7.0'] as const)(
+  'GpuOperator chart %s against its own values.yaml',
+  (version) => {
+    const fixture = (name: string) =>
+      fs.readFileSync(
+        path.resolve(__dirname, `../../../test/fixtures/gpu-operator/${name}-${version}.yaml`),
+        'utf8',
+      );
+    const chart = parse(fixture('values')) as Json;
+    chart['node-feature-discovery'] = {
+      ...(parse(fixture('values-nfd')) as Json),
+      ...chart['node-feature-discovery'],
+    };
+    /** A chart key exists, or lies under a map the chart leaves free-form (`{}` default, config data). */
+    const known = (key: string): boolean => {
+      if (TEMPLATE_ONLY[version].includes(key)) return true;
+      let cur: unknown = chart;
+      for (const part of key.split('.')) {
+        if (cur !== null && typeof cur === 'object' && !Array.isArray(cur)) {
+          const o = cur as Json;
+          if (Object.keys(o).length === 0) return true; // a free-form map: `labels: {}`, `data: {}`
+          if (!(part in o)) return false;
+          cur = o[part];
+        } else return false;
+      }
+      return true;
+    };
+    const leafKeys = (v: Json, prefix = ''): string[] =>
+      Object.keys(v).flatMap((k) => {
+        const p = prefix ? `${prefix}.${k}` : k;
+        const x = v[k];
+        return x !== null && typeof x === 'object' && !Array.isArray(x) ? leafKeys(x, p) : [p];
+      });
+
+    test('the fixture names its repository, tag and commit', () => {
+      expect(fixture('values').split('\n')[0]).toMatch(
+        new RegExp(
+          `^# NVIDIA/gpu-operator deployments/gpu-operator/values.yaml at tag ${version}, commit [0-9a-f]{40}$`,
+        ),
+      );
+    });
+
+    test('every key the stack sets exists in the chart (every option, every sharing mode)', () => {
+      const { values, release } = build(
+        {
+          chartVersion: version,
+          driver: { mode: 'operator', version: '580.95.05' },
+          dcgmServiceMonitor: true,
+          imagePullSecrets: ['registry-pull'],
+          imageDigests: { toolkit: `sha256:${'b'.repeat(64)}`, 'driver.manager': `sha256:${'b'.repeat(64)}` },
+        },
+        ['h100', 'l40s', 'a100'],
+      );
+      expect(release.version).toBe(version);
+      expect(leafKeys(values).filter((k) => !known(k))).toEqual([]);
+      // the check has teeth: a key of the other version, or a misspelling, is caught
+      expect(known('devicePlugin.confg')).toBe(false);
+      expect(known('operator.initContainer.repository')).toBe(version === 'v25.10.0');
+      expect(known('kataSandboxDevicePlugin.repository')).toBe(version === 'v26.7.0');
+      expect(known('draDriver.repository')).toBe(version === 'v26.7.0');
+    });
+
+    test('every image repository of the chart is rewritten to the mirror, and only those', () => {
+      const { values, operator } = build({ chartVersion: version });
+      const chartImageKeys = leafKeys(chart)
+        .filter((k) => /\.repository$/.test(k) && !k.startsWith('kataManager.config'))
+        .map((k) => k.slice(0, -'.repository'.length));
+      const mirrored = operator.imageMirrors.map((m) => m.valuesKey);
+      for (const k of chartImageKeys) expect(mirrored).toContain(k);
+      for (const m of operator.imageMirrors) {
+        expect(m.mirror.startsWith('registry.de.example/mirror/')).toBe(true);
+        let cur: unknown = values;
+        for (const part of [...m.valuesKey.split('.'), 'repository']) cur = (cur as Json)[part];
+        expect(cur).toBe(m.mirror);
+      }
+    });
+  },
+);
+
+describe('GpuOperator v26.7.0 changes', () => {
+  test('no operator.initContainer; vfio-manager, Kata sandbox device plugin and DRA driver images on the mirror', () => {
+    const { values } = build({ imagePullSecrets: ['pull'] });
+    expect(values.operator.initContainer).toBeUndefined();
+    expect(values.vfioManager.repository).toBe('registry.de.example/mirror/nvidia/cloud-native');
+    expect(values.kataSandboxDevicePlugin.repository).toBe('registry.de.example/mirror/nvidia/cloud-native');
+    expect(values.draDriver.repository).toBe('registry.de.example/mirror/nvidia');
+    expect(values.draDriver.imagePullSecrets).toEqual(['pull']);
+    expect(values.kataSandboxDevicePlugin.imagePullSecrets).toEqual(['pull']);
+  });
+
+  test('v25.10.0 keeps its init container and the old vfio-manager path', () => {
+    const { values } = build({ chartVersion: 'v25.10.0' });
+    expect(values.operator.initContainer.repository).toBe('registry.de.example/mirror/nvidia');
+    expect(values.vfioManager.repository).toBe('registry.de.example/mirror/nvidia');
+    expect(values.draDriver).toBeUndefined();
+  });
+
+  test('fails on an init-container digest for v26, and on a chart version that is not supported', () => {
+    expect(
+      thrown(() => build({ imageDigests: { 'operator.initContainer': `sha256:${'b'.repeat(64)}` } })),
+    ).toContain(
+      'imageDigests.operator.initContainer  chart v26.7.0 has no operator.initContainer image (removed in v26)',
+    );
+    expect(thrown(() => build({ chartVersion: 'v26.7' as never }))).toContain(
+      'chartVersion  "v26.7" is not a gpu-operator chart version this toolkit supports (supported: v25.10.0, v26.7.0)',
+    );
   });
 });

@@ -77,7 +77,7 @@ describe('LlamaCppServer on a GPU pool', () => {
     }
     expect(c.startup_probe.failure_threshold * c.startup_probe.period_seconds).toBe(1800);
     expect(deployment(json).spec.template.metadata.annotations['sovereign-stack.io/engine']).toBe(
-      'llama-cpp@b9174',
+      'llama-cpp@b11459',
     );
   });
 });
@@ -158,7 +158,7 @@ describe('LlamaCppServer refusals', () => {
       'extraArgs[0]  "-hf" is not allowed: it downloads a model or file from outside the jurisdiction',
     );
     expect(msg).toContain(
-      'extraArgs[2]  "--ctx-sise" is not a llama.cpp b9174 flag this construct knows; did you mean "--ctx-size"?',
+      'extraArgs[2]  "--ctx-sise" is not a llama.cpp b11459 flag this toolkit knows; did you mean "--ctx-size"?',
     );
     expect(msg).toContain('extraArgs[4]  "--n-gpu-layers" is set by the construct');
   });
@@ -193,6 +193,15 @@ describe('LlamaCppServer refusals', () => {
       errorOf(() => build((s) => ({ replicas: 3, pool: pool(s, { gpusPerNode: 1, nodeCount: 2 }) }))),
     ).toContain(
       'replicas  3 replicas × 1 GPU need 3 × 1 nvidia.com/gpu on nodes with 1 free; pool h100 has 2 nodes × 1 GPUs, room for 2',
+    );
+  });
+});
+
+describe('LlamaCppServer per build', () => {
+  test('pins the build it is given; refuses one that is not supported', () => {
+    expect(build(() => ({ release: 'b9174' })).server.release).toBe('b9174');
+    expect(errorOf(() => build(() => ({ release: 'b9175' as never })))).toContain(
+      'release  "b9175" is not a llama.cpp release this toolkit supports',
     );
   });
 });

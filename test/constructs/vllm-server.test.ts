@@ -149,7 +149,7 @@ describe('VllmServer defaults', () => {
 
   test('annotations and labels for the policy and the ML-BOM', () => {
     expect(d.spec.template.metadata.annotations).toEqual({
-      'sovereign-stack.io/engine': 'vllm@v0.12.0',
+      'sovereign-stack.io/engine': 'vllm@v0.32.0',
       'sovereign-stack.io/model': 'llama',
       'sovereign-stack.io/model-revision': 'abc123',
       'sovereign-stack.io/weights-manifest-sha256': 'c'.repeat(64),
@@ -316,7 +316,7 @@ describe('VllmServer options', () => {
 describe('VllmServer refusals', () => {
   test('fails when an extra flag is unknown, with a did-you-mean', () => {
     expect(errorOf(() => build(() => ({ extraArgs: ['--max-num-seq', '4'] })))).toContain(
-      'extraArgs[0]  "--max-num-seq" is not a vLLM v0.12.0 flag this construct knows; did you mean "--max-num-seqs"?',
+      'extraArgs[0]  "--max-num-seq" is not a vLLM v0.32.0 flag this toolkit knows; did you mean "--max-num-seqs"?',
     );
   });
 
@@ -392,6 +392,48 @@ describe('VllmServer refusals', () => {
       ),
     ).toContain(
       'replicas  3 replicas × 2 GPUs need 3 × 2 nvidia.com/gpu on nodes with 2 free; pool h100 has 2 nodes × 2 GPUs, room for 2',
+    );
+  });
+});
+
+describe('VllmServer per release', () => {
+  test('v0.32.0 (the default) sets USER for a UID without a passwd entry, with HOME on a writable emptyDir', () => {
+    const { json, server } = build();
+    expect(server.release).toBe('v0.32.0');
+    const c = container(json);
+    const env = envMap(c);
+    expect(env.USER.value).toBe('sovereign');
+    expect(env.HOME.value).toBe('/home/sovereign');
+    const home = (c.volume_mount as Json[]).find((m) => m.mount_path === '/home/sovereign');
+    expect(home?.read_only).toBeFalsy();
+    const vol = (deployment(json).spec.template.spec.volume as Json[]).find((v) => v.name === home?.name);
+    expect(vol?.empty_dir).toBeDefined();
+    expect(server.envNames).toContain('USER');
+  });
+
+  test('v0.12.0 needs no USER (its torch resolves no user name at import); HOME stays set', () => {
+    const { json, server } = build(() => ({ release: 'v0.12.0' }));
+    expect(server.release).toBe('v0.12.0');
+    const env = envMap(container(json));
+    expect(env.USER).toBeUndefined();
+    expect(env.HOME.value).toBe('/home/sovereign');
+    expect(deployment(json).spec.template.metadata.annotations['sovereign-stack.io/engine']).toBe(
+      'vllm@v0.12.0',
+    );
+    expect(deployment(json).metadata.labels['app.kubernetes.io/version']).toBe('v0.12.0');
+  });
+
+  test('a flag removed upstream is accepted on v0.12.0 and refused on v0.32.0 with the release that removed it', () => {
+    const { server } = build(() => ({ release: 'v0.12.0', extraArgs: ['--swap-space', '4'] }));
+    expect(server.args).toContain('--swap-space');
+    expect(errorOf(() => build(() => ({ release: 'v0.32.0', extraArgs: ['--swap_space=4'] })))).toContain(
+      'extraArgs[0]  "--swap_space" (read as "--swap-space") was removed from vLLM in v0.18.0 (vllm-project/vllm#36216); v0.32.0 refuses it (pin v0.12.0 to keep it)',
+    );
+  });
+
+  test('fails on a release that is not supported', () => {
+    expect(errorOf(() => build(() => ({ release: 'v0.33.0' as never })))).toContain(
+      'release  "v0.33.0" is not a vLLM release this toolkit supports',
     );
   });
 });

@@ -13,7 +13,7 @@ describe('examples/private-gpu-platform', () => {
   const out: Json = JSON.parse(synthesized);
 
   test('synthesizes the three constructs into one valid stack', () => {
-    expect(Testing.toHaveResourceWithProperties(synthesized, 'helm_release', { version: 'v25.10.0' })).toBe(
+    expect(Testing.toHaveResourceWithProperties(synthesized, 'helm_release', { version: 'v26.7.0' })).toBe(
       true,
     );
     expect(Object.keys(out.resource).sort()).toEqual([

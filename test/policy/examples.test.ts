@@ -212,8 +212,8 @@ describe('examples/sovereign.yaml: inventory and data locations per jurisdiction
     // Serving and weights-sync images, the GPU Operator's operands (de-fra: 10 with the
     // operator-installed driver and its manager; fr-par: 8, the hosts' preinstalled driver),
     // and the gateway's controller, proxy and endpoint picker (+ KEDA's three).
-    ['de-fra', ['llama-3-1-70b', 'llama-3-1-8b'], 10, { h100: 16 }, 18],
-    ['fr-par', ['mistral-7b'], 3, { l40s: 24 }, 13],
+    ['de-fra', ['llama-3-1-70b', 'llama-3-1-8b'], 10, { h100: 16 }, 17], // chart v26: no operator.initContainer
+    ['fr-par', ['mistral-7b'], 3, { l40s: 24 }, 12],
     ['eu-edge-vie', ['qwen-7b'], 0, {}, 5],
   ])('%s: models, GPUs, pools, images with digests', (name, models, gpus, pools, images) => {
     const inv = s(name).inventory;

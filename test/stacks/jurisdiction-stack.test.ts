@@ -255,7 +255,8 @@ describe('registry credentials, a private CA for weights and custom cluster DNS 
         operand,
         ['registry-pull', 'registry-pull.mirror'],
       ]);
-    expect(values.operator.initContainer.imagePullSecrets).toEqual(['registry-pull', 'registry-pull.mirror']);
+    expect(values.operator.initContainer).toBeUndefined(); // no init container in chart v26
+    expect(values.draDriver.imagePullSecrets).toEqual(['registry-pull', 'registry-pull.mirror']);
     expect(values['node-feature-discovery'].imagePullSecrets).toEqual(secrets);
   });
 

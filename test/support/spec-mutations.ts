@@ -4,7 +4,8 @@
  * numbers nudged, scaled, made fractional or zero; strings lengthened, emptied, given a tab,
  * an `@`, a backslash or a port; dates, reasons and CIDRs that look right and are not; keys
  * dropped; GPU products, MIG profiles, sharing modes, tensor-parallel sizes, engines and
- * stores swapped for others the spec format allows.
+ * stores swapped for others the spec format allows; engine releases pinned with flags that only
+ * one of them has.
  */
 import * as fs from 'fs';
 import { parse, stringify } from 'yaml';
@@ -217,6 +218,22 @@ function structuralEdit(r: () => number, spec: Json): void {
     case 14:
       if (model) model.cpu = pick(r, [0.5, 1.5, 8, 0.0001]);
       if (model && r() < 0.5) model.memoryGiB = pick(r, [1.5, 2, 16, 64]);
+      break;
+    case 15:
+      // engine releases pinned, with flags one release has and the other refuses
+      j.engines = {
+        ...(r() < 0.8 ? { vllm: pick(r, ['v0.12.0', 'v0.32.0', 'v0.33.0']) } : {}),
+        ...(r() < 0.5 ? { llamaCpp: pick(r, ['b9174', 'b11459', 'b9175']) } : {}),
+      };
+      if (model)
+        model.extraArgs = pick(r, [
+          ['--swap-space', '4'],
+          ['--swap_space=4'],
+          ['--calculate-kv-scales'],
+          ['--max-num-partial-prefills', '2', '--seed', '1'],
+          ['--seed', '1'],
+          ['--ctx_size', '8'],
+        ]);
       break;
     case 16:
       if (model) model.engine = model.engine === 'vllm' ? 'llama-cpp' : 'vllm';

@@ -4,6 +4,7 @@
  * version's defaults, in the report and in the CycloneDX BOM.
  */
 import { readFileSync } from 'fs';
+import { parse } from 'yaml';
 import { join } from 'path';
 import { evaluateStacks } from '../../../policy/engine';
 import { CHART_IMAGE_DEFAULTS, chartImages } from '../../../policy/report/chart-images';
@@ -47,6 +48,43 @@ describe('supply chain of the example', () => {
     const table = CHART_IMAGE_DEFAULTS['gpu-operator']['v25.10.0'].operands.map((o) => o.key);
     expect([...new Set(keys)].sort()).toEqual([...table].sort());
   });
+
+  test.each(['v25.10.0', 'v26.7.0'])(
+    "the chart-defaults table of %s covers every image of that tag's values.yaml, with its defaults",
+    (version) => {
+      const chart = parse(
+        readFileSync(join(FIXTURES, 'gpu-operator', `values-${version}.yaml`), 'utf8'),
+      ) as Record<string, Record<string, unknown>>;
+      const withImage = Object.keys(chart)
+        .filter((k) => typeof chart[k] === 'object' && chart[k] !== null && 'image' in chart[k])
+        .flatMap((k) => [
+          k,
+          ...Object.keys(chart[k])
+            .filter(
+              (sub) =>
+                typeof chart[k][sub] === 'object' &&
+                chart[k][sub] !== null &&
+                'image' in (chart[k][sub] as object),
+            )
+            .map((sub) => `${k}.${sub}`),
+        ]);
+      const table = CHART_IMAGE_DEFAULTS['gpu-operator'][version].operands;
+      for (const key of withImage) {
+        const op = table.find((o) => o.key === key);
+        expect([key, op !== undefined]).toEqual([key, true]);
+        let v: unknown = chart;
+        for (const part of key.split('.')) v = (v as Record<string, unknown>)[part];
+        const d = v as { repository?: string; image?: string; version?: string };
+        // read only on OpenShift (the table's note): its default is not pulled on other clusters
+        if (op!.onlyWhenSet) continue;
+        // an empty repository ("" for the licensee-built vGPU manager) is no default
+        expect([key, op!.repository, op!.image]).toEqual([key, d.repository || undefined, d.image]);
+        if (d.version) expect([key, op!.version]).toEqual([key, String(d.version)]);
+      }
+      // v26 dropped the init container; kataManager has no default image any more
+      expect(table.some((o) => o.key === 'operator.initContainer')).toBe(version === 'v25.10.0');
+    },
+  );
 
   for (const s of report.stacks) {
     const releases = s.supplyChain.charts.filter((c) => c.chart === 'gpu-operator');
@@ -130,6 +168,40 @@ describe('chart operands: hostile and edge values', () => {
     // Off by default: DCGM host engine, GDS, sandbox operands.
     expect(r.images.map((i) => i.operand)).not.toContain('dcgm');
     expect(r.images.map((i) => i.operand)).not.toContain('vfioManager');
+  });
+
+  test('chart v26.7.0: new operand versions, no init container, DRA driver only with a GPUCluster, Kata plugin only in sandbox mode', () => {
+    const r = chartImages(
+      release(
+        { operator: { initContainer: { repository: 'x.example/y', image: 'z', version: '1' } } },
+        'v26.7.0',
+      ),
+    )!;
+    const ops = r.images.map((i) => i.operand);
+    expect(ops).not.toContain('operator.initContainer'); // a value the v26 chart no longer reads
+    expect(ops).not.toContain('draDriver');
+    expect(ops).not.toContain('kataSandboxDevicePlugin');
+    expect(r.images.find((i) => i.operand === 'driver')!.ref).toBe('nvcr.io/nvidia/driver:595.91.07');
+    expect(r.images.find((i) => i.operand === 'operator')!.ref).toBe('nvcr.io/nvidia/gpu-operator:v26.7.0');
+    expect(r.images.find((i) => i.operand === 'node-feature-discovery.image')!.ref).toBe(
+      'registry.k8s.io/nfd/node-feature-discovery:v0.19.0',
+    );
+    const dra = chartImages(release({ gpuCluster: { deployCR: true } }, 'v26.7.0'))!;
+    expect(dra.images.find((i) => i.operand === 'draDriver')!.ref).toBe(
+      'nvcr.io/nvidia/dra-driver-nvidia-gpu:v0.5.0',
+    );
+    const sandbox = chartImages(release({ sandboxWorkloads: { enabled: true } }, 'v26.7.0'))!;
+    expect(sandbox.images.find((i) => i.operand === 'vfioManager')!.ref).toBe(
+      'nvcr.io/nvidia/cloud-native/k8s-driver-manager:v0.12.0',
+    );
+    expect(sandbox.images.find((i) => i.operand === 'kataSandboxDevicePlugin')!.ref).toBe(
+      'nvcr.io/nvidia/cloud-native/nvidia-sandbox-device-plugin:v0.0.5',
+    );
+    // the Kata manager has no default image in v26: enabled, it is reported as not pullable
+    const kata = chartImages(
+      release({ sandboxWorkloads: { enabled: true }, kataManager: { enabled: true } }, 'v26.7.0'),
+    )!;
+    expect(kata.images.find((i) => i.operand === 'kataManager')!.problem).toContain('no image name');
   });
 
   test('disabled operands do not run; sandbox workloads bring theirs; a string "false" is false', () => {

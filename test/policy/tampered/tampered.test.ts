@@ -473,6 +473,27 @@ describe('what the rules did not look at', () => {
     );
     expect(r.messages).toMatch(/SOV-016 .*does not parse/);
   });
+  test('GPU Operator v26 values that leave the DRA driver at the chart default (nvcr.io)', async () => {
+    const r = await tampered((j) => {
+      const v = JSON.parse(release(j).values[0]);
+      delete v.draDriver;
+      release(j).values[0] = JSON.stringify(v);
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toMatch(
+      /SOV-016 .*draDriver\.repository is not set: the chart pulls its default nvcr\.io\/nvidia/,
+    );
+  });
+  test("a chart version written as a lookalike is judged on every supported version's images", async () => {
+    const r = await tampered((j) => {
+      release(j).version = 'v26.7.0-rc1';
+      const v = JSON.parse(release(j).values[0]);
+      delete v.kataSandboxDevicePlugin;
+      release(j).values[0] = JSON.stringify(v);
+    });
+    expect(r.messages).toMatch(/SOV-016 .*kataSandboxDevicePlugin\.repository is not set/);
+    expect(r.messages).toMatch(/SOV-016 .*operator\.initContainer\.repository is not set/);
+  });
   test('GPU Operator values that leave an image at the chart default (nvcr.io)', async () => {
     const r = await tampered((j) => {
       const v = JSON.parse(release(j).values[0]);

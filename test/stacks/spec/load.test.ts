@@ -281,3 +281,56 @@ describe('loadSpec reports every schema problem at once', () => {
     ]);
   });
 });
+
+describe('engine releases pinned per jurisdiction', () => {
+  const base = () =>
+    fs
+      .readFileSync('test/fixtures/spec/engine-flags.yaml', 'utf8')
+      .replace(/extraArgs: \[.*\]/, 'extraArgs: [--swap-space, "4"]')
+      .replace('    pools:\n', '    ENGINES\n    pools:\n')
+      .replace('        weights:\n', '        weights:\n          license: Apache-2.0\n');
+  const problems = (text: string): string[] => {
+    try {
+      parseSpec(text, 'spec.yaml');
+      return [];
+    } catch (e) {
+      return (e as SovereignError).problems.map(formatProblem);
+    }
+  };
+
+  test('default: the newest release, which refuses a flag removed upstream, located and naming the release', () => {
+    const text = base().replace('    ENGINES\n', '');
+    expect(problems(text)).toEqual([
+      'spec.yaml:27:21  jurisdictions.lab.models.m.extraArgs.0  "--swap-space" was removed from vLLM in v0.18.0 (vllm-project/vllm#36216); v0.32.0 refuses it (pin v0.12.0 to keep it)',
+    ]);
+    const { spec } = loadSpecText(text.replace('[--swap-space, "4"]', '[--seed, "1"]'));
+    expect(spec.jurisdictions.lab.engines).toEqual({ vllm: 'v0.32.0', llamaCpp: 'b11459' });
+  });
+
+  test('a jurisdiction pinned to v0.12.0 keeps the flag', () => {
+    expect(problems(base().replace('ENGINES', 'engines: { vllm: v0.12.0 }'))).toEqual([]);
+  });
+
+  test('a release that is not supported is a located schema error listing the supported ones', () => {
+    const [p, ...rest] = problems(base().replace('ENGINES', 'engines: { vllm: v0.33.0 }'));
+    expect(rest).toEqual([]);
+    expect(p).toBe(
+      'spec.yaml:16:22  jurisdictions.lab.engines.vllm  "v0.33.0" is not allowed. Did you mean "v0.32.0"? Allowed: v0.12.0, v0.32.0',
+    );
+    expect(problems(base().replace('ENGINES', 'engines: { llamacpp: b9174 }'))[0]).toContain(
+      'jurisdictions.lab.engines',
+    );
+  });
+
+  test('defaults pin a release for every jurisdiction; a jurisdiction overrides it', () => {
+    const text = base()
+      .replace('ENGINES', 'engines: { vllm: v0.32.0 }')
+      .replace('jurisdictions:\n', 'defaults:\n  engines: { vllm: v0.12.0 }\njurisdictions:\n');
+    expect(problems(text)[0]).toContain('v0.32.0 refuses it');
+    expect(problems(text.replace('    engines: { vllm: v0.32.0 }\n', ''))).toEqual([]);
+  });
+});
+
+function loadSpecText(text: string) {
+  return parseSpec(text, 'spec.yaml');
+}

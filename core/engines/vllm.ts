@@ -1,5 +1,8 @@
 /**
- * `vllm serve` flags at the pinned release, as data. Checked against upstream source:
+ * `vllm serve` flags per supported release, as data (one entry per flag; `removed` / `since`
+ * mark the entries that are not in every supported release).
+ *
+ * v0.12.0 (the earlier pin). Checked against upstream source:
  * - FrontendArgs and `make_arg_parser`: vllm/entrypoints/openai/cli_args.py @ 789340fb
  * - engine groups (ModelConfig, LoadConfig, CacheConfig, ParallelConfig, SchedulerConfig, …) and
  *   the top-level `--disable-log-stats` / AsyncEngineArgs `--enable-log-requests`:
@@ -9,15 +12,41 @@
  * Both commits sit just before v0.12.0 (their deprecation notices say "will be removed in
  * v0.12.0"); the tag itself is not in the stored history. The rendered v0.12.0 reference,
  * https://docs.vllm.ai/en/v0.12.0/cli/serve/, shows the same top-level and Frontend flags.
- * The one v0.12.0 change that touches this table: `-O<n>` now selects an optimization level
- * (vllm-project/vllm#26847, #29557), so `-O` is no longer listed as a spelling of
- * `--compilation-config`.
+ * `-O<n>` selects an optimization level from v0.12.0 (vllm-project/vllm#26847, #29557), so `-O`
+ * is not listed as a spelling of `--compilation-config`.
+ *
+ * v0.32.0 (the newest release found as of 2026-12-07: `vllm/vllm-openai:v0.32.0` is named in
+ * stored downstream build files; no v0.33 reference was found). The vLLM repository snapshot is
+ * too large to fetch here and the stored source files are not of that tag, so the v0.32.0 column
+ * differs from v0.12.0 only where an upstream change was found and checked:
+ * - `--swap-space`: removed from EngineArgs/CacheConfig by vllm-project/vllm#36216 (merged
+ *   2026-03-06); absent from every release v0.18.0 … v0.29.0 by `inspect.signature(EngineArgs)`
+ *   (unslothai/unsloth-zoo#1210), so first missing in v0.18.0.
+ * - `--calculate-kv-scales`: deprecated by vllm-project/vllm#37201 (2026-03-16, removal planned
+ *   for v0.19), removed by vllm-project/vllm#49389 (merged 2026-07-22, after v0.25.0 of
+ *   2026-07-12); fp8 KV scales now come from the checkpoint or default to 1.0.
+ * - `--max-num-partial-prefills`, `--max-long-partial-prefills`: removed by
+ *   vllm-project/vllm#49244 (merged 2026-07-21, after v0.25.0); SchedulerConfig forbids extra
+ *   fields, so passing them fails at start (vllm-project/vllm#49075 thread, 2026-08-29).
+ * The exact first release after #49389/#49244 (v0.26.0 or later) was not confirmed; the table
+ * records the merge, and every such flag is refused on v0.32.0.
+ * Every other v0.32.0 entry is carried over from v0.12.0 and has NOT been re-read in the
+ * v0.32.0 source: re-check with `vllm serve --help=all` in the mirrored image when bumping.
+ *
+ * Spelling: vLLM's FlexibleArgumentParser turns `_` into `-` in a long flag's name (the part
+ * between `--` and the first `.`) before matching (vllm/utils/argparse_utils.py, `parse_args`,
+ * checked at 00da11e3), so `--swap_space` is `--swap-space`; the check does the same.
  * The group named in each `source` is the `--help=<Group>` section the flag is listed under.
  */
-import { type KnownFlag, allowed, forbidden, managed } from './flags';
+import { type EngineFlagTable, type KnownFlag, allowed, forbidden, managed } from './flags';
 
-/** The vLLM release whose flags and environment variables the construct emits. */
-export const VLLM_RELEASE = 'v0.12.0';
+/** Supported vLLM releases, oldest first. */
+export const VLLM_RELEASES = ['v0.12.0', 'v0.32.0'] as const;
+export type VllmRelease = (typeof VLLM_RELEASES)[number];
+/** The release a jurisdiction gets when it pins none: the newest supported. */
+export const VLLM_DEFAULT_RELEASE: VllmRelease = 'v0.32.0';
+/** @deprecated the earlier single pin; use VLLM_DEFAULT_RELEASE or a jurisdiction's pin. */
+export const VLLM_RELEASE: VllmRelease = VLLM_DEFAULT_RELEASE;
 
 /** Stored upstream commits the table was checked against (see the header). */
 export const VLLM_SOURCE_COMMITS = {
@@ -25,9 +54,9 @@ export const VLLM_SOURCE_COMMITS = {
   cliArgs: '789340fbad95a900ca3c467c9cee33b3d905fd61',
 } as const;
 
-const FRONTEND = `vllm/entrypoints/openai/cli_args.py @ ${VLLM_RELEASE} (Frontend; checked at ${VLLM_SOURCE_COMMITS.cliArgs.slice(0, 8)})`;
+const FRONTEND = `vllm/entrypoints/openai/cli_args.py @ v0.12.0 (Frontend; checked at ${VLLM_SOURCE_COMMITS.cliArgs.slice(0, 8)})`;
 const engine = (group: string): string =>
-  `vllm/engine/arg_utils.py @ ${VLLM_RELEASE} (${group}; checked at ${VLLM_SOURCE_COMMITS.argUtils.slice(0, 8)})`;
+  `vllm/engine/arg_utils.py @ v0.12.0 (${group}; checked at ${VLLM_SOURCE_COMMITS.argUtils.slice(0, 8)})`;
 
 const REMOTE =
   'it can name a Hugging Face Hub repository or a URL, fetched at start-up from outside the jurisdiction';
@@ -146,10 +175,23 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
   { names: ['--tokenizer-mode'], disposition: allowed, source: engine('ModelConfig') },
   { names: ['--reasoning-parser'], disposition: allowed, source: engine('StructuredOutputsConfig') },
   { names: ['--block-size'], disposition: allowed, source: engine('CacheConfig') },
-  { names: ['--swap-space'], disposition: allowed, source: engine('CacheConfig') },
+  {
+    names: ['--swap-space'],
+    disposition: allowed,
+    source: engine('CacheConfig'),
+    removed: { in: 'v0.32.0', upstream: 'v0.18.0 (vllm-project/vllm#36216)' },
+  },
   { names: ['--cpu-offload-gb'], disposition: allowed, source: engine('CacheConfig') },
   { names: ['--num-gpu-blocks-override'], disposition: allowed, source: engine('CacheConfig') },
-  { names: ['--calculate-kv-scales'], disposition: allowed, source: engine('CacheConfig') },
+  {
+    names: ['--calculate-kv-scales'],
+    disposition: allowed,
+    source: engine('CacheConfig'),
+    removed: {
+      in: 'v0.32.0',
+      upstream: 'the first release after vllm-project/vllm#49389 (merged 2026-07-22; deprecated by #37201)',
+    },
+  },
   { names: ['--prefix-caching-hash-algo'], disposition: allowed, source: engine('CacheConfig') },
   { names: ['--max-num-batched-tokens'], disposition: allowed, source: engine('SchedulerConfig') },
   {
@@ -157,8 +199,24 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
     disposition: allowed,
     source: engine('SchedulerConfig'),
   },
-  { names: ['--max-num-partial-prefills'], disposition: allowed, source: engine('SchedulerConfig') },
-  { names: ['--max-long-partial-prefills'], disposition: allowed, source: engine('SchedulerConfig') },
+  {
+    names: ['--max-num-partial-prefills'],
+    disposition: allowed,
+    source: engine('SchedulerConfig'),
+    removed: {
+      in: 'v0.32.0',
+      upstream: 'the first release after vllm-project/vllm#49244 (merged 2026-07-21)',
+    },
+  },
+  {
+    names: ['--max-long-partial-prefills'],
+    disposition: allowed,
+    source: engine('SchedulerConfig'),
+    removed: {
+      in: 'v0.32.0',
+      upstream: 'the first release after vllm-project/vllm#49244 (merged 2026-07-21)',
+    },
+  },
   { names: ['--long-prefill-token-threshold'], disposition: allowed, source: engine('SchedulerConfig') },
   { names: ['--scheduling-policy'], disposition: allowed, source: engine('SchedulerConfig') },
   { names: ['--async-scheduling'], disposition: allowed, source: engine('SchedulerConfig') },
@@ -171,6 +229,52 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
   { names: ['--compilation-config'], disposition: allowed, source: engine('VllmConfig') },
   { names: ['--speculative-config'], disposition: allowed, source: engine('VllmConfig') },
 ];
+
+/** vLLM's flag table over its supported releases. */
+export const VLLM_TABLE: EngineFlagTable = {
+  engine: 'vLLM',
+  releases: VLLM_RELEASES,
+  flags: VLLM_FLAGS,
+  // FlexibleArgumentParser: `_` → `-` between `--` and the first `.` (see the header).
+  normalise: (name) => name.replace(/^--([^.]*)/, (_m, key: string) => `--${key.replace(/_/g, '-')}`),
+};
+
+/** What differs per release outside the flag table. */
+export interface VllmReleaseFacts {
+  /** Upstream image and, where one was found in a stored source, its index digest. */
+  readonly image: { readonly upstream: string; readonly digest?: string; readonly digestSource?: string };
+  /**
+   * The engine fails at start when the container UID has no passwd entry unless `USER` is set:
+   * torch 2.11+ (vLLM v0.20.0+) calls getpass.getuser() while importing its inductor cache
+   * (torch/_inductor/runtime/cache_dir_utils.py, default_cache_dir); getpass reads LOGNAME,
+   * USER, LNAME, USERNAME before falling back to pwd.getpwuid. Reported in
+   * vllm-project/vllm#44548; the llm-d guides set `USER` for "vLLM v0.20.0+ due to torch 2.11+"
+   * (llm-d/llm-d#1995, llm-d/llm-d-benchmark#1573). HOME is set (to a writable emptyDir) for
+   * every release.
+   */
+  readonly needsUserEnv: boolean;
+}
+
+export const VLLM_RELEASE_FACTS: Readonly<Record<VllmRelease, VllmReleaseFacts>> = {
+  'v0.12.0': {
+    image: {
+      upstream: 'docker.io/vllm/vllm-openai:v0.12.0',
+      digest: 'sha256:6766ce0c459e24b76f3e9ba14ffc0442131ef4248c904efdcbf0d89e38be01fe',
+      digestSource: 'a stored build record that resolved vllm/vllm-openai:v0.12.0 (vLLM 0.12.0, torch 2.9.0)',
+    },
+    needsUserEnv: false,
+  },
+  'v0.32.0': {
+    // No stored source names the v0.32.0 digest: mirror the tag and pin the mirror's digest.
+    image: { upstream: 'docker.io/vllm/vllm-openai:v0.32.0' },
+    needsUserEnv: true,
+  },
+};
+
+/** Whether `r` is a supported vLLM release. */
+export function isVllmRelease(r: string): r is VllmRelease {
+  return (VLLM_RELEASES as readonly string[]).includes(r);
+}
 
 /** vLLM `--quantization` values the construct maps to a weight format for the planner. */
 export const VLLM_QUANTIZATION_FORMAT = {

@@ -1,5 +1,8 @@
 /**
- * `llama-server` flags at the pinned build, as data. Sources: each flag is registered in
+ * `llama-server` flags per supported build, as data (one entry per flag; `removed` / `since`
+ * mark entries that are not in every supported build).
+ *
+ * b9174 (the earlier pin). Sources: each flag is registered in
  * common/arg.cpp (`common_params_parser_init`, `add_opt(common_arg({...}))`, checked at
  * 145b6280) and listed in tools/server/README.md under "Common params", "Sampling params" or
  * "Example-specific params" (the section is named in each `source`; README checked at 25d5b0c5).
@@ -13,11 +16,24 @@
  * "[DEPRECATED: use --ui-mcp-proxy/--no-ui-mcp-proxy]" for the sibling options, quoted in
  * ggml-org/llama.cpp#23952; the rename tracked downstream in xorbitsai/xllamacpp#149): the
  * construct emits `--no-ui` and manages all four names.
+ *
+ * b11459 (the newest build found as of 2026-12-07: `ghcr.io/ggml-org/llama.cpp:server-cuda-b11459`
+ * and `:server-b11459`, pinned by digest in a stored downstream configuration; builds b11046 …
+ * b11382 are named elsewhere, none later). The llama.cpp repository snapshot is too large to
+ * fetch here and the stored arg.cpp is the commit above, so no flag of this table was re-read at
+ * b11459: the b11459 column equals b9174's. No removal of a listed flag was found upstream; a
+ * flag added after the checked commit stays unknown, and so refused, on both builds. Re-check
+ * with `llama-server --help` in the mirrored image when bumping.
  */
-import { type KnownFlag, allowed, forbidden, managed } from './flags';
+import { type EngineFlagTable, type KnownFlag, allowed, forbidden, managed } from './flags';
 
-/** The llama.cpp build tag whose flags and environment variables the construct emits. */
-export const LLAMA_CPP_RELEASE = 'b9174';
+/** Supported llama.cpp builds, oldest first. */
+export const LLAMA_CPP_RELEASES = ['b9174', 'b11459'] as const;
+export type LlamaCppRelease = (typeof LLAMA_CPP_RELEASES)[number];
+/** The build a jurisdiction gets when it pins none: the newest supported. */
+export const LLAMA_CPP_DEFAULT_RELEASE: LlamaCppRelease = 'b11459';
+/** The default build (the name the earlier single pin had). */
+export const LLAMA_CPP_RELEASE: LlamaCppRelease = LLAMA_CPP_DEFAULT_RELEASE;
 
 /** Stored upstream commits the table was checked against (see the header). */
 export const LLAMA_CPP_SOURCE_COMMITS = {
@@ -27,7 +43,7 @@ export const LLAMA_CPP_SOURCE_COMMITS = {
 } as const;
 
 const src = (section: string): string =>
-  `common/arg.cpp @ ${LLAMA_CPP_RELEASE} (checked at ${LLAMA_CPP_SOURCE_COMMITS.argCpp.slice(0, 8)}); tools/server/README.md "${section}"`;
+  `common/arg.cpp @ b9174 (checked at ${LLAMA_CPP_SOURCE_COMMITS.argCpp.slice(0, 8)}); tools/server/README.md "${section}"`;
 const COMMON = src('Common params');
 const SAMPLING = src('Sampling params');
 const SERVER = src('Example-specific params');
@@ -135,3 +151,30 @@ export const LLAMA_CPP_FLAGS: readonly KnownFlag[] = [
   { names: ['--warmup', '--no-warmup'], disposition: allowed, source: SERVER },
   { names: ['--api-prefix'], disposition: allowed, source: SERVER },
 ];
+
+/** llama.cpp's flag table over its supported builds (llama.cpp matches spellings exactly). */
+export const LLAMA_CPP_TABLE: EngineFlagTable = {
+  engine: 'llama.cpp',
+  releases: LLAMA_CPP_RELEASES,
+  flags: LLAMA_CPP_FLAGS,
+};
+
+/** Upstream images per build (CUDA for GPU pools, CPU for CPU-only servers) and digests found. */
+export const LLAMA_CPP_RELEASE_FACTS: Readonly<
+  Record<LlamaCppRelease, { readonly cuda: string; readonly cpu: string; readonly digestSource?: string }>
+> = {
+  b9174: {
+    cuda: 'ghcr.io/ggml-org/llama.cpp:server-cuda-b9174',
+    cpu: 'ghcr.io/ggml-org/llama.cpp:server-b9174',
+  },
+  b11459: {
+    cuda: 'ghcr.io/ggml-org/llama.cpp:server-cuda-b11459@sha256:fff6185edd2fbc4093aa5970bf6db53ed11c283e3a1c52a3e244cf27047264f4',
+    cpu: 'ghcr.io/ggml-org/llama.cpp:server-b11459@sha256:33868c035b21dc63f7c60b7438774283fd99215bc319114eb03de5df4ce7cd6b',
+    digestSource: 'a stored downstream configuration pinning both tags by digest',
+  },
+};
+
+/** Whether `r` is a supported llama.cpp build. */
+export function isLlamaCppRelease(r: string): r is LlamaCppRelease {
+  return (LLAMA_CPP_RELEASES as readonly string[]).includes(r);
+}

@@ -1,0 +1,155 @@
+import {
+  type EngineFlagTable,
+  allowed,
+  checkExtraArgs,
+  checkRelease,
+  didYouMean,
+  flagsOf,
+} from '../../../core/engines/flags';
+import { VLLM_FLAGS, VLLM_RELEASES, VLLM_TABLE } from '../../../core/engines/vllm';
+import { LLAMA_CPP_FLAGS, LLAMA_CPP_TABLE } from '../../../core/engines/llama-cpp';
+
+const OLD = 'v0.12.0';
+const NEW = 'v0.32.0';
+const REMOVED = [
+  '--swap-space',
+  '--calculate-kv-scales',
+  '--max-num-partial-prefills',
+  '--max-long-partial-prefills',
+] as const;
+
+describe('flag tables', () => {
+  test('every flag names its upstream source, no spelling is listed twice, every marker names a supported release', () => {
+    for (const [table, tag] of [
+      [VLLM_TABLE, '@ v0.12.0'],
+      [LLAMA_CPP_TABLE, '@ b9174'],
+    ] as const) {
+      const names = table.flags.flatMap((f) => f.names);
+      expect(new Set(names).size).toBe(names.length);
+      for (const f of table.flags) {
+        expect(f.source).toContain(tag);
+        if (f.since) expect(table.releases).toContain(f.since);
+        if (f.removed) expect(table.releases).toContain(f.removed.in);
+      }
+    }
+    expect(VLLM_RELEASES).toEqual(['v0.12.0', 'v0.32.0']);
+    expect(LLAMA_CPP_TABLE.releases).toEqual(['b9174', 'b11459']);
+  });
+
+  test('did-you-mean over every spelling of every flag', () => {
+    expect(didYouMean('--enable-prefix-cache', VLLM_FLAGS)).toBe('--enable-prefix-caching');
+    expect(didYouMean('--completely-different', VLLM_FLAGS)).toBeUndefined();
+  });
+
+  test('values, negative numbers and --flag=value forms', () => {
+    expect(checkExtraArgs('x', ['--seed', '-1', '--block-size=16', 'plain'], VLLM_TABLE, NEW)).toEqual([]);
+  });
+
+  test('spellings the releases do not accept are not listed', () => {
+    // vLLM v0.12.0+: -O<n> is an optimization level, no longer a spelling of --compilation-config
+    expect(checkExtraArgs('x', ['-O', '{}'], VLLM_TABLE, OLD)).toHaveLength(1);
+    expect(checkExtraArgs('x', ['--compilation-config', '{}'], VLLM_TABLE, OLD)).toEqual([]);
+    // llama.cpp: not registered in common/arg.cpp at the checked commit
+    for (const release of LLAMA_CPP_TABLE.releases) {
+      for (const flag of ['--temperature', '--cache-prompt', '--no-log-prefix', '--tools']) {
+        expect(checkExtraArgs('x', [flag], LLAMA_CPP_TABLE, release)[0].message).toContain(
+          `is not a llama.cpp ${release} flag`,
+        );
+      }
+    }
+  });
+
+  test('llama.cpp: --ui/--no-ui and their deprecated aliases --webui/--no-webui are set by the construct', () => {
+    for (const flag of ['--ui', '--no-ui', '--webui', '--no-webui']) {
+      expect(checkExtraArgs('x', [flag], LLAMA_CPP_TABLE, 'b9174')[0].message).toContain(
+        `"${flag}" is set by the construct`,
+      );
+    }
+    expect(LLAMA_CPP_FLAGS.length).toBe(flagsOf(LLAMA_CPP_TABLE, 'b11459').length);
+  });
+});
+
+describe('vLLM: two releases, both ways', () => {
+  test.each(REMOVED)('%s is accepted on v0.12.0 and refused on v0.32.0 naming the removal', (flag) => {
+    expect(checkExtraArgs('extraArgs', [flag, '4'], VLLM_TABLE, OLD)).toEqual([]);
+    const [p, ...rest] = checkExtraArgs('extraArgs', [flag, '4'], VLLM_TABLE, NEW);
+    expect(rest).toEqual([]);
+    expect(p.path).toBe('extraArgs[0]');
+    expect(p.message).toMatch(new RegExp(`^"${flag}" was removed from vLLM in .*vllm-project/vllm#\\d+`));
+    expect(p.message).toContain('v0.32.0 refuses it');
+    expect(p.message).toContain('(pin v0.12.0 to keep it)');
+  });
+
+  test('--swap-space names the upstream release that removed it', () => {
+    expect(checkExtraArgs('x', ['--swap-space', '4'], VLLM_TABLE, NEW)[0].message).toBe(
+      '"--swap-space" was removed from vLLM in v0.18.0 (vllm-project/vllm#36216); v0.32.0 refuses it (pin v0.12.0 to keep it)',
+    );
+  });
+
+  test('hostile spellings: underscores (as vLLM reads them), =value, lookalikes', () => {
+    // vLLM's parser reads --swap_space as --swap-space: the same verdict, shown both ways
+    const [u] = checkExtraArgs('x', ['--swap_space', '4'], VLLM_TABLE, NEW);
+    expect(u.message).toMatch(/^"--swap_space" \(read as "--swap-space"\) was removed/);
+    expect(checkExtraArgs('x', ['--swap_space', '4'], VLLM_TABLE, OLD)).toEqual([]);
+    expect(checkExtraArgs('x', ['--swap-space=4'], VLLM_TABLE, NEW)[0].message).toContain('was removed');
+    expect(checkExtraArgs('x', ['--swap-space=4'], VLLM_TABLE, OLD)).toEqual([]);
+    // a forbidden flag does not slip through in underscore form
+    expect(checkExtraArgs('x', ['--trust_remote_code'], VLLM_TABLE, NEW)[0].message).toContain(
+      'is not allowed: it executes Python code',
+    );
+    // lookalikes: unknown, with the closest real spelling of that release
+    const [l] = checkExtraArgs('x', ['--swap-spaces', '4'], VLLM_TABLE, OLD);
+    expect(l.message).toContain('"--swap-spaces" is not a vLLM v0.12.0 flag');
+    expect(l.message).toContain('did you mean "--swap-space"?');
+    const [l2] = checkExtraArgs('x', ['--swap-spaces', '4'], VLLM_TABLE, NEW);
+    expect(l2.message).not.toContain('did you mean "--swap-space"');
+    expect(checkExtraArgs('x', ['—swap-space'], VLLM_TABLE, OLD)).toEqual([]); // an em dash: a value, not a flag
+    // llama.cpp does not normalise: an underscore spelling is unknown
+    expect(checkExtraArgs('x', ['--ctx_size', '8'], LLAMA_CPP_TABLE, 'b11459')[0].message).toContain(
+      'is not a llama.cpp b11459 flag',
+    );
+  });
+
+  test('a release string that is not supported is refused with the list, never guessed', () => {
+    for (const bad of ['v0.33.0', '0.32.0', 'V0.32.0', 'v0.32.0 ', 'latest', '']) {
+      expect(checkRelease(VLLM_TABLE, bad)).toContain('(supported: v0.12.0, v0.32.0)');
+      const [p] = checkExtraArgs('extraArgs', ['--seed', '1'], VLLM_TABLE, bad);
+      expect(p.message).toContain('is not a vLLM release this toolkit supports');
+    }
+    expect(checkRelease(VLLM_TABLE, 'v0.32.1')).toContain('did you mean "v0.32.0"?');
+    expect(checkRelease(LLAMA_CPP_TABLE, 'b11460')).toContain('supported: b9174, b11459');
+  });
+});
+
+describe('the since/removed mechanism, both directions', () => {
+  // A table over three releases exercises every branch of the check, including a flag only
+  // the newer releases have and a rename with its replacement.
+  const table: EngineFlagTable = {
+    engine: 'Engine',
+    releases: ['r1', 'r2', 'r3'],
+    flags: [
+      { names: ['--old'], disposition: allowed, source: 's', removed: { in: 'r2', upstream: 'r2 (#1)' } },
+      {
+        names: ['--renamed'],
+        disposition: allowed,
+        source: 's',
+        removed: { in: 'r3', upstream: 'r3 (#2)', replacement: '--new-name' },
+      },
+      { names: ['--new-name'], disposition: allowed, source: 's', since: 'r3' },
+      { names: ['--fresh'], disposition: allowed, source: 's', since: 'r2' },
+    ],
+  };
+  test('a flag only in the newer release is refused on the older, naming the release that added it', () => {
+    expect(checkExtraArgs('x', ['--fresh'], table, 'r2')).toEqual([]);
+    expect(checkExtraArgs('x', ['--fresh'], table, 'r1')[0].message).toBe(
+      '"--fresh" is not in Engine r1: it was added by r2; pin r2 or later to use it',
+    );
+  });
+  test('a renamed flag names its replacement', () => {
+    expect(checkExtraArgs('x', ['--renamed'], table, 'r3')[0].message).toBe(
+      '"--renamed" was removed from Engine in r3 (#2); r3 refuses it: use "--new-name" instead (pin r2 to keep it)',
+    );
+    expect(checkExtraArgs('x', ['--new-name'], table, 'r2')[0].message).toContain('added by r3');
+    expect(checkExtraArgs('x', ['--old'], table, 'r3')[0].message).toContain('(pin r1 to keep it)');
+  });
+});
