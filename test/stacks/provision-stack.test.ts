@@ -5,7 +5,7 @@ import { formatProblem, isSovereignError } from '../../constructs/errors';
 import { provisionBackend } from '../../stacks/provision-stack';
 import { crdProblems, readFixture, schemaProblems } from '../support/crd-schema';
 import { REPO_ROOT } from '../support/paths';
-import { resources, synthSpec, type Json } from '../support/synth';
+import { resources, synthExample, synthSpec, type Json } from '../support/synth';
 import { runOn } from '../policy/fixtures';
 
 beforeAll(() => process.chdir(REPO_ROOT));
@@ -29,7 +29,7 @@ function failure(text: string): string[] {
 }
 
 describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenStack', () => {
-  const out = synthSpec(EXAMPLE);
+  const out = synthExample(EXAMPLE);
   const prov = out.stacks['de-ber-provision'];
   const serving = out.stacks['de-ber'];
 
@@ -199,7 +199,7 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
 });
 
 describe('the gate on a tampered provisioning stack', () => {
-  const base = synthSpec(EXAMPLE).stacks['de-ber-provision'];
+  const base = synthExample(EXAMPLE).stacks['de-ber-provision'];
   const tamper = (f: (cluster: Json) => void): Json => {
     const j = JSON.parse(JSON.stringify(base)) as Json;
     f(clusterOf(j));
