@@ -8,11 +8,10 @@
  * run it in-process with buffers, a directory and an environment of their own
  * (test/support/cli.ts).
  */
-import * as path from 'path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TOOLKIT_VERSION } from './version';
-import { EXIT_USAGE, report, runCommand, type CommonOptions } from './lib/run-command';
-import { exitWhenFlushed, guardStreams, stderr, stdout, withStreams, type OutStream } from './lib/output';
+import { EXIT_USAGE, report, runCommand, withIo, type CliIo, type CommonOptions } from './lib/run-command';
+import { exitWhenFlushed, guardStreams, stderr, stdout, type OutStream } from './lib/output';
 
 const DEFAULT_SPEC = 'sovereign.yaml';
 
@@ -169,38 +168,15 @@ export function buildProgram(done: (code: number) => void = () => {}): Command {
   return program;
 }
 
-/** Where a run of the CLI reads and writes; each defaults to the process's own. */
-export interface CliIo {
-  readonly stdout?: OutStream;
-  readonly stderr?: OutStream;
-  /** The working directory relative paths resolve from. */
-  readonly cwd?: string;
-  /** The environment the run sees as process.env. */
-  readonly env?: NodeJS.ProcessEnv;
-}
-
-let running = false;
+export type { CliIo } from './lib/run-command';
 
 /**
  * Runs the CLI on `args` (what follows `sovereign` on the command line) and resolves to its
  * exit code, without exiting. A `cwd` or `env` given is the process's for the duration of the
- * run (process.chdir, process.env) and restored after, so runs in one process take turns.
+ * run and restored after (bin/lib/run-command.ts `withIo`), so runs in one process take turns.
  */
-export async function run(args: readonly string[], io: CliIo = {}): Promise<number> {
-  if (running) throw new Error('sovereign run(): another run is in progress in this process');
-  running = true;
-  const cwd = process.cwd();
-  const env = process.env;
-  try {
-    if (io.cwd !== undefined && path.resolve(io.cwd) !== cwd) process.chdir(io.cwd);
-    if (io.env !== undefined) process.env = io.env;
-    const streams = { stdout: io.stdout ?? process.stdout, stderr: io.stderr ?? process.stderr };
-    return await withStreams(streams, () => parse(args));
-  } finally {
-    process.env = env;
-    if (process.cwd() !== cwd) process.chdir(cwd);
-    running = false;
-  }
+export function run(args: readonly string[], io: CliIo = {}): Promise<number> {
+  return withIo(io, () => parse(args));
 }
 
 async function parse(args: readonly string[]): Promise<number> {

@@ -7,7 +7,8 @@
  */
 import { isSovereignError } from '../../constructs/errors';
 import { isErrnoError, isIoError, IoError } from './io-error';
-import { printJson, printProblems, red, stderr } from './output';
+import * as path from 'path';
+import { printJson, printProblems, red, stderr, withStreams, type OutStream } from './output';
 
 export const EXIT_OK = 0;
 export const EXIT_POLICY = 1;
@@ -52,4 +53,38 @@ export function report(e: unknown, opts: CommonOptions): number {
         : '  (a fault in sovereign-stack, not in your input; run again with --debug for the stack trace)\n'),
   );
   return EXIT_INTERNAL;
+}
+
+/** Where a run of the CLI (or of the cdktf app entry) reads and writes; each defaults to the process's own. */
+export interface CliIo {
+  readonly stdout?: OutStream;
+  readonly stderr?: OutStream;
+  /** The working directory relative paths resolve from. */
+  readonly cwd?: string;
+  /** The environment the run sees as process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+let running = false;
+
+/**
+ * Runs `body` with the commands' output going to `io`'s streams, in `io.cwd` (process.chdir)
+ * and with `io.env` as process.env, then restores all three. Runs in one process take turns:
+ * a second one while the first is in progress is refused.
+ */
+export async function withIo<T>(io: CliIo, body: () => Promise<T>): Promise<T> {
+  if (running) throw new Error('sovereign: another run is in progress in this process');
+  running = true;
+  const cwd = process.cwd();
+  const env = process.env;
+  try {
+    if (io.cwd !== undefined && path.resolve(io.cwd) !== cwd) process.chdir(io.cwd);
+    if (io.env !== undefined) process.env = io.env;
+    const streams = { stdout: io.stdout ?? process.stdout, stderr: io.stderr ?? process.stderr };
+    return await withStreams(streams, body);
+  } finally {
+    process.env = env;
+    if (process.cwd() !== cwd) process.chdir(cwd);
+    running = false;
+  }
 }

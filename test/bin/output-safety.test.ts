@@ -10,9 +10,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from '../support/paths';
-import { sovereign, sovereignProcess, STACK_TRACE } from '../support/cli';
+import { cdktfApp, sovereign, sovereignProcess, STACK_TRACE } from '../support/cli';
 
-const APP = path.join(REPO_ROOT, 'dist', 'bin', 'app.js');
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** Every file under `dir` (symlinks as `-> target`), relative paths, sorted. */
@@ -397,12 +396,9 @@ describe('real file systems: a full tmpfs and a mount point (root only, skipped 
 });
 
 describe('the cdktf app entry (npx cdktf synth) obeys the gate and the output rules', () => {
+  /** The app entry in-process (test/support/cli.ts); test/bin/commands/synth.test.ts runs it as a process. */
   function app(spec: string, outdir = 'cdktf.out') {
-    return spawnSync(process.execPath, [APP], {
-      cwd: work,
-      encoding: 'utf8',
-      env: { ...process.env, SOVEREIGN_SPEC: spec, CDKTF_OUTDIR: path.join(work, outdir) },
-    });
+    return cdktfApp(work, { SOVEREIGN_SPEC: spec, CDKTF_OUTDIR: path.join(work, outdir) });
   }
 
   /** A valid spec the gate refuses (an expired suppression). */
@@ -418,23 +414,23 @@ describe('the cdktf app entry (npx cdktf synth) obeys the gate and the output ru
   }
 
   test('a refused stack is never written under cdktf.out; the previous output stays as it was', async () => {
-    expect(app('examples/sovereign.yaml').status).toBe(0);
+    expect((await app('examples/sovereign.yaml')).code).toBe(0);
     const before = tree(path.join(work, 'cdktf.out'));
-    const r = app(refusedSpec());
-    expect(r.status).toBe(1);
+    const r = await app(refusedSpec());
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain('SUP-001');
     expect(fs.existsSync(path.join(work, 'cdktf.out', 'stacks', 'lab'))).toBe(false);
     expect(tree(path.join(work, 'cdktf.out'))).toEqual(before);
     expect(fs.readdirSync(work).filter((n) => n.startsWith('.cdktf.out'))).toEqual([]);
     // And from nothing: nothing at all.
-    const fresh = app(refusedSpec(), 'fresh.out');
-    expect(fresh.status).toBe(1);
+    const fresh = await app(refusedSpec(), 'fresh.out');
+    expect(fresh.code).toBe(1);
     expect(fs.existsSync(path.join(work, 'fresh.out'))).toBe(false);
   });
 
   test('stack folders the manifest no longer lists do not stay behind', async () => {
-    expect(app('examples/sovereign.yaml').status).toBe(0);
-    expect(app('examples/minimal.yaml').status).toBe(0);
+    expect((await app('examples/sovereign.yaml')).code).toBe(0);
+    expect((await app('examples/minimal.yaml')).code).toBe(0);
     const out = path.join(work, 'cdktf.out');
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks)).toEqual(['lab']);
@@ -444,8 +440,8 @@ describe('the cdktf app entry (npx cdktf synth) obeys the gate and the output ru
   test('refuses a cdktf.out that is not its own, like sovereign synth', async () => {
     fs.mkdirSync(path.join(work, 'cdktf.out'));
     fs.writeFileSync(path.join(work, 'cdktf.out', 'keep.txt'), 'mine');
-    const r = app('examples/minimal.yaml');
-    expect(r.status).toBe(2);
+    const r = await app('examples/minimal.yaml');
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('was not written by sovereign synth');
     expect(fs.readFileSync(path.join(work, 'cdktf.out', 'keep.txt'), 'utf8')).toBe('mine');
   });

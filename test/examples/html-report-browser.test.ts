@@ -16,7 +16,7 @@ import { evaluateStacks } from '../../policy/engine';
 import { renderHtml } from '../../policy/report/html';
 import { buildReport } from '../../policy/report/model';
 import { EXAMPLES } from '../support/paths';
-import { synthSpec } from '../support/synth';
+import { synthExample } from '../support/synth';
 import { exampleStack, metadata } from '../policy/fixtures';
 
 const CHROMIUM = process.env.SOVEREIGN_CHROMIUM ?? '/usr/bin/chromium';
@@ -63,7 +63,7 @@ describe.each(['sovereign.yaml', 'minimal.yaml'])(
   'examples/%s HTML report in headless Chromium',
   (example) => {
     test('loads with no network request and no console error; summary and pictures are visible; screenshot saved', async () => {
-      const synth = synthSpec(join(EXAMPLES, example));
+      const synth = synthExample(join(EXAMPLES, example));
       const stacks = Object.entries(synth.stacks).map(([name, json]) => ({ name, json }));
       const report = buildReport(evaluateStacks(stacks, { today: '2026-12-07' }), {
         now: '2026-12-07T10:00:00Z',

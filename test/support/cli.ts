@@ -15,6 +15,7 @@
  */
 import { spawnSync } from 'child_process';
 import { run, type CliIo } from '../../bin/sovereign';
+import { runApp } from '../../bin/app';
 import type { OutStream } from '../../bin/lib/output';
 import { CLI, REPO_ROOT } from './paths';
 
@@ -50,6 +51,17 @@ export async function sovereign(
   const stderr = new Captured();
   const io: CliIo = { stdout, stderr, cwd, env: { ...process.env, NO_COLOR: '1', ...env } };
   const code = await run(args, io);
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/**
+ * The cdktf app entry (dist/bin/app.js, what `npx cdktf synth` runs) in this process: `env`
+ * carries what cdktf would set (CDKTF_OUTDIR, CDKTF_CONTEXT_JSON) and SOVEREIGN_SPEC.
+ */
+export async function cdktfApp(cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const stdout = new Captured();
+  const stderr = new Captured();
+  const code = await runApp({ stdout, stderr, cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
