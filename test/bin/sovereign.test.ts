@@ -12,6 +12,32 @@ import { CLI, REPO_ROOT } from '../support/paths';
 import { TOOLKIT_VERSION } from '../../bin/version';
 import { exampleStack } from '../policy/fixtures';
 
+describe('run(): the CLI without the process around it', () => {
+  test('resolves to the exit code without exiting, and gives back the directory and the environment', async () => {
+    const cwd = process.cwd();
+    const env = process.env;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-run-'));
+    try {
+      const r = await sovereign(['validate'], dir, { SOVEREIGN_RUN_PROBE: '1' });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('sovereign.yaml  no such file');
+      expect(process.cwd()).toBe(cwd);
+      expect(process.env).toBe(env);
+      expect(process.env.SOVEREIGN_RUN_PROBE).toBeUndefined();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('runs in one process take turns: a second one while the first is in progress is refused', async () => {
+    const first = sovereign(['schema']);
+    await expect(sovereign(['models'])).rejects.toThrow('another run is in progress in this process');
+    const r = await first;
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).$schema).toMatch(/json-schema\.org/);
+  });
+});
+
 describe('sovereign CLI', () => {
   test('--help lists the commands and exits 0', async () => {
     const r = await sovereign(['--help']);
