@@ -13,6 +13,8 @@ module.exports = {
   roots: ['<rootDir>/dist/test'],
   testMatch: ['**/*.test.js'],
   testEnvironment: 'node',
+  // The tests are the CommonJS tsc emits: nothing for babel-jest to do (and nothing to load it for).
+  transform: {},
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   globalSetup: '<rootDir>/test/temp-root-setup.js',
   globalTeardown: '<rootDir>/test/temp-root-teardown.js',
