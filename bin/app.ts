@@ -11,10 +11,20 @@
  * it), and the output is swapped whole, so no stack folder the manifest no longer lists stays
  * behind. The output directory obeys the rules of `sovereign synth` (docs/output-safety.md).
  */
-import { report } from './lib/run-command';
+import { report, withIo, type CliIo } from './lib/run-command';
 import { exitWhenFlushed, guardStreams } from './lib/output';
 
-async function main(): Promise<number> {
+/**
+ * The app entry without the process around it: resolves to the exit code, never exits. `io`
+ * as for `run()` of bin/sovereign.ts (the environment carries SOVEREIGN_SPEC, CDKTF_OUTDIR…).
+ */
+export function runApp(io: CliIo = {}): Promise<number> {
+  return withIo(io, () =>
+    synth().catch((e: unknown) => report(e, { debug: process.env.SOVEREIGN_DEBUG === '1' })),
+  );
+}
+
+async function synth(): Promise<number> {
   const { synthesize } = await import('./lib/synthesize');
   const contextJson = process.env.CDKTF_CONTEXT_JSON;
   const context = contextJson ? (JSON.parse(contextJson) as Record<string, unknown>) : {};
@@ -32,8 +42,7 @@ async function main(): Promise<number> {
   return result.exitCode;
 }
 
-guardStreams();
-main().then(
-  (code) => exitWhenFlushed(code),
-  (e: unknown) => exitWhenFlushed(report(e, { debug: process.env.SOVEREIGN_DEBUG === '1' })),
-);
+if (require.main === module) {
+  guardStreams();
+  void runApp().then(exitWhenFlushed, (e: unknown) => exitWhenFlushed(report(e, {})));
+}

@@ -2,11 +2,16 @@
 /**
  * The `sovereign` CLI. Each command lives in bin/commands/<name>.ts and is loaded only when it
  * runs, so `--help` and `validate` never load cdktf or the provider bindings.
+ *
+ * `run(args, io)` is the whole CLI without the process around it: it resolves to the exit code
+ * and never exits. The binary runs it on its own streams and exits once they drained; tests
+ * run it in-process with buffers, a directory and an environment of their own
+ * (test/support/cli.ts).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TOOLKIT_VERSION } from '../core/version';
-import { EXIT_USAGE, runCommand, type CommonOptions } from './lib/run-command';
-import { exitWhenFlushed, guardStreams } from './lib/output';
+import { EXIT_USAGE, report, runCommand, withIo, type CliIo, type CommonOptions } from './lib/run-command';
+import { exitWhenFlushed, guardStreams, stderr, stdout, type OutStream } from './lib/output';
 
 const DEFAULT_SPEC = 'sovereign.yaml';
 
@@ -14,7 +19,13 @@ function common(cmd: Command): CommonOptions & Record<string, unknown> {
   return cmd.optsWithGlobals();
 }
 
-export function buildProgram(): Command {
+/**
+ * The commands and their options. `done` receives the exit code of the command that ran
+ * (help, version and usage errors end in a CommanderError instead, see `run`).
+ */
+export function buildProgram(done: (code: number) => void = () => {}): Command {
+  const act = (cmd: Command, body: () => Promise<number>): Promise<void> =>
+    runCommand(common(cmd), body).then(done);
   const program = new Command('sovereign')
     .description(
       'Synthesize, validate and audit Terraform stacks that serve open-weight LLMs inside one jurisdiction.',
@@ -23,6 +34,23 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces of internal faults')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  // Help and usage errors go where the command output goes; subcommands inherit this.
+  const defaults = { ...program.configureOutput() };
+  const own = (s: OutStream, proc: NodeJS.WriteStream) => s === proc;
+  program.configureOutput({
+    writeOut: (t) => void stdout().write(t),
+    writeErr: (t) => void stderr().write(t),
+    getOutHelpWidth: () =>
+      own(stdout(), process.stdout)
+        ? defaults.getOutHelpWidth!()
+        : (stdout().isTTY ? stdout().columns : undefined)!,
+    getErrHelpWidth: () =>
+      own(stderr(), process.stderr)
+        ? defaults.getErrHelpWidth!()
+        : (stderr().isTTY ? stderr().columns : undefined)!,
+    getOutHasColors: () => (own(stdout(), process.stdout) ? defaults.getOutHasColors!() : false),
+    getErrHasColors: () => (own(stderr(), process.stderr) ? defaults.getErrHasColors!() : false),
+  });
 
   program
     .command('init')
@@ -34,7 +62,7 @@ export function buildProgram(): Command {
       new Option('--ci <kind>', 'CI pipeline to write').choices(['github', 'gitlab', 'none']).default('none'),
     )
     .action((dir: string, _o, cmd: Command) =>
-      runCommand(common(cmd), async () => (await import('./commands/init')).run(dir, common(cmd) as never)),
+      act(cmd, async () => (await import('./commands/init')).run(dir, common(cmd) as never)),
     );
 
   program
@@ -43,7 +71,7 @@ export function buildProgram(): Command {
     .argument('[spec]', 'spec file', DEFAULT_SPEC)
     .option('--json', 'print the result as JSON')
     .action((spec: string, _o, cmd: Command) =>
-      runCommand(common(cmd), async () => (await import('./commands/validate')).run(spec, common(cmd))),
+      act(cmd, async () => (await import('./commands/validate')).run(spec, common(cmd))),
     );
 
   program
@@ -59,7 +87,7 @@ export function buildProgram(): Command {
     .option('--strict', 'treat findings the policy cannot resolve (unknown) as failures')
     .option('--json', 'print the summary as JSON')
     .action((spec: string, _o, cmd: Command) =>
-      runCommand(common(cmd), async () => (await import('./commands/synth')).run(spec, common(cmd) as never)),
+      act(cmd, async () => (await import('./commands/synth')).run(spec, common(cmd) as never)),
     );
 
   program
@@ -95,7 +123,7 @@ export function buildProgram(): Command {
     )
     .option('--sign-key <key.pem>', "sign the bundle's manifest with this Ed25519 private key")
     .action((dir: string, _o, cmd: Command) =>
-      runCommand(common(cmd), async () => (await import('./commands/audit')).run(dir, common(cmd) as never)),
+      act(cmd, async () => (await import('./commands/audit')).run(dir, common(cmd) as never)),
     );
 
   program
@@ -104,25 +132,19 @@ export function buildProgram(): Command {
     .argument('<bundle>', 'the evidence bundle (.tar) sovereign audit --bundle wrote')
     .option('--pub <key.pem>', 'Ed25519 public key (PEM) the manifest must be signed with')
     .action((bundle: string, _o, cmd: Command) =>
-      runCommand(common(cmd), async () =>
-        (await import('./commands/verify-bundle')).run(bundle, common(cmd) as never),
-      ),
+      act(cmd, async () => (await import('./commands/verify-bundle')).run(bundle, common(cmd) as never)),
     );
 
   program
     .command('models')
     .description('list the built-in model architectures the capacity planner knows')
     .option('--json', 'print the catalogue as JSON, with the source of every number')
-    .action((_o, cmd: Command) =>
-      runCommand(common(cmd), async () => (await import('./commands/models')).run(common(cmd))),
-    );
+    .action((_o, cmd: Command) => act(cmd, async () => (await import('./commands/models')).run(common(cmd))));
 
   program
     .command('schema')
     .description("print the spec's JSON Schema")
-    .action((_o, cmd: Command) =>
-      runCommand(common(cmd), async () => (await import('./commands/schema')).run()),
-    );
+    .action((_o, cmd: Command) => act(cmd, async () => (await import('./commands/schema')).run()));
 
   const weights = program.command('weights').description('work with model weights');
   weights
@@ -140,33 +162,52 @@ export function buildProgram(): Command {
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--all', 'also hash the top-level .cache/ and .git/ directories (left out by default)')
     .action((target: string, _o, cmd: Command) =>
-      runCommand(common(cmd), async () =>
-        (await import('./commands/weights-manifest')).run(target, common(cmd) as never),
-      ),
+      act(cmd, async () => (await import('./commands/weights-manifest')).run(target, common(cmd) as never)),
     );
 
   return program;
 }
 
-async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+export type { CliIo } from './lib/run-command';
+
+/**
+ * Runs the CLI on `args` (what follows `sovereign` on the command line) and resolves to its
+ * exit code, without exiting. A `cwd` or `env` given is the process's for the duration of the
+ * run and restored after (bin/lib/run-command.ts `withIo`), so runs in one process take turns.
+ */
+export function run(args: readonly string[], io: CliIo = {}): Promise<number> {
+  return withIo(io, () => parse(args));
+}
+
+async function parse(args: readonly string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
   program.commands.forEach(function override(c: Command): void {
     c.exitOverride();
     c.commands.forEach(override);
   });
-  guardStreams();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync([...args], { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) {
-      const ok =
-        e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
-      await exitWhenFlushed(ok ? 0 : EXIT_USAGE);
-    }
-    throw e;
+    if (!(e instanceof CommanderError)) throw e;
+    const ok =
+      e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+    return ok ? 0 : EXIT_USAGE;
   }
+  return code;
+}
+
+async function main(): Promise<never> {
+  guardStreams();
+  let code: number;
+  try {
+    code = await run(process.argv.slice(2));
+  } catch (e) {
+    code = report(e, {});
+  }
+  return exitWhenFlushed(code);
 }
 
 if (require.main === module) {
-  void main(process.argv);
+  void main();
 }

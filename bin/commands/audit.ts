@@ -15,6 +15,7 @@ import { join } from 'path';
 import { inputInvalid, usageError } from '../../core/errors';
 import { writeFileAtomic } from '../lib/atomic-write';
 import { MARKER } from '../lib/output-dir';
+import { stdout } from '../lib/output';
 import { evaluateStacks, type StackInput } from '../../policy/engine';
 import { compareTrees, type Difference } from '../../policy/anchor';
 import { readAuditorPolicy } from '../../policy/auditor-policy';
@@ -60,7 +61,7 @@ export interface AuditOptions {
   readonly bundle?: string;
   /** Ed25519 private key (PEM) to sign the bundle's manifest with. */
   readonly signKey?: string;
-  /** Where stdout output goes (tests). @default process.stdout */
+  /** Where stdout output goes (tests). @default stdout() of bin/lib/output */
   readonly write?: (s: string) => void;
 }
 
@@ -120,15 +121,12 @@ export async function run(dir: string | undefined, opts: AuditOptions = {}): Pro
   });
   const color =
     opts.color ??
-    (opts.output === undefined &&
-      format === 'text' &&
-      process.stdout.isTTY === true &&
-      !process.env.NO_COLOR);
+    (opts.output === undefined && format === 'text' && stdout().isTTY === true && !process.env.NO_COLOR);
   // No credential reaches a report, whatever the artifact holds.
   const text = redact(render(report, format, color));
   // Whole or not at all: a full disk leaves no truncated report (exit 74 names the file).
   if (opts.output !== undefined) writeFileAtomic(opts.output, text);
-  else (opts.write ?? ((s: string) => process.stdout.write(s)))(text);
+  else (opts.write ?? ((s: string) => stdout().write(s)))(text);
   if (opts.bundle !== undefined) {
     const reports = Object.fromEntries(FORMATS.map((f) => [f, f === format ? text : render(report, f)]));
     writeEvidenceBundle(opts.bundle, { dir: shown, report, reports, plan: opts.plan, signKey: opts.signKey });

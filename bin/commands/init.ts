@@ -14,6 +14,7 @@ import * as path from 'path';
 import { inputInvalid, inputProblems } from '../../core/errors';
 import { TOOLKIT_VERSION } from '../../core/version';
 import { CI_PATHS, ciTemplate, type CiKind } from '../lib/ci-templates';
+import { stdout } from '../lib/output';
 
 export interface InitOptions {
   readonly ci?: CiKind | 'none';
@@ -190,7 +191,7 @@ export async function run(dir: string, opts: InitOptions): Promise<number> {
     );
   }
 
-  const out = process.stdout;
+  const out = stdout();
   out.write(`created ${written.length} file(s) in ${dir}:\n`);
   for (const f of written) out.write(`  ${f}\n`);
   if (keptPackageJson) {

@@ -1,7 +1,7 @@
 /** `sovereign models [--json]`: the built-in architecture catalogue the capacity planner sizes from. */
 import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
 import { activeParameters, kvBytesPerToken } from '../../constructs/capacity';
-import { printJson } from '../lib/output';
+import { printJson, stdout } from '../lib/output';
 
 export async function run(opts: { readonly json?: boolean }): Promise<number> {
   const rows = Object.values(MODEL_CATALOGUE)
@@ -60,12 +60,12 @@ export async function run(opts: { readonly json?: boolean }): Promise<number> {
   ];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   for (const row of table)
-    process.stdout.write(
+    stdout().write(
       row
         .map((c, i) => c.padEnd(widths[i]))
         .join('  ')
         .trimEnd() + '\n',
     );
-  process.stdout.write('\nSources (config.json of each model): sovereign models --json\n');
+  stdout().write('\nSources (config.json of each model): sovereign models --json\n');
   return 0;
 }

@@ -4,7 +4,7 @@
  * jurisdiction; 1 with every unsuppressed finding (nothing written); 2 on a bad spec.
  */
 import { synthesize } from '../lib/synthesize';
-import { bold, green, printJson, yellow } from '../lib/output';
+import { bold, green, printJson, stderr, stdout, yellow } from '../lib/output';
 
 export interface SynthOptions {
   readonly out: string;
@@ -32,7 +32,7 @@ export async function run(spec: string, opts: SynthOptions): Promise<number> {
     });
     return result.exitCode;
   }
-  const o = process.stdout;
+  const o = stdout();
   o.write(`${green(o, 'synthesized')} ${spec} → ${result.outdir}/\n`);
   for (const j of result.jurisdictions) {
     const notes = [
@@ -55,6 +55,6 @@ export async function run(spec: string, opts: SynthOptions): Promise<number> {
   }
   if (result.findings.trim() !== '') o.write(`\n${result.findings}\n`);
   if (result.report) o.write(`audit report: ${result.report}\n`);
-  for (const n of result.notices) process.stderr.write(`${yellow(process.stderr, 'note')} ${n}\n`);
+  for (const n of result.notices) stderr().write(`${yellow(stderr(), 'note')} ${n}\n`);
   return result.exitCode;
 }

@@ -1,7 +1,6 @@
 /** `sovereign validate [spec]`: parse and check a spec; exit 0 when valid, 2 with located problems. */
 import { loadSpec } from '../../stacks/spec/load';
-import { green } from '../lib/output';
-import { printJson } from '../lib/output';
+import { green, printJson, stdout } from '../lib/output';
 
 export interface ValidateOptions {
   readonly json?: boolean;
@@ -28,11 +27,11 @@ export async function run(file: string, opts: ValidateOptions): Promise<number> 
     printJson({ ok: true, file, jurisdictions });
   } else {
     const models = jurisdictions.reduce((n, j) => n + j.models, 0);
-    process.stdout.write(
-      `${green(process.stdout, 'valid')} ${file}: ${jurisdictions.length} jurisdiction${jurisdictions.length === 1 ? '' : 's'}, ${models} model${models === 1 ? '' : 's'}\n`,
+    stdout().write(
+      `${green(stdout(), 'valid')} ${file}: ${jurisdictions.length} jurisdiction${jurisdictions.length === 1 ? '' : 's'}, ${models} model${models === 1 ? '' : 's'}\n`,
     );
     for (const j of jurisdictions) {
-      process.stdout.write(
+      stdout().write(
         `  ${j.name}  profile ${j.profile}, ${j.pools} pool(s) with ${j.gpus} GPU(s), ${j.models} model(s)\n`,
       );
     }

@@ -9,11 +9,12 @@
 import { readFileSync } from 'fs';
 import { inputInvalid, isSovereignError } from '../../core/errors';
 import { BundleError, ed25519Key, verifyBundle, type Verification } from '../../policy/report/bundle';
+import { stdout } from '../lib/output';
 
 export interface VerifyBundleOptions {
   readonly pub?: string;
   readonly json?: boolean;
-  /** Where stdout output goes (tests). @default process.stdout */
+  /** Where stdout output goes (tests). @default stdout() of bin/lib/output */
   readonly write?: (s: string) => void;
 }
 
@@ -26,7 +27,7 @@ function read(file: string, what: string): Buffer {
 }
 
 export async function run(bundle: string, opts: VerifyBundleOptions = {}): Promise<number> {
-  const write = opts.write ?? ((s: string) => process.stdout.write(s));
+  const write = opts.write ?? ((s: string) => stdout().write(s));
   let key;
   if (opts.pub !== undefined) {
     try {

@@ -16,6 +16,7 @@ import { stringify } from 'yaml';
 import { inputProblems, usageError } from '../../core/errors';
 import { manifestPathProblem, manifestSha256 } from '../../constructs/weights-manifest';
 import { hashFiles, listTree, TOOL_DIRECTORIES } from '../lib/hash-tree';
+import { stderr, stdout } from '../lib/output';
 
 export interface WeightsManifestOptions {
   /** Print JSON instead of YAML. */
@@ -47,9 +48,7 @@ export async function run(target: string, opts: WeightsManifestOptions = {}): Pr
 
   const tree = await listTree(target, { skipTop: opts.all ? [] : TOOL_DIRECTORIES });
   for (const d of tree.skipped) {
-    process.stderr.write(
-      `left out ${d}/ (download-tool bookkeeping, not part of the model; --all keeps it)\n`,
-    );
+    stderr().write(`left out ${d}/ (download-tool bookkeeping, not part of the model; --all keeps it)\n`);
   }
   const refused = tree.files
     .map((f) => ({ path: f.path, problem: manifestPathProblem(f.path) }))
@@ -57,7 +56,7 @@ export async function run(target: string, opts: WeightsManifestOptions = {}): Pr
     .map((x) => ({ path: x.path, message: `ModelWeights would refuse this name: ${x.problem}` }));
   if (refused.length > 0) throw inputProblems(target, refused);
 
-  const bar = opts.progress !== false && process.stderr.isTTY ? new ProgressBar(tree.totalBytes) : undefined;
+  const bar = opts.progress !== false && stderr().isTTY ? new ProgressBar(tree.totalBytes) : undefined;
   let hashed;
   try {
     hashed = await hashFiles(tree.files, target, { jobs: opts.jobs, onProgress: bar?.add });
@@ -74,7 +73,7 @@ export async function run(target: string, opts: WeightsManifestOptions = {}): Pr
     totalBytes: tree.totalBytes,
     manifestSha256: digest,
   };
-  process.stdout.write(opts.json ? `${JSON.stringify(out, null, 2)}\n` : renderYaml(out));
+  stdout().write(opts.json ? `${JSON.stringify(out, null, 2)}\n` : renderYaml(out));
   return 0;
 }
 
@@ -104,17 +103,17 @@ class ProgressBar {
   };
 
   public clear(): void {
-    process.stderr.write('\r\x1b[K');
+    stderr().write('\r\x1b[K');
   }
 
   private draw(now: number): void {
     const ratio = this.total === 0 ? 1 : Math.min(1, this.done / this.total);
     const seconds = Math.max(0.001, (now - this.started) / 1000);
     const info = ` ${String(Math.floor(ratio * 100)).padStart(3)}% ${formatBytes(this.done)}/${formatBytes(this.total)} ${formatBytes(this.done / seconds)}/s`;
-    const columns = process.stderr.columns ?? 80;
+    const columns = stderr().columns ?? 80;
     const width = Math.max(10, Math.min(40, columns - info.length - 3));
     const filled = Math.round(ratio * width);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${info}\x1b[K`);
+    stderr().write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${info}\x1b[K`);
   }
 }
 

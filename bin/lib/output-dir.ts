@@ -28,6 +28,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { inputInvalid } from '../../core/errors';
 import { ioFailure } from './io-error';
+import { stderr } from './output';
 import { faultPoint, killPoint } from './test-hooks';
 
 export const MARKER = '.sovereign-synth';
@@ -397,7 +398,7 @@ function finishOld(old: string, out: string, foreign: readonly string[]): void {
     if (lstatOrUndefined(from) === undefined) continue; // carried before a kill
     const to = path.join(out, rel);
     if (lstatOrUndefined(to) !== undefined || !lstatOrUndefined(path.dirname(to))?.isDirectory()) {
-      process.stderr.write(
+      stderr().write(
         `note: ${path.basename(old)} keeps ${rel}, which could not be carried into ${path.basename(out)}; nothing was deleted\n`,
       );
       return;

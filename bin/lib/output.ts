@@ -5,29 +5,61 @@
  */
 import { formatProblem, type Problem } from '../../core/errors';
 
-export function useColor(stream: NodeJS.WriteStream): boolean {
+/** What the commands write to: process.stdout/stderr, or what `run()` in bin/sovereign.ts was given. */
+export interface OutStream {
+  write(chunk: string, callback?: (error?: Error | null) => void): boolean;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+/** The streams of the command that is running (bin/sovereign.ts `run()` sets them for its duration). */
+let streams: { readonly stdout: OutStream; readonly stderr: OutStream } | undefined;
+
+export function stdout(): OutStream {
+  return streams?.stdout ?? process.stdout;
+}
+
+export function stderr(): OutStream {
+  return streams?.stderr ?? process.stderr;
+}
+
+/** Runs `body` with the commands' output going to the given streams, then restores the previous ones. */
+export async function withStreams<T>(
+  s: { readonly stdout: OutStream; readonly stderr: OutStream },
+  body: () => Promise<T>,
+): Promise<T> {
+  const previous = streams;
+  streams = s;
+  try {
+    return await body();
+  } finally {
+    streams = previous;
+  }
+}
+
+export function useColor(stream: OutStream): boolean {
   return Boolean(stream.isTTY) && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
 }
 
-export function paint(stream: NodeJS.WriteStream, code: number, text: string): string {
+export function paint(stream: OutStream, code: number, text: string): string {
   return useColor(stream) ? `\u001b[${code}m${text}\u001b[0m` : text;
 }
 
-export const red = (s: NodeJS.WriteStream, t: string) => paint(s, 31, t);
-export const yellow = (s: NodeJS.WriteStream, t: string) => paint(s, 33, t);
-export const green = (s: NodeJS.WriteStream, t: string) => paint(s, 32, t);
-export const bold = (s: NodeJS.WriteStream, t: string) => paint(s, 1, t);
+export const red = (s: OutStream, t: string) => paint(s, 31, t);
+export const yellow = (s: OutStream, t: string) => paint(s, 33, t);
+export const green = (s: OutStream, t: string) => paint(s, 32, t);
+export const bold = (s: OutStream, t: string) => paint(s, 1, t);
 
 /** Problems as located lines on stderr. */
 export function printProblems(summary: string, problems: readonly Problem[]): void {
-  const err = process.stderr;
+  const err = stderr();
   err.write(`${red(err, 'error')} ${summary}\n`);
   for (const p of problems) err.write(`  ${formatProblem(p)}\n`);
 }
 
 /** Machine-readable output, stable key order as built. */
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  stdout().write(JSON.stringify(value, null, 2) + '\n');
 }
 
 /**

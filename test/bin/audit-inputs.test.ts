@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { exampleStack } from '../policy/fixtures';
-import { STACK_TRACE } from '../support/cli';
+import { sovereign, STACK_TRACE, type CliResult } from '../support/cli';
 import { CLI } from '../support/paths';
 
 /** A file outside the audited directory holding bytes that must never reach a message. */
@@ -27,12 +27,21 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function audit(args: string[], env: NodeJS.ProcessEnv = {}) {
+/** `sovereign audit …` in the test's directory (in-process, test/support/cli.ts). */
+function audit(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return sovereign(['audit', ...args], dir, env);
+}
+
+/**
+ * The same as a separate process with a deadline, for inputs that would block a reader for
+ * ever (a FIFO without a writer, /dev/zero): a regression fails the test instead of hanging it.
+ */
+function auditProcess(args: string[]): CliResult & { signal: NodeJS.Signals | null } {
   const r = spawnSync(process.execPath, [CLI, 'audit', ...args], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    timeout: 20000,
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 8000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
 }
@@ -44,8 +53,8 @@ function manifest(stackPath: string): void {
   );
 }
 
-function expectRefused(r: ReturnType<typeof audit>, message: string | RegExp): void {
-  expect(r.signal).toBeNull();
+function expectRefused(r: CliResult & { signal?: NodeJS.Signals | null }, message: string | RegExp): void {
+  expect(r.signal ?? null).toBeNull();
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
   if (typeof message === 'string') expect(r.stderr).toContain(message);
@@ -55,80 +64,89 @@ function expectRefused(r: ReturnType<typeof audit>, message: string | RegExp): v
 }
 
 describe('audit reads only regular files inside the directory', () => {
-  test('the directory as synthesized audits (exit 0)', () => {
+  test('the directory as synthesized audits (exit 0)', async () => {
     manifest('stacks/de/cdk.tf.json');
-    expect(audit(['out', '--format', 'json']).code).toBe(0);
+    expect((await audit(['out', '--format', 'json'])).code).toBe(0);
   });
 
   test.each([
     ['a path with ..', '../outside.txt'],
     ['a deep path with ..', 'stacks/../../../../../../etc/passwd'],
     ['an absolute path', '/etc/passwd'],
-  ])('fails when manifest.json names %s, before reading it', (_what, p) => {
+  ])('fails when manifest.json names %s, before reading it', async (_what, p) => {
     manifest(p);
-    expectRefused(audit(['out']), /points outside the directory|lies outside the audited directory/);
+    expectRefused(await audit(['out']), /points outside the directory|lies outside the audited directory/);
   });
 
-  test('fails when a stack file is a symlink out of the directory (to a file, to /dev/zero)', () => {
+  test('fails when a stack file is a symlink out of the directory (to a file, to /dev/zero)', async () => {
     manifest('stacks/de/cdk.tf.json');
     const stack = path.join(dir, 'out', 'stacks', 'de', 'cdk.tf.json');
     for (const target of [outside, '/dev/zero']) {
       fs.rmSync(stack);
       fs.symlinkSync(target, stack);
-      expectRefused(audit(['out']), 'out/stacks/de/cdk.tf.json  is or passes through a symbolic link');
+      expectRefused(auditProcess(['out']), 'out/stacks/de/cdk.tf.json  is or passes through a symbolic link');
     }
   });
 
-  test('fails when a directory on the way is a symlink', () => {
+  test('fails when a directory on the way is a symlink', async () => {
     fs.renameSync(path.join(dir, 'out', 'stacks'), path.join(dir, 'real-stacks'));
     fs.symlinkSync(path.join(dir, 'real-stacks'), path.join(dir, 'out', 'stacks'));
     manifest('stacks/de/cdk.tf.json');
-    expectRefused(audit(['out']), 'is or passes through a symbolic link');
+    expectRefused(await audit(['out']), 'is or passes through a symbolic link');
   });
 
-  test('fails when a stack file is a named pipe, without waiting for a writer', () => {
+  test('fails when a stack file is a named pipe, without waiting for a writer', async () => {
     manifest('stacks/de/pipe');
     expect(spawnSync('mkfifo', [path.join(dir, 'out', 'stacks', 'de', 'pipe')]).status).toBe(0);
-    expectRefused(audit(['out']), 'out/stacks/de/pipe  is not a regular file (a device, socket or pipe)');
+    expectRefused(
+      auditProcess(['out']),
+      'out/stacks/de/pipe  is not a regular file (a device, socket or pipe)',
+    );
   });
 
-  test('fails when any file listed for the report is a symlink (it would be hashed)', () => {
+  test('fails when any file listed for the report is a symlink (it would be hashed)', async () => {
     manifest('stacks/de/cdk.tf.json');
     fs.symlinkSync(outside, path.join(dir, 'out', 'stacks', 'de', 'notes.txt'));
-    expectRefused(audit(['out', '--format', 'markdown']), 'out/stacks/de/notes.txt  is a symbolic link');
+    expectRefused(
+      await audit(['out', '--format', 'markdown']),
+      'out/stacks/de/notes.txt  is a symbolic link',
+    );
   });
 
-  test('fails when a file is larger than the limit (SOVEREIGN_MAX_INPUT_BYTES), naming both', () => {
+  test('fails when a file is larger than the limit (SOVEREIGN_MAX_INPUT_BYTES), naming both', async () => {
     manifest('stacks/de/cdk.tf.json');
     const size = fs.statSync(path.join(dir, 'out', 'stacks', 'de', 'cdk.tf.json')).size;
     expectRefused(
-      audit(['out'], { SOVEREIGN_MAX_INPUT_BYTES: '1000' }),
+      await audit(['out'], { SOVEREIGN_MAX_INPUT_BYTES: '1000' }),
       `out/stacks/de/cdk.tf.json  is ${size} bytes, over the 1000-byte limit of what audit reads`,
     );
   });
 
-  test('a file that is not JSON is located, its bytes never quoted', () => {
+  test('a file that is not JSON is located, its bytes never quoted', async () => {
     manifest('stacks/de/cdk.tf.json');
     fs.writeFileSync(path.join(dir, 'out', 'stacks', 'de', 'cdk.tf.json'), `${SECRET}:x:0:0:root\n`);
-    expectRefused(audit(['out']), 'out/stacks/de/cdk.tf.json:1:1  not valid JSON: unexpected character');
+    expectRefused(
+      await audit(['out']),
+      'out/stacks/de/cdk.tf.json:1:1  not valid JSON: unexpected character',
+    );
     fs.writeFileSync(path.join(dir, 'out', 'stacks', 'de', 'cdk.tf.json'), `{"a": "${SECRET}`);
-    expectRefused(audit(['out']), /not valid JSON: (unterminated string|unexpected end of input)/);
+    expectRefused(await audit(['out']), /not valid JSON: (unterminated string|unexpected end of input)/);
   });
 
-  test('--plan that is a device is refused before reading (no endless /dev/zero)', () => {
+  test('--plan that is a device is refused before reading (no endless /dev/zero)', async () => {
     manifest('stacks/de/cdk.tf.json');
     expectRefused(
-      audit(['out', '--plan', '/dev/zero']),
+      auditProcess(['out', '--plan', '/dev/zero']),
       '/dev/zero  is not a regular file (a device or socket)',
     );
   });
 });
 
 describe('audit --output', () => {
-  test('on a full disk (injected ENOSPC): exit 74 naming the file, the previous report kept, no temporary file', () => {
+  test('on a full disk (injected ENOSPC): exit 74 naming the file, the previous report kept, no temporary file', async () => {
     manifest('stacks/de/cdk.tf.json');
     fs.writeFileSync(path.join(dir, 'report.md'), 'previous report\n');
-    const r = audit(['out', '--format', 'markdown', '--output', 'report.md'], {
+    const r = await audit(['out', '--format', 'markdown', '--output', 'report.md'], {
       SOVEREIGN_TEST_FAULT: 'write:ENOSPC',
     });
     expect(r.code).toBe(74);
@@ -138,18 +156,18 @@ describe('audit --output', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['out', 'outside.txt', 'report.md']);
   });
 
-  test('into a path below a file (ENOTDIR): exit 2 naming it', () => {
+  test('into a path below a file (ENOTDIR): exit 2 naming it', async () => {
     manifest('stacks/de/cdk.tf.json');
-    const r = audit(['out', '--output', 'outside.txt/report.md']);
+    const r = await audit(['out', '--output', 'outside.txt/report.md']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('a part of the path is not a directory (ENOTDIR)');
     expect(r.stderr).not.toContain('internal error');
   });
 
-  test('writes the whole report, replacing the previous one', () => {
+  test('writes the whole report, replacing the previous one', async () => {
     manifest('stacks/de/cdk.tf.json');
     fs.writeFileSync(path.join(dir, 'report.json'), 'old');
-    expect(audit(['out', '--format', 'json', '--output', 'report.json']).code).toBe(0);
+    expect((await audit(['out', '--format', 'json', '--output', 'report.json'])).code).toBe(0);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')).gate).toBe('pass');
     expect(fs.readdirSync(dir).sort()).toEqual(['out', 'outside.txt', 'report.json']);
   });

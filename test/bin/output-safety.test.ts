@@ -9,20 +9,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CLI, REPO_ROOT } from '../support/paths';
-import { STACK_TRACE } from '../support/cli';
+import { REPO_ROOT } from '../support/paths';
+import { cdktfApp, sovereign, sovereignProcess, STACK_TRACE } from '../support/cli';
 
-const APP = path.join(REPO_ROOT, 'dist', 'bin', 'app.js');
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
-
-function sovereign(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ...env },
-  });
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** Every file under `dir` (symlinks as `-> target`), relative paths, sorted. */
 function tree(dir: string): Record<string, string> {
@@ -56,7 +46,7 @@ afterEach(() => {
 });
 
 describe('sovereign synth refuses an output directory that is not its own', () => {
-  test('--out . in a project with .git: exit 2 naming it, every file untouched', () => {
+  test('--out . in a project with .git: exit 2 naming it, every file untouched', async () => {
     const project = path.join(work, 'project');
     fs.mkdirSync(path.join(project, '.git', 'objects'), { recursive: true });
     fs.writeFileSync(path.join(project, '.git', 'HEAD'), 'ref: refs/heads/main\n');
@@ -65,7 +55,7 @@ describe('sovereign synth refuses an output directory that is not its own', () =
     fs.copyFileSync(path.join(work, 'examples', 'minimal.yaml'), path.join(project, 'sovereign.yaml'));
     const before = tree(project);
     for (const out of ['.', 'src', '.git']) {
-      const r = sovereign(['synth', 'sovereign.yaml', '--out', out], project);
+      const r = await sovereign(['synth', 'sovereign.yaml', '--out', out], project);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`${out}: unusable input`);
       expect(r.stderr).toContain('was not written by sovereign synth');
@@ -77,29 +67,29 @@ describe('sovereign synth refuses an output directory that is not its own', () =
     expect(fs.readdirSync(work).sort()).toEqual(['examples', 'project']);
   });
 
-  test('a home-like directory with foreign files, and / itself: exit 2', () => {
+  test('a home-like directory with foreign files, and / itself: exit 2', async () => {
     const home = path.join(work, 'home');
     fs.mkdirSync(path.join(home, '.ssh'), { recursive: true });
     fs.writeFileSync(path.join(home, '.bashrc'), '# mine\n');
-    const r = sovereign(['synth', 'examples/minimal.yaml', '--out', home], work);
+    const r = await sovereign(['synth', 'examples/minimal.yaml', '--out', home], work);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${home}: unusable input`);
     expect(r.stderr).toContain('it holds .bashrc, .ssh');
     expect(fs.readFileSync(path.join(home, '.bashrc'), 'utf8')).toBe('# mine\n');
 
-    const slash = sovereign(['synth', 'examples/minimal.yaml', '--out', '/'], work);
+    const slash = await sovereign(['synth', 'examples/minimal.yaml', '--out', '/'], work);
     expect(slash.code).toBe(2);
     expect(slash.stderr).toContain('/: unusable input');
     expect(slash.stderr).not.toMatch(STACK_TRACE);
   });
 
-  test('a symlink (to our own output, or dangling) is never replaced, nor what it points to', () => {
-    expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'real'], work).code).toBe(0);
+  test('a symlink (to our own output, or dangling) is never replaced, nor what it points to', async () => {
+    expect((await sovereign(['synth', 'examples/minimal.yaml', '--out', 'real'], work)).code).toBe(0);
     const real = tree(path.join(work, 'real'));
     fs.symlinkSync('real', path.join(work, 'link'));
     fs.symlinkSync('nowhere', path.join(work, 'dangling'));
     for (const out of ['link', 'dangling']) {
-      const r = sovereign(['synth', 'examples/sovereign.yaml', '--out', out], work);
+      const r = await sovereign(['synth', 'examples/sovereign.yaml', '--out', out], work);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`${out}: unusable input`);
       expect(r.stderr).toContain('is a symbolic link');
@@ -109,10 +99,10 @@ describe('sovereign synth refuses an output directory that is not its own', () =
     expect(tree(path.join(work, 'real'))).toEqual(real);
   });
 
-  test('absent and empty directories are written, with the marker listing every file', () => {
+  test('absent and empty directories are written, with the marker listing every file', async () => {
     fs.mkdirSync(path.join(work, 'empty'));
     for (const out of ['absent/deeper', 'empty']) {
-      const r = sovereign(['synth', 'examples/minimal.yaml', '--out', out], work);
+      const r = await sovereign(['synth', 'examples/minimal.yaml', '--out', out], work);
       expect(r.code).toBe(0);
       expect(fs.readFileSync(path.join(work, out, '.sovereign-synth'), 'utf8')).toBe(
         'sovereign-synth output 1\nmanifest.json\nstacks/lab/cdk.tf.json\n',
@@ -120,10 +110,10 @@ describe('sovereign synth refuses an output directory that is not its own', () =
     }
   });
 
-  test('a cdktf output written before the marker existed (manifest.json + stacks/) is replaced', () => {
-    expect(sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work).code).toBe(0);
+  test('a cdktf output written before the marker existed (manifest.json + stacks/) is replaced', async () => {
+    expect((await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work)).code).toBe(0);
     fs.rmSync(path.join(work, 'out', '.sovereign-synth'));
-    const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work);
+    const r = await sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(fs.readdirSync(path.join(work, 'out', 'stacks'))).toEqual(['lab']);
@@ -131,15 +121,15 @@ describe('sovereign synth refuses an output directory that is not its own', () =
 });
 
 describe('files in our output that the tool did not write', () => {
-  test('are carried into the new output (tofu init, a plan), byte for byte', () => {
-    expect(sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work).code).toBe(0);
+  test('are carried into the new output (tofu init, a plan), byte for byte', async () => {
+    expect((await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work)).code).toBe(0);
     const stack = path.join(work, 'out', 'stacks', 'de-fra');
     fs.mkdirSync(path.join(stack, '.terraform', 'providers'), { recursive: true });
     fs.writeFileSync(path.join(stack, '.terraform', 'providers', 'p'), 'provider');
     fs.writeFileSync(path.join(stack, '.terraform.lock.hcl'), 'lock');
     fs.writeFileSync(path.join(stack, 'plan.out'), 'plan');
     fs.writeFileSync(path.join(work, 'out', 'NOTES.md'), 'mine');
-    const r = sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work);
+    const r = await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work);
     expect(r.code).toBe(0);
     const t = tree(path.join(work, 'out'));
     expect(t['stacks/de-fra/.terraform/providers/p']).toBe('provider');
@@ -151,12 +141,12 @@ describe('files in our output that the tool did not write', () => {
     expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
   });
 
-  test('refuse the run when they have nowhere to go (their jurisdiction is gone): exit 2, nothing lost', () => {
-    expect(sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work).code).toBe(0);
+  test('refuse the run when they have nowhere to go (their jurisdiction is gone): exit 2, nothing lost', async () => {
+    expect((await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work)).code).toBe(0);
     const stack = path.join(work, 'out', 'stacks', 'fr-par');
     fs.writeFileSync(path.join(stack, 'terraform.tfstate'), '{"state":1}');
     const before = tree(path.join(work, 'out'));
-    const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work);
+    const r = await sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('stacks/fr-par/terraform.tfstate (the new output has no stacks/fr-par/');
     expect(r.stderr).toContain('Move them out of out');
@@ -166,25 +156,26 @@ describe('files in our output that the tool did not write', () => {
 });
 
 describe('leftovers of killed runs and concurrent runs', () => {
-  test('staging and old directories of killed runs and a stale lock are cleaned by the next run', () => {
-    expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work).code).toBe(0);
+  test('staging and old directories of killed runs and a stale lock are cleaned by the next run', async () => {
+    expect((await sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work)).code).toBe(0);
     fs.mkdirSync(path.join(work, '.out.partial-AbC123', 'stacks'), { recursive: true });
     fs.cpSync(path.join(work, 'out'), path.join(work, '.out.old-XyZ789'), { recursive: true });
     // A pid that is not running: the lock of a killed run.
     fs.writeFileSync(path.join(work, '.out.lock'), '999999999\n');
-    const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work);
+    const r = await sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
   });
 
-  test('a lock held by a live process refuses the run: exit 2, the output untouched', () => {
-    expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work).code).toBe(0);
+  test('a lock held by a live process refuses the run: exit 2, the output untouched', async () => {
+    expect((await sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work)).code).toBe(0);
     const before = tree(path.join(work, 'out'));
-    fs.writeFileSync(path.join(work, '.out.lock'), `${process.pid}\n`);
-    const r = sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work);
+    // A live process that is not this one (the run is in-process): the test runner's.
+    fs.writeFileSync(path.join(work, '.out.lock'), `${process.ppid}\n`);
+    const r = await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`another sovereign synth (pid ${process.pid}) is writing this directory`);
+    expect(r.stderr).toContain(`another sovereign synth (pid ${process.ppid}) is writing this directory`);
     expect(tree(path.join(work, 'out'))).toEqual(before);
   });
 });
@@ -203,13 +194,13 @@ describe('a kill at every step of the swap loses nothing, and the next run compl
 
   let refOld: Record<string, string>;
   let refNew: Record<string, string>;
-  beforeAll(() => {
+  beforeAll(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-swap-ref-'));
     try {
       fs.cpSync(path.join(REPO_ROOT, 'examples'), path.join(dir, 'examples'), { recursive: true });
       writeOldSpec(dir);
-      expect(sovereign(['synth', 'examples/old.yaml', '--out', 'old'], dir).code).toBe(0);
-      expect(sovereign(['synth', 'examples/sovereign.yaml', '--out', 'new'], dir).code).toBe(0);
+      expect((await sovereign(['synth', 'examples/old.yaml', '--out', 'old'], dir)).code).toBe(0);
+      expect((await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'new'], dir)).code).toBe(0);
       refOld = tree(path.join(dir, 'old'));
       refNew = tree(path.join(dir, 'new'));
     } finally {
@@ -222,7 +213,7 @@ describe('a kill at every step of the swap loses nothing, and the next run compl
     'stacks/de-fra/plan.out': 'plan',
   };
 
-  test('the two reference outputs differ, and both hold de-fra', () => {
+  test('the two reference outputs differ, and both hold de-fra', async () => {
     expect(refOld).not.toEqual(refNew);
     expect(Object.keys(refOld)).toContain('stacks/de-fra/cdk.tf.json');
     expect(Object.keys(refOld)).not.toContain('stacks/fr-par/cdk.tf.json');
@@ -231,14 +222,14 @@ describe('a kill at every step of the swap loses nothing, and the next run compl
 
   test.each(['staged', 'journal', 'moved-aside', 'swapped', 'carried', 'before-old-removed', 'old-removed'])(
     'killed at %s',
-    (step) => {
+    async (step) => {
       writeOldSpec(work);
-      expect(sovereign(['synth', 'examples/old.yaml', '--out', 'out'], work).code).toBe(0);
+      expect((await sovereign(['synth', 'examples/old.yaml', '--out', 'out'], work)).code).toBe(0);
       for (const [rel, text] of Object.entries(FOREIGN)) {
         fs.mkdirSync(path.dirname(path.join(work, 'out', rel)), { recursive: true });
         fs.writeFileSync(path.join(work, 'out', rel), text);
       }
-      const killed = sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work, {
+      const killed = sovereignProcess(['synth', 'examples/sovereign.yaml', '--out', 'out'], work, {
         SOVEREIGN_TEST_KILL_AT: step,
       });
       expect(killed.signal).toBe('SIGKILL');
@@ -268,7 +259,7 @@ describe('a kill at every step of the swap loses nothing, and the next run compl
       }
 
       // The next run recovers (or rolls back) first, then writes the new output.
-      const next = sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work);
+      const next = await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work);
       expect(next.stderr).toBe('');
       expect(next.code).toBe(0);
       const t = tree(out);
@@ -280,9 +271,9 @@ describe('a kill at every step of the swap loses nothing, and the next run compl
 });
 
 describe('file-system failures say whose fault it is', () => {
-  test('--out below a file (ENOTDIR): exit 2 naming it, errno in words', () => {
+  test('--out below a file (ENOTDIR): exit 2 naming it, errno in words', async () => {
     fs.writeFileSync(path.join(work, 'file'), 'x');
-    const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'file/out'], work);
+    const r = await sovereign(['synth', 'examples/minimal.yaml', '--out', 'file/out'], work);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /^error file\/out: cannot .+: a part of the path is not a directory \(ENOTDIR\)$/m,
@@ -291,11 +282,11 @@ describe('file-system failures say whose fault it is', () => {
     expect(r.stderr).not.toMatch(STACK_TRACE);
   });
 
-  (root ? test.skip : test)('--out in a directory the user cannot write (EACCES): exit 2', () => {
+  (root ? test.skip : test)('--out in a directory the user cannot write (EACCES): exit 2', async () => {
     fs.mkdirSync(path.join(work, 'ro'));
     fs.chmodSync(path.join(work, 'ro'), 0o555);
     try {
-      const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'ro/out'], work);
+      const r = await sovereign(['synth', 'examples/minimal.yaml', '--out', 'ro/out'], work);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('permission denied (EACCES)');
       expect(r.stderr).not.toContain('internal error');
@@ -310,10 +301,10 @@ describe('file-system failures say whose fault it is', () => {
     ['EROFS', 2, 'read-only file system (EROFS)'],
   ])(
     'the marker write fails with %s (injected): exit %i, the previous output untouched, no leftovers',
-    (errno, code, words) => {
-      expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work).code).toBe(0);
+    async (errno, code, words) => {
+      expect((await sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work)).code).toBe(0);
       const before = tree(path.join(work, 'out'));
-      const r = sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work, {
+      const r = await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work, {
         SOVEREIGN_TEST_FAULT: `marker:${errno}`,
       });
       expect(r.code).toBe(code);
@@ -324,10 +315,10 @@ describe('file-system failures say whose fault it is', () => {
     },
   );
 
-  test('the swap fails with EBUSY (a mount point; injected): exit 2, nothing lost, next run fine', () => {
-    expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work).code).toBe(0);
+  test('the swap fails with EBUSY (a mount point; injected): exit 2, nothing lost, next run fine', async () => {
+    expect((await sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work)).code).toBe(0);
     const before = tree(path.join(work, 'out'));
-    const r = sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work, {
+    const r = await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work, {
       SOVEREIGN_TEST_FAULT: 'rename:EBUSY',
     });
     expect(r.code).toBe(2);
@@ -335,14 +326,18 @@ describe('file-system failures say whose fault it is', () => {
       'out: cannot replace the output directory: busy (a mount point, or in use) (EBUSY)',
     );
     expect(tree(path.join(work, 'out'))).toEqual(before);
-    expect(sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work).code).toBe(0);
+    expect((await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work)).code).toBe(0);
     expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
   });
 
-  test('--report on a full disk (injected ENOSPC): exit 74, no report file, no partial one', () => {
-    const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'out', '--report', 'report.md'], work, {
-      SOVEREIGN_TEST_FAULT: 'write:ENOSPC',
-    });
+  test('--report on a full disk (injected ENOSPC): exit 74, no report file, no partial one', async () => {
+    const r = await sovereign(
+      ['synth', 'examples/minimal.yaml', '--out', 'out', '--report', 'report.md'],
+      work,
+      {
+        SOVEREIGN_TEST_FAULT: 'write:ENOSPC',
+      },
+    );
     expect(r.code).toBe(74);
     expect(r.stderr).toContain('report.md: cannot write the file: no space left on the device (ENOSPC)');
     expect(fs.readdirSync(work).sort()).toEqual(['examples']);
@@ -358,18 +353,21 @@ function mountTmpfs(dir: string, size: string): boolean {
 const umount = (dir: string) => spawnSync('umount', [dir]);
 
 describe('real file systems: a full tmpfs and a mount point (root only, skipped when mount is refused)', () => {
-  test('--out on a full disk (ENOSPC): exit 74 naming it, nothing left there', () => {
+  test('--out on a full disk (ENOSPC): exit 74 naming it, nothing left there', async () => {
     const disk = path.join(work, 'disk');
     if (!mountTmpfs(disk, '16k')) return;
     try {
-      const r = sovereign(['synth', 'examples/sovereign.yaml', '--out', 'disk/out'], work);
+      const r = await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'disk/out'], work);
       expect(r.code).toBe(74);
       expect(r.stderr).toMatch(/^error disk\/out: cannot .+: no space left on the device \(ENOSPC\)$/m);
       expect(r.stderr).not.toContain('internal error');
       expect(fs.readdirSync(disk)).toEqual([]);
-      const a = sovereign(['synth', 'examples/sovereign.yaml', '--out', 'full-ok'], work);
+      const a = await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'full-ok'], work);
       expect(a.code).toBe(0);
-      const audit = sovereign(['audit', 'full-ok', '--format', 'json', '--output', 'disk/report.json'], work);
+      const audit = await sovereign(
+        ['audit', 'full-ok', '--format', 'json', '--output', 'disk/report.json'],
+        work,
+      );
       expect(audit.code).toBe(74);
       expect(audit.stderr).toContain(
         'disk/report.json: cannot write the file: no space left on the device (ENOSPC)',
@@ -380,11 +378,11 @@ describe('real file systems: a full tmpfs and a mount point (root only, skipped 
     }
   });
 
-  test('--out on a mount point (EBUSY): exit 2 naming it, the mount untouched', () => {
+  test('--out on a mount point (EBUSY): exit 2 naming it, the mount untouched', async () => {
     const mnt = path.join(work, 'mnt');
     if (!mountTmpfs(mnt, '4m')) return;
     try {
-      const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'mnt'], work);
+      const r = await sovereign(['synth', 'examples/minimal.yaml', '--out', 'mnt'], work);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(
         'mnt: cannot replace the output directory: busy (a mount point, or in use) (EBUSY)',
@@ -398,12 +396,9 @@ describe('real file systems: a full tmpfs and a mount point (root only, skipped 
 });
 
 describe('the cdktf app entry (npx cdktf synth) obeys the gate and the output rules', () => {
+  /** The app entry in-process (test/support/cli.ts); test/bin/commands/synth.test.ts runs it as a process. */
   function app(spec: string, outdir = 'cdktf.out') {
-    return spawnSync(process.execPath, [APP], {
-      cwd: work,
-      encoding: 'utf8',
-      env: { ...process.env, SOVEREIGN_SPEC: spec, CDKTF_OUTDIR: path.join(work, outdir) },
-    });
+    return cdktfApp(work, { SOVEREIGN_SPEC: spec, CDKTF_OUTDIR: path.join(work, outdir) });
   }
 
   /** A valid spec the gate refuses (an expired suppression). */
@@ -418,35 +413,35 @@ describe('the cdktf app entry (npx cdktf synth) obeys the gate and the output ru
     return 'refused.yaml';
   }
 
-  test('a refused stack is never written under cdktf.out; the previous output stays as it was', () => {
-    expect(app('examples/sovereign.yaml').status).toBe(0);
+  test('a refused stack is never written under cdktf.out; the previous output stays as it was', async () => {
+    expect((await app('examples/sovereign.yaml')).code).toBe(0);
     const before = tree(path.join(work, 'cdktf.out'));
-    const r = app(refusedSpec());
-    expect(r.status).toBe(1);
+    const r = await app(refusedSpec());
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain('SUP-001');
     expect(fs.existsSync(path.join(work, 'cdktf.out', 'stacks', 'lab'))).toBe(false);
     expect(tree(path.join(work, 'cdktf.out'))).toEqual(before);
     expect(fs.readdirSync(work).filter((n) => n.startsWith('.cdktf.out'))).toEqual([]);
     // And from nothing: nothing at all.
-    const fresh = app(refusedSpec(), 'fresh.out');
-    expect(fresh.status).toBe(1);
+    const fresh = await app(refusedSpec(), 'fresh.out');
+    expect(fresh.code).toBe(1);
     expect(fs.existsSync(path.join(work, 'fresh.out'))).toBe(false);
   });
 
-  test('stack folders the manifest no longer lists do not stay behind', () => {
-    expect(app('examples/sovereign.yaml').status).toBe(0);
-    expect(app('examples/minimal.yaml').status).toBe(0);
+  test('stack folders the manifest no longer lists do not stay behind', async () => {
+    expect((await app('examples/sovereign.yaml')).code).toBe(0);
+    expect((await app('examples/minimal.yaml')).code).toBe(0);
     const out = path.join(work, 'cdktf.out');
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks)).toEqual(['lab']);
     expect(fs.readdirSync(path.join(out, 'stacks'))).toEqual(['lab']);
   });
 
-  test('refuses a cdktf.out that is not its own, like sovereign synth', () => {
+  test('refuses a cdktf.out that is not its own, like sovereign synth', async () => {
     fs.mkdirSync(path.join(work, 'cdktf.out'));
     fs.writeFileSync(path.join(work, 'cdktf.out', 'keep.txt'), 'mine');
-    const r = app('examples/minimal.yaml');
-    expect(r.status).toBe(2);
+    const r = await app('examples/minimal.yaml');
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('was not written by sovereign synth');
     expect(fs.readFileSync(path.join(work, 'cdktf.out', 'keep.txt'), 'utf8')).toBe('mine');
   });

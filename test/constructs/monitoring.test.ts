@@ -8,7 +8,7 @@ import * as path from 'path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
-import { resources, synthSpec, type Json } from '../support/synth';
+import { resources, synthExample, type Json } from '../support/synth';
 
 beforeAll(() => process.chdir(REPO_ROOT));
 
@@ -48,8 +48,8 @@ const exported = (name: string): boolean =>
   EXPORTED.has(name) || EXPORTED.has(name.replace(/_(bucket|sum|count|total)$/, ''));
 
 const examples = (() => {
-  let out: ReturnType<typeof synthSpec> | undefined;
-  return () => (out ??= synthSpec('examples/sovereign.yaml', undefined, true));
+  let out: ReturnType<typeof synthExample> | undefined;
+  return () => (out ??= synthExample('examples/sovereign.yaml', true));
 })();
 const ofKind = (stack: Json, kind: string): Json[] =>
   resources(stack, 'kubernetes_manifest')

@@ -165,11 +165,11 @@ describe('validate and synth refuse the same specs with the same located message
   let tmp: string;
   beforeAll(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-multinode-'))));
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const both = (name: string, edited: string) => {
+  const both = async (name: string, edited: string) => {
     const file = path.join(tmp, `${name}.yaml`);
     fs.writeFileSync(file, edited);
-    const v = sovereign(['validate', file]);
-    const s = sovereign(['synth', file, '--out', path.join(tmp, `${name}-out`)]);
+    const v = await sovereign(['validate', file]);
+    const s = await sovereign(['synth', file, '--out', path.join(tmp, `${name}-out`)]);
     expect(fs.existsSync(path.join(tmp, `${name}-out`))).toBe(false);
     return { v, s };
   };
@@ -189,10 +189,10 @@ describe('validate and synth refuse the same specs with the same located message
       (t: string) => t.replace(/\n {4}leaderWorkerSet:\n(?: {6}.*\n| {8}.*\n)+/, '\n'),
       /models\.deepseek-r1 +is served across 2 nodes of pool h100-ib \(tensor parallel 8 × pipeline parallel 2\) by a LeaderWorkerSet: add leaderWorkerSet/,
     ],
-  ])('fails when %s', (_label, edit, message) => {
+  ])('fails when %s', async (_label, edit, message) => {
     const edited = edit(text());
     expect(edited).not.toBe(text());
-    const { v, s } = both(
+    const { v, s } = await both(
       `frontier-${['one node left in the pool', 'no multiNode on the pool', 'no LeaderWorkerSet controller'].indexOf(_label as string) + 1}`,
       edited,
     );
@@ -204,8 +204,8 @@ describe('validate and synth refuse the same specs with the same located message
     expect(lines(s.stderr)).toEqual(lines(v.stderr));
   });
 
-  test("fails when the group's pods would share a ReadWriteOnce store", () => {
-    const { v, s } = both(
+  test("fails when the group's pods would share a ReadWriteOnce store", async () => {
+    const { v, s } = await both(
       'rwo',
       text()
         .replace('accessMode: ReadWriteMany', 'accessMode: ReadWriteOnce')
@@ -217,8 +217,8 @@ describe('validate and synth refuse the same specs with the same located message
     );
   });
 
-  test('fails when an NCCL variable is not one NCCL documents, naming the allowed ones', () => {
-    const { v } = both('nccl', text().replace('NCCL_IB_HCA: mlx5', 'NCCL_IB_HCAS: mlx5'));
+  test('fails when an NCCL variable is not one NCCL documents, naming the allowed ones', async () => {
+    const { v } = await both('nccl', text().replace('NCCL_IB_HCA: mlx5', 'NCCL_IB_HCAS: mlx5'));
     expect(v.code).toBe(2);
     expect(v.stderr).toMatch(/multiNode\.nccl\.NCCL_IB_HCAS|multiNode\.nccl/);
     expect(v.stderr).toMatch(/NCCL_IB_HCA/);

@@ -2,7 +2,8 @@
  * The toolkit as a user gets it: `npm pack`, the tarball installed in an empty directory from
  * the npm cache alone (offline; `npm ci` fills the cache), then `npx sovereign init`, `validate`,
  * `synth`, `audit` — and the TypeScript entry init writes, compiled against the installed
- * package's types and judged by the same gate. Slow by nature (an npm install): one test.
+ * package's types and judged by the same gate. Slow by nature (an npm install): one test, in a
+ * lane of its own (`npm run test:package`, which sets its time limit), not in `npm test`.
  *
  * `npm ci` caches package tarballs but not the registry's metadata, so npm can resolve the
  * toolkit's dependencies offline only from a lockfile: the project gets one made from the
@@ -195,5 +196,5 @@ describe('the packed toolkit, installed offline in another directory', () => {
       'require exports',
     );
     expect(probe.trim().split('\n')).toEqual(['function', 'ERR_PACKAGE_PATH_NOT_EXPORTED']);
-  }, 300_000);
+  });
 });

@@ -30,16 +30,16 @@ let tmp: string;
 const audited: Record<string, Audited> = {};
 
 /** Synthesizes an example with the CLI, then audits it in every format into files. */
-function synthAndAudit(example: string): Audited {
+async function synthAndAudit(example: string): Promise<Audited> {
   const out = path.join(tmp, example.replace(/\.yaml$/, ''), 'cdktf.out');
-  const synth = sovereign(['synth', `examples/${example}`, '--out', out]);
+  const synth = await sovereign(['synth', `examples/${example}`, '--out', out]);
   // The output is outside the project: synth notes how project-relative files are written.
   const stderr = synth.stderr.replace(/^note .* is outside the project: .*\n/gm, '');
   expect({ code: synth.code, stderr }).toEqual({ code: 0, stderr: '' });
   const reports = {} as Record<Format, string>;
   for (const [format, ext] of Object.entries(FORMATS) as [Format, string][]) {
     const file = path.join(tmp, example.replace(/\.yaml$/, ''), `audit.${ext}`);
-    const r = sovereign(['audit', out, '--format', format, '--output', file]);
+    const r = await sovereign(['audit', out, '--format', format, '--output', file]);
     expect({ format, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
       format,
       code: 0,
@@ -57,10 +57,10 @@ function synthAndAudit(example: string): Audited {
   return { out, reports, json, stack };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-examples-'));
   for (const example of ['sovereign.yaml', 'minimal.yaml', 'mig.yaml', 'frontier.yaml'])
-    audited[example] = synthAndAudit(example);
+    audited[example] = await synthAndAudit(example);
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -102,7 +102,7 @@ describe.each([
 ])('examples/%s end to end', (example, stacks) => {
   const a = () => audited[example];
 
-  test('synthesizes, and every audit format exits 0 with zero unsuppressed errors or unknowns', () => {
+  test('synthesizes, and every audit format exits 0 with zero unsuppressed errors or unknowns', async () => {
     const { json, reports } = a();
     expect(json.gate).toBe('pass');
     expect(json.stacks.map((s) => s.name)).toEqual(stacks);
@@ -123,7 +123,7 @@ describe.each([
     ]);
   });
 
-  test('the suppressions register shows the GPU operator PSA exception, with its reason, in GPU stacks only', () => {
+  test('the suppressions register shows the GPU operator PSA exception, with its reason, in GPU stacks only', async () => {
     const { json, reports } = a();
     for (const s of json.stacks) {
       const gpu = s.inventory.pools.some((p) => p.gpuProduct !== undefined);
@@ -189,7 +189,7 @@ describe.each([
     }
   });
 
-  test('no data location is outside the jurisdiction (a kubeconfig context is unknown, not outside)', () => {
+  test('no data location is outside the jurisdiction (a kubeconfig context is unknown, not outside)', async () => {
     for (const s of a().json.stacks) {
       for (const d of s.dataLocations) {
         if (d.kind === 'cluster-api' && d.location.startsWith('kubeconfig context')) continue;
@@ -215,7 +215,7 @@ describe('examples/sovereign.yaml: inventory and data locations per jurisdiction
     ['de-fra', ['llama-3-1-70b', 'llama-3-1-8b'], 10, { h100: 16 }, 17], // chart v26: no operator.initContainer
     ['fr-par', ['mistral-7b'], 3, { l40s: 24 }, 12],
     ['eu-edge-vie', ['qwen-7b'], 0, {}, 5],
-  ])('%s: models, GPUs, pools, images with digests', (name, models, gpus, pools, images) => {
+  ])('%s: models, GPUs, pools, images with digests', async (name, models, gpus, pools, images) => {
     const inv = s(name).inventory;
     expect(inv.models.map((m) => m.name)).toEqual(models);
     expect(inv.gpusRequested).toBe(gpus);
@@ -233,7 +233,7 @@ describe('examples/sovereign.yaml: inventory and data locations per jurisdiction
         expect([i.ref, i.digest]).toEqual([i.ref, expect.stringMatching(/^sha256:[0-9a-f]{64}$/)]);
   });
 
-  test('de-fra: tensor-parallel 70B and the 8B share the H100 pool', () => {
+  test('de-fra: tensor-parallel 70B and the 8B share the H100 pool', async () => {
     expect(s('de-fra').inventory.models.map((m) => [m.name, m.gpus, m.replicas, m.pool])).toEqual([
       ['llama-3-1-70b', 4, 2, 'h100'],
       ['llama-3-1-8b', 1, 2, 'h100'],
@@ -256,7 +256,7 @@ describe('examples/sovereign.yaml: inventory and data locations per jurisdiction
       .dataLocations.filter((d) => d.kind !== 'cluster-api' && d.kind !== 'storage')
       .map((d) => `${d.kind} ${d.location}`);
 
-  test('de-fra: the S3 state endpoint, the S3 weight sources and the OCI chart mirror', () => {
+  test('de-fra: the S3 state endpoint, the S3 weight sources and the OCI chart mirror', async () => {
     expect(where('de-fra')).toEqual(
       expect.arrayContaining([
         'backend https://s3.fra.sovereign-cloud.de.example bucket platform-tfstate key de-fra/terraform.tfstate',
@@ -271,7 +271,7 @@ describe('examples/sovereign.yaml: inventory and data locations per jurisdiction
     expect(md).toContain('https://s3.fra.sovereign-cloud.de.example bucket platform-tfstate');
   });
 
-  test('fr-par: PostgreSQL state, the HTTPS weight mirror and the HTTPS chart mirror', () => {
+  test('fr-par: PostgreSQL state, the HTTPS weight mirror and the HTTPS chart mirror', async () => {
     expect(where('fr-par')).toEqual(
       expect.arrayContaining([
         'backend pg',
@@ -281,7 +281,7 @@ describe('examples/sovereign.yaml: inventory and data locations per jurisdiction
     );
   });
 
-  test('eu-edge-vie: state in a cluster Secret, weights on a volume, the gateway charts from its mirror', () => {
+  test('eu-edge-vie: state in a cluster Secret, weights on a volume, the gateway charts from its mirror', async () => {
     const w = where('eu-edge-vie');
     expect(w).toContain('backend Secret tfstate-*-eu-edge-vie in the cluster');
     // Named twice: by the weights Job's annotation and by the model record.
@@ -328,7 +328,7 @@ describe('a broken copy of examples/sovereign.yaml is refused by the spec (exit 
       'endpoint: https://s3.eu-central-1.amazonaws.com\n      bucket: platform-tfstate',
       /^ {2}broken\.yaml:\d+:\d+ {2}jurisdictions\.de-fra\.backend\.endpoint {2}the state backend host "s3\.eu-central-1\.amazonaws\.com" is outside the jurisdiction/m,
     ],
-  ] as const)('fails with %s', (_what, from, to, located) => {
+  ] as const)('fails with %s', async (_what, from, to, located) => {
     const text = base();
     const broken = text.replace(from, to);
     expect(broken).not.toBe(text);
@@ -338,7 +338,7 @@ describe('a broken copy of examples/sovereign.yaml is refused by the spec (exit 
       ['validate', 'broken.yaml'],
       ['synth', 'broken.yaml', '--out', 'out'],
     ]) {
-      const r = sovereign(args, dir);
+      const r = await sovereign(args, dir);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^error broken\.yaml: 1 problem in the spec\n/);
@@ -410,10 +410,12 @@ describe('an edited synthesized stack is refused by the policy (sovereign audit,
   };
 
   /** Audits an edited copy of de-fra; exit 1, and the failing `rule address` pairs by stack. */
-  function auditEdited(edit: (j: Json) => void): { text: string; failed: Record<string, string[]> } {
+  async function auditEdited(
+    edit: (j: Json) => void,
+  ): Promise<{ text: string; failed: Record<string, string[]> }> {
     const dir = editedCopy(audited['sovereign.yaml'].out, 'de-fra', edit);
-    const json = sovereign(['audit', dir, '--format', 'json']);
-    const text = sovereign(['audit', dir]);
+    const json = await sovereign(['audit', dir, '--format', 'json']);
+    const text = await sovereign(['audit', dir]);
     for (const r of [json, text]) {
       expect(r.code).toBe(1);
       expect(r.stderr).toBe('');
@@ -424,13 +426,13 @@ describe('an edited synthesized stack is refused by the policy (sovereign audit,
     return { text: text.stdout, failed };
   }
 
-  test.each(Object.keys(breaks))('fails with exactly the rules that guard %s', (what) => {
-    const { failed } = auditEdited(breaks[what].edit);
+  test.each(Object.keys(breaks))('fails with exactly the rules that guard %s', async (what) => {
+    const { failed } = await auditEdited(breaks[what].edit);
     expect(failed).toEqual({ 'de-fra': breaks[what].rules, 'eu-edge-vie': [], 'fr-par': [] });
   });
 
-  test('all of them at once: every rule id, named with stack, address and field in the text report', () => {
-    const { failed, text } = auditEdited((j) => {
+  test('all of them at once: every rule id, named with stack, address and field in the text report', async () => {
+    const { failed, text } = await auditEdited((j) => {
       for (const b of Object.values(breaks).filter((x) => !x.rules[0].endsWith('terraform.cloud'))) b.edit(j);
     });
     expect([...new Set(failed['de-fra'].map((x) => x.split(' ')[0]))]).toEqual([
@@ -452,7 +454,7 @@ describe('an edited synthesized stack is refused by the policy (sovereign audit,
     expect(text.trimEnd().split('\n').pop()).toMatch(/^FAIL: \d+ passed, 7 failed \(7 errors/);
   });
 
-  test('an unresolved image fails everywhere (deny by default); accepted with a reason, only the strict stack fails it', () => {
+  test('an unresolved image fails everywhere (deny by default); accepted with a reason, only the strict stack fails it', async () => {
     const dir = editedCopy(audited['sovereign.yaml'].out, 'de-fra', (j) => {
       container(j, VLLM_8B).image = '${var.vllm_image}';
     });
@@ -462,9 +464,9 @@ describe('an edited synthesized stack is refused by the policy (sovereign audit,
       '${var.llama_image}';
     fs.writeFileSync(edge, JSON.stringify(j, null, 2));
 
-    const denied = JSON.parse(sovereign(['audit', dir, '--format', 'json']).stdout) as AuditReport;
+    const denied = JSON.parse((await sovereign(['audit', dir, '--format', 'json'])).stdout) as AuditReport;
     expect(denied.stacks.map((s) => s.totals.errors)).toEqual([3, 3, 0]);
-    const r = sovereign([
+    const r = await sovereign([
       'audit',
       dir,
       '--format',
@@ -491,7 +493,9 @@ describe('an edited synthesized stack is refused by the policy (sovereign audit,
     expect(report.trust.allowUnknown?.accepted.map((u) => u.rule)).toEqual(['SOV-001', 'SOV-002', 'SOV-016']);
 
     // --strict makes every stack strict.
-    const all = JSON.parse(sovereign(['audit', dir, '--format', 'json', '--strict']).stdout) as AuditReport;
+    const all = JSON.parse(
+      (await sovereign(['audit', dir, '--format', 'json', '--strict'])).stdout,
+    ) as AuditReport;
     expect(all.stacks.map((s) => s.totals.errors)).toEqual([3, 3, 0]);
   });
 });

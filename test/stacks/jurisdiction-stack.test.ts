@@ -9,12 +9,19 @@ import { loadSpec, parseSpec } from '../../stacks/spec/load';
 import { formatProblem, isSovereignError } from '../../core/errors';
 import { REPO_ROOT } from '../support/paths';
 import { TOOLKIT_VERSION } from '../../core/version';
-import { MINIMAL_SOURCE_WITH_CA, minimalWith, resources, synthSpec, type Json } from '../support/synth';
+import {
+  MINIMAL_SOURCE_WITH_CA,
+  minimalWith,
+  resources,
+  synthExample,
+  synthSpec,
+  type Json,
+} from '../support/synth';
 
 beforeAll(() => process.chdir(REPO_ROOT));
 
 describe('JurisdictionStack on examples/sovereign.yaml', () => {
-  const out = synthSpec('examples/sovereign.yaml');
+  const out = synthExample('examples/sovereign.yaml');
 
   test('one stack per jurisdiction, named after it, in cdktf layout', () => {
     expect(Object.keys(out.stacks).sort()).toEqual(['de-fra', 'eu-edge-vie', 'fr-par']);
@@ -207,14 +214,14 @@ describe('synthesized output', () => {
   test.each(['examples/sovereign.yaml', 'examples/minimal.yaml'])(
     '%s is byte-identical across runs',
     (spec) => {
-      expect(synthSpec(spec).files).toEqual(synthSpec(spec).files);
+      expect(synthSpec(spec).files).toEqual(synthExample(spec).files);
     },
   );
 
   test.each(['examples/sovereign.yaml', 'examples/minimal.yaml'])(
     '%s holds no path of the machine that built it',
     (spec) => {
-      const text = Object.values(synthSpec(spec).files).join('\n');
+      const text = Object.values(synthExample(spec).files).join('\n');
       for (const p of [REPO_ROOT, process.cwd(), os.tmpdir() + '/sov-', os.homedir() + '/']) {
         expect(text).not.toContain(p);
       }
@@ -224,12 +231,12 @@ describe('synthesized output', () => {
   test.each(['examples/sovereign.yaml', 'examples/minimal.yaml'])(
     "%s: the fast path (no cross-stack pass, no final resolve) writes cdktf's bytes",
     (spec) => {
-      expect(synthSpec(spec, undefined, true).files).toEqual(synthSpec(spec).files);
+      expect(synthSpec(spec, undefined, true).files).toEqual(synthExample(spec).files);
     },
   );
 
   test.each(['sovereign.yaml', 'minimal.yaml', 'mig.yaml'])('golden snapshot of examples/%s', (name) => {
-    expect(synthSpec(`examples/${name}`).files).toMatchSnapshot();
+    expect(synthExample(`examples/${name}`).files).toMatchSnapshot();
   });
 });
 
@@ -452,20 +459,20 @@ describe('JurisdictionStack refusals', () => {
   });
 
   test('files named relative to the project are read from the stack directory', () => {
-    const de = synthSpec('examples/sovereign.yaml').stacks['de-fra'];
+    const de = synthExample('examples/sovereign.yaml').stacks['de-fra'];
     expect(de.provider.kubernetes[0].cluster_ca_certificate).toBe(
       '${file("../../../secrets/de-fra-ca.pem")}',
     );
-    const edge = synthSpec('examples/sovereign.yaml').stacks['eu-edge-vie'];
+    const edge = synthExample('examples/sovereign.yaml').stacks['eu-edge-vie'];
     expect(edge.provider.kubernetes[0].config_path).toBe('~/.kube/edge-vie.yaml');
   });
 
   test('a store shared by several server pods is ReadWriteMany by default', () => {
-    const de = synthSpec('examples/sovereign.yaml').stacks['de-fra'];
+    const de = synthExample('examples/sovereign.yaml').stacks['de-fra'];
     expect(resources(de, 'kubernetes_persistent_volume_claim_v1')[0].spec.access_modes).toEqual([
       'ReadWriteMany',
     ]);
-    const edge = synthSpec('examples/sovereign.yaml').stacks['eu-edge-vie'];
+    const edge = synthExample('examples/sovereign.yaml').stacks['eu-edge-vie'];
     expect(resources(edge, 'kubernetes_persistent_volume_claim_v1')[0].spec.access_modes).toEqual([
       'ReadWriteOnce',
     ]);

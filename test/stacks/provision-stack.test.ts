@@ -7,7 +7,7 @@ import { formatProblem, isSovereignError } from '../../core/errors';
 import { provisionBackend } from '../../stacks/provision-stack';
 import { crdProblems } from '../support/crd-schema';
 import { REPO_ROOT } from '../support/paths';
-import { resources, synthSpec, type Json } from '../support/synth';
+import { resources, synthExample, synthSpec, type Json } from '../support/synth';
 import { runOn } from '../policy/fixtures';
 
 beforeAll(() => process.chdir(REPO_ROOT));
@@ -47,7 +47,7 @@ function failure(text: string): string[] {
 }
 
 describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenStack', () => {
-  const out = synthSpec(EXAMPLE);
+  const out = synthExample(EXAMPLE);
   const prov = out.stacks['de-ber-provision'];
   const serving = out.stacks['de-ber'];
 
@@ -278,7 +278,7 @@ describe('teardown order in the serving stack: servers before what their pool ne
 });
 
 describe('the gate on a tampered provisioning stack', () => {
-  const base = synthSpec(EXAMPLE).stacks['de-ber-provision'];
+  const base = synthExample(EXAMPLE).stacks['de-ber-provision'];
   const tamper = (f: (cluster: Json) => void, kind = 'Cluster'): Json => {
     const j = JSON.parse(JSON.stringify(base)) as Json;
     f(objectOf(j, kind));

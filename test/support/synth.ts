@@ -1,4 +1,5 @@
 /** Synthesizes a spec with the real cdktf App into a temporary directory and reads it back. */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -45,16 +46,56 @@ export function synthSpec(file: string, text?: string, fast = false): Synthesize
     } finally {
       JurisdictionStack.findCrossStackReferences = true;
     }
-    const files = readTree(dir);
-    const stacks: Record<string, Json> = {};
-    for (const [p, t] of Object.entries(files)) {
-      const m = /^stacks\/([^/]+)\/cdk\.tf\.json$/.exec(p);
-      if (m) stacks[m[1]] = JSON.parse(t) as Json;
-    }
-    return { dir, files, stacks };
+    return { ...fromFiles(readTree(dir)), dir };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function fromFiles(files: Record<string, string>): Synthesized {
+  const stacks: Record<string, Json> = {};
+  for (const [p, t] of Object.entries(files)) {
+    const m = /^stacks\/([^/]+)\/cdk\.tf\.json$/.exec(p);
+    if (m) stacks[m[1]] = JSON.parse(t) as Json;
+  }
+  return { dir: '', files, stacks };
+}
+
+const examples = new Map<string, Record<string, string>>();
+
+/**
+ * `synthSpec(file, undefined, fast)` of an unchanged file (an example), synthesized once per
+ * test run and shared by every test file: the first caller writes the files to the run's
+ * temporary root (test/temp-root.js), keyed by the path, the mode and the file's bytes; later
+ * callers, in any worker, read them back. Each call returns freshly parsed stacks, so a test
+ * may change what it gets. A test of synthesis itself (determinism, fast against full) compares
+ * a synthSpec() with this: two independent syntheses.
+ */
+export function synthExample(file: string, fast = false): Synthesized {
+  const text = fs.readFileSync(file, 'utf8');
+  const key = createHash('sha256')
+    .update(`${TOOLKIT_VERSION}\0${file}\0${fast}\0${text}`)
+    .digest('hex')
+    .slice(0, 24);
+  let files = examples.get(key);
+  if (files === undefined) {
+    const root = process.env.SOVEREIGN_TEST_TMP_ROOT;
+    const cached = root === undefined ? undefined : path.join(root, 'synth-cache', `${key}.json`);
+    if (cached !== undefined && fs.existsSync(cached)) {
+      files = JSON.parse(fs.readFileSync(cached, 'utf8')) as Record<string, string>;
+    } else {
+      files = synthSpec(file, undefined, fast).files;
+      if (cached !== undefined) {
+        // Written whole, then renamed: a reader in another worker never sees half a file.
+        fs.mkdirSync(path.dirname(cached), { recursive: true });
+        const partial = `${cached}.${process.pid}.partial`;
+        fs.writeFileSync(partial, JSON.stringify(files));
+        fs.renameSync(partial, cached);
+      }
+    }
+    examples.set(key, files);
+  }
+  return fromFiles({ ...files });
 }
 
 /** The resources of one type in a stack, by logical id. */

@@ -31,8 +31,8 @@ function listing(dir: string): string[] {
 }
 
 describe('sovereign init', () => {
-  test('scaffolds a project in a new directory, with the GitHub pipeline for its jurisdictions', () => {
-    const r = sovereign(['init', 'proj', '--ci', 'github'], tmp);
+  test('scaffolds a project in a new directory, with the GitHub pipeline for its jurisdictions', async () => {
+    const r = await sovereign(['init', 'proj', '--ci', 'github'], tmp);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const dir = path.join(tmp, 'proj');
@@ -72,9 +72,9 @@ describe('sovereign init', () => {
     expect(r.stdout).toContain('npx sovereign validate');
   });
 
-  test('the spec it writes validates, and is the minimal example with the schema comment moved', () => {
-    expect(sovereign(['init', tmp], REPO_ROOT).code).toBe(0);
-    const v = sovereign(['validate', path.join(tmp, 'sovereign.yaml')], tmp);
+  test('the spec it writes validates, and is the minimal example with the schema comment moved', async () => {
+    expect((await sovereign(['init', tmp], REPO_ROOT)).code).toBe(0);
+    const v = await sovereign(['validate', path.join(tmp, 'sovereign.yaml')], tmp);
     expect(v.code).toBe(0);
     // The spec is the toolkit's minimal example (which synth tests cover) with the schema comment changed.
     const spec = fs.readFileSync(path.join(tmp, 'sovereign.yaml'), 'utf8').split('\n').slice(1).join('\n');
@@ -86,18 +86,18 @@ describe('sovereign init', () => {
     expect(spec).toBe(example);
   });
 
-  test('--ci gitlab writes .gitlab-ci.yml; --ci none (the default) writes no pipeline', () => {
-    expect(sovereign(['init', 'a', '--ci', 'gitlab'], tmp).code).toBe(0);
+  test('--ci gitlab writes .gitlab-ci.yml; --ci none (the default) writes no pipeline', async () => {
+    expect((await sovereign(['init', 'a', '--ci', 'gitlab'], tmp)).code).toBe(0);
     expect(fs.readFileSync(path.join(tmp, 'a', '.gitlab-ci.yml'), 'utf8')).toBe(gitlabPipeline(['lab']));
-    expect(sovereign(['init', 'b'], tmp).code).toBe(0);
+    expect((await sovereign(['init', 'b'], tmp)).code).toBe(0);
     expect(listing(path.join(tmp, 'b')).some((f) => f.includes('gitlab') || f.includes('.github'))).toBe(
       false,
     );
   });
 
-  test('keeps an existing package.json (npm install of the toolkit creates one) and says so', () => {
+  test('keeps an existing package.json (npm install of the toolkit creates one) and says so', async () => {
     fs.writeFileSync(path.join(tmp, 'package.json'), '{"dependencies":{"sovereign-stack":"file:x.tgz"}}\n');
-    const r = sovereign(['init'], tmp);
+    const r = await sovereign(['init'], tmp);
     expect(r.code).toBe(0);
     expect(fs.readFileSync(path.join(tmp, 'package.json'), 'utf8')).toBe(
       '{"dependencies":{"sovereign-stack":"file:x.tgz"}}\n',
@@ -106,10 +106,10 @@ describe('sovereign init', () => {
     expect(r.stdout).not.toContain('npm install');
   });
 
-  test('fails when files exist, naming each, and writes nothing at all', () => {
+  test('fails when files exist, naming each, and writes nothing at all', async () => {
     fs.writeFileSync(path.join(tmp, 'sovereign.yaml'), 'mine\n');
     fs.writeFileSync(path.join(tmp, '.gitignore'), 'mine\n');
-    const r = sovereign(['init', '--ci', 'gitlab'], tmp);
+    const r = await sovereign(['init', '--ci', 'gitlab'], tmp);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       'sovereign.yaml  exists; sovereign init writes nothing over a file it did not write',
@@ -120,23 +120,23 @@ describe('sovereign init', () => {
     expect(fs.readFileSync(path.join(tmp, 'sovereign.yaml'), 'utf8')).toBe('mine\n');
   });
 
-  test('fails when the target is a file', () => {
+  test('fails when the target is a file', async () => {
     fs.writeFileSync(path.join(tmp, 'f'), 'x');
-    const r = sovereign(['init', 'f'], tmp);
+    const r = await sovereign(['init', 'f'], tmp);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('exists and is not a directory');
   });
 
-  test('fails on an unknown --ci, listing the choices', () => {
-    const r = sovereign(['init', '--ci', 'jenkins'], tmp);
+  test('fails on an unknown --ci, listing the choices', async () => {
+    const r = await sovereign(['init', '--ci', 'jenkins'], tmp);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/github, gitlab, none/);
     expect(listing(tmp)).toEqual([]);
   });
 
-  test('fails without a trace when the project cannot be written, leaving nothing behind', () => {
+  test('fails without a trace when the project cannot be written, leaving nothing behind', async () => {
     fs.writeFileSync(path.join(tmp, 'f'), 'x');
-    const r = sovereign(['init', path.join('f', 'p')], tmp);
+    const r = await sovereign(['init', path.join('f', 'p')], tmp);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot write the project (ENOTDIR); nothing was left behind');
     expect(r.stderr).not.toMatch(STACK_TRACE);
@@ -145,7 +145,7 @@ describe('sovereign init', () => {
 });
 
 describe('scaffold', () => {
-  test('the same bytes for the same inputs (no dates, no machine paths)', () => {
+  test('the same bytes for the same inputs (no dates, no machine paths)', async () => {
     const a = scaffold('p', 'github', 'node_modules/sovereign-stack/sovereign.schema.json');
     const b = scaffold('p', 'github', 'node_modules/sovereign-stack/sovereign.schema.json');
     expect(a).toEqual(b);

@@ -1,5 +1,5 @@
 /**
- * `sovereign synth` as a user runs it (a separate process), and the cdktf CLI path through
+ * `sovereign synth` as a user runs it (in-process, test/support/cli.ts), and the cdktf CLI path through
  * cdktf.json giving the same files.
  */
 import { createHash } from 'crypto';
@@ -7,18 +7,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CLI, REPO_ROOT } from '../../support/paths';
-
-const STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
-
-function sovereign(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { REPO_ROOT } from '../../support/paths';
+import { sovereign, STACK_TRACE } from '../../support/cli';
 
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -52,8 +42,11 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe('sovereign synth', () => {
-  test('writes cdktf layout and prints a per-jurisdiction summary', () => {
-    const r = sovereign(['synth', 'examples/sovereign.yaml', '--report', 'cdktf.out/audit-report.md'], work);
+  test('writes cdktf layout and prints a per-jurisdiction summary', async () => {
+    const r = await sovereign(
+      ['synth', 'examples/sovereign.yaml', '--report', 'cdktf.out/audit-report.md'],
+      work,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(Object.keys(tree(path.join(work, 'cdktf.out'))).sort()).toEqual([
@@ -81,8 +74,8 @@ describe('sovereign synth', () => {
     expect(md).not.toContain(work);
   });
 
-  test('--json gives the summary as data', () => {
-    const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'out', '--json'], work);
+  test('--json gives the summary as data', async () => {
+    const r = await sovereign(['synth', 'examples/minimal.yaml', '--out', 'out', '--json'], work);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as {
       ok: boolean;
@@ -92,19 +85,19 @@ describe('sovereign synth', () => {
     expect(j.jurisdictions).toEqual([expect.objectContaining({ name: 'lab', gpus: 1, errors: 0 })]);
   });
 
-  test('replaces a previous output whole: no stale stack survives', () => {
+  test('replaces a previous output whole: no stale stack survives', async () => {
     // A previous run that wrote a jurisdiction the spec no longer has.
-    expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work).code).toBe(0);
+    expect((await sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work)).code).toBe(0);
     fs.mkdirSync(path.join(work, 'out/stacks/gone'), { recursive: true });
     fs.writeFileSync(path.join(work, 'out/stacks/gone/cdk.tf.json'), '{}');
     fs.appendFileSync(path.join(work, 'out/.sovereign-synth'), 'stacks/gone/cdk.tf.json\n');
-    expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work).code).toBe(0);
+    expect((await sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work)).code).toBe(0);
     expect(fs.readdirSync(path.join(work, 'out/stacks'))).toEqual(['lab']);
     expect(fs.readdirSync(work).filter((f) => f.includes('partial'))).toEqual([]);
   });
 
-  test('fails when the spec is invalid: exit 2, located message, the previous output untouched', () => {
-    expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work).code).toBe(0);
+  test('fails when the spec is invalid: exit 2, located message, the previous output untouched', async () => {
+    expect((await sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work)).code).toBe(0);
     const before = tree(path.join(work, 'out'));
     fs.writeFileSync(
       path.join(work, 'bad.yaml'),
@@ -113,7 +106,7 @@ describe('sovereign synth', () => {
     fs.appendFileSync(path.join(work, 'bad.yaml'), '');
     const spec = fs.readFileSync(path.join(work, 'bad.yaml'), 'utf8').replace('pool: gpu', 'pool: gpus');
     fs.writeFileSync(path.join(work, 'bad.yaml'), spec);
-    const r = sovereign(['synth', 'bad.yaml', '--out', 'out'], work);
+    const r = await sovereign(['synth', 'bad.yaml', '--out', 'out'], work);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /^ {2}bad\.yaml:\d+:\d+ {2}jurisdictions\.lab\.models\.llama-8b\.pool {2}pool "gpus" is not declared/m,
@@ -123,21 +116,21 @@ describe('sovereign synth', () => {
     expect(fs.readdirSync(work).filter((f) => f.includes('partial'))).toEqual([]);
   });
 
-  test('fails when a model does not fit: exit 2 with the numbers, nothing written', () => {
+  test('fails when a model does not fit: exit 2 with the numbers, nothing written', async () => {
     const spec = fs
       .readFileSync(path.join(work, 'examples/minimal.yaml'), 'utf8')
       .replace('architecture: llama-3.1-8b', 'architecture: llama-3.1-70b');
     fs.writeFileSync(path.join(work, 'big.yaml'), spec);
-    const r = sovereign(['synth', 'big.yaml', '--out', 'out'], work);
+    const r = await sovereign(['synth', 'big.yaml', '--out', 'out'], work);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('GiB of weights');
     expect(fs.existsSync(path.join(work, 'out'))).toBe(false);
     expect(fs.readdirSync(work).filter((f) => f.includes('partial'))).toEqual([]);
   });
 
-  test('fails when the policy gate fails: exit 1, every finding printed, nothing written', () => {
+  test('fails when the policy gate fails: exit 1, every finding printed, nothing written', async () => {
     writeExpiredSuppressionSpec();
-    const r = sovereign(['synth', 'expired.yaml', '--out', 'out'], work);
+    const r = await sovereign(['synth', 'expired.yaml', '--out', 'out'], work);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('policy violation');
     expect(r.stderr).toContain('SUP-001');
@@ -145,7 +138,7 @@ describe('sovereign synth', () => {
     expect(fs.existsSync(path.join(work, 'out'))).toBe(false);
   });
 
-  test('credentials in the environment never reach the output, the report or the log', () => {
+  test('credentials in the environment never reach the output, the report or the log', async () => {
     const sentinel = 'SENTINEL-c0ffee-do-not-leak';
     const env = {
       KUBE_TOKEN: sentinel,
@@ -154,7 +147,7 @@ describe('sovereign synth', () => {
       PG_CONN_STR: `postgres://admin:${sentinel}@db.example/tf`,
       VLLM_API_KEY: sentinel,
     };
-    const r = sovereign(
+    const r = await sovereign(
       ['synth', 'examples/sovereign.yaml', '--report', 'cdktf.out/audit-report.md'],
       work,
       env,
@@ -170,7 +163,7 @@ describe('sovereign synth', () => {
     expect(de).not.toMatch(/"name": "(VLLM_API_KEY|AWS_SECRET_ACCESS_KEY)",\s*"value"/);
   });
 
-  test('a provisioned jurisdiction: prints the apply order; no credential of either cluster or the cloud leaks', () => {
+  test('a provisioned jurisdiction: prints the apply order; no credential of either cluster or the cloud leaks', async () => {
     const sentinel = 'SENTINEL-c0ffee-do-not-leak';
     // The new cluster's kubeconfig as written from its Secret: the stacks name the file, never read it.
     fs.mkdirSync(path.join(work, 'kubeconfigs'));
@@ -184,7 +177,7 @@ describe('sovereign synth', () => {
       AWS_SECRET_ACCESS_KEY: sentinel,
       KUBE_TOKEN: sentinel,
     };
-    const r = sovereign(
+    const r = await sovereign(
       ['synth', 'examples/provisioned.yaml', '--report', 'cdktf.out/audit-report.md'],
       work,
       env,
@@ -202,21 +195,24 @@ describe('sovereign synth', () => {
       expect([file, text.includes(sentinel)]).toEqual([file, false]);
     }
     const json = JSON.parse(
-      sovereign(['synth', 'examples/provisioned.yaml', '--json'], work, env).stdout,
+      (await sovereign(['synth', 'examples/provisioned.yaml', '--json'], work, env)).stdout,
     ) as { jurisdictions: { name: string; order: string[] }[] };
     expect(json.jurisdictions.map((j) => [j.name, j.order])).toEqual([
       ['de-ber', ['de-ber-provision', 'de-ber']],
     ]);
   });
 
-  test('an output outside the project holds no machine path: files are written as from cdktf.out', () => {
+  test('an output outside the project holds no machine path: files are written as from cdktf.out', async () => {
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-elsewhere-'));
     try {
-      const r = sovereign(['synth', 'examples/sovereign.yaml', '--out', path.join(elsewhere, 'out')], work);
+      const r = await sovereign(
+        ['synth', 'examples/sovereign.yaml', '--out', path.join(elsewhere, 'out')],
+        work,
+      );
       expect(r.code).toBe(0);
       expect(r.stderr).toContain('is outside the project');
       expect(r.stderr).toContain('de-fra cluster.api.caCertificateFile secrets/de-fra-ca.pem');
-      expect(sovereign(['synth', 'examples/sovereign.yaml'], work).code).toBe(0);
+      expect((await sovereign(['synth', 'examples/sovereign.yaml'], work)).code).toBe(0);
       const outside = tree(path.join(elsewhere, 'out'));
       expect(outside).toEqual(tree(path.join(work, 'cdktf.out')));
       for (const text of Object.values(outside)) {
@@ -228,16 +224,16 @@ describe('sovereign synth', () => {
     }
   });
 
-  test('fails when --out is a file: exit 2', () => {
+  test('fails when --out is a file: exit 2', async () => {
     fs.writeFileSync(path.join(work, 'afile'), 'x');
-    const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'afile'], work);
+    const r = await sovereign(['synth', 'examples/minimal.yaml', '--out', 'afile'], work);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('afile');
     expect(fs.readFileSync(path.join(work, 'afile'), 'utf8')).toBe('x');
   });
 
-  test('a local backend keeps state outside the output, relative to the project', () => {
-    expect(sovereign(['synth', 'examples/minimal.yaml', '--out', 'build/tf'], work).code).toBe(0);
+  test('a local backend keeps state outside the output, relative to the project', async () => {
+    expect((await sovereign(['synth', 'examples/minimal.yaml', '--out', 'build/tf'], work)).code).toBe(0);
     const stack = JSON.parse(fs.readFileSync(path.join(work, 'build/tf/stacks/lab/cdk.tf.json'), 'utf8'));
     expect(stack.terraform.backend).toEqual({ local: { path: '../../../../terraform.lab.tfstate' } });
     // Resolved from the stack directory, that is the project directory.
@@ -248,7 +244,7 @@ describe('sovereign synth', () => {
 });
 
 describe('the cdktf CLI path (cdktf.json → dist/bin/app.js)', () => {
-  test('npx cdktf synth gives the same files as sovereign synth', () => {
+  test('npx cdktf synth gives the same files as sovereign synth', async () => {
     fs.cpSync(path.join(REPO_ROOT, 'cdktf.json'), path.join(work, 'cdktf.json'));
     // cdktf.json runs `node dist/bin/app.js` relative to the project: link the build in.
     fs.symlinkSync(path.join(REPO_ROOT, 'dist'), path.join(work, 'dist'));
@@ -259,11 +255,11 @@ describe('the cdktf CLI path (cdktf.json → dist/bin/app.js)', () => {
       env: { ...process.env, SOVEREIGN_SPEC: 'examples/sovereign.yaml', CHECKPOINT_DISABLE: '1', CI: '1' },
     });
     expect(cdktf.status).toBe(0);
-    expect(sovereign(['synth', 'examples/sovereign.yaml', '--out', 'ours'], work).code).toBe(0);
+    expect((await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'ours'], work)).code).toBe(0);
     expect(tree(path.join(work, 'cdktf.out'))).toEqual(tree(path.join(work, 'ours')));
   });
 
-  test('the app entry exits 1 on a policy violation, so cdktf deploy stops', () => {
+  test('the app entry exits 1 on a policy violation, so cdktf deploy stops', async () => {
     writeExpiredSuppressionSpec();
     const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/app.js')], {
       cwd: work,
@@ -275,7 +271,7 @@ describe('the cdktf CLI path (cdktf.json → dist/bin/app.js)', () => {
     expect(r.stderr).not.toMatch(STACK_TRACE);
   });
 
-  test('the app entry reads the spec path from the cdktf context', () => {
+  test('the app entry reads the spec path from the cdktf context', async () => {
     const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/app.js')], {
       cwd: work,
       encoding: 'utf8',

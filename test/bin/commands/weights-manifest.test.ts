@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { run, type WeightsManifestJson } from '../../../bin/commands/weights-manifest';
 import { isSovereignError, type SovereignError } from '../../../core/errors';
 import { manifestSha256 } from '../../../constructs/weights-manifest';
-import { CLI } from '../../support/paths';
+import { sovereign } from '../../support/cli';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -159,13 +159,10 @@ describe('sovereign weights manifest', () => {
 
   test.each(['0', 'abc', '1.5', '-1', '', '257', '0x4'])(
     'fails when the command line says --jobs=%j: exit 2 and a message saying what is allowed',
-    (jobs) => {
+    async (jobs) => {
       generate(tmp, { 'config.json': 10 });
-      const r = spawnSync(process.execPath, [CLI, 'weights', 'manifest', tmp, `--jobs=${jobs}`], {
-        encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1' },
-      });
-      expect(r.status).toBe(2);
+      const r = await sovereign(['weights', 'manifest', tmp, `--jobs=${jobs}`]);
+      expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain(
         `argument '${jobs}' is invalid. --jobs takes a whole number from 1 to 256, got "${jobs}".`,

@@ -7,7 +7,7 @@ import { clip, pictureOf } from '../../../policy/report/picture';
 import { judgeEndpoint } from '../../../policy/rules/private/endpoint';
 import { stackView, readMetadata } from '../../../policy/stack';
 import { EXAMPLES } from '../../support/paths';
-import { synthSpec } from '../../support/synth';
+import { synthExample } from '../../support/synth';
 import { exampleStack, metadata } from '../fixtures';
 import { exampleReport } from './helpers';
 
@@ -104,7 +104,7 @@ describe('html report', () => {
   });
 
   test('the page passes the endpoint rule: every endpoint it names is inside the boundary', () => {
-    const synth = synthSpec(join(EXAMPLES, 'sovereign.yaml'));
+    const synth = synthExample(join(EXAMPLES, 'sovereign.yaml'));
     const stacks = Object.entries(synth.stacks).map(([name, json]) => ({ name, json }));
     const r = buildReport(evaluateStacks(stacks, { today: '2026-12-07' }), { now: '2026-12-07T10:00:00Z' });
     const page = renderHtml(r);

@@ -13,10 +13,10 @@ import { buildReport } from '../../../policy/report/model';
 import { stackView as readStack } from '../../../policy/stack';
 import { EXAMPLES, FIXTURES } from '../../support/paths';
 import { exampleStack } from '../fixtures';
-import { synthSpec } from '../../support/synth';
+import { synthExample } from '../../support/synth';
 import { validateCycloneDx } from './helpers';
 
-const synth = synthSpec(join(EXAMPLES, 'sovereign.yaml'));
+const synth = synthExample(join(EXAMPLES, 'sovereign.yaml'));
 const stacks = Object.entries(synth.stacks).map(([name, json]) => ({ name, json }));
 const report = buildReport(evaluateStacks(stacks, { today: '2026-12-07' }), { now: '2026-12-07T10:00:00Z' });
 const bom = toCycloneDx(report) as {

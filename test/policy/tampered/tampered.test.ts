@@ -26,7 +26,7 @@ beforeAll(async () => {
   pristine = join(tmp, 'base', 'cdktf.out');
   const r = await synthesize({ spec: SPEC, outdir: pristine });
   expect(r.exitCode).toBe(0);
-}, 120_000);
+});
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A fresh copy of the synthesized example at the same depth as the original. */
@@ -108,7 +108,7 @@ describe('the example as synthesized', () => {
     expect(r.code).toBe(0);
     expect(r.report.trust.anchor).toBe('spec');
     expect(r.report.trust.spec?.differences).toEqual([]);
-  }, 60_000);
+  });
 });
 
 describe('the policy lives in the file it judges: the artifact may only tighten', () => {
@@ -721,7 +721,7 @@ describe('anchors', () => {
         'missing stacks/fr-par/cdk.tf.json',
       ]),
     );
-  }, 60_000);
+  });
   const policyFile = (body: string) => {
     const f = join(tmp, `policy${++n}.yaml`);
     writeFileSync(f, body);

@@ -86,20 +86,20 @@ describe.each([
     /sovereignty\.providerRegistry {2}app\.terraform\.io/,
   ],
 ])('%s', (_name, base, from, to, message) => {
-  test('is refused by validate and synth (exit 2, located), writing nothing', () => {
+  test('is refused by validate and synth (exit 2, located), writing nothing', async () => {
     const f = spec(edit(base, from, to));
-    const v = sovereign(['validate', f]);
+    const v = await sovereign(['validate', f]);
     expect(v.code).toBe(2);
     expect(v.stderr).toMatch(message);
     expect(v.stderr).toMatch(new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+`));
     const out = join(tmp, `out${n}`);
-    const s = sovereign(['synth', f, '--out', out]);
+    const s = await sovereign(['synth', f, '--out', out]);
     expect(s.code).toBe(2);
     expect(existsSync(out)).toBe(false);
   });
 });
 
-test('a public range the jurisdiction owns, declared with a reason, passes and is shown as declared public', () => {
+test('a public range the jurisdiction owns, declared with a reason, passes and is shown as declared public', async () => {
   const f = spec(
     edit(
       MINIMAL,
@@ -107,17 +107,17 @@ test('a public range the jurisdiction owns, declared with a reason, passes and i
       "cidrs: [10.10.0.0/16, 192.0.2.0/24]\n      declaredPublic: [{ host: 192.0.2.0/24, reason: 'the institute holds this allocation from its national registry' }]",
     ),
   );
-  expect(sovereign(['validate', f]).code).toBe(0);
+  expect((await sovereign(['validate', f])).code).toBe(0);
   const out = join(tmp, `declared-range${n}`);
-  expect(sovereign(['synth', f, '--out', out]).code).toBe(0);
-  const r = sovereign(['audit', out, '--format', 'json']);
+  expect((await sovereign(['synth', f, '--out', out])).code).toBe(0);
+  const r = await sovereign(['audit', out, '--format', 'json']);
   expect(r.code).toBe(0);
   expect(JSON.parse(r.stdout).trust.declaredPublic).toContainEqual(
     expect.objectContaining({ host: '192.0.2.0/24' }),
   );
 });
 
-test('a public service admitted by a reasoned exception is shown as declared public in every report', () => {
+test('a public service admitted by a reasoned exception is shown as declared public in every report', async () => {
   const f = spec(
     edit(
       MINIMAL,
@@ -125,11 +125,11 @@ test('a public service admitted by a reasoned exception is shown as declared pub
       "registries: [registry.lab.example, quay.io]\n      declaredPublic: [{ host: quay.io, reason: 'upstream operator images, mirrored by 2027-01' }]",
     ),
   );
-  expect(sovereign(['validate', f]).code).toBe(0);
+  expect((await sovereign(['validate', f])).code).toBe(0);
   const out = join(tmp, `declared${n}`);
-  expect(sovereign(['synth', f, '--out', out]).code).toBe(0);
+  expect((await sovereign(['synth', f, '--out', out])).code).toBe(0);
   for (const format of ['text', 'markdown', 'json']) {
-    const r = sovereign(['audit', out, '--format', format]);
+    const r = await sovereign(['audit', out, '--format', format]);
     expect(r.code).toBe(0);
     if (format === 'json')
       expect(JSON.parse(r.stdout).trust.declaredPublic).toContainEqual(
@@ -146,7 +146,7 @@ test('a public service admitted by a reasoned exception is shown as declared pub
       'registries: [registry.lab.example, quay.io]\n      declaredPublic: [{ host: quay.io, reason: ok }]',
     ),
   );
-  expect(sovereign(['validate', short]).code).toBe(2);
+  expect((await sovereign(['validate', short])).code).toBe(2);
 });
 
 describe('no secret reaches any file, report or output', () => {
@@ -170,9 +170,9 @@ describe('no secret reaches any file, report or output', () => {
     t = edit(t, 'description: Federal AI platform', `description: Federal AI platform ${SECRETS.key}`);
     return spec(t);
   };
-  test('validate and synth refuse each credential, located, without echoing it; no output is written', () => {
+  test('validate and synth refuse each credential, located, without echoing it; no output is written', async () => {
     const f = hostile();
-    const v = sovereign(['validate', f]);
+    const v = await sovereign(['validate', f]);
     expect(v.code).toBe(2);
     for (const where of [
       /cluster\.api\.host {2}holds URL credentials/,
@@ -184,17 +184,17 @@ describe('no secret reaches any file, report or output', () => {
     ])
       expect(v.stderr).toMatch(where);
     const out = join(tmp, 'secret-out');
-    const s = sovereign(['synth', f, '--out', out, '--report', join(tmp, 'secret-report.md')]);
+    const s = await sovereign(['synth', f, '--out', out, '--report', join(tmp, 'secret-report.md')]);
     expect(s.code).toBe(2);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(tmp, 'secret-report.md'))).toBe(false);
-    const json = sovereign(['validate', f, '--json']);
+    const json = await sovereign(['validate', f, '--json']);
     for (const r of [v, s, json]) {
       expect(r.stdout + r.stderr).not.toMatch(STACK_TRACE);
       for (const secret of Object.values(SECRETS)) expect(r.stdout + r.stderr).not.toContain(secret);
     }
   });
-  test('nothing is left in the temporary directory but what the tests wrote', () => {
+  test('nothing is left in the temporary directory but what the tests wrote', async () => {
     const files: string[] = [];
     const walk = (d: string) => {
       for (const x of readdirSync(d)) {

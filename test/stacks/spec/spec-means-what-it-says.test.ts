@@ -8,7 +8,7 @@ import * as path from 'path';
 import { isSovereignError } from '../../../core/errors';
 import { parseSpec } from '../../../stacks/spec/load';
 import { synthesize } from '../../../bin/lib/synthesize';
-import { synthSpec, type Json } from '../../support/synth';
+import { synthExample, synthSpec, type Json } from '../../support/synth';
 
 const minimal = fs.readFileSync('examples/minimal.yaml', 'utf8');
 const mig = fs.readFileSync('examples/mig.yaml', 'utf8');
@@ -71,7 +71,7 @@ const deployment = (stack: Json): Json =>
 
 describe('MIG: one slice per pod', () => {
   test('the MIG example serves each replica from one 3g.40gb slice at tensor-parallel size 1', () => {
-    const stack = synthSpec('examples/mig.yaml').stacks['lab-mig'];
+    const stack = synthExample('examples/mig.yaml').stacks['lab-mig'];
     const d = deployment(stack);
     const c = d.spec.template.spec.container[0];
     expect(d.spec.replicas).toBe('8');
@@ -135,7 +135,7 @@ describe('GPU facts as data', () => {
   });
 
   test('pods are pinned to the pool product as GFD labels it (time-sliced nodes carry -SHARED)', () => {
-    const out = synthSpec('examples/sovereign.yaml').stacks;
+    const out = synthExample('examples/sovereign.yaml').stacks;
     const affinity = (stack: Json) =>
       deployment(stack).spec.template.spec.affinity.node_affinity
         .required_during_scheduling_ignored_during_execution.node_selector_term[0].match_expressions[0];
@@ -148,7 +148,7 @@ describe('GPU facts as data', () => {
   });
 
   test('a time-slice share budgets exactly what vLLM gets: 0.45 of the 44.99 GiB an L40S shows', () => {
-    const c = deployment(synthSpec('examples/sovereign.yaml').stacks['fr-par']).spec.template.spec
+    const c = deployment(synthExample('examples/sovereign.yaml').stacks['fr-par']).spec.template.spec
       .container[0];
     // 0.9 × (46068 MiB / 2) / 46068 MiB = 0.45: 20.24 GiB, not 0.9 × 48 / 2 = 21.6
     expect(c.args[c.args.indexOf('--gpu-memory-utilization') + 1]).toBe('0.45');
@@ -272,7 +272,7 @@ describe('validate runs every check synth runs', () => {
 
 describe('pre-seeded weights and CPU pools', () => {
   test('the edge example verifies weights in place on a local volume of its edge node, placed by its CPU pool', () => {
-    const edge = synthSpec('examples/sovereign.yaml').stacks['eu-edge-vie'];
+    const edge = synthExample('examples/sovereign.yaml').stacks['eu-edge-vie'];
     const pv = Object.values<Json>(edge.resource.kubernetes_persistent_volume_v1)[0];
     expect(pv.spec[0].persistent_volume_source.local.path).toBe('/srv/sovereign');
     expect(pv.spec[0].persistent_volume_reclaim_policy).toBe('Retain');
