@@ -56,7 +56,10 @@ describe('sovereign CLI', () => {
     expect(r.stdout).toMatch(
       /^deepseek-v3 +671\.03 +37\.55 +fp8 +MLA +61 +128 +128 +192 +131072 +68\.625 +deepseek$/m,
     );
-    const rows = JSON.parse((await sovereign(['models', '--json'])).stdout) as { name: string; source: string }[];
+    const rows = JSON.parse((await sovereign(['models', '--json'])).stdout) as {
+      name: string;
+      source: string;
+    }[];
     expect(rows.length).toBeGreaterThanOrEqual(8);
     for (const row of rows) expect(row.source).toMatch(/^https:\/\//);
   });
