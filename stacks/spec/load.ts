@@ -9,7 +9,6 @@ import type { Document, Node } from 'yaml';
 import { type z } from 'zod';
 import { specInvalid, specUnreadable, type Problem } from '../../constructs/errors';
 import { DEFAULTABLE_KEYS, jurisdictionSchema, SPEC_VERSION, specSchema, type SovereignSpec } from './schema';
-import { readPlainYaml } from './plain-yaml';
 import { semanticProblems } from './semantics';
 import { didYouMean } from '../../constructs/private/suggest';
 
@@ -63,20 +62,16 @@ export function loadSpec(file: string): LoadedSpec {
 }
 
 /** Validates spec content; `file` is used in messages only. */
-export function parseSpec(
-  content: Buffer | string,
-  file: string,
-  opts: { quickRead?: boolean } = {},
-): LoadedSpec {
+export function parseSpec(content: Buffer | string, file: string): LoadedSpec {
   const text = typeof content === 'string' ? content : decodeUtf8(content, file);
   if (text.length > MAX_SPEC_BYTES)
     throw specUnreadable(file, `is larger than ${MAX_SPEC_BYTES} bytes (1 MiB)`);
 
-  // Plain YAML is read quickly without positions (plain-yaml.ts); the full reader runs only
-  // when the quick read gives up, or when a problem needs a line and column.
-  let full: FullRead | undefined;
-  const read = () => (full ??= readFull(text, file));
-  const data = (opts.quickRead === false ? undefined : readPlainYaml(text)) ?? read().data;
+  // One reader for every spec: `yaml`, with node positions (a second, faster reader without
+  // them would be a second opinion on what a document says, in a tool that judges documents).
+  const full = readFull(text, file);
+  const read = () => full;
+  const data = full.data;
 
   const problems: Problem[] = [];
   const locate = (path: SpecPath) => locateIn(read().doc, read().at, path);
