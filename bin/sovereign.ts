@@ -3,6 +3,7 @@
  * The `sovereign` CLI. Each command lives in bin/commands/<name>.ts and is loaded only when it
  * runs, so `--help` and `validate` never load cdktf or the provider bindings.
  */
+import './lib/compile-cache-install';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TOOLKIT_VERSION } from './version';
 import { EXIT_USAGE, runCommand, type CommonOptions } from './lib/run-command';
