@@ -20,6 +20,8 @@
  * --quick: sizes 1 and 10, 2 rounds, 200 MB of weights, 5 000 small files and 3 × 100 MB — a
  * smoke check, not figures to quote.
  * A full run exits 1 when a target is missed; a --quick run only reports.
+ * 5. At the largest size: `--jobs 1` against `--jobs 2` (both without the cache) and a cached
+ *    run after one jurisdiction changed, from the same rounds (benchFleet).
  * --sizes 10,50 and --runs 3 override the sizes and rounds; --synth-only skips start-up and hashing.
  */
 import { execFileSync } from 'node:child_process';
@@ -85,6 +87,8 @@ export interface BenchReport {
   readonly rss: string;
   readonly runs: number;
   readonly synth: readonly SynthRow[];
+  /** Parallel speed-up and incremental run at the largest size. */
+  readonly fleet?: FleetRow;
   readonly startup: {
     readonly validate: Stats;
     /** `sovereign validate examples/sovereign.yaml`. */
@@ -128,7 +132,8 @@ function benchSynth(
     const outOurs = path.join(work, `ours-${n}`);
     const outBase = path.join(work, `baseline-${n}`);
     const contenders = {
-      ours: () => measureNode(SOVEREIGN, ['synth', spec, '--out', outOurs], { cwd: work }),
+      // A full synth: without the cache, which would otherwise serve every round after the first.
+      ours: () => measureNode(SOVEREIGN, ['synth', spec, '--out', outOurs, '--no-cache'], { cwd: work }),
       baseline: () => measureNode(BASELINE, [String(n), outBase], { cwd: work }),
       baselineSameLevers: () =>
         measureNode(BASELINE, [String(n), outBase], {
@@ -171,6 +176,61 @@ function benchSynth(
     rows.push(row);
   }
   return rows;
+}
+
+export interface FleetRow {
+  readonly jurisdictions: number;
+  /** `--jobs 1 --no-cache`, `--jobs 2 --no-cache`, and a cached run after one jurisdiction changed. */
+  readonly oneJob: Stats;
+  readonly twoJobs: Stats;
+  readonly incremental: Stats;
+  readonly speedup: number;
+  readonly incrementalRatio: number;
+}
+
+/** Parallel speed-up and the incremental run at `n` jurisdictions, ratios from the same rounds. */
+export function benchFleet(work: string, n: number, runs: number, log: (s: string) => void): FleetRow {
+  const spec = path.join(work, `fleet-${n}.yaml`);
+  const text = generateSpec(n);
+  const out = path.join(work, `fleet-${n}-out`);
+  const samples = { oneJob: [] as Sample[], twoJobs: [] as Sample[], incremental: [] as Sample[] };
+  for (let round = 0; round <= runs; round++) {
+    writeFileSync(spec, text);
+    rmSync(out, { recursive: true, force: true });
+    const a = measureNode(SOVEREIGN, ['synth', spec, '--out', out, '--jobs', '1', '--no-cache'], {
+      cwd: work,
+    });
+    rmSync(out, { recursive: true, force: true });
+    const b = measureNode(SOVEREIGN, ['synth', spec, '--out', out, '--jobs', '2', '--no-cache'], {
+      cwd: work,
+    });
+    // Fill the cache with the spec, then change one jurisdiction and synthesize again.
+    measureNode(SOVEREIGN, ['synth', spec, '--out', out], { cwd: work });
+    writeFileSync(spec, text.replace(/replicas: 2/, 'replicas: 1'));
+    const c = measureNode(SOVEREIGN, ['synth', spec, '--out', out], { cwd: work });
+    if (round > 0) {
+      samples.oneJob.push(a);
+      samples.twoJobs.push(b);
+      samples.incremental.push(c);
+    }
+  }
+  const row = {
+    jurisdictions: n,
+    oneJob: stats(samples.oneJob),
+    twoJobs: stats(samples.twoJobs),
+    incremental: stats(samples.incremental),
+    speedup: 0,
+    incrementalRatio: 0,
+  };
+  const result = {
+    ...row,
+    speedup: round2(row.oneJob.medianS / row.twoJobs.medianS),
+    incrementalRatio: round2(row.incremental.medianS / row.oneJob.medianS),
+  };
+  log(
+    `  ${n} jurisdictions: 1 job ${row.oneJob.medianS} s, 2 jobs ${row.twoJobs.medianS} s (×${result.speedup}), one changed ${row.incremental.medianS} s`,
+  );
+  return result;
 }
 
 function benchStartup(work: string, runs: number): BenchReport['startup'] {
@@ -329,8 +389,10 @@ function main(argv: readonly string[]): void {
       `synth: ${sizes.join(', ')} jurisdiction(s) × ${MODELS_PER_JURISDICTION} models, ${runs} run(s) each`,
     );
     const synth = benchSynth(work, sizes, runs, log);
+    log('fleet: --jobs 1 against --jobs 2, and a cached run after one jurisdiction changed');
+    const fleet = benchFleet(work, Math.max(...sizes), runs, log);
     if (synthOnly) {
-      process.stdout.write(JSON.stringify(synth) + '\n');
+      process.stdout.write(JSON.stringify({ synth, fleet }) + '\n');
       return;
     }
     log('start-up: validate, --help');
@@ -354,6 +416,7 @@ function main(argv: readonly string[]): void {
       rss: rssSource(),
       runs,
       synth,
+      fleet,
       startup,
       hashing,
       hashingTrees,

@@ -64,10 +64,14 @@ describe('loadSpec refuses broken files with a located message', () => {
     expect(lines('test/fixtures/spec/nope.yaml')).toEqual(['test/fixtures/spec/nope.yaml  no such file']);
   });
 
-  test('fails when the path is a directory', () => {
-    expect(lines(fixture('spec'))).toEqual([
-      'test/fixtures/spec  is a directory; name the YAML file, e.g. sovereign.yaml',
+  test('a directory is read as a spec in several files: each broken file reported in itself', () => {
+    const ps = lines(fixture('spec'));
+    expect(ps.slice(0, 3)).toEqual([
+      'test/fixtures/spec/alias-bomb.yaml:3:8  expands YAML aliases more than 100 times; refused as a resource-exhaustion risk',
+      'test/fixtures/spec/binary.yaml  holds binary content (a NUL byte at offset 32); a spec is UTF-8 text',
+      'test/fixtures/spec/comments-only.yaml  is empty; a spec starts with `version: 1` and a `jurisdictions:` map',
     ]);
+    expect(ps).toContain('test/fixtures/spec/tags.yaml:5:25  YAML tag !vault is not allowed; write plain values');
   });
 
   test('fails when the file is larger than 1 MiB, before parsing it', () => {
