@@ -142,7 +142,11 @@ export async function synthesizeInWorkers(
           const request: PartRequest = {
             kind: 'sovereign-synth-part',
             file: loaded.file,
-            spec: loaded.spec,
+            // Only the worker's own jurisdictions cross the thread boundary.
+            spec: {
+              ...loaded.spec,
+              jurisdictions: Object.fromEntries(only.map((n) => [n, loaded.spec.jurisdictions[n]])),
+            },
             only,
             dir: path.join(parent, `.part-${i}`),
             finalOutdir,

@@ -71,7 +71,7 @@ describe('parallel and incremental synth', () => {
     ]);
     const text = fs.readFileSync(spec, 'utf8');
     const edited = text.replace(
-      /(\n  fr-par:\n(?:.*\n)*?\s+replicas: )(\d+)/,
+      /(\n {2}fr-par:\n(?:.*\n)*?\s+replicas: )(\d+)/,
       (_m, a: string, n: string) => `${a}${Number(n) + 1}`,
     );
     expect(edited).not.toBe(text);
