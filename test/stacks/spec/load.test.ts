@@ -71,7 +71,9 @@ describe('loadSpec refuses broken files with a located message', () => {
       'test/fixtures/spec/binary.yaml  holds binary content (a NUL byte at offset 32); a spec is UTF-8 text',
       'test/fixtures/spec/comments-only.yaml  is empty; a spec starts with `version: 1` and a `jurisdictions:` map',
     ]);
-    expect(ps).toContain('test/fixtures/spec/tags.yaml:5:25  YAML tag !vault is not allowed; write plain values');
+    expect(ps).toContain(
+      'test/fixtures/spec/tags.yaml:5:25  YAML tag !vault is not allowed; write plain values',
+    );
   });
 
   test('fails when the file is larger than 1 MiB, before parsing it', () => {
@@ -261,9 +263,7 @@ describe('loadSpec reports every schema problem at once', () => {
     } catch (e) {
       problems = (e as SovereignError).problems.map(formatProblem);
     }
-    expect(problems).toEqual([
-      'spec.yaml:7:3  jurisdictions.__proto__  "__proto__" is not allowed as a key',
-    ]);
+    expect(problems).toEqual(['spec.yaml:7:3  jurisdictions.__proto__  "__proto__" is not allowed as a key']);
   });
 
   test('a bad value in defaults is reported once, at the defaults entry', () => {
