@@ -10,8 +10,8 @@
  * Deleting it is always safe. Entries are written to a temporary file and renamed.
  *
  * An entry is used only when its key matches. The key is a SHA-256 over: the cache format,
- * the toolkit version, a digest of the toolkit's own compiled code (the construct and stack
- * code and the engine flag tables in it), the versions of cdktf and the provider bindings,
+ * the toolkit version, a digest of the toolkit's own compiled code (the construct, stack and
+ * policy code and the engine flag tables in it), the versions of cdktf and the provider bindings,
  * the jurisdiction's resolved spec (its own fields with `defaults` merged in, after
  * validation), the content of every file it reads (the API server's CA), where the output
  * lies relative to the project (paths in the stacks depend on it) and the debug switch.
@@ -35,6 +35,12 @@ export interface CacheEntry {
   readonly manifest: Record<string, unknown>;
   /** Files of its stacks by path relative to the output (`stacks/<stack>/…`), as text. */
   readonly files: Record<string, string>;
+  /** The policy gate's verdict on these files, for that day and --strict (synth without --report). */
+  gate?: {
+    readonly today: string;
+    readonly strict: boolean;
+    readonly stacks: readonly { name: string; totals: unknown; findings: unknown[]; resources: number }[];
+  };
 }
 
 export function cacheDir(outdir: string): string {
@@ -72,7 +78,7 @@ export function codeDigest(): string {
         h.update(`${path.relative(root, p)}\0`).update(fs.readFileSync(p));
     }
   };
-  for (const d of ['constructs', 'stacks', path.join('bin', 'lib', 'synth-parallel.js')]) {
+  for (const d of ['constructs', 'stacks', 'policy', path.join('bin', 'lib', 'synth-parallel.js')]) {
     const p = path.join(root, d);
     if (fs.existsSync(p)) {
       if (fs.statSync(p).isDirectory()) walk(p);

@@ -118,7 +118,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       throw e;
     }
     loaded = undefined;
-    const stacks = assemble(target, names, parts, plan.cached, plan.cache, plan.keys);
+    const { summaries: stacks, toCache } = assemble(target, names, parts, plan.cached, plan.cache, plan.keys);
 
     // The gate judges the files as written. With a report, every stack is read at once (the
     // report needs them all, and the files' digests); without, one stack at a time.
@@ -145,20 +145,55 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       report = opts.report;
       gate = { totals: (n) => ev.stacks.find((r) => r.stack.name === n)?.totals, findings: ev.findings };
     } else {
+      // A jurisdiction taken from the cache keeps its verdict when the gate's inputs are the
+      // same: its files (the cache key covers them and the policy code), --strict and the day.
+      const { todayUtc } = await import('../../policy/suppressions');
+      const today = opts.today ?? todayUtc();
+      const judged = new Map<string, NonNullable<CacheEntry['gate']>>();
+      for (const [name, e] of plan.cached) {
+        if (e.gate && e.gate.today === today && e.gate.strict === (opts.strict === true))
+          judged.set(name, e.gate);
+      }
+      const fresh = stacks.filter((s) => !judged.has(s.name));
       const ev = enforceEach(
         readStacks(
           target,
-          stacks.flatMap((s) => s.order),
+          fresh.flatMap((s) => s.order),
           count,
         ),
-        {
-          strict: opts.strict,
-          today: opts.today,
-        },
+        { strict: opts.strict, today },
       );
-      gate = { totals: (n) => ev.stacks.find((r) => r.name === n)?.totals, findings: ev.findings };
+      const byStack = new Map<string, { totals: Totals; findings: Finding[]; resources: number }>();
+      for (const r of ev.stacks)
+        byStack.set(r.name, { totals: r.totals, findings: [], resources: resources.get(r.name) ?? 0 });
+      for (const f of ev.findings) byStack.get(f.stack)?.findings.push(f);
+      for (const g of judged.values()) {
+        for (const st of g.stacks) {
+          byStack.set(st.name, {
+            totals: st.totals as Totals,
+            findings: st.findings as Finding[],
+            resources: st.resources,
+          });
+          resources.set(st.name, st.resources);
+        }
+      }
+      for (const e of toCache) {
+        e.gate = {
+          today,
+          strict: opts.strict === true,
+          stacks: e.summary.order.map((name) => ({ name, ...byStack.get(name)! })),
+        };
+      }
+      // In stack-name order, as the gate over every stack gives them.
+      const names = [...byStack.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      gate = {
+        totals: (n) => byStack.get(n)?.totals,
+        findings: names.flatMap((n) => byStack.get(n)!.findings),
+      };
     }
     staged.commit();
+    // Cached only once the output is committed: a failed or refused run leaves nothing new.
+    for (const e of toCache) plan.cache?.put(e);
     return {
       exitCode: 0,
       outdir: opts.outdir,
@@ -367,8 +402,8 @@ function planRun(
 
 /**
  * Puts every jurisdiction's stacks in place under `target` (moved from the parts, written
- * from the cache), writes manifest.json as one App would, fills the cache with what was
- * synthesized now, and removes the parts' directories.
+ * from the cache), writes manifest.json as one App would, and removes the parts'
+ * directories. Returns the summaries and the cache entries of what was synthesized now.
  */
 function assemble(
   target: string,
@@ -377,12 +412,13 @@ function assemble(
   cached: ReadonlyMap<string, CacheEntry>,
   cache: SynthCache | undefined,
   keys: ReadonlyMap<string, string>,
-): PartSummary[] {
+): { summaries: PartSummary[]; toCache: CacheEntry[] } {
   const fresh = new Map<string, { part: Part; summary: PartSummary }>();
   for (const part of parts) for (const s of part.jurisdictions) fresh.set(s.name, { part, summary: s });
   const manifestStacks: Record<string, unknown> = {};
   let manifestRest: Record<string, unknown> | undefined;
   const summaries: PartSummary[] = [];
+  const toCache: CacheEntry[] = [];
   fs.mkdirSync(path.join(target, 'stacks'), { recursive: true });
   for (const name of names) {
     const f = fresh.get(name);
@@ -400,7 +436,8 @@ function assemble(
       }
       Object.assign(manifestStacks, manifest);
       const key = keys.get(name);
-      if (cache !== undefined && key !== undefined) cache.put({ key, summary: f.summary, manifest, files });
+      if (cache !== undefined && key !== undefined)
+        toCache.push({ key, summary: f.summary, manifest, files });
       summaries.push(f.summary);
       if (manifestRest === undefined) {
         const { stacks: _stacks, ...rest } = f.part.manifest;
@@ -425,7 +462,7 @@ function assemble(
     path.join(target, 'manifest.json'),
     manifestText({ ...manifestRest, stacks: manifestStacks }),
   );
-  return summaries;
+  return { summaries, toCache };
 }
 
 function cdktfVersion(): string {

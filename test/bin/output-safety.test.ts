@@ -24,6 +24,17 @@ function sovereign(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * What is in `dir`, sorted, leaving out the synth cache `.out.cache` (the tool's own, kept
+ * beside the output on purpose: docs/fleet.md).
+ */
+function beside(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((n) => n !== '.out.cache')
+    .sort();
+}
+
 /** Every file under `dir` (symlinks as `-> target`), relative paths, sorted. */
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -74,7 +85,7 @@ describe('sovereign synth refuses an output directory that is not its own', () =
       expect(tree(project)).toEqual(before);
     }
     // Nothing was left beside the project either (no lock, no staging directory).
-    expect(fs.readdirSync(work).sort()).toEqual(['examples', 'project']);
+    expect(beside(work)).toEqual(['examples', 'project']);
   });
 
   test('a home-like directory with foreign files, and / itself: exit 2', () => {
@@ -148,7 +159,7 @@ describe('files in our output that the tool did not write', () => {
     expect(t['NOTES.md']).toBe('mine');
     // The marker lists only what the tool wrote.
     expect(t['.sovereign-synth']).not.toContain('plan.out');
-    expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
+    expect(beside(work)).toEqual(['examples', 'out']);
   });
 
   test('refuse the run when they have nowhere to go (their jurisdiction is gone): exit 2, nothing lost', () => {
@@ -161,7 +172,7 @@ describe('files in our output that the tool did not write', () => {
     expect(r.stderr).toContain('stacks/fr-par/terraform.tfstate (the new output has no stacks/fr-par/');
     expect(r.stderr).toContain('Move them out of out');
     expect(tree(path.join(work, 'out'))).toEqual(before);
-    expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
+    expect(beside(work)).toEqual(['examples', 'out']);
   });
 });
 
@@ -175,7 +186,7 @@ describe('leftovers of killed runs and concurrent runs', () => {
     const r = sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
+    expect(beside(work)).toEqual(['examples', 'out']);
   });
 
   test('a lock held by a live process refuses the run: exit 2, the output untouched', () => {
@@ -274,7 +285,7 @@ describe('a kill at every step of the swap loses nothing, and the next run compl
       const t = tree(out);
       expect(without(t, Object.keys(FOREIGN))).toEqual(refNew);
       for (const [rel, text] of Object.entries(FOREIGN)) expect(t[rel]).toBe(text);
-      expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
+      expect(beside(work)).toEqual(['examples', 'out']);
     },
   );
 });
@@ -320,7 +331,7 @@ describe('file-system failures say whose fault it is', () => {
       expect(r.stderr).toContain(`out: cannot write the output directory: ${words}`);
       expect(r.stderr).not.toContain('internal error');
       expect(tree(path.join(work, 'out'))).toEqual(before);
-      expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
+      expect(beside(work)).toEqual(['examples', 'out']);
     },
   );
 
@@ -336,7 +347,7 @@ describe('file-system failures say whose fault it is', () => {
     );
     expect(tree(path.join(work, 'out'))).toEqual(before);
     expect(sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work).code).toBe(0);
-    expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
+    expect(beside(work)).toEqual(['examples', 'out']);
   });
 
   test('--report on a full disk (injected ENOSPC): exit 74, no report file, no partial one', () => {
@@ -345,7 +356,7 @@ describe('file-system failures say whose fault it is', () => {
     });
     expect(r.code).toBe(74);
     expect(r.stderr).toContain('report.md: cannot write the file: no space left on the device (ENOSPC)');
-    expect(fs.readdirSync(work).sort()).toEqual(['examples']);
+    expect(beside(work)).toEqual(['examples']);
   });
 });
 
@@ -390,7 +401,7 @@ describe('real file systems: a full tmpfs and a mount point (root only, skipped 
         'mnt: cannot replace the output directory: busy (a mount point, or in use) (EBUSY)',
       );
       expect(spawnSync('mountpoint', ['-q', mnt]).status).toBe(0);
-      expect(fs.readdirSync(work).sort()).toEqual(['examples', 'mnt']);
+      expect(beside(work)).toEqual(['examples', 'mnt']);
     } finally {
       umount(mnt);
     }

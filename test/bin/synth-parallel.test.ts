@@ -77,11 +77,17 @@ describe('parallel and incremental synth', () => {
     expect(edited).not.toBe(text);
     fs.writeFileSync(changed, edited);
     const before = fs.statSync(path.join(cacheDir('out-c'), 'de-fra.json')).mtimeMs;
-    await synthesize({ spec: changed, outdir: 'out-c' });
+    const incremental = await synthesize({ spec: changed, outdir: 'out-c' });
     // Only the changed jurisdiction was synthesized and cached again.
     expect(fs.statSync(path.join(cacheDir('out-c'), 'de-fra.json')).mtimeMs).toBe(before);
-    await synthesize({ spec: changed, outdir: 'out-d', cache: false, jobs: 1 });
+    const full = await synthesize({ spec: changed, outdir: 'out-d', cache: false, jobs: 1 });
     expectSame(tree('out-d'), tree('out-c'));
+    // The summary and the gate's findings (kept in the cache for unchanged stacks) agree too.
+    expect(incremental.jurisdictions).toEqual(full.jurisdictions);
+    expect(incremental.findings).toBe(full.findings);
+    const again = await synthesize({ spec: changed, outdir: 'out-c' });
+    expect(again.jurisdictions).toEqual(full.jurisdictions);
+    expect(again.findings).toBe(full.findings);
 
     // --only: the named one synthesized, the others from the cache.
     await synthesize({ spec: changed, outdir: 'out-c', only: ['de-fra'] });
