@@ -20,6 +20,9 @@
  * --quick: sizes 1 and 10, 2 rounds, 200 MB of weights, 5 000 small files and 3 × 100 MB — a
  * smoke check, not figures to quote.
  * A full run exits 1 when a target is missed; a --quick run only reports.
+ * 5. At the largest size: `--jobs 1` against `--jobs 2` (both without the cache) and a cached
+ *    run after one jurisdiction changed, from the same rounds (benchFleet).
+ * --fleet: only step 5, start-up and the 250/500/1 000 edge series (--edge 250,500 overrides).
  * --sizes 10,50 and --runs 3 override the sizes and rounds; --synth-only skips start-up and hashing.
  */
 import { execFileSync } from 'node:child_process';
@@ -27,7 +30,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { measureNode, median, rssSource, type Sample } from './measure';
-import { generateSpec, MODELS_PER_JURISDICTION } from './specs';
+import { generateEdgeSite, generateSpec, MODELS_PER_JURISDICTION } from './specs';
 import {
   benchWeightsManifest,
   benchWeightsManifestTrees,
@@ -38,6 +41,7 @@ import {
 const ROOT = path.resolve(__dirname, '..', '..');
 const SOVEREIGN = path.join(ROOT, 'dist', 'bin', 'sovereign.js');
 const BASELINE = path.join(ROOT, 'dist', 'bench', 'baseline-app.js');
+const FLOOR = path.join(ROOT, 'dist', 'bench', 'floor.js');
 
 /** Targets of issue 8 (2-core machine). */
 export const TARGETS = {
@@ -85,11 +89,16 @@ export interface BenchReport {
   readonly rss: string;
   readonly runs: number;
   readonly synth: readonly SynthRow[];
+  /** Parallel speed-up and incremental run at the largest size. */
+  readonly fleet?: FleetRow;
+  readonly edge?: readonly EdgeRow[];
   readonly startup: {
     readonly validate: Stats;
     /** `sovereign validate examples/sovereign.yaml`. */
     readonly validateExample: Stats;
     readonly help: Stats;
+    /** Bare `node -e 0`, the unit start-up targets are given in. */
+    readonly node?: Stats;
     readonly validateJurisdictions: number;
   };
   readonly hashing: WeightsManifestBenchResult;
@@ -128,7 +137,8 @@ function benchSynth(
     const outOurs = path.join(work, `ours-${n}`);
     const outBase = path.join(work, `baseline-${n}`);
     const contenders = {
-      ours: () => measureNode(SOVEREIGN, ['synth', spec, '--out', outOurs], { cwd: work }),
+      // A full synth: without the cache, which would otherwise serve every round after the first.
+      ours: () => measureNode(SOVEREIGN, ['synth', spec, '--out', outOurs, '--no-cache'], { cwd: work }),
       baseline: () => measureNode(BASELINE, [String(n), outBase], { cwd: work }),
       baselineSameLevers: () =>
         measureNode(BASELINE, [String(n), outBase], {
@@ -173,6 +183,111 @@ function benchSynth(
   return rows;
 }
 
+export interface FleetRow {
+  readonly jurisdictions: number;
+  /** `--jobs 1 --no-cache`, `--jobs 2 --no-cache`, and a cached run after one jurisdiction changed. */
+  readonly oneJob: Stats;
+  readonly twoJobs: Stats;
+  readonly incremental: Stats;
+  readonly speedup: number;
+  readonly incrementalRatio: number;
+  /** Serializing the same stacks deterministically and writing them (bench/floor.ts), median s. */
+  readonly floorS: number;
+  /** One job, and two jobs, against the floor. */
+  readonly floorRatio: number;
+  readonly floorRatioTwoJobs: number;
+}
+
+export interface EdgeRow {
+  readonly sites: number;
+  readonly synth: Stats;
+  /** Seconds per 100 sites. */
+  readonly perHundredS: number;
+}
+
+/** 250/500/1 000 CPU edge sites, one llama.cpp model each, one file per site. */
+export function benchEdge(
+  work: string,
+  sizes: readonly number[],
+  runs: number,
+  log: (s: string) => void,
+): EdgeRow[] {
+  const rows: EdgeRow[] = [];
+  for (const n of sizes) {
+    const dir = path.join(work, `edge-${n}`);
+    mkdirSync(dir, { recursive: true });
+    for (let j = 0; j < n; j++)
+      writeFileSync(path.join(dir, `site-${String(j).padStart(4, '0')}.yaml`), generateEdgeSite(j));
+    const out = path.join(work, `edge-${n}-out`);
+    const samples: Sample[] = [];
+    for (let round = 0; round < Math.max(1, runs); round++) {
+      rmSync(out, { recursive: true, force: true });
+      samples.push(measureNode(SOVEREIGN, ['synth', dir, '--out', out, '--no-cache'], { cwd: work }));
+    }
+    rmSync(out, { recursive: true, force: true });
+    const st = stats(samples);
+    rows.push({ sites: n, synth: st, perHundredS: round2((st.medianS * 100) / n) });
+    log(`  ${n} edge sites: ${st.medianS} s, peak ${st.peakMB} MB`);
+  }
+  return rows;
+}
+
+/** Parallel speed-up and the incremental run at `n` jurisdictions, ratios from the same rounds. */
+export function benchFleet(work: string, n: number, runs: number, log: (s: string) => void): FleetRow {
+  const spec = path.join(work, `fleet-${n}.yaml`);
+  const text = generateSpec(n);
+  const out = path.join(work, `fleet-${n}-out`);
+  const samples = { oneJob: [] as Sample[], twoJobs: [] as Sample[], incremental: [] as Sample[] };
+  const floors: number[] = [];
+  for (let round = 0; round <= runs; round++) {
+    writeFileSync(spec, text);
+    rmSync(out, { recursive: true, force: true });
+    const a = measureNode(SOVEREIGN, ['synth', spec, '--out', out, '--jobs', '1', '--no-cache'], {
+      cwd: work,
+    });
+    const floorDir = path.join(work, `fleet-${n}-floor`);
+    rmSync(floorDir, { recursive: true, force: true });
+    const floorMs = Number(execFileSync(process.execPath, [FLOOR, out, floorDir]).toString().trim());
+    rmSync(floorDir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+    const b = measureNode(SOVEREIGN, ['synth', spec, '--out', out, '--jobs', '2', '--no-cache'], {
+      cwd: work,
+    });
+    // Fill the cache with the spec, then change one jurisdiction and synthesize again.
+    measureNode(SOVEREIGN, ['synth', spec, '--out', out], { cwd: work });
+    writeFileSync(spec, text.replace(/replicas: 2/, 'replicas: 1'));
+    const c = measureNode(SOVEREIGN, ['synth', spec, '--out', out], { cwd: work });
+    if (round > 0) {
+      floors.push(floorMs);
+      samples.oneJob.push(a);
+      samples.twoJobs.push(b);
+      samples.incremental.push(c);
+    }
+  }
+  const row = {
+    jurisdictions: n,
+    oneJob: stats(samples.oneJob),
+    twoJobs: stats(samples.twoJobs),
+    incremental: stats(samples.incremental),
+    speedup: 0,
+    incrementalRatio: 0,
+    floorS: Math.round(median(floors)) / 1000,
+    floorRatio: 0,
+    floorRatioTwoJobs: 0,
+  };
+  const result = {
+    ...row,
+    speedup: round2(row.oneJob.medianS / row.twoJobs.medianS),
+    incrementalRatio: round2(row.incremental.medianS / row.oneJob.medianS),
+    floorRatio: round2(row.oneJob.medianS / row.floorS),
+    floorRatioTwoJobs: round2(row.twoJobs.medianS / row.floorS),
+  };
+  log(
+    `  ${n} jurisdictions: 1 job ${row.oneJob.medianS} s, 2 jobs ${row.twoJobs.medianS} s (×${result.speedup}), one changed ${row.incremental.medianS} s, floor ${result.floorS} s`,
+  );
+  return result;
+}
+
 function benchStartup(work: string, runs: number): BenchReport['startup'] {
   const n = 100;
   const spec = path.join(work, `sovereign-${n}.yaml`);
@@ -181,21 +296,27 @@ function benchStartup(work: string, runs: number): BenchReport['startup'] {
   const validate: Sample[] = [];
   const validateExample: Sample[] = [];
   const help: Sample[] = [];
+  const bare: Sample[] = [];
+  const empty = path.join(work, 'empty.js');
+  writeFileSync(empty, '0;\n');
   const r = Math.max(runs, 5);
   for (let i = 0; i <= r; i++) {
     const v = measureNode(SOVEREIGN, ['validate', spec], { cwd: work });
     const e = measureNode(SOVEREIGN, ['validate', example], { cwd: work });
     const h = measureNode(SOVEREIGN, ['--help'], { cwd: work });
+    const z = measureNode(empty, [], { cwd: work });
     if (i > 0) {
       validate.push(v);
       validateExample.push(e);
       help.push(h);
+      bare.push(z);
     }
   }
   return {
     validate: stats(validate),
     validateExample: stats(validateExample),
     help: stats(help),
+    node: stats(bare),
     validateJurisdictions: n,
   };
 }
@@ -328,9 +449,36 @@ function main(argv: readonly string[]): void {
     log(
       `synth: ${sizes.join(', ')} jurisdiction(s) × ${MODELS_PER_JURISDICTION} models, ${runs} run(s) each`,
     );
+    if (argv.includes('--fleet')) {
+      // Only what the fleet work is judged by: ratios from one run of this process.
+      const n = Math.max(...sizes);
+      log(`fleet: ${n} jurisdictions, --jobs 1 against --jobs 2, floor, one changed`);
+      const fleet = benchFleet(work, n, runs, log);
+      log('start-up: validate, --help, node');
+      const startup = benchStartup(work, runs);
+      const s = startup;
+      log(
+        `  node ${s.node?.medianS} s; validate example ${s.validateExample.medianS} s (×${round2(s.validateExample.medianS / (s.node?.medianS ?? 1))}); --help ${s.help.medianS} s (×${round2(s.help.medianS / (s.node?.medianS ?? 1))}); validate ${s.validateJurisdictions} ${s.validate.medianS} s`,
+      );
+      log('edge fleet: CPU sites, one llama.cpp model each, a file per site');
+      const edge = benchEdge(work, option('--edge')?.split(',').map(Number) ?? [250, 500, 1000], 1, log);
+      process.stdout.write(
+        JSON.stringify({ date: new Date().toISOString(), fleet, startup, edge }, null, 2) + '\n',
+      );
+      return;
+    }
     const synth = benchSynth(work, sizes, runs, log);
+    log('fleet: --jobs 1 against --jobs 2, and a cached run after one jurisdiction changed');
+    const fleet = benchFleet(work, Math.max(...sizes), runs, log);
+    log('edge fleet: CPU sites, one llama.cpp model each, a file per site');
+    const edge = benchEdge(
+      work,
+      quick ? [25, 50, 100] : (option('--edge')?.split(',').map(Number) ?? [250, 500, 1000]),
+      quick ? 1 : Math.min(runs, 3),
+      log,
+    );
     if (synthOnly) {
-      process.stdout.write(JSON.stringify(synth) + '\n');
+      process.stdout.write(JSON.stringify({ synth, fleet, edge }) + '\n');
       return;
     }
     log('start-up: validate, --help');
@@ -354,6 +502,8 @@ function main(argv: readonly string[]): void {
       rss: rssSource(),
       runs,
       synth,
+      fleet,
+      edge,
       startup,
       hashing,
       hashingTrees,

@@ -111,7 +111,20 @@ export function generateSpec(n: number): string {
   return out.join('\n') + '\n';
 }
 
-function siteYaml(s: BenchSite, j: number): string[] {
+/**
+ * A fleet of `n` CPU edge sites, one llama.cpp model each (no GPU pool): the workload of the
+ * 250/500/1 000 series. Written as one file per site in a directory by the bench.
+ */
+export function generateEdgeSite(j: number): string {
+  const site = benchSite(j);
+  const edge: BenchSite = {
+    ...site,
+    models: site.models.filter((m) => m.engine === 'llama-cpp').slice(0, 1),
+  };
+  return ['version: 1', 'jurisdictions:', ...siteYaml(edge, j, false)].join('\n') + '\n';
+}
+
+function siteYaml(s: BenchSite, j: number, gpus = true): string[] {
   const lines = [
     `  ${s.name}:`,
     `    profile: ${s.profile}`,
@@ -130,8 +143,12 @@ function siteYaml(s: BenchSite, j: number): string[] {
     `      vllm: ${s.images.vllm}`,
     `      llamaCppCpu: ${s.images.llamaCppCpu}`,
     `      weightsSync: ${s.images.weightsSync}`,
-    `    pools:`,
-    `      h100: { product: NVIDIA-H100-80GB-HBM3, gpusPerNode: 4, nodes: [${s.nodes.join(', ')}] }`,
+    ...(gpus
+      ? [
+          `    pools:`,
+          `      h100: { product: NVIDIA-H100-80GB-HBM3, gpusPerNode: 4, nodes: [${s.nodes.join(', ')}] }`,
+        ]
+      : []),
     `    stores:`,
     `      models: { storageClass: ceph-ssd, sizeGiB: 1000, accessMode: ReadWriteMany }`,
     `    models:`,

@@ -8,6 +8,7 @@
  * run it in-process with buffers, a directory and an environment of their own
  * (test/support/cli.ts).
  */
+import './lib/compile-cache-install';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TOOLKIT_VERSION } from '../core/version';
 import { EXIT_USAGE, report, runCommand, withIo, type CliIo, type CommonOptions } from './lib/run-command';
@@ -86,6 +87,21 @@ export function buildProgram(done: (code: number) => void = () => {}): Command {
     .option('--report <file>', 'also write the Markdown audit report to this file')
     .option('--strict', 'treat findings the policy cannot resolve (unknown) as failures')
     .option('--json', 'print the summary as JSON')
+    .option(
+      '-j, --jobs <n>',
+      'jurisdictions synthesized in parallel worker threads (default: the number of cores)',
+      (v) => {
+        const n = /^[0-9]+$/.test(v.trim()) ? Number(v) : NaN;
+        if (!Number.isInteger(n) || n < 1 || n > 256)
+          throw new InvalidArgumentError(`--jobs takes a whole number from 1 to 256, got "${v}".`);
+        return n;
+      },
+    )
+    .option(
+      '--only <jurisdiction...>',
+      're-synthesize only these jurisdictions; the others must be up to date in the synth cache',
+    )
+    .option('--no-cache', 'neither read nor write the synth cache (.<out>.cache beside the output)')
     .action((spec: string, _o, cmd: Command) =>
       act(cmd, async () => (await import('./commands/synth')).run(spec, common(cmd) as never)),
     );

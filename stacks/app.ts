@@ -3,12 +3,12 @@
  * construct that refuses its props (or a model that does not fit its pool) becomes an error
  * located at the spec entry it came from.
  */
-import * as path from 'path';
 import { App } from 'cdktf';
 import { isSovereignError, specInvalid, type Problem } from '../core/errors';
 import { JurisdictionStack } from './jurisdiction-stack';
 import { ProvisionStack } from './provision-stack';
 import { provisionStackName } from './spec/semantics';
+import { projectFromStack } from './project-paths';
 import type { LoadedSpec } from './spec/load';
 
 export interface BuildOptions {
@@ -20,6 +20,8 @@ export interface BuildOptions {
    * directory): local state paths are written relative to it. @default 'cdktf.out'
    */
   readonly finalOutdir?: string;
+  /** Build only these jurisdictions (a parallel or incremental synth). @default every one */
+  readonly only?: readonly string[];
 }
 
 export interface BuiltApp {
@@ -35,7 +37,9 @@ export function buildApp(loaded: LoadedSpec, opts: BuildOptions): BuiltApp {
   const problems: Problem[] = [];
   const stacks: JurisdictionStack[] = [];
   const provisionStacks: ProvisionStack[] = [];
+  const only = opts.only === undefined ? undefined : new Set(opts.only);
   for (const name of Object.keys(loaded.spec.jurisdictions).sort()) {
+    if (only !== undefined && !only.has(name)) continue;
     const base = ['jurisdictions', name];
     const at = <T>(path: readonly (string | number)[], create: () => T): T => {
       try {
@@ -91,19 +95,4 @@ export function buildApp(loaded: LoadedSpec, opts: BuildOptions): BuiltApp {
 /** Stops building one jurisdiction after its first refused construct; the others still report. */
 class Abandon extends Error {}
 
-/**
- * The project directory as seen from `<out>/stacks/<name>`, where Terraform runs. An output
- * outside the project cannot reach it without an absolute path of this machine, which an
- * artifact never holds: such an output is written as if it were `cdktf.out` in the project
- * (the synth command says so when the spec names project files).
- */
-export function projectFromStack(outdir: string, stack: string): string {
-  const base = outputInsideProject(outdir) ? outdir : 'cdktf.out';
-  return path.relative(path.resolve(base, 'stacks', stack), process.cwd()) || '.';
-}
-
-/** Whether an output directory lies inside the project (the working directory). */
-export function outputInsideProject(outdir: string): boolean {
-  const rel = path.relative(process.cwd(), path.resolve(outdir));
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
+export { outputInsideProject, projectFromStack } from './project-paths';

@@ -227,3 +227,14 @@ export function installSynthPatches(keepTraces: boolean): { tracesOff: boolean; 
     },
   };
 }
+
+/**
+ * manifest.json as cdktf writes it (`Manifest.writeToFile`: json-stable-stringify, two spaces),
+ * for an output assembled from stacks synthesized apart (bin/lib/synth-parallel.ts).
+ */
+export function manifestText(manifest: unknown): string {
+  const stringify = require(
+    require.resolve('json-stable-stringify', { paths: [require.resolve('cdktf')] }),
+  ) as (v: unknown, o: { space: number }) => string;
+  return stringify(manifest, { space: 2 });
+}

@@ -12,6 +12,9 @@ export interface SynthOptions {
   readonly strict?: boolean;
   readonly json?: boolean;
   readonly debug?: boolean;
+  readonly jobs?: number;
+  readonly only?: readonly string[];
+  readonly cache?: boolean;
 }
 
 export async function run(spec: string, opts: SynthOptions): Promise<number> {
@@ -21,6 +24,9 @@ export async function run(spec: string, opts: SynthOptions): Promise<number> {
     strict: opts.strict,
     report: opts.report,
     debug: opts.debug,
+    jobs: opts.jobs,
+    only: opts.only,
+    cache: opts.cache,
   });
   if (opts.json) {
     printJson({

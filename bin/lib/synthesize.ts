@@ -11,7 +11,12 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadSpec } from '../../stacks/spec/load';
-import { installSynthPatches, releaseCdktfTokens } from '../../stacks/cdktf-seam';
+import { availableParallelism } from 'os';
+import { inputInvalid } from '../../core/errors';
+import { installSynthPatches, manifestText, releaseCdktfTokens } from '../../stacks/cdktf-seam';
+import { cacheDir, jurisdictionKey, SynthCache, type CacheEntry } from './synth-cache';
+import { slices, synthesizeInWorkers, synthesizePart, type Part, type PartSummary } from './synth-parallel';
+import { didYouMean } from '../../core/suggest';
 import { TOOLKIT_VERSION } from '../../core/version';
 import { writeFileAtomic } from './atomic-write';
 import { stageOutput } from './output-dir';
@@ -34,7 +39,22 @@ export interface SynthesizeOptions {
    * SOVEREIGN_CDKTF_STACK_TRACES=1
    */
   readonly debug?: boolean;
+  /**
+   * Jurisdictions synthesized at once, each slice in a worker thread.
+   * @default the available cores, capped by the jurisdictions to synthesize
+   */
+  readonly jobs?: number;
+  /**
+   * Re-synthesize these jurisdictions only; every other one is taken from the cache and must
+   * be up to date there (else exit 2, naming them). @default every jurisdiction not cached
+   */
+  readonly only?: readonly string[];
+  /** Use and fill the synth cache (bin/lib/synth-cache.ts). @default true */
+  readonly cache?: boolean;
 }
+
+/** Below this many jurisdictions to synthesize, one worker's start-up (loading cdktf) outweighs the split. */
+export const MIN_PARALLEL = 4;
 
 export interface JurisdictionSummary {
   readonly name: string;
@@ -71,28 +91,34 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
   const out = path.resolve(opts.outdir);
   const staged = stageOutput(opts.outdir, opts.outdir);
   const target = staged.dir;
-  let patches: ReturnType<typeof installSynthPatches> | undefined;
   try {
-    patches = installSynthPatches(opts.debug === true);
-    const tracesOff = patches.tracesOff;
-    const { buildApp, outputInsideProject } = await import('../../stacks/app');
-    const { JurisdictionStack } = await import('../../stacks/jurisdiction-stack');
+    const { outputInsideProject, projectFromStack } = await import('../../stacks/project-paths');
     const { enforce, enforceEach, formatTerminalFindings, loadDir, buildReport, renderMarkdown } =
       await import('../../policy');
 
     const notices = outputInsideProject(opts.outdir) ? [] : relocatedFiles(loaded.spec, opts.outdir);
-    // Built and synthesized in a function of its own: once it returns, nothing holds the
-    // construct tree or the parsed spec, and the gate runs in the memory they used.
-    let stacks: ReturnType<typeof synthesizeStacks>;
+    const names = Object.keys(loaded.spec.jurisdictions).sort();
+    const debug = opts.debug === true || process.env.SOVEREIGN_CDKTF_STACK_TRACES === '1';
+    const plan = planRun(loaded, names, opts, (stack) => projectFromStack(opts.outdir, stack), debug);
+
+    // The jurisdictions to synthesize now: in this thread when few, else in worker threads.
+    const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), plan.todo.length));
+    let parts: Part[];
     try {
-      stacks = synthesizeStacks(loaded, buildApp, target, opts.outdir, JurisdictionStack, tracesOff);
+      if (plan.todo.length === 0) parts = [];
+      else if (jobs === 1 || (opts.jobs === undefined && plan.todo.length < MIN_PARALLEL)) {
+        const spec = loaded;
+        parts = [await synthesizePart(spec, plan.todo, path.join(target, '.part-0'), opts.outdir, debug)];
+      } else {
+        parts = await synthesizeInWorkers(loaded, slices(plan.todo, jobs), target, opts.outdir, debug);
+      }
     } catch (e) {
       // cdktf writes by descriptor: its errno errors name no path; the output directory it is.
       if (isErrnoError(e) && e.path === undefined) ioFailure(e, opts.outdir, 'write the output directory');
       throw e;
     }
     loaded = undefined;
-    releaseCdktfTokens(tracesOff);
+    const { summaries: stacks, toCache } = assemble(target, names, parts, plan.cached, plan.cache, plan.keys);
 
     // The gate judges the files as written. With a report, every stack is read at once (the
     // report needs them all, and the files' digests); without, one stack at a time.
@@ -119,20 +145,55 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       report = opts.report;
       gate = { totals: (n) => ev.stacks.find((r) => r.stack.name === n)?.totals, findings: ev.findings };
     } else {
+      // A jurisdiction taken from the cache keeps its verdict when the gate's inputs are the
+      // same: its files (the cache key covers them and the policy code), --strict and the day.
+      const { todayUtc } = await import('../../policy/suppressions');
+      const today = opts.today ?? todayUtc();
+      const judged = new Map<string, NonNullable<CacheEntry['gate']>>();
+      for (const [name, e] of plan.cached) {
+        if (e.gate && e.gate.today === today && e.gate.strict === (opts.strict === true))
+          judged.set(name, e.gate);
+      }
+      const fresh = stacks.filter((s) => !judged.has(s.name));
       const ev = enforceEach(
         readStacks(
           target,
-          stacks.flatMap((s) => s.order),
+          fresh.flatMap((s) => s.order),
           count,
         ),
-        {
-          strict: opts.strict,
-          today: opts.today,
-        },
+        { strict: opts.strict, today },
       );
-      gate = { totals: (n) => ev.stacks.find((r) => r.name === n)?.totals, findings: ev.findings };
+      const byStack = new Map<string, { totals: Totals; findings: Finding[]; resources: number }>();
+      for (const r of ev.stacks)
+        byStack.set(r.name, { totals: r.totals, findings: [], resources: resources.get(r.name) ?? 0 });
+      for (const f of ev.findings) byStack.get(f.stack)?.findings.push(f);
+      for (const g of judged.values()) {
+        for (const st of g.stacks) {
+          byStack.set(st.name, {
+            totals: st.totals as Totals,
+            findings: st.findings as Finding[],
+            resources: st.resources,
+          });
+          resources.set(st.name, st.resources);
+        }
+      }
+      for (const e of toCache) {
+        e.gate = {
+          today,
+          strict: opts.strict === true,
+          stacks: e.summary.order.map((name) => ({ name, ...byStack.get(name)! })),
+        };
+      }
+      // In stack-name order, as the gate over every stack gives them.
+      const names = [...byStack.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      gate = {
+        totals: (n) => byStack.get(n)?.totals,
+        findings: names.flatMap((n) => byStack.get(n)!.findings),
+      };
     }
     staged.commit();
+    // Cached only once the output is committed: a failed or refused run leaves nothing new.
+    for (const e of toCache) plan.cache?.put(e);
     return {
       exitCode: 0,
       outdir: opts.outdir,
@@ -154,7 +215,6 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       notices,
     };
   } finally {
-    patches?.restore();
     staged.release();
   }
 }
@@ -279,4 +339,148 @@ function specIdentity(spec: string): { path: string; sha256: string } | undefine
   } catch {
     return undefined;
   }
+}
+
+interface RunPlan {
+  /** Jurisdictions to synthesize now, in name order. */
+  readonly todo: string[];
+  /** Up-to-date cache entries of the others. */
+  readonly cached: Map<string, CacheEntry>;
+  readonly keys: Map<string, string>;
+  readonly cache: SynthCache | undefined;
+}
+
+/** Which jurisdictions the cache already holds, and which to synthesize. */
+function planRun(
+  loaded: ReturnType<typeof loadSpec>,
+  names: readonly string[],
+  opts: SynthesizeOptions,
+  projectFromStack: (stack: string) => string,
+  debug: boolean,
+): RunPlan {
+  if (opts.only !== undefined) {
+    const unknown = opts.only.filter((n) => !names.includes(n));
+    if (unknown.length > 0) {
+      throw inputInvalid(
+        opts.spec,
+        unknown
+          .map(
+            (n) =>
+              `--only ${n}: no such jurisdiction in ${opts.spec}.${didYouMean(n, names)} Jurisdictions: ${names.join(', ')}`,
+          )
+          .join('\n'),
+      );
+    }
+  }
+  const cache = opts.cache === false ? undefined : new SynthCache(cacheDir(opts.outdir));
+  const keys = new Map<string, string>();
+  const cached = new Map<string, CacheEntry>();
+  if (cache?.usable) {
+    for (const n of names) {
+      const key = jurisdictionKey(n, loaded.spec.jurisdictions[n], { projectFromStack, debug });
+      keys.set(n, key);
+      if (opts.only?.includes(n)) continue;
+      const e = cache.get(n, key);
+      if (e) cached.set(n, e);
+    }
+  }
+  if (opts.only !== undefined) {
+    const only = new Set(opts.only);
+    const stale = names.filter((n) => !only.has(n) && !cached.has(n));
+    if (stale.length > 0) {
+      throw inputInvalid(
+        opts.spec,
+        `--only: ${stale.length} other jurisdiction(s) changed or were never synthesized into ${opts.outdir} (${stale.slice(0, 10).join(', ')}${stale.length > 10 ? ', …' : ''}); the output would not match the spec. Run without --only, or name them too.`,
+        '--only',
+      );
+    }
+  }
+  return {
+    todo: names.filter((n) => !cached.has(n)),
+    cached,
+    keys,
+    cache: cache?.usable ? cache : undefined,
+  };
+}
+
+/**
+ * Puts every jurisdiction's stacks in place under `target` (moved from the parts, written
+ * from the cache), writes manifest.json as one App would, and removes the parts'
+ * directories. Returns the summaries and the cache entries of what was synthesized now.
+ */
+function assemble(
+  target: string,
+  names: readonly string[],
+  parts: readonly Part[],
+  cached: ReadonlyMap<string, CacheEntry>,
+  cache: SynthCache | undefined,
+  keys: ReadonlyMap<string, string>,
+): { summaries: PartSummary[]; toCache: CacheEntry[] } {
+  const fresh = new Map<string, { part: Part; summary: PartSummary }>();
+  for (const part of parts) for (const s of part.jurisdictions) fresh.set(s.name, { part, summary: s });
+  const manifestStacks: Record<string, unknown> = {};
+  let manifestRest: Record<string, unknown> | undefined;
+  const summaries: PartSummary[] = [];
+  const toCache: CacheEntry[] = [];
+  fs.mkdirSync(path.join(target, 'stacks'), { recursive: true });
+  for (const name of names) {
+    const f = fresh.get(name);
+    if (f) {
+      const files: Record<string, string> = {};
+      const manifest: Record<string, unknown> = {};
+      for (const stack of f.summary.order) {
+        const from = path.join(f.part.dir, 'stacks', stack);
+        const to = path.join(target, 'stacks', stack);
+        if (cache !== undefined)
+          for (const rel of listFiles(from))
+            files[`stacks/${stack}/${rel}`] = fs.readFileSync(path.join(from, rel), 'utf8');
+        fs.renameSync(from, to);
+        manifest[stack] = f.part.manifest.stacks[stack];
+      }
+      Object.assign(manifestStacks, manifest);
+      const key = keys.get(name);
+      if (cache !== undefined && key !== undefined)
+        toCache.push({ key, summary: f.summary, manifest, files });
+      summaries.push(f.summary);
+      if (manifestRest === undefined) {
+        const { stacks: _stacks, ...rest } = f.part.manifest;
+        manifestRest = rest;
+      }
+    } else {
+      const e = cached.get(name);
+      if (!e) throw new Error(`internal: jurisdiction ${name} was neither synthesized nor cached`);
+      for (const [rel, text] of Object.entries(e.files)) {
+        const p = path.join(target, ...rel.split('/'));
+        fs.mkdirSync(path.dirname(p), { recursive: true });
+        fs.writeFileSync(p, text);
+      }
+      Object.assign(manifestStacks, e.manifest);
+      summaries.push(e.summary);
+    }
+  }
+  for (const part of parts) fs.rmSync(part.dir, { recursive: true, force: true });
+  // cdktf's manifest carries its version besides the stacks; one App writes the same.
+  manifestRest ??= { version: cdktfVersion() };
+  fs.writeFileSync(
+    path.join(target, 'manifest.json'),
+    manifestText({ ...manifestRest, stacks: manifestStacks }),
+  );
+  return { summaries, toCache };
+}
+
+function cdktfVersion(): string {
+  return (JSON.parse(fs.readFileSync(require.resolve('cdktf/package.json'), 'utf8')) as { version: string })
+    .version;
+}
+
+function listFiles(dir: string, base = ''): string[] {
+  const out: string[] = [];
+  for (const e of fs
+    .readdirSync(path.join(dir, base), { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const rel = base === '' ? e.name : `${base}/${e.name}`;
+    if (e.isDirectory()) out.push(...listFiles(dir, rel));
+    else out.push(rel);
+  }
+  return out;
 }

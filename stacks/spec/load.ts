@@ -7,9 +7,8 @@
 import * as fs from 'fs';
 import type { Document, Node } from 'yaml';
 import { type z } from 'zod';
-import { specInvalid, specUnreadable, type Problem } from '../../core/errors';
+import { isSovereignError, specInvalid, specUnreadable, type Problem } from '../../core/errors';
 import { DEFAULTABLE_KEYS, jurisdictionSchema, SPEC_VERSION, specSchema, type SovereignSpec } from './schema';
-import { readPlainYaml } from './plain-yaml';
 import { semanticProblems } from './semantics';
 import { didYouMean } from '../../core/suggest';
 
@@ -19,17 +18,31 @@ const yaml = (): typeof import('yaml') => require('yaml') as typeof import('yaml
 
 /** Larger specs are refused before parsing: 1 MiB holds hundreds of jurisdictions. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
+/**
+ * A spec may be a directory of files (`sovereign synth sites/`): each file at most
+ * MAX_SPEC_BYTES, all together at most this. 16 MiB is ~5 000 edge sites of ~3 KB; the
+ * positioned reader holds about 20× a file's size in nodes while checking it, so the cap
+ * keeps reading a directory within a few hundred MB.
+ */
+export const MAX_SPEC_DIR_BYTES = 16 * 1024 * 1024;
 /** Aliases expanded at most this many times (YAML "billion laughs" defence). */
 export const MAX_ALIAS_COUNT = 100;
 
 export type SpecPath = readonly (string | number)[];
 
+/** A place in a spec file; `file` names it when the spec is a directory of files. */
+export interface SpecPosition {
+  line: number;
+  col: number;
+  file?: string;
+}
+
 export interface LoadedSpec {
-  /** The file as the user named it. */
+  /** The file (or directory of files) as the user named it. */
   readonly file: string;
   readonly spec: SovereignSpec;
   /** Line and column of a field, for errors found after loading (construct validation). */
-  locate(path: SpecPath): { line: number; col: number } | undefined;
+  locate(path: SpecPath): SpecPosition | undefined;
 }
 
 /** Loads and validates a spec file; throws SovereignError with every problem. */
@@ -44,8 +57,7 @@ export function loadSpec(file: string): LoadedSpec {
       code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'unknown error'})`,
     );
   }
-  if (stat.isDirectory())
-    throw specUnreadable(file, 'is a directory; name the YAML file, e.g. sovereign.yaml');
+  if (stat.isDirectory()) return loadSpecDir(file);
   if (!stat.isFile()) throw specUnreadable(file, 'is not a regular file');
   if (stat.size > MAX_SPEC_BYTES) {
     throw specUnreadable(
@@ -63,20 +75,20 @@ export function loadSpec(file: string): LoadedSpec {
 }
 
 /** Validates spec content; `file` is used in messages only. */
-export function parseSpec(
-  content: Buffer | string,
-  file: string,
-  opts: { quickRead?: boolean } = {},
-): LoadedSpec {
+export function parseSpec(content: Buffer | string, file: string): LoadedSpec {
   const text = typeof content === 'string' ? content : decodeUtf8(content, file);
   if (text.length > MAX_SPEC_BYTES)
     throw specUnreadable(file, `is larger than ${MAX_SPEC_BYTES} bytes (1 MiB)`);
 
-  // Plain YAML is read quickly without positions (plain-yaml.ts); the full reader runs only
-  // when the quick read gives up, or when a problem needs a line and column.
-  let full: FullRead | undefined;
-  const read = () => (full ??= readFull(text, file));
-  const data = (opts.quickRead === false ? undefined : readPlainYaml(text)) ?? read().data;
+  // One reader for every spec: `yaml`, with node positions (a second, faster reader without
+  // them would be a second opinion on what a document says, in a tool that judges documents).
+  return validateRead(readFull(text, file), text, file);
+}
+
+/** Validates what was read (one file, or the files of a directory combined); see parseSpec. */
+function validateRead(full: FullRead, text: string, file: string): LoadedSpec {
+  const read = () => full;
+  const data = full.data;
 
   const problems: Problem[] = [];
   const locate = (path: SpecPath) => locateIn(read().doc, read().at, path);
@@ -89,7 +101,7 @@ export function parseSpec(
       proto.map((path) => {
         const pos = locateKey(read().doc, read().at, path.slice(0, -1), '__proto__');
         return {
-          file,
+          file: pos?.file ?? file,
           line: pos?.line,
           col: pos?.col,
           path: path.join('.'),
@@ -142,7 +154,13 @@ export function parseSpec(
     return ps.map((p) => {
       const origin = originOf(read().doc, p.path);
       const pos = locate(origin);
-      return { file, line: pos?.line, col: pos?.col, path: origin.join('.'), message: p.message };
+      return {
+        file: pos?.file ?? file,
+        line: pos?.line,
+        col: pos?.col,
+        path: origin.join('.'),
+        message: p.message,
+      };
     });
   }
 }
@@ -150,7 +168,7 @@ export function parseSpec(
 interface FullRead {
   readonly data: unknown;
   readonly doc: Document;
-  readonly at: (offset: number) => { line: number; col: number };
+  readonly at: (offset: number) => SpecPosition;
 }
 
 /** YAML with positions: refuses, located, what the spec format does not allow. */
@@ -270,7 +288,7 @@ function firstLine(s: string): string {
   return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function firstAlias(doc: Document, at: (o: number) => { line: number; col: number }) {
+function firstAlias(doc: Document, at: (o: number) => SpecPosition) {
   let pos: { line: number; col: number } | undefined;
   const { visit } = yaml();
   visit(doc, {
@@ -351,11 +369,7 @@ function resolvePlaceholders(spec: SovereignSpec): SovereignSpec {
 
 // ---------------------------------------------------------------- positions
 
-function locateIn(
-  doc: Document,
-  at: (o: number) => { line: number; col: number },
-  path: SpecPath,
-): { line: number; col: number } | undefined {
+function locateIn(doc: Document, at: (o: number) => SpecPosition, path: SpecPath): SpecPosition | undefined {
   for (let n = path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : (doc.getIn(path.slice(0, n), true) as Node | undefined);
     if (node && typeof node === 'object' && 'range' in node && node.range) return at(node.range[0]);
@@ -364,12 +378,7 @@ function locateIn(
 }
 
 /** Position of the key (not the value) `key` in the map at `path`. */
-function locateKey(
-  doc: Document,
-  at: (o: number) => { line: number; col: number },
-  path: SpecPath,
-  key: string,
-) {
+function locateKey(doc: Document, at: (o: number) => SpecPosition, path: SpecPath, key: string) {
   const { isMap, isPair, isScalar } = yaml();
   const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
   if (isMap(map)) {
@@ -384,7 +393,11 @@ function locateKey(
 
 function sortProblems(ps: Problem[]): Problem[] {
   return [...ps].sort(
-    (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0) || a.path.localeCompare(b.path),
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.col ?? 0) - (b.col ?? 0) ||
+      a.path.localeCompare(b.path),
   );
 }
 
@@ -425,13 +438,13 @@ function issueProblems(
   issue: Issue,
   data: unknown,
   doc: Document,
-  at: (o: number) => { line: number; col: number },
+  at: (o: number) => SpecPosition,
   file: string,
 ): Problem[] {
   const path = issue.path as (string | number)[];
   const origin = originOf(doc, path);
   const make = (p: SpecPath, message: string, pos = locateIn(doc, at, p)): Problem => ({
-    file,
+    file: pos?.file ?? file,
     line: pos?.line,
     col: pos?.col,
     path: p.join('.'),
@@ -604,4 +617,160 @@ function knownKeys(schema: z.ZodType, path: SpecPath, data: unknown): string[] {
     v = isPlainObject(v) || Array.isArray(v) ? (v as Record<string | number, unknown>)[k] : undefined;
   }
   return [];
+}
+
+// ---------------------------------------------------------------- a spec in several files
+
+/**
+ * A directory of spec files: every `*.yaml` / `*.yml` file directly in it (hidden files and
+ * subdirectories are not read), in name order, read as one spec. Each file is a map like a
+ * spec; `jurisdictions` are gathered from all files, a jurisdiction written in one file only;
+ * `version` may be repeated with the same value; every other top-level key (`defaults`, …)
+ * is written in one file only. Problems are located in the file they are in.
+ */
+function loadSpecDir(dir: string): LoadedSpec {
+  const shown = dir.replace(/\/+$/, '') || dir;
+  let names: string[];
+  try {
+    names = fs
+      .readdirSync(dir)
+      .filter((n) => !n.startsWith('.') && /\.ya?ml$/.test(n))
+      .sort();
+  } catch (e) {
+    throw specUnreadable(shown, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+  }
+  if (names.length === 0) {
+    throw specUnreadable(
+      shown,
+      'is a directory with no spec files; name the YAML file, or put *.yaml files (each with `version: 1`) in it',
+    );
+  }
+  const reads: { file: string; text: string; read: FullRead }[] = [];
+  const problems: Problem[] = [];
+  let total = 0;
+  for (const name of names) {
+    const file = `${shown}/${name}`;
+    try {
+      const stat = fs.statSync(file);
+      if (!stat.isFile()) throw specUnreadable(file, 'is not a regular file');
+      if (stat.size > MAX_SPEC_BYTES)
+        throw specUnreadable(
+          file,
+          `is ${stat.size} bytes; a spec file may be at most ${MAX_SPEC_BYTES} bytes (1 MiB)`,
+        );
+      total += stat.size;
+      if (total > MAX_SPEC_DIR_BYTES) {
+        throw specUnreadable(
+          shown,
+          `holds more than ${MAX_SPEC_DIR_BYTES} bytes (16 MiB) of spec files (reached at ${name}); split the fleet into several specs`,
+        );
+      }
+      const text = decodeUtf8(fs.readFileSync(file), file);
+      reads.push({ file, text, read: readFull(text, file) });
+    } catch (e) {
+      if (!isSovereignError(e)) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === undefined) throw e;
+        problems.push({ file, path: '', message: `cannot be read (${code})` });
+      } else if (e.problems.some((p) => p.file === shown)) throw e;
+      else problems.push(...e.problems);
+    }
+  }
+  if (problems.length > 0) throw specInvalid(shown, sortProblems(problems));
+  const combined = combine(reads, shown);
+  return validateRead(combined, reads.map((r) => r.text).join('\n'), shown);
+}
+
+function defineKey(o: Record<string, unknown>, k: string, value: unknown): void {
+  Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** One document of the files' top-level maps, node offsets shifted so each file has its own range. */
+function combine(reads: readonly { file: string; text: string; read: FullRead }[], shown: string): FullRead {
+  const { Document, YAMLMap, Pair, isMap, isPair, isScalar, visit } = yaml();
+  const spans: { base: number; end: number; file: string; at: FullRead['at'] }[] = [];
+  const at = (offset: number): SpecPosition => {
+    const s = spans.find((x) => offset >= x.base && offset <= x.end) ?? spans[spans.length - 1];
+    return { ...s.at(offset - s.base), file: s.file };
+  };
+  const top = new YAMLMap();
+  const all = new YAMLMap();
+  const data: Record<string, unknown> = {};
+  const jurisdictions: Record<string, unknown> = {};
+  const first = new Map<string, { file: string; pos: SpecPosition; value: unknown }>();
+  const problems: Problem[] = [];
+  let base = 0;
+  let anyJurisdictions = false;
+  for (const r of reads) {
+    const doc = r.read.doc;
+    const shift = base;
+    visit(doc, {
+      Node(_k, node) {
+        if (node.range) node.range = [node.range[0] + shift, node.range[1] + shift, node.range[2] + shift];
+      },
+    });
+    spans.push({ base, end: base + r.text.length, file: r.file, at: r.read.at });
+    base += r.text.length + 1;
+    const fileData = r.read.data as Record<string, unknown>;
+    if (!isMap(doc.contents)) continue;
+    top.range ??= doc.contents.range;
+    for (const pair of doc.contents.items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      const keyPos = at(pair.key.range?.[0] ?? 0);
+      if (key === 'jurisdictions' && isMap(pair.value)) {
+        if (!anyJurisdictions) {
+          anyJurisdictions = true;
+          all.range = pair.value.range;
+          top.items.push(new Pair(pair.key, all));
+        }
+        const values = fileData.jurisdictions as Record<string, unknown>;
+        for (const item of pair.value.items) {
+          if (!isPair(item) || !isScalar(item.key)) continue;
+          const name = String(item.key.value);
+          const pos = at(item.key.range?.[0] ?? 0);
+          const seen = first.get(`jurisdictions\u0000${name}`);
+          if (seen) {
+            problems.push({
+              file: r.file,
+              line: pos.line,
+              col: pos.col,
+              path: `jurisdictions.${name}`,
+              message: `jurisdiction "${name}" is also written in ${seen.file}:${seen.pos.line}:${seen.pos.col}; write each jurisdiction in one file`,
+            });
+            continue;
+          }
+          first.set(`jurisdictions\u0000${name}`, { file: r.file, pos, value: undefined });
+          all.items.push(item);
+          defineKey(jurisdictions, name, values[name]);
+        }
+        continue;
+      }
+      const seen = first.get(key);
+      if (seen) {
+        const same = key === 'version' && JSON.stringify(seen.value) === JSON.stringify(fileData[key]);
+        if (!same) {
+          problems.push({
+            file: r.file,
+            line: keyPos.line,
+            col: keyPos.col,
+            path: key,
+            message:
+              key === 'version'
+                ? `version ${JSON.stringify(fileData[key])} differs from version ${JSON.stringify(seen.value)} in ${seen.file}:${seen.pos.line}:${seen.pos.col}; every file of a spec has the same version`
+                : `"${key}" is also written in ${seen.file}:${seen.pos.line}:${seen.pos.col}; only jurisdictions may be spread over several files`,
+          });
+        }
+        continue;
+      }
+      first.set(key, { file: r.file, pos: keyPos, value: fileData[key] });
+      top.items.push(pair);
+      defineKey(data, key, fileData[key]);
+    }
+  }
+  if (problems.length > 0) throw specInvalid(shown, sortProblems(problems));
+  if (anyJurisdictions) defineKey(data, 'jurisdictions', jurisdictions);
+  const doc = new Document();
+  doc.contents = top;
+  return { data, doc, at };
 }

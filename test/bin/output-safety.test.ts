@@ -14,6 +14,17 @@ import { cdktfApp, sovereign, sovereignProcess, STACK_TRACE } from '../support/c
 
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
 
+/**
+ * What is in `dir`, sorted, leaving out the synth cache `.out.cache` (the tool's own, kept
+ * beside the output on purpose: docs/fleet.md).
+ */
+function beside(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((n) => n !== '.out.cache')
+    .sort();
+}
+
 /** Every file under `dir` (symlinks as `-> target`), relative paths, sorted. */
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -64,7 +75,7 @@ describe('sovereign synth refuses an output directory that is not its own', () =
       expect(tree(project)).toEqual(before);
     }
     // Nothing was left beside the project either (no lock, no staging directory).
-    expect(fs.readdirSync(work).sort()).toEqual(['examples', 'project']);
+    expect(beside(work)).toEqual(['examples', 'project']);
   });
 
   test('a home-like directory with foreign files, and / itself: exit 2', async () => {
@@ -138,7 +149,7 @@ describe('files in our output that the tool did not write', () => {
     expect(t['NOTES.md']).toBe('mine');
     // The marker lists only what the tool wrote.
     expect(t['.sovereign-synth']).not.toContain('plan.out');
-    expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
+    expect(beside(work)).toEqual(['examples', 'out']);
   });
 
   test('refuse the run when they have nowhere to go (their jurisdiction is gone): exit 2, nothing lost', async () => {
@@ -151,7 +162,7 @@ describe('files in our output that the tool did not write', () => {
     expect(r.stderr).toContain('stacks/fr-par/terraform.tfstate (the new output has no stacks/fr-par/');
     expect(r.stderr).toContain('Move them out of out');
     expect(tree(path.join(work, 'out'))).toEqual(before);
-    expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
+    expect(beside(work)).toEqual(['examples', 'out']);
   });
 });
 
@@ -165,7 +176,7 @@ describe('leftovers of killed runs and concurrent runs', () => {
     const r = await sovereign(['synth', 'examples/minimal.yaml', '--out', 'out'], work);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
+    expect(beside(work)).toEqual(['examples', 'out']);
   });
 
   test('a lock held by a live process refuses the run: exit 2, the output untouched', async () => {
@@ -265,7 +276,7 @@ describe('a kill at every step of the swap loses nothing, and the next run compl
       const t = tree(out);
       expect(without(t, Object.keys(FOREIGN))).toEqual(refNew);
       for (const [rel, text] of Object.entries(FOREIGN)) expect(t[rel]).toBe(text);
-      expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
+      expect(beside(work)).toEqual(['examples', 'out']);
     },
   );
 });
@@ -311,7 +322,7 @@ describe('file-system failures say whose fault it is', () => {
       expect(r.stderr).toContain(`out: cannot write the output directory: ${words}`);
       expect(r.stderr).not.toContain('internal error');
       expect(tree(path.join(work, 'out'))).toEqual(before);
-      expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
+      expect(beside(work)).toEqual(['examples', 'out']);
     },
   );
 
@@ -327,7 +338,7 @@ describe('file-system failures say whose fault it is', () => {
     );
     expect(tree(path.join(work, 'out'))).toEqual(before);
     expect((await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'out'], work)).code).toBe(0);
-    expect(fs.readdirSync(work).sort()).toEqual(['examples', 'out']);
+    expect(beside(work)).toEqual(['examples', 'out']);
   });
 
   test('--report on a full disk (injected ENOSPC): exit 74, no report file, no partial one', async () => {
@@ -340,7 +351,7 @@ describe('file-system failures say whose fault it is', () => {
     );
     expect(r.code).toBe(74);
     expect(r.stderr).toContain('report.md: cannot write the file: no space left on the device (ENOSPC)');
-    expect(fs.readdirSync(work).sort()).toEqual(['examples']);
+    expect(beside(work)).toEqual(['examples']);
   });
 });
 
@@ -388,7 +399,7 @@ describe('real file systems: a full tmpfs and a mount point (root only, skipped 
         'mnt: cannot replace the output directory: busy (a mount point, or in use) (EBUSY)',
       );
       expect(spawnSync('mountpoint', ['-q', mnt]).status).toBe(0);
-      expect(fs.readdirSync(work).sort()).toEqual(['examples', 'mnt']);
+      expect(beside(work)).toEqual(['examples', 'mnt']);
     } finally {
       umount(mnt);
     }
@@ -421,7 +432,9 @@ describe('the cdktf app entry (npx cdktf synth) obeys the gate and the output ru
     expect(r.stderr).toContain('SUP-001');
     expect(fs.existsSync(path.join(work, 'cdktf.out', 'stacks', 'lab'))).toBe(false);
     expect(tree(path.join(work, 'cdktf.out'))).toEqual(before);
-    expect(fs.readdirSync(work).filter((n) => n.startsWith('.cdktf.out'))).toEqual([]);
+    expect(
+      fs.readdirSync(work).filter((n) => n.startsWith('.cdktf.out') && n !== '.cdktf.out.cache'),
+    ).toEqual([]);
     // And from nothing: nothing at all.
     const fresh = await app(refusedSpec(), 'fresh.out');
     expect(fresh.code).toBe(1);

@@ -1,0 +1,110 @@
+/**
+ * A V8 code cache for the CLI's own start-up (Node 20 has no `module.enableCompileCache`).
+ *
+ * `sovereign validate` spends most of its time loading and first running zod, yaml and the spec
+ * schema: V8 parses each file, then compiles each function to bytecode the first time it runs.
+ * Here each CommonJS file is compiled through `vm.Script` with the bytecode V8 produced for it
+ * on an earlier run (`cachedData`), taken after that run, so it holds the functions the run
+ * compiled too. V8 checks the data against the source and its own version and flags and
+ * ignores data that does not fit; the cache key also holds a SHA-256 of the source, the
+ * file's path and Node's version, so an edited or upgraded file never meets stale bytecode.
+ *
+ * Where: `node_modules/.cache/sovereign-stack/compile/` of the project the toolkit is
+ * installed in (the place build tools keep caches; whoever can write there can already change
+ * the code that runs). Nothing is written elsewhere; a cache that cannot be written is simply
+ * not used. `SOVEREIGN_COMPILE_CACHE=0` turns it off (as does running under jest); removing the directory is always safe.
+ * Files that use `import()` are compiled as Node compiles them (a `vm.Script` would need a
+ * module loader of its own for them).
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import Module from 'module';
+import * as path from 'path';
+import * as vm from 'vm';
+
+interface CompilingModule {
+  exports: unknown;
+  filename: string;
+  paths: string[];
+  require(id: string): unknown;
+  _compile(content: string, filename: string): unknown;
+}
+
+/** Directory of the cache for the toolkit installed at `root`, or undefined when none applies. */
+export function compileCacheDir(root: string): string | undefined {
+  // Inside the toolkit's own node_modules when it is installed as a dependency
+  // (<project>/node_modules/sovereign-stack), else the package's own node_modules.
+  const parts = root.split(path.sep);
+  const nm = parts.lastIndexOf('node_modules');
+  const base = nm >= 0 ? parts.slice(0, nm + 1).join(path.sep) : path.join(root, 'node_modules');
+  if (!fs.existsSync(base)) return undefined;
+  return path.join(base, '.cache', 'sovereign-stack', 'compile');
+}
+
+/** Installs the cache for every CommonJS file loaded from now on; returns whether it did. */
+export function enableCompileCache(dir: string | undefined): boolean {
+  // Off under the test runner (its CLI runs inherit JEST_WORKER_ID): tests write only in temp dirs.
+  if (
+    dir === undefined ||
+    process.env.SOVEREIGN_COMPILE_CACHE === '0' ||
+    (process.env.JEST_WORKER_ID ?? '') !== ''
+  )
+    return false;
+  const proto = (Module as unknown as { prototype: CompilingModule }).prototype;
+  const original = proto._compile;
+  const pending: { file: string; script: vm.Script }[] = [];
+  const tag = `${process.version}-${process.arch}`;
+  proto._compile = function (this: CompilingModule, content: string, filename: string) {
+    if (content.includes('import(') || content.startsWith('#!'))
+      return original.call(this, content, filename);
+    const key = createHash('sha256').update(`${tag}\0${filename}\0`).update(content).digest('hex');
+    const file = path.join(dir, key.slice(0, 2), key.slice(2));
+    let cachedData: Buffer | undefined;
+    try {
+      cachedData = fs.readFileSync(file);
+    } catch {
+      cachedData = undefined;
+    }
+    const script = new vm.Script((Module as unknown as { wrap(s: string): string }).wrap(content), {
+      filename,
+      cachedData,
+    });
+    if (cachedData === undefined || script.cachedDataRejected === true) pending.push({ file, script });
+    const fn = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
+    const require = makeRequire(this);
+    return fn.call(this.exports, this.exports, require, this, filename, path.dirname(filename));
+  };
+  // Written when the process ends, so the bytecode of every function the run compiled is in it.
+  process.once('exit', () => {
+    for (const { file, script } of pending) {
+      try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, file);
+      } catch {
+        return; // a read-only or full disk: run without the cache
+      }
+    }
+  });
+  return true;
+}
+
+function makeRequire(mod: CompilingModule): NodeJS.Require {
+  const M = Module as unknown as {
+    _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
+    _extensions: NodeJS.RequireExtensions;
+    _cache: NodeJS.Dict<NodeJS.Module>;
+  };
+  const require = ((id: string) => mod.require(id)) as NodeJS.Require;
+  require.resolve = ((request: string, options?: { paths?: string[] }) =>
+    M._resolveFilename(request, mod, false, options)) as NodeJS.RequireResolve;
+  require.resolve.paths = (request: string) =>
+    (
+      Module as unknown as { _resolveLookupPaths(r: string, m: unknown): string[] | null }
+    )._resolveLookupPaths(request, mod);
+  require.main = require.main ?? (process as unknown as { mainModule?: NodeJS.Module }).mainModule;
+  require.extensions = M._extensions;
+  require.cache = M._cache;
+  return require;
+}

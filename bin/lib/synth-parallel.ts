@@ -1,0 +1,210 @@
+/**
+ * Synthesizes a set of jurisdictions, in this process or split over worker threads.
+ *
+ * Jurisdictions never reference each other (the gate refuses a reference to an address a
+ * stack does not define, SOV-013), so each worker builds a cdktf App of its own with a
+ * contiguous slice of the jurisdictions in name order and synthesizes it into a directory of
+ * its own (`<staged>/.part-N`). bin/lib/synthesize.ts then moves every stack folder into place
+ * and writes one manifest.json from the parts' entries with cdktf's own serializer, so the
+ * output is byte for byte that of one App (test/bin/synth-parallel.test.ts compares them).
+ * A worker gets the validated spec as data and does not parse it again; a construct that
+ * refuses its props is located by the main thread, which holds the parsed document.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
+import { isSovereignError, SovereignError, specInvalid, type Problem } from '../../core/errors';
+import type { loadSpec } from '../../stacks/spec/load';
+import type { SovereignSpec } from '../../stacks/spec/schema';
+import { TOOLKIT_VERSION } from '../../core/version';
+
+export interface PartSummary {
+  readonly name: string;
+  readonly profile: string;
+  readonly models: number;
+  readonly gpus: number;
+  /** Stacks of the jurisdiction in apply order. */
+  readonly order: string[];
+}
+
+export interface Part {
+  readonly dir: string;
+  readonly jurisdictions: readonly PartSummary[];
+  /** manifest.json of the part, as cdktf wrote it (parsed). */
+  readonly manifest: { stacks: Record<string, unknown> } & Record<string, unknown>;
+}
+
+interface PartRequest {
+  readonly kind: 'sovereign-synth-part';
+  /** The spec file (for messages) and its validated content: a worker does not read it again. */
+  readonly file: string;
+  readonly spec: SovereignSpec;
+  readonly only: readonly string[];
+  readonly dir: string;
+  readonly finalOutdir: string;
+  readonly debug: boolean;
+}
+
+type PartReply =
+  | { ok: true; part: Part }
+  | {
+      ok: false;
+      sovereign?: { code: string; summary: string; problems: Problem[] };
+      /** Spec paths the problems were found at, by their dotted form (located by the main thread). */
+      paths?: Record<string, (string | number)[]>;
+      fatal?: string;
+    };
+
+/** Synthesizes `only` into `dir` in this thread (cdktf is loaded here). */
+export async function synthesizePart(
+  spec: ReturnType<typeof loadSpec>,
+  only: readonly string[],
+  dir: string,
+  finalOutdir: string,
+  debug: boolean,
+): Promise<Part> {
+  const { installSynthPatches, releaseCdktfTokens } = await import('../../stacks/cdktf-seam');
+  const patches = installSynthPatches(debug);
+  try {
+    const jurisdictions = await build(spec, only, dir, finalOutdir, patches.tracesOff);
+    releaseCdktfTokens(patches.tracesOff);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Part['manifest'];
+    return { dir, jurisdictions, manifest };
+  } finally {
+    patches.restore();
+  }
+}
+
+/** In a function of its own: once it returns, nothing holds the construct tree. */
+async function build(
+  loaded: ReturnType<typeof loadSpec>,
+  only: readonly string[],
+  dir: string,
+  finalOutdir: string,
+  fast: boolean,
+): Promise<PartSummary[]> {
+  const { buildApp } = await import('../../stacks/app');
+  const { JurisdictionStack } = await import('../../stacks/jurisdiction-stack');
+  const { app, stacks, provisionStacks } = buildApp(loaded, {
+    outdir: dir,
+    finalOutdir,
+    toolkitVersion: TOOLKIT_VERSION,
+    only,
+  });
+  // The gate checks references between stacks in the files (SOV-013); cdktf's own pass for
+  // them runs only when debugging.
+  JurisdictionStack.findCrossStackReferences = !fast;
+  try {
+    app.synth();
+  } finally {
+    JurisdictionStack.findCrossStackReferences = true;
+  }
+  return stacks.map((s) => ({
+    name: s.jurisdiction,
+    profile: s.profile.id,
+    models: Object.keys(s.servers).length,
+    gpus: Object.values(s.servers).reduce((n, srv) => n + srv.gpusPerReplica * srv.replicas, 0),
+    order: [
+      ...provisionStacks.filter((p) => p.jurisdiction === s.jurisdiction).map((p) => p.node.id),
+      s.jurisdiction,
+    ],
+  }));
+}
+
+/** Splits names (in order) into `n` contiguous slices of nearly equal size. */
+export function slices<T>(items: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  const k = Math.max(1, Math.min(n, items.length));
+  for (let i = 0; i < k; i++) {
+    const a = Math.floor((i * items.length) / k);
+    const b = Math.floor(((i + 1) * items.length) / k);
+    if (b > a) out.push(items.slice(a, b));
+  }
+  return out;
+}
+
+/**
+ * Synthesizes the slices in parallel, one worker thread each, into `<parent>/.part-N`. A bad
+ * construct prop found by several workers is reported as one error with every problem, in the
+ * order one App would report them.
+ */
+export async function synthesizeInWorkers(
+  loaded: ReturnType<typeof loadSpec>,
+  groups: readonly (readonly string[])[],
+  parent: string,
+  finalOutdir: string,
+  debug: boolean,
+): Promise<Part[]> {
+  const replies = await Promise.all(
+    groups.map(
+      (only, i) =>
+        new Promise<PartReply>((resolve) => {
+          const request: PartRequest = {
+            kind: 'sovereign-synth-part',
+            file: loaded.file,
+            // Only the worker's own jurisdictions cross the thread boundary.
+            spec: {
+              ...loaded.spec,
+              jurisdictions: Object.fromEntries(only.map((n) => [n, loaded.spec.jurisdictions[n]])),
+            },
+            only,
+            dir: path.join(parent, `.part-${i}`),
+            finalOutdir,
+            debug,
+          };
+          const w = new Worker(__filename, { workerData: request });
+          let reply: PartReply | undefined;
+          w.once('message', (m: PartReply) => (reply = m));
+          w.once('error', (e) => (reply ??= { ok: false, fatal: e.stack ?? String(e) }));
+          w.once('exit', (code) =>
+            resolve(reply ?? { ok: false, fatal: `synthesis worker exited with code ${code} and no result` }),
+          );
+        }),
+    ),
+  );
+  const problems: Problem[] = [];
+  for (const r of replies) {
+    if (r.ok) continue;
+    if (r.sovereign?.code === 'SPEC_INVALID') {
+      for (const p of r.sovereign.problems) {
+        const at = r.paths?.[p.path];
+        const pos = at === undefined ? undefined : loaded.locate(at);
+        problems.push(pos === undefined ? p : { ...p, line: pos.line, col: pos.col });
+      }
+    } else if (r.sovereign)
+      throw SovereignError.create(r.sovereign.code as never, r.sovereign.summary, r.sovereign.problems);
+    else throw new Error(r.fatal);
+  }
+  if (problems.length > 0) throw specInvalid(loaded.file, problems);
+  return replies.map((r) => (r as { part: Part }).part);
+}
+
+// A worker: synthesize the slice it was given, reply once, exit.
+if (!isMainThread && (workerData as PartRequest | undefined)?.kind === 'sovereign-synth-part') {
+  const req = workerData as PartRequest;
+  // Positions are found by the main thread, which holds the parsed document.
+  const paths: Record<string, (string | number)[]> = {};
+  const loaded = {
+    file: req.file,
+    spec: req.spec,
+    locate: (p: readonly (string | number)[]) => {
+      paths[p.join('.')] = [...p];
+      return undefined;
+    },
+  };
+  void (async () => {
+    let reply: PartReply;
+    try {
+      reply = { ok: true, part: await synthesizePart(loaded, req.only, req.dir, req.finalOutdir, req.debug) };
+    } catch (e) {
+      reply = isSovereignError(e)
+        ? {
+            ok: false,
+            sovereign: { code: e.code, summary: e.message.split('\n')[0], problems: [...e.problems] },
+            paths,
+          }
+        : { ok: false, fatal: (e as Error).stack ?? String(e) };
+    }
+    parentPort?.postMessage(reply);
+  })();
+}

@@ -1,0 +1,68 @@
+/**
+ * The CLI's code cache (bin/lib/compile-cache.ts): a module loaded through it behaves as
+ * without it, its bytecode is written under the cache directory only, and a stale or corrupt
+ * cache entry is ignored, never run.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const LIB = path.resolve(__dirname, '../../../bin/lib/compile-cache.js');
+
+function run(dir: string, cache: string, env: NodeJS.ProcessEnv = {}): string {
+  const script = `require(${JSON.stringify(LIB)}).enableCompileCache(${JSON.stringify(cache)});
+    const m = require(${JSON.stringify(path.join(dir, 'm.js'))});
+    process.stdout.write(JSON.stringify([m.f(20), m.name, typeof require('path').join]));`;
+  return execFileSync(process.execPath, ['-e', script], {
+    env: { ...process.env, JEST_WORKER_ID: '', ...env },
+  }).toString();
+}
+
+describe('compile cache', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sovereign-compile-cache-'));
+    fs.writeFileSync(
+      path.join(dir, 'm.js'),
+      'const p = require("path"); exports.f = (n) => (n < 2 ? n : exports.f(n - 1) + exports.f(n - 2)); exports.name = p.basename(__filename) + ":" + (module.filename === __filename);',
+    );
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const files = (cache: string): string[] =>
+    fs.existsSync(cache)
+      ? fs
+          .readdirSync(cache, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => e.name)
+      : [];
+
+  test('same results with an empty, a warm and a corrupt cache; entries only under the cache', () => {
+    const cache = path.join(dir, 'cache');
+    const expected = JSON.stringify([6765, 'm.js:true', 'function']);
+    expect(run(dir, cache)).toBe(expected);
+    const written = files(cache);
+    expect(written.length).toBe(1);
+    expect(run(dir, cache)).toBe(expected);
+    // Corrupt every entry: V8 rejects the data and compiles from source.
+    for (const e of fs.readdirSync(cache, { recursive: true, withFileTypes: true }))
+      if (e.isFile()) fs.writeFileSync(path.join(e.parentPath, e.name), Buffer.alloc(64, 7));
+    expect(run(dir, cache)).toBe(expected);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cache', 'm.js']);
+  });
+
+  test('an edited file gets a new entry, never the old bytecode', () => {
+    const cache = path.join(dir, 'cache');
+    run(dir, cache);
+    fs.writeFileSync(path.join(dir, 'm.js'), 'exports.f = () => 1; exports.name = "edited";');
+    expect(run(dir, cache)).toBe(JSON.stringify([1, 'edited', 'function']));
+    expect(files(cache).length).toBe(2);
+  });
+
+  test('SOVEREIGN_COMPILE_CACHE=0 writes nothing', () => {
+    const cache = path.join(dir, 'cache');
+    run(dir, cache, { SOVEREIGN_COMPILE_CACHE: '0' });
+    expect(fs.existsSync(cache)).toBe(false);
+  });
+});
