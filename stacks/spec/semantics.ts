@@ -22,6 +22,7 @@ import { didYouMean } from '../../core/suggest';
 import { PROFILES } from '../profiles';
 import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
 import { checkExtraArgs } from '../../core/engines/flags';
+import { parseImage } from '../../core/images';
 import { IMAGE_REPOSITORIES_BY_CHART } from '../../core/gpu-operator-images';
 import { VLLM_QUANTIZATION_FORMAT, VLLM_TABLE } from '../../core/engines/vllm';
 import { LLAMA_CPP_TABLE } from '../../core/engines/llama-cpp';
@@ -205,6 +206,9 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
   fromRegistry(['images', 'llamaCppCpu'], images.llamaCppCpu);
   fromRegistry(['images', 'weightsSync'], images.weightsSync);
 
+  /** Image fields already judged against the pinned engine release (one problem per field). */
+  const releaseChecked = new Set<string>();
+
   const poolNames = [...Object.keys(j.pools), ...Object.keys(j.cpuPools)];
   for (const pname of Object.keys(j.pools)) {
     // The pool's resources are named pool-<name>-…: at most 58 characters.
@@ -356,6 +360,18 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
       );
     }
     fromRegistry(mp('image'), m.image);
+    if (engineImage !== undefined) {
+      const imagePath: SpecPath =
+        m.image !== undefined
+          ? mp('image')
+          : ['images', m.engine === 'vllm' ? 'vllm' : cpuOnly && images.llamaCppCpu ? 'llamaCppCpu' : 'llamaCpp'];
+      const key = imagePath.join('.');
+      const mismatch = releaseMismatch(m.engine, engineImage, j.engines);
+      if (mismatch !== undefined && !releaseChecked.has(key)) {
+        releaseChecked.add(key);
+        add(imagePath, mismatch);
+      }
+    }
     if (typeof m.architecture === 'string' && MODEL_CATALOGUE[m.architecture] === undefined) {
       const names = Object.keys(MODEL_CATALOGUE);
       add(
@@ -816,4 +832,29 @@ function autoscalerProblems(base: SpecPath, j: JurisdictionSpec): SemanticProble
     }
   }
   return out;
+}
+
+/**
+ * The engine release an image tag names, when it names one: vLLM's `v0.12.0` (vllm/vllm-openai
+ * tags), llama.cpp's `server-b9174` / `server-cuda-b9174` (ggml-org/llama.cpp image tags, the build
+ * number last). A tag that names another release than the jurisdiction pins (`engines`) would run
+ * flags and environment checked for the wrong release: refused, naming both. Tags that name no
+ * release (a site's own naming) are left to the digest.
+ */
+function releaseMismatch(
+  engine: string,
+  imageRef: string,
+  engines: JurisdictionSpec['engines'],
+): string | undefined {
+  const tag = parseImage(imageRef).tag;
+  if (tag === undefined) return undefined;
+  if (engine === 'vllm') {
+    const named = /^v?(\d+\.\d+\.\d+)$/.exec(tag)?.[1];
+    const pinned = engines.vllm.replace(/^v/, '');
+    if (named === undefined || named === pinned) return undefined;
+    return `the image is tagged vLLM v${named} but the jurisdiction runs vLLM ${engines.vllm} (engines.vllm): flags and environment are checked for the pinned release, so tag and pin must agree; set engines.vllm to the image's release if it is supported, or mirror the ${engines.vllm} image (docs/engines.md)`;
+  }
+  const named = /(?:^|-)(b\d+)$/.exec(tag)?.[1];
+  if (named === undefined || named === engines.llamaCpp) return undefined;
+  return `the image is tagged llama.cpp ${named} but the jurisdiction runs llama.cpp ${engines.llamaCpp} (engines.llamaCpp): flags are checked for the pinned build, so tag and pin must agree; set engines.llamaCpp to the image's build if it is supported, or mirror the ${engines.llamaCpp} image (docs/engines.md)`;
 }

@@ -290,7 +290,9 @@ describe('engine releases pinned per jurisdiction', () => {
       .readFileSync('test/fixtures/spec/engine-flags.yaml', 'utf8')
       .replace(/extraArgs: \[.*\]/, 'extraArgs: [--swap-space, "4"]')
       .replace('    pools:\n', '    ENGINES\n    pools:\n')
-      .replace('        weights:\n', '        weights:\n          license: Apache-2.0\n');
+      .replace('        weights:\n', '        weights:\n          license: Apache-2.0\n')
+      // A site's own tag names no release: these cases judge the pin alone.
+      .replace('vllm-openai:v0.32.0@', 'vllm-openai:lab@');
   const problems = (text: string): string[] => {
     try {
       parseSpec(text, 'spec.yaml');
@@ -321,6 +323,44 @@ describe('engine releases pinned per jurisdiction', () => {
     );
     expect(problems(base().replace('ENGINES', 'engines: { llamacpp: b9174 }'))[0]).toContain(
       'jurisdictions.lab.engines',
+    );
+  });
+
+  test('fails when the image tag names another release than the pin, at the image field, naming both', () => {
+    const tagged = (tag: string, engines: string) =>
+      problems(
+        base()
+          .replace('vllm-openai:lab@', `vllm-openai:${tag}@`)
+          .replace('ENGINES', engines)
+          .replace('[--swap-space, "4"]', '[--seed, "1"]'),
+      );
+    expect(tagged('v0.12.0', '')).toEqual([
+      expect.stringMatching(
+        /^spec\.yaml:\d+:\d+  jurisdictions\.lab\.images\.vllm  the image is tagged vLLM v0\.12\.0 but the jurisdiction runs vLLM v0\.32\.0 \(engines\.vllm\)/,
+      ),
+    ]);
+    expect(tagged('0.32.0', 'engines: { vllm: v0.12.0 }')[0]).toContain(
+      'tagged vLLM v0.32.0 but the jurisdiction runs vLLM v0.12.0',
+    );
+    // Agreeing tag and pin, with or without the leading v, pass; so does a tag naming no release.
+    expect(tagged('v0.12.0', 'engines: { vllm: v0.12.0 }')).toEqual([]);
+    expect(tagged('0.32.0', '')).toEqual([]);
+    expect(tagged('v0.32.0-cu130', '')).toEqual([]);
+  });
+
+  test('fails when a llama.cpp image tag names another build than the pin', () => {
+    const text = base()
+      .replace('ENGINES', 'engines: { llamaCpp: b9174 }')
+      .replace('[--swap-space, "4"]', '[--seed, "1"]')
+      .replace(
+        '      vllm: registry.lab.example/vllm/vllm-openai:lab@',
+        '      llamaCpp: registry.lab.example/ggml-org/llama.cpp:server-cuda-b11459@sha256:33868c035b21dc63f7c60b7438774283fd99215bc319114eb03de5df4ce7cd6b\n      vllm: registry.lab.example/vllm/vllm-openai:lab@',
+      );
+    // The fixture serves vLLM only: the llama.cpp image is judged when a model runs it.
+    expect(problems(text)).toEqual([]);
+    const served = text.replace('engine: vllm', 'engine: llama-cpp');
+    expect(problems(served).join('\n')).toContain(
+      'images.llamaCpp  the image is tagged llama.cpp b11459 but the jurisdiction runs llama.cpp b9174 (engines.llamaCpp)',
     );
   });
 
