@@ -40,7 +40,6 @@ import {
 } from './capacity';
 import { gpuPlacementOf } from './server-plan';
 import { planVllmLayout } from './multi-node-plan';
-import { checkExtraArgs, checkRelease } from '../core/engines/flags';
 import type { ServingBaseProps } from './serving-props';
 import {
   CACHE_DIR,
@@ -49,22 +48,10 @@ import {
   PROBE_PERIOD_SECONDS,
   TMP_DIR,
   apiKeyEnv,
-  baseDirEnv,
-  checkBaseProps,
-  checkPool,
   endpointUrl,
-  resolveArchitecture,
 } from './private/serving';
-import {
-  VLLM_DEFAULT_RELEASE,
-  VLLM_QUANTIZATION_FORMAT,
-  VLLM_RELEASE,
-  VLLM_RELEASE_FACTS,
-  VLLM_TABLE,
-  type VllmQuantization,
-  type VllmRelease,
-} from '../core/engines/vllm';
-import { ENGINE_USER } from './vllm-server';
+import { VLLM_RELEASE, type VllmQuantization, type VllmRelease } from '../core/engines/vllm';
+import { checkVllmProps, vllmEnv, vllmWeightFormat } from './private/vllm-common';
 import { checkPositiveInt } from './private/validate';
 import { recommendedLabels, selectorLabels } from '../core/labels';
 import {
@@ -157,36 +144,15 @@ export class MultiNodeVllmServer extends Construct {
   constructor(scope: Construct, id: string, props: MultiNodeVllmServerProps) {
     super(scope, id);
     const name = props.name ?? `${props.weights.modelName}-vllm`;
-    const problems: Problem[] = [...checkBaseProps(props, name), ...checkPool(props.pool)];
-    const arch = resolveArchitecture(props.architecture, problems);
+    const mn = props.multiNode;
+    const shm = mn.shmSizeGiB ?? 16;
+    const checked = checkVllmProps(props, name, [['multiNode.shmSizeGiB', shm, 1024]]);
+    const { problems, architecture: arch } = checked;
+    const util = checked.gpuMemoryUtilization;
+    const release = checked.release;
     const push = (p: Problem | undefined): void => {
       if (p) problems.push(p);
     };
-    if (props.maxModelLenTokens !== undefined)
-      push(
-        checkPositiveInt(
-          'maxModelLenTokens',
-          props.maxModelLenTokens,
-          arch?.maxContextTokens ?? Number.MAX_SAFE_INTEGER,
-        ),
-      );
-    if (props.maxNumSeqs !== undefined) push(checkPositiveInt('maxNumSeqs', props.maxNumSeqs, 4096));
-    if (props.tensorParallelSize !== undefined)
-      push(checkPositiveInt('tensorParallelSize', props.tensorParallelSize, 64));
-    const util = props.gpuMemoryUtilization ?? 0.9;
-    if (!(util > 0 && util <= 0.99))
-      problems.push({
-        path: 'gpuMemoryUtilization',
-        message: `${util} is not allowed: use a fraction above 0 and at most 0.99`,
-      });
-    if (props.quantization !== undefined && !(props.quantization in VLLM_QUANTIZATION_FORMAT))
-      problems.push({
-        path: 'quantization',
-        message: `"${props.quantization}" is not allowed: use ${Object.keys(VLLM_QUANTIZATION_FORMAT).join(', ')}`,
-      });
-    const mn = props.multiNode;
-    const shm = mn.shmSizeGiB ?? 16;
-    push(checkPositiveInt('multiNode.shmSizeGiB', shm, 1024));
     if (mn.rdma) {
       if (
         !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(
@@ -205,10 +171,6 @@ export class MultiNodeVllmServer extends Construct {
         path: 'multiNode.ipcLock.reason',
         message: 'give the reason the capability is needed (at least 20 characters)',
       });
-    const release: VllmRelease = props.release ?? VLLM_DEFAULT_RELEASE;
-    const badRelease = checkRelease(VLLM_TABLE, release);
-    if (badRelease !== undefined) problems.push({ path: 'release', message: badRelease });
-    else problems.push(...checkExtraArgs('extraArgs', props.extraArgs ?? [], VLLM_TABLE, release));
     throwIfProblems(`MultiNodeVllmServer ${id}`, problems);
     const model = arch as ModelArchitecture;
     this.release = release;
@@ -221,13 +183,7 @@ export class MultiNodeVllmServer extends Construct {
     this.architecture = model;
     const maxModelLen = props.maxModelLenTokens ?? Math.min(model.maxContextTokens, 8192);
     const maxNumSeqs = props.maxNumSeqs ?? 8;
-    this.weightFormat = props.quantization
-      ? VLLM_QUANTIZATION_FORMAT[props.quantization]
-      : props.dtype === 'float16'
-        ? 'fp16'
-        : props.dtype === 'bfloat16'
-          ? 'bf16'
-          : model.nativeFormat;
+    this.weightFormat = vllmWeightFormat(props, model);
     const kvCache: KvCacheFormat = props.kvCacheDtype === 'fp8' ? 'fp8' : 'auto';
 
     // ---- layout: the same judgement `sovereign validate` makes (private/multi-node-plan.ts)
@@ -327,22 +283,8 @@ export class MultiNodeVllmServer extends Construct {
     this.workerCommand = ['/bin/sh', '-c', workerScript];
 
     const env = [
-      ...baseDirEnv(),
-      // As VllmServer (constructs/vllm-server.ts): no hub, no telemetry, caches on the emptyDirs.
-      { name: 'HF_HUB_OFFLINE', value: '1' },
-      { name: 'TRANSFORMERS_OFFLINE', value: '1' },
-      { name: 'HF_HUB_DISABLE_TELEMETRY', value: '1' },
-      { name: 'HF_HOME', value: `${CACHE_DIR}/huggingface` },
-      { name: 'VLLM_NO_USAGE_STATS', value: '1' },
-      { name: 'VLLM_DO_NOT_TRACK', value: '1' },
-      { name: 'DO_NOT_TRACK', value: '1' },
-      // As VllmServer: releases that look the UID up in passwd need USER (VLLM_RELEASE_FACTS).
-      ...(VLLM_RELEASE_FACTS[release].needsUserEnv ? [{ name: 'USER', value: ENGINE_USER }] : []),
-      { name: 'VLLM_CACHE_ROOT', value: `${CACHE_DIR}/vllm` },
-      { name: 'VLLM_CONFIG_ROOT', value: `${HOME_DIR}/.config/vllm` },
-      { name: 'VLLM_RPC_BASE_PATH', value: TMP_DIR },
-      { name: 'TRITON_CACHE_DIR', value: `${CACHE_DIR}/triton` },
-      { name: 'TORCHINDUCTOR_CACHE_DIR', value: `${CACHE_DIR}/torchinductor` },
+      // As VllmServer: no hub, no telemetry, caches on the emptyDirs (private/vllm-common.ts).
+      ...vllmEnv(release),
       // Ray usage stats off (python/ray/_private/usage/usage_lib.py reads
       // RAY_USAGE_STATS_ENABLED; `--disable-usage-stats` above sets the same for `ray start`).
       { name: 'RAY_USAGE_STATS_ENABLED', value: '0' },

@@ -28,24 +28,12 @@ import {
 } from './capacity';
 import { gpuPlacementOf, planVllmServer } from './server-plan';
 import { type ServingBaseProps } from './serving-props';
-import {
-  CACHE_DIR,
-  HOME_DIR,
-  MODEL_DIR,
-  TMP_DIR,
-  apiKeyEnv,
-  baseDirEnv,
-  createServingResources,
-  endpointUrl,
-} from './private/serving';
-import { checkServerProps } from './private/server-props';
+import { MODEL_DIR, apiKeyEnv, createServingResources, endpointUrl } from './private/serving';
+import { checkVllmProps, vllmEnv, vllmWeightFormat } from './private/vllm-common';
 import {
   VLLM_DEFAULT_RELEASE,
-  VLLM_QUANTIZATION_FORMAT,
   VLLM_RELEASE,
-  VLLM_RELEASE_FACTS,
   VLLM_RELEASES,
-  VLLM_TABLE,
   type VllmQuantization,
   type VllmRelease,
 } from '../core/engines/vllm';
@@ -53,8 +41,7 @@ import {
 export { VLLM_RELEASE, VLLM_RELEASES, VLLM_DEFAULT_RELEASE };
 export type { VllmQuantization, VllmRelease };
 
-/** The user name the engine sees in `USER` where its release needs one (no passwd entry for the UID). */
-export const ENGINE_USER = 'sovereign';
+export { ENGINE_USER } from './private/vllm-common';
 
 export interface VllmServerProps extends ServingBaseProps {
   /**
@@ -126,28 +113,10 @@ export class VllmServer extends Construct {
   constructor(scope: Construct, id: string, props: VllmServerProps) {
     super(scope, id);
     const name = props.name ?? `${props.weights.modelName}-vllm`;
-    const checked = checkServerProps({
-      props,
-      name,
-      pool: props.pool,
-      architecture: props.architecture,
-      table: VLLM_TABLE,
-      defaultRelease: VLLM_DEFAULT_RELEASE,
-      context: { path: 'maxModelLenTokens', value: props.maxModelLenTokens },
-      counts: [
-        ['maxNumSeqs', props.maxNumSeqs, 4096],
-        ['tensorParallelSize', props.tensorParallelSize, 64],
-        ['shmSizeGiB', props.shmSizeGiB, 512],
-      ],
-      choices: [
-        ['dtype', props.dtype, ['auto', 'bfloat16', 'float16']],
-        ['quantization', props.quantization, Object.keys(VLLM_QUANTIZATION_FORMAT)],
-        ['kvCacheDtype', props.kvCacheDtype, ['auto', 'fp8']],
-      ],
-    });
+    const checked = checkVllmProps(props, name, [['shmSizeGiB', props.shmSizeGiB, 512]]);
     const { problems, architecture: arch } = checked;
     const util = checked.gpuMemoryUtilization;
-    const release = checked.release as VllmRelease;
+    const release = checked.release;
     throwIfProblems(`VllmServer ${id}`, problems);
     const model = arch as ModelArchitecture;
 
@@ -161,13 +130,7 @@ export class VllmServer extends Construct {
     this.maxModelLenTokens = props.maxModelLenTokens ?? Math.min(model.maxContextTokens, 8192);
     this.maxNumSeqs = props.maxNumSeqs ?? 8;
     this.gpuMemoryUtilization = util;
-    this.weightFormat = props.quantization
-      ? VLLM_QUANTIZATION_FORMAT[props.quantization]
-      : props.dtype === 'float16'
-        ? 'fp16'
-        : props.dtype === 'bfloat16'
-          ? 'bf16'
-          : model.nativeFormat;
+    this.weightFormat = vllmWeightFormat(props, model);
     const kvCache: KvCacheFormat = props.kvCacheDtype === 'fp8' ? 'fp8' : 'auto';
 
     // ---- capacity: the smallest TP that fits one pod, then GPUs across the pool
@@ -239,36 +202,7 @@ export class VllmServer extends Construct {
     ];
 
     const env = [
-      ...baseDirEnv(),
-      // From v0.20.0 (torch 2.11+) the engine dies at import when the UID has no passwd entry
-      // and USER is unset: getpass.getuser() reads LOGNAME/USER/LNAME/USERNAME before
-      // pwd.getpwuid (vllm-project/vllm#44548; core/engines/vllm.ts VLLM_RELEASE_FACTS). HOME
-      // (above) is a writable emptyDir for every release.
-      ...(VLLM_RELEASE_FACTS[release].needsUserEnv ? [{ name: 'USER', value: ENGINE_USER }] : []),
-      // huggingface_hub src/huggingface_hub/constants.py (HF_HUB_OFFLINE and HF_HOME checked at
-      // 264537b5; HF_HUB_DISABLE_TELEMETRY in later releases, which also accept DO_NOT_TRACK):
-      // no Hub requests, no telemetry, cache under the writable emptyDir.
-      // transformers src/transformers/utils/hub.py @ d8cb2e01: TRANSFORMERS_OFFLINE forces
-      // local_files_only (current huggingface_hub also treats it as HF_HUB_OFFLINE).
-      { name: 'HF_HUB_OFFLINE', value: '1' },
-      { name: 'TRANSFORMERS_OFFLINE', value: '1' },
-      { name: 'HF_HUB_DISABLE_TELEMETRY', value: '1' },
-      { name: 'HF_HOME', value: `${CACHE_DIR}/huggingface` },
-      // vllm/envs.py @ f218f9c2: usage stats off; VLLM_NO_USAGE_STATS == "1", and
-      // VLLM_DO_NOT_TRACK falls back to DO_NOT_TRACK, both == "1" (same code in the v0.12-era file)
-      { name: 'VLLM_NO_USAGE_STATS', value: '1' },
-      { name: 'VLLM_DO_NOT_TRACK', value: '1' },
-      { name: 'DO_NOT_TRACK', value: '1' },
-      // vllm/envs.py @ f218f9c2: cache and config roots, IPC socket dir (defaults under ~ and tempdir)
-      { name: 'VLLM_CACHE_ROOT', value: `${CACHE_DIR}/vllm` },
-      { name: 'VLLM_CONFIG_ROOT', value: `${HOME_DIR}/.config/vllm` },
-      { name: 'VLLM_RPC_BASE_PATH', value: TMP_DIR },
-      // triton python/triton/runtime/cache.py @ 3fb4e466 (TRITON_CACHE_DIR, else ~/.triton/cache)
-      // and torch/_inductor/runtime/cache_dir_utils.py @ 9a48faad (TORCHINDUCTOR_CACHE_DIR, else
-      // $TMPDIR/torchinductor_<user>): compiled kernel caches. outlines and flashinfer fall back to
-      // XDG_CACHE_HOME / HOME, which baseDirEnv points at writable volumes.
-      { name: 'TRITON_CACHE_DIR', value: `${CACHE_DIR}/triton` },
-      { name: 'TORCHINDUCTOR_CACHE_DIR', value: `${CACHE_DIR}/torchinductor` },
+      ...vllmEnv(release),
       // vllm/envs.py @ f218f9c2: VLLM_API_KEY; vllm/entrypoints/openai/api_server.py uses it
       // when --api-key is absent (`args.api_key or [envs.VLLM_API_KEY]`)
       ...apiKeyEnv('VLLM_API_KEY', props.apiKeySecret),
