@@ -16,7 +16,7 @@ import type { GpuNodePool } from '../constructs/gpu-node-pool';
 import { GPU_OPERATOR_PSA_EXCEPTION, type PrivateCluster } from '../constructs/private-cluster';
 import { METADATA_SCHEMA_VERSION, type StackMetadata, type Suppression } from '../core/stack-record';
 import { TOOLKIT_VERSION } from '../core/version';
-import { poolRecord, RequiredProviders, SovereignRecord } from './jurisdiction-stack';
+import { poolRecord, RequiredProviders, SovereignRecord } from './jurisdiction/record';
 import { PROFILES, type ProfileId } from './profiles';
 
 export interface JurisdictionRecordProps {

@@ -31,7 +31,7 @@ import { OpenStackInfrastructure } from '../constructs/infrastructure/openstack'
 import { JURISDICTION_LABEL } from '../core/labels';
 import { METADATA_SCHEMA_VERSION, type StackMetadata } from '../core/stack-record';
 import { backendAttributes, fromStackDir, SovereignBackend } from './backend';
-import { RequiredProviders, SovereignRecord } from './jurisdiction-stack';
+import { RequiredProviders, SovereignRecord } from './jurisdiction/record';
 import { PROFILES } from './profiles';
 import type { BackendSpec, JurisdictionSpec, ProvisionSpec } from './spec/schema';
 

@@ -364,7 +364,10 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
       const imagePath: SpecPath =
         m.image !== undefined
           ? mp('image')
-          : ['images', m.engine === 'vllm' ? 'vllm' : cpuOnly && images.llamaCppCpu ? 'llamaCppCpu' : 'llamaCpp'];
+          : [
+              'images',
+              m.engine === 'vllm' ? 'vllm' : cpuOnly && images.llamaCppCpu ? 'llamaCppCpu' : 'llamaCpp',
+            ];
       const key = imagePath.join('.');
       const mismatch = releaseMismatch(m.engine, engineImage, j.engines);
       if (mismatch !== undefined && !releaseChecked.has(key)) {

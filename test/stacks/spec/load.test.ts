@@ -336,7 +336,7 @@ describe('engine releases pinned per jurisdiction', () => {
       );
     expect(tagged('v0.12.0', '')).toEqual([
       expect.stringMatching(
-        /^spec\.yaml:\d+:\d+  jurisdictions\.lab\.images\.vllm  the image is tagged vLLM v0\.12\.0 but the jurisdiction runs vLLM v0\.32\.0 \(engines\.vllm\)/,
+        /^spec\.yaml:\d+:\d+ {2}jurisdictions\.lab\.images\.vllm {2}the image is tagged vLLM v0\.12\.0 but the jurisdiction runs vLLM v0\.32\.0 \(engines\.vllm\)/,
       ),
     ]);
     expect(tagged('0.32.0', 'engines: { vllm: v0.12.0 }')[0]).toContain(

@@ -1,0 +1,83 @@
+/**
+ * Synthesis in this thread: every stack of a spec through buildApp and App.synth(), and the
+ * in-memory synth `sovereign audit --spec` judges.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadSpec } from '../../stacks/spec/load';
+import { installSynthPatches, releaseCdktfTokens } from '../../stacks/cdktf-seam';
+import { TOOLKIT_VERSION } from '../../core/version';
+
+/**
+ * Re-synthesizes a spec for `sovereign audit --spec`: the same code path as `sovereign synth`
+ * (buildApp, App.synth()) with no policy gate, written as if into `finalOutdir` (paths relative
+ * to the project come out the same). cdktf's App writes to a directory, so it writes into a
+ * private temporary directory, which is read back into memory and removed before returning;
+ * nothing is written where the user looks. Returns every file by path relative to the output.
+ */
+export async function synthesizeToMemory(spec: string, finalOutdir: string): Promise<Map<string, Buffer>> {
+  const loaded = loadSpec(spec);
+  const os = await import('os');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sovereign-audit-spec-'));
+  // Installed before the stacks load cdktf (the archiver is deferred at require time).
+  const patches = installSynthPatches(false);
+  try {
+    const { buildApp } = await import('../../stacks/app');
+    const { JurisdictionStack } = await import('../../stacks/jurisdiction-stack');
+    synthesizeStacks(loaded, buildApp, tmp, finalOutdir, JurisdictionStack, patches.tracesOff);
+    releaseCdktfTokens(patches.tracesOff);
+    const files = new Map<string, Buffer>();
+    const walk = (dir: string) => {
+      for (const name of fs.readdirSync(dir).sort()) {
+        const p = path.join(dir, name);
+        if (fs.statSync(p).isDirectory()) walk(p);
+        else files.set(path.relative(tmp, p).split(path.sep).join('/'), fs.readFileSync(p));
+      }
+    };
+    walk(tmp);
+    return files;
+  } finally {
+    patches.restore();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+type BuildApp = (typeof import('../../stacks/app'))['buildApp'];
+type JurisdictionStackClass = (typeof import('../../stacks/jurisdiction-stack'))['JurisdictionStack'];
+
+/** Synthesizes every stack; returns what the summary needs and no reference to the tree. */
+function synthesizeStacks(
+  loaded: ReturnType<typeof loadSpec>,
+  buildApp: BuildApp,
+  target: string,
+  finalOutdir: string,
+  JurisdictionStack: JurisdictionStackClass,
+  fast: boolean,
+): { name: string; profile: string; models: number; gpus: number; order: string[] }[] {
+  const { app, stacks, provisionStacks } = buildApp(loaded, {
+    outdir: target,
+    finalOutdir,
+    toolkitVersion: TOOLKIT_VERSION,
+  });
+  // The gate checks references between stacks in the files (SOV-013); cdktf's own pass for
+  // them runs only when debugging.
+  JurisdictionStack.findCrossStackReferences = !fast;
+  try {
+    app.synth();
+  } finally {
+    JurisdictionStack.findCrossStackReferences = true;
+  }
+  return stacks.map((s) => ({
+    name: s.jurisdiction,
+    profile: s.profile.id,
+    models: Object.keys(s.servers).length + Object.keys(s.groups).length,
+    gpus: [...Object.values(s.servers), ...Object.values(s.groups)].reduce(
+      (n, srv) => n + srv.gpusPerReplica * srv.replicas,
+      0,
+    ),
+    order: [
+      ...provisionStacks.filter((p) => p.jurisdiction === s.jurisdiction).map((p) => p.node.id),
+      s.jurisdiction,
+    ],
+  }));
+}

@@ -1,0 +1,162 @@
+/** A spec written as a directory of files, read as one spec. */
+import * as fs from 'fs';
+import { isSovereignError, specInvalid, specUnreadable, type Problem } from '../../../core/errors';
+import type { LoadedSpec } from '../load';
+import { sortProblems, type SpecPosition } from './positions';
+import { decodeUtf8, MAX_SPEC_BYTES, MAX_SPEC_DIR_BYTES, readFull, type FullRead } from './read';
+import { validateRead } from './validate';
+import { yaml } from './yaml';
+
+/**
+ * A directory of spec files: every `*.yaml` / `*.yml` file directly in it (hidden files and
+ * subdirectories are not read), in name order, read as one spec. Each file is a map like a
+ * spec; `jurisdictions` are gathered from all files, a jurisdiction written in one file only;
+ * `version` may be repeated with the same value; every other top-level key (`defaults`, …)
+ * is written in one file only. Problems are located in the file they are in.
+ */
+export function loadSpecDir(dir: string): LoadedSpec {
+  const shown = dir.replace(/\/+$/, '') || dir;
+  let names: string[];
+  try {
+    names = fs
+      .readdirSync(dir)
+      .filter((n) => !n.startsWith('.') && /\.ya?ml$/.test(n))
+      .sort();
+  } catch (e) {
+    throw specUnreadable(shown, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+  }
+  if (names.length === 0) {
+    throw specUnreadable(
+      shown,
+      'is a directory with no spec files; name the YAML file, or put *.yaml files (each with `version: 1`) in it',
+    );
+  }
+  const reads: { file: string; text: string; read: FullRead }[] = [];
+  const problems: Problem[] = [];
+  let total = 0;
+  for (const name of names) {
+    const file = `${shown}/${name}`;
+    try {
+      const stat = fs.statSync(file);
+      if (!stat.isFile()) throw specUnreadable(file, 'is not a regular file');
+      if (stat.size > MAX_SPEC_BYTES)
+        throw specUnreadable(
+          file,
+          `is ${stat.size} bytes; a spec file may be at most ${MAX_SPEC_BYTES} bytes (1 MiB)`,
+        );
+      total += stat.size;
+      if (total > MAX_SPEC_DIR_BYTES) {
+        throw specUnreadable(
+          shown,
+          `holds more than ${MAX_SPEC_DIR_BYTES} bytes (16 MiB) of spec files (reached at ${name}); split the fleet into several specs`,
+        );
+      }
+      const text = decodeUtf8(fs.readFileSync(file), file);
+      reads.push({ file, text, read: readFull(text, file) });
+    } catch (e) {
+      if (!isSovereignError(e)) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === undefined) throw e;
+        problems.push({ file, path: '', message: `cannot be read (${code})` });
+      } else if (e.problems.some((p) => p.file === shown)) throw e;
+      else problems.push(...e.problems);
+    }
+  }
+  if (problems.length > 0) throw specInvalid(shown, sortProblems(problems));
+  const combined = combine(reads, shown);
+  return validateRead(combined, reads.map((r) => r.text).join('\n'), shown);
+}
+
+function defineKey(o: Record<string, unknown>, k: string, value: unknown): void {
+  Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** One document of the files' top-level maps, node offsets shifted so each file has its own range. */
+function combine(reads: readonly { file: string; text: string; read: FullRead }[], shown: string): FullRead {
+  const { Document, YAMLMap, Pair, isMap, isPair, isScalar, visit } = yaml();
+  const spans: { base: number; end: number; file: string; at: FullRead['at'] }[] = [];
+  const at = (offset: number): SpecPosition => {
+    const s = spans.find((x) => offset >= x.base && offset <= x.end) ?? spans[spans.length - 1];
+    return { ...s.at(offset - s.base), file: s.file };
+  };
+  const top = new YAMLMap();
+  const all = new YAMLMap();
+  const data: Record<string, unknown> = {};
+  const jurisdictions: Record<string, unknown> = {};
+  const first = new Map<string, { file: string; pos: SpecPosition; value: unknown }>();
+  const problems: Problem[] = [];
+  let base = 0;
+  let anyJurisdictions = false;
+  for (const r of reads) {
+    const doc = r.read.doc;
+    const shift = base;
+    visit(doc, {
+      Node(_k, node) {
+        if (node.range) node.range = [node.range[0] + shift, node.range[1] + shift, node.range[2] + shift];
+      },
+    });
+    spans.push({ base, end: base + r.text.length, file: r.file, at: r.read.at });
+    base += r.text.length + 1;
+    const fileData = r.read.data as Record<string, unknown>;
+    if (!isMap(doc.contents)) continue;
+    top.range ??= doc.contents.range;
+    for (const pair of doc.contents.items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      const keyPos = at(pair.key.range?.[0] ?? 0);
+      if (key === 'jurisdictions' && isMap(pair.value)) {
+        if (!anyJurisdictions) {
+          anyJurisdictions = true;
+          all.range = pair.value.range;
+          top.items.push(new Pair(pair.key, all));
+        }
+        const values = fileData.jurisdictions as Record<string, unknown>;
+        for (const item of pair.value.items) {
+          if (!isPair(item) || !isScalar(item.key)) continue;
+          const name = String(item.key.value);
+          const pos = at(item.key.range?.[0] ?? 0);
+          const seen = first.get(`jurisdictions\u0000${name}`);
+          if (seen) {
+            problems.push({
+              file: r.file,
+              line: pos.line,
+              col: pos.col,
+              path: `jurisdictions.${name}`,
+              message: `jurisdiction "${name}" is also written in ${seen.file}:${seen.pos.line}:${seen.pos.col}; write each jurisdiction in one file`,
+            });
+            continue;
+          }
+          first.set(`jurisdictions\u0000${name}`, { file: r.file, pos, value: undefined });
+          all.items.push(item);
+          defineKey(jurisdictions, name, values[name]);
+        }
+        continue;
+      }
+      const seen = first.get(key);
+      if (seen) {
+        const same = key === 'version' && JSON.stringify(seen.value) === JSON.stringify(fileData[key]);
+        if (!same) {
+          problems.push({
+            file: r.file,
+            line: keyPos.line,
+            col: keyPos.col,
+            path: key,
+            message:
+              key === 'version'
+                ? `version ${JSON.stringify(fileData[key])} differs from version ${JSON.stringify(seen.value)} in ${seen.file}:${seen.pos.line}:${seen.pos.col}; every file of a spec has the same version`
+                : `"${key}" is also written in ${seen.file}:${seen.pos.line}:${seen.pos.col}; only jurisdictions may be spread over several files`,
+          });
+        }
+        continue;
+      }
+      first.set(key, { file: r.file, pos: keyPos, value: fileData[key] });
+      top.items.push(pair);
+      defineKey(data, key, fileData[key]);
+    }
+  }
+  if (problems.length > 0) throw specInvalid(shown, sortProblems(problems));
+  if (anyJurisdictions) defineKey(data, 'jurisdictions', jurisdictions);
+  const doc = new Document();
+  doc.contents = top;
+  return { data, doc, at };
+}
