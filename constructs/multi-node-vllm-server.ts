@@ -29,7 +29,6 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { type Problem, throwIfProblems } from '../core/errors';
-import type { IGpuPool } from './interfaces';
 import {
   type CapacityPlan,
   type KvCacheFormat,
@@ -40,7 +39,7 @@ import {
 } from './capacity';
 import { gpuPlacementOf } from './server-plan';
 import { planVllmLayout } from './multi-node-plan';
-import type { ServingBaseProps } from './serving-props';
+import type { VllmEngineProps } from './serving-props';
 import {
   CACHE_DIR,
   HOME_DIR,
@@ -50,7 +49,7 @@ import {
   apiKeyEnv,
   endpointUrl,
 } from './private/serving';
-import { VLLM_RELEASE, type VllmQuantization, type VllmRelease } from '../core/engines/vllm';
+import { VLLM_RELEASE, type VllmRelease } from '../core/engines/vllm';
 import { checkVllmProps, vllmEnv, vllmWeightFormat } from './private/vllm-common';
 import { checkPositiveInt } from './private/validate';
 import { recommendedLabels, selectorLabels } from '../core/labels';
@@ -89,21 +88,10 @@ export interface MultiNodeSettings {
   readonly declaredAt?: string;
 }
 
-export interface MultiNodeVllmServerProps extends ServingBaseProps {
-  readonly pool: IGpuPool;
-  readonly architecture: string | ModelArchitecture;
-  readonly dtype?: 'auto' | 'bfloat16' | 'float16';
-  readonly quantization?: VllmQuantization;
-  readonly kvCacheDtype?: 'auto' | 'fp8';
-  readonly maxModelLenTokens?: number;
-  readonly maxNumSeqs?: number;
-  readonly gpuMemoryUtilization?: number;
+export interface MultiNodeVllmServerProps extends VllmEngineProps {
   /** GPUs per pod. @default the most GPUs of a node the model's heads divide into */
   readonly tensorParallelSize?: number;
-  readonly enablePrefixCaching?: boolean;
   readonly multiNode: MultiNodeSettings;
-  /** The vLLM release the image runs (as VllmServer). @default VLLM_DEFAULT_RELEASE */
-  readonly release?: VllmRelease;
   /** The LeaderWorkerSet controller's release (its CRD must exist first). */
   readonly dependsOn?: readonly ITerraformDependable[];
 }

@@ -1,8 +1,10 @@
 /**
- * Props both servers (VllmServer, LlamaCppServer) take, and the value types they use. Public:
+ * Props the servers (VllmServer, MultiNodeVllmServer, LlamaCppServer) take, and the value types they use. Public:
  * engineers composing the constructs in TypeScript write these.
  */
-import type { IModelWeights } from './interfaces';
+import type { IGpuPool, IModelWeights } from './interfaces';
+import type { ModelArchitecture } from './capacity';
+import type { VllmQuantization, VllmRelease } from '../core/engines/vllm';
 
 /** A key of a Kubernetes Secret in the server's namespace. */
 export interface SecretKeyRef {
@@ -76,4 +78,36 @@ export interface ServingBaseProps {
   readonly license?: string;
   /** Container command. @default the engine's server binary in its upstream image */
   readonly command?: readonly string[];
+}
+
+/** What every vLLM server takes: the engine release, the model, its sizing and vLLM's own switches. */
+export interface VllmEngineProps extends ServingBaseProps {
+  /**
+   * The vLLM release the image runs: extraArgs are checked against its flag table, and the
+   * environment is the one it needs (docs/engines.md). @default the newest supported (VLLM_DEFAULT_RELEASE)
+   */
+  readonly release?: VllmRelease;
+  /** The GPU pool the server runs on (node selector, tolerations, GPU resource). */
+  readonly pool: IGpuPool;
+  /** The model's architecture: a catalogue id (`llama-3.1-70b`) or the numbers for any other model. */
+  readonly architecture: string | ModelArchitecture;
+  /**
+   * Activation/weight dtype (`--dtype`). @default 'auto' (the checkpoint's torch_dtype)
+   * @see https://docs.vllm.ai/en/v0.12.0/cli/serve/ (ModelConfig)
+   */
+  readonly dtype?: 'auto' | 'bfloat16' | 'float16';
+  /** Quantization of the checkpoint (`--quantization`). @default none (vLLM detects it from the checkpoint) */
+  readonly quantization?: VllmQuantization;
+  /** KV-cache dtype (`--kv-cache-dtype`). @default 'auto' */
+  readonly kvCacheDtype?: 'auto' | 'fp8';
+  /** Longest sequence, prompt + output (`--max-model-len`). @default min(model maximum, 8192) */
+  readonly maxModelLenTokens?: number;
+  /** Sequences batched at once (`--max-num-seqs`); the planner reserves KV for all at full length. @default 8 */
+  readonly maxNumSeqs?: number;
+  /** Fraction of GPU memory vLLM may use (`--gpu-memory-utilization`). @default 0.9 */
+  readonly gpuMemoryUtilization?: number;
+  /** GPUs per replica (`--tensor-parallel-size`). @default the smallest that fits, from the capacity planner */
+  readonly tensorParallelSize?: number;
+  /** Automatic prefix caching (`--enable-prefix-caching` / `--no-enable-prefix-caching`). @default true */
+  readonly enablePrefixCaching?: boolean;
 }

@@ -17,7 +17,6 @@ import type { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import type { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
 import { throwIfProblems } from '../core/errors';
-import type { IGpuPool } from './interfaces';
 import {
   type CapacityPlan,
   type KvCacheFormat,
@@ -27,7 +26,7 @@ import {
   weightBytes,
 } from './capacity';
 import { gpuPlacementOf, planVllmServer } from './server-plan';
-import { type ServingBaseProps } from './serving-props';
+import type { VllmEngineProps } from './serving-props';
 import { MODEL_DIR, apiKeyEnv, createServingResources, endpointUrl } from './private/serving';
 import { checkVllmProps, vllmEnv, vllmWeightFormat } from './private/vllm-common';
 import {
@@ -43,35 +42,7 @@ export type { VllmQuantization, VllmRelease };
 
 export { ENGINE_USER } from './private/vllm-common';
 
-export interface VllmServerProps extends ServingBaseProps {
-  /**
-   * The vLLM release the image runs: extraArgs are checked against its flag table, and the
-   * environment is the one it needs (docs/engines.md). @default the newest supported (VLLM_DEFAULT_RELEASE)
-   */
-  readonly release?: VllmRelease;
-  /** The GPU pool the server runs on (node selector, tolerations, GPU resource). */
-  readonly pool: IGpuPool;
-  /** The model's architecture: a catalogue id (`llama-3.1-70b`) or the numbers for any other model. */
-  readonly architecture: string | ModelArchitecture;
-  /**
-   * Activation/weight dtype (`--dtype`). @default 'auto' (the checkpoint's torch_dtype)
-   * @see https://docs.vllm.ai/en/v0.12.0/cli/serve/ (ModelConfig)
-   */
-  readonly dtype?: 'auto' | 'bfloat16' | 'float16';
-  /** Quantization of the checkpoint (`--quantization`). @default none (vLLM detects it from the checkpoint) */
-  readonly quantization?: VllmQuantization;
-  /** KV-cache dtype (`--kv-cache-dtype`). @default 'auto' */
-  readonly kvCacheDtype?: 'auto' | 'fp8';
-  /** Longest sequence, prompt + output (`--max-model-len`). @default min(model maximum, 8192) */
-  readonly maxModelLenTokens?: number;
-  /** Sequences batched at once (`--max-num-seqs`); the planner reserves KV for all at full length. @default 8 */
-  readonly maxNumSeqs?: number;
-  /** Fraction of GPU memory vLLM may use (`--gpu-memory-utilization`). @default 0.9 */
-  readonly gpuMemoryUtilization?: number;
-  /** GPUs per replica (`--tensor-parallel-size`). @default the smallest that fits, from the capacity planner */
-  readonly tensorParallelSize?: number;
-  /** Automatic prefix caching (`--enable-prefix-caching` / `--no-enable-prefix-caching`). @default true */
-  readonly enablePrefixCaching?: boolean;
+export interface VllmServerProps extends VllmEngineProps {
   /** Size of the `/dev/shm` memory emptyDir (NCCL between TP workers). @default 2 GiB per GPU */
   readonly shmSizeGiB?: number;
 }

@@ -4,14 +4,12 @@
  */
 import type { DeploymentV1SpecTemplateSpecContainerEnv } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import type { ModelArchitecture, WeightFormat } from '../capacity';
-import type { IGpuPool } from '../interfaces';
-import type { ServingBaseProps } from '../serving-props';
+import type { VllmEngineProps } from '../serving-props';
 import {
   VLLM_DEFAULT_RELEASE,
   VLLM_QUANTIZATION_FORMAT,
   VLLM_RELEASE_FACTS,
   VLLM_TABLE,
-  type VllmQuantization,
   type VllmRelease,
 } from '../../core/engines/vllm';
 import { type CheckedServerProps, checkServerProps } from './server-props';
@@ -20,26 +18,12 @@ import { CACHE_DIR, HOME_DIR, TMP_DIR, baseDirEnv } from './serving';
 /** The user name the engine sees in `USER` where its release needs one (no passwd entry for the UID). */
 export const ENGINE_USER = 'sovereign';
 
-/** The props both vLLM servers take beyond the serving base. */
-export interface VllmCommonProps extends ServingBaseProps {
-  readonly release?: VllmRelease;
-  readonly pool: IGpuPool;
-  readonly architecture: string | ModelArchitecture;
-  readonly dtype?: 'auto' | 'bfloat16' | 'float16';
-  readonly quantization?: VllmQuantization;
-  readonly kvCacheDtype?: 'auto' | 'fp8';
-  readonly maxModelLenTokens?: number;
-  readonly maxNumSeqs?: number;
-  readonly gpuMemoryUtilization?: number;
-  readonly tensorParallelSize?: number;
-}
-
 /**
  * The shared checks with vLLM's table and bounds; `counts` adds a server's own positive whole
  * numbers (`shmSizeGiB`, `multiNode.shmSizeGiB`, …). The caller adds its own problems and throws.
  */
 export function checkVllmProps(
-  props: VllmCommonProps,
+  props: VllmEngineProps,
   name: string,
   counts: readonly (readonly [path: string, value: number | undefined, max: number])[] = [],
 ): CheckedServerProps & { readonly release: VllmRelease } {
@@ -66,7 +50,7 @@ export function checkVllmProps(
 }
 
 /** The format the weights are sized in: the quantization's, the dtype's, else the checkpoint's. */
-export function vllmWeightFormat(props: VllmCommonProps, model: ModelArchitecture): WeightFormat {
+export function vllmWeightFormat(props: VllmEngineProps, model: ModelArchitecture): WeightFormat {
   if (props.quantization) return VLLM_QUANTIZATION_FORMAT[props.quantization];
   if (props.dtype === 'float16') return 'fp16';
   if (props.dtype === 'bfloat16') return 'bf16';

@@ -137,20 +137,7 @@ export function buildModels(
             dependsOn: leaderWorkerSet ? [leaderWorkerSet.release] : [],
           })
         : m.engine === 'vllm'
-          ? new VllmServer(stack, `model-${modelName}`, {
-              ...common,
-              release: spec.engines.vllm,
-              image,
-              pool: pool as GpuNodePool,
-              architecture: architectureOf(m),
-              dtype: m.dtype,
-              quantization: m.quantization as never,
-              maxModelLenTokens: m.maxModelLenTokens,
-              maxNumSeqs: m.maxConcurrentSequences,
-              gpuMemoryUtilization: m.gpuMemoryUtilization,
-              tensorParallelSize: m.tensorParallelSize,
-              enablePrefixCaching: m.prefixCaching,
-            })
+          ? new VllmServer(stack, `model-${modelName}`, { ...common, ...vllm })
           : new LlamaCppServer(stack, `model-${modelName}`, {
               ...common,
               release: spec.engines.llamaCpp,
