@@ -8,8 +8,9 @@ import { validateRead } from './validate';
 import { yaml } from './yaml';
 
 /**
- * A directory of spec files: every `*.yaml` / `*.yml` file directly in it (hidden files and
- * subdirectories are not read), in name order, read as one spec. Each file is a map like a
+ * A directory of spec files: every `*.yaml` / `*.yml` file directly in it (hidden files are
+ * not read; a subdirectory holding spec files, or `*.YAML`, is refused rather than skipped), in
+ * name order, read as one spec. Each file is a map like a
  * spec; `jurisdictions` are gathered from all files, a jurisdiction written in one file only;
  * `version` may be repeated with the same value; every other top-level key (`defaults`, …)
  * is written in one file only. Problems are located in the file they are in.
@@ -25,6 +26,10 @@ export function loadSpecDir(dir: string): LoadedSpec {
   } catch (e) {
     throw specUnreadable(shown, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`);
   }
+  // What would be silently left out of the fleet otherwise: spec files in a subdirectory, or
+  // with the extension in another case. Refused, so a jurisdiction never goes missing unseen.
+  const skipped = strayEntries(dir, shown);
+  if (skipped.length > 0) throw specInvalid(shown, skipped);
   if (names.length === 0) {
     throw specUnreadable(
       shown,
@@ -65,6 +70,36 @@ export function loadSpecDir(dir: string): LoadedSpec {
   if (problems.length > 0) throw specInvalid(shown, sortProblems(problems));
   const combined = combine(reads, shown);
   return validateRead(combined, reads.map((r) => r.text).join('\n'), shown);
+}
+
+/** Entries of `dir` that look like spec files the reader would not read. */
+function strayEntries(dir: string, shown: string): Problem[] {
+  const out: Problem[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    const file = `${shown}/${entry.name}`;
+    if (entry.isDirectory()) {
+      let inner: string[] = [];
+      try {
+        inner = fs.readdirSync(`${dir}/${entry.name}`).filter((n) => /\.ya?ml$/i.test(n));
+      } catch {
+        continue; // unreadable: holds nothing we would read either way
+      }
+      if (inner.length > 0)
+        out.push({
+          file,
+          path: '',
+          message: `is a subdirectory holding ${inner.length} YAML file(s) (${inner.slice(0, 3).join(', ')}${inner.length > 3 ? ', …' : ''}); only files directly in ${shown} are read: move them up, or synthesize that directory as its own spec`,
+        });
+    } else if (/\.ya?ml$/i.test(entry.name) && !/\.ya?ml$/.test(entry.name)) {
+      out.push({
+        file,
+        path: '',
+        message: 'has its extension in upper case; spec files end in .yaml or .yml: rename it, or it would be left out',
+      });
+    }
+  }
+  return out.sort((a, b) => (a.file! < b.file! ? -1 : a.file! > b.file! ? 1 : 0));
 }
 
 function defineKey(o: Record<string, unknown>, k: string, value: unknown): void {

@@ -113,4 +113,22 @@ describe('a spec in several files', () => {
       `${empty}  is a directory with no spec files; name the YAML file, or put *.yaml files (each with \`version: 1\`) in it`,
     ]);
   });
+
+  test('fails when spec files would be left out unseen: a subdirectory of them, an upper-case extension', () => {
+    const dir = path.join(tmp, 'fleet');
+    split(dir);
+    // A region's sites moved into a folder: they would vanish from the synth without a word.
+    fs.mkdirSync(path.join(dir, 'east'));
+    fs.renameSync(path.join(dir, 'eu-edge-vie.yaml'), path.join(dir, 'east', 'eu-edge-vie.yaml'));
+    fs.writeFileSync(path.join(dir, 'FR-LYO.YAML'), HEADER);
+    // Hidden entries and folders without YAML stay out of the judgement.
+    fs.mkdirSync(path.join(dir, '.git'));
+    fs.writeFileSync(path.join(dir, '.git', 'x.yaml'), 'x');
+    fs.mkdirSync(path.join(dir, 'notes'));
+    fs.writeFileSync(path.join(dir, 'notes', 'readme.md'), 'notes');
+    expect(problems(dir)).toEqual([
+      `${dir}/FR-LYO.YAML  has its extension in upper case; spec files end in .yaml or .yml: rename it, or it would be left out`,
+      `${dir}/east  is a subdirectory holding 1 YAML file(s) (eu-edge-vie.yaml); only files directly in ${dir} are read: move them up, or synthesize that directory as its own spec`,
+    ]);
+  });
 });
