@@ -95,7 +95,8 @@ function strayEntries(dir: string, shown: string): Problem[] {
       out.push({
         file,
         path: '',
-        message: 'has its extension in upper case; spec files end in .yaml or .yml: rename it, or it would be left out',
+        message:
+          'has its extension in upper case; spec files end in .yaml or .yml: rename it, or it would be left out',
       });
     }
   }
