@@ -132,6 +132,8 @@ function siteYaml(s: BenchSite, j: number, gpus = true): string[] {
     `    cluster:`,
     `      kubeconfig: { path: ~/.kube/${s.name}.yaml, context: ${s.name} }`,
     `    backend: { type: kubernetes }`,
+    // The releases bench/baseline-app.ts writes by hand: the two sides emit the same values.
+    `    engines: { vllm: v0.12.0, llamaCpp: b9174 }`,
     `    sovereignty:`,
     `      registries: [${s.registry}]`,
     `      chartRepository: oci://${s.registry}/charts`,
