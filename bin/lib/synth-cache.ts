@@ -35,12 +35,6 @@ export interface CacheEntry {
   readonly manifest: Record<string, unknown>;
   /** Files of its stacks by path relative to the output (`stacks/<stack>/…`), as text. */
   readonly files: Record<string, string>;
-  /** The policy gate's verdict on these files, for that day and --strict (synth without --report). */
-  gate?: {
-    readonly today: string;
-    readonly strict: boolean;
-    readonly stacks: readonly { name: string; totals: unknown; findings: unknown[]; resources: number }[];
-  };
 }
 
 export function cacheDir(outdir: string): string {

@@ -1,13 +1,13 @@
 /**
  * The policy gate over the synthesized files as written (with the Markdown report when asked,
- * else one stack at a time, cached verdicts reused), and the per-jurisdiction summary.
+ * else one stack at a time; stacks taken from the cache are judged like fresh ones), and the
+ * per-jurisdiction summary.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Finding, StackInput, Totals } from '../../policy/engine';
 import { writeFileAtomic } from './atomic-write';
-import type { CacheEntry } from './synth-cache';
 import type { PartSummary } from './synth-parallel';
 import type { JurisdictionSummary, SynthesizeOptions } from './synthesize';
 
@@ -17,14 +17,12 @@ export interface GateVerdict {
   readonly findings: readonly Finding[];
 }
 
-/** Judges the stacks under `target`; writes the report (when asked) and fills `toCache`'s verdicts. */
+/** Judges every stack under `target` as written; writes the report when asked. */
 export async function runGate(
   target: string,
   out: string,
   opts: SynthesizeOptions,
   stacks: readonly PartSummary[],
-  cached: ReadonlyMap<string, CacheEntry>,
-  toCache: readonly CacheEntry[],
   policy: Pick<
     typeof import('../../policy'),
     'enforce' | 'enforceEach' | 'loadDir' | 'buildReport' | 'renderMarkdown'
@@ -56,20 +54,15 @@ export async function runGate(
     report = opts.report;
     gate = { totals: (n) => ev.stacks.find((r) => r.stack.name === n)?.totals, findings: ev.findings };
   } else {
-    // A jurisdiction taken from the cache keeps its verdict when the gate's inputs are the
-    // same: its files (the cache key covers them and the policy code), --strict and the day.
+    // Every stack is judged on every run, cached ones included: the cache is a file tree on
+    // disk like the output, and a verdict stored beside it would vouch for whatever its files
+    // have become since (docs/fleet.md).
     const { todayUtc } = await import('../../policy/suppressions');
     const today = opts.today ?? todayUtc();
-    const judged = new Map<string, NonNullable<CacheEntry['gate']>>();
-    for (const [name, e] of cached) {
-      if (e.gate && e.gate.today === today && e.gate.strict === (opts.strict === true))
-        judged.set(name, e.gate);
-    }
-    const fresh = stacks.filter((s) => !judged.has(s.name));
     const ev = enforceEach(
       readStacks(
         target,
-        fresh.flatMap((s) => s.order),
+        stacks.flatMap((s) => s.order),
         count,
       ),
       { strict: opts.strict, today },
@@ -78,23 +71,6 @@ export async function runGate(
     for (const r of ev.stacks)
       byStack.set(r.name, { totals: r.totals, findings: [], resources: resources.get(r.name) ?? 0 });
     for (const f of ev.findings) byStack.get(f.stack)?.findings.push(f);
-    for (const g of judged.values()) {
-      for (const st of g.stacks) {
-        byStack.set(st.name, {
-          totals: st.totals as Totals,
-          findings: st.findings as Finding[],
-          resources: st.resources,
-        });
-        resources.set(st.name, st.resources);
-      }
-    }
-    for (const e of toCache) {
-      e.gate = {
-        today,
-        strict: opts.strict === true,
-        stacks: e.summary.order.map((name) => ({ name, ...byStack.get(name)! })),
-      };
-    }
     // In stack-name order, as the gate over every stack gives them.
     const names = [...byStack.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     gate = {

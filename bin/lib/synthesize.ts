@@ -116,15 +116,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
     loaded = undefined;
     const { summaries: stacks, toCache } = assemble(target, names, parts, plan.cached, plan.cache, plan.keys);
 
-    const { gate, report, resources } = await runGate(
-      target,
-      out,
-      opts,
-      stacks,
-      plan.cached,
-      toCache,
-      policy,
-    );
+    const { gate, report, resources } = await runGate(target, out, opts, stacks, policy);
     staged.commit();
     // Cached only once the output is committed: a failed or refused run leaves nothing new.
     for (const e of toCache) plan.cache?.put(e);

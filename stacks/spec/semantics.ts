@@ -852,12 +852,16 @@ function releaseMismatch(
   const tag = parseImage(imageRef).tag;
   if (tag === undefined) return undefined;
   if (engine === 'vllm') {
-    const named = /^v?(\d+\.\d+\.\d+)$/.exec(tag)?.[1];
+    // The release a tag starts with, whatever suffix follows (`v0.21.0-cu129`, `v0.12.0.post1`,
+    // `v0.12.0rc1`, `V0.12.0`): a mirror of an upstream tag keeps upstream's suffixes.
+    const named = /^v?(\d+\.\d+\.\d+)(?![\d])/i.exec(tag)?.[1];
     const pinned = engines.vllm.replace(/^v/, '');
     if (named === undefined || named === pinned) return undefined;
     return `the image is tagged vLLM v${named} but the jurisdiction runs vLLM ${engines.vllm} (engines.vllm): flags and environment are checked for the pinned release, so tag and pin must agree; set engines.vllm to the image's release if it is supported, or mirror the ${engines.vllm} image (docs/engines.md)`;
   }
-  const named = /(?:^|-)(b\d+)$/.exec(tag)?.[1];
+  // `server-b9174`, `server-cuda-b9174`, `full-b9174-x`: the build is a `b<digits>` word of
+  // the tag, in any case.
+  const named = /(?:^|[-_.])(b\d+)(?=$|[-_.])/i.exec(tag)?.[1]?.toLowerCase();
   if (named === undefined || named === engines.llamaCpp) return undefined;
   return `the image is tagged llama.cpp ${named} but the jurisdiction runs llama.cpp ${engines.llamaCpp} (engines.llamaCpp): flags are checked for the pinned build, so tag and pin must agree; set engines.llamaCpp to the image's build if it is supported, or mirror the ${engines.llamaCpp} image (docs/engines.md)`;
 }

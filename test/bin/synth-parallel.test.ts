@@ -82,7 +82,7 @@ describe('parallel and incremental synth', () => {
     expect(fs.statSync(path.join(cacheDir('out-c'), 'de-fra.json')).mtimeMs).toBe(before);
     const full = await synthesize({ spec: changed, outdir: 'out-d', cache: false, jobs: 1 });
     expectSame(tree('out-d'), tree('out-c'));
-    // The summary and the gate's findings (kept in the cache for unchanged stacks) agree too.
+    // The summary and the gate's findings (every stack judged again) agree too.
     expect(incremental.jurisdictions).toEqual(full.jurisdictions);
     expect(incremental.findings).toBe(full.findings);
     const again = await synthesize({ spec: changed, outdir: 'out-c' });
@@ -118,5 +118,29 @@ describe('parallel and incremental synth', () => {
     await synthesize({ spec, outdir: 'out-f', jobs: 1 });
     expect(fs.readdirSync(cacheDir('out-f'))).toEqual(['de-fra.json']);
     expect(fs.readFileSync(path.join(cacheDir('out-f'), 'de-fra.json'), 'utf8')).toBe('not ours');
+  }, 60_000);
+
+  test('fails when a cached stack was edited: the gate judges cached stacks like fresh ones', async () => {
+    await synthesize({ spec, outdir: 'out-g', jobs: 1 });
+    const entry = path.join(cacheDir('out-g'), 'fr-par.json');
+    const text = fs.readFileSync(entry, 'utf8');
+    // A foreign, unpinned engine image written into the cached stack (its key left alone).
+    const forged = text.replace(
+      /harbor\.par\.cloud-souverain\.fr\.example\/vllm\/vllm-openai:[^"\\]+/g,
+      'docker.io/vllm/vllm-openai:latest',
+    );
+    expect(forged).not.toBe(text);
+    fs.writeFileSync(entry, forged);
+    const before = fs.readFileSync('out-g/stacks/fr-par/cdk.tf.json', 'utf8');
+    let failure: unknown;
+    try {
+      await synthesize({ spec, outdir: 'out-g', jobs: 1 });
+    } catch (e) {
+      failure = e;
+    }
+    expect(String((failure as Error | undefined)?.message ?? failure)).toMatch(/SOV-00[12]/);
+    // The refused run leaves the previous output as it was.
+    expect(fs.readFileSync('out-g/stacks/fr-par/cdk.tf.json', 'utf8')).toBe(before);
+    expect(before).not.toContain('docker.io/vllm');
   }, 60_000);
 });

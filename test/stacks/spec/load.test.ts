@@ -342,10 +342,19 @@ describe('engine releases pinned per jurisdiction', () => {
     expect(tagged('0.32.0', 'engines: { vllm: v0.12.0 }')[0]).toContain(
       'tagged vLLM v0.32.0 but the jurisdiction runs vLLM v0.12.0',
     );
-    // Agreeing tag and pin, with or without the leading v, pass; so does a tag naming no release.
+    // Upstream's suffixes, and the case of the v, do not hide the release a tag names.
+    for (const tag of ['v0.12.0-cu130', '0.12.0-cuda', 'v0.12.0.post1', 'v0.12.0rc1', 'V0.12.0'])
+      expect({ tag, p: tagged(tag, '')[0] }).toEqual({
+        tag,
+        p: expect.stringContaining('tagged vLLM v0.12.0 but the jurisdiction runs vLLM v0.32.0'),
+      });
+    // Agreeing tag and pin pass, with or without the leading v or a suffix; so does a tag
+    // naming no release, and one whose digits only start like a release (v0.32.01 is not v0.32.0).
     expect(tagged('v0.12.0', 'engines: { vllm: v0.12.0 }')).toEqual([]);
     expect(tagged('0.32.0', '')).toEqual([]);
     expect(tagged('v0.32.0-cu130', '')).toEqual([]);
+    expect(tagged('lab-2026-12', '')).toEqual([]);
+    expect(tagged('v0.12.01', '')).toEqual([]);
   });
 
   test('fails when a llama.cpp image tag names another build than the pin', () => {
@@ -362,6 +371,10 @@ describe('engine releases pinned per jurisdiction', () => {
     expect(problems(served).join('\n')).toContain(
       'images.llamaCpp  the image is tagged llama.cpp b11459 but the jurisdiction runs llama.cpp b9174 (engines.llamaCpp)',
     );
+    for (const tag of ['server-b11459-x', 'SERVER-B11459', 'full-cuda-b11459'])
+      expect(problems(served.replace('server-cuda-b11459', tag)).join('\n')).toContain(
+        'tagged llama.cpp b11459 but the jurisdiction runs llama.cpp b9174',
+      );
   });
 
   test('defaults pin a release for every jurisdiction; a jurisdiction overrides it', () => {
