@@ -349,12 +349,14 @@ describe('engine releases pinned per jurisdiction', () => {
         p: expect.stringContaining('tagged vLLM v0.12.0 but the jurisdiction runs vLLM v0.32.0'),
       });
     // Agreeing tag and pin pass, with or without the leading v or a suffix; so does a tag
-    // naming no release, and one whose digits only start like a release (v0.32.01 is not v0.32.0).
+    // naming no release. A lookalike of the pin (v0.32.01) is another release.
     expect(tagged('v0.12.0', 'engines: { vllm: v0.12.0 }')).toEqual([]);
     expect(tagged('0.32.0', '')).toEqual([]);
     expect(tagged('v0.32.0-cu130', '')).toEqual([]);
     expect(tagged('lab-2026-12', '')).toEqual([]);
-    expect(tagged('v0.12.01', '')).toEqual([]);
+    expect(tagged('v0.32.01', '')[0]).toContain(
+      'tagged vLLM v0.32.01 but the jurisdiction runs vLLM v0.32.0',
+    );
   });
 
   test('fails when a llama.cpp image tag names another build than the pin', () => {
