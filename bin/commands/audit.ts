@@ -9,13 +9,13 @@
  * Exit codes: 0 no unsuppressed errors and no difference from the spec, 1 otherwise; unusable
  * input throws an INPUT_INVALID / USAGE SovereignError (exit 2). Loads cdktf only for --spec.
  */
-import { lstatSync, readdirSync, readFileSync } from 'fs';
-import { createHash } from 'crypto';
+import { lstatSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { inputInvalid, usageError } from '../../core/errors';
 import { writeFileAtomic } from '../lib/atomic-write';
 import { MARKER } from '../lib/output-dir';
 import { stdout } from '../lib/output';
+import { specDigest } from '../lib/spec-digest';
 import { evaluateStacks, type StackInput } from '../../policy/engine';
 import { compareTrees, type Difference } from '../../policy/anchor';
 import { readAuditorPolicy } from '../../policy/auditor-policy';
@@ -116,7 +116,7 @@ export async function run(dir: string | undefined, opts: AuditOptions = {}): Pro
     plan,
     now: opts.now,
     specAnchor: spec,
-    ...(spec ? { spec: { path: spec.file, sha256: sha256Of(spec.file) } } : {}),
+    ...(spec ? { spec: { path: spec.file, sha256: specDigest(spec.file) } } : {}),
     policy: policy ? { file: policy.file } : undefined,
   });
   const color =
@@ -132,11 +132,6 @@ export async function run(dir: string | undefined, opts: AuditOptions = {}): Pro
     writeEvidenceBundle(opts.bundle, { dir: shown, report, reports, plan: opts.plan, signKey: opts.signKey });
   }
   return report.gate === 'fail' ? 1 : 0;
-}
-
-/** SHA-256 of the approved spec's bytes, recorded beside the audit (the same bytes synthesis read). */
-function sha256Of(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
 /**

@@ -3,7 +3,7 @@
  * else one stack at a time; stacks taken from the cache are judged like fresh ones), and the
  * per-jurisdiction summary.
  */
-import { createHash } from 'crypto';
+import { specDigest } from './spec-digest';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Finding, StackInput, Totals } from '../../policy/engine';
@@ -119,8 +119,10 @@ function* readStacks(
 /** The spec as the report names it (as given, or its base name when absolute) and its SHA-256. */
 function specIdentity(spec: string): { path: string; sha256: string } | undefined {
   try {
-    const sha256 = createHash('sha256').update(fs.readFileSync(spec)).digest('hex');
-    return { path: path.isAbsolute(spec) ? path.basename(spec) : spec.split(path.sep).join('/'), sha256 };
+    return {
+      path: path.isAbsolute(spec) ? path.basename(spec) : spec.split(path.sep).join('/'),
+      sha256: specDigest(spec),
+    };
   } catch {
     return undefined;
   }
