@@ -116,6 +116,15 @@ export function checkExtraArgs(
   const current = flagsOf(table, release);
   const out: FlagProblem[] = [];
   args.forEach((arg, i) => {
+    // A flag typed with a typographic dash (copied from a document) reaches the engine as a
+    // stray positional word, and its argument parser stops the server at start.
+    if (/^[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]+[A-Za-z]/.test(arg)) {
+      out.push({
+        path: `${path}[${i}]`,
+        message: `"${arg}" starts with a typographic dash, not "-": the engine would refuse it at start; write it with ASCII hyphens`,
+      });
+      return;
+    }
     if (!/^-{1,2}[A-Za-z]/.test(arg)) return; // a value (including negative numbers)
     const written = arg.split('=')[0];
     const name = written.startsWith('--') && table.normalise ? table.normalise(written) : written;

@@ -90,7 +90,9 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
   { names: ['--kv-cache-dtype'], disposition: managed('kvCacheDtype'), source: engine('CacheConfig') },
   {
     names: ['--pipeline-parallel-size', '-pp'],
-    disposition: managed('(one node per replica: pipeline parallelism is not offered)'),
+    disposition: managed(
+      '(the layout planner: pipeline parallel across the nodes of a group, docs/multi-node.md)',
+    ),
     source: engine('ParallelConfig'),
   },
 
@@ -157,7 +159,14 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
   { names: ['--disable-fastapi-docs'], disposition: allowed, source: FRONTEND },
   { names: ['--return-tokens-as-token-ids'], disposition: allowed, source: FRONTEND },
   { names: ['--root-path'], disposition: allowed, source: FRONTEND },
-  { names: ['--lora-modules'], disposition: allowed, source: FRONTEND },
+  {
+    names: ['--lora-modules'],
+    // name=path pairs or JSON; a path that is not local is a hub id fetched at start.
+    disposition: forbidden(
+      `${REMOTE}; adapter weights are named by hub id or path and are not verified weights: serve a merged checkpoint through the weights store`,
+    ),
+    source: FRONTEND,
+  },
   { names: ['--disable-log-stats'], disposition: allowed, source: engine('top level') },
   {
     names: ['--enable-log-requests', '--no-enable-log-requests'],
@@ -227,7 +236,14 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
   { names: ['--max-loras'], disposition: allowed, source: engine('LoRAConfig') },
   { names: ['--max-lora-rank'], disposition: allowed, source: engine('LoRAConfig') },
   { names: ['--compilation-config'], disposition: allowed, source: engine('VllmConfig') },
-  { names: ['--speculative-config'], disposition: allowed, source: engine('VllmConfig') },
+  {
+    names: ['--speculative-config'],
+    // SpeculativeConfig.model: a draft model by hub id or path, loaded like the served model.
+    disposition: forbidden(
+      `${REMOTE}; its JSON names a draft model (hub id or path) that is not verified weights`,
+    ),
+    source: engine('VllmConfig'),
+  },
 ];
 
 /** vLLM's flag table over its supported releases. */

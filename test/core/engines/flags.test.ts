@@ -103,7 +103,22 @@ describe('vLLM: two releases, both ways', () => {
     expect(l.message).toContain('did you mean "--swap-space"?');
     const [l2] = checkExtraArgs('x', ['--swap-spaces', '4'], VLLM_TABLE, NEW);
     expect(l2.message).not.toContain('did you mean "--swap-space"');
-    expect(checkExtraArgs('x', ['—swap-space'], VLLM_TABLE, OLD)).toEqual([]); // an em dash: a value, not a flag
+    // a typographic dash (copied from a document) would stop the server at start
+    for (const dash of ['—', '–', '−', '－'])
+      expect(checkExtraArgs('x', [`${dash}swap-space`], VLLM_TABLE, OLD)[0].message).toContain(
+        'starts with a typographic dash',
+      );
+    expect(checkExtraArgs('x', ['--seed', '-1'], VLLM_TABLE, OLD)).toEqual([]); // a negative value
+    // flags whose value names a model the toolkit did not verify (a hub id is fetched at start)
+    for (const args of [
+      ['--speculative-config', '{"model":"meta-llama/Llama-3.2-1B","num_speculative_tokens":5}'],
+      ['--speculative_config={"model":"org/draft"}'],
+      ['--lora-modules', 'x=org/lora'],
+    ])
+      for (const r of [OLD, NEW])
+        expect(checkExtraArgs('x', args, VLLM_TABLE, r)[0].message).toMatch(
+          /is not allowed: it can name a Hugging Face Hub repository.*not verified weights/,
+        );
     // llama.cpp does not normalise: an underscore spelling is unknown
     expect(checkExtraArgs('x', ['--ctx_size', '8'], LLAMA_CPP_TABLE, 'b11459')[0].message).toContain(
       'is not a llama.cpp b11459 flag',
