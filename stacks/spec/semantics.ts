@@ -23,6 +23,7 @@ import { PROFILES } from '../profiles';
 import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
 import { checkExtraArgs } from '../../core/engines/flags';
 import { parseImage } from '../../core/images';
+import { diskImageProblems } from '../../constructs/infrastructure/metal3';
 import { IMAGE_REPOSITORIES_BY_CHART } from '../../core/gpu-operator-images';
 import { VLLM_QUANTIZATION_FORMAT, VLLM_TABLE } from '../../core/engines/vllm';
 import { LLAMA_CPP_TABLE } from '../../core/engines/llama-cpp';
@@ -628,11 +629,18 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
         forbid([...path, 'image'], 'image is an OpenStack field', 'infrastructure is metal3; give diskImage');
     }
   };
+  // The disk image's URL and digest as Metal3Infrastructure judges them at synth (one check).
+  const imageForm = (path: SpecPath, image: Parameters<typeof diskImageProblems>[1]) => {
+    for (const q of diskImageProblems('', image))
+      add([...path, ...q.path.split('.').filter((x) => x !== '')], q.message);
+  };
   machineAt(p.controlPlane, [...at, 'controlPlane']);
   for (const [pname, m] of Object.entries(p.pools)) {
     machineAt(m, [...at, 'pools', pname]);
-    if (m.diskImage !== undefined)
+    if (m.diskImage !== undefined) {
       judgeHost([...at, 'pools', pname, 'diskImage', 'url'], m.diskImage.url, 'the disk image');
+      imageForm([...at, 'pools', pname, 'diskImage'], m.diskImage);
+    }
   }
 
   if (p.infrastructure === 'openstack') {
@@ -676,6 +684,7 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
         );
       else within([...at, 'metal3', 'controlPlaneEndpoint', 'host'], host, 'the control-plane address');
       judgeHost([...at, 'metal3', 'image', 'url'], p.metal3.image.url, 'the disk image');
+      imageForm([...at, 'metal3', 'image'], p.metal3.image);
     }
   }
   if (p.controlPlane.replicas % 2 === 0)

@@ -386,4 +386,30 @@ describe('ClusterApiCluster', () => {
       "image.checksum  give the image's sha256 digest: 64 lower-case hex digits, not a URL",
     );
   });
+
+  test('fails when a Metal3 image URL carries a signed-URL token or a hidden authority', () => {
+    const D = 'a'.repeat(64);
+    const thrownFor = (url: string): string => {
+      try {
+        new Metal3Infrastructure({
+          controlPlaneEndpoint: { host: '10.1.0.10' },
+          image: { url, checksum: D, checksumType: 'sha256' },
+          hostsNamespace: 'capi-de',
+        });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+    for (const url of [
+      'https://images.de.example/x.raw?sig=abc&se=2027-01-01',
+      'https://images.de.example/x.raw?X-Amz-Signature=abc',
+      'https://images.de.example/x.raw#frag',
+    ])
+      expect(thrownFor(url)).toContain('has a query or fragment');
+    expect(thrownFor('https://images.de.example\\@evil.example/x.raw')).toContain('holds a backslash');
+    expect(thrownFor('ftp://images.de.example/x.raw')).toContain('uses ftp');
+    // Ironic's image servers are often plain http on the provisioning network: allowed.
+    expect(thrownFor('http://10.1.0.5:8080/images/x.raw')).toBe('');
+  });
 });

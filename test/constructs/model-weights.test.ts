@@ -371,8 +371,10 @@ describe('ModelWeights', () => {
 
   test('fails when plain http is used without allowPlainHttp, or the URL carries credentials', () => {
     const e = errorOf(() => setup({ source: { ...S3, endpoint: 'http://user:pw@s3.de.example' } }));
-    expect(e.message).toContain('source.endpoint  "http://user:pw@s3.de.example" uses http: use https');
+    expect(e.message).toContain('source.endpoint  "http://…@s3.de.example" uses http: use https');
     expect(e.message).toContain('source.endpoint  the URL carries credentials');
+    // Neither the user nor the password is echoed.
+    expect(e.message).not.toMatch(/user|pw@/);
     expect(
       setup({ source: { ...S3, endpoint: 'http://s3.de.example' }, allowPlainHttp: true }).weights
         .sourceEndpoint,

@@ -644,4 +644,18 @@ describe('examples/provisioned-metal3.yaml: the same jurisdiction on bare metal 
     expect(text).toContain('cluster.provision.pools.cpu.flavor  flavor is an OpenStack field');
     expect(text).toContain('cluster.provision.pools.cpu  hostSelector is required');
   });
+
+  test('fails on a signed image URL in validate as in synth, without echoing its token', () => {
+    const example = fs.readFileSync('examples/provisioned-metal3.yaml', 'utf8');
+    const text = failure(
+      example.replace(
+        'ubuntu-2404-kube-v1.34.3-nvidia.raw',
+        'ubuntu-2404-kube-v1.34.3-nvidia.raw?X-Amz-Signature=c2VjcmV0',
+      ),
+    ).join('\n');
+    expect(text).toContain(
+      'cluster.provision.pools.h100.diskImage.url  "https://images.ber.sovereign-cloud.de.example/capi/ubuntu-2404-kube-v1.34.3-nvidia.raw?…" has a query or fragment',
+    );
+    expect(text).not.toContain('c2VjcmV0');
+  });
 });
