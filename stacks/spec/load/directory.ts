@@ -9,7 +9,8 @@ import { yaml } from './yaml';
 
 /**
  * A directory of spec files: every `*.yaml` / `*.yml` file directly in it (hidden files are
- * not read; a subdirectory holding spec files, or `*.YAML`, is refused rather than skipped), in
+ * not read; a subdirectory (or a link to one) holding YAML files up to three levels down, or `*.YAML`,
+ * is refused rather than skipped), in
  * name order, read as one spec. Each file is a map like a
  * spec; `jurisdictions` are gathered from all files, a jurisdiction written in one file only;
  * `version` may be repeated with the same value; every other top-level key (`defaults`, …)
@@ -75,23 +76,24 @@ export function loadSpecDir(dir: string): LoadedSpec {
 /** Entries of `dir` that look like spec files the reader would not read. */
 function strayEntries(dir: string, shown: string): Problem[] {
   const out: Problem[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('.')) continue;
-    const file = `${shown}/${entry.name}`;
-    if (entry.isDirectory()) {
-      let inner: string[] = [];
-      try {
-        inner = fs.readdirSync(`${dir}/${entry.name}`).filter((n) => /\.ya?ml$/i.test(n));
-      } catch {
-        continue; // unreadable: holds nothing we would read either way
-      }
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith('.')) continue;
+    const file = `${shown}/${name}`;
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(`${dir}/${name}`); // follows links: a linked directory counts as one
+    } catch {
+      continue; // a dangling link: reported by the reader when its name is a spec file's
+    }
+    if (stat.isDirectory()) {
+      const inner = yamlBelow(`${dir}/${name}`, 3);
       if (inner.length > 0)
         out.push({
           file,
           path: '',
-          message: `is a subdirectory holding ${inner.length} YAML file(s) (${inner.slice(0, 3).join(', ')}${inner.length > 3 ? ', …' : ''}); only files directly in ${shown} are read: move them up, or synthesize that directory as its own spec`,
+          message: `is a directory holding ${inner.length}${inner.length >= YAML_BELOW_CAP ? '+' : ''} YAML file(s) (${inner.slice(0, 3).join(', ')}${inner.length > 3 ? ', …' : ''}); only files directly in ${shown} are read: move them up, or synthesize that directory as its own spec`,
         });
-    } else if (/\.ya?ml$/i.test(entry.name) && !/\.ya?ml$/.test(entry.name)) {
+    } else if (/\.ya?ml$/i.test(name) && !/\.ya?ml$/.test(name)) {
       out.push({
         file,
         path: '',
@@ -101,6 +103,31 @@ function strayEntries(dir: string, shown: string): Problem[] {
     }
   }
   return out.sort((a, b) => (a.file! < b.file! ? -1 : a.file! > b.file! ? 1 : 0));
+}
+
+const YAML_BELOW_CAP = 100;
+
+/** YAML files (any case, not hidden) in `dir` and below, `depth` levels down, up to a cap. */
+function yamlBelow(dir: string, depth: number, prefix = '', found: string[] = []): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).sort();
+  } catch {
+    return found; // unreadable: holds nothing we would read either way
+  }
+  for (const name of names) {
+    if (found.length >= YAML_BELOW_CAP || name.startsWith('.')) continue;
+    if (/\.ya?ml$/i.test(name)) found.push(`${prefix}${name}`);
+    else if (depth > 0) {
+      try {
+        if (fs.statSync(`${dir}/${name}`).isDirectory())
+          yamlBelow(`${dir}/${name}`, depth - 1, `${prefix}${name}/`, found);
+      } catch {
+        // a dangling link
+      }
+    }
+  }
+  return found;
 }
 
 function defineKey(o: Record<string, unknown>, k: string, value: unknown): void {

@@ -128,7 +128,18 @@ describe('a spec in several files', () => {
     fs.writeFileSync(path.join(dir, 'notes', 'readme.md'), 'notes');
     expect(problems(dir)).toEqual([
       `${dir}/FR-LYO.YAML  has its extension in upper case; spec files end in .yaml or .yml: rename it, or it would be left out`,
-      `${dir}/east  is a subdirectory holding 1 YAML file(s) (eu-edge-vie.yaml); only files directly in ${dir} are read: move them up, or synthesize that directory as its own spec`,
+      `${dir}/east  is a directory holding 1 YAML file(s) (eu-edge-vie.yaml); only files directly in ${dir} are read: move them up, or synthesize that directory as its own spec`,
+    ]);
+    // Deeper down, and behind a link to a directory: refused the same way.
+    fs.rmSync(path.join(dir, 'FR-LYO.YAML'));
+    fs.mkdirSync(path.join(dir, 'east', 'vienna'));
+    fs.renameSync(path.join(dir, 'east', 'eu-edge-vie.yaml'), path.join(dir, 'east', 'vienna', 'site.yaml'));
+    fs.mkdirSync(path.join(tmp, 'elsewhere'));
+    fs.writeFileSync(path.join(tmp, 'elsewhere', 'x.yml'), HEADER);
+    fs.symlinkSync(path.join(tmp, 'elsewhere'), path.join(dir, 'linked'));
+    expect(problems(dir)).toEqual([
+      `${dir}/east  is a directory holding 1 YAML file(s) (vienna/site.yaml); only files directly in ${dir} are read: move them up, or synthesize that directory as its own spec`,
+      `${dir}/linked  is a directory holding 1 YAML file(s) (x.yml); only files directly in ${dir} are read: move them up, or synthesize that directory as its own spec`,
     ]);
   });
 });
