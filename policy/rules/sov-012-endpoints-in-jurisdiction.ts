@@ -1,6 +1,7 @@
 import { one, str, strings } from '../json';
-import { cidrWithin, endpointsIn, parseCidr, parseIp } from '../../core/hosts';
+import { cidrWithin, endpointsIn, parseCidr, parseIp, publicServiceOf } from '../../core/hosts';
 import { helmValues } from '../images';
+import { podViews } from '../k8s';
 import type { Outcome, StackRule } from '../types';
 import { judgeEndpoint } from './private/endpoint';
 import type { StackMetadata } from '../../core/stack-record';
@@ -79,6 +80,8 @@ export const rule: StackRule = {
     if (ctx.stack.backend) scan(`terraform.backend.${ctx.stack.backend.type}`, ctx.stack.backend.body);
     for (const r of [...ctx.stack.resources, ...ctx.stack.data]) {
       scan(r.address, r.body);
+      scanPodNameservers(r, ctx.metadata.allowed.cidrs, out);
+      scanBarePublicHosts(r, ctx.metadata, out);
       if (r.type === 'kubernetes_manifest') {
         scanClusterAddresses(r.address, r.body, ctx.metadata.allowed.cidrs, out);
         scanTimeServers(r.address, r.body, ctx.metadata, out);
@@ -161,4 +164,75 @@ function scanTimeServers(address: string, body: unknown, metadata: StackMetadata
         message: `time server ${v}${e && e.host !== v ? ` (${e.host})` : ''} lies outside the jurisdiction's declared hosts and CIDRs`,
       });
   }
+}
+
+/**
+ * A pod's own resolvers (`dnsConfig.nameservers`, with `dnsPolicy: None` the only ones it asks):
+ * bare addresses the endpoint scan does not see, in every pod template of every workload
+ * (both of a LeaderWorkerSet). Each must lie inside the declared CIDRs, or every name the pod
+ * resolves is answered from outside.
+ */
+function scanPodNameservers(
+  r: Parameters<typeof podViews>[0],
+  cidrs: readonly string[],
+  out: Outcome[],
+): void {
+  for (const p of podViews(r)) {
+    const dns = one(p.pod[p.obj.k('dns_config')]);
+    if (!dns) continue;
+    const servers = dns[p.obj.k('nameservers')];
+    (Array.isArray(servers) ? servers : []).forEach((v, i) => {
+      const path = `${p.podPath}.${p.obj.k('dns_config')}.nameservers[${i}]`;
+      const ip = typeof v === 'string' ? parseIp(v.trim()) : undefined;
+      if (typeof v === 'string' && ip !== undefined && cidrWithin(v.trim(), cidrs))
+        out.push({ status: 'compliant', address: r.address });
+      else
+        out.push({
+          status: typeof v === 'string' && v.includes('${') ? 'unknown' : 'non-compliant',
+          address: r.address,
+          path,
+          message: `the pod's nameserver ${JSON.stringify(v)} ${ip === undefined ? 'is not an IP address' : `is outside the jurisdiction's declared CIDRs (${cidrs.join(', ') || 'none'})`}: names would be resolved from outside`,
+        });
+    });
+  }
+}
+
+/**
+ * A public service named without a scheme in what a container runs (`curl -sL hf.co/x`,
+ * `wget huggingface.co/…`, `pip install --index-url pypi.org/simple`): the endpoint scan needs a
+ * scheme or a port, and tools add `https://` themselves. Only the well-known public services
+ * (core/hosts.ts PUBLIC_SERVICES) are looked for as bare words, in a container's command, args
+ * and environment values, so free text elsewhere does not count. A reasoned `declaredPublic`
+ * exception admits one, as for URLs.
+ */
+function scanBarePublicHosts(r: Parameters<typeof podViews>[0], m: StackMetadata, out: Outcome[]): void {
+  for (const p of podViews(r))
+    for (const c of p.containers) {
+      const texts: { value: string; path: string }[] = [];
+      for (const field of ['command', 'args']) {
+        const v = c.c[p.obj.k(field)];
+        (Array.isArray(v) ? v : []).forEach((x, i) => {
+          if (typeof x === 'string') texts.push({ value: x, path: `${c.path}.${p.obj.k(field)}[${i}]` });
+        });
+      }
+      const env = c.c[p.obj.k('env')];
+      (Array.isArray(env) ? env : []).forEach((e, i) => {
+        const v = (e as Record<string, unknown> | null)?.value;
+        if (typeof v === 'string') texts.push({ value: v, path: `${c.path}.${p.obj.k('env')}[${i}].value` });
+      });
+      for (const t of texts)
+        for (const token of t.value.split(/[\s"'`=,;()|&<>]+/)) {
+          if (token.includes('://')) continue; // a URL: the endpoint scan judges it
+          const host = /^(?:[a-z0-9_.+-]+@)?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})\.?(?:[:/]|$)/i.exec(token)?.[1];
+          if (host === undefined || publicServiceOf(host) === undefined) continue;
+          if (judgeEndpoint({ host: host.toLowerCase(), text: token, unresolved: false }, m) === 'inside')
+            continue;
+          out.push({
+            status: 'non-compliant',
+            address: r.address,
+            path: t.path,
+            message: `${token} names ${host.toLowerCase()}, a public service outside the jurisdiction (written without a scheme, which tools add)`,
+          });
+        }
+    }
 }

@@ -113,6 +113,32 @@ describe('fails when a hostile value hides in one template only', () => {
     expect(r.messages).toContain(`SOV-008 ${WORKER}.env`);
   });
 
+  test('a public host written without a scheme in the worker command (tools add https://)', async () => {
+    for (const dl of [
+      'curl -sL hf.co/deepseek-ai/x -o /tmp/x',
+      'wget -q HUGGINGFACE.CO/x',
+      'pip install -i pypi.org/simple x',
+    ])
+      expect(
+        await tampered((l) => {
+          const c = worker(l).containers[0];
+          c.command[2] = `${dl}\n${c.command[2]}`;
+        }),
+      ).toMatchObject({ code: 1, messages: expect.stringContaining(`SOV-012 ${WORKER}.command[2]`) });
+  });
+
+  test("the worker's own resolvers outside the jurisdiction (dnsPolicy None)", async () => {
+    const r = await tampered((l) => {
+      worker(l).dnsPolicy = 'None';
+      worker(l).dnsConfig = { nameservers: ['10.60.0.53', '8.8.8.8'] };
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toContain(
+      'SOV-012 manifest.spec.leaderWorkerTemplate.workerTemplate.spec.dnsConfig.nameservers[1]',
+    );
+    expect(r.messages).not.toContain('nameservers[0]');
+  });
+
   test('a download hidden in the worker command argument', async () => {
     const r = await tampered((l) => {
       const c = worker(l).containers[0];

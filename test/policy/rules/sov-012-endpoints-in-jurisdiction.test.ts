@@ -27,6 +27,18 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
       ].sort(),
     );
   });
+  test("fails on a typed workload's resolvers outside the CIDRs and a public host without a scheme", () => {
+    const j = exampleStack();
+    const pod = j.resource.kubernetes_job_v1.weights_llama.spec.template.spec;
+    pod.dns_policy = 'None';
+    pod.dns_config = [{ nameservers: ['10.20.0.53', '1.1.1.1', 'dns.example.net'] }];
+    pod.container[0].args = ['sync', 'huggingface.co/meta-llama/x', '/models'];
+    expect(failuresOn(rule, j).sort()).toEqual([
+      'kubernetes_job_v1.weights_llama spec.template.spec.container[0].args[1]: huggingface.co/meta-llama/x names huggingface.co, a public service outside the jurisdiction (written without a scheme, which tools add)',
+      `kubernetes_job_v1.weights_llama spec.template.spec.dns_config.nameservers[1]: the pod's nameserver "1.1.1.1" is outside the jurisdiction's declared CIDRs (10.20.0.0/16): names would be resolved from outside`,
+      `kubernetes_job_v1.weights_llama spec.template.spec.dns_config.nameservers[2]: the pod's nameserver "dns.example.net" is not an IP address: names would be resolved from outside`,
+    ]);
+  });
   test('IP endpoints are judged against allowed CIDRs', () => {
     const j = exampleStack();
     j.provider.kubernetes[0].host = 'https://10.20.0.1:6443';
