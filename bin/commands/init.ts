@@ -7,7 +7,7 @@
  *
  * It never writes over a file: when any target exists it writes nothing and exits 2 naming
  * them. An existing package.json is the one exception that is not an error — `npm install` of
- * the toolkit creates one — and it is left as it is.
+ * the toolkit creates one: the scripts and dependencies it lacks are added, nothing in it changed.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -15,6 +15,7 @@ import { inputInvalid, inputProblems } from '../../core/errors';
 import { TOOLKIT_VERSION } from '../../core/version';
 import { CI_PATHS, ciTemplate, type CiKind } from '../lib/ci-templates';
 import { stdout } from '../lib/output';
+import { writeFileAtomic } from '../lib/atomic-write';
 
 export interface InitOptions {
   readonly ci?: CiKind | 'none';
@@ -191,17 +192,25 @@ export async function run(dir: string, opts: InitOptions): Promise<number> {
     );
   }
 
+  // An existing package.json (as `npm install` of the toolkit leaves one) gets the scripts and
+  // dependencies the project needs that it lacks: added, never changed or removed.
+  const added = keptPackageJson ? completePackageJson(path.join(dir, 'package.json'), files) : [];
+
   const out = stdout();
   out.write(`created ${written.length} file(s) in ${dir}:\n`);
   for (const f of written) out.write(`  ${f}\n`);
   if (keptPackageJson) {
-    out.write(`kept the existing ${path.join(dir, 'package.json')}\n`);
+    out.write(
+      added.length > 0
+        ? `added to the existing ${path.join(dir, 'package.json')} (nothing in it changed): ${added.join(', ')}\n`
+        : `kept the existing ${path.join(dir, 'package.json')}\n`,
+    );
   }
   out.write(
     [
       'next:',
       ...(dir === '.' ? [] : [`  cd ${dir}`]),
-      ...(keptPackageJson ? [] : ['  npm install']),
+      ...(keptPackageJson && !added.some((a) => a.includes('ependencies.')) ? [] : ['  npm install']),
       '  npx sovereign validate        # check sovereign.yaml (its values are placeholders: make them yours)',
       '  npx sovereign synth           # one Terraform stack per jurisdiction, policy gate included',
       '  npx sovereign audit           # the evidence report of cdktf.out',
@@ -209,4 +218,36 @@ export async function run(dir: string, opts: InitOptions): Promise<number> {
     ].join('\n'),
   );
   return 0;
+}
+
+/**
+ * Adds to an existing package.json the `scripts`, `dependencies` and `devDependencies` entries of
+ * the scaffold it lacks (never one it has, whatever its value), written atomically with its own
+ * indentation kept at two spaces. Returns what was added (`scripts.synth:ts`, …); a file that is
+ * not a JSON object is left alone.
+ */
+function completePackageJson(file: string, files: readonly [string, string][]): string[] {
+  const wanted = JSON.parse(files.find(([rel]) => rel === 'package.json')![1]) as Record<string, unknown>;
+  let have: Record<string, unknown>;
+  try {
+    have = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  if (have === null || typeof have !== 'object' || Array.isArray(have)) return [];
+  const added: string[] = [];
+  for (const section of ['scripts', 'dependencies', 'devDependencies']) {
+    const want = (wanted[section] ?? {}) as Record<string, string>;
+    const cur = have[section];
+    if (cur !== undefined && (cur === null || typeof cur !== 'object' || Array.isArray(cur))) continue;
+    const into = { ...((cur as Record<string, unknown> | undefined) ?? {}) };
+    for (const [k, v] of Object.entries(want)) {
+      if (Object.prototype.hasOwnProperty.call(into, k)) continue;
+      into[k] = v;
+      added.push(`${section}.${k}`);
+    }
+    if (Object.keys(into).length > 0) have[section] = into;
+  }
+  if (added.length > 0) writeFileAtomic(file, `${JSON.stringify(have, null, 2)}\n`, file);
+  return added;
 }

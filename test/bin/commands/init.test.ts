@@ -95,15 +95,39 @@ describe('sovereign init', () => {
     );
   });
 
-  test('keeps an existing package.json (npm install of the toolkit creates one) and says so', async () => {
-    fs.writeFileSync(path.join(tmp, 'package.json'), '{"dependencies":{"sovereign-stack":"file:x.tgz"}}\n');
+  test('completes an existing package.json (npm install of the toolkit creates one): adds, never changes', async () => {
+    fs.writeFileSync(
+      path.join(tmp, 'package.json'),
+      '{"name":"mine","dependencies":{"sovereign-stack":"file:x.tgz"},"scripts":{"synth":"my own"}}\n',
+    );
     const r = await sovereign(['init'], tmp);
     expect(r.code).toBe(0);
-    expect(fs.readFileSync(path.join(tmp, 'package.json'), 'utf8')).toBe(
-      '{"dependencies":{"sovereign-stack":"file:x.tgz"}}\n',
+    const pkg = JSON.parse(fs.readFileSync(path.join(tmp, 'package.json'), 'utf8')) as Any;
+    // What was there stays as it was.
+    expect(pkg.name).toBe('mine');
+    expect(pkg.dependencies['sovereign-stack']).toBe('file:x.tgz');
+    expect(pkg.scripts.synth).toBe('my own');
+    // What the README's commands need is added.
+    expect(pkg.scripts['synth:ts']).toBe('tsc -p . && node main.js');
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'typescript']);
+    expect(r.stdout).toMatch(
+      /added to the existing package\.json \(nothing in it changed\): .*scripts\.synth:ts/,
     );
-    expect(r.stdout).toContain('kept the existing package.json');
-    expect(r.stdout).not.toContain('npm install');
+    expect(r.stdout).not.toMatch(/added to .*scripts\.synth[,\s]/);
+    expect(r.stdout).toContain('  npm install');
+    // A second init (other files removed) has nothing left to add.
+    for (const f of fs.readdirSync(tmp))
+      if (f !== 'package.json') fs.rmSync(path.join(tmp, f), { recursive: true });
+    const again = await sovereign(['init'], tmp);
+    expect(again.stdout).toContain('kept the existing package.json');
+    expect(again.stdout).not.toContain('npm install');
+  });
+
+  test('leaves a package.json that is not a JSON object as it is', async () => {
+    fs.writeFileSync(path.join(tmp, 'package.json'), '[1, 2]\n');
+    const r = await sovereign(['init'], tmp);
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(path.join(tmp, 'package.json'), 'utf8')).toBe('[1, 2]\n');
   });
 
   test('fails when files exist, naming each, and writes nothing at all', async () => {
