@@ -135,7 +135,16 @@ describe('the packed toolkit, installed offline in another directory', () => {
       run(NPX, ['--no-install', 'sovereign', 'init', '--ci', 'github'], proj),
       'sovereign init',
     );
-    expect(init).toContain('kept the existing package.json');
+    // npm install wrote package.json first: init adds the scripts the README runs, changes nothing.
+    expect(init).toMatch(
+      /added to the existing package\.json \(nothing in it changed\): .*scripts\.synth:ts/,
+    );
+    const projPkg = JSON.parse(fs.readFileSync(path.join(proj, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      scripts: Record<string, string>;
+    };
+    expect(projPkg.dependencies[own.name]).toMatch(/^file:/);
+    expect(projPkg.scripts['synth:ts']).toBe('tsc -p . && node main.js');
     for (const f of [
       'sovereign.yaml',
       'cdktf.json',
