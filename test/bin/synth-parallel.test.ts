@@ -92,7 +92,7 @@ describe('parallel and incremental synth', () => {
     // --only: the named one synthesized, the others from the cache.
     await synthesize({ spec: changed, outdir: 'out-c', only: ['de-fra'] });
     expectSame(tree('out-d'), tree('out-c'));
-  }, 120_000);
+  });
 
   test('--only refuses when another jurisdiction is not up to date, and an unknown name', async () => {
     const err = async (p: Promise<unknown>) => {
@@ -110,7 +110,7 @@ describe('parallel and incremental synth', () => {
     expect(await err(synthesize({ spec, outdir: 'out-e', only: ['de-fr'] }))).toMatch(
       /--only de-fr: no such jurisdiction in examples\/sovereign.yaml\. Did you mean "de-fra"\?/,
     );
-  }, 60_000);
+  });
 
   test('a cache directory without our tag is neither read nor written', async () => {
     fs.mkdirSync(cacheDir('out-f'));
@@ -118,7 +118,7 @@ describe('parallel and incremental synth', () => {
     await synthesize({ spec, outdir: 'out-f', jobs: 1 });
     expect(fs.readdirSync(cacheDir('out-f'))).toEqual(['de-fra.json']);
     expect(fs.readFileSync(path.join(cacheDir('out-f'), 'de-fra.json'), 'utf8')).toBe('not ours');
-  }, 60_000);
+  });
 
   test('fails when a cached stack was edited: the gate judges cached stacks like fresh ones', async () => {
     await synthesize({ spec, outdir: 'out-g', jobs: 1 });
@@ -142,5 +142,5 @@ describe('parallel and incremental synth', () => {
     // The refused run leaves the previous output as it was.
     expect(fs.readFileSync('out-g/stacks/fr-par/cdk.tf.json', 'utf8')).toBe(before);
     expect(before).not.toContain('docker.io/vllm');
-  }, 60_000);
+  });
 });

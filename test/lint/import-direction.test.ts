@@ -61,7 +61,7 @@ beforeAll(() => {
   });
   const messages = JSON.parse(out) as Message[][];
   results = new Map(CASES.map(([fixture, as], i) => [`${fixture} as ${as}`, messages[i]]));
-}, 60_000);
+});
 
 function lintAs(fixture: string, filePath: string): Message[] {
   const m = results.get(`${fixture} as ${filePath}`);

@@ -24,7 +24,7 @@ beforeAll(async () => {
   pristine = join(tmp, 'base', 'cdktf.out');
   const r = await synthesize({ spec: join(EXAMPLES, 'frontier.yaml'), outdir: pristine });
   expect(r.exitCode).toBe(0);
-}, 120_000);
+});
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const file = (d: string) => join(d, 'stacks', STACK, 'cdk.tf.json');
