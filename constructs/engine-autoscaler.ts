@@ -17,14 +17,20 @@ import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v
 import { type ITerraformDependable } from 'cdktf';
 import { throwIfProblems, type Problem } from '../core/errors';
 import { LLAMA_CPP_METRICS, VLLM_METRICS } from './private/engine-metrics';
-import { recommendedLabels } from '../core/labels';
-import { checkCidr, checkDnsLabel, checkIntRange, checkPinnedImage, problems } from './private/validate';
+import { podSecurityLabels, recommendedLabels } from '../core/labels';
+import {
+  checkChartMirror,
+  checkCidr,
+  checkDnsLabel,
+  checkIntRange,
+  checkPinnedImage,
+  problems,
+} from './private/validate';
 import type { PrivateCluster } from './private-cluster';
 
 export const KEDA_RELEASE = '2.20.2';
 export const SCALED_OBJECT_API_VERSION = 'keda.sh/v1alpha1';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-const PSA = 'pod-security.kubernetes.io';
 
 export interface KedaProps {
   readonly cluster: PrivateCluster;
@@ -66,11 +72,7 @@ export class Keda extends Construct {
       ),
       ...props.apiServer.cidrs.flatMap((c, i) => problems(checkCidr(`apiServer.cidrs[${i}]`, c))),
     ];
-    if (!/^(oci|https):\/\/[^\s/]+/.test(props.chartRepository))
-      out.push({
-        path: 'chartRepository',
-        message: 'must be the jurisdiction chart mirror as https://… or oci://…',
-      });
+    out.push(...problems(checkChartMirror('chartRepository', props.chartRepository)));
     throwIfProblems(`Keda ${id}`, out);
 
     const labels = (component: string, instance: string) =>
@@ -82,12 +84,7 @@ export class Keda extends Construct {
         labels: Object.fromEntries(
           Object.entries({
             ...labels('autoscaler-namespace', ns),
-            [`${PSA}/audit`]: 'restricted',
-            [`${PSA}/audit-version`]: psv,
-            [`${PSA}/enforce`]: 'restricted',
-            [`${PSA}/enforce-version`]: psv,
-            [`${PSA}/warn`]: 'restricted',
-            [`${PSA}/warn-version`]: psv,
+            ...podSecurityLabels('restricted', psv),
           }).sort(([a], [b]) => (a < b ? -1 : 1)),
         ),
       },

@@ -45,15 +45,21 @@ import {
   OPENAI_MODEL_PATHS,
   OPENAI_MODELS_PATH,
 } from './private/gateway-pins';
-import { recommendedLabels, selectorLabels } from '../core/labels';
-import { checkCidr, checkDnsLabel, checkIntRange, checkPinnedImage, problems } from './private/validate';
+import { podSecurityLabels, recommendedLabels, selectorLabels } from '../core/labels';
+import {
+  checkChartMirror,
+  checkCidr,
+  checkDnsLabel,
+  checkIntRange,
+  checkPinnedImage,
+  problems,
+} from './private/validate';
 import type { PrivateCluster } from './private-cluster';
 import { LABEL_GATEWAY_API_KEYS } from '../core/annotations';
 
 export * from './private/gateway-pins';
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-const PSA = 'pod-security.kubernetes.io';
 /** Label the agentgateway deployer puts on a Gateway's proxy pods (controller/pkg/deployer). */
 export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 /** Label the stack puts on each tenant's key Secret; the gateway reads keys only from these. */
@@ -193,12 +199,7 @@ export class InferenceGateway extends Construct {
         name: cns,
         labels: sorted({
           ...labels('gateway-controller-namespace', cns),
-          [`${PSA}/audit`]: 'restricted',
-          [`${PSA}/audit-version`]: psv,
-          [`${PSA}/enforce`]: 'restricted',
-          [`${PSA}/enforce-version`]: psv,
-          [`${PSA}/warn`]: 'restricted',
-          [`${PSA}/warn-version`]: psv,
+          ...podSecurityLabels('restricted', psv),
         }),
       },
     });
@@ -984,11 +985,9 @@ function validate(p: InferenceGatewayProps, controllerNamespace: string, port: n
   if (![15000, 15020, 15021].every((r) => r !== port))
     add('port', `${port} is reserved by the agentgateway proxy`);
   const repo = p.chartRepository.replace(/\/+$/, '');
-  if (!/^(oci|https):\/\/[^\s/]+/.test(repo)) {
-    add(
-      'chartRepository',
-      `"${p.chartRepository}" must be the jurisdiction's chart mirror as https://… or oci://…`,
-    );
+  const mirror = checkChartMirror('chartRepository', p.chartRepository);
+  if (mirror) {
+    add(mirror.path, mirror.message);
   } else if (
     p.allowedChartRepositories &&
     !p.allowedChartRepositories.map((r) => r.replace(/\/+$/, '')).includes(repo)

@@ -10,13 +10,19 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { throwIfProblems, type Problem } from '../core/errors';
-import { recommendedLabels } from '../core/labels';
-import { checkCidr, checkDnsLabel, checkIntRange, checkPinnedImage, problems } from './private/validate';
+import { podSecurityLabels, recommendedLabels } from '../core/labels';
+import {
+  checkChartMirror,
+  checkCidr,
+  checkDnsLabel,
+  checkIntRange,
+  checkPinnedImage,
+  problems,
+} from './private/validate';
 import { LWS_CHART, LWS_CHART_VERSION, LWS_RELEASE, LWS_WEBHOOK_PORT } from '../core/lws-pins';
 import type { PrivateCluster } from './private-cluster';
 
 export { LWS_RELEASE };
-const PSA = 'pod-security.kubernetes.io';
 
 export interface LeaderWorkerSetControllerProps {
   readonly cluster: PrivateCluster;
@@ -49,11 +55,7 @@ export class LeaderWorkerSetController extends Construct {
       ),
       ...props.apiServer.cidrs.flatMap((c, i) => problems(checkCidr(`apiServer.cidrs[${i}]`, c))),
     ];
-    if (!/^(oci|https):\/\/[^\s/]+/.test(props.chartRepository))
-      out.push({
-        path: 'chartRepository',
-        message: 'must be the jurisdiction chart mirror as https://… or oci://…',
-      });
+    out.push(...problems(checkChartMirror('chartRepository', props.chartRepository)));
     throwIfProblems(`LeaderWorkerSetController ${id}`, out);
 
     const labels = (component: string, instance: string) =>
@@ -65,12 +67,7 @@ export class LeaderWorkerSetController extends Construct {
         labels: Object.fromEntries(
           Object.entries({
             ...labels('controller-namespace', ns),
-            [`${PSA}/audit`]: 'restricted',
-            [`${PSA}/audit-version`]: psv,
-            [`${PSA}/enforce`]: 'restricted',
-            [`${PSA}/enforce-version`]: psv,
-            [`${PSA}/warn`]: 'restricted',
-            [`${PSA}/warn-version`]: psv,
+            ...podSecurityLabels('restricted', psv),
           }).sort(([a], [b]) => (a < b ? -1 : 1)),
         ),
       },

@@ -18,7 +18,7 @@ import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v
 import { ANNOTATION_PSA_EXCEPTION, COMPONENT_SERVER, COMPONENT_WEIGHTS_SYNC } from '../core/annotations';
 import { throwIfProblems, type Problem } from '../core/errors';
 import type { IGpuPool } from './interfaces';
-import { recommendedLabels } from '../core/labels';
+import { podSecurityLabels, recommendedLabels } from '../core/labels';
 import { checkCidr, checkDnsLabel, checkIntRange, problems } from './private/validate';
 
 /** Connect through a kubeconfig file and one of its contexts (credentials stay in the file). */
@@ -186,7 +186,6 @@ export interface PrivateClusterProps {
   readonly network?: WorkloadNetworkProps;
 }
 
-const PSA = 'pod-security.kubernetes.io';
 const GPU_RESOURCE = /^nvidia\.com\/(gpu|mig-[1-7]g\.[0-9]+gb)$/;
 const SECRET_LIKE = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|KEY/i;
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -382,14 +381,6 @@ export class PrivateCluster extends Construct {
     // ------------------------------------------------------------------ namespaces
     const labels = (component: string, instance: string): Record<string, string> =>
       recommendedLabels({ name: 'private-cluster', instance, component, jurisdiction: this.jurisdiction });
-    const restricted = (): Record<string, string> => ({
-      [`${PSA}/audit`]: 'restricted',
-      [`${PSA}/audit-version`]: this.podSecurityVersion,
-      [`${PSA}/enforce`]: 'restricted',
-      [`${PSA}/enforce-version`]: this.podSecurityVersion,
-      [`${PSA}/warn`]: 'restricted',
-      [`${PSA}/warn-version`]: this.podSecurityVersion,
-    });
     const workload = [...new Set([this.servingNamespace, this.weightsNamespace])].sort();
     const nsResources: Record<string, NamespaceV1> = {};
     for (const name of workload) {
@@ -400,7 +391,13 @@ export class PrivateCluster extends Construct {
             ? 'serving-namespace'
             : 'weights-namespace';
       nsResources[name] = new NamespaceV1(this, `namespace-${name}`, {
-        metadata: { name, labels: sortedRecord({ ...labels(component, name), ...restricted() }) },
+        metadata: {
+          name,
+          labels: sortedRecord({
+            ...labels(component, name),
+            ...podSecurityLabels('restricted', this.podSecurityVersion),
+          }),
+        },
       });
     }
     // The documented exception: NVIDIA's operands need privileged pods and host mounts.
@@ -412,12 +409,7 @@ export class PrivateCluster extends Construct {
           annotations: { [ANNOTATION_PSA_EXCEPTION]: GPU_OPERATOR_PSA_EXCEPTION },
           labels: sortedRecord({
             ...labels('gpu-operator-namespace', gpuNs),
-            [`${PSA}/audit`]: 'privileged',
-            [`${PSA}/audit-version`]: this.podSecurityVersion,
-            [`${PSA}/enforce`]: 'privileged',
-            [`${PSA}/enforce-version`]: this.podSecurityVersion,
-            [`${PSA}/warn`]: 'privileged',
-            [`${PSA}/warn-version`]: this.podSecurityVersion,
+            ...podSecurityLabels('privileged', this.podSecurityVersion),
           }),
         },
       });

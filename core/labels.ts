@@ -53,3 +53,21 @@ export function sanitizeLabelValue(v: string): string {
     .slice(0, 63)
     .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
 }
+
+/**
+ * The Pod Security Admission labels of a namespace: audit, enforce and warn at one level,
+ * pinned to the cluster's policy version.
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces
+ */
+export function podSecurityLabels(
+  level: 'restricted' | 'privileged',
+  version: string,
+): Record<string, string> {
+  const psa = 'pod-security.kubernetes.io';
+  const out: Record<string, string> = {};
+  for (const mode of ['audit', 'enforce', 'warn']) {
+    out[`${psa}/${mode}`] = level;
+    out[`${psa}/${mode}-version`] = version;
+  }
+  return out;
+}

@@ -136,3 +136,9 @@ export function checkIntRange(path: string, value: number, min: number, max: num
   }
   return undefined;
 }
+
+/** A chart repository must be the jurisdiction's mirror, written as `https://…` or `oci://…`. */
+export function checkChartMirror(path: string, value: string): Problem | undefined {
+  if (/^(oci|https):\/\/[^\s/]+/.test(value.replace(/\/+$/, ''))) return undefined;
+  return { path, message: `"${value}" must be the jurisdiction's chart mirror as https://… or oci://…` };
+}
