@@ -5,7 +5,7 @@
  * Each server adds only what is its own (llama.cpp's GGUF file name) and throws once.
  */
 import type { EngineFlagTable } from '../../core/engines/flags';
-import { checkExtraArgs, checkRelease } from '../../core/engines/flags';
+import { checkExtraArgs, checkRelease, imageReleaseMismatch } from '../../core/engines/flags';
 import type { ModelArchitecture } from '../capacity';
 import type { Problem } from '../../core/errors';
 import type { IGpuPool } from '../interfaces';
@@ -76,6 +76,14 @@ export function checkServerProps(c: ServerPropsCheck): CheckedServerProps {
   const release = p.release ?? c.defaultRelease;
   const badRelease = checkRelease(c.table, release);
   if (badRelease !== undefined) problems.push({ path: 'release', message: badRelease });
-  else problems.push(...checkExtraArgs('extraArgs', p.extraArgs ?? [], c.table, release));
+  else {
+    problems.push(...checkExtraArgs('extraArgs', p.extraArgs ?? [], c.table, release));
+    const named = imageReleaseMismatch(c.table, p.image, release);
+    if (named !== undefined)
+      problems.push({
+        path: 'image',
+        message: `the image is tagged ${c.table.engine} ${named} but the server runs ${c.table.engine} ${release} (release): tag and release must agree`,
+      });
+  }
   return { problems, architecture: arch, release, gpuMemoryUtilization: util };
 }

@@ -8,6 +8,7 @@
  * Imports nothing outside core/ (constructs, stacks and policy all read it).
  */
 import { closest } from '../suggest';
+import { parseImage } from '../images';
 
 /** A refused argument: the path of the offending element and what is wrong. */
 export interface FlagProblem {
@@ -59,6 +60,11 @@ export interface EngineFlagTable {
    * (vLLM turns `_` into `-` in the name). @default none
    */
   readonly normalise?: (name: string) => string;
+  /**
+   * The release an image tag names, spelled as in `releases`, or undefined when the tag names
+   * none (a site's own tag). Upstream's suffixes (`-cu130`, `.post1`) do not hide it.
+   */
+  readonly releaseInTag?: (tag: string) => string | undefined;
 }
 
 export const allowed: FlagDisposition = { kind: 'allowed' };
@@ -85,6 +91,20 @@ export function didYouMean(name: string, flags: readonly KnownFlag[]): string | 
     flags.flatMap((f) => f.names),
     2,
   );
+}
+
+/**
+ * The release an image's tag names when it is not `release`: a server would run flags and an
+ * environment checked for the wrong release. Undefined when they agree or the tag names none.
+ */
+export function imageReleaseMismatch(
+  table: EngineFlagTable,
+  image: string,
+  release: string,
+): string | undefined {
+  const tag = parseImage(image).tag;
+  const named = tag === undefined ? undefined : table.releaseInTag?.(tag);
+  return named === undefined || named === release ? undefined : named;
 }
 
 /**

@@ -157,6 +157,9 @@ export const LLAMA_CPP_TABLE: EngineFlagTable = {
   engine: 'llama.cpp',
   releases: LLAMA_CPP_RELEASES,
   flags: LLAMA_CPP_FLAGS,
+  // ggml-org/llama.cpp tags: `server-b9174`, `server-cuda-b9174`, `full-b9174-x`: the build is a
+  // `b<digits>` word of the tag, in any case.
+  releaseInTag: (tag) => /(?:^|[-_.])(b\d+)(?=$|[-_.])/i.exec(tag)?.[1]?.toLowerCase(),
 };
 
 /** Upstream images per build (CUDA for GPU pools, CPU for CPU-only servers) and digests found. */

@@ -253,6 +253,11 @@ export const VLLM_TABLE: EngineFlagTable = {
   flags: VLLM_FLAGS,
   // FlexibleArgumentParser: `_` → `-` between `--` and the first `.` (see the header).
   normalise: (name) => name.replace(/^--([^.]*)/, (_m, key: string) => `--${key.replace(/_/g, '-')}`),
+  // vllm/vllm-openai tags: `v0.12.0`, also `0.12.0`, `V0.12.0`, `v0.21.0-cu129`, `v0.12.0.post1`.
+  releaseInTag: (tag) => {
+    const v = /^v?(\d+\.\d+\.\d+)(?![\d])/i.exec(tag)?.[1];
+    return v === undefined ? undefined : `v${v}`;
+  },
 };
 
 /** What differs per release outside the flag table. */

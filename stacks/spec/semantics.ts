@@ -21,8 +21,7 @@ import type { JurisdictionSpec, SovereignSpec } from './schema';
 import { didYouMean } from '../../core/suggest';
 import { PROFILES } from '../profiles';
 import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
-import { checkExtraArgs } from '../../core/engines/flags';
-import { parseImage } from '../../core/images';
+import { checkExtraArgs, imageReleaseMismatch } from '../../core/engines/flags';
 import { diskImageProblems } from '../../constructs/infrastructure/metal3';
 import { IMAGE_REPOSITORIES_BY_CHART } from '../../core/gpu-operator-images';
 import { VLLM_QUANTIZATION_FORMAT, VLLM_TABLE } from '../../core/engines/vllm';
@@ -370,10 +369,17 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
               m.engine === 'vllm' ? 'vllm' : cpuOnly && images.llamaCppCpu ? 'llamaCppCpu' : 'llamaCpp',
             ];
       const key = imagePath.join('.');
-      const mismatch = releaseMismatch(m.engine, engineImage, j.engines);
-      if (mismatch !== undefined && !releaseChecked.has(key)) {
+      const [table, pinned, field] =
+        m.engine === 'vllm'
+          ? [VLLM_TABLE, j.engines.vllm, 'engines.vllm']
+          : [LLAMA_CPP_TABLE, j.engines.llamaCpp, 'engines.llamaCpp'];
+      const named = imageReleaseMismatch(table, engineImage, pinned);
+      if (named !== undefined && !releaseChecked.has(key)) {
         releaseChecked.add(key);
-        add(imagePath, mismatch);
+        add(
+          imagePath,
+          `the image is tagged ${table.engine} ${named} but the jurisdiction runs ${table.engine} ${pinned} (${field}): flags${m.engine === 'vllm' ? ' and environment' : ''} are checked for the pinned release, so tag and pin must agree; set ${field} to the image's release if it is supported, or mirror the ${pinned} image (docs/engines.md)`,
+        );
       }
     }
     if (typeof m.architecture === 'string' && MODEL_CATALOGUE[m.architecture] === undefined) {
@@ -844,33 +850,4 @@ function autoscalerProblems(base: SpecPath, j: JurisdictionSpec): SemanticProble
     }
   }
   return out;
-}
-
-/**
- * The engine release an image tag names, when it names one: vLLM's `v0.12.0` (vllm/vllm-openai
- * tags), llama.cpp's `server-b9174` / `server-cuda-b9174` (ggml-org/llama.cpp image tags, the build
- * number last). A tag that names another release than the jurisdiction pins (`engines`) would run
- * flags and environment checked for the wrong release: refused, naming both. Tags that name no
- * release (a site's own naming) are left to the digest.
- */
-function releaseMismatch(
-  engine: string,
-  imageRef: string,
-  engines: JurisdictionSpec['engines'],
-): string | undefined {
-  const tag = parseImage(imageRef).tag;
-  if (tag === undefined) return undefined;
-  if (engine === 'vllm') {
-    // The release a tag starts with, whatever suffix follows (`v0.21.0-cu129`, `v0.12.0.post1`,
-    // `v0.12.0rc1`, `V0.12.0`): a mirror of an upstream tag keeps upstream's suffixes.
-    const named = /^v?(\d+\.\d+\.\d+)(?![\d])/i.exec(tag)?.[1];
-    const pinned = engines.vllm.replace(/^v/, '');
-    if (named === undefined || named === pinned) return undefined;
-    return `the image is tagged vLLM v${named} but the jurisdiction runs vLLM ${engines.vllm} (engines.vllm): flags and environment are checked for the pinned release, so tag and pin must agree; set engines.vllm to the image's release if it is supported, or mirror the ${engines.vllm} image (docs/engines.md)`;
-  }
-  // `server-b9174`, `server-cuda-b9174`, `full-b9174-x`: the build is a `b<digits>` word of
-  // the tag, in any case.
-  const named = /(?:^|[-_.])(b\d+)(?=$|[-_.])/i.exec(tag)?.[1]?.toLowerCase();
-  if (named === undefined || named === engines.llamaCpp) return undefined;
-  return `the image is tagged llama.cpp ${named} but the jurisdiction runs llama.cpp ${engines.llamaCpp} (engines.llamaCpp): flags are checked for the pinned build, so tag and pin must agree; set engines.llamaCpp to the image's build if it is supported, or mirror the ${engines.llamaCpp} image (docs/engines.md)`;
 }

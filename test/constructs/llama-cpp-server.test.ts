@@ -199,7 +199,11 @@ describe('LlamaCppServer refusals', () => {
 
 describe('LlamaCppServer per build', () => {
   test('pins the build it is given; refuses one that is not supported', () => {
-    expect(build(() => ({ release: 'b9174' })).server.release).toBe('b9174');
+    const b9174 = IMAGE_LLAMA.replace('-b11459@', '-b9174@');
+    expect(build(() => ({ release: 'b9174', image: b9174 })).server.release).toBe('b9174');
+    expect(errorOf(() => build(() => ({ release: 'b9174' })))).toContain(
+      'image  the image is tagged llama.cpp b11459 but the server runs llama.cpp b9174 (release)',
+    );
     expect(errorOf(() => build(() => ({ release: 'b9175' as never })))).toContain(
       'release  "b9175" is not a llama.cpp release this toolkit supports',
     );

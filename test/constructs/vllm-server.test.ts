@@ -17,6 +17,8 @@ function build(over: (s: Construct) => Partial<VllmServerProps> = () => ({})) {
   });
   return { json, server: server as VllmServer };
 }
+/** The fixture image retagged for the older release. */
+const V012 = IMAGE_VLLM.replace(':v0.32.0@', ':v0.12.0@');
 const deployment = (j: Json) => only(j, 'kubernetes_deployment_v1');
 const container = (j: Json) => deployment(j).spec.template.spec.container[0];
 
@@ -412,7 +414,7 @@ describe('VllmServer per release', () => {
   });
 
   test('v0.12.0 needs no USER (its torch resolves no user name at import); HOME stays set', () => {
-    const { json, server } = build(() => ({ release: 'v0.12.0' }));
+    const { json, server } = build(() => ({ release: 'v0.12.0', image: V012 }));
     expect(server.release).toBe('v0.12.0');
     const env = envMap(container(json));
     expect(env.USER).toBeUndefined();
@@ -424,10 +426,19 @@ describe('VllmServer per release', () => {
   });
 
   test('a flag removed upstream is accepted on v0.12.0 and refused on v0.32.0 with the release that removed it', () => {
-    const { server } = build(() => ({ release: 'v0.12.0', extraArgs: ['--swap-space', '4'] }));
+    const { server } = build(() => ({ release: 'v0.12.0', image: V012, extraArgs: ['--swap-space', '4'] }));
     expect(server.args).toContain('--swap-space');
     expect(errorOf(() => build(() => ({ release: 'v0.32.0', extraArgs: ['--swap_space=4'] })))).toContain(
       'extraArgs[0]  "--swap_space" (read as "--swap-space") was removed from vLLM in v0.18.0 (vllm-project/vllm#36216); v0.32.0 refuses it (pin v0.12.0 to keep it)',
+    );
+  });
+
+  test('fails when the image tag names another release than the server runs', () => {
+    expect(errorOf(() => build(() => ({ image: V012 })))).toContain(
+      'image  the image is tagged vLLM v0.12.0 but the server runs vLLM v0.32.0 (release): tag and release must agree',
+    );
+    expect(errorOf(() => build(() => ({ release: 'v0.12.0' })))).toContain(
+      'image  the image is tagged vLLM v0.32.0 but the server runs vLLM v0.12.0 (release)',
     );
   });
 
