@@ -9,28 +9,9 @@ import {
 import { GpuNodePool, GPU_TAINT } from '../../constructs/gpu-node-pool';
 import { OpenStackInfrastructure } from '../../constructs/infrastructure/openstack';
 import { Metal3Infrastructure } from '../../constructs/infrastructure/metal3';
-import { crdProblems } from '../support/crd-schema';
+import { crdProblems, CLUSTER_CRD, CRD_OF_KIND } from '../support/crd-schema';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const CLUSTER_CRD = 'cluster-api-v1.14.0/cluster.x-k8s.io_clusters.v1beta2.json';
-
-/** The CRD fixture of each kind the construct writes (test/fixtures/crds/README.md). */
-const CRD_OF_KIND: Record<string, string> = {
-  Cluster: CLUSTER_CRD,
-  ClusterClass: 'cluster-api-v1.14.0/cluster.x-k8s.io_clusterclasses.v1beta2.json',
-  KubeadmControlPlaneTemplate:
-    'cluster-api-v1.14.0/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.v1beta2.json',
-  KubeadmConfigTemplate: 'cluster-api-v1.14.0/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.v1beta2.json',
-  OpenStackClusterTemplate:
-    'cluster-api-provider-openstack-v0.14.7/infrastructure.cluster.x-k8s.io_openstackclustertemplates.v1beta1.json',
-  OpenStackMachineTemplate:
-    'cluster-api-provider-openstack-v0.14.7/infrastructure.cluster.x-k8s.io_openstackmachinetemplates.v1beta1.json',
-  Metal3ClusterTemplate:
-    'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3clustertemplates.v1beta2.json',
-  Metal3MachineTemplate:
-    'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3machinetemplates.v1beta2.json',
-};
 
 const infra = () =>
   new OpenStackInfrastructure({

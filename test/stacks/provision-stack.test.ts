@@ -5,7 +5,7 @@ import { renderMarkdown } from '../../policy/report/markdown';
 import { rule as sov012 } from '../../policy/rules/sov-012-endpoints-in-jurisdiction';
 import { formatProblem, isSovereignError } from '../../core/errors';
 import { provisionBackend } from '../../stacks/provision-stack';
-import { crdProblems } from '../support/crd-schema';
+import { crdProblems, CRD_OF_KIND } from '../support/crd-schema';
 import { REPO_ROOT } from '../support/paths';
 import { resources, synthExample, synthSpec, type Json } from '../support/synth';
 import { runOn } from '../policy/fixtures';
@@ -13,22 +13,6 @@ import { runOn } from '../policy/fixtures';
 beforeAll(() => process.chdir(REPO_ROOT));
 
 const EXAMPLE = 'examples/provisioned.yaml';
-const CLUSTER_CRD = 'cluster-api-v1.14.0/cluster.x-k8s.io_clusters.v1beta2.json';
-const CRD_OF_KIND: Record<string, string> = {
-  Cluster: CLUSTER_CRD,
-  ClusterClass: 'cluster-api-v1.14.0/cluster.x-k8s.io_clusterclasses.v1beta2.json',
-  KubeadmControlPlaneTemplate:
-    'cluster-api-v1.14.0/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.v1beta2.json',
-  KubeadmConfigTemplate: 'cluster-api-v1.14.0/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.v1beta2.json',
-  OpenStackClusterTemplate:
-    'cluster-api-provider-openstack-v0.14.7/infrastructure.cluster.x-k8s.io_openstackclustertemplates.v1beta1.json',
-  OpenStackMachineTemplate:
-    'cluster-api-provider-openstack-v0.14.7/infrastructure.cluster.x-k8s.io_openstackmachinetemplates.v1beta1.json',
-  Metal3ClusterTemplate:
-    'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3clustertemplates.v1beta2.json',
-  Metal3MachineTemplate:
-    'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3machinetemplates.v1beta2.json',
-};
 
 const objectOf = (stack: Json, kind: string): Json =>
   (resources(stack, 'kubernetes_manifest') as Json[]).find((r) => r.manifest.kind === kind)!.manifest as Json;

@@ -61,3 +61,22 @@ export function crdProblems(fixture: string, object: unknown): string[] {
   if (o.kind !== crd.kind) out.push(`kind ${String(o.kind)} is not ${String(crd.kind)}`);
   return [...out, ...schemaProblems(crd.openAPIV3Schema, object)];
 }
+
+export const CLUSTER_CRD = 'cluster-api-v1.14.0/cluster.x-k8s.io_clusters.v1beta2.json';
+
+/** The CRD fixture of each Cluster API kind the stacks write (test/fixtures/crds/README.md). */
+export const CRD_OF_KIND: Record<string, string> = {
+  Cluster: CLUSTER_CRD,
+  ClusterClass: 'cluster-api-v1.14.0/cluster.x-k8s.io_clusterclasses.v1beta2.json',
+  KubeadmControlPlaneTemplate:
+    'cluster-api-v1.14.0/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.v1beta2.json',
+  KubeadmConfigTemplate: 'cluster-api-v1.14.0/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.v1beta2.json',
+  OpenStackClusterTemplate:
+    'cluster-api-provider-openstack-v0.14.7/infrastructure.cluster.x-k8s.io_openstackclustertemplates.v1beta1.json',
+  OpenStackMachineTemplate:
+    'cluster-api-provider-openstack-v0.14.7/infrastructure.cluster.x-k8s.io_openstackmachinetemplates.v1beta1.json',
+  Metal3ClusterTemplate:
+    'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3clustertemplates.v1beta2.json',
+  Metal3MachineTemplate:
+    'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3machinetemplates.v1beta2.json',
+};
