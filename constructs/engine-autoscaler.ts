@@ -66,13 +66,13 @@ export class Keda extends Construct {
         checkDnsLabel('prometheus.namespace', props.prometheus.namespace),
         checkIntRange('prometheus.port', props.prometheus.port, 1, 65535),
         checkIntRange('apiServer.port', props.apiServer.port, 1, 65535),
+        checkChartMirror('chartRepository', props.chartRepository),
       ),
       ...(['operator', 'metricsApiServer', 'webhooks'] as const).flatMap((k) =>
         problems(checkPinnedImage(`images.${k}`, props.images[k], props.allowedRegistries)),
       ),
       ...props.apiServer.cidrs.flatMap((c, i) => problems(checkCidr(`apiServer.cidrs[${i}]`, c))),
     ];
-    out.push(...problems(checkChartMirror('chartRepository', props.chartRepository)));
     throwIfProblems(`Keda ${id}`, out);
 
     const labels = (component: string, instance: string) =>

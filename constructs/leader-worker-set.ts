@@ -52,10 +52,10 @@ export class LeaderWorkerSetController extends Construct {
         checkDnsLabel('namespace', ns),
         checkIntRange('apiServer.port', props.apiServer.port, 1, 65535),
         checkPinnedImage('image', props.image, props.allowedRegistries),
+        checkChartMirror('chartRepository', props.chartRepository),
       ),
       ...props.apiServer.cidrs.flatMap((c, i) => problems(checkCidr(`apiServer.cidrs[${i}]`, c))),
     ];
-    out.push(...problems(checkChartMirror('chartRepository', props.chartRepository)));
     throwIfProblems(`LeaderWorkerSetController ${id}`, out);
 
     const labels = (component: string, instance: string) =>

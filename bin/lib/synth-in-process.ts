@@ -7,6 +7,7 @@ import * as path from 'path';
 import { loadSpec } from '../../stacks/spec/load';
 import { installSynthPatches, releaseCdktfTokens } from '../../stacks/cdktf-seam';
 import { TOOLKIT_VERSION } from '../../core/version';
+import { summariesOf } from './synth-parallel';
 
 /**
  * Re-synthesizes a spec for `sovereign audit --spec`: the same code path as `sovereign synth`
@@ -67,17 +68,5 @@ function synthesizeStacks(
   } finally {
     JurisdictionStack.findCrossStackReferences = true;
   }
-  return stacks.map((s) => ({
-    name: s.jurisdiction,
-    profile: s.profile.id,
-    models: Object.keys(s.servers).length + Object.keys(s.groups).length,
-    gpus: [...Object.values(s.servers), ...Object.values(s.groups)].reduce(
-      (n, srv) => n + srv.gpusPerReplica * srv.replicas,
-      0,
-    ),
-    order: [
-      ...provisionStacks.filter((p) => p.jurisdiction === s.jurisdiction).map((p) => p.node.id),
-      s.jurisdiction,
-    ],
-  }));
+  return summariesOf(stacks, provisionStacks);
 }

@@ -99,16 +99,32 @@ async function build(
   } finally {
     JurisdictionStack.findCrossStackReferences = true;
   }
-  return stacks.map((s) => ({
-    name: s.jurisdiction,
-    profile: s.profile.id,
-    models: Object.keys(s.servers).length,
-    gpus: Object.values(s.servers).reduce((n, srv) => n + srv.gpusPerReplica * srv.replicas, 0),
-    order: [
-      ...provisionStacks.filter((p) => p.jurisdiction === s.jurisdiction).map((p) => p.node.id),
-      s.jurisdiction,
-    ],
-  }));
+  return summariesOf(stacks, provisionStacks);
+}
+
+type Built = ReturnType<(typeof import('../../stacks/app'))['buildApp']>;
+
+/**
+ * What the summary line of each jurisdiction says: its models (single-node servers and
+ * multi-node groups) and the GPUs they request, and its stacks in apply order.
+ */
+export function summariesOf(
+  stacks: Built['stacks'],
+  provisionStacks: Built['provisionStacks'],
+): PartSummary[] {
+  return stacks.map((s) => {
+    const served = [...Object.values(s.servers), ...Object.values(s.groups)];
+    return {
+      name: s.jurisdiction,
+      profile: s.profile.id,
+      models: served.length,
+      gpus: served.reduce((n, srv) => n + srv.gpusPerReplica * srv.replicas, 0),
+      order: [
+        ...provisionStacks.filter((p) => p.jurisdiction === s.jurisdiction).map((p) => p.node.id),
+        s.jurisdiction,
+      ],
+    };
+  });
 }
 
 /** Splits names (in order) into `n` contiguous slices of nearly equal size. */

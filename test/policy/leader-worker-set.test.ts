@@ -17,6 +17,7 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 let tmp: string;
 let pristine: string;
 let n = 0;
+let summary: readonly { models: number; gpus: number }[] = [];
 const STACK = 'nl-ams-frontier';
 
 beforeAll(async () => {
@@ -24,6 +25,7 @@ beforeAll(async () => {
   pristine = join(tmp, 'base', 'cdktf.out');
   const r = await synthesize({ spec: join(EXAMPLES, 'frontier.yaml'), outdir: pristine });
   expect(r.exitCode).toBe(0);
+  summary = r.jurisdictions;
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -58,6 +60,10 @@ const worker = (l: Json) => l.spec.leaderWorkerTemplate.workerTemplate.spec;
 const leader = (l: Json) => l.spec.leaderWorkerTemplate.leaderTemplate.spec;
 const WORKER = 'manifest.spec.leaderWorkerTemplate.workerTemplate.spec.containers[0]';
 const LEADER = 'manifest.spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0]';
+
+test("synth's summary counts the group: 2 models, 2 × 8 GPUs for DeepSeek-R1 and 4 for Mistral-7B", () => {
+  expect(summary.map((j) => [j.models, j.gpus])).toEqual([[2, 20]]);
+});
 
 test('the untouched example passes, and the LeaderWorkerSet is a kind the rules model', async () => {
   const r = await audit(pristine);
