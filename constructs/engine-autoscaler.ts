@@ -12,12 +12,18 @@
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { type ITerraformDependable } from 'cdktf';
 import { throwIfProblems, type Problem } from '../core/errors';
 import { LLAMA_CPP_METRICS, VLLM_METRICS } from './private/engine-metrics';
-import { podSecurityLabels, recommendedLabels } from '../core/labels';
+import { chartImageParts } from '../core/images';
+import { recommendedLabels } from '../core/labels';
+import {
+  CONTROLLER_RELEASE,
+  chartRepositoryUrl,
+  denyAllNetworkPolicy,
+  restrictedNamespace,
+} from './private/controller-install';
 import {
   checkChartMirror,
   checkCidr,
@@ -78,27 +84,12 @@ export class Keda extends Construct {
     const labels = (component: string, instance: string) =>
       recommendedLabels({ name: 'keda', instance, component, jurisdiction: props.jurisdiction });
     const psv = props.cluster.podSecurityVersion;
-    const namespace = new NamespaceV1(this, 'namespace', {
-      metadata: {
-        name: ns,
-        labels: Object.fromEntries(
-          Object.entries({
-            ...labels('autoscaler-namespace', ns),
-            ...podSecurityLabels('restricted', psv),
-          }).sort(([a], [b]) => (a < b ? -1 : 1)),
-        ),
-      },
-    });
+    const namespace = restrictedNamespace(this, 'namespace', ns, labels('autoscaler-namespace', ns), psv);
     // kedacore/charts keda/values.yaml v2.20.2: `image.<component>.{registry, repository, tag}`;
     // a tag of `2.20.2@sha256:…` pins the digest.
     const image = (ref: string) => {
-      const [name, digest] = ref.split('@');
-      const host = name.slice(0, name.indexOf('/'));
-      const rest = name.slice(name.indexOf('/') + 1);
-      const colon = rest.lastIndexOf(':');
-      const repository = colon < 0 ? rest : rest.slice(0, colon);
-      const tag = colon < 0 ? KEDA_RELEASE : rest.slice(colon + 1);
-      return { registry: host, repository, tag: `${tag}@${digest}` };
+      const { host, path, tagAndDigest } = chartImageParts(ref, KEDA_RELEASE);
+      return { registry: host, repository: path, tag: tagAndDigest };
     };
     const values = {
       image: {
@@ -116,17 +107,13 @@ export class Keda extends Construct {
       },
     };
     this.release = new Release(this, 'release', {
+      ...CONTROLLER_RELEASE,
       name: 'keda',
       namespace: ns,
-      createNamespace: false,
-      repository: props.chartRepository.replace(/\/+$/, ''),
+      repository: chartRepositoryUrl(props.chartRepository),
       chart: 'keda',
       version: KEDA_RELEASE,
       values: [JSON.stringify(values)],
-      wait: true,
-      atomic: true,
-      cleanupOnFail: true,
-      maxHistory: 10,
       timeout: 600,
       dependsOn: [namespace],
     });
@@ -134,11 +121,7 @@ export class Keda extends Construct {
     const meta = (name: string) => ({ name, namespace: ns, labels: labels('network-policy', name) });
     const tcp = (port: number) => ({ port: String(port), protocol: 'TCP' });
     const api = props.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
-    new NetworkPolicyV1(this, 'netpol-default-deny', {
-      metadata: meta('default-deny-all'),
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-      dependsOn: [namespace],
-    });
+    denyAllNetworkPolicy(this, 'netpol-default-deny', meta('default-deny-all'), [namespace]);
     new NetworkPolicyV1(this, 'netpol-keda', {
       metadata: meta('allow-keda'),
       spec: {

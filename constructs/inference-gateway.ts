@@ -15,7 +15,6 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import {
   NetworkPolicyV1,
   type NetworkPolicyV1SpecEgress,
@@ -45,7 +44,14 @@ import {
   OPENAI_MODEL_PATHS,
   OPENAI_MODELS_PATH,
 } from './private/gateway-pins';
-import { podSecurityLabels, recommendedLabels, selectorLabels } from '../core/labels';
+import { chartImageParts } from '../core/images';
+import { recommendedLabels, selectorLabels } from '../core/labels';
+import {
+  CONTROLLER_RELEASE,
+  chartRepositoryUrl,
+  denyAllNetworkPolicy,
+  restrictedNamespace,
+} from './private/controller-install';
 import {
   checkChartMirror,
   checkCidr,
@@ -194,25 +200,18 @@ export class InferenceGateway extends Construct {
     // ------------------------------------------------------------ controller (Helm)
     const cns = this.controllerNamespace;
     const psv = props.cluster.podSecurityVersion;
-    const controllerNs = new NamespaceV1(this, 'controller-namespace', {
-      metadata: {
-        name: cns,
-        labels: sorted({
-          ...labels('gateway-controller-namespace', cns),
-          ...podSecurityLabels('restricted', psv),
-        }),
-      },
-    });
-    const chartRepository = props.chartRepository.replace(/\/+$/, '');
+    const controllerNs = restrictedNamespace(
+      this,
+      'controller-namespace',
+      cns,
+      labels('gateway-controller-namespace', cns),
+      psv,
+    );
     const common = {
+      ...CONTROLLER_RELEASE,
       namespace: cns,
-      createNamespace: false,
-      repository: chartRepository,
+      repository: chartRepositoryUrl(props.chartRepository),
       version: AGENTGATEWAY_RELEASE,
-      wait: true,
-      atomic: true,
-      cleanupOnFail: true,
-      maxHistory: 10,
       timeout: 600,
     };
     this.crds = new Release(this, 'crds', {
@@ -798,11 +797,9 @@ export class InferenceGateway extends Construct {
     }
     // The controller's namespace: deny by default; the proxies fetch their configuration (xDS),
     // the controller watches the API server.
-    new NetworkPolicyV1(this, 'netpol-controller-default-deny', {
-      metadata: npMeta('default-deny-all', cns),
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-      dependsOn: [controllerNs],
-    });
+    denyAllNetworkPolicy(this, 'netpol-controller-default-deny', npMeta('default-deny-all', cns), [
+      controllerNs,
+    ]);
     new NetworkPolicyV1(this, 'netpol-controller', {
       metadata: npMeta('allow-agentgateway-controller', cns),
       spec: {
@@ -913,32 +910,16 @@ export function splitImage(ref: string): {
   tagAndDigest: string;
   digest: string;
 } {
-  const at = ref.indexOf('@');
-  const digest = at < 0 ? '' : ref.slice(at + 1);
-  const name = at < 0 ? ref : ref.slice(0, at);
-  const slash = name.indexOf('/');
-  const registryAndPath = name.slice(0, slash);
-  let rest = name.slice(slash + 1);
-  let tag = '';
-  const colon = rest.lastIndexOf(':');
-  if (colon >= 0) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
+  const { host, path, tagAndDigest, digest } = chartImageParts(ref, AGENTGATEWAY_RELEASE);
   // The chart joins `<registry>/<repository>`: keep the path with the registry, the last
   // segment as the repository.
-  const lastSlash = rest.lastIndexOf('/');
-  const registry = lastSlash < 0 ? registryAndPath : `${registryAndPath}/${rest.slice(0, lastSlash)}`;
-  const repository = lastSlash < 0 ? rest : rest.slice(lastSlash + 1);
-  return { registry, repository, tagAndDigest: `${tag || AGENTGATEWAY_RELEASE}@${digest}`, digest };
+  const lastSlash = path.lastIndexOf('/');
+  const registry = lastSlash < 0 ? host : `${host}/${path.slice(0, lastSlash)}`;
+  return { registry, repository: path.slice(lastSlash + 1), tagAndDigest, digest };
 }
 
 function celString(s: string): string {
   return JSON.stringify(s);
-}
-
-function sorted(r: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function sortDeep(v: unknown): unknown {

@@ -7,10 +7,16 @@
  */
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { throwIfProblems, type Problem } from '../core/errors';
-import { podSecurityLabels, recommendedLabels } from '../core/labels';
+import { chartImageParts } from '../core/images';
+import { recommendedLabels } from '../core/labels';
+import {
+  CONTROLLER_RELEASE,
+  chartRepositoryUrl,
+  denyAllNetworkPolicy,
+  restrictedNamespace,
+} from './private/controller-install';
 import {
   checkChartMirror,
   checkCidr,
@@ -61,27 +67,19 @@ export class LeaderWorkerSetController extends Construct {
     const labels = (component: string, instance: string) =>
       recommendedLabels({ name: 'lws', instance, component, jurisdiction: props.jurisdiction });
     const psv = props.cluster.podSecurityVersion;
-    const namespace = new NamespaceV1(this, 'namespace', {
-      metadata: {
-        name: ns,
-        labels: Object.fromEntries(
-          Object.entries({
-            ...labels('controller-namespace', ns),
-            ...podSecurityLabels('restricted', psv),
-          }).sort(([a], [b]) => (a < b ? -1 : 1)),
-        ),
-      },
-    });
+    const namespace = restrictedNamespace(this, 'namespace', ns, labels('controller-namespace', ns), psv);
     // charts/lws/templates/manager/deployment.yaml v0.10.0 writes
     // `image: "<repository>:<tag | default AppVersion>"`: a tag of `v0.10.0@sha256:…` pins the
     // digest. The chart's default tag is `main` with pullPolicy Always, so both are set.
-    const [name, digest] = props.image.split('@');
-    const slash = name.indexOf('/');
-    const colon = name.lastIndexOf(':');
-    const repository = colon > slash ? name.slice(0, colon) : name;
-    const tag = colon > slash ? name.slice(colon + 1) : LWS_RELEASE;
+    const image = chartImageParts(props.image, LWS_RELEASE);
     const values = {
-      image: { manager: { repository, tag: `${tag}@${digest}`, pullPolicy: 'IfNotPresent' } },
+      image: {
+        manager: {
+          repository: `${image.host}/${image.path}`,
+          tag: image.tagAndDigest,
+          pullPolicy: 'IfNotPresent',
+        },
+      },
       imagePullSecrets: (props.imagePullSecrets ?? []).map((n) => ({ name: n })),
       // values.yaml sets only runAsNonRoot; the restricted profile also wants the seccomp profile.
       podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
@@ -90,17 +88,13 @@ export class LeaderWorkerSetController extends Construct {
       enableDisaggregatedSet: false,
     };
     this.release = new Release(this, 'release', {
+      ...CONTROLLER_RELEASE,
       name: 'lws',
       namespace: ns,
-      createNamespace: false,
-      repository: props.chartRepository.replace(/\/+$/, ''),
+      repository: chartRepositoryUrl(props.chartRepository),
       chart: LWS_CHART,
       version: LWS_CHART_VERSION,
       values: [JSON.stringify(values)],
-      wait: true,
-      atomic: true,
-      cleanupOnFail: true,
-      maxHistory: 10,
       timeout: 600,
       dependsOn: [namespace],
     });
@@ -108,11 +102,7 @@ export class LeaderWorkerSetController extends Construct {
     const meta = (n: string) => ({ name: n, namespace: ns, labels: labels('network-policy', n) });
     const tcp = (port: number) => ({ port: String(port), protocol: 'TCP' });
     const api = props.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
-    new NetworkPolicyV1(this, 'netpol-default-deny', {
-      metadata: meta('default-deny-all'),
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-      dependsOn: [namespace],
-    });
+    denyAllNetworkPolicy(this, 'netpol-default-deny', meta('default-deny-all'), [namespace]);
     new NetworkPolicyV1(this, 'netpol-lws', {
       metadata: meta('allow-lws-controller'),
       spec: {

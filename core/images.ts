@@ -66,3 +66,25 @@ export function registryAllowed(img: ImageRef, allowed: readonly string[]): bool
     return x === img.registry || `${img.registry}/${img.repository}`.startsWith(`${x}/`);
   });
 }
+
+/**
+ * A reference split the way Helm charts take an image: the registry host, the repository path
+ * below it, and `tag@digest` with the tag defaulting to the chart's release when the reference
+ * names none. Each chart joins the parts differently (KEDA `registry` + `repository`, LWS one
+ * `repository` with the host, agentgateway the path's last segment as `repository`); the
+ * caller arranges them, the splitting is this one parser's.
+ */
+export function chartImageParts(
+  ref: string,
+  defaultTag: string,
+): { host: string; path: string; tagAndDigest: string; digest: string } {
+  const img = parseImage(ref);
+  const at = ref.indexOf('@');
+  const digest = at < 0 ? '' : ref.slice(at + 1);
+  return {
+    host: img.registry,
+    path: img.repository,
+    tagAndDigest: `${img.tag || defaultTag}@${digest}`,
+    digest,
+  };
+}
