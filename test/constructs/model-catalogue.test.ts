@@ -238,7 +238,7 @@ describe('catalogue entries of the current families', () => {
       expect(catalogueModel(id)).toBeUndefined();
   });
 
-  test('every source is a pinned https URL', () => {
+  test('every source is an https URL, at a commit where it is a source repository', () => {
     expect(gemma.source).toBe('https://github.com/google/gemma_pytorch/blob/014acb7/gemma/config.py');
     expect(mistral.source).toBe(
       'https://huggingface.co/mistralai/Mistral-Small-3.1-24B-Instruct-2503/blob/main/config.json',
