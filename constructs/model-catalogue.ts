@@ -369,10 +369,11 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
   // sliding_window_size 1024, attn_types five LOCAL_SLIDING then one GLOBAL, repeated;
   // max_position_embeddings 131072; a 262,144-entry tokenizer; SigLIP vision tower from
   // gemma/siglip_vision/config.py: 27 layers of width 1152, 16 heads, MLP 4304, 14-pixel patches
-  // of 896-pixel images, biases on). The Hugging Face config.json nests the same numbers under
-  // text_config (Gemma3TextConfig) and leaves vocab_size, max_position_embeddings and
-  // tie_word_embeddings to the class defaults: 262,208 rows (the tokenizer padded by 64), 131072,
-  // tied (huggingface/transformers models/gemma3/configuration_gemma3.py @ 008f5c8); that
+  // of 896-pixel images, biases on). The Hugging Face checkpoint nests the text numbers under
+  // text_config (Gemma3TextConfig); the copies of it in engines' test fixtures set no
+  // vocab_size, max_position_embeddings or tie_word_embeddings, so the class defaults apply:
+  // 262,208 embedding rows (the tokenizer padded by 64), 131072, tied
+  // (huggingface/transformers models/gemma3/configuration_gemma3.py @ 008f5c8). The Hub
   // config.json itself could not be read here. parameters, counted as the checkpoint stores them:
   //   text, per layer: q 5376×4096, k and v 2 × 5376×2048, o 4096×5376 (66,060,288), q/k norms
   //     2 × 128, MLP 3 × 5376×21504, four norms 4 × 5376 = 412,898,560; × 62 + embedding
@@ -447,7 +448,7 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
   //   MoE MLP (60 layers) = 384 × 3×7168×2048 + 3×7168×2048 (shared) + 384 × 7168 + 384 (router)
   //                       = 16,958,226,816
   //   497,500,160 + 60 × 17,059,365,248 + 2 × 163840 × 7168 + 7168 = 1,026,408,232,448 ("1T");
-  //   active 32,861,500,928 ("32B activated"). No multi-token-prediction layer.
+  //   active 32,861,500,928 ("32B activated"). No multi-token-prediction layer (mtp_num_layers None).
   'kimi-k2': {
     name: 'kimi-k2',
     parameters: 1_026_408_232_448,
