@@ -6,8 +6,12 @@
  * with the same fields (see ModelArchitecture).
  *
  * Where the Hugging Face config.json could not be read, the publisher's own configuration in its
- * source repository is cited instead (DeepSeek-V3/R1, gpt-oss), at a commit; the derived counts
- * show their arithmetic. `licence` names the weights' licence in policy/licences/catalogue.ts.
+ * source repository is cited instead (DeepSeek-V3/R1, gpt-oss, Gemma 3), at a commit, or a
+ * third-party reproduction of the whole configuration checked against the publisher's model
+ * summary (Qwen3, gpt-oss-20b, Kimi K2); the derived counts show their arithmetic. For a
+ * multimodal model (Gemma 3, Mistral Small 3.1) the numbers are the text decoder's (its
+ * `text_config`) and `parameters` includes the vision tower and projector, which the engine
+ * loads too. `licence` names the weights' licence in policy/licences/catalogue.ts.
  *
  * Only architecture numbers live here: nothing is ever downloaded from these URLs at run time.
  */
@@ -356,6 +360,111 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     moe: { experts: 128, expertsPerToken: 4, sharedExperts: 0, moeLayers: 36, expertIntermediateSize: 2880 },
     source: gh('openai/gpt-oss', '7b58334', 'gpt_oss/torch/model.py'),
     licence: 'gpt-oss',
+  },
+  // Gemma 3 27B, a multimodal model (Gemma3ForConditionalGeneration): the text decoder's numbers
+  // from the publisher's reference configuration, google/gemma_pytorch gemma/config.py
+  // `get_config_for_27b_v3` @ 014acb7 (num_hidden_layers 62, num_attention_heads 32,
+  // num_key_value_heads 16, hidden_size 5376, intermediate_size 5376 × 8 / 2 = 21504, head_dim 128
+  // given explicitly (5376 / 32 would be 168, which is query_pre_attn_scalar instead),
+  // sliding_window_size 1024, attn_types five LOCAL_SLIDING then one GLOBAL, repeated;
+  // max_position_embeddings 131072; a 262,144-entry tokenizer; SigLIP vision tower from
+  // gemma/siglip_vision/config.py: 27 layers of width 1152, 16 heads, MLP 4304, 14-pixel patches
+  // of 896-pixel images, biases on). The Hugging Face checkpoint nests the text numbers under
+  // text_config (Gemma3TextConfig); the copies of it in engines' test fixtures set no
+  // vocab_size, max_position_embeddings or tie_word_embeddings, so the class defaults apply:
+  // 262,208 embedding rows (the tokenizer padded by 64), 131072, tied
+  // (huggingface/transformers models/gemma3/configuration_gemma3.py @ 008f5c8). The Hub
+  // config.json itself could not be read here. parameters, counted as the checkpoint stores them:
+  //   text, per layer: q 5376×4096, k and v 2 × 5376×2048, o 4096×5376 (66,060,288), q/k norms
+  //     2 × 128, MLP 3 × 5376×21504, four norms 4 × 5376 = 412,898,560; × 62 + embedding
+  //     262208 × 5376 (tied: once) + final norm 5376 = 27,009,346,304
+  //   vision: patch conv 3×14×14×1152 + 1152, positions 64² × 1152, per layer 2 LayerNorms
+  //     (2 × 2304), q/k/v/out with biases 4 × (1152² + 1152), fc1 1152×4304 + 4304, fc2
+  //     4304×1152 + 1152 = 15,239,504; × 27 + post-LayerNorm 2304 = 416,866,032
+  //   projector: mm_input_projection 1152×5376 + mm_soft_emb_norm 1152 = 6,194,304
+  //   total 27,432,406,640 ("27B" in its name; 27.0B of them in the text decoder).
+  // Sliding window: 52 of the 62 layers (all but every sixth) attend to the last 1024 tokens
+  // only. The planner has no per-layer window, so it counts all 62 layers at full length:
+  // an upper bound, up to 62 / 10 = 6.2× the cache of an engine that keeps only the window for
+  // those layers, at long context.
+  'gemma-3-27b': {
+    name: 'gemma-3-27b',
+    parameters: 27_432_406_640,
+    layers: 62,
+    attentionHeads: 32,
+    kvHeads: 16,
+    headDim: 128,
+    maxContextTokens: 131_072,
+    nativeFormat: 'bf16',
+    hiddenSize: 5376,
+    vocabSize: 262_208,
+    tiedEmbeddings: true,
+    source: gh('google/gemma_pytorch', '014acb7', 'gemma/config.py'),
+    licence: 'gemma',
+  },
+  // Mistral Small 3.1 (Mistral3ForConditionalGeneration), text_config: hidden_size 5120,
+  // intermediate_size 32768, num_hidden_layers 40, num_attention_heads 32, num_key_value_heads 8,
+  // head_dim 128 (given: 5120 / 32 would be 160), max_position_embeddings 131072, vocab_size
+  // 131072, sliding_window null, tie_word_embeddings absent (MistralConfig default: untied);
+  // torch_dtype bfloat16; vision_config (Pixtral): hidden_size 1024, 24 layers, 16 heads of 64,
+  // intermediate_size 4096, patch_size 14, 3 channels; spatial_merge_size 2,
+  // multimodal_projector_bias false. parameters, counted as the checkpoint stores them
+  // (modules from transformers models/mistral3 and Pixtral: no biases, RMSNorm weights only):
+  //   text: 2 × 131072 × 5120 + 40 × (5120×4096 + 2 × 5120×1024 + 4096×5120 + 3 × 5120×32768
+  //     + 2 × 5120) + 5120 = 23,572,403,200
+  //   vision: patch conv 3×14×14×1024 + ln_pre 1024 + 24 × (2 × 1024 + 4 × 1024² + 3 × 1024×4096)
+  //     = 403,305,472
+  //   projector: norm 1024 + patch merger 4096×1024 + linear_1 1024×5120 + linear_2 5120×5120
+  //     = 35,652,608
+  //   total 24,011,361,280 ("24B" in its name). The stored copy of the Hub page shows text_config
+  // whole and vision_config up to image_size; the rest of vision_config is as in verbatim copies
+  // of the file and transformers' Mistral3Config default vision config.
+  'mistral-small-3.1-24b': {
+    name: 'mistral-small-3.1-24b',
+    parameters: 24_011_361_280,
+    layers: 40,
+    attentionHeads: 32,
+    kvHeads: 8,
+    headDim: 128,
+    maxContextTokens: 131_072,
+    nativeFormat: 'bf16',
+    hiddenSize: 5120,
+    vocabSize: 131_072,
+    tiedEmbeddings: false,
+    source: hf('mistralai/Mistral-Small-3.1-24B-Instruct-2503'),
+    licence: 'Apache-2.0',
+  },
+  // Kimi K2 (Instruct): DeepSeek-V3's architecture (DeepseekV3ForCausalLM) with 384 experts and
+  // 64 heads. The publisher's model summary (MoonshotAI/Kimi-K2 README.md @ c6157be: 61 layers,
+  // 1 dense, attention hidden 7168, MoE hidden 2048 per expert, 64 heads, 384 experts, 8 selected,
+  // 1 shared, vocabulary 160K, context 128K, MLA; docs/deploy_guidance.md: FP8 weights), and the
+  // full configuration as reproduced in NVIDIA-NeMo/Megatron-Bridge
+  // src/megatron/bridge/models/kimi/kimi_provider.py @ 2afd2d3 (ffn_hidden_size 18432, q_lora_rank
+  // 1536, kv_lora_rank 512, qk_head_dim 128, qk_pos_emb_head_dim 64, v_head_dim 128, vocab_size
+  // 163840, untied; the Hub config.json could not be read here). parameters, as for DeepSeek-V3:
+  //   attention per layer (MLA) = 7168×1536 + 1536 + 1536×64×192 + 7168×576 + 512 + 512×64×256
+  //                               + 64×128×7168 = 101,124,096; norms 2 × 7168
+  //   dense MLP (layer 0) = 3 × 7168 × 18432 = 396,361,728
+  //   MoE MLP (60 layers) = 384 × 3×7168×2048 + 3×7168×2048 (shared) + 384 × 7168 + 384 (router)
+  //                       = 16,958,226,816
+  //   497,500,160 + 60 × 17,059,365,248 + 2 × 163840 × 7168 + 7168 = 1,026,408,232,448 ("1T");
+  //   active 32,861,500,928 ("32B activated"). No multi-token-prediction layer (mtp_num_layers None).
+  'kimi-k2': {
+    name: 'kimi-k2',
+    parameters: 1_026_408_232_448,
+    layers: 61,
+    attentionHeads: 64,
+    kvHeads: 64,
+    headDim: 192,
+    maxContextTokens: 131_072,
+    nativeFormat: 'fp8',
+    hiddenSize: 7168,
+    vocabSize: 163_840,
+    tiedEmbeddings: false,
+    moe: { experts: 384, expertsPerToken: 8, sharedExperts: 1, moeLayers: 60, expertIntermediateSize: 2048 },
+    mla: { kvLoraRank: 512, qkRopeHeadDim: 64 },
+    source: gh('NVIDIA-NeMo/Megatron-Bridge', '2afd2d3', 'src/megatron/bridge/models/kimi/kimi_provider.py'),
+    licence: 'kimi-k2-modified-mit',
   },
 };
 

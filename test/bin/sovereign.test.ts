@@ -56,6 +56,16 @@ describe('sovereign CLI', () => {
     expect(r.stdout).toMatch(
       /^deepseek-v3 +671\.03 +37\.55 +fp8 +MLA +61 +128 +128 +192 +131072 +68\.625 +deepseek$/m,
     );
+    // the current families: multimodal (text decoder's numbers), and MoE + MLA at 1T parameters
+    expect(r.stdout).toMatch(
+      /^gemma-3-27b +27\.43 +27\.43 +bf16 +GQA +62 +32 +16 +128 +131072 +496 +gemma$/m,
+    );
+    expect(r.stdout).toMatch(
+      /^mistral-small-3\.1-24b +24\.01 +24\.01 +bf16 +GQA +40 +32 +8 +128 +131072 +160 +Apache-2\.0$/m,
+    );
+    expect(r.stdout).toMatch(
+      /^kimi-k2 +1026\.41 +32\.86 +fp8 +MLA +61 +64 +64 +192 +131072 +68\.625 +kimi-k2-modified-mit$/m,
+    );
     const rows = JSON.parse((await sovereign(['models', '--json'])).stdout) as {
       name: string;
       source: string;
