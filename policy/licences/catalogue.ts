@@ -111,7 +111,7 @@ export const LICENCES: readonly Licence[] = [
     version: '2004-01-01',
     read: READ,
     covers:
-      'Mistral 7B v0.3, Mixtral, Qwen2 / Qwen2.5 (except 3B and 72B) / Qwen3 releases, Gemma 4, gpt-oss (see gpt-oss), Granite',
+      'Mistral 7B v0.3, Mistral Small 3.1, Mixtral, Qwen2 / Qwen2.5 (except 3B and 72B) / Qwen3 releases, Gemma 4, gpt-oss (see gpt-oss), Granite',
     clauses: [
       {
         class: 'attribution',
