@@ -51,7 +51,7 @@ describe('flag tables', () => {
     expect(checkExtraArgs('x', ['--compilation-config', '{}'], VLLM_TABLE, OLD)).toEqual([]);
     // llama.cpp: not registered in common/arg.cpp at the checked commit
     for (const release of LLAMA_CPP_TABLE.releases) {
-      for (const flag of ['--temperature', '--cache-prompt', '--no-log-prefix', '--tools']) {
+      for (const flag of ['--temperature', '--cache-prompt', '--tools']) {
         expect(checkExtraArgs('x', [flag], LLAMA_CPP_TABLE, release)[0].message).toContain(
           `is not a llama.cpp ${release} flag`,
         );
@@ -168,6 +168,37 @@ describe('vLLM: two releases, both ways', () => {
     }
     expect(checkRelease(VLLM_TABLE, 'v0.33.1')).toContain('did you mean "v0.33.0"?');
     expect(checkRelease(LLAMA_CPP_TABLE, 'b11460')).toContain('supported: b9174, b11459');
+  });
+});
+
+describe('llama.cpp: two builds, both ways', () => {
+  test.each(['--no-log-prefix', '--no-log-timestamps'])(
+    '%s (seen at b9409 … b10488, not at the checked arg.cpp) is accepted on b11459 and refused on b9174 naming the build',
+    (flag) => {
+      expect(checkExtraArgs('extraArgs', [flag], LLAMA_CPP_TABLE, 'b11459')).toEqual([]);
+      expect(checkExtraArgs('extraArgs', [flag], LLAMA_CPP_TABLE, 'b9174')).toEqual([
+        {
+          path: 'extraArgs[0]',
+          message: `"${flag}" is not in llama.cpp b9174: it was added by b11459; pin b11459 or later to use it`,
+        },
+      ]);
+    },
+  );
+
+  test('every other row gets the same verdict on both builds', () => {
+    const verdict = (flag: string, release: string) =>
+      checkExtraArgs('x', [flag], LLAMA_CPP_TABLE, release).map((p) => p.message.replace(release, 'R'));
+    const differ = LLAMA_CPP_FLAGS.flatMap((f) => f.names).filter(
+      (n) => JSON.stringify(verdict(n, 'b9174')) !== JSON.stringify(verdict(n, 'b11459')),
+    );
+    expect(differ.sort()).toEqual(['--no-log-prefix', '--no-log-timestamps']);
+    // the rows a b10488 launcher passes stay as they were: set by the construct or allowed
+    expect(checkExtraArgs('x', ['--no-webui'], LLAMA_CPP_TABLE, 'b11459')[0].message).toContain(
+      'is set by the construct',
+    );
+    expect(checkExtraArgs('x', ['--log-prefix', '--split-mode', 'layer'], LLAMA_CPP_TABLE, 'b11459')).toEqual(
+      [],
+    );
   });
 });
 
