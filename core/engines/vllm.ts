@@ -27,7 +27,11 @@
  *   group), vllm/entrypoints/openai/cli_args.py (`BaseFrontendArgs`/`FrontendArgs` fields and
  *   `make_arg_parser`), vllm/envs.py and vllm/utils/argparse_utils.py. Every listed spelling
  *   exists there except `--swap-space`; the only move is `--cpu-offload-gb`, now an
- *   OffloadConfig (UVA) field, same spelling. Changes after that commit, each from upstream:
+ *   OffloadConfig (UVA) field, same spelling. The flags and values the servers emit
+ *   (`--dtype` auto|bfloat16|float16, `--quantization` awq|gptq|fp8|compressed-tensors,
+ *   `--kv-cache-dtype` auto|fp8, `--distributed-executor-backend` ray, …) are all there too.
+ *   `--model` is deprecated for `vllm serve` since v0.20.0 (a warning; vllm-project/vllm#39518):
+ *   the servers pass the weights as the positional model tag. Changes after that commit:
  * - `--swap-space`: removed from EngineArgs/CacheConfig by vllm-project/vllm#36216 (merged
  *   2026-03-06); absent from every release v0.18.0 … v0.29.0 by `inspect.signature(EngineArgs)`
  *   (unslothai/unsloth-zoo#1210), so first missing in v0.18.0.

@@ -5,9 +5,15 @@ import {
   checkRelease,
   didYouMean,
   flagsOf,
+  imageReleaseMismatch,
 } from '../../../core/engines/flags';
-import { VLLM_FLAGS, VLLM_RELEASES, VLLM_TABLE } from '../../../core/engines/vllm';
-import { LLAMA_CPP_FLAGS, LLAMA_CPP_TABLE } from '../../../core/engines/llama-cpp';
+import { VLLM_FLAGS, VLLM_RELEASES, VLLM_RELEASE_FACTS, VLLM_TABLE } from '../../../core/engines/vllm';
+import {
+  LLAMA_CPP_FLAGS,
+  LLAMA_CPP_RELEASE_FACTS,
+  LLAMA_CPP_TABLE,
+  type LlamaCppRelease,
+} from '../../../core/engines/llama-cpp';
 
 const OLD = 'v0.12.0';
 const NEW = 'v0.33.0';
@@ -232,5 +238,34 @@ describe('the since/removed mechanism, both directions', () => {
     );
     expect(checkExtraArgs('x', ['--new-name'], table, 'r2')[0].message).toContain('added by r3');
     expect(checkExtraArgs('x', ['--old'], table, 'r3')[0].message).toContain('(pin r1 to keep it)');
+  });
+});
+
+describe('release facts: upstream images and digests as found, never invented', () => {
+  test('each upstream image tag names its own release; a digest only with the source that gave it', () => {
+    for (const r of VLLM_RELEASES) {
+      const { image } = VLLM_RELEASE_FACTS[r];
+      expect(imageReleaseMismatch(VLLM_TABLE, image.upstream, r)).toBeUndefined();
+      expect(VLLM_TABLE.releaseInTag?.(image.upstream.split(':').pop() as string)).toBe(r);
+      if (image.digest !== undefined) {
+        expect(image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+        expect(image.digestSource).toBeTruthy();
+      }
+    }
+    for (const r of LLAMA_CPP_TABLE.releases as readonly LlamaCppRelease[]) {
+      const facts = LLAMA_CPP_RELEASE_FACTS[r];
+      for (const ref of [facts.cuda, facts.cpu]) {
+        expect(imageReleaseMismatch(LLAMA_CPP_TABLE, ref, r)).toBeUndefined();
+        expect(LLAMA_CPP_TABLE.releaseInTag?.(ref.split('@')[0].split(':').pop() as string)).toBe(r);
+        if (ref.includes('@')) {
+          expect(ref).toMatch(/@sha256:[0-9a-f]{64}$/);
+          expect(facts.digestSource).toBeTruthy();
+        }
+      }
+    }
+    // no stored source gave these: the spec must carry the digest of the site's mirror
+    expect(VLLM_RELEASE_FACTS['v0.33.0'].image.digest).toBeUndefined();
+    expect(LLAMA_CPP_RELEASE_FACTS.b9174.cuda).not.toContain('@sha256:');
+    expect(LLAMA_CPP_RELEASE_FACTS.b9174.cpu).not.toContain('@sha256:');
   });
 });
