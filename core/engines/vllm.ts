@@ -22,7 +22,8 @@
  *   release with a stored release note and commit is v0.31.0 (2026-10-05, db9527a4).
  * - The vLLM repository snapshot is too large to fetch here and no stored file is of the v0.33.0
  *   tag, so every row of the table was re-read at the newest complete upstream state that could
- *   be read whole: vllm-project/vllm main at 9aaf83ef (2026-05-19, #43119; after v0.20.0),
+ *   be read whole: vllm-project/vllm main at 9aaf83ef (2026-05-19, #43119; after v0.20.0; the
+ *   commit as carried in the history of the local-inference-lab/vllm fork, files unchanged by it),
  *   files vllm/engine/arg_utils.py (`EngineArgs.add_cli_args`, every `add_argument` and its
  *   group), vllm/entrypoints/openai/cli_args.py (`BaseFrontendArgs`/`FrontendArgs` fields and
  *   `make_arg_parser`), vllm/envs.py and vllm/utils/argparse_utils.py. Every listed spelling
