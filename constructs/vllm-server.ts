@@ -2,7 +2,7 @@
  * VllmServer: one open-weight model behind vLLM's OpenAI-compatible server, on one GPU pool,
  * offline and silent, under the Restricted Pod Security profile.
  *
- * Engine: vLLM, release per jurisdiction (core/engines/vllm.ts: v0.12.0, v0.32.0). Every flag below is defined in
+ * Engine: vLLM, release per jurisdiction (core/engines/vllm.ts: v0.12.0, v0.33.0). Every flag below is defined in
  * vllm/engine/arg_utils.py (checked at 99d7eb5d) or vllm/entrypoints/openai/cli_args.py (checked
  * at 789340fb), both stored commits just before the v0.12.0 tag (the tag itself is not stored);
  * every environment variable is read by vllm/envs.py (checked at f218f9c2 and a stored copy of

@@ -76,11 +76,13 @@ export function vllmEnv(release: VllmRelease): DeploymentV1SpecTemplateSpecConta
     { name: 'HF_HUB_DISABLE_TELEMETRY', value: '1' },
     { name: 'HF_HOME', value: `${CACHE_DIR}/huggingface` },
     // vllm/envs.py @ f218f9c2: usage stats off; VLLM_NO_USAGE_STATS == "1", and
-    // VLLM_DO_NOT_TRACK falls back to DO_NOT_TRACK, both == "1" (same code in the v0.12-era file)
+    // VLLM_DO_NOT_TRACK falls back to DO_NOT_TRACK, both == "1" (same code in the v0.12-era file
+    // and at vllm-project/vllm main 9aaf83ef of 2026-05-19, the newest envs.py read whole)
     { name: 'VLLM_NO_USAGE_STATS', value: '1' },
     { name: 'VLLM_DO_NOT_TRACK', value: '1' },
     { name: 'DO_NOT_TRACK', value: '1' },
-    // vllm/envs.py @ f218f9c2: cache and config roots, IPC socket dir (defaults under ~ and tempdir)
+    // vllm/envs.py @ f218f9c2 and main 9aaf83ef: cache and config roots, IPC socket dir
+    // (defaults under ~ and tempdir)
     { name: 'VLLM_CACHE_ROOT', value: `${CACHE_DIR}/vllm` },
     { name: 'VLLM_CONFIG_ROOT', value: `${HOME_DIR}/.config/vllm` },
     { name: 'VLLM_RPC_BASE_PATH', value: TMP_DIR },

@@ -17,13 +17,25 @@
  * ggml-org/llama.cpp#23952; the rename tracked downstream in xorbitsai/xllamacpp#149): the
  * construct emits `--no-ui` and manages all four names.
  *
- * b11459 (the newest build found as of 2026-12-07: `ghcr.io/ggml-org/llama.cpp:server-cuda-b11459`
- * and `:server-b11459`, pinned by digest in a stored downstream configuration; builds b11046 …
- * b11382 are named elsewhere, none later). The llama.cpp repository snapshot is too large to
- * fetch here and the stored arg.cpp is the commit above, so no flag of this table was re-read at
- * b11459: the b11459 column equals b9174's. No removal of a listed flag was found upstream; a
- * flag added after the checked commit stays unknown, and so refused, on both builds. Re-check
- * with `llama-server --help` in the mirrored image when bumping.
+ * b11459 (the newest build named in stored sources as of 2026-12-07:
+ * `ghcr.io/ggml-org/llama.cpp:server-cuda-b11459` and `:server-b11459`, pinned by digest in a
+ * stored downstream configuration; builds b11046 … b11382 are named elsewhere, none later; no
+ * llama.cpp build is listed by a package registry reachable here). The llama.cpp repository
+ * snapshot is too large to fetch here and the only stored arg.cpp and README are the commits
+ * above, so no row was re-read in b11459's own source. What a newer source does show:
+ * - ollama/ollama llm/llama_server.go builds llama-server's command line for the llama.cpp
+ *   build in its LLAMA_CPP_VERSION file (b9409 at 9db4bdbad, 2026-05-29; b10488 at fb3076099,
+ *   2026-08-21; its CI runs it). At b10488 it passes `--model`, `--host`, `--port`, `-c`, `-np`,
+ *   `-ngl`, `-t`, `-b`, `-ub`, `--offline`, `--no-webui`, `--flash-attn`, `--cache-type-k`,
+ *   `--cache-type-v`, `--split-mode`, `--main-gpu`, `--log-verbosity`, `--embedding`,
+ *   `--context-shift`, `--no-jinja` and `--chat-template`: those rows still exist at b10488
+ *   (between the two supported builds), and the deprecated `--no-webui` alias is still accepted.
+ * - It also passes `--no-log-prefix` and `--no-log-timestamps` from b9409 on; they are not
+ *   registered at the checked arg.cpp (before b9174). They are listed from b11459 (`since`):
+ *   whether b9174 itself has them was not confirmed, so b9174 refuses them (fail-safe).
+ * No removal of a listed flag was found upstream; a flag added after the checked commit and not
+ * listed stays unknown, and so refused, on both builds. Re-check with `llama-server --help` in
+ * the mirrored image when bumping.
  */
 import { type EngineFlagTable, type KnownFlag, allowed, forbidden, managed } from './flags';
 
@@ -123,6 +135,14 @@ export const LLAMA_CPP_FLAGS: readonly KnownFlag[] = [
     names: ['--log-disable', '--log-timestamps', '--log-prefix'],
     disposition: allowed,
     source: COMMON,
+  },
+  {
+    // Negations of the two above: passed to llama-server b9409 … b10488 by ollama/ollama
+    // llm/llama_server.go (9db4bdbad, fb3076099); not registered at the checked arg.cpp.
+    names: ['--no-log-timestamps', '--no-log-prefix'],
+    disposition: allowed,
+    source: `${COMMON}; ollama/ollama llm/llama_server.go @ fb3076099 (llama.cpp b10488)`,
+    since: 'b11459',
   },
   { names: ['-lv', '--verbosity', '--log-verbosity'], disposition: allowed, source: COMMON },
   { names: ['-s', '--seed'], disposition: allowed, source: SAMPLING },

@@ -15,23 +15,39 @@
  * `-O<n>` selects an optimization level from v0.12.0 (vllm-project/vllm#26847, #29557), so `-O`
  * is not listed as a spelling of `--compilation-config`.
  *
- * v0.32.0 (the newest release found as of 2026-12-07: `vllm/vllm-openai:v0.32.0` is named in
- * stored downstream build files; no v0.33 reference was found). The vLLM repository snapshot is
- * too large to fetch here and the stored source files are not of that tag, so the v0.32.0 column
- * differs from v0.12.0 only where an upstream change was found and checked:
+ * v0.33.0 (the newest release as of 2026-12-07). What the stored sources show:
+ * - The Python package index lists vllm 0.33.0 (published 2026-11) as its newest version, and
+ *   the rendered v0.33.0 CLI reference is stored (https://docs.vllm.ai/en/v0.33.0/cli/serve/).
+ *   v0.32.0, the earlier newest pin, is named by no stored release note or tag; the newest
+ *   release with a stored release note and commit is v0.31.0 (2026-10-05, db9527a4).
+ * - The vLLM repository snapshot is too large to fetch here and no stored file is of the v0.33.0
+ *   tag, so every row of the table was re-read at the newest complete upstream state that could
+ *   be read whole: vllm-project/vllm main at 9aaf83ef (2026-05-19, #43119; after v0.20.0; the
+ *   commit as carried in the history of the local-inference-lab/vllm fork, files unchanged by it),
+ *   files vllm/engine/arg_utils.py (`EngineArgs.add_cli_args`, every `add_argument` and its
+ *   group), vllm/entrypoints/openai/cli_args.py (`BaseFrontendArgs`/`FrontendArgs` fields and
+ *   `make_arg_parser`), vllm/envs.py and vllm/utils/argparse_utils.py. Every listed spelling
+ *   exists there except `--swap-space`; the only move is `--cpu-offload-gb`, now an
+ *   OffloadConfig (UVA) field, same spelling. The flags and values the servers emit
+ *   (`--dtype` auto|bfloat16|float16, `--quantization` awq|gptq|fp8|compressed-tensors,
+ *   `--kv-cache-dtype` auto|fp8, `--distributed-executor-backend` ray, …) are all there too.
+ *   `--model` is deprecated for `vllm serve` since v0.20.0 (a warning; vllm-project/vllm#39518):
+ *   the servers pass the weights as the positional model tag. Changes after that commit:
  * - `--swap-space`: removed from EngineArgs/CacheConfig by vllm-project/vllm#36216 (merged
  *   2026-03-06); absent from every release v0.18.0 … v0.29.0 by `inspect.signature(EngineArgs)`
  *   (unslothai/unsloth-zoo#1210), so first missing in v0.18.0.
- * - `--calculate-kv-scales`: deprecated by vllm-project/vllm#37201 (2026-03-16, removal planned
- *   for v0.19), removed by vllm-project/vllm#49389 (merged 2026-07-22, after v0.25.0 of
- *   2026-07-12); fp8 KV scales now come from the checkpoint or default to 1.0.
- * - `--max-num-partial-prefills`, `--max-long-partial-prefills`: removed by
- *   vllm-project/vllm#49244 (merged 2026-07-21, after v0.25.0); SchedulerConfig forbids extra
- *   fields, so passing them fails at start (vllm-project/vllm#49075 thread, 2026-08-29).
+ * - `--calculate-kv-scales`: deprecated by vllm-project/vllm#37201 (2026-03-16; still a
+ *   deprecated CacheConfig field at 9aaf83ef), removed by vllm-project/vllm#49389 (merged
+ *   2026-07-22, after v0.25.0 of 2026-07-12); vllm/config/cache.py at 002f10e0 (main after
+ *   #48018 of 2026-07) has no such field. fp8 KV scales now come from the checkpoint or 1.0.
+ * - `--max-num-partial-prefills`, `--max-long-partial-prefills`: SchedulerConfig fields at
+ *   9aaf83ef; removed by vllm-project/vllm#49244 (merged 2026-07-21, after v0.25.0);
+ *   SchedulerConfig forbids extra fields, so passing them fails at start (vllm-project/vllm#49075
+ *   thread, 2026-08-29).
  * The exact first release after #49389/#49244 (v0.26.0 or later) was not confirmed; the table
- * records the merge, and every such flag is refused on v0.32.0.
- * Every other v0.32.0 entry is carried over from v0.12.0 and has NOT been re-read in the
- * v0.32.0 source: re-check with `vllm serve --help=all` in the mirrored image when bumping.
+ * records the merge, and every such flag is refused on v0.33.0. A flag renamed or removed
+ * between 2026-07 and v0.33.0 by a change not found here would still be accepted: re-check with
+ * `vllm serve --help=all` in the mirrored image before relying on a flag.
  *
  * Spelling: vLLM's FlexibleArgumentParser turns `_` into `-` in a long flag's name (the part
  * between `--` and the first `.`) before matching (vllm/utils/argparse_utils.py, `parse_args`,
@@ -41,10 +57,10 @@
 import { type EngineFlagTable, type KnownFlag, allowed, forbidden, managed } from './flags';
 
 /** Supported vLLM releases, oldest first. */
-export const VLLM_RELEASES = ['v0.12.0', 'v0.32.0'] as const;
+export const VLLM_RELEASES = ['v0.12.0', 'v0.33.0'] as const;
 export type VllmRelease = (typeof VLLM_RELEASES)[number];
 /** The release a jurisdiction gets when it pins none: the newest supported. */
-export const VLLM_DEFAULT_RELEASE: VllmRelease = 'v0.32.0';
+export const VLLM_DEFAULT_RELEASE: VllmRelease = 'v0.33.0';
 /** @deprecated the earlier single pin; use VLLM_DEFAULT_RELEASE or a jurisdiction's pin. */
 export const VLLM_RELEASE: VllmRelease = VLLM_DEFAULT_RELEASE;
 
@@ -52,10 +68,18 @@ export const VLLM_RELEASE: VllmRelease = VLLM_DEFAULT_RELEASE;
 export const VLLM_SOURCE_COMMITS = {
   argUtils: '99d7eb5d6a512cfcc5a2b104f24ebf2d6cda772b',
   cliArgs: '789340fbad95a900ca3c467c9cee33b3d905fd61',
+  /** vllm-project/vllm main, 2026-05-19 (#43119): the newest state read whole (the v0.33.0 rows). */
+  main2026: '9aaf83ef502fc37bc647f6e474314d48ba36cd1c',
+  /** vllm-project/vllm vllm/config/cache.py after #48018 (2026-07): no calculate_kv_scales. */
+  cacheAfterJuly2026: '002f10e0cfa1373a19a0d2756598a34b700d20e5',
 } as const;
 
-const FRONTEND = `vllm/entrypoints/openai/cli_args.py @ v0.12.0 (Frontend; checked at ${VLLM_SOURCE_COMMITS.cliArgs.slice(0, 8)})`;
-const engine = (group: string): string =>
+const MAIN = VLLM_SOURCE_COMMITS.main2026.slice(0, 8);
+const FRONTEND = `vllm/entrypoints/openai/cli_args.py @ v0.12.0 (Frontend; checked at ${VLLM_SOURCE_COMMITS.cliArgs.slice(0, 8)}; re-read at main ${MAIN})`;
+const engine = (group: string, group2026: string = group): string =>
+  `vllm/engine/arg_utils.py @ v0.12.0 (${group}; checked at ${VLLM_SOURCE_COMMITS.argUtils.slice(0, 8)}; re-read at main ${MAIN}${group2026 === group ? '' : `, now ${group2026}`})`;
+/** A row gone before the 2026 re-read: checked at v0.12.0 only. */
+const engineV012 = (group: string): string =>
   `vllm/engine/arg_utils.py @ v0.12.0 (${group}; checked at ${VLLM_SOURCE_COMMITS.argUtils.slice(0, 8)})`;
 
 const REMOTE =
@@ -187,17 +211,22 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
   {
     names: ['--swap-space'],
     disposition: allowed,
-    source: engine('CacheConfig'),
-    removed: { in: 'v0.32.0', upstream: 'v0.18.0 (vllm-project/vllm#36216)' },
+    source: engineV012('CacheConfig'),
+    removed: { in: 'v0.33.0', upstream: 'v0.18.0 (vllm-project/vllm#36216)' },
   },
-  { names: ['--cpu-offload-gb'], disposition: allowed, source: engine('CacheConfig') },
+  {
+    names: ['--cpu-offload-gb'],
+    disposition: allowed,
+    // Same spelling; the field moved from CacheConfig to the offload configs (UVAOffloadConfig).
+    source: engine('CacheConfig', 'OffloadConfig'),
+  },
   { names: ['--num-gpu-blocks-override'], disposition: allowed, source: engine('CacheConfig') },
   {
     names: ['--calculate-kv-scales'],
     disposition: allowed,
     source: engine('CacheConfig'),
     removed: {
-      in: 'v0.32.0',
+      in: 'v0.33.0',
       upstream: 'the first release after vllm-project/vllm#49389 (merged 2026-07-22; deprecated by #37201)',
     },
   },
@@ -213,7 +242,7 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
     disposition: allowed,
     source: engine('SchedulerConfig'),
     removed: {
-      in: 'v0.32.0',
+      in: 'v0.33.0',
       upstream: 'the first release after vllm-project/vllm#49244 (merged 2026-07-21)',
     },
   },
@@ -222,7 +251,7 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
     disposition: allowed,
     source: engine('SchedulerConfig'),
     removed: {
-      in: 'v0.32.0',
+      in: 'v0.33.0',
       upstream: 'the first release after vllm-project/vllm#49244 (merged 2026-07-21)',
     },
   },
@@ -285,9 +314,10 @@ export const VLLM_RELEASE_FACTS: Readonly<Record<VllmRelease, VllmReleaseFacts>>
     },
     needsUserEnv: false,
   },
-  'v0.32.0': {
-    // No stored source names the v0.32.0 digest: mirror the tag and pin the mirror's digest.
-    image: { upstream: 'docker.io/vllm/vllm-openai:v0.32.0' },
+  'v0.33.0': {
+    // No stored source names a v0.33.0 digest (release notes, issues, downstream pins were
+    // searched for `vllm-openai:v0.33.0@sha256`): mirror the tag and pin the mirror's digest.
+    image: { upstream: 'docker.io/vllm/vllm-openai:v0.33.0' },
     needsUserEnv: true,
   },
 };

@@ -5,7 +5,7 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import type { IGpuPool, IModelWeights } from '../../constructs/interfaces';
 
-export const IMAGE_VLLM = `registry.gov.example/ai/vllm-openai:v0.32.0@sha256:${'a'.repeat(64)}`;
+export const IMAGE_VLLM = `registry.gov.example/ai/vllm-openai:v0.33.0@sha256:${'a'.repeat(64)}`;
 export const IMAGE_LLAMA = `registry.gov.example/ai/llama.cpp:server-cuda-b11459@sha256:${'b'.repeat(64)}`;
 
 export function pool(scope: Construct, over: Partial<IGpuPool> = {}): IGpuPool {

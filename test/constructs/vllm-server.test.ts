@@ -18,7 +18,7 @@ function build(over: (s: Construct) => Partial<VllmServerProps> = () => ({})) {
   return { json, server: server as VllmServer };
 }
 /** The fixture image retagged for the older release. */
-const V012 = IMAGE_VLLM.replace(':v0.32.0@', ':v0.12.0@');
+const V012 = IMAGE_VLLM.replace(':v0.33.0@', ':v0.12.0@');
 const deployment = (j: Json) => only(j, 'kubernetes_deployment_v1');
 const container = (j: Json) => deployment(j).spec.template.spec.container[0];
 
@@ -151,7 +151,7 @@ describe('VllmServer defaults', () => {
 
   test('annotations and labels for the policy and the ML-BOM', () => {
     expect(d.spec.template.metadata.annotations).toEqual({
-      'sovereign-stack.io/engine': 'vllm@v0.32.0',
+      'sovereign-stack.io/engine': 'vllm@v0.33.0',
       'sovereign-stack.io/model': 'llama',
       'sovereign-stack.io/model-revision': 'abc123',
       'sovereign-stack.io/weights-manifest-sha256': 'c'.repeat(64),
@@ -318,7 +318,7 @@ describe('VllmServer options', () => {
 describe('VllmServer refusals', () => {
   test('fails when an extra flag is unknown, with a did-you-mean', () => {
     expect(errorOf(() => build(() => ({ extraArgs: ['--max-num-seq', '4'] })))).toContain(
-      'extraArgs[0]  "--max-num-seq" is not a vLLM v0.32.0 flag this toolkit knows; did you mean "--max-num-seqs"?',
+      'extraArgs[0]  "--max-num-seq" is not a vLLM v0.33.0 flag this toolkit knows; did you mean "--max-num-seqs"?',
     );
   });
 
@@ -399,9 +399,9 @@ describe('VllmServer refusals', () => {
 });
 
 describe('VllmServer per release', () => {
-  test('v0.32.0 (the default) sets USER for a UID without a passwd entry, with HOME on a writable emptyDir', () => {
+  test('v0.33.0 (the default) sets USER for a UID without a passwd entry, with HOME on a writable emptyDir', () => {
     const { json, server } = build();
-    expect(server.release).toBe('v0.32.0');
+    expect(server.release).toBe('v0.33.0');
     const c = container(json);
     const env = envMap(c);
     expect(env.USER.value).toBe('sovereign');
@@ -425,26 +425,26 @@ describe('VllmServer per release', () => {
     expect(deployment(json).metadata.labels['app.kubernetes.io/version']).toBe('v0.12.0');
   });
 
-  test('a flag removed upstream is accepted on v0.12.0 and refused on v0.32.0 with the release that removed it', () => {
+  test('a flag removed upstream is accepted on v0.12.0 and refused on v0.33.0 with the release that removed it', () => {
     const { server } = build(() => ({ release: 'v0.12.0', image: V012, extraArgs: ['--swap-space', '4'] }));
     expect(server.args).toContain('--swap-space');
-    expect(errorOf(() => build(() => ({ release: 'v0.32.0', extraArgs: ['--swap_space=4'] })))).toContain(
-      'extraArgs[0]  "--swap_space" (read as "--swap-space") was removed from vLLM in v0.18.0 (vllm-project/vllm#36216); v0.32.0 refuses it (pin v0.12.0 to keep it)',
+    expect(errorOf(() => build(() => ({ release: 'v0.33.0', extraArgs: ['--swap_space=4'] })))).toContain(
+      'extraArgs[0]  "--swap_space" (read as "--swap-space") was removed from vLLM in v0.18.0 (vllm-project/vllm#36216); v0.33.0 refuses it (pin v0.12.0 to keep it)',
     );
   });
 
   test('fails when the image tag names another release than the server runs', () => {
     expect(errorOf(() => build(() => ({ image: V012 })))).toContain(
-      'image  the image is tagged vLLM v0.12.0 but the server runs vLLM v0.32.0 (release): tag and release must agree',
+      'image  the image is tagged vLLM v0.12.0 but the server runs vLLM v0.33.0 (release): tag and release must agree',
     );
     expect(errorOf(() => build(() => ({ release: 'v0.12.0' })))).toContain(
-      'image  the image is tagged vLLM v0.32.0 but the server runs vLLM v0.12.0 (release)',
+      'image  the image is tagged vLLM v0.33.0 but the server runs vLLM v0.12.0 (release)',
     );
   });
 
   test('fails on a release that is not supported', () => {
-    expect(errorOf(() => build(() => ({ release: 'v0.33.0' as never })))).toContain(
-      'release  "v0.33.0" is not a vLLM release this toolkit supports',
+    expect(errorOf(() => build(() => ({ release: 'v0.34.0' as never })))).toContain(
+      'release  "v0.34.0" is not a vLLM release this toolkit supports',
     );
   });
 });

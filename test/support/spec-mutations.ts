@@ -222,7 +222,7 @@ function structuralEdit(r: () => number, spec: Json): void {
     case 15:
       // engine releases pinned, with flags one release has and the other refuses
       j.engines = {
-        ...(r() < 0.8 ? { vllm: pick(r, ['v0.12.0', 'v0.32.0', 'v0.33.0']) } : {}),
+        ...(r() < 0.8 ? { vllm: pick(r, ['v0.12.0', 'v0.33.0', 'v0.34.0']) } : {}),
         ...(r() < 0.5 ? { llamaCpp: pick(r, ['b9174', 'b11459', 'b9175']) } : {}),
       };
       if (model)

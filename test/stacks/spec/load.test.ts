@@ -292,7 +292,7 @@ describe('engine releases pinned per jurisdiction', () => {
       .replace('    pools:\n', '    ENGINES\n    pools:\n')
       .replace('        weights:\n', '        weights:\n          license: Apache-2.0\n')
       // A site's own tag names no release: these cases judge the pin alone.
-      .replace('vllm-openai:v0.32.0@', 'vllm-openai:lab@');
+      .replace('vllm-openai:v0.33.0@', 'vllm-openai:lab@');
   const problems = (text: string): string[] => {
     try {
       parseSpec(text, 'spec.yaml');
@@ -305,10 +305,10 @@ describe('engine releases pinned per jurisdiction', () => {
   test('default: the newest release, which refuses a flag removed upstream, located and naming the release', () => {
     const text = base().replace('    ENGINES\n', '');
     expect(problems(text)).toEqual([
-      'spec.yaml:27:21  jurisdictions.lab.models.m.extraArgs.0  "--swap-space" was removed from vLLM in v0.18.0 (vllm-project/vllm#36216); v0.32.0 refuses it (pin v0.12.0 to keep it)',
+      'spec.yaml:27:21  jurisdictions.lab.models.m.extraArgs.0  "--swap-space" was removed from vLLM in v0.18.0 (vllm-project/vllm#36216); v0.33.0 refuses it (pin v0.12.0 to keep it)',
     ]);
     const { spec } = loadSpecText(text.replace('[--swap-space, "4"]', '[--seed, "1"]'));
-    expect(spec.jurisdictions.lab.engines).toEqual({ vllm: 'v0.32.0', llamaCpp: 'b11459' });
+    expect(spec.jurisdictions.lab.engines).toEqual({ vllm: 'v0.33.0', llamaCpp: 'b11459' });
   });
 
   test('a jurisdiction pinned to v0.12.0 keeps the flag', () => {
@@ -316,10 +316,10 @@ describe('engine releases pinned per jurisdiction', () => {
   });
 
   test('a release that is not supported is a located schema error listing the supported ones', () => {
-    const [p, ...rest] = problems(base().replace('ENGINES', 'engines: { vllm: v0.33.0 }'));
+    const [p, ...rest] = problems(base().replace('ENGINES', 'engines: { vllm: v0.34.0 }'));
     expect(rest).toEqual([]);
     expect(p).toBe(
-      'spec.yaml:16:22  jurisdictions.lab.engines.vllm  "v0.33.0" is not allowed. Did you mean "v0.32.0"? Allowed: v0.12.0, v0.32.0',
+      'spec.yaml:16:22  jurisdictions.lab.engines.vllm  "v0.34.0" is not allowed. Did you mean "v0.33.0"? Allowed: v0.12.0, v0.33.0',
     );
     expect(problems(base().replace('ENGINES', 'engines: { llamacpp: b9174 }'))[0]).toContain(
       'jurisdictions.lab.engines',
@@ -336,26 +336,26 @@ describe('engine releases pinned per jurisdiction', () => {
       );
     expect(tagged('v0.12.0', '')).toEqual([
       expect.stringMatching(
-        /^spec\.yaml:\d+:\d+ {2}jurisdictions\.lab\.images\.vllm {2}the image is tagged vLLM v0\.12\.0 but the jurisdiction runs vLLM v0\.32\.0 \(engines\.vllm\)/,
+        /^spec\.yaml:\d+:\d+ {2}jurisdictions\.lab\.images\.vllm {2}the image is tagged vLLM v0\.12\.0 but the jurisdiction runs vLLM v0\.33\.0 \(engines\.vllm\)/,
       ),
     ]);
-    expect(tagged('0.32.0', 'engines: { vllm: v0.12.0 }')[0]).toContain(
-      'tagged vLLM v0.32.0 but the jurisdiction runs vLLM v0.12.0',
+    expect(tagged('0.33.0', 'engines: { vllm: v0.12.0 }')[0]).toContain(
+      'tagged vLLM v0.33.0 but the jurisdiction runs vLLM v0.12.0',
     );
     // Upstream's suffixes, and the case of the v, do not hide the release a tag names.
     for (const tag of ['v0.12.0-cu130', '0.12.0-cuda', 'v0.12.0.post1', 'v0.12.0rc1', 'V0.12.0'])
       expect({ tag, p: tagged(tag, '')[0] }).toEqual({
         tag,
-        p: expect.stringContaining('tagged vLLM v0.12.0 but the jurisdiction runs vLLM v0.32.0'),
+        p: expect.stringContaining('tagged vLLM v0.12.0 but the jurisdiction runs vLLM v0.33.0'),
       });
     // Agreeing tag and pin pass, with or without the leading v or a suffix; so does a tag
-    // naming no release. A lookalike of the pin (v0.32.01) is another release.
+    // naming no release. A lookalike of the pin (v0.33.01) is another release.
     expect(tagged('v0.12.0', 'engines: { vllm: v0.12.0 }')).toEqual([]);
-    expect(tagged('0.32.0', '')).toEqual([]);
-    expect(tagged('v0.32.0-cu130', '')).toEqual([]);
+    expect(tagged('0.33.0', '')).toEqual([]);
+    expect(tagged('v0.33.0-cu130', '')).toEqual([]);
     expect(tagged('lab-2026-12', '')).toEqual([]);
-    expect(tagged('v0.32.01', '')[0]).toContain(
-      'tagged vLLM v0.32.01 but the jurisdiction runs vLLM v0.32.0',
+    expect(tagged('v0.33.01', '')[0]).toContain(
+      'tagged vLLM v0.33.01 but the jurisdiction runs vLLM v0.33.0',
     );
   });
 
@@ -381,10 +381,10 @@ describe('engine releases pinned per jurisdiction', () => {
 
   test('defaults pin a release for every jurisdiction; a jurisdiction overrides it', () => {
     const text = base()
-      .replace('ENGINES', 'engines: { vllm: v0.32.0 }')
+      .replace('ENGINES', 'engines: { vllm: v0.33.0 }')
       .replace('jurisdictions:\n', 'defaults:\n  engines: { vllm: v0.12.0 }\njurisdictions:\n');
-    expect(problems(text)[0]).toContain('v0.32.0 refuses it');
-    expect(problems(text.replace('    engines: { vllm: v0.32.0 }\n', ''))).toEqual([]);
+    expect(problems(text)[0]).toContain('v0.33.0 refuses it');
+    expect(problems(text.replace('    engines: { vllm: v0.33.0 }\n', ''))).toEqual([]);
   });
 });
 
