@@ -20,7 +20,7 @@ import type { Register } from './lib/command';
 
 /**
  * Every command by its path, in the order `--help` lists them. A command's file is
- * bin/commands/<its path joined by '-'>.ts (test/bin/commands.test.ts holds every file to it).
+ * bin/commands/<its path joined by '-'>.ts (test/bin/command-files.test.ts holds every file to it).
  */
 export const COMMANDS: readonly (readonly string[])[] = [
   ['init'],
