@@ -35,7 +35,7 @@ export interface InitOptions {
   readonly ci?: CiKind | 'none';
 }
 
-// Required when init runs: every command file is loaded at start (bin/lib/command.ts).
+// Required when init runs: `--help` loads every command file (bin/lib/command.ts).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ciTemplates = () => require('../lib/ci-templates') as typeof import('../lib/ci-templates');
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -3,10 +3,10 @@
  * its command to the program: the definition (arguments, options, help text) and the action
  * that runs its handler. bin/sovereign.ts builds the program and calls every `register`.
  *
- * The CLI loads every command file at start to list them in `--help`, so a command file imports
- * at its top only commander, this module and what the start already loads (bin/lib/output,
- * bin/lib/run-command, core/errors, core/version); its handler loads the rest when it runs.
- * This module imports nothing but commander.
+ * `--help` loads every command file to list the commands, so a command file imports at its top
+ * only commander, this module and what the start already loads (bin/lib/output,
+ * bin/lib/run-command, core/errors, core/version); its handler loads the rest when it runs
+ * (test/bin/command-files.test.ts holds this). This module imports nothing but commander.
  */
 import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
 
