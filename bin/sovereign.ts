@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /**
- * The `sovereign` CLI. Each command lives in bin/commands/<name>.ts and is loaded only when it
- * runs, so `--help` and `validate` never load cdktf or the provider bindings.
+ * The `sovereign` CLI. Each command lives in its own file, bin/commands/<name>.ts (the command
+ * path joined by `-`: `weights manifest` is weights-manifest.ts), which holds its definition and
+ * its handler and exports the `register` that adds both to the program. This file builds the
+ * program, registers the commands and runs. Handlers load what they need when they run, so
+ * `--help` and `validate` never load cdktf or the provider bindings.
  *
  * `run(args, io)` is the whole CLI without the process around it: it resolves to the exit code
  * and never exits. The binary runs it on its own streams and exits once they drained; tests
@@ -9,24 +12,40 @@
  * (test/support/cli.ts).
  */
 import './lib/compile-cache-install';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { TOOLKIT_VERSION } from '../core/version';
 import { EXIT_USAGE, report, runCommand, withIo, type CliIo, type CommonOptions } from './lib/run-command';
 import { exitWhenFlushed, guardStreams, stderr, stdout, type OutStream } from './lib/output';
+import type { Register } from './lib/command';
 
-const DEFAULT_SPEC = 'sovereign.yaml';
+/**
+ * Every command by its path, in the order `--help` lists them. A command's file is
+ * bin/commands/<its path joined by '-'>.ts (test/bin/command-files.test.ts holds every file to it).
+ */
+export const COMMANDS: readonly (readonly string[])[] = [
+  ['init'],
+  ['validate'],
+  ['synth'],
+  ['audit'],
+  ['verify-bundle'],
+  ['models'],
+  ['schema'],
+  ['weights', 'manifest'],
+];
 
-function common(cmd: Command): CommonOptions & Record<string, unknown> {
-  return cmd.optsWithGlobals();
+/** The `register` of the command at `path`, from its file. */
+export function commandRegister(path: readonly string[]): Register {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(`./commands/${path.join('-')}`) as { register: Register }).register;
 }
 
 /**
- * The commands and their options. `done` receives the exit code of the command that ran
- * (help, version and usage errors end in a CommanderError instead, see `run`).
+ * The program with the commands registered: every command, or with `only` the commands under that
+ * top-level name (all a command line that starts with it can reach). `done` receives the exit
+ * code of the command that ran (help, version and usage errors end in a CommanderError instead,
+ * see `run`).
  */
-export function buildProgram(done: (code: number) => void = () => {}): Command {
-  const act = (cmd: Command, body: () => Promise<number>): Promise<void> =>
-    runCommand(common(cmd), body).then(done);
+export function buildProgram(done: (code: number) => void = () => {}, only?: string): Command {
   const program = new Command('sovereign')
     .description(
       'Synthesize, validate and audit Terraform stacks that serve open-weight LLMs inside one jurisdiction.',
@@ -53,134 +72,10 @@ export function buildProgram(done: (code: number) => void = () => {}): Command {
     getErrHasColors: () => (own(stderr(), process.stderr) ? defaults.getErrHasColors!() : false),
   });
 
-  program
-    .command('init')
-    .description(
-      'scaffold a project: sovereign.yaml, cdktf.json, package.json, .gitignore, main.ts, a CI pipeline',
-    )
-    .argument('[dir]', 'project directory (created when missing)', '.')
-    .addOption(
-      new Option('--ci <kind>', 'CI pipeline to write').choices(['github', 'gitlab', 'none']).default('none'),
-    )
-    .action((dir: string, _o, cmd: Command) =>
-      act(cmd, async () => (await import('./commands/init')).run(dir, common(cmd) as never)),
-    );
-
-  program
-    .command('validate')
-    .description('check a spec; exit 0 when valid, 2 with every problem located as file:line:col')
-    .argument('[spec]', 'spec file', DEFAULT_SPEC)
-    .option('--json', 'print the result as JSON')
-    .action((spec: string, _o, cmd: Command) =>
-      act(cmd, async () => (await import('./commands/validate')).run(spec, common(cmd))),
-    );
-
-  program
-    .command('synth')
-    .description('synthesize one Terraform stack per jurisdiction, then run the policy gate')
-    .argument('[spec]', 'spec file', DEFAULT_SPEC)
-    .option(
-      '-o, --out <dir>',
-      'output directory (cdktf layout: <out>/stacks/<jurisdiction>/cdk.tf.json)',
-      'cdktf.out',
-    )
-    .option('--report <file>', 'also write the Markdown audit report to this file')
-    .option('--strict', 'treat findings the policy cannot resolve (unknown) as failures')
-    .option('--json', 'print the summary as JSON')
-    .option(
-      '-j, --jobs <n>',
-      'jurisdictions synthesized in parallel worker threads (default: the number of cores)',
-      (v) => {
-        const n = /^[0-9]+$/.test(v.trim()) ? Number(v) : NaN;
-        if (!Number.isInteger(n) || n < 1 || n > 256)
-          throw new InvalidArgumentError(`--jobs takes a whole number from 1 to 256, got "${v}".`);
-        return n;
-      },
-    )
-    .option(
-      '--only <jurisdiction...>',
-      're-synthesize only these jurisdictions; the others must be up to date in the synth cache',
-    )
-    .option('--no-cache', 'neither read nor write the synth cache (.<out>.cache beside the output)')
-    .action((spec: string, _o, cmd: Command) =>
-      act(cmd, async () => (await import('./commands/synth')).run(spec, common(cmd) as never)),
-    );
-
-  program
-    .command('audit')
-    .description('audit a synthesized cdktf.out (and optionally a plan) and write the evidence report')
-    .argument('[dir]', 'synthesized output directory', 'cdktf.out')
-    .option(
-      '--spec <file>',
-      'the approved spec: re-synthesize it and compare with the directory byte for byte',
-    )
-    .option(
-      '--policy <file>',
-      "the auditor's policy file: approved boundary and minimum packs per jurisdiction",
-    )
-    .option(
-      '--plan <file>',
-      'a plan as JSON (terraform show -json plan.out / tofu show -json); every rule runs on it',
-    )
-    .option(
-      '--allow-unknown <reason>',
-      'accept what the sovereignty rules cannot judge, for this reason (listed in the report)',
-    )
-    .addOption(
-      new Option('--format <format>', 'report format')
-        .choices(['text', 'markdown', 'json', 'cyclonedx', 'html'])
-        .default('text'),
-    )
-    .option('--output <file>', 'write the report to this file instead of stdout')
-    .option('--strict', 'treat findings the policy cannot resolve (unknown) as failures')
-    .option(
-      '--bundle <file.tar>',
-      'also write the evidence bundle: files, reports in every format, plan, SHA-256 manifest',
-    )
-    .option('--sign-key <key.pem>', "sign the bundle's manifest with this Ed25519 private key")
-    .action((dir: string, _o, cmd: Command) =>
-      act(cmd, async () => (await import('./commands/audit')).run(dir, common(cmd) as never)),
-    );
-
-  program
-    .command('verify-bundle')
-    .description('check every hash of an evidence bundle, and its signature with --pub')
-    .argument('<bundle>', 'the evidence bundle (.tar) sovereign audit --bundle wrote')
-    .option('--pub <key.pem>', 'Ed25519 public key (PEM) the manifest must be signed with')
-    .action((bundle: string, _o, cmd: Command) =>
-      act(cmd, async () => (await import('./commands/verify-bundle')).run(bundle, common(cmd) as never)),
-    );
-
-  program
-    .command('models')
-    .description('list the built-in model architectures the capacity planner knows')
-    .option('--json', 'print the catalogue as JSON, with the source of every number')
-    .action((_o, cmd: Command) => act(cmd, async () => (await import('./commands/models')).run(common(cmd))));
-
-  program
-    .command('schema')
-    .description("print the spec's JSON Schema")
-    .action((_o, cmd: Command) => act(cmd, async () => (await import('./commands/schema')).run()));
-
-  const weights = program.command('weights').description('work with model weights');
-  weights
-    .command('manifest')
-    .description('hash a model directory (or one file) and print the manifest the spec takes')
-    .argument('<path>', 'model directory or single file (GGUF)')
-    .option('--json', 'print the manifest as JSON')
-    .option('-j, --jobs <n>', 'files hashed in parallel (default: the number of cores)', (v) => {
-      // Commander prints an InvalidArgumentError with the option's name; exit 2 (main).
-      const n = /^[0-9]+$/.test(v.trim()) ? Number(v) : NaN;
-      if (!Number.isInteger(n) || n < 1 || n > 256)
-        throw new InvalidArgumentError(`--jobs takes a whole number from 1 to 256, got "${v}".`);
-      return n;
-    })
-    .option('--no-progress', 'no progress bar, even on a terminal')
-    .option('--all', 'also hash the top-level .cache/ and .git/ directories (left out by default)')
-    .action((target: string, _o, cmd: Command) =>
-      act(cmd, async () => (await import('./commands/weights-manifest')).run(target, common(cmd) as never)),
-    );
-
+  const act = (cmd: Command, handler: () => Promise<number>): Promise<void> =>
+    runCommand(cmd.optsWithGlobals<CommonOptions>(), handler).then(done);
+  for (const path of COMMANDS)
+    if (only === undefined || path[0] === only) commandRegister(path)(program, act);
   return program;
 }
 
@@ -197,7 +92,11 @@ export function run(args: readonly string[], io: CliIo = {}): Promise<number> {
 
 async function parse(args: readonly string[]): Promise<number> {
   let code = 0;
-  const program = buildProgram((c) => (code = c));
+  // A command line that starts with a command's name reaches that command only: its file alone
+  // is loaded. Anything else (--help, help, an unknown name, a global option first) sees them all.
+  const first = args[0];
+  const only = COMMANDS.some((c) => c[0] === first) ? first : undefined;
+  const program = buildProgram((c) => (code = c), only);
   program.commands.forEach(function override(c: Command): void {
     c.exitOverride();
     c.commands.forEach(override);

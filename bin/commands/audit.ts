@@ -9,29 +9,48 @@
  * Exit codes: 0 no unsuppressed errors and no difference from the spec, 1 otherwise; unusable
  * input throws an INPUT_INVALID / USAGE SovereignError (exit 2). Loads cdktf only for --spec.
  */
+import { Option, type Command } from 'commander';
 import { lstatSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { inputInvalid, usageError } from '../../core/errors';
-import { writeFileAtomic } from '../lib/atomic-write';
-import { MARKER } from '../lib/output-dir';
-import { stdout } from '../lib/output';
-import { specDigest } from '../lib/spec-digest';
-import { evaluateStacks, type StackInput } from '../../policy/engine';
-import { compareTrees, type Difference } from '../../policy/anchor';
-import { readAuditorPolicy } from '../../policy/auditor-policy';
-import { redact } from '../../policy/secrets';
-import { maxInputBytes, readInside } from '../../policy/load';
-import { loadDir, readJsonFile } from '../../policy/load';
-import { plannedStack, readPlan } from '../../policy/plan';
-import { stackView } from '../../policy/stack';
+import type { StackInput } from '../../policy/engine';
+import type { Difference } from '../../policy/anchor';
 import type { Obj } from '../../policy/json';
-import { buildReport, type AuditReport } from '../../policy/report/model';
-import { renderCycloneDx } from '../../policy/report/cyclonedx';
-import { renderHtml } from '../../policy/report/html';
-import { renderJson } from '../../policy/report/json';
-import { renderMarkdown } from '../../policy/report/markdown';
-import { renderText } from '../../policy/report/text';
-import { checkEvidenceOptions, writeEvidenceBundle } from '../../policy/report/evidence';
+import type { AuditReport } from '../../policy/report/model';
+import { DEFAULT_OUT, strictOption, type Register } from '../lib/command';
+import { stdout } from '../lib/output';
+
+export const register: Register = (program, act) => {
+  program
+    .command('audit')
+    .description('audit a synthesized cdktf.out (and optionally a plan) and write the evidence report')
+    .argument('[dir]', 'synthesized output directory', DEFAULT_OUT)
+    .option(
+      '--spec <file>',
+      'the approved spec: re-synthesize it and compare with the directory byte for byte',
+    )
+    .option(
+      '--policy <file>',
+      "the auditor's policy file: approved boundary and minimum packs per jurisdiction",
+    )
+    .option(
+      '--plan <file>',
+      'a plan as JSON (terraform show -json plan.out / tofu show -json); every rule runs on it',
+    )
+    .option(
+      '--allow-unknown <reason>',
+      'accept what the sovereignty rules cannot judge, for this reason (listed in the report)',
+    )
+    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
+    .option('--output <file>', 'write the report to this file instead of stdout')
+    .addOption(strictOption())
+    .option(
+      '--bundle <file.tar>',
+      'also write the evidence bundle: files, reports in every format, plan, SHA-256 manifest',
+    )
+    .option('--sign-key <key.pem>', "sign the bundle's manifest with this Ed25519 private key")
+    .action((dir: string, _o, cmd: Command) => act(cmd, () => run(dir, cmd.optsWithGlobals<AuditOptions>())));
+};
 
 export const FORMATS = ['text', 'markdown', 'json', 'cyclonedx', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -65,22 +84,33 @@ export interface AuditOptions {
   readonly write?: (s: string) => void;
 }
 
-export function render(report: AuditReport, format: Format, color = false): string {
+/** The report in `format`, by that format's renderer (loaded when audit runs). */
+async function render(report: AuditReport, format: Format, color = false): Promise<string> {
   switch (format) {
     case 'markdown':
-      return renderMarkdown(report);
+      return (await import('../../policy/report/markdown')).renderMarkdown(report);
     case 'json':
-      return renderJson(report);
+      return (await import('../../policy/report/json')).renderJson(report);
     case 'cyclonedx':
-      return renderCycloneDx(report);
+      return (await import('../../policy/report/cyclonedx')).renderCycloneDx(report);
     case 'html':
-      return renderHtml(report);
+      return (await import('../../policy/report/html')).renderHtml(report);
     default:
-      return renderText(report, { color });
+      return (await import('../../policy/report/text')).renderText(report, { color });
   }
 }
 
 export async function run(dir: string | undefined, opts: AuditOptions = {}): Promise<number> {
+  const { checkEvidenceOptions, writeEvidenceBundle } = await import('../../policy/report/evidence');
+  const { loadDir, readJsonFile } = await import('../../policy/load');
+  const { readAuditorPolicy } = await import('../../policy/auditor-policy');
+  const { readPlan } = await import('../../policy/plan');
+  const { evaluateStacks } = await import('../../policy/engine');
+  const { buildReport } = await import('../../policy/report/model');
+  const { redact } = await import('../../policy/secrets');
+  const { compareTrees } = await import('../../policy/anchor');
+  const { specDigest } = await import('../lib/spec-digest');
+  const { writeFileAtomic } = await import('../lib/atomic-write');
   const format = (opts.format ?? 'text') as Format;
   if (!FORMATS.includes(format))
     throw usageError(`--format ${opts.format} is not one of ${FORMATS.join(', ')}`);
@@ -89,21 +119,21 @@ export async function run(dir: string | undefined, opts: AuditOptions = {}): Pro
   checkEvidenceOptions(opts.bundle, opts.signKey);
   if (opts.allowUnknown !== undefined && opts.allowUnknown.trim().length < 10)
     throw usageError('--allow-unknown needs a reason of at least 10 characters');
-  const shown = dir ?? 'cdktf.out';
+  const shown = dir ?? DEFAULT_OUT;
   const loaded = loadDir(shown, shown);
   const policy = opts.policy !== undefined ? readAuditorPolicy(opts.policy) : undefined;
   let spec: { file: string; differences: Difference[] } | undefined;
   if (opts.spec !== undefined) {
     const { synthesizeToMemory } = await import('../lib/synthesize');
     const expected = await synthesizeToMemory(opts.spec, shown);
-    spec = { file: opts.spec, differences: compareTrees(readTree(shown), expected) };
+    spec = { file: opts.spec, differences: compareTrees(await readTree(shown), expected) };
   }
   let plan: (ReturnType<typeof readPlan> & { file: string }) | undefined;
   const inputs: StackInput[] = [...loaded.stacks];
   if (opts.plan !== undefined) {
     const planJson = readJsonFile(opts.plan);
     plan = { ...readPlan(planJson, opts.plan), file: opts.plan };
-    inputs.push(planInput(planJson, opts.plan, loaded.stacks));
+    inputs.push(await planInput(planJson, opts.plan, loaded.stacks));
   }
   const ev = evaluateStacks(inputs, {
     strict: opts.strict,
@@ -123,12 +153,13 @@ export async function run(dir: string | undefined, opts: AuditOptions = {}): Pro
     opts.color ??
     (opts.output === undefined && format === 'text' && stdout().isTTY === true && !process.env.NO_COLOR);
   // No credential reaches a report, whatever the artifact holds.
-  const text = redact(render(report, format, color));
+  const text = redact(await render(report, format, color));
   // Whole or not at all: a full disk leaves no truncated report (exit 74 names the file).
   if (opts.output !== undefined) writeFileAtomic(opts.output, text);
   else (opts.write ?? ((s: string) => stdout().write(s)))(text);
   if (opts.bundle !== undefined) {
-    const reports = Object.fromEntries(FORMATS.map((f) => [f, f === format ? text : render(report, f)]));
+    const reports: Record<string, string> = {};
+    for (const f of FORMATS) reports[f] = f === format ? text : await render(report, f);
     writeEvidenceBundle(opts.bundle, { dir: shown, report, reports, plan: opts.plan, signKey: opts.signKey });
   }
   return report.gate === 'fail' ? 1 : 0;
@@ -139,7 +170,9 @@ export async function run(dir: string | undefined, opts: AuditOptions = {}): Pro
  * loader reads: regular files inside the directory only, size-capped; anything else (a link, a
  * device) stands in the tree as a marker that no synthesis produces, so it shows as a difference.
  */
-function readTree(dir: string): Map<string, Buffer> {
+async function readTree(dir: string): Promise<Map<string, Buffer>> {
+  const { maxInputBytes, readInside } = await import('../../policy/load');
+  const { MARKER } = await import('../lib/output-dir');
   const out = new Map<string, Buffer>();
   const walk = (d: string, rel: string) => {
     for (const name of readdirSync(d).sort()) {
@@ -165,7 +198,13 @@ function readTree(dir: string): Map<string, Buffer> {
 }
 
 /** The plan as a stack, under the metadata of the synthesized stack whose resources it plans. */
-function planInput(planJson: unknown, file: string, stacks: readonly StackInput[]): StackInput {
+async function planInput(
+  planJson: unknown,
+  file: string,
+  stacks: readonly StackInput[],
+): Promise<StackInput> {
+  const { plannedStack } = await import('../../policy/plan');
+  const { stackView } = await import('../../policy/stack');
   const views = stacks.map((s) => ({
     s,
     addrs: new Set(

@@ -9,17 +9,37 @@
  * them. An existing package.json is the one exception that is not an error — `npm install` of
  * the toolkit creates one: the scripts and dependencies it lacks are added, nothing in it changed.
  */
+import { Option, type Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { inputInvalid, inputProblems } from '../../core/errors';
 import { TOOLKIT_VERSION } from '../../core/version';
-import { CI_PATHS, ciTemplate, type CiKind } from '../lib/ci-templates';
+import type { CiKind } from '../lib/ci-templates';
+import type { Register } from '../lib/command';
 import { stdout } from '../lib/output';
-import { writeFileAtomic } from '../lib/atomic-write';
+
+export const register: Register = (program, act) => {
+  program
+    .command('init')
+    .description(
+      'scaffold a project: sovereign.yaml, cdktf.json, package.json, .gitignore, main.ts, a CI pipeline',
+    )
+    .argument('[dir]', 'project directory (created when missing)', '.')
+    .addOption(
+      new Option('--ci <kind>', 'CI pipeline to write').choices(['github', 'gitlab', 'none']).default('none'),
+    )
+    .action((dir: string, _o, cmd: Command) => act(cmd, () => run(dir, cmd.optsWithGlobals<InitOptions>())));
+};
 
 export interface InitOptions {
   readonly ci?: CiKind | 'none';
 }
+
+// Required when init runs: `--help` loads every command file (bin/lib/command.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ciTemplates = () => require('../lib/ci-templates') as typeof import('../lib/ci-templates');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const atomicWrite = () => require('../lib/atomic-write') as typeof import('../lib/atomic-write');
 
 /** The installed toolkit: dist/bin/commands → the package root. */
 const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -122,7 +142,10 @@ export function scaffold(
     ['main.ts', mainTs],
     ['tsconfig.json', json(tsconfig)],
   ];
-  if (ci !== 'none') files.push([CI_PATHS[ci], ciTemplate(ci, jurisdictions)]);
+  if (ci !== 'none') {
+    const { CI_PATHS, ciTemplate } = ciTemplates();
+    files.push([CI_PATHS[ci], ciTemplate(ci, jurisdictions)]);
+  }
   return { files, jurisdictions };
 }
 
@@ -248,6 +271,6 @@ function completePackageJson(file: string, files: readonly [string, string][]): 
     }
     if (Object.keys(into).length > 0) have[section] = into;
   }
-  if (added.length > 0) writeFileAtomic(file, `${JSON.stringify(have, null, 2)}\n`, file);
+  if (added.length > 0) atomicWrite().writeFileAtomic(file, `${JSON.stringify(have, null, 2)}\n`, file);
   return added;
 }

@@ -1,9 +1,19 @@
 /** `sovereign models [--json]`: the built-in architecture catalogue the capacity planner sizes from. */
-import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
-import { activeParameters, kvBytesPerToken } from '../../constructs/capacity';
+import type { Command } from 'commander';
+import type { Register } from '../lib/command';
 import { printJson, stdout } from '../lib/output';
 
+export const register: Register = (program, act) => {
+  program
+    .command('models')
+    .description('list the built-in model architectures the capacity planner knows')
+    .option('--json', 'print the catalogue as JSON, with the source of every number')
+    .action((_o, cmd: Command) => act(cmd, () => run(cmd.optsWithGlobals())));
+};
+
 export async function run(opts: { readonly json?: boolean }): Promise<number> {
+  const { MODEL_CATALOGUE } = await import('../../constructs/model-catalogue');
+  const { activeParameters, kvBytesPerToken } = await import('../../constructs/capacity');
   const rows = Object.values(MODEL_CATALOGUE)
     .slice()
     .sort((a, b) => (a.name < b.name ? -1 : 1))

@@ -3,8 +3,35 @@
  * stack per jurisdiction in cdktf's layout, then the policy gate. Exit 0 with a summary per
  * jurisdiction; 1 with every unsuppressed finding (nothing written); 2 on a bad spec.
  */
-import { synthesize } from '../lib/synthesize';
+import type { Command } from 'commander';
+import { DEFAULT_OUT, jobsOption, specArgument, strictOption, type Register } from '../lib/command';
 import { bold, green, printJson, stderr, stdout, yellow } from '../lib/output';
+
+export const register: Register = (program, act) => {
+  program
+    .command('synth')
+    .description('synthesize one Terraform stack per jurisdiction, then run the policy gate')
+    .addArgument(specArgument())
+    .option(
+      '-o, --out <dir>',
+      'output directory (cdktf layout: <out>/stacks/<jurisdiction>/cdk.tf.json)',
+      DEFAULT_OUT,
+    )
+    .option('--report <file>', 'also write the Markdown audit report to this file')
+    .addOption(strictOption())
+    .option('--json', 'print the summary as JSON')
+    .addOption(
+      jobsOption('jurisdictions synthesized in parallel worker threads (default: the number of cores)'),
+    )
+    .option(
+      '--only <jurisdiction...>',
+      're-synthesize only these jurisdictions; the others must be up to date in the synth cache',
+    )
+    .option('--no-cache', 'neither read nor write the synth cache (.<out>.cache beside the output)')
+    .action((spec: string, _o, cmd: Command) =>
+      act(cmd, () => run(spec, cmd.optsWithGlobals<SynthOptions>())),
+    );
+};
 
 export interface SynthOptions {
   readonly out: string;
@@ -18,6 +45,8 @@ export interface SynthOptions {
 }
 
 export async function run(spec: string, opts: SynthOptions): Promise<number> {
+  // The synthesis path loads cdktf and the provider bindings: only when synth runs.
+  const { synthesize } = await import('../lib/synthesize');
   const result = await synthesize({
     spec,
     outdir: opts.out,

@@ -1,12 +1,23 @@
 /** `sovereign validate [spec]`: parse and check a spec; exit 0 when valid, 2 with located problems. */
-import { loadSpec } from '../../stacks/spec/load';
+import type { Command } from 'commander';
+import { specArgument, type Register } from '../lib/command';
 import { green, printJson, stdout } from '../lib/output';
+
+export const register: Register = (program, act) => {
+  program
+    .command('validate')
+    .description('check a spec; exit 0 when valid, 2 with every problem located as file:line:col')
+    .addArgument(specArgument())
+    .option('--json', 'print the result as JSON')
+    .action((spec: string, _o, cmd: Command) => act(cmd, () => run(spec, cmd.optsWithGlobals())));
+};
 
 export interface ValidateOptions {
   readonly json?: boolean;
 }
 
 export async function run(file: string, opts: ValidateOptions): Promise<number> {
+  const { loadSpec } = await import('../../stacks/spec/load');
   const { spec } = loadSpec(file);
   // In name order, as synth and audit list them.
   const jurisdictions = Object.entries(spec.jurisdictions)

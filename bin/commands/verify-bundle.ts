@@ -6,10 +6,23 @@
  * damaged header, a missing or invalid signature); 2 the bundle or key cannot be read.
  * Loads no cdktf.
  */
+import type { Command } from 'commander';
 import { readFileSync } from 'fs';
 import { inputInvalid, isSovereignError } from '../../core/errors';
-import { BundleError, ed25519Key, verifyBundle, type Verification } from '../../policy/report/bundle';
+import type { Verification } from '../../policy/report/bundle';
+import type { Register } from '../lib/command';
 import { stdout } from '../lib/output';
+
+export const register: Register = (program, act) => {
+  program
+    .command('verify-bundle')
+    .description('check every hash of an evidence bundle, and its signature with --pub')
+    .argument('<bundle>', 'the evidence bundle (.tar) sovereign audit --bundle wrote')
+    .option('--pub <key.pem>', 'Ed25519 public key (PEM) the manifest must be signed with')
+    .action((bundle: string, _o, cmd: Command) =>
+      act(cmd, () => run(bundle, cmd.optsWithGlobals<VerifyBundleOptions>())),
+    );
+};
 
 export interface VerifyBundleOptions {
   readonly pub?: string;
@@ -27,6 +40,7 @@ function read(file: string, what: string): Buffer {
 }
 
 export async function run(bundle: string, opts: VerifyBundleOptions = {}): Promise<number> {
+  const { BundleError, ed25519Key, verifyBundle } = await import('../../policy/report/bundle');
   const write = opts.write ?? ((s: string) => stdout().write(s));
   let key;
   if (opts.pub !== undefined) {

@@ -12,11 +12,24 @@
  *
  * Loads no cdktf and no provider bindings.
  */
-import { stringify } from 'yaml';
+import type { Command } from 'commander';
 import { inputProblems, usageError } from '../../core/errors';
-import { manifestPathProblem, manifestSha256 } from '../../constructs/weights-manifest';
-import { hashFiles, listTree, TOOL_DIRECTORIES } from '../lib/hash-tree';
+import { commandGroup, jobsOption, type Register } from '../lib/command';
 import { stderr, stdout } from '../lib/output';
+
+export const register: Register = (program, act) => {
+  commandGroup(program, 'weights', 'work with model weights')
+    .command('manifest')
+    .description('hash a model directory (or one file) and print the manifest the spec takes')
+    .argument('<path>', 'model directory or single file (GGUF)')
+    .option('--json', 'print the manifest as JSON')
+    .addOption(jobsOption('files hashed in parallel (default: the number of cores)'))
+    .option('--no-progress', 'no progress bar, even on a terminal')
+    .option('--all', 'also hash the top-level .cache/ and .git/ directories (left out by default)')
+    .action((target: string, _o, cmd: Command) =>
+      act(cmd, () => run(target, cmd.optsWithGlobals<WeightsManifestOptions>())),
+    );
+};
 
 export interface WeightsManifestOptions {
   /** Print JSON instead of YAML. */
@@ -46,6 +59,9 @@ export async function run(target: string, opts: WeightsManifestOptions = {}): Pr
     throw usageError(`--jobs ${String(opts.jobs)} is not allowed: use a whole number from 1 to 1024`);
   }
 
+  const { manifestPathProblem, manifestSha256 } = await import('../../constructs/weights-manifest');
+  const { hashFiles, listTree, TOOL_DIRECTORIES } = await import('../lib/hash-tree');
+  const { stringify } = await import('yaml');
   const tree = await listTree(target, { skipTop: opts.all ? [] : TOOL_DIRECTORIES });
   for (const d of tree.skipped) {
     stderr().write(`left out ${d}/ (download-tool bookkeeping, not part of the model; --all keeps it)\n`);
@@ -73,12 +89,12 @@ export async function run(target: string, opts: WeightsManifestOptions = {}): Pr
     totalBytes: tree.totalBytes,
     manifestSha256: digest,
   };
-  stdout().write(opts.json ? `${JSON.stringify(out, null, 2)}\n` : renderYaml(out));
+  stdout().write(opts.json ? `${JSON.stringify(out, null, 2)}\n` : renderYaml(out, stringify));
   return 0;
 }
 
 /** The YAML form: one comment line, then `files:` with one `path: sha256` line per file. */
-export function renderYaml(m: WeightsManifestJson): string {
+function renderYaml(m: WeightsManifestJson, stringify: typeof import('yaml').stringify): string {
   const n = m.fileCount;
   const comment = `# ${n} file${n === 1 ? '' : 's'}, ${m.totalBytes} bytes, manifest sha256 ${m.manifestSha256}\n`;
   // The yaml library quotes any key or value that would not read back as the same string.
