@@ -11,7 +11,7 @@ import {
   INFRASTRUCTURE_PROVIDERS,
   providerOfKind,
 } from '../../core/cluster-api-releases';
-import { CLUSTER_API_CRDS, CRD_FIXTURES, CRD_OF_KIND, readFixture } from '../support/crd-schema';
+import { CLUSTER_API_CRDS, CRD_FIXTURES, CRD_OF_KIND, crdProblems, readFixture } from '../support/crd-schema';
 
 describe('the Cluster API release each infrastructure provider pairs with', () => {
   test('CAPM3 v1.13.2 (documented for Cluster API v1.13 only) runs with v1.13.5; CAPO v0.14.7 (v1.12 and later) with v1.14.0', () => {
@@ -91,6 +91,22 @@ describe('every release named here is the one the tests validate against', () =>
     const minors = CLUSTER_API_RELEASES.map((r) => r.minor.slice(1).split('.').map(Number));
     for (let i = 1; i < minors.length; i++)
       expect(minors[i - 1][0] * 1000 + minors[i - 1][1]).toBeGreaterThan(minors[i][0] * 1000 + minors[i][1]);
+  });
+
+  test("the v1.13.5 fixtures are v1.13's own: a field added in v1.14 (files[].contentFormat) is refused there", () => {
+    const template = (file: Record<string, string>) => ({
+      apiVersion: 'bootstrap.cluster.x-k8s.io/v1beta2',
+      kind: 'KubeadmConfigTemplate',
+      metadata: { name: 'x', namespace: 'y' },
+      spec: { template: { spec: { files: [{ path: '/etc/x', content: 'x', ...file }] } } },
+    });
+    const v13 = CLUSTER_API_CRDS['v1.13.5'].KubeadmConfigTemplate;
+    const v14 = CLUSTER_API_CRDS['v1.14.0'].KubeadmConfigTemplate;
+    expect(crdProblems(v13, template({}))).toEqual([]);
+    expect(crdProblems(v14, template({ contentFormat: 'Raw' }))).toEqual([]);
+    expect(crdProblems(v13, template({ contentFormat: 'Raw' }))).toEqual([
+      '/spec/template/spec/files/0: must NOT have additional properties (contentFormat)',
+    ]);
   });
 
   test("each provider's templates have fixtures of its release, with its commit and API version", () => {

@@ -70,6 +70,13 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     expect(new Set(kinds)).toEqual(new Set(Object.keys(CRD_OF_KIND).filter((k) => !k.startsWith('Metal3'))));
   });
 
+  test('its Cluster API objects are valid against v1.13.5 too, for a management cluster shared with a Metal3 jurisdiction (CAPO: >=v1.12)', () => {
+    for (const r of resources(prov, 'kubernetes_manifest') as Json[]) {
+      const fixture = crdFixtureFor(r.manifest.kind, 'v1.13.5');
+      expect([r.manifest.kind, crdProblems(fixture, r.manifest)]).toEqual([r.manifest.kind, []]);
+    }
+  });
+
   test('NTP: every kubeadm config (control plane and each pool) takes its time from the spec', () => {
     const ntp = { enabled: true, servers: ['ntp1.ber.sovereign-cloud.de.example', '10.60.255.4'] };
     const kubeadm = (resources(prov, 'kubernetes_manifest') as Json[]).filter((r) =>
