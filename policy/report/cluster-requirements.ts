@@ -55,7 +55,7 @@ function clusterApiOf(
     };
   return {
     requirement: `Cluster API ${release.minor} (${release.release} or a later ${release.minor} patch)`,
-    why: `${said}: on another minor the provider runs outside its documented matrix. The stack's Cluster API objects are validated against the CRDs of ${release.release}`,
+    why: `${said}. ${release.release} is the newest Cluster API release in that range, and the stack's Cluster API objects are validated against its CRDs; on a minor outside the range the provider runs outside its documented matrix`,
     minor: release.minor,
   };
 }

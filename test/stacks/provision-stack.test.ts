@@ -229,7 +229,9 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
       'Cluster API Provider OpenStack (CAPO) v0.14.7 is documented for Cluster API v1.12 and later (kubernetes-sigs/cluster-api-provider-openstack v0.14.7 README.md',
     );
     expect(release.why).toContain('go.mod builds against v1.12.10');
-    expect(release.why).toContain('validated against the CRDs of v1.14.0');
+    expect(release.why).toContain(
+      "v1.14.0 is the newest Cluster API release in that range, and the stack's Cluster API objects are validated against its CRDs",
+    );
     expect(release.by).toEqual([expect.stringMatching(/^kubernetes_manifest\.cluster_[0-9A-F]+$/)]);
     const taints = p.clusterRequirements.find((r) => r.requirement.includes('MachineTaintPropagation'))!;
     expect(taints.by).toEqual([expect.stringMatching(/^kubernetes_manifest\.cluster_[0-9A-F]+ \(h100\)$/)]);
@@ -596,7 +598,10 @@ describe('examples/provisioned-metal3.yaml: the same jurisdiction on bare metal 
       'Cluster API Provider Metal3 (CAPM3) v1.13.2 is documented for Cluster API v1.13 only (metal3-io/cluster-api-provider-metal3 v1.13.2 README.md',
     );
     expect(release.why).toContain('go.mod builds against v1.13.4');
-    expect(release.why).toContain('on another minor the provider runs outside its documented matrix');
+    expect(release.why).toContain('v1.13.5 is the newest Cluster API release in that range');
+    expect(release.why).toContain(
+      'on a minor outside the range the provider runs outside its documented matrix',
+    );
     const md = renderMarkdown(report);
     expect(md).toContain(
       '| Cluster API v1.13 (v1.13.5 or a later v1.13 patch) | Cluster API Provider Metal3',
