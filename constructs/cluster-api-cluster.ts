@@ -15,24 +15,41 @@
  * Teardown order inside the stack is encoded as Terraform dependencies: the Cluster depends on
  * the ClusterClass, the ClusterClass on every template. `terraform destroy` therefore deletes the
  * Cluster first and waits until it is gone (Cluster API drains and deletes the worker machines,
- * then the control plane, then the infrastructure: core/reconcilers/cluster/cluster_controller.go,
- * reconcileDelete, v1.14.0), and only then the class and the templates the machines were made from.
+ * then the control plane, then the infrastructure: `reconcileDelete` in
+ * core/reconcilers/cluster/cluster_controller.go at v1.14.0, internal/controllers/cluster/ at
+ * v1.13.5), and only then the class and the templates the machines were made from.
+ *
+ * Which Cluster API release the management cluster runs is the infrastructure provider's: the
+ * newest release its own compatibility table names (`IClusterInfrastructure.clusterApi`,
+ * core/cluster-api-releases.ts), recorded as `clusterApiRelease`. The objects are the same for
+ * v1.13 and v1.14 (both serve and store v1beta2) and are validated in the tests against the CRDs
+ * of the release each provider pairs with.
  *
  * @see https://github.com/kubernetes-sigs/cluster-api/blob/v1.14.0/core/config/crd/bases/cluster.x-k8s.io_clusters.yaml
- * @see https://github.com/kubernetes-sigs/cluster-api/blob/v1.14.0/core/config/crd/bases/cluster.x-k8s.io_clusterclasses.yaml
+ * @see https://github.com/kubernetes-sigs/cluster-api/blob/v1.13.5/config/crd/bases/cluster.x-k8s.io_clusters.yaml
  */
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import {
+  CLUSTER_API_RELEASES,
+  clusterApiReleaseFor,
+  describeClusterApiRange,
+  type ClusterApiRange,
+  type ClusterApiRelease,
+} from '../core/cluster-api-releases';
 import { throwIfProblems, type Problem } from '../core/errors';
 import { JURISDICTION_LABEL, MANAGED_BY } from '../core/labels';
 import { checkCidr, checkDnsLabel, checkIntRange, problems } from './private/validate';
 
-/** cluster.x-k8s.io API version the Cluster is written in (served and stored by Cluster API v1.14). */
+/** cluster.x-k8s.io API version the Cluster is written in (served and stored by Cluster API v1.13 and v1.14). */
 export const CLUSTER_API_VERSION = 'cluster.x-k8s.io/v1beta2';
 
-/** Cluster API release whose CRDs the emitted objects are validated against (test fixtures). */
-export const CLUSTER_API_RELEASE = 'v1.14.0';
+/**
+ * Cluster API releases the objects are written for and validated against (test fixtures), newest
+ * first; a Cluster takes the newest its infrastructure provider is documented for.
+ */
+export { CLUSTER_API_RELEASES, type ClusterApiRange, type ClusterApiRelease };
 
 /**
  * cluster-autoscaler (clusterapi provider) reads its node-group bounds from these annotations on a
@@ -50,14 +67,14 @@ export const AUTOSCALER_GPU_COUNT = 'capacity.cluster-autoscaler.kubernetes.io/g
 export const AUTOSCALER_LABELS = 'capacity.cluster-autoscaler.kubernetes.io/labels';
 export const AUTOSCALER_TAINTS = 'capacity.cluster-autoscaler.kubernetes.io/taints';
 
-/** API versions of the kubeadm bootstrap and control-plane templates (Cluster API v1.14.0, stored). */
+/** API versions of the kubeadm bootstrap and control-plane templates (stored by Cluster API v1.13 and v1.14). */
 export const BOOTSTRAP_API_VERSION = 'bootstrap.cluster.x-k8s.io/v1beta2';
 export const CONTROL_PLANE_API_VERSION = 'controlplane.cluster.x-k8s.io/v1beta2';
 
 /**
  * Feature gate the management cluster's Cluster API controllers need for the taints of a
  * MachineDeployment topology (`spec.topology.workers.machineDeployments[].taints`, alpha since
- * v1.12, refused by the webhook while off): core/feature/feature.go, v1.14.0.
+ * v1.12, refused by the webhook while off): feature/feature.go, v1.13.5 and v1.14.0.
  */
 export const MACHINE_TAINT_FEATURE_GATE = 'MachineTaintPropagation';
 /** Physical GPUs in each machine of a pool, recorded on its MachineDeployment. */
@@ -108,6 +125,12 @@ export interface KubeadmArg {
 export interface IClusterInfrastructure {
   /** Provider name as clusterctl knows it (`openstack`, `metal3`). */
   readonly provider: string;
+  /**
+   * The Cluster API minors the provider's release is documented for (its compatibility table at
+   * the release's tag): the Cluster is written for the newest Cluster API release in it, and
+   * refused when the toolkit writes for none.
+   */
+  readonly clusterApi: ClusterApiRange;
   /** Cluster template (`OpenStackClusterTemplate`, `Metal3ClusterTemplate`). */
   clusterTemplate(controlPlane: ControlPlaneTopology): InfrastructureTemplate;
   /** Machine template of the control plane (`role: 'control-plane'`) or of one pool. */
@@ -251,14 +274,21 @@ export class ClusterApiCluster extends Construct {
   public readonly clusterClass: ClusterClassObject;
   /** Every template the ClusterClass references (infrastructure, control plane, each pool's bootstrap and machine). */
   public readonly templates: readonly ClusterClassObject[];
+  /**
+   * The Cluster API release the management cluster runs for this Cluster: the newest the
+   * infrastructure provider is documented for (Metal3: v1.13.5, OpenStack: v1.14.0).
+   */
+  public readonly clusterApiRelease: ClusterApiRelease;
 
   constructor(scope: Construct, id: string, props: ClusterApiClusterProps) {
     super(scope, id);
     throwIfProblems(`ClusterApiCluster ${id}`, validate(props));
+    // validate refused a provider documented for no release of CLUSTER_API_RELEASES.
+    this.clusterApiRelease = clusterApiReleaseFor(props.infrastructure.clusterApi)!;
     this.clusterName = props.name;
     this.namespace = props.namespace;
     // util/secret/consts.go (KubeconfigDataName "value") and util/kubeconfig (context
-    // "<cluster>-admin@<cluster>"), cluster-api v1.14.0.
+    // "<cluster>-admin@<cluster>"), cluster-api v1.13.5 and v1.14.0.
     this.kubeconfigSecretName = `${props.name}-kubeconfig`;
     this.kubeconfigContext = `${props.name}-admin@${props.name}`;
     const infra = props.infrastructure;
@@ -470,6 +500,12 @@ function validate(p: ClusterApiClusterProps): Problem[] {
     p.clusterClassName === undefined ? undefined : checkDnsLabel('clusterClassName', p.clusterClassName),
     checkIntRange('controlPlane.replicas', p.controlPlane.replicas, 1, 7),
   );
+  const range = p.infrastructure.clusterApi;
+  if (clusterApiReleaseFor(range) === undefined)
+    out.push({
+      path: 'infrastructure.clusterApi',
+      message: `provider "${p.infrastructure.provider}" is documented for Cluster API ${describeClusterApiRange(range)}; the objects are written for Cluster API ${CLUSTER_API_RELEASES.map((r) => r.release).join(' or ')}: pin a provider release documented for one of them`,
+    });
   if (!KUBERNETES_VERSION.test(p.kubernetesVersion))
     out.push({
       path: 'kubernetesVersion',

@@ -28,6 +28,7 @@ import {
 import { GPU_TAINT, type GpuNodePool } from '../constructs/gpu-node-pool';
 import { Metal3Infrastructure } from '../constructs/infrastructure/metal3';
 import { OpenStackInfrastructure } from '../constructs/infrastructure/openstack';
+import { describeClusterApiRange } from '../core/cluster-api-releases';
 import { JURISDICTION_LABEL } from '../core/labels';
 import { METADATA_SCHEMA_VERSION, type StackMetadata } from '../core/stack-record';
 import { backendAttributes, fromStackDir, SovereignBackend } from './backend';
@@ -165,6 +166,13 @@ export class ProvisionStack extends TerraformStack {
     new TerraformOutput(this, 'cluster_name', {
       value: this.cluster.clusterName,
       description: `Cluster API Cluster of ${props.jurisdiction} on the management cluster`,
+    });
+    // The management cluster runs the Cluster API release the provider is documented for
+    // (Metal3 and OpenStack differ: core/cluster-api-releases.ts).
+    const capi = this.cluster.clusterApiRelease;
+    new TerraformOutput(this, 'cluster_api_release', {
+      value: capi.release,
+      description: `Cluster API release the management cluster runs: ${capi.release} or a later ${capi.minor} patch, the newest the infrastructure provider (${this.infrastructure.provider}) is documented for (Cluster API ${describeClusterApiRange(this.infrastructure.clusterApi)})`,
     });
     new TerraformOutput(this, 'cluster_kubeconfig_secret', {
       value: `${this.cluster.namespace}/${this.cluster.kubeconfigSecretName}`,

@@ -11,6 +11,11 @@
  * BareMetalHost owners created (`BareMetalHost.spec.bmc.credentialsName`): nothing here names or
  * reads them. CAPM3 finds a node by the label `metal3.io/uuid={{ ds.meta_data.uuid }}` its kubelet
  * registers with (examples/clusterctl-templates/clusterctl-cluster.yaml, v1.13.2).
+ *
+ * Cluster API: CAPM3 v1.13.2 is documented for Cluster API v1.13 only (README.md at v1.13.2,
+ * "Compatibility with Cluster API": CAPM3 v1.13.X with Cluster API v1.13.X; go.mod builds against
+ * sigs.k8s.io/cluster-api v1.13.4), so a Metal3 jurisdiction's Cluster is written for, and
+ * validated against, Cluster API v1.13.5 rather than v1.14 (core/cluster-api-releases.ts).
  */
 import type {
   ControlPlaneTopology,
@@ -20,14 +25,15 @@ import type {
   KubeadmArg,
   MachineShape,
 } from '../cluster-api-cluster';
+import { CAPM3, type ClusterApiRange } from '../../core/cluster-api-releases';
 import { throwIfProblems, type Problem } from '../../core/errors';
 import { checkIntRange, problems } from '../private/validate';
 import { checkSourceUrl } from '../../core/source-url';
 
 /** CAPM3 release whose templates are written. */
-export const CAPM3_RELEASE = 'v1.13.2';
+export const CAPM3_RELEASE = CAPM3.release;
 /** API version of CAPM3 v1.13's templates (served and stored). */
-export const CAPM3_API_VERSION = 'infrastructure.cluster.x-k8s.io/v1beta2';
+export const CAPM3_API_VERSION = CAPM3.apiVersion;
 
 /** The namespace whose BareMetalHosts the machines are chosen from, recorded on the Cluster. */
 export const ANNOTATION_METAL3_HOSTS = 'sovereign-stack.io/metal3-hosts';
@@ -46,6 +52,8 @@ export interface Metal3InfrastructureProps {
 
 export class Metal3Infrastructure implements IClusterInfrastructure {
   public readonly provider = 'metal3';
+  /** Cluster API v1.13 only (README.md at v1.13.2). */
+  public readonly clusterApi: ClusterApiRange = CAPM3.clusterApi;
   public readonly annotations: Readonly<Record<string, string>>;
   public readonly kubeletExtraArgs: readonly KubeadmArg[] = [
     { name: 'node-labels', value: 'metal3.io/uuid={{ ds.meta_data.uuid }}' },

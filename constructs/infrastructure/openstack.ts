@@ -14,6 +14,13 @@
  * The credentials never pass through here: the Secret is named, its contents stay on the
  * management cluster. The Keystone URL the Secret's clouds.yaml points at is declared so the
  * policy gate can judge it.
+ *
+ * Cluster API: CAPO v0.14.7 is documented for Cluster API v1.12 and later (README.md at v0.14.7,
+ * "Compatibility with Cluster API": v0.14 with `>=v1.12`, the release it was built and tested
+ * against: go.mod sigs.k8s.io/cluster-api v1.12.10, test/e2e/data/e2e_conf.yaml CAPI v1.12). An
+ * OpenStack jurisdiction's Cluster is written for, and validated against, the newest Cluster API
+ * release in that range, v1.14.0 (core/cluster-api-releases.ts), which still accepts the v1beta1
+ * provider contract CAPO implements.
  */
 import type {
   ControlPlaneTopology,
@@ -22,13 +29,14 @@ import type {
   KubeadmArg,
   MachineShape,
 } from '../cluster-api-cluster';
+import { CAPO, type ClusterApiRange } from '../../core/cluster-api-releases';
 import { throwIfProblems, type Problem } from '../../core/errors';
 import { checkCidr, checkDnsSubdomain, problems } from '../private/validate';
 
 /** Cluster API Provider OpenStack release whose templates are written. */
-export const CAPO_RELEASE = 'v0.14.7';
+export const CAPO_RELEASE = CAPO.release;
 /** API version of CAPO v0.14's templates (served and stored). */
-export const CAPO_API_VERSION = 'infrastructure.cluster.x-k8s.io/v1beta1';
+export const CAPO_API_VERSION = CAPO.apiVersion;
 
 /** The Keystone endpoint the clouds.yaml Secret names, recorded on the Cluster. */
 export const ANNOTATION_OPENSTACK_AUTH_URL = 'sovereign-stack.io/openstack-auth-url';
@@ -54,6 +62,8 @@ export interface OpenStackInfrastructureProps {
 
 export class OpenStackInfrastructure implements IClusterInfrastructure {
   public readonly provider = 'openstack';
+  /** Cluster API v1.12 and later (README.md at v0.14.7). */
+  public readonly clusterApi: ClusterApiRange = CAPO.clusterApi;
   public readonly annotations: Readonly<Record<string, string>>;
   // Cloud-init renders {{ ... }} from the instance metadata (cluster-stacks' kubeadm templates).
   public readonly nodeName = '{{ local_hostname }}';

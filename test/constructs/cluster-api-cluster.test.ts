@@ -5,11 +5,12 @@ import {
   AUTOSCALER_MIN_SIZE,
   ClusterApiCluster,
   type ClusterApiClusterProps,
+  type ClusterApiRange,
 } from '../../constructs/cluster-api-cluster';
 import { GpuNodePool, GPU_TAINT } from '../../constructs/gpu-node-pool';
 import { OpenStackInfrastructure } from '../../constructs/infrastructure/openstack';
 import { Metal3Infrastructure } from '../../constructs/infrastructure/metal3';
-import { crdProblems, CLUSTER_CRD, CRD_OF_KIND } from '../support/crd-schema';
+import { crdFixtureFor, crdProblems, CLUSTER_CRD, CRD_OF_KIND } from '../support/crd-schema';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -240,6 +241,47 @@ describe('ClusterApiCluster', () => {
     expect(msg).toContain('network.serviceCidrs  give one service range');
   });
 
+  test("the Cluster API release is the infrastructure provider's: v1.13.5 for CAPM3 v1.13 (documented for v1.13 only), v1.14.0 for CAPO v0.14 (v1.12 and later)", () => {
+    const m3 = build(METAL3).cluster;
+    expect(m3.clusterApiRelease).toEqual({
+      release: 'v1.13.5',
+      minor: 'v1.13',
+      commit: '30be34da2ba56735e128c280370df3135d048015',
+    });
+    expect(metal3().clusterApi).toMatchObject({ from: 'v1.13', to: 'v1.13', builtAgainst: 'v1.13.4' });
+    const os = build().cluster;
+    expect(os.clusterApiRelease.release).toBe('v1.14.0');
+    expect(infra().clusterApi).toMatchObject({ from: 'v1.12', builtAgainst: 'v1.12.10' });
+    expect(infra().clusterApi.to).toBeUndefined();
+  });
+
+  test('fails when the infrastructure provider is documented for no Cluster API release the objects are written for', () => {
+    const documentedFor = (clusterApi: ClusterApiRange) =>
+      new (class extends OpenStackInfrastructure {
+        public override readonly clusterApi = clusterApi;
+      })({
+        authUrl: 'https://keystone.de.example:5000/v3',
+        identity: { secretName: 'openstack-clouds', cloudName: 'de' },
+        imageName: 'ubuntu-capi-image',
+        dnsNameservers: ['10.60.255.2'],
+        nodeCidr: '10.60.0.0/20',
+      });
+    const old = documentedFor({ from: 'v1.10', to: 'v1.11', documented: 'x', builtAgainst: 'v1.11.3' });
+    expect(thrown({ infrastructure: old })).toContain(
+      'infrastructure.clusterApi  provider "openstack" is documented for Cluster API v1.10 to v1.11; the objects are written for Cluster API v1.14.0 or v1.13.5: pin a provider release documented for one of them',
+    );
+    // A newer provider documented for a minor the toolkit has not validated its objects against.
+    const next = documentedFor({ from: 'v1.15', documented: 'x', builtAgainst: 'v1.15.0' });
+    expect(thrown({ infrastructure: next })).toContain(
+      'infrastructure.clusterApi  provider "openstack" is documented for Cluster API v1.15 and later',
+    );
+    // A range the toolkit cannot read is refused too, not matched loosely.
+    const odd = documentedFor({ from: '1.13', documented: 'x', builtAgainst: 'v1.13.4' });
+    expect(thrown({ infrastructure: odd })).toContain(
+      'infrastructure.clusterApi  provider "openstack" is documented for Cluster API 1.13 and later',
+    );
+  });
+
   test('fails when autoscaling bounds are reversed or two pools share a name', () => {
     const msg = thrown({
       pools: [
@@ -251,20 +293,19 @@ describe('ClusterApiCluster', () => {
     expect(msg).toContain('pools[1].name  pool "h100" is named twice');
   });
 
-  for (const [provider, props] of [
-    ['OpenStack', {}],
-    ['Metal3', METAL3],
+  for (const [provider, props, release] of [
+    ['OpenStack', {}, 'v1.14.0'],
+    ['Metal3', METAL3, 'v1.13.5'],
   ] as const) {
-    test(`${provider}: every object is valid against the CRD of its pinned release`, () => {
-      const { out } = build(props);
+    test(`${provider}: every object is valid against the CRDs of the Cluster API release its provider pairs with (${release})`, () => {
+      const { out, cluster } = build(props);
+      expect(cluster.clusterApiRelease.release).toBe(release);
       const kinds: string[] = [];
       for (const m of Object.values<Json>(out.resource.kubernetes_manifest)) {
         kinds.push(m.manifest.kind);
         expect(CRD_OF_KIND[m.manifest.kind]).toBeDefined();
-        expect([m.manifest.kind, crdProblems(CRD_OF_KIND[m.manifest.kind], m.manifest)]).toEqual([
-          m.manifest.kind,
-          [],
-        ]);
+        const fixture = crdFixtureFor(m.manifest.kind, cluster.clusterApiRelease.release);
+        expect([m.manifest.kind, crdProblems(fixture, m.manifest)]).toEqual([m.manifest.kind, []]);
       }
       expect(new Set(kinds).size).toBe(6);
     });

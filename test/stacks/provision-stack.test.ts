@@ -5,7 +5,7 @@ import { renderMarkdown } from '../../policy/report/markdown';
 import { rule as sov012 } from '../../policy/rules/sov-012-endpoints-in-jurisdiction';
 import { formatProblem, isSovereignError } from '../../core/errors';
 import { provisionBackend } from '../../stacks/provision-stack';
-import { crdProblems, CRD_OF_KIND } from '../support/crd-schema';
+import { crdFixtureFor, crdProblems, CRD_OF_KIND } from '../support/crd-schema';
 import { REPO_ROOT } from '../support/paths';
 import { resources, synthExample, synthSpec, type Json } from '../support/synth';
 import { runOn } from '../policy/fixtures';
@@ -56,15 +56,25 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     expect(prov.output.cluster_kubeconfig_secret.value).toBe('capi-de-ber/de-ber-kubeconfig');
   });
 
-  test('every object (Cluster, ClusterClass, kubeadm and CAPO templates) is valid against its pinned CRD', () => {
+  test('every object (Cluster, ClusterClass, kubeadm and CAPO templates) is valid against the CRDs of Cluster API v1.14.0, the release CAPO v0.14.7 pairs with', () => {
+    // CAPO v0.14.7's README: Cluster API >=v1.12; the newest release is v1.14.0.
+    expect(prov.output.cluster_api_release.value).toBe('v1.14.0');
     const kinds = (resources(prov, 'kubernetes_manifest') as Json[]).map((r) => {
-      expect([r.manifest.kind, crdProblems(CRD_OF_KIND[r.manifest.kind], r.manifest)]).toEqual([
+      expect(crdFixtureFor(r.manifest.kind, 'v1.14.0')).toBe(CRD_OF_KIND[r.manifest.kind]);
+      expect([r.manifest.kind, crdProblems(crdFixtureFor(r.manifest.kind, 'v1.14.0'), r.manifest)]).toEqual([
         r.manifest.kind,
         [],
       ]);
       return r.manifest.kind as string;
     });
     expect(new Set(kinds)).toEqual(new Set(Object.keys(CRD_OF_KIND).filter((k) => !k.startsWith('Metal3'))));
+  });
+
+  test('its Cluster API objects are valid against v1.13.5 too, for a management cluster shared with a Metal3 jurisdiction (CAPO: >=v1.12)', () => {
+    for (const r of resources(prov, 'kubernetes_manifest') as Json[]) {
+      const fixture = crdFixtureFor(r.manifest.kind, 'v1.13.5');
+      expect([r.manifest.kind, crdProblems(fixture, r.manifest)]).toEqual([r.manifest.kind, []]);
+    }
   });
 
   test('NTP: every kubeadm config (control plane and each pool) takes its time from the spec', () => {
@@ -202,17 +212,27 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     expect(synthSpec(EXAMPLE).files).toEqual(out.files);
   });
 
-  test('the audit report lists what the management cluster must run: feature gates, label sync, autoscaler, provider', () => {
+  test('the audit report lists what the management cluster must run: the Cluster API release CAPO pairs with, feature gates, label sync, autoscaler, provider', () => {
     const stacks = Object.entries(out.stacks).map(([name, json]) => ({ name, json }));
     const report = buildReport(evaluateStacks(stacks, { today: '2026-12-07' }), { now: 'x' });
     const p = report.stacks.find((s) => s.name === 'de-ber-provision')!;
     expect(p.clusterRequirements.map((r) => r.requirement)).toEqual([
       'Cluster API controller flag --additional-sync-machine-labels matching sovereign-stack.io',
+      'Cluster API v1.14 (v1.14.0 or a later v1.14 patch)',
       'Cluster API v1.14 feature gate ClusterTopology=true',
       'Cluster API v1.14 feature gate MachineTaintPropagation=true',
       'cluster-autoscaler with --cloud-provider=clusterapi',
-      'infrastructure provider: Cluster API Provider OpenStack (CAPO) v0.14, infrastructure.cluster.x-k8s.io/v1beta1',
+      'infrastructure provider: Cluster API Provider OpenStack (CAPO) v0.14.7, infrastructure.cluster.x-k8s.io/v1beta1',
     ]);
+    const release = p.clusterRequirements.find((r) => r.requirement.startsWith('Cluster API v1.14 ('))!;
+    expect(release.why).toContain(
+      'Cluster API Provider OpenStack (CAPO) v0.14.7 is documented for Cluster API v1.12 and later (kubernetes-sigs/cluster-api-provider-openstack v0.14.7 README.md',
+    );
+    expect(release.why).toContain('go.mod builds against v1.12.10');
+    expect(release.why).toContain(
+      "v1.14.0 is the newest Cluster API release in that range, and the stack's Cluster API objects are validated against its CRDs",
+    );
+    expect(release.by).toEqual([expect.stringMatching(/^kubernetes_manifest\.cluster_[0-9A-F]+$/)]);
     const taints = p.clusterRequirements.find((r) => r.requirement.includes('MachineTaintPropagation'))!;
     expect(taints.by).toEqual([expect.stringMatching(/^kubernetes_manifest\.cluster_[0-9A-F]+ \(h100\)$/)]);
     // The clouds.yaml Secret is something that must exist, by name only.
@@ -546,14 +566,49 @@ describe('examples/provisioned-metal3.yaml: the same jurisdiction on bare metal 
   const serving = out.stacks['de-ber'];
   const all = resources(prov, 'kubernetes_manifest') as Json[];
 
-  test('every object is valid against its pinned CRD; Metal3 templates instead of CAPO ones', () => {
-    for (const r of all)
-      expect([r.manifest.kind, crdProblems(CRD_OF_KIND[r.manifest.kind], r.manifest)]).toEqual([
-        r.manifest.kind,
-        [],
-      ]);
+  test('every object is valid against the CRDs of Cluster API v1.13.5, the release CAPM3 v1.13.2 pairs with; Metal3 templates instead of CAPO ones', () => {
+    // CAPM3 v1.13.2's README pairs it with Cluster API v1.13 only: not v1.14.
+    expect(prov.output.cluster_api_release.value).toBe('v1.13.5');
+    expect(prov.output.cluster_api_release.description).toContain('v1.13.5 or a later v1.13 patch');
+    for (const r of all) {
+      const fixture = crdFixtureFor(r.manifest.kind, 'v1.13.5');
+      if (!/^Metal3/.test(r.manifest.kind)) expect(fixture).toMatch(/^cluster-api-v1\.13\.5\//);
+      expect([r.manifest.kind, crdProblems(fixture, r.manifest)]).toEqual([r.manifest.kind, []]);
+    }
     const kinds = new Set(all.map((r) => r.manifest.kind as string));
     expect(kinds).toEqual(new Set(Object.keys(CRD_OF_KIND).filter((k) => !k.startsWith('OpenStack'))));
+  });
+
+  test('the audit report names Cluster API v1.13 for the management cluster, not v1.14', () => {
+    const stacks = Object.entries(out.stacks).map(([name, json]) => ({ name, json }));
+    const report = buildReport(evaluateStacks(stacks, { today: '2026-12-07' }), { now: 'x' });
+    const p = report.stacks.find((s) => s.name === 'de-ber-provision')!;
+    const names = p.clusterRequirements.map((r) => r.requirement);
+    expect(names).toEqual([
+      'Cluster API controller flag --additional-sync-machine-labels matching sovereign-stack.io',
+      'Cluster API v1.13 (v1.13.5 or a later v1.13 patch)',
+      'Cluster API v1.13 feature gate ClusterTopology=true',
+      'Cluster API v1.13 feature gate MachineTaintPropagation=true',
+      'cluster-autoscaler with --cloud-provider=clusterapi',
+      'infrastructure provider: Cluster API Provider Metal3 (CAPM3) v1.13.2 with Ironic and the Bare Metal Operator, infrastructure.cluster.x-k8s.io/v1beta2',
+    ]);
+    expect(names.join('\n')).not.toContain('v1.14');
+    const release = p.clusterRequirements.find((r) => r.requirement.startsWith('Cluster API v1.13 ('))!;
+    expect(release.why).toContain(
+      'Cluster API Provider Metal3 (CAPM3) v1.13.2 is documented for Cluster API v1.13 only (metal3-io/cluster-api-provider-metal3 v1.13.2 README.md',
+    );
+    expect(release.why).toContain('go.mod builds against v1.13.4');
+    expect(release.why).toContain('v1.13.5 is the newest Cluster API release in that range');
+    expect(release.why).toContain(
+      'on a minor outside the range the provider runs outside its documented matrix',
+    );
+    const md = renderMarkdown(report);
+    expect(md).toContain(
+      '| Cluster API v1.13 (v1.13.5 or a later v1.13 patch) | Cluster API Provider Metal3',
+    );
+    expect(md).toContain(
+      '| Cluster API v1.13 feature gate MachineTaintPropagation=true | node pools carry taints',
+    );
   });
 
   test('passes the policy gate; the image URLs, the control-plane address and the time servers are judged', () => {

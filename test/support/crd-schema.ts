@@ -80,3 +80,31 @@ export const CRD_OF_KIND: Record<string, string> = {
   Metal3MachineTemplate:
     'cluster-api-provider-metal3-v1.13.2/infrastructure.cluster.x-k8s.io_metal3machinetemplates.v1beta2.json',
 };
+
+/**
+ * The CRD fixtures of the Cluster API kinds at each Cluster API release the objects are written
+ * for (core/cluster-api-releases.ts CLUSTER_API_RELEASES; test/fixtures/crds/README.md).
+ */
+export const CLUSTER_API_CRDS: Record<string, Record<string, string>> = Object.fromEntries(
+  ['v1.14.0', 'v1.13.5'].map((release) => [
+    release,
+    {
+      Cluster: `cluster-api-${release}/cluster.x-k8s.io_clusters.v1beta2.json`,
+      ClusterClass: `cluster-api-${release}/cluster.x-k8s.io_clusterclasses.v1beta2.json`,
+      KubeadmControlPlaneTemplate: `cluster-api-${release}/controlplane.cluster.x-k8s.io_kubeadmcontrolplanetemplates.v1beta2.json`,
+      KubeadmConfigTemplate: `cluster-api-${release}/bootstrap.cluster.x-k8s.io_kubeadmconfigtemplates.v1beta2.json`,
+    },
+  ]),
+);
+
+/**
+ * The CRD fixture of a kind written for a Cluster API release: that release's own CRD for a
+ * Cluster API kind, the provider's pinned one for an infrastructure template.
+ */
+export function crdFixtureFor(kind: string, clusterApiRelease: string): string {
+  const crds = CLUSTER_API_CRDS[clusterApiRelease];
+  if (crds === undefined) throw new Error(`no CRD fixtures for Cluster API ${clusterApiRelease}`);
+  const fixture = crds[kind] ?? (kind in CLUSTER_API_CRDS['v1.14.0'] ? undefined : CRD_OF_KIND[kind]);
+  if (fixture === undefined) throw new Error(`no CRD fixture for ${kind}`);
+  return fixture;
+}
