@@ -20,6 +20,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import Module from 'module';
 import * as path from 'path';
+import * as v8 from 'v8';
 import * as vm from 'vm';
 
 interface CompilingModule {
@@ -53,7 +54,10 @@ export function enableCompileCache(dir: string | undefined): boolean {
   const proto = (Module as unknown as { prototype: CompilingModule }).prototype;
   const original = proto._compile;
   const pending: { file: string; script: vm.Script }[] = [];
-  const tag = `${process.version}-${process.arch}`;
+  // V8 refuses bytecode taken under other flags (its tag hashes version, flags and CPU
+  // features): keyed by it, runs with other flags (`node --max-semi-space-size …`) keep
+  // their own entries instead of overwriting each other's on every run.
+  const tag = `${process.version}-${process.arch}-${v8.cachedDataVersionTag()}`;
   proto._compile = function (this: CompilingModule, content: string, filename: string) {
     if (content.includes('import(') || content.startsWith('#!'))
       return original.call(this, content, filename);
