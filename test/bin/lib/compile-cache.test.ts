@@ -60,6 +60,34 @@ describe('compile cache', () => {
     expect(files(cache).length).toBe(2);
   });
 
+  test("another source's entry is not run, even when V8 would take its bytecode", () => {
+    // Two sources of the same length: V8 checks only the length (and its version and flags).
+    const cache = path.join(dir, 'cache');
+    const one = path.join(dir, 'one');
+    const two = path.join(dir, 'two');
+    for (const [d, v] of [
+      [one, 'exports.f = () => 1; exports.name = "one";'],
+      [two, 'exports.f = () => 2; exports.name = "two";'],
+    ]) {
+      fs.mkdirSync(d);
+      fs.writeFileSync(path.join(d, 'm.js'), v);
+    }
+    expect(run(one, cache)).toBe(JSON.stringify([1, 'one', 'function']));
+    expect(run(two, cache)).toBe(JSON.stringify([2, 'two', 'function']));
+    const entries = fs
+      .readdirSync(cache, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
+    expect(entries.length).toBe(2);
+    // Each source's entry put where the other's is looked for: the header names the other file
+    // and source, so neither is used (and each is written again).
+    const [a, b] = entries.map((e) => fs.readFileSync(e));
+    fs.writeFileSync(entries[0], b);
+    fs.writeFileSync(entries[1], a);
+    expect(run(one, cache)).toBe(JSON.stringify([1, 'one', 'function']));
+    expect(run(two, cache)).toBe(JSON.stringify([2, 'two', 'function']));
+  });
+
   test('runs under other V8 flags keep entries of their own, and reuse them', () => {
     const cache = path.join(dir, 'cache');
     const expected = JSON.stringify([6765, 'm.js:true', 'function']);
