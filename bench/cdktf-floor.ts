@@ -14,8 +14,10 @@
  * What it leaves out is everything that is not cdktf's own work: reading and checking the
  * spec, planning, the typed bindings, the policy gate, the audit record. The bench times it
  * as a whole process, start-up included, like `sovereign synth`, and checks that every
- * cdk.tf.json it writes is byte-identical to the one it re-created.
+ * cdk.tf.json it writes is byte-identical to the one it re-created. With
+ * SOVEREIGN_FLOOR_STARTUP=1 it also gets the CLI's start-up levers (floor-startup.ts).
  */
+import './floor-startup';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
