@@ -11,7 +11,10 @@
  *    levers"). One warm-up round, then `runs` rounds alternating the contenders; medians of wall
  *    time and peak RSS. The headline is ours / baseline at every size.
  * 3. Start-up: `sovereign validate` on the bundled example and on the 100-jurisdiction spec,
- *    and `sovereign --help`.
+ *    and `sovereign --help`, against bare `node -e 0`; `sovereign synth` of the bundled example
+ *    (without the cache) against its cdktf floor (bench/cdktf-floor.ts: the same JSON re-created
+ *    as bare TerraformResources and synthesized by cdktf, checked byte-identical), plain and
+ *    with the CLI's start-up levers. All from the same rounds.
  * 4. `sovereign weights manifest` on a generated 2 GB tree against `sha256sum`, and on
  *    100 000 files of 1–10 KB and 3 files of 2 GB against `find | xargs sha256sum`
  *    (bench/weights-manifest.ts).
@@ -23,6 +26,7 @@
  * 5. At the largest size: `--jobs 1` against `--jobs 2` (both without the cache) and a cached
  *    run after one jurisdiction changed, from the same rounds (benchFleet).
  * --fleet: only step 5, start-up and the 250/500/1 000 edge series (--edge 250,500 overrides).
+ * --startup: only step 3.
  * --sizes 10,50 and --runs 3 override the sizes and rounds; --synth-only skips start-up and hashing.
  */
 import { execFileSync } from 'node:child_process';
@@ -42,6 +46,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const SOVEREIGN = path.join(ROOT, 'dist', 'bin', 'sovereign.js');
 const BASELINE = path.join(ROOT, 'dist', 'bench', 'baseline-app.js');
 const FLOOR = path.join(ROOT, 'dist', 'bench', 'floor.js');
+const CDKTF_FLOOR = path.join(ROOT, 'dist', 'bench', 'cdktf-floor.js');
 
 /** Targets of issue 8 (2-core machine). */
 export const TARGETS = {
@@ -51,6 +56,10 @@ export const TARGETS = {
   doubling: 2.2,
   validateSeconds: 0.3,
   helpSeconds: 0.15,
+  /** Issue 20: start-up as multiples of bare `node -e 0`, and the example against its cdktf floor. */
+  validateNodeRatio: 3,
+  helpNodeRatio: 1.5,
+  exampleFloorRatio: 1.3,
   hashRatio: 1 / 0.9,
   /** weights manifest against `find | xargs sha256sum` on the same tree (issue 13). */
   treeRatio: 2,
@@ -100,6 +109,10 @@ export interface BenchReport {
     /** Bare `node -e 0`, the unit start-up targets are given in. */
     readonly node?: Stats;
     readonly validateJurisdictions: number;
+    /** `sovereign synth examples/sovereign.yaml --no-cache`, and its cdktf floor (plain, same levers). */
+    readonly synthExample?: Stats;
+    readonly cdktfFloor?: Stats;
+    readonly cdktfFloorSameLevers?: Stats;
   };
   readonly hashing: WeightsManifestBenchResult;
   readonly hashingTrees: readonly TreeBenchRow[];
@@ -297,20 +310,54 @@ function benchStartup(work: string, runs: number): BenchReport['startup'] {
   const validateExample: Sample[] = [];
   const help: Sample[] = [];
   const bare: Sample[] = [];
+  const synthExample: Sample[] = [];
+  const floor: Sample[] = [];
+  const floorSameLevers: Sample[] = [];
   const empty = path.join(work, 'empty.js');
   writeFileSync(empty, '0;\n');
+  // The floor re-creates what synth wrote; synthesized inside a project directory of its own
+  // (the example's relative paths resolve from there, as in a real project).
+  const project = path.join(work, 'example-project');
+  mkdirSync(project, { recursive: true });
+  writeFileSync(path.join(project, 'sovereign.yaml'), readFileSync(example));
+  const synthOut = path.join(project, 'cdktf.out');
+  const floorOut = path.join(work, 'example-floor');
+  const synth = () => {
+    rmSync(synthOut, { recursive: true, force: true });
+    return measureNode(SOVEREIGN, ['synth', 'sovereign.yaml', '--no-cache'], { cwd: project });
+  };
+  const cdktfFloor = (sameLevers: boolean) => {
+    rmSync(floorOut, { recursive: true, force: true });
+    return measureNode(CDKTF_FLOOR, [synthOut, floorOut], {
+      cwd: work,
+      env: { ...process.env, SOVEREIGN_FLOOR_STARTUP: sameLevers ? '1' : '0' },
+    });
+  };
+  synth();
   const r = Math.max(runs, 5);
   for (let i = 0; i <= r; i++) {
     const v = measureNode(SOVEREIGN, ['validate', spec], { cwd: work });
     const e = measureNode(SOVEREIGN, ['validate', example], { cwd: work });
     const h = measureNode(SOVEREIGN, ['--help'], { cwd: work });
     const z = measureNode(empty, [], { cwd: work });
+    const f = cdktfFloor(false);
+    const fl = cdktfFloor(true);
+    const sy = synth();
     if (i > 0) {
       validate.push(v);
       validateExample.push(e);
       help.push(h);
       bare.push(z);
+      floor.push(f);
+      floorSameLevers.push(fl);
+      synthExample.push(sy);
     }
+  }
+  // The floor is a floor only if it wrote what synth wrote.
+  for (const name of readdirSync(path.join(synthOut, 'stacks'))) {
+    const file = path.join('stacks', name, 'cdk.tf.json');
+    if (!readFileSync(path.join(synthOut, file)).equals(readFileSync(path.join(floorOut, file))))
+      throw new Error(`the cdktf floor wrote another ${file} than sovereign synth`);
   }
   return {
     validate: stats(validate),
@@ -318,6 +365,27 @@ function benchStartup(work: string, runs: number): BenchReport['startup'] {
     help: stats(help),
     node: stats(bare),
     validateJurisdictions: n,
+    synthExample: stats(synthExample),
+    cdktfFloor: stats(floor),
+    cdktfFloorSameLevers: stats(floorSameLevers),
+  };
+}
+
+/** The start-up ratios of issue 20, each from the same rounds. */
+export function startupRatios(s: BenchReport['startup']): {
+  validate?: number;
+  help?: number;
+  exampleFloor?: number;
+  exampleFloorSameLevers?: number;
+} {
+  const node = s.node?.medianS;
+  const synth = s.synthExample?.medianS;
+  return {
+    validate: node ? round2(s.validateExample.medianS / node) : undefined,
+    help: node ? round2(s.help.medianS / node) : undefined,
+    exampleFloor: synth && s.cdktfFloor ? round2(synth / s.cdktfFloor.medianS) : undefined,
+    exampleFloorSameLevers:
+      synth && s.cdktfFloorSameLevers ? round2(synth / s.cdktfFloorSameLevers.medianS) : undefined,
   };
 }
 
@@ -369,6 +437,25 @@ function targets(r: Omit<BenchReport, 'targets'>): BenchReport['targets'] {
     value: `${r.startup.help.medianS} s`,
     ok: r.startup.help.medianS <= TARGETS.helpSeconds,
   });
+  const ratios = startupRatios(r.startup);
+  if (ratios.validate !== undefined)
+    out.push({
+      what: `validate (bundled example) ≤ ${TARGETS.validateNodeRatio}× node -e 0`,
+      value: `${ratios.validate}×`,
+      ok: ratios.validate <= TARGETS.validateNodeRatio,
+    });
+  if (ratios.help !== undefined)
+    out.push({
+      what: `--help ≤ ${TARGETS.helpNodeRatio}× node -e 0`,
+      value: `${ratios.help}×`,
+      ok: ratios.help <= TARGETS.helpNodeRatio,
+    });
+  if (ratios.exampleFloor !== undefined)
+    out.push({
+      what: `synth (bundled example) ≤ ${TARGETS.exampleFloorRatio}× its cdktf floor`,
+      value: `${ratios.exampleFloor}× (floor with the same start-up levers: ${ratios.exampleFloorSameLevers}×)`,
+      ok: ratios.exampleFloor <= TARGETS.exampleFloorRatio,
+    });
   out.push({
     what: 'weights manifest ≥ 0.9× sha256sum throughput',
     value: `time ratio ${r.hashing.ratio} (≤ ${round2(TARGETS.hashRatio)})`,
@@ -404,6 +491,7 @@ export function formatTable(r: BenchReport): string {
     `| sovereign validate (bundled example) | ${r.startup.validateExample.medianS.toFixed(3)} | ${r.startup.validateExample.peakMB} |`,
     `| sovereign validate (${r.startup.validateJurisdictions} jurisdictions) | ${r.startup.validate.medianS.toFixed(3)} | ${r.startup.validate.peakMB} |`,
     `| sovereign --help | ${r.startup.help.medianS.toFixed(3)} | ${r.startup.help.peakMB} |`,
+    ...startupRows(r.startup),
     '',
     '| hashing | bytes | ours s | sha256sum s | ratio | sha256sum ×' + r.hashing.cpus + ' s | ratio |',
     '|---|---:|---:|---:|---:|---:|---:|',
@@ -422,6 +510,26 @@ export function formatTable(r: BenchReport): string {
     ...r.targets.map((t) => `  ${t.ok ? 'ok  ' : 'MISS'} ${t.what}: ${t.value}`),
   ];
   return lines.join('\n');
+}
+
+/** Rows of the start-up table for the issue 20 measurements, when the report has them. */
+function startupRows(s: BenchReport['startup']): string[] {
+  const ratios = startupRatios(s);
+  const row = (what: string, st: Stats | undefined, ratio?: string) =>
+    st === undefined
+      ? []
+      : [`| ${what} | ${st.medianS.toFixed(3)} | ${st.peakMB} |${ratio ? ` ${ratio}` : ''}`];
+  return [
+    ...row('node -e 0', s.node),
+    ...row('sovereign synth (bundled example, no cache)', s.synthExample),
+    ...row('cdktf floor of the example (bench/cdktf-floor.ts)', s.cdktfFloor),
+    ...row('cdktf floor, with the CLI start-up levers', s.cdktfFloorSameLevers),
+    ...(ratios.validate === undefined
+      ? []
+      : [
+          `| ratios: validate / node ${ratios.validate}, --help / node ${ratios.help}, synth / floor ${ratios.exampleFloor} (same levers ${ratios.exampleFloorSameLevers}) | | |`,
+        ]),
+  ];
 }
 
 function cpuModel(): string {
@@ -449,6 +557,25 @@ function main(argv: readonly string[]): void {
     log(
       `synth: ${sizes.join(', ')} jurisdiction(s) × ${MODELS_PER_JURISDICTION} models, ${runs} run(s) each`,
     );
+    if (argv.includes('--startup')) {
+      // Only the start-up part: validate, --help and the example's synth against node and the floor.
+      log('start-up: validate, --help, node, synth of the example, its cdktf floor');
+      const startup = benchStartup(work, runs);
+      const ratios = startupRatios(startup);
+      process.stdout.write(
+        [
+          '| start-up | median s | peak MB |',
+          '|---|---:|---:|',
+          `| sovereign validate (bundled example) | ${startup.validateExample.medianS.toFixed(3)} | ${startup.validateExample.peakMB} |`,
+          `| sovereign --help | ${startup.help.medianS.toFixed(3)} | ${startup.help.peakMB} |`,
+          ...startupRows(startup),
+          '',
+          JSON.stringify({ date: new Date().toISOString(), startup, ratios }, null, 2),
+          '',
+        ].join('\n'),
+      );
+      return;
+    }
     if (argv.includes('--fleet')) {
       // Only what the fleet work is judged by: ratios from one run of this process.
       const n = Math.max(...sizes);
@@ -457,8 +584,12 @@ function main(argv: readonly string[]): void {
       log('start-up: validate, --help, node');
       const startup = benchStartup(work, runs);
       const s = startup;
+      const ratios = startupRatios(s);
       log(
-        `  node ${s.node?.medianS} s; validate example ${s.validateExample.medianS} s (×${round2(s.validateExample.medianS / (s.node?.medianS ?? 1))}); --help ${s.help.medianS} s (×${round2(s.help.medianS / (s.node?.medianS ?? 1))}); validate ${s.validateJurisdictions} ${s.validate.medianS} s`,
+        `  node ${s.node?.medianS} s; validate example ${s.validateExample.medianS} s (×${ratios.validate}); --help ${s.help.medianS} s (×${ratios.help}); validate ${s.validateJurisdictions} ${s.validate.medianS} s`,
+      );
+      log(
+        `  synth example ${s.synthExample?.medianS} s; cdktf floor ${s.cdktfFloor?.medianS} s (×${ratios.exampleFloor}); floor with the start-up levers ${s.cdktfFloorSameLevers?.medianS} s (×${ratios.exampleFloorSameLevers})`,
       );
       log('edge fleet: CPU sites, one llama.cpp model each, a file per site');
       const edge = benchEdge(work, option('--edge')?.split(',').map(Number) ?? [250, 500, 1000], 1, log);

@@ -5,9 +5,13 @@
  * schema: V8 parses each file, then compiles each function to bytecode the first time it runs.
  * Here each CommonJS file is compiled through `vm.Script` with the bytecode V8 produced for it
  * on an earlier run (`cachedData`), taken after that run, so it holds the functions the run
- * compiled too. V8 checks the data against the source and its own version and flags and
- * ignores data that does not fit; the cache key also holds a SHA-256 of the source, the
- * file's path and Node's version, so an edited or upgraded file never meets stale bytecode.
+ * compiled too. V8 checks the data against the source's length and its own version and flags
+ * and ignores data that does not fit; the entry is found by a CRC-32 of the source (as Node's
+ * own compile cache finds its entries: nodejs/node src/compile_cache.cc, GetHash) with the
+ * file's path, Node's version and V8's flags tag, all of which the entry holds and is checked
+ * against, so an edited or upgraded file does not meet stale bytecode. A CRC-32 rather than a
+ * SHA-256: `synth` reads 16 MB of JavaScript (13 MB of it the provider bindings), which
+ * SHA-256 took ~30 ms to hash.
  *
  * Where: `node_modules/.cache/sovereign-stack/compile/` of the project the toolkit is
  * installed in (the place build tools keep caches; whoever can write there can already change
@@ -16,11 +20,12 @@
  * Files that use `import()` are compiled as Node compiles them (a `vm.Script` would need a
  * module loader of its own for them).
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import Module from 'module';
 import * as path from 'path';
+import * as v8 from 'v8';
 import * as vm from 'vm';
+import { crc32 } from 'zlib';
 
 interface CompilingModule {
   exports: unknown;
@@ -52,16 +57,24 @@ export function enableCompileCache(dir: string | undefined): boolean {
     return false;
   const proto = (Module as unknown as { prototype: CompilingModule }).prototype;
   const original = proto._compile;
-  const pending: { file: string; script: vm.Script }[] = [];
-  const tag = `${process.version}-${process.arch}`;
+  const pending: { file: string; header: Buffer; script: vm.Script }[] = [];
+  // V8 refuses bytecode taken under other flags (its tag hashes version, flags and CPU
+  // features): keyed by it, runs with other flags (`node --max-semi-space-size …`) keep
+  // their own entries instead of overwriting each other's on every run.
+  const tag = `${process.version}-${process.arch}-${v8.cachedDataVersionTag()}`;
   proto._compile = function (this: CompilingModule, content: string, filename: string) {
     if (content.includes('import(') || content.startsWith('#!'))
       return original.call(this, content, filename);
-    const key = createHash('sha256').update(`${tag}\0${filename}\0`).update(content).digest('hex');
-    const file = path.join(dir, key.slice(0, 2), key.slice(2));
+    const id = `${tag}\0${filename}\0${hex(crc32(content))}\0${content.length}`;
+    const name = `${hex(crc32(`${tag}\0${filename}`))}${hex(crc32(content))}${content.length.toString(16)}`;
+    const file = path.join(dir, name.slice(0, 2), name.slice(2));
+    const header = Buffer.from(`${id}\n`);
     let cachedData: Buffer | undefined;
     try {
-      cachedData = fs.readFileSync(file);
+      const entry = fs.readFileSync(file);
+      // An entry of another file, Node, V8 flags or source that happens to share the name is not used.
+      if (entry.length > header.length && entry.subarray(0, header.length).equals(header))
+        cachedData = entry.subarray(header.length);
     } catch {
       cachedData = undefined;
     }
@@ -69,18 +82,19 @@ export function enableCompileCache(dir: string | undefined): boolean {
       filename,
       cachedData,
     });
-    if (cachedData === undefined || script.cachedDataRejected === true) pending.push({ file, script });
+    if (cachedData === undefined || script.cachedDataRejected === true)
+      pending.push({ file, header, script });
     const fn = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     const require = makeRequire(this);
     return fn.call(this.exports, this.exports, require, this, filename, path.dirname(filename));
   };
   // Written when the process ends, so the bytecode of every function the run compiled is in it.
   process.once('exit', () => {
-    for (const { file, script } of pending) {
+    for (const { file, header, script } of pending) {
       try {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, script.createCachedData());
+        fs.writeFileSync(tmp, Buffer.concat([header, script.createCachedData()]));
         fs.renameSync(tmp, file);
       } catch {
         return; // a read-only or full disk: run without the cache
@@ -89,6 +103,8 @@ export function enableCompileCache(dir: string | undefined): boolean {
   });
   return true;
 }
+
+const hex = (n: number) => n.toString(16).padStart(8, '0');
 
 function makeRequire(mod: CompilingModule): NodeJS.Require {
   const M = Module as unknown as {

@@ -10,11 +10,11 @@ import * as path from 'path';
 
 const LIB = path.resolve(__dirname, '../../../bin/lib/compile-cache.js');
 
-function run(dir: string, cache: string, env: NodeJS.ProcessEnv = {}): string {
+function run(dir: string, cache: string, env: NodeJS.ProcessEnv = {}, flags: string[] = []): string {
   const script = `require(${JSON.stringify(LIB)}).enableCompileCache(${JSON.stringify(cache)});
     const m = require(${JSON.stringify(path.join(dir, 'm.js'))});
     process.stdout.write(JSON.stringify([m.f(20), m.name, typeof require('path').join]));`;
-  return execFileSync(process.execPath, ['-e', script], {
+  return execFileSync(process.execPath, [...flags, '-e', script], {
     env: { ...process.env, JEST_WORKER_ID: '', ...env },
   }).toString();
 }
@@ -58,6 +58,56 @@ describe('compile cache', () => {
     fs.writeFileSync(path.join(dir, 'm.js'), 'exports.f = () => 1; exports.name = "edited";');
     expect(run(dir, cache)).toBe(JSON.stringify([1, 'edited', 'function']));
     expect(files(cache).length).toBe(2);
+  });
+
+  test("another source's entry is not run, even when V8 would take its bytecode", () => {
+    // Two sources of the same length: V8 checks only the length (and its version and flags).
+    const cache = path.join(dir, 'cache');
+    const one = path.join(dir, 'one');
+    const two = path.join(dir, 'two');
+    for (const [d, v] of [
+      [one, 'exports.f = () => 1; exports.name = "one";'],
+      [two, 'exports.f = () => 2; exports.name = "two";'],
+    ]) {
+      fs.mkdirSync(d);
+      fs.writeFileSync(path.join(d, 'm.js'), v);
+    }
+    expect(run(one, cache)).toBe(JSON.stringify([1, 'one', 'function']));
+    expect(run(two, cache)).toBe(JSON.stringify([2, 'two', 'function']));
+    const entries = fs
+      .readdirSync(cache, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
+    expect(entries.length).toBe(2);
+    // Each source's entry put where the other's is looked for: the header names the other file
+    // and source, so neither is used (and each is written again).
+    const [a, b] = entries.map((e) => fs.readFileSync(e));
+    fs.writeFileSync(entries[0], b);
+    fs.writeFileSync(entries[1], a);
+    expect(run(one, cache)).toBe(JSON.stringify([1, 'one', 'function']));
+    expect(run(two, cache)).toBe(JSON.stringify([2, 'two', 'function']));
+  });
+
+  test('runs under other V8 flags keep entries of their own, and reuse them', () => {
+    const cache = path.join(dir, 'cache');
+    const expected = JSON.stringify([6765, 'm.js:true', 'function']);
+    expect(run(dir, cache)).toBe(expected);
+    const plain = files(cache);
+    expect(run(dir, cache, {}, ['--max-semi-space-size=32'])).toBe(expected);
+    const both = files(cache);
+    expect(both.length).toBe(2);
+    expect(both).toEqual(expect.arrayContaining(plain));
+    // Neither run overwrote the other's entry: a third and fourth run write nothing new.
+    const stamp = (f: string[]) =>
+      fs
+        .readdirSync(cache, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && f.includes(e.name))
+        .map((e) => fs.statSync(path.join(e.parentPath, e.name)).mtimeMs);
+    const before = stamp(both);
+    expect(run(dir, cache)).toBe(expected);
+    expect(run(dir, cache, {}, ['--max-semi-space-size=32'])).toBe(expected);
+    expect(files(cache).sort()).toEqual([...both].sort());
+    expect(stamp(both)).toEqual(before);
   });
 
   test('SOVEREIGN_COMPILE_CACHE=0 writes nothing', () => {

@@ -1,0 +1,62 @@
+/**
+ * What the CLI entry sets up before anything loads (bin/lib/compile-cache-install.ts), seen
+ * from a real `sovereign` process: `validate` loads none of zod's translations but English, no
+ * child_process and no cdktf, and V8 is tuned only when allowed.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const REPO = path.resolve(__dirname, '../../../..');
+const CLI = path.join(REPO, 'dist', 'bin', 'sovereign.js');
+
+describe('CLI start-up', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-startup-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs the CLI with a probe that reports, at exit, the modules loaded and V8's flags tag. */
+  function probe(args: string[], env: NodeJS.ProcessEnv = {}) {
+    const file = path.join(dir, 'probe.js');
+    fs.writeFileSync(
+      file,
+      `process.on('exit', () => {
+         const files = Object.keys(require.cache);
+         require('fs').writeSync(2, 'PROBE:' + JSON.stringify({
+           translations: files.filter((f) => /[\\\\/]zod[\\\\/]v4[\\\\/]locales[\\\\/]/.test(f)).map((f) => require('path').basename(f)),
+           childProcess: process.moduleLoadList.includes('NativeModule child_process'),
+           cdktf: files.filter((f) => /node_modules[\\\\/](cdktf|@cdktf|constructs)[\\\\/]/.test(f)).length,
+           tag: require('v8').cachedDataVersionTag(),
+         }) + '\\n');
+       });`,
+    );
+    const r = spawnSync(process.execPath, ['--require', file, CLI, ...args], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, SOVEREIGN_COMPILE_CACHE: '0', ...env },
+    });
+    const line = r.stderr.split('\n').find((l) => l.startsWith('PROBE:'));
+    return { status: r.status, stdout: r.stdout, seen: JSON.parse(line!.slice('PROBE:'.length)) };
+  }
+
+  test('validate loads English of zod only, no child_process, no cdktf', () => {
+    const r = probe(['validate', 'examples/sovereign.yaml']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('valid examples/sovereign.yaml');
+    expect(r.seen).toMatchObject({ translations: ['en.cjs'], childProcess: false, cdktf: 0 });
+  });
+
+  test('V8 tuning changes the flags (V8 11) unless SOVEREIGN_V8_TUNING=0; output the same', () => {
+    const bare = spawnSync(process.execPath, ['-p', "require('v8').cachedDataVersionTag()"], {
+      encoding: 'utf8',
+    }).stdout.trim();
+    const tuned = probe(['validate', '--json', 'examples/frontier.yaml']);
+    const plain = probe(['validate', '--json', 'examples/frontier.yaml'], { SOVEREIGN_V8_TUNING: '0' });
+    expect(tuned.status).toBe(0);
+    expect(tuned.stdout).toBe(plain.stdout);
+    expect(String(plain.seen.tag)).toBe(bare);
+    if (/^11\./.test(process.versions.v8)) expect(String(tuned.seen.tag)).not.toBe(bare);
+    else expect(String(tuned.seen.tag)).toBe(bare);
+  });
+});
