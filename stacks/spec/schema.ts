@@ -192,7 +192,9 @@ const provisionSchema = z
           })
           .describe('How Terraform reaches the Cluster API management cluster.'),
       })
-      .describe("The jurisdiction's Cluster API management cluster (Cluster API and the infrastructure provider installed)."),
+      .describe(
+        "The jurisdiction's Cluster API management cluster (Cluster API and the infrastructure provider installed).",
+      ),
     name: dnsLabel('cluster.provision.name')
       .optional()
       .describe('Name of the Cluster on the management cluster; default: the jurisdiction name.'),
