@@ -10,8 +10,8 @@
  * Deleting it is always safe. Entries are written to a temporary file and renamed.
  *
  * An entry is used only when its key matches. The key is a SHA-256 over: the cache format,
- * the toolkit version, a digest of the toolkit's own compiled code (the construct, stack and
- * policy code and the engine flag tables in it), the versions of cdktf and the provider bindings,
+ * the toolkit version, a digest of the toolkit's own compiled code (the construct, stack, core
+ * and policy code and the engine flag tables in it), the versions of cdktf and the provider bindings,
  * the jurisdiction's resolved spec (its own fields with `defaults` merged in, after
  * validation), the content of every file it reads (the API server's CA), where the output
  * lies relative to the project (paths in the stacks depend on it) and the debug switch.
@@ -23,6 +23,7 @@ import * as path from 'path';
 import type { SovereignSpec } from '../../stacks/spec/schema';
 import { TOOLKIT_VERSION } from '../../core/version';
 import type { PartSummary } from './synth-parallel';
+import type { JudgedStack } from './synth-judge';
 
 const FORMAT = 'sovereign-synth cache 1';
 const TAG =
@@ -35,6 +36,15 @@ export interface CacheEntry {
   readonly manifest: Record<string, unknown>;
   /** Files of its stacks by path relative to the output (`stacks/<stack>/…`), as text. */
   readonly files: Record<string, string>;
+  /**
+   * The gate's verdict on each of its stacks, by stack name: used only while the stack's bytes
+   * have the digest it names and its key matches (bin/lib/synth-judge.ts verdictKey).
+   */
+  readonly verdicts?: Record<string, CachedVerdict>;
+}
+
+export interface CachedVerdict extends Omit<JudgedStack, 'name'> {
+  readonly key: string;
 }
 
 export function cacheDir(outdir: string): string {
@@ -59,7 +69,7 @@ function usable(dir: string): boolean {
 
 let codeDigestMemo: string | undefined;
 
-/** SHA-256 over the toolkit's compiled construct, stack and policy code and its dependencies' versions. */
+/** SHA-256 over the toolkit's compiled construct, stack, shared (core) and policy code and its dependencies' versions. */
 export function codeDigest(): string {
   if (codeDigestMemo !== undefined) return codeDigestMemo;
   const h = createHash('sha256').update(`${FORMAT}\0${TOOLKIT_VERSION}\0`);
@@ -72,7 +82,14 @@ export function codeDigest(): string {
         h.update(`${path.relative(root, p)}\0`).update(fs.readFileSync(p));
     }
   };
-  for (const d of ['constructs', 'stacks', 'policy', path.join('bin', 'lib', 'synth-parallel.js')]) {
+  for (const d of [
+    'constructs',
+    'core',
+    'stacks',
+    'policy',
+    path.join('bin', 'lib', 'synth-parallel.js'),
+    path.join('bin', 'lib', 'synth-judge.js'),
+  ]) {
     const p = path.join(root, d);
     if (fs.existsSync(p)) {
       if (fs.statSync(p).isDirectory()) walk(p);

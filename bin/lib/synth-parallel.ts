@@ -17,6 +17,7 @@ import { isSovereignError, SovereignError, specInvalid, type Problem } from '../
 import type { loadSpec } from '../../stacks/spec/load';
 import type { SovereignSpec } from '../../stacks/spec/schema';
 import { TOOLKIT_VERSION } from '../../core/version';
+import { judgeWritten, type JudgeOptions, type JudgedStack } from './synth-judge';
 
 export interface PartSummary {
   readonly name: string;
@@ -32,6 +33,8 @@ export interface Part {
   readonly jurisdictions: readonly PartSummary[];
   /** manifest.json of the part, as cdktf wrote it (parsed). */
   readonly manifest: { stacks: Record<string, unknown> } & Record<string, unknown>;
+  /** The gate's verdict on each stack of the part as written, when it was asked to judge. */
+  readonly verdicts?: readonly JudgedStack[];
 }
 
 interface PartRequest {
@@ -43,6 +46,8 @@ interface PartRequest {
   readonly dir: string;
   readonly finalOutdir: string;
   readonly debug: boolean;
+  /** Judge the stacks written, with these options (bin/lib/synth-judge.ts). */
+  readonly judge?: JudgeOptions;
 }
 
 type PartReply =
@@ -55,24 +60,38 @@ type PartReply =
       fatal?: string;
     };
 
-/** Synthesizes `only` into `dir` in this thread (cdktf is loaded here). */
+/**
+ * Synthesizes `only` into `dir` in this thread (cdktf is loaded here); with `judge`, then runs
+ * the policy gate over each stack as written, after the construct tree and cdktf's token map
+ * are released.
+ */
 export async function synthesizePart(
   spec: ReturnType<typeof loadSpec>,
   only: readonly string[],
   dir: string,
   finalOutdir: string,
   debug: boolean,
+  judge?: JudgeOptions,
 ): Promise<Part> {
   const { installSynthPatches, releaseCdktfTokens } = await import('../../stacks/cdktf-seam');
   const patches = installSynthPatches(debug);
+  let jurisdictions: PartSummary[];
   try {
-    const jurisdictions = await build(spec, only, dir, finalOutdir, patches.tracesOff);
+    jurisdictions = await build(spec, only, dir, finalOutdir, patches.tracesOff);
     releaseCdktfTokens(patches.tracesOff);
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Part['manifest'];
-    return { dir, jurisdictions, manifest };
   } finally {
     patches.restore();
   }
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Part['manifest'];
+  if (judge === undefined) return { dir, jurisdictions, manifest };
+  const policy = await import('../../policy');
+  const verdicts = judgeWritten(
+    dir,
+    jurisdictions.flatMap((j) => j.order),
+    judge,
+    policy,
+  );
+  return { dir, jurisdictions, manifest, verdicts };
 }
 
 /** In a function of its own: once it returns, nothing holds the construct tree. */
@@ -150,6 +169,7 @@ export async function synthesizeInWorkers(
   parent: string,
   finalOutdir: string,
   debug: boolean,
+  judge?: JudgeOptions,
 ): Promise<Part[]> {
   const replies = await Promise.all(
     groups.map(
@@ -167,6 +187,7 @@ export async function synthesizeInWorkers(
             dir: path.join(parent, `.part-${i}`),
             finalOutdir,
             debug,
+            judge,
           };
           const w = new Worker(__filename, { workerData: request });
           let reply: PartReply | undefined;
@@ -211,7 +232,10 @@ if (!isMainThread && (workerData as PartRequest | undefined)?.kind === 'sovereig
   void (async () => {
     let reply: PartReply;
     try {
-      reply = { ok: true, part: await synthesizePart(loaded, req.only, req.dir, req.finalOutdir, req.debug) };
+      reply = {
+        ok: true,
+        part: await synthesizePart(loaded, req.only, req.dir, req.finalOutdir, req.debug, req.judge),
+      };
     } catch (e) {
       reply = isSovereignError(e)
         ? {

@@ -16,6 +16,9 @@ import { ioFailure, isErrnoError } from './io-error';
 import { runGate, summarize } from './synth-gate';
 import { assemble, relocatedFiles } from './synth-output';
 import { planRun } from './synth-plan';
+import { todayUtc } from '../../policy/suppressions';
+import type { CacheEntry, CachedVerdict } from './synth-cache';
+import { verdictKey, type JudgeOptions, type JudgedStack } from './synth-judge';
 
 export { synthesizeToMemory } from './synth-in-process';
 
@@ -80,6 +83,22 @@ export interface SynthesizeResult {
   readonly notices: readonly string[];
 }
 
+/** A cache entry carrying the verdict on each of its stacks, keyed to the bytes judged. */
+function withVerdicts(
+  e: CacheEntry,
+  verdicts: ReadonlyMap<string, JudgedStack>,
+  judge: JudgeOptions,
+): CacheEntry {
+  const out: Record<string, CachedVerdict> = {};
+  for (const stack of e.summary.order) {
+    const v = verdicts.get(stack);
+    if (v === undefined) return { ...e, verdicts: undefined };
+    const { name: _name, ...rest } = v;
+    out[stack] = { ...rest, key: verdictKey(v.sha256, judge) };
+  }
+  return { ...e, verdicts: out };
+}
+
 export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeResult> {
   let loaded: ReturnType<typeof loadSpec> | undefined = loadSpec(opts.spec);
   // cdktf and the bindings are loaded only now, so a bad spec never pays for them. What synth
@@ -97,6 +116,10 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
     const debug = opts.debug === true || process.env.SOVEREIGN_CDKTF_STACK_TRACES === '1';
     const plan = planRun(loaded, names, opts, (stack) => projectFromStack(opts.outdir, stack), debug);
 
+    // Each stack is judged where it was written, unless a report is asked for (the report
+    // judges every stack at once). Every stack of a run is judged against the same day.
+    const judge: JudgeOptions | undefined =
+      opts.report === undefined ? { strict: opts.strict, today: opts.today ?? todayUtc() } : undefined;
     // The jurisdictions to synthesize now: in this thread when few, else in worker threads.
     const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), plan.todo.length));
     let parts: Part[];
@@ -104,9 +127,11 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       if (plan.todo.length === 0) parts = [];
       else if (jobs === 1 || (opts.jobs === undefined && plan.todo.length < MIN_PARALLEL)) {
         const spec = loaded;
-        parts = [await synthesizePart(spec, plan.todo, path.join(target, '.part-0'), opts.outdir, debug)];
+        parts = [
+          await synthesizePart(spec, plan.todo, path.join(target, '.part-0'), opts.outdir, debug, judge),
+        ];
       } else {
-        parts = await synthesizeInWorkers(loaded, slices(plan.todo, jobs), target, opts.outdir, debug);
+        parts = await synthesizeInWorkers(loaded, slices(plan.todo, jobs), target, opts.outdir, debug, judge);
       }
     } catch (e) {
       // cdktf writes by descriptor: its errno errors name no path; the output directory it is.
@@ -114,12 +139,23 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
       throw e;
     }
     loaded = undefined;
-    const { summaries: stacks, toCache } = assemble(target, names, parts, plan.cached, plan.cache, plan.keys);
+    const assembled = assemble(target, names, parts, plan.cached, plan.cache, plan.keys, judge);
+    const stacks = assembled.summaries;
 
-    const { gate, report, resources } = await runGate(target, out, opts, stacks, policy);
+    const { gate, report, resources, verdicts } = await runGate(
+      target,
+      out,
+      opts,
+      stacks,
+      policy,
+      assembled.verdicts,
+      judge,
+    );
     staged.commit();
     // Cached only once the output is committed: a failed or refused run leaves nothing new.
-    for (const e of toCache) plan.cache?.put(e);
+    // Each entry with its stacks' verdicts, under a key over their bytes (bin/lib/synth-judge.ts).
+    for (const e of [...assembled.toCache, ...assembled.rejudged])
+      plan.cache?.put(judge === undefined ? e : withVerdicts(e, verdicts, judge));
     return {
       exitCode: 0,
       outdir: opts.outdir,

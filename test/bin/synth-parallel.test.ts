@@ -9,6 +9,8 @@ import * as path from 'path';
 import { synthesize, synthesizeToMemory } from '../../bin/lib/synthesize';
 import { cacheDir } from '../../bin/lib/synth-cache';
 import type { SovereignError } from '../../core/errors';
+import * as policy from '../../policy';
+import { sha256Hex } from '../../bin/lib/synth-judge';
 
 const EXAMPLE = path.resolve(__dirname, '../../../examples/sovereign.yaml');
 
@@ -50,7 +52,7 @@ describe('parallel and incremental synth', () => {
   const spec = 'examples/sovereign.yaml';
   const changed = 'changed.yaml';
 
-  test('one App, one job, workers, cache and --only agree byte for byte', async () => {
+  test('one App, one job and workers agree byte for byte', async () => {
     const reference = await synthesizeToMemory(spec, 'out-a');
     await synthesize({ spec, outdir: 'out-a', jobs: 1, cache: false });
     const one = tree('out-a');
@@ -60,7 +62,9 @@ describe('parallel and incremental synth', () => {
     await synthesize({ spec, outdir: 'out-b', jobs: 3, cache: false });
     expectSame(tree('out-a'), tree('out-b'));
     expect(fs.existsSync(cacheDir('out-b'))).toBe(false);
+  });
 
+  test('from the cache after one jurisdiction changed, and with --only: the same bytes; only the changed one judged', async () => {
     // Fill the cache, change one jurisdiction, synthesize again from the cache.
     await synthesize({ spec, outdir: 'out-c', jobs: 2 });
     expect(fs.readdirSync(cacheDir('out-c')).sort()).toEqual([
@@ -77,8 +81,12 @@ describe('parallel and incremental synth', () => {
     expect(edited).not.toBe(text);
     fs.writeFileSync(changed, edited);
     const before = fs.statSync(path.join(cacheDir('out-c'), 'de-fra.json')).mtimeMs;
+    const judged = jest.spyOn(policy, 'judgeStack');
     const incremental = await synthesize({ spec: changed, outdir: 'out-c' });
-    // Only the changed jurisdiction was synthesized and cached again.
+    // Only the changed jurisdiction was synthesized, judged and cached again; the others'
+    // verdicts stand for the very bytes written.
+    expect(judged.mock.calls.map(([s]) => s.name)).toEqual(['fr-par']);
+    judged.mockRestore();
     expect(fs.statSync(path.join(cacheDir('out-c'), 'de-fra.json')).mtimeMs).toBe(before);
     const full = await synthesize({ spec: changed, outdir: 'out-d', cache: false, jobs: 1 });
     expectSame(tree('out-d'), tree('out-c'));
@@ -142,5 +150,67 @@ describe('parallel and incremental synth', () => {
     // The refused run leaves the previous output as it was.
     expect(fs.readFileSync('out-g/stacks/fr-par/cdk.tf.json', 'utf8')).toBe(before);
     expect(before).not.toContain('docker.io/vllm');
+  });
+  /** Synthesizes and returns the error message, or 'no error'. */
+  const failure = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (e) {
+      return String((e as Error).message);
+    }
+    return 'no error';
+  };
+  const FOREIGN = (text: string) =>
+    text.replace(
+      /harbor\.par\.cloud-souverain\.fr\.example\/vllm\/vllm-openai:[^"\\]+/g,
+      'docker.io/vllm/vllm-openai:latest',
+    );
+
+  test('fails when a cached verdict was forged to name the edited bytes: its key no longer matches', async () => {
+    await synthesize({ spec, outdir: 'out-h', jobs: 1 });
+    const entry = path.join(cacheDir('out-h'), 'fr-par.json');
+    const e = JSON.parse(fs.readFileSync(entry, 'utf8'));
+    const file = 'stacks/fr-par/cdk.tf.json';
+    const forged = FOREIGN(e.files[file]);
+    expect(forged).not.toBe(e.files[file]);
+    // The stack edited, its verdict made to name the edited bytes (the key is over the digest).
+    e.files[file] = forged;
+    e.verdicts['fr-par'].sha256 = sha256Hex(forged);
+    fs.writeFileSync(entry, JSON.stringify(e));
+    expect(await failure(synthesize({ spec, outdir: 'out-h', jobs: 1 }))).toMatch(/SOV-00[12]/);
+    expect(fs.readFileSync(`out-h/${file}`, 'utf8')).not.toContain('docker.io/vllm');
+  });
+
+  test('a cached verdict without findings, or of another shape, on edited bytes is not taken', async () => {
+    await synthesize({ spec, outdir: 'out-i', jobs: 1 });
+    const entry = path.join(cacheDir('out-i'), 'fr-par.json');
+    const e = JSON.parse(fs.readFileSync(entry, 'utf8'));
+    const file = 'stacks/fr-par/cdk.tf.json';
+    e.files[file] = FOREIGN(e.files[file]);
+    e.verdicts['fr-par'] = { totals: {}, findings: 'none', resources: 1, sha256: 'x', key: 'y' };
+    fs.writeFileSync(entry, JSON.stringify(e));
+    expect(await failure(synthesize({ spec, outdir: 'out-i', jobs: 1 }))).toMatch(/SOV-00[12]/);
+  });
+
+  test('verdicts are judged again on another day and with --strict, and stored again', async () => {
+    await synthesize({ spec, outdir: 'out-j', jobs: 1, today: '2026-12-07' });
+    const key = () =>
+      JSON.parse(fs.readFileSync(path.join(cacheDir('out-j'), 'de-fra.json'), 'utf8')).verdicts['de-fra']
+        .key as string;
+    const first = key();
+    const judged = jest.spyOn(policy, 'judgeStack');
+    try {
+      const same = await synthesize({ spec, outdir: 'out-j', jobs: 1, today: '2026-12-07' });
+      expect(judged).not.toHaveBeenCalled();
+      const next = await synthesize({ spec, outdir: 'out-j', jobs: 1, today: '2026-12-08' });
+      expect(judged.mock.calls.map(([s]) => s.name).sort()).toEqual(['de-fra', 'eu-edge-vie', 'fr-par']);
+      expect(next.findings).toBe(same.findings);
+      expect(key()).not.toBe(first);
+      judged.mockClear();
+      await failure(synthesize({ spec, outdir: 'out-j', jobs: 1, today: '2026-12-08', strict: true }));
+      expect(judged).toHaveBeenCalledTimes(3);
+    } finally {
+      judged.mockRestore();
+    }
   });
 });
