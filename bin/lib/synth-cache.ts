@@ -131,6 +131,35 @@ export function jurisdictionKey(
   return h.digest('hex');
 }
 
+/**
+ * Whether an entry only writes its own stacks' folders: each file under `stacks/<stack>/` of a
+ * stack the summary names, no `.`/`..` or empty segment, a `cdk.tf.json` for every stack, the
+ * manifest naming exactly those stacks. Anything else (a damaged or hand-made entry) is not
+ * used: the jurisdiction is synthesized again.
+ */
+function wellFormed(e: CacheEntry): boolean {
+  const order = e.summary?.order;
+  if (!Array.isArray(order) || order.length === 0 || !order.includes(e.summary.name)) return false;
+  if (
+    typeof e.files !== 'object' ||
+    e.files === null ||
+    typeof e.manifest !== 'object' ||
+    e.manifest === null
+  )
+    return false;
+  const stacks = new Set(order);
+  if (order.some((s) => typeof s !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(s))) return false;
+  for (const [rel, text] of Object.entries(e.files)) {
+    const seg = rel.split('/');
+    if (typeof text !== 'string' || seg.length < 3 || seg[0] !== 'stacks' || !stacks.has(seg[1]))
+      return false;
+    if (seg.some((x) => x === '' || x === '.' || x === '..' || x.includes('\\'))) return false;
+  }
+  if (order.some((s) => typeof e.files[`stacks/${s}/cdk.tf.json`] !== 'string')) return false;
+  const listed = Object.keys(e.manifest).sort();
+  return listed.length === order.length && [...order].sort().every((s, i) => listed[i] === s);
+}
+
 export class SynthCache {
   private readonly ok: boolean;
   constructor(private readonly dir: string) {
@@ -148,7 +177,9 @@ export class SynthCache {
       const e = JSON.parse(fs.readFileSync(path.join(this.dir, `${name}.json`), 'utf8')) as CacheEntry & {
         format?: string;
       };
-      return e.format === FORMAT && e.key === key && e.summary?.name === name ? e : undefined;
+      return e.format === FORMAT && e.key === key && e.summary?.name === name && wellFormed(e)
+        ? e
+        : undefined;
     } catch {
       return undefined;
     }

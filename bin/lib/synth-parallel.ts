@@ -170,6 +170,7 @@ export async function synthesizeInWorkers(
   finalOutdir: string,
   debug: boolean,
   judge?: JudgeOptions,
+  started?: StartedWorkers,
 ): Promise<Part[]> {
   const replies = await Promise.all(
     groups.map(
@@ -189,13 +190,15 @@ export async function synthesizeInWorkers(
             debug,
             judge,
           };
-          const w = new Worker(__filename, { workerData: request });
+          const warm = started?.take();
+          const w = warm ?? new Worker(__filename, { workerData: request });
           let reply: PartReply | undefined;
           w.once('message', (m: PartReply) => (reply = m));
           w.once('error', (e) => (reply ??= { ok: false, fatal: e.stack ?? String(e) }));
           w.once('exit', (code) =>
             resolve(reply ?? { ok: false, fatal: `synthesis worker exited with code ${code} and no result` }),
           );
+          warm?.postMessage(request);
         }),
     ),
   );
@@ -216,9 +219,48 @@ export async function synthesizeInWorkers(
   return replies.map((r) => (r as { part: Part }).part);
 }
 
-// A worker: synthesize the slice it was given, reply once, exit.
-if (!isMainThread && (workerData as PartRequest | undefined)?.kind === 'sovereign-synth-part') {
-  const req = workerData as PartRequest;
+/** Workers started before the spec is read (`startWorkers`). */
+export interface StartedWorkers {
+  /** A worker still alive and waiting for its part, if one is left. */
+  take(): Worker | undefined;
+  /** Ends every worker not taken. */
+  close(): void;
+}
+
+interface WarmRequest {
+  readonly kind: 'sovereign-synth-warm';
+  readonly debug: boolean;
+}
+
+/**
+ * Starts `n` workers that load cdktf, the bindings and the policy while the main thread reads
+ * and validates the spec (a core is otherwise idle then), and wait for their part. Those not
+ * taken are ended by `close`, which the caller runs whatever happens.
+ */
+export function startWorkers(n: number, debug: boolean): StartedWorkers {
+  const pool = Array.from({ length: n }, () => {
+    const data: WarmRequest = { kind: 'sovereign-synth-warm', debug };
+    const slot = { w: new Worker(__filename, { workerData: data }), dead: false };
+    slot.w.on('error', () => (slot.dead = true));
+    slot.w.once('exit', () => (slot.dead = true));
+    return slot;
+  });
+  return {
+    take: () => {
+      while (pool.length > 0) {
+        const slot = pool.shift()!;
+        if (!slot.dead) return slot.w;
+      }
+      return undefined;
+    },
+    close: () => {
+      for (const slot of pool.splice(0)) void slot.w.terminate();
+    },
+  };
+}
+
+/** In a worker: synthesize the slice given, reply once; the thread then ends. */
+function runPart(req: PartRequest): void {
   // Positions are found by the main thread, which holds the parsed document.
   const paths: Record<string, (string | number)[]> = {};
   const loaded = {
@@ -247,4 +289,23 @@ if (!isMainThread && (workerData as PartRequest | undefined)?.kind === 'sovereig
     }
     parentPort?.postMessage(reply);
   })();
+}
+
+if (!isMainThread && (workerData as PartRequest | undefined)?.kind === 'sovereign-synth-part') {
+  runPart(workerData as PartRequest);
+} else if (!isMainThread && (workerData as WarmRequest | undefined)?.kind === 'sovereign-synth-warm') {
+  // Loaded as synthesizePart loads them (the zip library deferred while cdktf loads); a failure
+  // here shows again, as an error of the part, when the part runs.
+  const ready = (async () => {
+    const { installSynthPatches } = await import('../../stacks/cdktf-seam');
+    const patches = installSynthPatches((workerData as WarmRequest).debug);
+    try {
+      await import('../../stacks/app');
+      await import('../../stacks/jurisdiction-stack');
+    } finally {
+      patches.restore();
+    }
+    await import('../../policy');
+  })().catch(() => undefined);
+  parentPort?.once('message', (req: PartRequest) => void ready.then(() => runPart(req)));
 }

@@ -73,17 +73,21 @@ function merged(out: string, strict = false) {
 }
 
 describe('verdicts judged apart merge into the serial gate', () => {
-  test('examples/sovereign.yaml: worker threads judging their own stacks, against the whole gate in one thread', async () => {
-    const spec = 'examples/sovereign.yaml';
-    // --report takes the serial path: every stack read back and judged in this thread.
-    const whole = await synthesize({
-      spec,
+  let whole: Awaited<ReturnType<typeof synthesize>>;
+  test('examples/sovereign.yaml, the serial gate (--report judges every stack in one thread)', async () => {
+    whole = await synthesize({
+      spec: 'examples/sovereign.yaml',
       outdir: 'out-serial',
       jobs: 1,
       cache: false,
       report: 'r.md',
       today: TODAY,
     });
+    expect(whole.exitCode).toBe(0);
+  });
+
+  test('examples/sovereign.yaml: worker threads judging their own stacks give the same summary and findings', async () => {
+    const spec = 'examples/sovereign.yaml';
     const workers = await synthesize({ spec, outdir: 'out-sovereign', jobs: 3, cache: false, today: TODAY });
     expect(workers.exitCode).toBe(0);
     expect(workers.jurisdictions).toEqual(whole.jurisdictions);

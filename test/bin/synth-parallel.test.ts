@@ -52,16 +52,39 @@ describe('parallel and incremental synth', () => {
   const spec = 'examples/sovereign.yaml';
   const changed = 'changed.yaml';
 
-  test('one App, one job and workers agree byte for byte', async () => {
+  test('one App and one job agree byte for byte', async () => {
     const reference = await synthesizeToMemory(spec, 'out-a');
     await synthesize({ spec, outdir: 'out-a', jobs: 1, cache: false });
     const one = tree('out-a');
     one.delete('.sovereign-synth');
     expectSame(reference, one);
+  });
 
+  test('three workers give the bytes of one job', async () => {
     await synthesize({ spec, outdir: 'out-b', jobs: 3, cache: false });
     expectSame(tree('out-a'), tree('out-b'));
     expect(fs.existsSync(cacheDir('out-b'))).toBe(false);
+  });
+
+  test('workers started before the spec is read give the same bytes and result', async () => {
+    const early = await synthesize({ spec, outdir: 'out-p', jobs: 2, cache: false, prestart: true });
+    const late = await synthesize({ spec, outdir: 'out-q', jobs: 2, cache: false, prestart: false });
+    expectSame(tree('out-a'), tree('out-p'));
+    expect(early.jurisdictions).toEqual(late.jurisdictions);
+    expect(early.findings).toBe(late.findings);
+  });
+
+  test('a bad spec with workers started early: exit 2, located, no output', async () => {
+    fs.writeFileSync('bad.yaml', 'version: 1\njurisdictions:\n  de-fra: [\n');
+    let failure: unknown;
+    try {
+      await synthesize({ spec: 'bad.yaml', outdir: 'out-bad', jobs: 2, prestart: true });
+    } catch (e) {
+      failure = e;
+    }
+    expect((failure as SovereignError).exitCode).toBe(2);
+    expect((failure as SovereignError).problems[0]).toMatchObject({ line: expect.any(Number) });
+    expect(fs.existsSync('out-bad')).toBe(false);
   });
 
   test('from the cache after one jurisdiction changed, and with --only: the same bytes; only the changed one judged', async () => {
@@ -128,7 +151,7 @@ describe('parallel and incremental synth', () => {
     expect(fs.readFileSync(path.join(cacheDir('out-f'), 'de-fra.json'), 'utf8')).toBe('not ours');
   });
 
-  test('fails when a cached stack was edited: the gate judges cached stacks like fresh ones', async () => {
+  test('fails when a cached stack was edited: its verdict no longer names its bytes, so it is judged again', async () => {
     await synthesize({ spec, outdir: 'out-g', jobs: 1 });
     const entry = path.join(cacheDir('out-g'), 'fr-par.json');
     const text = fs.readFileSync(entry, 'utf8');
@@ -212,5 +235,26 @@ describe('parallel and incremental synth', () => {
     } finally {
       judged.mockRestore();
     }
+  });
+  test('a cache entry that writes outside its own stacks is not used: nothing lands outside the output', async () => {
+    await synthesize({ spec, outdir: 'out-k', jobs: 1 });
+    const entry = path.join(cacheDir('out-k'), 'fr-par.json');
+    const e = JSON.parse(fs.readFileSync(entry, 'utf8'));
+    e.files['stacks/fr-par/../../../escaped.txt'] = 'outside';
+    e.files['stacks/evil/cdk.tf.json'] = '{}';
+    fs.writeFileSync(entry, JSON.stringify(e));
+    const judged = jest.spyOn(policy, 'judgeStack');
+    try {
+      await synthesize({ spec, outdir: 'out-k', jobs: 1 });
+      // fr-par synthesized and judged again, its entry replaced by a good one.
+      expect(judged.mock.calls.map(([x]) => x.name)).toEqual(['fr-par']);
+    } finally {
+      judged.mockRestore();
+    }
+    expect(fs.existsSync('escaped.txt')).toBe(false);
+    expect(fs.existsSync('out-k/stacks/evil')).toBe(false);
+    expect(Object.keys(JSON.parse(fs.readFileSync(entry, 'utf8')).files)).not.toContain(
+      'stacks/evil/cdk.tf.json',
+    );
   });
 });
