@@ -172,36 +172,37 @@ export async function synthesizeInWorkers(
   judge?: JudgeOptions,
   started?: StartedWorkers,
 ): Promise<Part[]> {
-  const replies = await Promise.all(
-    groups.map(
-      (only, i) =>
-        new Promise<PartReply>((resolve) => {
-          const request: PartRequest = {
-            kind: 'sovereign-synth-part',
-            file: loaded.file,
-            // Only the worker's own jurisdictions cross the thread boundary.
-            spec: {
-              ...loaded.spec,
-              jurisdictions: Object.fromEntries(only.map((n) => [n, loaded.spec.jurisdictions[n]])),
-            },
-            only,
-            dir: path.join(parent, `.part-${i}`),
-            finalOutdir,
-            debug,
-            judge,
-          };
-          const warm = started?.take();
-          const w = warm ?? new Worker(__filename, { workerData: request });
-          let reply: PartReply | undefined;
-          w.once('message', (m: PartReply) => (reply = m));
-          w.once('error', (e) => (reply ??= { ok: false, fatal: e.stack ?? String(e) }));
-          w.once('exit', (code) =>
-            resolve(reply ?? { ok: false, fatal: `synthesis worker exited with code ${code} and no result` }),
-          );
-          warm?.postMessage(request);
-        }),
-    ),
+  const pending = groups.map(
+    (only, i) =>
+      new Promise<PartReply>((resolve) => {
+        const request: PartRequest = {
+          kind: 'sovereign-synth-part',
+          file: loaded.file,
+          // Only the worker's own jurisdictions cross the thread boundary.
+          spec: {
+            ...loaded.spec,
+            jurisdictions: Object.fromEntries(only.map((n) => [n, loaded.spec.jurisdictions[n]])),
+          },
+          only,
+          dir: path.join(parent, `.part-${i}`),
+          finalOutdir,
+          debug,
+          judge,
+        };
+        const warm = started?.take();
+        const w = warm ?? new Worker(__filename, { workerData: request });
+        let reply: PartReply | undefined;
+        w.once('message', (m: PartReply) => (reply = m));
+        w.once('error', (e) => (reply ??= { ok: false, fatal: e.stack ?? String(e) }));
+        w.once('exit', (code) =>
+          resolve(reply ?? { ok: false, fatal: `synthesis worker exited with code ${code} and no result` }),
+        );
+        warm?.postMessage(request);
+      }),
   );
+  // Workers started early beyond the slices are not needed.
+  started?.close();
+  const replies = await Promise.all(pending);
   const problems: Problem[] = [];
   for (const r of replies) {
     if (r.ok) continue;

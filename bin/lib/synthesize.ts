@@ -179,6 +179,8 @@ async function synthesizeWith(
     try {
       if (plan.todo.length === 0) parts = [];
       else if (jobs === 1 || (opts.jobs === undefined && plan.todo.length < MIN_PARALLEL)) {
+        // Workers started early are not needed: ended now rather than left loading cdktf.
+        started?.close();
         const spec = loaded;
         parts = [
           await synthesizePart(spec, plan.todo, path.join(target, '.part-0'), opts.outdir, debug, judge),
@@ -194,6 +196,7 @@ async function synthesizeWith(
           started,
         );
       }
+      started?.close();
     } catch (e) {
       // cdktf writes by descriptor: its errno errors name no path; the output directory it is.
       if (isErrnoError(e) && e.path === undefined) ioFailure(e, opts.outdir, 'write the output directory');
