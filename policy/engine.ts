@@ -6,6 +6,7 @@
 import type { Suppression } from '../core/stack-record';
 import { ALL_PACKS, PROFILE_STRICT, effectiveSelection, type PackSelection } from './packs';
 import { ALL_RULES } from './rules';
+import { collectingOnce } from './json';
 import { readMetadata, stackView, type StackView } from './stack';
 import {
   SUPPRESSION_RULES,
@@ -207,6 +208,16 @@ export function evaluateStack(
   opts: EvaluateOptions = {},
   file?: string,
   extras: StackExtras = {},
+): StackResult {
+  return collectingOnce(() => evaluate(name, json, opts, file, extras));
+}
+
+function evaluate(
+  name: string,
+  json: unknown,
+  opts: EvaluateOptions,
+  file: string | undefined,
+  extras: StackExtras,
 ): StackResult {
   const today = opts.today ?? todayUtc();
   const stack = stackView(name, json, file);

@@ -67,13 +67,41 @@ export function enforceEach(
   opts: EvaluateOptions = {},
 ): { stacks: { name: string; totals: Totals }[]; findings: Finding[]; totals: Totals } {
   const today = opts.today ?? todayUtc();
-  const out: { name: string; totals: Totals; findings: readonly Finding[] }[] = [];
-  for (const s of stacks) {
-    const r = evaluateStack(s.name, s.json, { ...opts, today }, s.file);
-    out.push({ name: s.name, totals: r.totals, findings: r.findings });
-  }
+  const out: StackVerdict[] = [];
+  for (const s of stacks) out.push(judgeStack(s, { ...opts, today }));
+  return mergeVerdicts(out);
+}
+
+/** What the gate keeps of one stack's evaluation: plain data, so it crosses threads and files. */
+export interface StackVerdict {
+  readonly name: string;
+  readonly totals: Totals;
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * One stack judged on its own, as `enforceEach` judges each: no rule of the gate looks across
+ * stacks (a reference to another stack's address is refused from the stack alone, SOV-013), so
+ * stacks judged apart, in worker threads or on another run, merge into the same decision.
+ * `opts.today` should be set: stacks judged together must be judged against the same day.
+ */
+export function judgeStack(s: StackInput, opts: EvaluateOptions = {}): StackVerdict {
+  const r = evaluateStack(s.name, s.json, { ...opts, today: opts.today ?? todayUtc() }, s.file);
+  return { name: s.name, totals: r.totals, findings: r.findings };
+}
+
+/**
+ * The gate's decision over verdicts judged one stack at a time (`judgeStack`), in any order:
+ * exactly what `enforceEach` gives over the same stacks — the findings in stack-name order,
+ * the totals, and a POLICY_VIOLATION (exit 1) listing every unsuppressed error.
+ */
+export function mergeVerdicts(verdicts: Iterable<StackVerdict>): {
+  stacks: { name: string; totals: Totals }[];
+  findings: Finding[];
+  totals: Totals;
+} {
   // The order evaluateStacks gives: by stack name.
-  out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out = [...verdicts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const findings = out.flatMap((x) => x.findings);
   throwIfViolations(findings);
   return {

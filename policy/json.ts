@@ -79,10 +79,43 @@ export function strMap(v: unknown): Record<string, string> {
  * configuration). Deterministic order: object keys as written, arrays by index.
  */
 export function* strings(v: unknown, path = ''): Generator<{ path: string; value: string }> {
-  // Collected by one plain recursion (nested generators re-yield every value at every depth).
-  const out: { path: string; value: string }[] = [];
-  collectStrings(v, path, out);
-  yield* out;
+  yield* stringList(v, path);
+}
+
+// Several rules walk the strings of the same resource body (K8S-026, SOV-012, SOV-013, SOV-016):
+// within one evaluation (`collectingOnce`) each (value, path) is collected once. The policy
+// never changes what it judges, so a list keyed by the object is exact while it runs; a caller
+// may change its JSON between two evaluations, so the lists go with the evaluation.
+let collected: WeakMap<object, Map<string, readonly { path: string; value: string }[]>> | undefined;
+
+/** Runs `fn` (one evaluation) with the strings of each object collected once. */
+export function collectingOnce<T>(fn: () => T): T {
+  const outer = collected;
+  collected ??= new WeakMap();
+  try {
+    return fn();
+  } finally {
+    collected = outer;
+  }
+}
+
+/** `strings` as a read-only list; collected once per object and path prefix within `collectingOnce`. */
+export function stringList(v: unknown, path = ''): readonly { path: string; value: string }[] {
+  if (typeof v !== 'object' || v === null || collected === undefined) {
+    const out: { path: string; value: string }[] = [];
+    collectStrings(v, path, out);
+    return out;
+  }
+  let byPath = collected.get(v);
+  if (byPath === undefined) collected.set(v, (byPath = new Map()));
+  let out = byPath.get(path);
+  if (out === undefined) {
+    // Collected by one plain recursion (nested generators re-yield every value at every depth).
+    const list: { path: string; value: string }[] = [];
+    collectStrings(v, path, list);
+    byPath.set(path, (out = list));
+  }
+  return out;
 }
 
 function collectStrings(v: unknown, path: string, out: { path: string; value: string }[]): void {

@@ -6,19 +6,25 @@
  */
 
 /** Known credential formats, by kind. Each pattern matches the credential itself. */
-const FORMATS: readonly (readonly [string, RegExp])[] = [
-  ['Hugging Face token', /\bhf_[A-Za-z0-9]{30,}\b/g],
-  ['GitHub token', /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/g],
-  ['GitLab token', /\bglpat-[A-Za-z0-9_-]{20,}\b/g],
-  ['AWS access key id', /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g],
-  ['API secret key (sk-)', /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}\b/g],
-  ['Stripe key', /\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\b/g],
-  ['Slack token', /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g],
-  ['Google API key', /\bAIza[0-9A-Za-z_-]{35}\b/g],
-  ['JSON Web Token', /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g],
+const FORMATS: readonly (readonly [string, RegExp, readonly string[]])[] = [
+  // The third element: literals every match contains (one of them), tested before the pattern.
+  ['Hugging Face token', /\bhf_[A-Za-z0-9]{30,}\b/g, ['hf_']],
+  [
+    'GitHub token',
+    /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/g,
+    ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
+  ],
+  ['GitLab token', /\bglpat-[A-Za-z0-9_-]{20,}\b/g, ['glpat-']],
+  ['AWS access key id', /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g, ['AKIA', 'ASIA', 'ABIA', 'ACCA']],
+  ['API secret key (sk-)', /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}\b/g, ['sk-']],
+  ['Stripe key', /\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\b/g, ['k_live_', 'k_test_']],
+  ['Slack token', /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, ['xox']],
+  ['Google API key', /\bAIza[0-9A-Za-z_-]{35}\b/g, ['AIza']],
+  ['JSON Web Token', /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, ['eyJ']],
   [
     'private key',
     /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
+    ['PRIVATE KEY'],
   ],
 ];
 
@@ -43,17 +49,23 @@ export interface SecretHit {
 export function secretsIn(s: string): SecretHit[] {
   if (s.length < 8 || !QUICK.test(s)) return [];
   const out: SecretHit[] = [];
-  for (const [kind, re] of FORMATS) {
+  for (const [kind, re, literals] of FORMATS) {
+    if (!literals.some((l) => s.includes(l))) continue;
     re.lastIndex = 0;
     if (re.test(s)) out.push({ kind });
   }
-  USERINFO.lastIndex = 0;
-  for (const m of s.matchAll(USERINFO)) {
-    if (m[2].includes('${')) continue;
-    out.push({ kind: `URL credentials (${m[1]}…@)` });
+  // A URL's user information needs `://` and `@`; a secret-shaped argument needs `=`.
+  if (s.includes('@') && s.includes('://')) {
+    USERINFO.lastIndex = 0;
+    for (const m of s.matchAll(USERINFO)) {
+      if (m[2].includes('${')) continue;
+      out.push({ kind: `URL credentials (${m[1]}…@)` });
+    }
   }
-  SECRET_ARG.lastIndex = 0;
-  for (const m of s.matchAll(SECRET_ARG)) out.push({ kind: `secret-shaped argument ${m[2]}=…` });
+  if (s.includes('=')) {
+    SECRET_ARG.lastIndex = 0;
+    for (const m of s.matchAll(SECRET_ARG)) out.push({ kind: `secret-shaped argument ${m[2]}=…` });
+  }
   return out;
 }
 

@@ -10,8 +10,8 @@
  * Deleting it is always safe. Entries are written to a temporary file and renamed.
  *
  * An entry is used only when its key matches. The key is a SHA-256 over: the cache format,
- * the toolkit version, a digest of the toolkit's own compiled code (the construct, stack and
- * policy code and the engine flag tables in it), the versions of cdktf and the provider bindings,
+ * the toolkit version, a digest of the toolkit's own compiled code (the construct, stack, core
+ * and policy code and the engine flag tables in it), the versions of cdktf and the provider bindings,
  * the jurisdiction's resolved spec (its own fields with `defaults` merged in, after
  * validation), the content of every file it reads (the API server's CA), where the output
  * lies relative to the project (paths in the stacks depend on it) and the debug switch.
@@ -23,6 +23,7 @@ import * as path from 'path';
 import type { SovereignSpec } from '../../stacks/spec/schema';
 import { TOOLKIT_VERSION } from '../../core/version';
 import type { PartSummary } from './synth-parallel';
+import type { JudgedStack } from './synth-judge';
 
 const FORMAT = 'sovereign-synth cache 1';
 const TAG =
@@ -35,6 +36,15 @@ export interface CacheEntry {
   readonly manifest: Record<string, unknown>;
   /** Files of its stacks by path relative to the output (`stacks/<stack>/…`), as text. */
   readonly files: Record<string, string>;
+  /**
+   * The gate's verdict on each of its stacks, by stack name: used only while the stack's bytes
+   * have the digest it names and its key matches (bin/lib/synth-judge.ts verdictKey).
+   */
+  readonly verdicts?: Record<string, CachedVerdict>;
+}
+
+export interface CachedVerdict extends Omit<JudgedStack, 'name'> {
+  readonly key: string;
 }
 
 export function cacheDir(outdir: string): string {
@@ -59,7 +69,7 @@ function usable(dir: string): boolean {
 
 let codeDigestMemo: string | undefined;
 
-/** SHA-256 over the toolkit's compiled construct, stack and policy code and its dependencies' versions. */
+/** SHA-256 over the toolkit's compiled construct, stack, shared (core) and policy code and its dependencies' versions. */
 export function codeDigest(): string {
   if (codeDigestMemo !== undefined) return codeDigestMemo;
   const h = createHash('sha256').update(`${FORMAT}\0${TOOLKIT_VERSION}\0`);
@@ -72,7 +82,14 @@ export function codeDigest(): string {
         h.update(`${path.relative(root, p)}\0`).update(fs.readFileSync(p));
     }
   };
-  for (const d of ['constructs', 'stacks', 'policy', path.join('bin', 'lib', 'synth-parallel.js')]) {
+  for (const d of [
+    'constructs',
+    'core',
+    'stacks',
+    'policy',
+    path.join('bin', 'lib', 'synth-parallel.js'),
+    path.join('bin', 'lib', 'synth-judge.js'),
+  ]) {
     const p = path.join(root, d);
     if (fs.existsSync(p)) {
       if (fs.statSync(p).isDirectory()) walk(p);
@@ -114,6 +131,35 @@ export function jurisdictionKey(
   return h.digest('hex');
 }
 
+/**
+ * Whether an entry only writes its own stacks' folders: each file under `stacks/<stack>/` of a
+ * stack the summary names, no `.`/`..` or empty segment, a `cdk.tf.json` for every stack, the
+ * manifest naming exactly those stacks. Anything else (a damaged or hand-made entry) is not
+ * used: the jurisdiction is synthesized again.
+ */
+function wellFormed(e: CacheEntry): boolean {
+  const order = e.summary?.order;
+  if (!Array.isArray(order) || order.length === 0 || !order.includes(e.summary.name)) return false;
+  if (
+    typeof e.files !== 'object' ||
+    e.files === null ||
+    typeof e.manifest !== 'object' ||
+    e.manifest === null
+  )
+    return false;
+  const stacks = new Set(order);
+  if (order.some((s) => typeof s !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(s))) return false;
+  for (const [rel, text] of Object.entries(e.files)) {
+    const seg = rel.split('/');
+    if (typeof text !== 'string' || seg.length < 3 || seg[0] !== 'stacks' || !stacks.has(seg[1]))
+      return false;
+    if (seg.some((x) => x === '' || x === '.' || x === '..' || x.includes('\\'))) return false;
+  }
+  if (order.some((s) => typeof e.files[`stacks/${s}/cdk.tf.json`] !== 'string')) return false;
+  const listed = Object.keys(e.manifest).sort();
+  return listed.length === order.length && [...order].sort().every((s, i) => listed[i] === s);
+}
+
 export class SynthCache {
   private readonly ok: boolean;
   constructor(private readonly dir: string) {
@@ -131,7 +177,9 @@ export class SynthCache {
       const e = JSON.parse(fs.readFileSync(path.join(this.dir, `${name}.json`), 'utf8')) as CacheEntry & {
         format?: string;
       };
-      return e.format === FORMAT && e.key === key && e.summary?.name === name ? e : undefined;
+      return e.format === FORMAT && e.key === key && e.summary?.name === name && wellFormed(e)
+        ? e
+        : undefined;
     } catch {
       return undefined;
     }

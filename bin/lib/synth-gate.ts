@@ -1,12 +1,12 @@
 /**
  * The policy gate over the synthesized files as written (with the Markdown report when asked,
- * else one stack at a time; stacks taken from the cache are judged like fresh ones), and the
- * per-jurisdiction summary.
+ * else one stack at a time, most of them already judged by the worker that wrote them), and
+ * the per-jurisdiction summary.
  */
 import { specDigest } from './spec-digest';
-import * as fs from 'fs';
 import * as path from 'path';
-import type { Finding, StackInput, Totals } from '../../policy/engine';
+import type { Finding, Totals } from '../../policy/engine';
+import { judgeWritten, resourceCount, type JudgeOptions, type JudgedStack } from './synth-judge';
 import { writeFileAtomic } from './atomic-write';
 import type { PartSummary } from './synth-parallel';
 import type { JurisdictionSummary, SynthesizeOptions } from './synthesize';
@@ -17,7 +17,12 @@ export interface GateVerdict {
   readonly findings: readonly Finding[];
 }
 
-/** Judges every stack under `target` as written; writes the report when asked. */
+/**
+ * Judges every stack under `target` as written; writes the report when asked. Without a
+ * report, a stack `known` holds a verdict for (given by the worker that wrote it, or by the
+ * cache for exactly these bytes) is not read again; every other one is judged here, one at a
+ * time. The verdicts merge into what the gate over every stack gives (policy mergeVerdicts).
+ */
 export async function runGate(
   target: string,
   out: string,
@@ -25,26 +30,27 @@ export async function runGate(
   stacks: readonly PartSummary[],
   policy: Pick<
     typeof import('../../policy'),
-    'enforce' | 'enforceEach' | 'loadDir' | 'buildReport' | 'renderMarkdown'
+    'enforce' | 'judgeStack' | 'mergeVerdicts' | 'loadDir' | 'buildReport' | 'renderMarkdown'
   >,
-): Promise<{ gate: GateVerdict; report: string | undefined; resources: Map<string, number> }> {
-  const { enforce, enforceEach, loadDir, buildReport, renderMarkdown } = policy;
+  known: ReadonlyMap<string, JudgedStack> = new Map(),
+  judge?: JudgeOptions,
+): Promise<{
+  gate: GateVerdict;
+  report: string | undefined;
+  resources: Map<string, number>;
+  /** Every stack's verdict (without a report). */
+  verdicts: Map<string, JudgedStack>;
+}> {
+  const { enforce, mergeVerdicts, loadDir, buildReport, renderMarkdown } = policy;
   // The gate judges the files as written. With a report, every stack is read at once (the
   // report needs them all, and the files' digests); without, one stack at a time.
   let gate: { totals: (name: string) => Totals | undefined; findings: readonly Finding[] };
   const resources = new Map<string, number>();
-  const count = (name: string, json: unknown) =>
-    resources.set(
-      name,
-      Object.values((json as { resource?: Record<string, object> }).resource ?? {}).reduce(
-        (n, byId) => n + Object.keys(byId).length,
-        0,
-      ),
-    );
+  const verdicts = new Map<string, JudgedStack>();
   let report: string | undefined;
   if (opts.report !== undefined) {
     const dir = loadDir(target, opts.outdir, { hashes: true });
-    for (const st of dir.stacks) count(st.name, st.json);
+    for (const st of dir.stacks) resources.set(st.name, resourceCount(st.json));
     const ev = enforce(dir.stacks, { strict: opts.strict, today: opts.today });
     const rel = path.relative(out, path.resolve(opts.report));
     const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
@@ -54,31 +60,22 @@ export async function runGate(
     report = opts.report;
     gate = { totals: (n) => ev.stacks.find((r) => r.stack.name === n)?.totals, findings: ev.findings };
   } else {
-    // Every stack is judged on every run, cached ones included: the cache is a file tree on
-    // disk like the output, and a verdict stored beside it would vouch for whatever its files
-    // have become since (docs/fleet.md).
     const { todayUtc } = await import('../../policy/suppressions');
-    const today = opts.today ?? todayUtc();
-    const ev = enforceEach(
-      readStacks(
-        target,
-        stacks.flatMap((s) => s.order),
-        count,
-      ),
-      { strict: opts.strict, today },
-    );
-    const byStack = new Map<string, { totals: Totals; findings: Finding[]; resources: number }>();
-    for (const r of ev.stacks)
-      byStack.set(r.name, { totals: r.totals, findings: [], resources: resources.get(r.name) ?? 0 });
-    for (const f of ev.findings) byStack.get(f.stack)?.findings.push(f);
-    // In stack-name order, as the gate over every stack gives them.
-    const names = [...byStack.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    gate = {
-      totals: (n) => byStack.get(n)?.totals,
-      findings: names.flatMap((n) => byStack.get(n)!.findings),
-    };
+    const options: JudgeOptions = judge ?? { strict: opts.strict, today: opts.today ?? todayUtc() };
+    const names = stacks.flatMap((s) => s.order);
+    const missing = names.filter((n) => !known.has(n));
+    const now = new Map(judgeWritten(target, missing, options, policy).map((v) => [v.name, v]));
+    for (const n of names) {
+      const v = known.get(n) ?? now.get(n);
+      if (v === undefined) throw new Error(`internal: stack ${n} was not judged`);
+      verdicts.set(n, v);
+      resources.set(n, v.resources);
+    }
+    const ev = mergeVerdicts(verdicts.values());
+    const byStack = new Map(ev.stacks.map((r) => [r.name, r.totals]));
+    gate = { totals: (n) => byStack.get(n), findings: ev.findings };
   }
-  return { gate, report, resources };
+  return { gate, report, resources, verdicts };
 }
 
 /** Each jurisdiction's summary: its stacks' resources and findings added up. */
@@ -100,20 +97,6 @@ export function summarize(
       unknown: sum('unknown'),
     };
   });
-}
-
-/** The synthesized stacks in cdktf's layout, read one at a time. */
-function* readStacks(
-  dir: string,
-  names: readonly string[],
-  seen: (name: string, json: unknown) => void,
-): Generator<StackInput> {
-  for (const name of names) {
-    const file = `stacks/${name}/cdk.tf.json`;
-    const json: unknown = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-    seen(name, json);
-    yield { name, json, file };
-  }
 }
 
 /** The spec as the report names it (as given, or its base name when absolute) and its SHA-256. */

@@ -8,6 +8,14 @@ import { manifestText } from '../../stacks/cdktf-seam';
 import type { loadSpec } from '../../stacks/spec/load';
 import type { CacheEntry, SynthCache } from './synth-cache';
 import type { Part, PartSummary } from './synth-parallel';
+import {
+  sha256Hex,
+  stackFile,
+  verdictKey,
+  verdictShaped,
+  type JudgeOptions,
+  type JudgedStack,
+} from './synth-judge';
 
 /**
  * Files the spec names relative to the project, when the output lies outside it: they are
@@ -36,7 +44,9 @@ export function relocatedFiles(spec: ReturnType<typeof loadSpec>['spec'], outdir
 /**
  * Puts every jurisdiction's stacks in place under `target` (moved from the parts, written
  * from the cache), writes manifest.json as one App would, and removes the parts'
- * directories. Returns the summaries and the cache entries of what was synthesized now.
+ * directories. Returns the summaries, the cache entries of what was synthesized now (without
+ * verdicts), and the verdicts already given: the parts' on what they wrote, and the cache's on
+ * stacks written now with exactly the bytes it judged, under a matching key (`judge`).
  */
 export function assemble(
   target: string,
@@ -45,7 +55,17 @@ export function assemble(
   cached: ReadonlyMap<string, CacheEntry>,
   cache: SynthCache | undefined,
   keys: ReadonlyMap<string, string>,
-): { summaries: PartSummary[]; toCache: CacheEntry[] } {
+  judge?: JudgeOptions,
+): {
+  summaries: PartSummary[];
+  toCache: CacheEntry[];
+  verdicts: Map<string, JudgedStack>;
+  /** Cached entries that lack a valid verdict for some stack: stored again once judged. */
+  rejudged: CacheEntry[];
+} {
+  const verdicts = new Map<string, JudgedStack>();
+  const rejudged: CacheEntry[] = [];
+  for (const part of parts) for (const v of part.verdicts ?? []) verdicts.set(v.name, v);
   const fresh = new Map<string, { part: Part; summary: PartSummary }>();
   for (const part of parts) for (const s of part.jurisdictions) fresh.set(s.name, { part, summary: s });
   const manifestStacks: Record<string, unknown> = {};
@@ -84,6 +104,27 @@ export function assemble(
         fs.mkdirSync(path.dirname(p), { recursive: true });
         fs.writeFileSync(p, text);
       }
+      let complete = judge !== undefined;
+      for (const stack of e.summary.order) {
+        const v = judge === undefined ? undefined : e.verdicts?.[stack];
+        const text = e.files[stackFile(stack)];
+        if (v === undefined || typeof text !== 'string' || !verdictShaped(v, stack)) {
+          complete = false;
+          continue;
+        }
+        // The digest of the bytes just written, not of what the entry says it judged.
+        const sha256 = sha256Hex(Buffer.from(text, 'utf8'));
+        if (v.sha256 === sha256 && v.key === verdictKey(sha256, judge!))
+          verdicts.set(stack, {
+            name: stack,
+            totals: v.totals,
+            findings: v.findings,
+            resources: v.resources,
+            sha256,
+          });
+        else complete = false;
+      }
+      if (judge !== undefined && !complete && cache !== undefined) rejudged.push(e);
       Object.assign(manifestStacks, e.manifest);
       summaries.push(e.summary);
     }
@@ -95,7 +136,7 @@ export function assemble(
     path.join(target, 'manifest.json'),
     manifestText({ ...manifestRest, stacks: manifestStacks }),
   );
-  return { summaries, toCache };
+  return { summaries, toCache, verdicts, rejudged };
 }
 
 export function cdktfVersion(): string {

@@ -17,6 +17,7 @@ import { isSovereignError, SovereignError, specInvalid, type Problem } from '../
 import type { loadSpec } from '../../stacks/spec/load';
 import type { SovereignSpec } from '../../stacks/spec/schema';
 import { TOOLKIT_VERSION } from '../../core/version';
+import { judgeWritten, type JudgeOptions, type JudgedStack } from './synth-judge';
 
 export interface PartSummary {
   readonly name: string;
@@ -32,6 +33,8 @@ export interface Part {
   readonly jurisdictions: readonly PartSummary[];
   /** manifest.json of the part, as cdktf wrote it (parsed). */
   readonly manifest: { stacks: Record<string, unknown> } & Record<string, unknown>;
+  /** The gate's verdict on each stack of the part as written, when it was asked to judge. */
+  readonly verdicts?: readonly JudgedStack[];
 }
 
 interface PartRequest {
@@ -43,6 +46,8 @@ interface PartRequest {
   readonly dir: string;
   readonly finalOutdir: string;
   readonly debug: boolean;
+  /** Judge the stacks written, with these options (bin/lib/synth-judge.ts). */
+  readonly judge?: JudgeOptions;
 }
 
 type PartReply =
@@ -55,24 +60,38 @@ type PartReply =
       fatal?: string;
     };
 
-/** Synthesizes `only` into `dir` in this thread (cdktf is loaded here). */
+/**
+ * Synthesizes `only` into `dir` in this thread (cdktf is loaded here); with `judge`, then runs
+ * the policy gate over each stack as written, after the construct tree and cdktf's token map
+ * are released.
+ */
 export async function synthesizePart(
   spec: ReturnType<typeof loadSpec>,
   only: readonly string[],
   dir: string,
   finalOutdir: string,
   debug: boolean,
+  judge?: JudgeOptions,
 ): Promise<Part> {
   const { installSynthPatches, releaseCdktfTokens } = await import('../../stacks/cdktf-seam');
   const patches = installSynthPatches(debug);
+  let jurisdictions: PartSummary[];
   try {
-    const jurisdictions = await build(spec, only, dir, finalOutdir, patches.tracesOff);
+    jurisdictions = await build(spec, only, dir, finalOutdir, patches.tracesOff);
     releaseCdktfTokens(patches.tracesOff);
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Part['manifest'];
-    return { dir, jurisdictions, manifest };
   } finally {
     patches.restore();
   }
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Part['manifest'];
+  if (judge === undefined) return { dir, jurisdictions, manifest };
+  const policy = await import('../../policy');
+  const verdicts = judgeWritten(
+    dir,
+    jurisdictions.flatMap((j) => j.order),
+    judge,
+    policy,
+  );
+  return { dir, jurisdictions, manifest, verdicts };
 }
 
 /** In a function of its own: once it returns, nothing holds the construct tree. */
@@ -150,34 +169,40 @@ export async function synthesizeInWorkers(
   parent: string,
   finalOutdir: string,
   debug: boolean,
+  judge?: JudgeOptions,
+  started?: StartedWorkers,
 ): Promise<Part[]> {
-  const replies = await Promise.all(
-    groups.map(
-      (only, i) =>
-        new Promise<PartReply>((resolve) => {
-          const request: PartRequest = {
-            kind: 'sovereign-synth-part',
-            file: loaded.file,
-            // Only the worker's own jurisdictions cross the thread boundary.
-            spec: {
-              ...loaded.spec,
-              jurisdictions: Object.fromEntries(only.map((n) => [n, loaded.spec.jurisdictions[n]])),
-            },
-            only,
-            dir: path.join(parent, `.part-${i}`),
-            finalOutdir,
-            debug,
-          };
-          const w = new Worker(__filename, { workerData: request });
-          let reply: PartReply | undefined;
-          w.once('message', (m: PartReply) => (reply = m));
-          w.once('error', (e) => (reply ??= { ok: false, fatal: e.stack ?? String(e) }));
-          w.once('exit', (code) =>
-            resolve(reply ?? { ok: false, fatal: `synthesis worker exited with code ${code} and no result` }),
-          );
-        }),
-    ),
+  const pending = groups.map(
+    (only, i) =>
+      new Promise<PartReply>((resolve) => {
+        const request: PartRequest = {
+          kind: 'sovereign-synth-part',
+          file: loaded.file,
+          // Only the worker's own jurisdictions cross the thread boundary.
+          spec: {
+            ...loaded.spec,
+            jurisdictions: Object.fromEntries(only.map((n) => [n, loaded.spec.jurisdictions[n]])),
+          },
+          only,
+          dir: path.join(parent, `.part-${i}`),
+          finalOutdir,
+          debug,
+          judge,
+        };
+        const warm = started?.take();
+        const w = warm ?? new Worker(__filename, { workerData: request });
+        let reply: PartReply | undefined;
+        w.once('message', (m: PartReply) => (reply = m));
+        w.once('error', (e) => (reply ??= { ok: false, fatal: e.stack ?? String(e) }));
+        w.once('exit', (code) =>
+          resolve(reply ?? { ok: false, fatal: `synthesis worker exited with code ${code} and no result` }),
+        );
+        warm?.postMessage(request);
+      }),
   );
+  // Workers started early beyond the slices are not needed.
+  started?.close();
+  const replies = await Promise.all(pending);
   const problems: Problem[] = [];
   for (const r of replies) {
     if (r.ok) continue;
@@ -195,9 +220,48 @@ export async function synthesizeInWorkers(
   return replies.map((r) => (r as { part: Part }).part);
 }
 
-// A worker: synthesize the slice it was given, reply once, exit.
-if (!isMainThread && (workerData as PartRequest | undefined)?.kind === 'sovereign-synth-part') {
-  const req = workerData as PartRequest;
+/** Workers started before the spec is read (`startWorkers`). */
+export interface StartedWorkers {
+  /** A worker still alive and waiting for its part, if one is left. */
+  take(): Worker | undefined;
+  /** Ends every worker not taken. */
+  close(): void;
+}
+
+interface WarmRequest {
+  readonly kind: 'sovereign-synth-warm';
+  readonly debug: boolean;
+}
+
+/**
+ * Starts `n` workers that load cdktf, the bindings and the policy while the main thread reads
+ * and validates the spec (a core is otherwise idle then), and wait for their part. Those not
+ * taken are ended by `close`, which the caller runs whatever happens.
+ */
+export function startWorkers(n: number, debug: boolean): StartedWorkers {
+  const pool = Array.from({ length: n }, () => {
+    const data: WarmRequest = { kind: 'sovereign-synth-warm', debug };
+    const slot = { w: new Worker(__filename, { workerData: data }), dead: false };
+    slot.w.on('error', () => (slot.dead = true));
+    slot.w.once('exit', () => (slot.dead = true));
+    return slot;
+  });
+  return {
+    take: () => {
+      while (pool.length > 0) {
+        const slot = pool.shift()!;
+        if (!slot.dead) return slot.w;
+      }
+      return undefined;
+    },
+    close: () => {
+      for (const slot of pool.splice(0)) void slot.w.terminate();
+    },
+  };
+}
+
+/** In a worker: synthesize the slice given, reply once; the thread then ends. */
+function runPart(req: PartRequest): void {
   // Positions are found by the main thread, which holds the parsed document.
   const paths: Record<string, (string | number)[]> = {};
   const loaded = {
@@ -211,7 +275,10 @@ if (!isMainThread && (workerData as PartRequest | undefined)?.kind === 'sovereig
   void (async () => {
     let reply: PartReply;
     try {
-      reply = { ok: true, part: await synthesizePart(loaded, req.only, req.dir, req.finalOutdir, req.debug) };
+      reply = {
+        ok: true,
+        part: await synthesizePart(loaded, req.only, req.dir, req.finalOutdir, req.debug, req.judge),
+      };
     } catch (e) {
       reply = isSovereignError(e)
         ? {
@@ -223,4 +290,23 @@ if (!isMainThread && (workerData as PartRequest | undefined)?.kind === 'sovereig
     }
     parentPort?.postMessage(reply);
   })();
+}
+
+if (!isMainThread && (workerData as PartRequest | undefined)?.kind === 'sovereign-synth-part') {
+  runPart(workerData as PartRequest);
+} else if (!isMainThread && (workerData as WarmRequest | undefined)?.kind === 'sovereign-synth-warm') {
+  // Loaded as synthesizePart loads them (the zip library deferred while cdktf loads); a failure
+  // here shows again, as an error of the part, when the part runs.
+  const ready = (async () => {
+    const { installSynthPatches } = await import('../../stacks/cdktf-seam');
+    const patches = installSynthPatches((workerData as WarmRequest).debug);
+    try {
+      await import('../../stacks/app');
+      await import('../../stacks/jurisdiction-stack');
+    } finally {
+      patches.restore();
+    }
+    await import('../../policy');
+  })().catch(() => undefined);
+  parentPort?.once('message', (req: PartRequest) => void ready.then(() => runPart(req)));
 }

@@ -10,12 +10,23 @@
 import * as path from 'path';
 import { loadSpec } from '../../stacks/spec/load';
 import { availableParallelism } from 'os';
-import { slices, synthesizeInWorkers, synthesizePart, type Part } from './synth-parallel';
+import * as fs from 'fs';
+import {
+  slices,
+  startWorkers,
+  synthesizeInWorkers,
+  synthesizePart,
+  type Part,
+  type StartedWorkers,
+} from './synth-parallel';
 import { stageOutput } from './output-dir';
 import { ioFailure, isErrnoError } from './io-error';
 import { runGate, summarize } from './synth-gate';
 import { assemble, relocatedFiles } from './synth-output';
 import { planRun } from './synth-plan';
+import { todayUtc } from '../../policy/suppressions';
+import { cacheDir, type CacheEntry, type CachedVerdict } from './synth-cache';
+import { verdictKey, type JudgeOptions, type JudgedStack } from './synth-judge';
 
 export { synthesizeToMemory } from './synth-in-process';
 
@@ -47,6 +58,12 @@ export interface SynthesizeOptions {
   readonly only?: readonly string[];
   /** Use and fill the synth cache (bin/lib/synth-cache.ts). @default true */
   readonly cache?: boolean;
+  /**
+   * Start the worker threads before reading the spec. @default when the spec is a directory or
+   * at least PRESTART_BYTES, several jobs may run, and neither `--only` nor a filled cache
+   * suggests few jurisdictions to synthesize
+   */
+  readonly prestart?: boolean;
 }
 
 /** Below this many jurisdictions to synthesize, one worker's start-up (loading cdktf) outweighs the split. */
@@ -80,10 +97,66 @@ export interface SynthesizeResult {
   readonly notices: readonly string[];
 }
 
+/** A cache entry carrying the verdict on each of its stacks, keyed to the bytes judged. */
+function withVerdicts(
+  e: CacheEntry,
+  verdicts: ReadonlyMap<string, JudgedStack>,
+  judge: JudgeOptions,
+): CacheEntry {
+  const out: Record<string, CachedVerdict> = {};
+  for (const stack of e.summary.order) {
+    const v = verdicts.get(stack);
+    if (v === undefined) return { ...e, verdicts: undefined };
+    const { name: _name, ...rest } = v;
+    out[stack] = { ...rest, key: verdictKey(v.sha256, judge) };
+  }
+  return { ...e, verdicts: out };
+}
+
+/** Specs from this size on (or a directory) start their workers before they are read. */
+export const PRESTART_BYTES = 64 * 1024;
+
+/**
+ * How many workers to start before reading the spec: a run that will likely split a large
+ * spec over worker threads (several cores, no `--only`, no filled cache beside the output)
+ * starts them at once, so they load cdktf while this thread reads the spec; else none.
+ */
+function workersToStart(opts: SynthesizeOptions): number {
+  const jobs = opts.jobs ?? availableParallelism();
+  if (opts.prestart !== undefined) return opts.prestart && jobs >= 2 ? jobs : 0;
+  if (jobs < 2 || opts.only !== undefined) return 0;
+  try {
+    const st = fs.statSync(opts.spec);
+    if (!st.isDirectory() && st.size < PRESTART_BYTES) return 0;
+    if (opts.cache !== false && fs.readdirSync(cacheDir(opts.outdir)).some((f) => f.endsWith('.json')))
+      return 0;
+  } catch (e) {
+    // No cache directory yet: a full run. A spec that cannot be read is reported by loadSpec.
+    if (!(isErrnoError(e) && e.code === 'ENOENT' && e.path === cacheDir(opts.outdir))) return 0;
+  }
+  return jobs;
+}
+
 export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeResult> {
+  const debug = opts.debug === true || process.env.SOVEREIGN_CDKTF_STACK_TRACES === '1';
+  const n = workersToStart(opts);
+  const started = n > 0 ? startWorkers(n, debug) : undefined;
+  try {
+    return await synthesizeWith(opts, debug, started);
+  } finally {
+    started?.close();
+  }
+}
+
+async function synthesizeWith(
+  opts: SynthesizeOptions,
+  debug: boolean,
+  started: StartedWorkers | undefined,
+): Promise<SynthesizeResult> {
   let loaded: ReturnType<typeof loadSpec> | undefined = loadSpec(opts.spec);
-  // cdktf and the bindings are loaded only now, so a bad spec never pays for them. What synth
-  // changes in cdktf (its zip library deferred, token stack traces off) is undone in `finally`.
+  // cdktf and the bindings are loaded only now in this thread (workers started early load
+  // them in theirs), so a bad spec never pays for them here. What synth changes in cdktf (its
+  // zip library deferred, token stack traces off) is undone in `finally`.
   const out = path.resolve(opts.outdir);
   const staged = stageOutput(opts.outdir, opts.outdir);
   const target = staged.dir;
@@ -94,32 +167,59 @@ export async function synthesize(opts: SynthesizeOptions): Promise<SynthesizeRes
 
     const notices = outputInsideProject(opts.outdir) ? [] : relocatedFiles(loaded.spec, opts.outdir);
     const names = Object.keys(loaded.spec.jurisdictions).sort();
-    const debug = opts.debug === true || process.env.SOVEREIGN_CDKTF_STACK_TRACES === '1';
     const plan = planRun(loaded, names, opts, (stack) => projectFromStack(opts.outdir, stack), debug);
 
+    // Each stack is judged where it was written, unless a report is asked for (the report
+    // judges every stack at once). Every stack of a run is judged against the same day.
+    const judge: JudgeOptions | undefined =
+      opts.report === undefined ? { strict: opts.strict, today: opts.today ?? todayUtc() } : undefined;
     // The jurisdictions to synthesize now: in this thread when few, else in worker threads.
     const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), plan.todo.length));
     let parts: Part[];
     try {
       if (plan.todo.length === 0) parts = [];
       else if (jobs === 1 || (opts.jobs === undefined && plan.todo.length < MIN_PARALLEL)) {
+        // Workers started early are not needed: ended now rather than left loading cdktf.
+        started?.close();
         const spec = loaded;
-        parts = [await synthesizePart(spec, plan.todo, path.join(target, '.part-0'), opts.outdir, debug)];
+        parts = [
+          await synthesizePart(spec, plan.todo, path.join(target, '.part-0'), opts.outdir, debug, judge),
+        ];
       } else {
-        parts = await synthesizeInWorkers(loaded, slices(plan.todo, jobs), target, opts.outdir, debug);
+        parts = await synthesizeInWorkers(
+          loaded,
+          slices(plan.todo, jobs),
+          target,
+          opts.outdir,
+          debug,
+          judge,
+          started,
+        );
       }
+      started?.close();
     } catch (e) {
       // cdktf writes by descriptor: its errno errors name no path; the output directory it is.
       if (isErrnoError(e) && e.path === undefined) ioFailure(e, opts.outdir, 'write the output directory');
       throw e;
     }
     loaded = undefined;
-    const { summaries: stacks, toCache } = assemble(target, names, parts, plan.cached, plan.cache, plan.keys);
+    const assembled = assemble(target, names, parts, plan.cached, plan.cache, plan.keys, judge);
+    const stacks = assembled.summaries;
 
-    const { gate, report, resources } = await runGate(target, out, opts, stacks, policy);
+    const { gate, report, resources, verdicts } = await runGate(
+      target,
+      out,
+      opts,
+      stacks,
+      policy,
+      assembled.verdicts,
+      judge,
+    );
     staged.commit();
     // Cached only once the output is committed: a failed or refused run leaves nothing new.
-    for (const e of toCache) plan.cache?.put(e);
+    // Each entry with its stacks' verdicts, under a key over their bytes (bin/lib/synth-judge.ts).
+    for (const e of [...assembled.toCache, ...assembled.rejudged])
+      plan.cache?.put(judge === undefined ? e : withVerdicts(e, verdicts, judge));
     return {
       exitCode: 0,
       outdir: opts.outdir,

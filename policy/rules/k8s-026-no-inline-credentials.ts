@@ -1,4 +1,4 @@
-import { isRef, strings } from '../json';
+import { isRef, stringList } from '../json';
 import { SECRET_NAME, secretArgPairs, secretsIn } from '../secrets';
 import { ok, type Outcome, type StackRule } from '../types';
 
@@ -24,9 +24,9 @@ export const rule: StackRule = {
       out.push({ status: 'non-compliant', address, path, message });
     const scan = (address: string, body: unknown, keys: boolean) => {
       const before = out.length;
-      for (const s of strings(body, '')) {
-        const bare = s.path.replace(/\[\d+\]/g, '');
+      for (const s of stringList(body, '')) {
         if (keys && s.value !== '' && !isRef(s.value)) {
+          const bare = s.path.replace(/\[\d+\]/g, '');
           if (CREDENTIAL_KEYS.test(bare)) bad(address, s.path, `${s.path} is a literal credential`);
           else if (/(^|\.)exec\.env\.[^.]+$/.test(bare) && SECRET_NAME.test(bare.split('.').pop() ?? ''))
             bad(address, s.path, `${s.path} sets a credential as a literal exec environment variable`);

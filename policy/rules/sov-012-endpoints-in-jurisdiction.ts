@@ -1,5 +1,12 @@
 import { one, str, strings } from '../json';
-import { cidrWithin, endpointsIn, parseCidr, parseIp, publicServiceOf } from '../../core/hosts';
+import {
+  cidrWithin,
+  endpointsIn,
+  parseCidr,
+  parseIp,
+  publicServiceOf,
+  type Endpoint,
+} from '../../core/hosts';
 import { helmValues } from '../images';
 import { podViews } from '../k8s';
 import type { Outcome, StackRule } from '../types';
@@ -16,11 +23,19 @@ export const rule: StackRule = {
   scope: 'stack',
   check: (ctx) => {
     const out: Outcome[] = [];
+    // The same strings recur across a stack's resources (images, hosts, labels): each is read once.
+    const read = new Map<string, readonly Endpoint[]>();
+    const endpointsOf = (v: string) => {
+      let e = read.get(v);
+      if (e === undefined) read.set(v, (e = endpointsIn(v)));
+      return e;
+    };
+    const bare = new Map<string, string | null>();
     const scan = (address: string, body: unknown, prefix = '') => {
       let any = false;
       let bad = false;
       for (const s of strings(body, prefix)) {
-        for (const e of endpointsIn(s.value)) {
+        for (const e of endpointsOf(s.value)) {
           any = true;
           const v = judgeEndpoint(e, ctx.metadata);
           if (v === 'inside') continue;
@@ -81,7 +96,7 @@ export const rule: StackRule = {
     for (const r of [...ctx.stack.resources, ...ctx.stack.data]) {
       scan(r.address, r.body);
       scanPodNameservers(r, ctx.metadata.allowed.cidrs, out);
-      scanBarePublicHosts(r, ctx.metadata, out);
+      scanBarePublicHosts(r, ctx.metadata, out, bare);
       if (r.type === 'kubernetes_manifest') {
         scanClusterAddresses(r.address, r.body, ctx.metadata.allowed.cidrs, out);
         scanTimeServers(r.address, r.body, ctx.metadata, out);
@@ -205,7 +220,13 @@ function scanPodNameservers(
  * and environment values, so free text elsewhere does not count. A reasoned `declaredPublic`
  * exception admits one, as for URLs.
  */
-function scanBarePublicHosts(r: Parameters<typeof podViews>[0], m: StackMetadata, out: Outcome[]): void {
+function scanBarePublicHosts(
+  r: Parameters<typeof podViews>[0],
+  m: StackMetadata,
+  out: Outcome[],
+  /** Token → the host it names when that is a public service's, else null (per stack). */
+  seen: Map<string, string | null>,
+): void {
   for (const p of podViews(r))
     for (const c of p.containers) {
       const texts: { value: string; path: string }[] = [];
@@ -223,8 +244,12 @@ function scanBarePublicHosts(r: Parameters<typeof podViews>[0], m: StackMetadata
       for (const t of texts)
         for (const token of t.value.split(/[\s"'`=,;()|&<>]+/)) {
           if (token.includes('://')) continue; // a URL: the endpoint scan judges it
-          const host = /^(?:[a-z0-9_.+-]+@)?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})\.?(?:[:/]|$)/i.exec(token)?.[1];
-          if (host === undefined || publicServiceOf(host) === undefined) continue;
+          let host = seen.get(token);
+          if (host === undefined) {
+            const h = /^(?:[a-z0-9_.+-]+@)?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})\.?(?:[:/]|$)/i.exec(token)?.[1];
+            seen.set(token, (host = h === undefined || publicServiceOf(h) === undefined ? null : h));
+          }
+          if (host === null) continue;
           if (judgeEndpoint({ host: host.toLowerCase(), text: token, unresolved: false }, m) === 'inside')
             continue;
           out.push({

@@ -2,7 +2,7 @@ import { endpointsIn, hostAllowed, isInternalHost, normalizeHost } from '../../c
 import { LABEL_GATEWAY_API_KEYS } from '../../core/annotations';
 import { parseImage, registryAllowed } from '../../core/images';
 import { helmValues } from '../images';
-import { isObj, strings, str, type Obj } from '../json';
+import { isObj, stringList, strings, str, type Obj } from '../json';
 import { MODELLED_KINDS } from '../k8s';
 import { expressionsIn } from '../terraform-syntax';
 import type { Outcome, StackRule } from '../types';
@@ -21,12 +21,20 @@ const KNOWN_OTHER_TYPES = new Set([
 const HUB_ENV =
   /^(HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|HF_DATASETS_OFFLINE|HF_HUB_DISABLE_TELEMETRY|VLLM_NO_USAGE_STATS|DO_NOT_TRACK|VLLM_USAGE_STATS_SERVER|HF_ENDPOINT|HF_HUB_ENDPOINT|HUGGING_FACE_HUB_TOKEN|HF_TOKEN|LLAMA_ARG_HF_REPO|LLAMA_ARG_HF_FILE|LLAMA_ARG_MODEL_URL|LLAMA_ARG_DOCKER_REPO|VLLM_USE_MODELSCOPE|MODELSCOPE_.*|.*_PROXY|.*_proxy)$/;
 
-const isTypedKnown = (type: string) =>
-  KNOWN_OTHER_TYPES.has(type) ||
-  MODELLED_KINDS.some((k) => {
-    const snake = k.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase());
-    return new RegExp(`^kubernetes_${snake.replace('daemon_set', 'daemon_?set')}(_v[12])?$`).test(type);
-  });
+const MODELLED_TYPES = MODELLED_KINDS.map((k) => {
+  const snake = k.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase());
+  return new RegExp(`^kubernetes_${snake.replace('daemon_set', 'daemon_?set')}(_v[12])?$`);
+});
+const typedKnown = new Map<string, boolean>();
+const isTypedKnown = (type: string): boolean => {
+  let known = typedKnown.get(type);
+  if (known === undefined) {
+    known = KNOWN_OTHER_TYPES.has(type) || MODELLED_TYPES.some((re) => re.test(type));
+    // Bounded: hostile stacks may name any number of types; past this, judged each time.
+    if (typedKnown.size < 1024) typedKnown.set(type, known);
+  }
+  return known;
+};
 
 /** Every pod spec inside a manifest, wherever it sits (`spec.template.spec`, `spec.jobTemplate…`, a CRD's field). */
 function podSpecs(v: unknown, path: string, out: { pod: Obj; path: string }[]): void {
@@ -161,7 +169,8 @@ export const rule: StackRule = {
     for (const r of [...ctx.stack.resources, ...ctx.stack.data]) {
       const before = out.length;
       // Values computed from what the artifact does not hold.
-      for (const s of strings(r.body, '')) {
+      const all = stringList(r.body, '');
+      for (const s of all) {
         if (s.path === 'depends_on' || s.path.startsWith('depends_on[') || s.path === 'provider') continue;
         for (const e of expressionsIn(s.value))
           if (e.opaque)
@@ -173,11 +182,16 @@ export const rule: StackRule = {
       }
       // Environment values name endpoints without a scheme or port too (`HF_ENDPOINT=huggingface.co`,
       // `UPSTREAM=134744072`): judged as hosts when the variable's name says it holds one.
-      const all = [...strings(r.body, '')];
+      let byPath: Map<string, string> | undefined;
       for (const s of all) {
         if (!/(?:^|\.)env(?:\[\d+\])?\.value$/.test(s.path) || endpointsIn(s.value).length > 0) continue;
         const nameAt = s.path.replace(/\.value$/, '.name');
-        const name = all.find((x) => x.path === nameAt)?.value ?? '';
+        if (byPath === undefined) {
+          // The first string at each path, as a search from the start finds it.
+          byPath = new Map();
+          for (const x of all) if (!byPath.has(x.path)) byPath.set(x.path, x.value);
+        }
+        const name = byPath.get(nameAt) ?? '';
         const hostish = /HOST|ENDPOINT|URL|URI|PROXY|SERVER|ADDR|REGISTRY|MIRROR|REMOTE|UPSTREAM/i.test(name);
         const hosts = bareHosts(s.value);
         if (hostish && hosts.length === 0 && /^\s*(0x[0-9a-f]+|[0-9.]+)\s*$/i.test(s.value)) {

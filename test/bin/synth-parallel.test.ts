@@ -9,6 +9,8 @@ import * as path from 'path';
 import { synthesize, synthesizeToMemory } from '../../bin/lib/synthesize';
 import { cacheDir } from '../../bin/lib/synth-cache';
 import type { SovereignError } from '../../core/errors';
+import * as policy from '../../policy';
+import { sha256Hex } from '../../bin/lib/synth-judge';
 
 const EXAMPLE = path.resolve(__dirname, '../../../examples/sovereign.yaml');
 
@@ -50,17 +52,42 @@ describe('parallel and incremental synth', () => {
   const spec = 'examples/sovereign.yaml';
   const changed = 'changed.yaml';
 
-  test('one App, one job, workers, cache and --only agree byte for byte', async () => {
+  test('one App and one job agree byte for byte', async () => {
     const reference = await synthesizeToMemory(spec, 'out-a');
     await synthesize({ spec, outdir: 'out-a', jobs: 1, cache: false });
     const one = tree('out-a');
     one.delete('.sovereign-synth');
     expectSame(reference, one);
+  });
 
+  test('three workers give the bytes of one job', async () => {
     await synthesize({ spec, outdir: 'out-b', jobs: 3, cache: false });
     expectSame(tree('out-a'), tree('out-b'));
     expect(fs.existsSync(cacheDir('out-b'))).toBe(false);
+  });
 
+  test('workers started before the spec is read give the same bytes and result', async () => {
+    const early = await synthesize({ spec, outdir: 'out-p', jobs: 2, cache: false, prestart: true });
+    const late = await synthesize({ spec, outdir: 'out-q', jobs: 2, cache: false, prestart: false });
+    expectSame(tree('out-a'), tree('out-p'));
+    expect(early.jurisdictions).toEqual(late.jurisdictions);
+    expect(early.findings).toBe(late.findings);
+  });
+
+  test('a bad spec with workers started early: exit 2, located, no output', async () => {
+    fs.writeFileSync('bad.yaml', 'version: 1\njurisdictions:\n  de-fra: [\n');
+    let failure: unknown;
+    try {
+      await synthesize({ spec: 'bad.yaml', outdir: 'out-bad', jobs: 2, prestart: true });
+    } catch (e) {
+      failure = e;
+    }
+    expect((failure as SovereignError).exitCode).toBe(2);
+    expect((failure as SovereignError).problems[0]).toMatchObject({ line: expect.any(Number) });
+    expect(fs.existsSync('out-bad')).toBe(false);
+  });
+
+  test('from the cache after one jurisdiction changed, and with --only: the same bytes; only the changed one judged', async () => {
     // Fill the cache, change one jurisdiction, synthesize again from the cache.
     await synthesize({ spec, outdir: 'out-c', jobs: 2 });
     expect(fs.readdirSync(cacheDir('out-c')).sort()).toEqual([
@@ -77,8 +104,12 @@ describe('parallel and incremental synth', () => {
     expect(edited).not.toBe(text);
     fs.writeFileSync(changed, edited);
     const before = fs.statSync(path.join(cacheDir('out-c'), 'de-fra.json')).mtimeMs;
+    const judged = jest.spyOn(policy, 'judgeStack');
     const incremental = await synthesize({ spec: changed, outdir: 'out-c' });
-    // Only the changed jurisdiction was synthesized and cached again.
+    // Only the changed jurisdiction was synthesized, judged and cached again; the others'
+    // verdicts stand for the very bytes written.
+    expect(judged.mock.calls.map(([s]) => s.name)).toEqual(['fr-par']);
+    judged.mockRestore();
     expect(fs.statSync(path.join(cacheDir('out-c'), 'de-fra.json')).mtimeMs).toBe(before);
     const full = await synthesize({ spec: changed, outdir: 'out-d', cache: false, jobs: 1 });
     expectSame(tree('out-d'), tree('out-c'));
@@ -120,7 +151,7 @@ describe('parallel and incremental synth', () => {
     expect(fs.readFileSync(path.join(cacheDir('out-f'), 'de-fra.json'), 'utf8')).toBe('not ours');
   });
 
-  test('fails when a cached stack was edited: the gate judges cached stacks like fresh ones', async () => {
+  test('fails when a cached stack was edited: its verdict no longer names its bytes, so it is judged again', async () => {
     await synthesize({ spec, outdir: 'out-g', jobs: 1 });
     const entry = path.join(cacheDir('out-g'), 'fr-par.json');
     const text = fs.readFileSync(entry, 'utf8');
@@ -142,5 +173,88 @@ describe('parallel and incremental synth', () => {
     // The refused run leaves the previous output as it was.
     expect(fs.readFileSync('out-g/stacks/fr-par/cdk.tf.json', 'utf8')).toBe(before);
     expect(before).not.toContain('docker.io/vllm');
+  });
+  /** Synthesizes and returns the error message, or 'no error'. */
+  const failure = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (e) {
+      return String((e as Error).message);
+    }
+    return 'no error';
+  };
+  const FOREIGN = (text: string) =>
+    text.replace(
+      /harbor\.par\.cloud-souverain\.fr\.example\/vllm\/vllm-openai:[^"\\]+/g,
+      'docker.io/vllm/vllm-openai:latest',
+    );
+
+  test('fails when a cached verdict was forged to name the edited bytes: its key no longer matches', async () => {
+    await synthesize({ spec, outdir: 'out-h', jobs: 1 });
+    const entry = path.join(cacheDir('out-h'), 'fr-par.json');
+    const e = JSON.parse(fs.readFileSync(entry, 'utf8'));
+    const file = 'stacks/fr-par/cdk.tf.json';
+    const forged = FOREIGN(e.files[file]);
+    expect(forged).not.toBe(e.files[file]);
+    // The stack edited, its verdict made to name the edited bytes (the key is over the digest).
+    e.files[file] = forged;
+    e.verdicts['fr-par'].sha256 = sha256Hex(forged);
+    fs.writeFileSync(entry, JSON.stringify(e));
+    expect(await failure(synthesize({ spec, outdir: 'out-h', jobs: 1 }))).toMatch(/SOV-00[12]/);
+    expect(fs.readFileSync(`out-h/${file}`, 'utf8')).not.toContain('docker.io/vllm');
+  });
+
+  test('a cached verdict without findings, or of another shape, on edited bytes is not taken', async () => {
+    await synthesize({ spec, outdir: 'out-i', jobs: 1 });
+    const entry = path.join(cacheDir('out-i'), 'fr-par.json');
+    const e = JSON.parse(fs.readFileSync(entry, 'utf8'));
+    const file = 'stacks/fr-par/cdk.tf.json';
+    e.files[file] = FOREIGN(e.files[file]);
+    e.verdicts['fr-par'] = { totals: {}, findings: 'none', resources: 1, sha256: 'x', key: 'y' };
+    fs.writeFileSync(entry, JSON.stringify(e));
+    expect(await failure(synthesize({ spec, outdir: 'out-i', jobs: 1 }))).toMatch(/SOV-00[12]/);
+  });
+
+  test('verdicts are judged again on another day and with --strict, and stored again', async () => {
+    await synthesize({ spec, outdir: 'out-j', jobs: 1, today: '2026-12-07' });
+    const key = () =>
+      JSON.parse(fs.readFileSync(path.join(cacheDir('out-j'), 'de-fra.json'), 'utf8')).verdicts['de-fra']
+        .key as string;
+    const first = key();
+    const judged = jest.spyOn(policy, 'judgeStack');
+    try {
+      const same = await synthesize({ spec, outdir: 'out-j', jobs: 1, today: '2026-12-07' });
+      expect(judged).not.toHaveBeenCalled();
+      const next = await synthesize({ spec, outdir: 'out-j', jobs: 1, today: '2026-12-08' });
+      expect(judged.mock.calls.map(([s]) => s.name).sort()).toEqual(['de-fra', 'eu-edge-vie', 'fr-par']);
+      expect(next.findings).toBe(same.findings);
+      expect(key()).not.toBe(first);
+      judged.mockClear();
+      await failure(synthesize({ spec, outdir: 'out-j', jobs: 1, today: '2026-12-08', strict: true }));
+      expect(judged).toHaveBeenCalledTimes(3);
+    } finally {
+      judged.mockRestore();
+    }
+  });
+  test('a cache entry that writes outside its own stacks is not used: nothing lands outside the output', async () => {
+    await synthesize({ spec, outdir: 'out-k', jobs: 1 });
+    const entry = path.join(cacheDir('out-k'), 'fr-par.json');
+    const e = JSON.parse(fs.readFileSync(entry, 'utf8'));
+    e.files['stacks/fr-par/../../../escaped.txt'] = 'outside';
+    e.files['stacks/evil/cdk.tf.json'] = '{}';
+    fs.writeFileSync(entry, JSON.stringify(e));
+    const judged = jest.spyOn(policy, 'judgeStack');
+    try {
+      await synthesize({ spec, outdir: 'out-k', jobs: 1 });
+      // fr-par synthesized and judged again, its entry replaced by a good one.
+      expect(judged.mock.calls.map(([x]) => x.name)).toEqual(['fr-par']);
+    } finally {
+      judged.mockRestore();
+    }
+    expect(fs.existsSync('escaped.txt')).toBe(false);
+    expect(fs.existsSync('out-k/stacks/evil')).toBe(false);
+    expect(Object.keys(JSON.parse(fs.readFileSync(entry, 'utf8')).files)).not.toContain(
+      'stacks/evil/cdk.tf.json',
+    );
   });
 });
