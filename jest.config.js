@@ -15,6 +15,8 @@ module.exports = {
   testEnvironment: 'node',
   // The tests are the CommonJS tsc emits: nothing for babel-jest to do (and nothing to load it for).
   transform: {},
+  // Node's own error-stack format in test files (test/stack-format.js says why).
+  setupFiles: ['<rootDir>/test/stack-format.js'],
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   globalSetup: '<rootDir>/test/temp-root-setup.js',
   globalTeardown: '<rootDir>/test/temp-root-teardown.js',
