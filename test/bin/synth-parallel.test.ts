@@ -50,17 +50,23 @@ describe('parallel and incremental synth', () => {
   const spec = 'examples/sovereign.yaml';
   const changed = 'changed.yaml';
 
-  test('one App, one job, workers, cache and --only agree byte for byte', async () => {
+  // One comparison in steps, each a test of its own within the time limit: the steps build on
+  // the outputs of the ones before (out-a … out-d), so they run in this order.
+  test('one App and one job agree byte for byte', async () => {
     const reference = await synthesizeToMemory(spec, 'out-a');
     await synthesize({ spec, outdir: 'out-a', jobs: 1, cache: false });
     const one = tree('out-a');
     one.delete('.sovereign-synth');
     expectSame(reference, one);
+  });
 
+  test('workers agree with one job byte for byte, and --no-cache writes no cache', async () => {
     await synthesize({ spec, outdir: 'out-b', jobs: 3, cache: false });
     expectSame(tree('out-a'), tree('out-b'));
     expect(fs.existsSync(cacheDir('out-b'))).toBe(false);
+  });
 
+  test('the cache after one jurisdiction changed agrees with a full synth byte for byte', async () => {
     // Fill the cache, change one jurisdiction, synthesize again from the cache.
     await synthesize({ spec, outdir: 'out-c', jobs: 2 });
     expect(fs.readdirSync(cacheDir('out-c')).sort()).toEqual([
@@ -88,8 +94,9 @@ describe('parallel and incremental synth', () => {
     const again = await synthesize({ spec: changed, outdir: 'out-c' });
     expect(again.jurisdictions).toEqual(full.jurisdictions);
     expect(again.findings).toBe(full.findings);
+  });
 
-    // --only: the named one synthesized, the others from the cache.
+  test('--only agrees byte for byte: the named one synthesized, the others from the cache', async () => {
     await synthesize({ spec: changed, outdir: 'out-c', only: ['de-fra'] });
     expectSame(tree('out-d'), tree('out-c'));
   });
