@@ -7,14 +7,24 @@
 // test:property` runs 2 000 specs). No test may take longer than testTimeout: a slow one gets
 // faster (in-process CLI, test/support/cli.ts; examples synthesized once, synthExample in
 // test/support/synth.ts) or moves to a lane of its own. docs/testing.md says which runs what.
+const os = require('os');
+
 /** @type {import('jest').Config} */
 module.exports = {
+  // Jest's default is one worker fewer than the cores: on 2 cores, one, and then jest runs every
+  // file one after the other in its own process, on one core. Two workers on 2 cores (the
+  // default on larger machines); docs/testing.md has the figures.
+  maxWorkers: Math.max(2, (os.availableParallelism?.() ?? os.cpus().length) - 1),
   rootDir: __dirname,
   roots: ['<rootDir>/dist/test'],
   testMatch: ['**/*.test.js'],
   testEnvironment: 'node',
+  // The test files are found by crawling dist/test: no watchman process is asked.
+  watchman: false,
   // The tests are the CommonJS tsc emits: nothing for babel-jest to do (and nothing to load it for).
   transform: {},
+  // Node's own error-stack format in test files (test/stack-format.js says why).
+  setupFiles: ['<rootDir>/test/stack-format.js'],
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   globalSetup: '<rootDir>/test/temp-root-setup.js',
   globalTeardown: '<rootDir>/test/temp-root-teardown.js',

@@ -52,6 +52,8 @@ describe('parallel and incremental synth', () => {
   const spec = 'examples/sovereign.yaml';
   const changed = 'changed.yaml';
 
+  // One comparison in steps, each a test of its own within the time limit: the steps build on
+  // the outputs of the ones before (out-a … out-d), so they run in this order.
   test('one App and one job agree byte for byte', async () => {
     const reference = await synthesizeToMemory(spec, 'out-a');
     await synthesize({ spec, outdir: 'out-a', jobs: 1, cache: false });
@@ -119,8 +121,9 @@ describe('parallel and incremental synth', () => {
     const again = await synthesize({ spec: changed, outdir: 'out-c' });
     expect(again.jurisdictions).toEqual(full.jurisdictions);
     expect(again.findings).toBe(full.findings);
+  });
 
-    // --only: the named one synthesized, the others from the cache.
+  test('--only agrees byte for byte: the named one synthesized, the others from the cache', async () => {
     await synthesize({ spec: changed, outdir: 'out-c', only: ['de-fra'] });
     expectSame(tree('out-d'), tree('out-c'));
   });

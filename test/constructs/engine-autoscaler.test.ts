@@ -10,7 +10,7 @@ import addFormats from 'ajv-formats';
 import { type SovereignError } from '../../core/errors';
 import { parseSpec } from '../../stacks/spec/load';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
-import { minimalWith, resources, synthSpec, type Json } from '../support/synth';
+import { minimalWith, resources, synthExample, synthSpec, type Json } from '../support/synth';
 
 beforeAll(() => process.chdir(REPO_ROOT));
 
@@ -39,8 +39,8 @@ const metricsIn = (promql: string): string[] =>
     .filter((n) => !/^(sum|avg|max|min|rate)$/.test(n));
 
 const examples = (() => {
-  let out: ReturnType<typeof synthSpec> | undefined;
-  return () => (out ??= synthSpec('examples/sovereign.yaml', undefined, true));
+  let out: ReturnType<typeof synthExample> | undefined;
+  return () => (out ??= synthExample('examples/sovereign.yaml', true));
 })();
 const scaledObjects = (stack: Json): Json[] =>
   resources(stack, 'kubernetes_manifest')

@@ -15,7 +15,7 @@ import { PrivateCluster } from '../../constructs/private-cluster';
 import { parseSpec } from '../../stacks/spec/load';
 import { NetworkModel, type Pod } from '../support/netpol';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
-import { resources, synthSpec, type Json } from '../support/synth';
+import { resources, synthExample, type Json } from '../support/synth';
 
 beforeAll(() => process.chdir(REPO_ROOT));
 
@@ -62,8 +62,8 @@ function schemaErrors(manifest: Json): string[] {
 }
 
 const examples = (() => {
-  let out: ReturnType<typeof synthSpec> | undefined;
-  return () => (out ??= synthSpec('examples/sovereign.yaml', undefined, true));
+  let out: ReturnType<typeof synthExample> | undefined;
+  return () => (out ??= synthExample('examples/sovereign.yaml', true));
 })();
 const manifests = (stack: Json): Json[] =>
   resources(stack, 'kubernetes_manifest').map((r) => r.manifest as Json);

@@ -19,7 +19,7 @@ import { parseSpec } from '../../stacks/spec/load';
 import { sovereign } from '../support/cli';
 import { readFixture, schemaProblems } from '../support/crd-schema';
 import { REPO_ROOT } from '../support/paths';
-import { resources, synthSpec, type Json } from '../support/synth';
+import { resources, synthExample, synthSpec, type Json } from '../support/synth';
 
 beforeAll(() => process.chdir(REPO_ROOT));
 
@@ -27,7 +27,7 @@ const FRONTIER = 'examples/frontier.yaml';
 const text = () => fs.readFileSync(FRONTIER, 'utf8');
 const stack = (() => {
   let out: Json | undefined;
-  return (): Json => (out ??= synthSpec(FRONTIER, undefined, true).stacks['nl-ams-frontier']);
+  return (): Json => (out ??= synthExample(FRONTIER, true).stacks['nl-ams-frontier']);
 })();
 const lws = (): Json => {
   const ms = resources(stack(), 'kubernetes_manifest').filter((r) => r.manifest.kind === 'LeaderWorkerSet');
@@ -400,7 +400,7 @@ describe('the LeaderWorkerSet controller: chart and image from the mirror, restr
   });
 
   test('a single-node jurisdiction gets no controller', () => {
-    const s = synthSpec('examples/minimal.yaml', undefined, true).stacks.lab;
+    const s = synthExample('examples/minimal.yaml', true).stacks.lab;
     expect(resources(s, 'helm_release').map((r) => r.chart)).not.toContain('lws');
   });
 });

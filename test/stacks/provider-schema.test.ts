@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { REPO_ROOT } from '../support/paths';
 import { checkBody, readProviderSchema, type ProviderSchema } from '../support/provider-schema';
-import { MINIMAL_SOURCE_WITH_CA, minimalWith, synthSpec, type Json } from '../support/synth';
+import { MINIMAL_SOURCE_WITH_CA, minimalWith, synthExample, synthSpec, type Json } from '../support/synth';
 
 beforeAll(() => process.chdir(REPO_ROOT));
 
@@ -71,7 +71,7 @@ describe('synthesized JSON against the provider schemas in the bindings', () => 
   });
 
   test('the pinned provider versions are the ones the bindings were generated from', () => {
-    const { stacks } = synthSpec('examples/minimal.yaml', undefined, true);
+    const { stacks } = synthExample('examples/minimal.yaml', true);
     const required = (Object.values(stacks)[0].terraform as Json).required_providers as Json;
     expect(required.kubernetes.version).toBe(schemas.kubernetes.version);
     expect(required.helm.version).toBe(schemas.helm.version);

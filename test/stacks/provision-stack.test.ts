@@ -257,14 +257,14 @@ describe('teardown order in the serving stack: servers before what their pool ne
       .depends_on as string[];
 
   test('provisioned: the GPU server depends on the GPU Operator release, so Terraform deletes it first', () => {
-    const serving = synthSpec(EXAMPLE).stacks['de-ber'];
+    const serving = synthExample(EXAMPLE).stacks['de-ber'];
     expect(deps(serving, 'llama-3-1-70b')).toContainEqual(
       expect.stringMatching(/^helm_release\.gpu-operator_/),
     );
   });
 
   test("existing cluster: servers depend on their pool's node labels and taints (GPU) or labels (CPU)", () => {
-    const { stacks } = synthSpec('examples/sovereign.yaml');
+    const { stacks } = synthExample('examples/sovereign.yaml');
     for (const [stack, json] of Object.entries(stacks)) {
       for (const d of resources(json, 'kubernetes_deployment_v1') as Json[]) {
         const sel = d.spec.template.spec.node_selector as Record<string, string> | undefined;
@@ -561,7 +561,7 @@ describe('provisionBackend', () => {
 });
 
 describe('examples/provisioned-metal3.yaml: the same jurisdiction on bare metal (Metal3)', () => {
-  const out = synthSpec('examples/provisioned-metal3.yaml');
+  const out = synthExample('examples/provisioned-metal3.yaml');
   const prov = out.stacks['de-ber-provision'];
   const serving = out.stacks['de-ber'];
   const all = resources(prov, 'kubernetes_manifest') as Json[];

@@ -9,7 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { REPO_ROOT } from './paths';
 
 export const CRD_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'crds');
@@ -41,9 +41,18 @@ export function readFixture(rel: string): Schema {
   return JSON.parse(fs.readFileSync(path.join(CRD_FIXTURES, rel), 'utf8')) as Schema;
 }
 
+// Compiled once per schema text in a test file: a CRD schema takes ajv 0.1–1 s to compile,
+// and tests check many objects against the same few.
+const compiled = new Map<string, ValidateFunction>();
+
 /** Problems of `value` against an OpenAPI v3 schema, as `path: message` lines. */
 export function schemaProblems(schema: unknown, value: unknown): string[] {
-  const validate = ajv.compile(closed(schema) as Schema);
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
+  if (validate === undefined) {
+    validate = ajv.compile(closed(schema) as Schema);
+    compiled.set(key, validate);
+  }
   if (validate(structuredClone(value))) return [];
   return (validate.errors ?? []).map(
     (e: ErrorObject) =>
