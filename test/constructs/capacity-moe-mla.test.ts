@@ -18,7 +18,7 @@ import {
   routedExpertParameters,
   weightBytes,
 } from '../../constructs/capacity';
-import { isSovereignError } from '../../core/errors';
+import { refusal } from '../support/refusal';
 import { MODEL_CATALOGUE } from '../../constructs/model-catalogue';
 import { architectureProblems } from '../../constructs/server-plan';
 import { LICENCES } from '../../policy/licences/catalogue';
@@ -26,16 +26,6 @@ import { LICENCES } from '../../policy/licences/catalogue';
 const dsv3 = MODEL_CATALOGUE['deepseek-v3'];
 const gptoss = MODEL_CATALOGUE['gpt-oss-120b'];
 const llama8b = MODEL_CATALOGUE['llama-3.1-8b'];
-
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (isSovereignError(e)) return e.problems.map((p) => `${p.path}  ${p.message}`).join('\n');
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('DeepSeek-V3 FP8: MoE + MLA (deepseek-ai/DeepSeek-V3 inference/configs/config_671B.json @ 9b4e978)', () => {
   test('parameters: all 256 experts resident, 8 + 1 shared active per token', () => {

@@ -16,7 +16,7 @@ import {
   validTensorParallelSizes,
   weightBytes,
 } from '../../constructs/capacity';
-import { isSovereignError } from '../../core/errors';
+import { refusal } from '../support/refusal';
 import { MODEL_CATALOGUE, catalogueModel } from '../../constructs/model-catalogue';
 import { architectureProblems } from '../../constructs/server-plan';
 import { licenceById } from '../../policy/licences/catalogue';
@@ -25,16 +25,6 @@ const gemma = MODEL_CATALOGUE['gemma-3-27b'];
 const mistral = MODEL_CATALOGUE['mistral-small-3.1-24b'];
 const kimi = MODEL_CATALOGUE['kimi-k2'];
 const dsv3 = MODEL_CATALOGUE['deepseek-v3'];
-
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (isSovereignError(e)) return e.problems.map((p) => `${p.path}  ${p.message}`).join('\n');
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 const h100 = { poolName: 'h100', gpusPerNode: 8, gpuMemoryGiB: 80 };
 
