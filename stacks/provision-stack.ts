@@ -32,7 +32,7 @@ import { describeClusterApiRange } from '../core/cluster-api-releases';
 import { JURISDICTION_LABEL } from '../core/labels';
 import { METADATA_SCHEMA_VERSION, type StackMetadata } from '../core/stack-record';
 import { backendAttributes, fromStackDir, SovereignBackend } from './backend';
-import { RequiredProviders, SovereignRecord } from './jurisdiction/record';
+import { RequiredProviders, SovereignRecord, sovereigntyAllowList } from './jurisdiction/record';
 import { PROFILES } from './profiles';
 import type { BackendSpec, JurisdictionSpec, ProvisionSpec } from './spec/schema';
 
@@ -189,11 +189,7 @@ export class ProvisionStack extends TerraformStack {
       packs: profile.packs,
       strict: profile.strict,
       allowed: {
-        registries: [...sov.registries].sort(),
-        chartRepositories: [sov.chartRepository],
-        providerHosts: [sov.providerRegistry],
-        hosts: [...sov.hosts].sort(),
-        cidrs: [...sov.cidrs].sort(),
+        ...sovereigntyAllowList(sov),
         serviceTypes: [],
       },
       // The spec's suppressions name the serving stack's resources; here they would match nothing.

@@ -15,6 +15,21 @@ import {
 import type { Profile } from '../profiles';
 import type { JurisdictionSpec } from '../spec/schema';
 
+/**
+ * The allow-list every stack of a jurisdiction records from its `sovereignty` block (the serving
+ * and the provisioning stack alike): registries, the chart mirror, the provider mirror, hosts
+ * and address ranges, sorted.
+ */
+export function sovereigntyAllowList(sov: JurisdictionSpec['sovereignty']) {
+  return {
+    registries: [...sov.registries].sort(),
+    chartRepositories: [sov.chartRepository],
+    providerHosts: [sov.providerRegistry],
+    hosts: [...sov.hosts].sort(),
+    cidrs: [...sov.cidrs].sort(),
+  };
+}
+
 /** Provider versions of the bindings in package.json; the stack pins exactly these. */
 export const PROVIDER_VERSIONS = { kubernetes: '2.38.0', helm: '3.1.1' } as const;
 
@@ -78,11 +93,7 @@ export function buildMetadata(
     packs: profile.packs,
     strict: profile.strict,
     allowed: {
-      registries: [...sov.registries].sort(),
-      chartRepositories: [sov.chartRepository],
-      providerHosts: [sov.providerRegistry],
-      hosts: [...sov.hosts].sort(),
-      cidrs: [...sov.cidrs].sort(),
+      ...sovereigntyAllowList(sov),
       ...(spec.cluster.dns.cidrs.length > 0
         ? {
             dnsCidrs: [...spec.cluster.dns.cidrs].sort(),
