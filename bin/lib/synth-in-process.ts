@@ -6,8 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadSpec } from '../../stacks/spec/load';
 import { installSynthPatches, releaseCdktfTokens } from '../../stacks/cdktf-seam';
-import { TOOLKIT_VERSION } from '../../core/version';
-import { summariesOf } from './synth-parallel';
+import { synthesizeApp } from './synth-parallel';
 
 /**
  * Re-synthesizes a spec for `sovereign audit --spec`: the same code path as `sovereign synth`
@@ -23,9 +22,7 @@ export async function synthesizeToMemory(spec: string, finalOutdir: string): Pro
   // Installed before the stacks load cdktf (the archiver is deferred at require time).
   const patches = installSynthPatches(false);
   try {
-    const { buildApp } = await import('../../stacks/app');
-    const { JurisdictionStack } = await import('../../stacks/jurisdiction-stack');
-    synthesizeStacks(loaded, buildApp, tmp, finalOutdir, JurisdictionStack, patches.tracesOff);
+    await synthesizeApp(loaded, undefined, tmp, finalOutdir, patches.tracesOff);
     releaseCdktfTokens(patches.tracesOff);
     const files = new Map<string, Buffer>();
     const walk = (dir: string) => {
@@ -41,32 +38,4 @@ export async function synthesizeToMemory(spec: string, finalOutdir: string): Pro
     patches.restore();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-type BuildApp = (typeof import('../../stacks/app'))['buildApp'];
-type JurisdictionStackClass = (typeof import('../../stacks/jurisdiction-stack'))['JurisdictionStack'];
-
-/** Synthesizes every stack; returns what the summary needs and no reference to the tree. */
-function synthesizeStacks(
-  loaded: ReturnType<typeof loadSpec>,
-  buildApp: BuildApp,
-  target: string,
-  finalOutdir: string,
-  JurisdictionStack: JurisdictionStackClass,
-  fast: boolean,
-): { name: string; profile: string; models: number; gpus: number; order: string[] }[] {
-  const { app, stacks, provisionStacks } = buildApp(loaded, {
-    outdir: target,
-    finalOutdir,
-    toolkitVersion: TOOLKIT_VERSION,
-  });
-  // The gate checks references between stacks in the files (SOV-013); cdktf's own pass for
-  // them runs only when debugging.
-  JurisdictionStack.findCrossStackReferences = !fast;
-  try {
-    app.synth();
-  } finally {
-    JurisdictionStack.findCrossStackReferences = true;
-  }
-  return summariesOf(stacks, provisionStacks);
 }

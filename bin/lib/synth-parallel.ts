@@ -77,7 +77,7 @@ export async function synthesizePart(
   const patches = installSynthPatches(debug);
   let jurisdictions: PartSummary[];
   try {
-    jurisdictions = await build(spec, only, dir, finalOutdir, patches.tracesOff);
+    jurisdictions = await synthesizeApp(spec, only, dir, finalOutdir, patches.tracesOff);
     releaseCdktfTokens(patches.tracesOff);
   } finally {
     patches.restore();
@@ -94,10 +94,14 @@ export async function synthesizePart(
   return { dir, jurisdictions, manifest, verdicts };
 }
 
-/** In a function of its own: once it returns, nothing holds the construct tree. */
-async function build(
+/**
+ * Builds the App of `only` (every jurisdiction when absent) and synthesizes it into `dir`; in a
+ * function of its own, so once it returns nothing holds the construct tree. The one place a
+ * worker, one job and `audit --spec` synthesize through.
+ */
+export async function synthesizeApp(
   loaded: ReturnType<typeof loadSpec>,
-  only: readonly string[],
+  only: readonly string[] | undefined,
   dir: string,
   finalOutdir: string,
   fast: boolean,
