@@ -16,7 +16,13 @@ import {
   validTensorParallelSizes,
 } from './capacity';
 import { capacityExceeded, isSovereignError } from '../core/errors';
-import { type GpuPlacement, type VllmPlanInput, planVllmServer, vllmUtilizationFlag } from './server-plan';
+import {
+  type GpuPlacement,
+  type VllmPlanInput,
+  planVllmServer,
+  vllmCapacityRequest,
+  vllmUtilizationFlag,
+} from './server-plan';
 
 export interface VllmLayout {
   /** Nodes (pods) per replica: 1 on one node, else the pipeline-parallel size. */
@@ -107,15 +113,7 @@ export function planVllmLayout(
   const usable = flag * pool.visibleMemoryBytes;
   const sizes = validTensorParallelSizes(input.arch, pool.maxUnitsPerPod);
   const tp = input.tensorParallelSize ?? sizes[sizes.length - 1];
-  const req: CapacityRequest = {
-    arch: input.arch,
-    weightBytes: input.weightBytes,
-    kvCache: input.kvCache,
-    maxModelLenTokens: input.maxModelLenTokens,
-    concurrentSequences: input.maxNumSeqs,
-    gpuMemoryUtilization: input.gpuMemoryUtilization,
-    tensorParallelSize: tp,
-  };
+  const req = vllmCapacityRequest(input, tp);
   const maxNodes = Math.min(pool.nodeCount, input.arch.layers);
   let fit: { pp: number; plan: CapacityPlan } | undefined;
   for (let pp = 2; pp <= maxNodes && !fit; pp++) {

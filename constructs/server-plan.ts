@@ -6,6 +6,7 @@
  */
 import {
   type CapacityPlan,
+  type CapacityRequest,
   routedExpertParameters,
   type KvCacheFormat,
   type ModelArchitecture,
@@ -93,6 +94,22 @@ export function vllmUtilizationFlag(util: number, placement: GpuPlacement): numb
 }
 
 /** The plan of a vLLM server on a GPU pool, or a CAPACITY error with the numbers. */
+/** What the capacity planner is asked for a vLLM server at a tensor-parallel size. */
+export function vllmCapacityRequest(
+  input: VllmPlanInput,
+  tensorParallelSize: number | undefined,
+): CapacityRequest {
+  return {
+    arch: input.arch,
+    weightBytes: input.weightBytes,
+    kvCache: input.kvCache,
+    maxModelLenTokens: input.maxModelLenTokens,
+    concurrentSequences: input.maxNumSeqs,
+    gpuMemoryUtilization: input.gpuMemoryUtilization,
+    tensorParallelSize,
+  };
+}
+
 export function planVllmServer(input: VllmPlanInput, pool: GpuPlacement): VllmServerPlan {
   const name = input.arch.name;
   if (pool.mig && input.tensorParallelSize !== undefined && input.tensorParallelSize !== 1) {
@@ -110,15 +127,7 @@ export function planVllmServer(input: VllmPlanInput, pool: GpuPlacement): VllmSe
       `gpuMemoryUtilization ${input.gpuMemoryUtilization} of a ${formatGiB(pool.unitMemoryBytes)} share is less than 0.01 of the ${formatGiB(pool.visibleMemoryBytes)} vLLM sees`,
     );
   }
-  const req = {
-    arch: input.arch,
-    weightBytes: input.weightBytes,
-    kvCache: input.kvCache,
-    maxModelLenTokens: input.maxModelLenTokens,
-    concurrentSequences: input.maxNumSeqs,
-    gpuMemoryUtilization: input.gpuMemoryUtilization,
-    tensorParallelSize: input.tensorParallelSize,
-  };
+  const req = vllmCapacityRequest(input, input.tensorParallelSize);
   const capacity = withMigAdvice(name, pool, input.gpuMemoryUtilization, () =>
     planCapacity(req, {
       poolName: pool.poolName,
