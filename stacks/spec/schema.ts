@@ -22,6 +22,12 @@ import { manifestPathProblem } from '../../constructs/weights-manifest';
 import { NCCL_ENV } from '../../core/nccl';
 import { LWS_RELEASE } from '../../core/lws-pins';
 
+/** A reason the reports show: at least MIN_REASON_LENGTH characters besides spaces. */
+const reasonText = () =>
+  z.string().refine((r) => r.trim().length >= MIN_REASON_LENGTH, {
+    message: `a reason must be at least ${MIN_REASON_LENGTH} characters besides spaces`,
+  });
+
 export const SPEC_VERSION = 1;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -595,12 +601,9 @@ const multiNodeSchema = z
       .describe('Size of /dev/shm (a memory-backed emptyDir) in each pod of a group, GiB.'),
     ipcLock: z
       .strictObject({
-        reason: z
-          .string()
-          .refine((r) => r.trim().length >= MIN_REASON_LENGTH, {
-            message: `a reason must be at least ${MIN_REASON_LENGTH} characters besides spaces`,
-          })
-          .describe('Why the pods need it; recorded as a K8S-006 suppression and shown in every report.'),
+        reason: reasonText().describe(
+          'Why the pods need it; recorded as a K8S-006 suppression and shown in every report.',
+        ),
       })
       .optional()
       .describe(
@@ -923,12 +926,9 @@ const weightsSchema = z
       ),
     licenseAcceptance: z
       .strictObject({
-        reason: z
-          .string()
-          .refine((r) => r.trim().length >= MIN_REASON_LENGTH, {
-            message: `a reason must be at least ${MIN_REASON_LENGTH} characters besides spaces`,
-          })
-          .describe('Why this licence, which the catalogue does not list, is acceptable here.'),
+        reason: reasonText().describe(
+          'Why this licence, which the catalogue does not list, is acceptable here.',
+        ),
         url: url('licenseAcceptance.url', ['https']).describe(
           'Where the accepted licence text is published.',
         ),
@@ -1327,12 +1327,7 @@ const suppressionSchema = z
       .describe(
         'Terraform address (`kubernetes_deployment_v1.x`), `model.<name>` for licence findings, or `*` for the whole stack.',
       ),
-    reason: z
-      .string()
-      .refine((r) => r.trim().length >= MIN_REASON_LENGTH, {
-        message: `a reason must be at least ${MIN_REASON_LENGTH} characters besides spaces`,
-      })
-      .describe('Why this is acceptable.'),
+    reason: reasonText().describe('Why this is acceptable.'),
     expires: z
       .string()
       .refine(isIsoDate, { message: 'expires is a real calendar date YYYY-MM-DD' })
