@@ -34,6 +34,7 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import {
   CLUSTER_API_RELEASES,
   clusterApiReleaseFor,
+  kubernetesVersionProblem,
   describeClusterApiRange,
   type ClusterApiRange,
   type ClusterApiRelease,
@@ -511,6 +512,10 @@ function validate(p: ClusterApiClusterProps): Problem[] {
       path: 'kubernetesVersion',
       message: `"${p.kubernetesVersion}" is not a Kubernetes version: write it as v<major>.<minor>.<patch>, e.g. v1.34.3`,
     });
+  else {
+    const why = kubernetesVersionProblem(p.kubernetesVersion, p.infrastructure.provider, range);
+    if (why !== undefined) out.push({ path: 'kubernetesVersion', message: why });
+  }
   // An even control plane tolerates no more failures than the odd one below it.
   if (p.controlPlane.replicas % 2 === 0)
     out.push({

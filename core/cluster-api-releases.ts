@@ -18,6 +18,20 @@ export interface ClusterApiRelease {
   readonly minor: string;
   /** Commit of the tag in kubernetes-sigs/cluster-api. */
   readonly commit: string;
+  /**
+   * Kubernetes minors the release supports, both ends included: for the workload clusters it
+   * creates and for the management cluster it runs on.
+   */
+  readonly kubernetes: {
+    readonly workload: KubernetesRange;
+    readonly management: KubernetesRange;
+  };
+}
+
+/** Kubernetes minors, both ends included (`v1.31` to `v1.36`). */
+export interface KubernetesRange {
+  readonly from: string;
+  readonly to: string;
 }
 
 /**
@@ -28,11 +42,40 @@ export interface ClusterApiRelease {
  * `files[].contentFormat` of the kubeadm templates (added in v1.14), which the toolkit does not
  * write. The feature gates the objects need (ClusterTopology, MachineTaintPropagation) are in
  * `feature/feature.go` of both tags, alpha and off by default.
+ *
+ * The Kubernetes ranges are the core provider's support matrix in
+ * docs/book/src/reference/versions.md at each tag ("Supported versions matrix by provider or
+ * component"): at v1.14.0, v1.31 and v1.32 "only workload", v1.33 to v1.36 both; at v1.13.5,
+ * v1.30 and v1.31 "only workload", v1.32 to v1.35 both, v1.36 "✓ >= v1.13.1".
  */
 export const CLUSTER_API_RELEASES: readonly ClusterApiRelease[] = [
-  { release: 'v1.14.0', minor: 'v1.14', commit: '560d4acf507bc7cac34b2da449fa5cd53eaeb149' },
-  { release: 'v1.13.5', minor: 'v1.13', commit: '30be34da2ba56735e128c280370df3135d048015' },
+  {
+    release: 'v1.14.0',
+    minor: 'v1.14',
+    commit: '560d4acf507bc7cac34b2da449fa5cd53eaeb149',
+    kubernetes: { workload: { from: 'v1.31', to: 'v1.36' }, management: { from: 'v1.33', to: 'v1.36' } },
+  },
+  {
+    release: 'v1.13.5',
+    minor: 'v1.13',
+    commit: '30be34da2ba56735e128c280370df3135d048015',
+    kubernetes: { workload: { from: 'v1.30', to: 'v1.36' }, management: { from: 'v1.32', to: 'v1.36' } },
+  },
 ];
+
+/** Where the Kubernetes ranges of a Cluster API release are written. */
+export function kubernetesSupportSource(r: ClusterApiRelease): string {
+  return `kubernetes-sigs/cluster-api ${r.release} docs/book/src/reference/versions.md, core provider support matrix`;
+}
+
+/**
+ * Whether a Kubernetes version (`v1.34.3`) or minor (`v1.34`) lies in a range; false when it is
+ * neither.
+ */
+export function inKubernetesRange(version: string, range: KubernetesRange): boolean {
+  const m = /^v(\d+)\.(\d+)(?:\.\d+)?$/.exec(version);
+  return m !== null && inClusterApiRange(`v${m[1]}.${m[2]}`, range);
+}
 
 /** The Cluster API minors a provider release is documented for, both ends included. */
 export interface ClusterApiRange {
@@ -172,4 +215,21 @@ export function commonClusterApiRange(
 export function describeClusterApiRange(range: Pick<ClusterApiRange, 'from' | 'to'>): string {
   if (range.to === undefined) return `${range.from} and later`;
   return range.to === range.from ? `${range.from} only` : `${range.from} to ${range.to}`;
+}
+
+/**
+ * Why a workload cluster's Kubernetes version (`v1.29.4`) cannot be built with the Cluster API
+ * release a provider pairs with, or undefined when it can (or when the version or the pairing
+ * is refused elsewhere).
+ */
+export function kubernetesVersionProblem(
+  version: string,
+  provider: string,
+  range: Pick<ClusterApiRange, 'from' | 'to'>,
+): string | undefined {
+  const release = clusterApiReleaseFor(range);
+  if (release === undefined || !/^v\d+\.\d+\.\d+$/.test(version)) return undefined;
+  const w = release.kubernetes.workload;
+  if (inKubernetesRange(version, w)) return undefined;
+  return `${version} is outside what Cluster API ${release.release} supports for workload clusters: ${w.from} to ${w.to} (${kubernetesSupportSource(release)}); the "${provider}" provider is documented for Cluster API ${describeClusterApiRange(range)}`;
 }

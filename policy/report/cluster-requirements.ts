@@ -7,7 +7,10 @@ import {
   clusterApiReleaseFor,
   commonClusterApiRange,
   describeClusterApiRange,
+  inKubernetesRange,
+  kubernetesSupportSource,
   providerOfKind,
+  type ClusterApiRelease,
   type InfrastructureProviderRelease,
 } from '../../core/cluster-api-releases';
 import type { StackResult } from '../engine';
@@ -34,7 +37,7 @@ function providerLine(p: InfrastructureProviderRelease): string {
 function clusterApiOf(
   known: readonly InfrastructureProviderRelease[],
   unknownClasses: readonly string[],
-): { requirement: string; why: string; minor?: string } {
+): { requirement: string; why: string; minor?: string; release?: ClusterApiRelease } {
   if (unknownClasses.length > 0)
     return {
       requirement: `Cluster API: the release the infrastructure provider of ClusterClass ${unknownClasses.join(', ')} is documented for`,
@@ -57,6 +60,7 @@ function clusterApiOf(
     requirement: `Cluster API ${release.minor} (${release.release} or a later ${release.minor} patch)`,
     why: `${said}. ${release.release} is the newest Cluster API release in that range, and the stack's Cluster API objects are validated against its CRDs; on a minor outside the range the provider runs outside its documented matrix`,
     minor: release.minor,
+    release,
   };
 }
 
@@ -119,6 +123,21 @@ export function clusterRequirements(r: StackResult): ClusterRequirement[] {
   const prefix = capi.minor === undefined ? 'Cluster API' : `Cluster API ${capi.minor}`;
   for (const { address, topology } of clusters) {
     need(capi.requirement, capi.why, address);
+    if (capi.release) {
+      const { management, workload } = capi.release.kubernetes;
+      const version = str(topology.version);
+      need(
+        `management cluster on Kubernetes ${management.from} to ${management.to}`,
+        `Cluster API ${capi.release.release} runs on those minors and builds workload clusters on ${workload.from} to ${workload.to} (${kubernetesSupportSource(capi.release)})`,
+        address,
+      );
+      if (version !== undefined && !inKubernetesRange(version, workload))
+        need(
+          `workload Kubernetes ${version} is outside Cluster API ${capi.release.release}'s support (${workload.from} to ${workload.to})`,
+          `spec.topology.version asks for a Kubernetes minor the Cluster API release does not build (${kubernetesSupportSource(capi.release)})`,
+          address,
+        );
+    }
     need(
       `${prefix} feature gate ClusterTopology=true`,
       'the Cluster is built from a ClusterClass topology (alpha gate, off by default: feature/feature.go)',

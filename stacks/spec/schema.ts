@@ -210,7 +210,9 @@ const provisionSchema = z
     kubernetesVersion: z
       .string()
       .regex(/^v[0-9]+\.[0-9]+\.[0-9]+$/, { message: 'a Kubernetes version looks like v1.34.3' })
-      .describe('Kubernetes version of every machine.'),
+      .describe(
+        "Kubernetes version of every machine: a minor the provider's Cluster API release builds workload clusters on (docs/provisioning.md).",
+      ),
     infrastructure: z
       .enum(['openstack', 'metal3'])
       .default('openstack')

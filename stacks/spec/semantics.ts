@@ -12,6 +12,7 @@ import {
   publicServiceOf,
 } from '../../core/hosts';
 import { checkSourceUrl } from '../../core/source-url';
+import { CAPM3, CAPO, kubernetesVersionProblem } from '../../core/cluster-api-releases';
 import { capacityProblems } from './plan';
 import { canonicalManifest, checkManifest, MAX_MANIFEST_BYTES } from '../../constructs/weights-manifest';
 import { readCaPem } from './ca';
@@ -566,6 +567,9 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
         `${what} ${value} is not inside sovereignty.cidrs (${cidrs.length > 0 ? cidrs.join(', ') : 'none declared'})`,
       );
   };
+  const provider = p.infrastructure === 'metal3' ? CAPM3 : CAPO;
+  const k8s = kubernetesVersionProblem(p.kubernetesVersion, provider.provider, provider.clusterApi);
+  if (k8s !== undefined) add([...at, 'kubernetesVersion'], k8s);
   const DOTTED_V4 = /^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$/;
   within([...at, 'network', 'pods'], p.network.pods, 'the pod range');
   within([...at, 'network', 'services'], p.network.services, 'the service range');

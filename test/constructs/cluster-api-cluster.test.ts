@@ -241,12 +241,25 @@ describe('ClusterApiCluster', () => {
     expect(msg).toContain('network.serviceCidrs  give one service range');
   });
 
+  test('fails when the Kubernetes version is outside what the paired Cluster API release builds', () => {
+    expect(thrown({ kubernetesVersion: 'v1.30.2' })).toContain(
+      'kubernetesVersion  v1.30.2 is outside what Cluster API v1.14.0 supports for workload clusters: v1.31 to v1.36',
+    );
+    expect(thrown({ ...METAL3, kubernetesVersion: 'v1.37.0' })).toContain(
+      'kubernetesVersion  v1.37.0 is outside what Cluster API v1.13.5 supports for workload clusters: v1.30 to v1.36',
+    );
+    expect(build({ ...METAL3, kubernetesVersion: 'v1.30.2' }).cluster.clusterApiRelease.release).toBe(
+      'v1.13.5',
+    );
+  });
+
   test("the Cluster API release is the infrastructure provider's: v1.13.5 for CAPM3 v1.13 (documented for v1.13 only), v1.14.0 for CAPO v0.14 (v1.12 and later)", () => {
     const m3 = build(METAL3).cluster;
     expect(m3.clusterApiRelease).toEqual({
       release: 'v1.13.5',
       minor: 'v1.13',
       commit: '30be34da2ba56735e128c280370df3135d048015',
+      kubernetes: { workload: { from: 'v1.30', to: 'v1.36' }, management: { from: 'v1.32', to: 'v1.36' } },
     });
     expect(metal3().clusterApi).toMatchObject({ from: 'v1.13', to: 'v1.13', builtAgainst: 'v1.13.4' });
     const os = build().cluster;

@@ -8,7 +8,9 @@ import {
   commonClusterApiRange,
   describeClusterApiRange,
   inClusterApiRange,
+  inKubernetesRange,
   INFRASTRUCTURE_PROVIDERS,
+  kubernetesVersionProblem,
   providerOfKind,
 } from '../../core/cluster-api-releases';
 import { CLUSTER_API_CRDS, CRD_FIXTURES, CRD_OF_KIND, crdProblems, readFixture } from '../support/crd-schema';
@@ -20,6 +22,37 @@ describe('the Cluster API release each infrastructure provider pairs with', () =
     expect(describeClusterApiRange(CAPM3.clusterApi)).toBe('v1.13 only');
     expect(describeClusterApiRange(CAPO.clusterApi)).toBe('v1.12 and later');
     expect(describeClusterApiRange({ from: 'v1.12', to: 'v1.13' })).toBe('v1.12 to v1.13');
+  });
+
+  test('the Kubernetes minors each release builds and runs on, as its support matrix says', () => {
+    const [v114, v113] = CLUSTER_API_RELEASES;
+    expect(v114.kubernetes).toEqual({
+      workload: { from: 'v1.31', to: 'v1.36' },
+      management: { from: 'v1.33', to: 'v1.36' },
+    });
+    expect(v113.kubernetes).toEqual({
+      workload: { from: 'v1.30', to: 'v1.36' },
+      management: { from: 'v1.32', to: 'v1.36' },
+    });
+    expect(inKubernetesRange('v1.31.0', v114.kubernetes.workload)).toBe(true);
+    expect(inKubernetesRange('v1.36.9', v114.kubernetes.workload)).toBe(true);
+    expect(inKubernetesRange('v1.36', v114.kubernetes.workload)).toBe(true);
+    for (const v of ['v1.30.14', 'v1.37.0', 'v1.3.1', '1.34.3', 'v1.34.3-rc.1', 'v1.34.3 ', 'v2.31.0'])
+      expect([v, inKubernetesRange(v, v114.kubernetes.workload)]).toEqual([v, false]);
+  });
+
+  test('a workload version outside the paired release is refused with the range and where it is written', () => {
+    expect(kubernetesVersionProblem('v1.30.2', 'openstack', CAPO.clusterApi)).toBe(
+      'v1.30.2 is outside what Cluster API v1.14.0 supports for workload clusters: v1.31 to v1.36 (kubernetes-sigs/cluster-api v1.14.0 docs/book/src/reference/versions.md, core provider support matrix); the "openstack" provider is documented for Cluster API v1.12 and later',
+    );
+    // The same version is inside v1.13.5's range, the release CAPM3 pairs with.
+    expect(kubernetesVersionProblem('v1.30.2', 'metal3', CAPM3.clusterApi)).toBeUndefined();
+    expect(kubernetesVersionProblem('v1.37.0', 'metal3', CAPM3.clusterApi)).toContain(
+      'outside what Cluster API v1.13.5 supports for workload clusters: v1.30 to v1.36',
+    );
+    // A malformed version or an unpaired provider is refused by its own check, not twice.
+    expect(kubernetesVersionProblem('1.29', 'openstack', CAPO.clusterApi)).toBeUndefined();
+    expect(kubernetesVersionProblem('v1.20.0', 'x', { from: 'v1.15' })).toBeUndefined();
   });
 
   test('ranges compare minors as numbers, both ends included', () => {

@@ -223,6 +223,7 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
       'Cluster API v1.14 feature gate MachineTaintPropagation=true',
       'cluster-autoscaler with --cloud-provider=clusterapi',
       'infrastructure provider: Cluster API Provider OpenStack (CAPO) v0.14.7, infrastructure.cluster.x-k8s.io/v1beta1',
+      'management cluster on Kubernetes v1.33 to v1.36',
     ]);
     const release = p.clusterRequirements.find((r) => r.requirement.startsWith('Cluster API v1.14 ('))!;
     expect(release.why).toContain(
@@ -480,6 +481,14 @@ describe('cluster.provision refusals, located in the spec', () => {
     );
   });
 
+  test('fails when the Kubernetes version is outside Cluster API v1.14.0 (validate says so, located at the field)', () => {
+    const lines = failure(example.replace('kubernetesVersion: v1.34.3', 'kubernetesVersion: v1.30.2'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^spec\.yaml:\d+:\d+ {2}jurisdictions\.de-ber\.cluster\.provision\.kubernetesVersion {2}v1\.30\.2 is outside what Cluster API v1\.14\.0 supports for workload clusters: v1\.31 to v1\.36 \(kubernetes-sigs\/cluster-api v1\.14\.0 docs\/book\/src\/reference\/versions\.md/,
+    );
+  });
+
   test('fails when a pool gives both replicas and autoscaling, or the control plane is even', () => {
     const text = failure(
       example
@@ -591,6 +600,7 @@ describe('examples/provisioned-metal3.yaml: the same jurisdiction on bare metal 
       'Cluster API v1.13 feature gate MachineTaintPropagation=true',
       'cluster-autoscaler with --cloud-provider=clusterapi',
       'infrastructure provider: Cluster API Provider Metal3 (CAPM3) v1.13.2 with Ironic and the Bare Metal Operator, infrastructure.cluster.x-k8s.io/v1beta2',
+      'management cluster on Kubernetes v1.32 to v1.36',
     ]);
     expect(names.join('\n')).not.toContain('v1.14');
     const release = p.clusterRequirements.find((r) => r.requirement.startsWith('Cluster API v1.13 ('))!;

@@ -29,6 +29,23 @@ describe('the Cluster API release the report names is read from the objects, wha
     expect(m.filter((n) => n.includes('v1.14'))).toEqual([]);
   });
 
+  test("the management cluster's Kubernetes minors; a topology version edited outside the workload range is named", () => {
+    const reqs = requirementsOf(openstack());
+    const mgmt = reqs.find((r) => r.requirement === 'management cluster on Kubernetes v1.33 to v1.36')!;
+    expect(mgmt.why).toContain(
+      'Cluster API v1.14.0 runs on those minors and builds workload clusters on v1.31 to v1.36',
+    );
+    expect(names(metal3())).toContain('management cluster on Kubernetes v1.32 to v1.36');
+    expect(reqs.map((r) => r.requirement).filter((n) => n.startsWith('workload Kubernetes'))).toEqual([]);
+    for (const version of ['v1.29.4', 'v1.37.0']) {
+      const j = openstack();
+      ofKind(j, 'Cluster').manifest.spec.topology.version = version;
+      expect(names(j)).toContain(
+        `workload Kubernetes ${version} is outside Cluster API v1.14.0's support (v1.31 to v1.36)`,
+      );
+    }
+  });
+
   test('a ClusterClass edited to name a CAPO template still gets v1.13 while Metal3 templates are written', () => {
     const j = metal3();
     ofKind(j, 'ClusterClass').manifest.spec.infrastructure.templateRef.kind = 'OpenStackClusterTemplate';
