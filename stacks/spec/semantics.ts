@@ -12,7 +12,8 @@ import {
   publicServiceOf,
 } from '../../core/hosts';
 import { checkSourceUrl } from '../../core/source-url';
-import { CAPM3, CAPO, kubernetesVersionProblem } from '../../core/cluster-api-releases';
+import { posix } from 'path';
+import { CAPM3, CAPO, clusterApiReleaseFor, kubernetesVersionProblem } from '../../core/cluster-api-releases';
 import { capacityProblems } from './plan';
 import { canonicalManifest, checkManifest, MAX_MANIFEST_BYTES } from '../../constructs/weights-manifest';
 import { readCaPem } from './ca';
@@ -75,6 +76,47 @@ export function semanticProblems(spec: SovereignSpec): SemanticProblem[] {
       });
     out.push(...gatewayProblems(['jurisdictions', name], j));
     out.push(...autoscalerProblems(['jurisdictions', name], j));
+  }
+  out.push(...sharedManagementProblems(spec));
+  return out;
+}
+
+/**
+ * Jurisdictions whose provisioning stacks name the same management cluster (the same kubeconfig
+ * file and context): that cluster runs one Cluster API release, so their providers must pair with
+ * the same one, and their Cluster objects (and the templates and kubeconfig Secret named after
+ * them) must not share a namespace and name, or one jurisdiction's apply would take over the
+ * other's objects and its destroy delete them. Each refusal is located at the later jurisdiction
+ * in name order. Two files or contexts that reach the same cluster cannot be told apart here.
+ */
+function sharedManagementProblems(spec: SovereignSpec): SemanticProblem[] {
+  const out: SemanticProblem[] = [];
+  const first = new Map<string, { name: string; release?: string; provider: string }>();
+  const clusters = new Map<string, string>();
+  for (const name of Object.keys(spec.jurisdictions).sort()) {
+    const p = spec.jurisdictions[name].cluster.provision;
+    if (p === undefined) continue;
+    const k = p.management.kubeconfig;
+    const where = `${k.path}${k.context !== undefined ? `, context ${k.context}` : ''}`;
+    const key = JSON.stringify([posix.normalize(k.path), k.context ?? null]);
+    const provider = p.infrastructure === 'metal3' ? CAPM3 : CAPO;
+    const release = clusterApiReleaseFor(provider.clusterApi)?.release;
+    const at = ['jurisdictions', name, 'cluster', 'provision'];
+    const seen = first.get(key);
+    if (seen === undefined) first.set(key, { name, release, provider: p.infrastructure });
+    else if (release !== undefined && seen.release !== undefined && release !== seen.release)
+      out.push({
+        path: [...at, 'management'],
+        message: `the management cluster (${where}) is also "${seen.name}"'s, whose provider (${seen.provider}) pairs with Cluster API ${seen.release}; this one's (${p.infrastructure}) pairs with ${release}, and a management cluster runs one Cluster API release: give each its own management cluster`,
+      });
+    const cluster = JSON.stringify([key, p.namespace, p.name ?? name]);
+    const owner = clusters.get(cluster);
+    if (owner === undefined) clusters.set(cluster, name);
+    else
+      out.push({
+        path: [...at, p.name !== undefined ? 'name' : 'namespace'],
+        message: `"${owner}" writes its Cluster ${p.namespace}/${p.name ?? name} on the same management cluster (${where}): the objects would be the same, and destroying one jurisdiction would delete the other's cluster; give each its own namespace or name`,
+      });
   }
   return out;
 }

@@ -4,7 +4,9 @@ import { buildReport } from '../../policy/report/model';
 import { renderMarkdown } from '../../policy/report/markdown';
 import { rule as sov012 } from '../../policy/rules/sov-012-endpoints-in-jurisdiction';
 import { formatProblem, isSovereignError } from '../../core/errors';
+import { parse, parseDocument } from 'yaml';
 import { provisionBackend } from '../../stacks/provision-stack';
+import { parseSpec } from '../../stacks/spec/load';
 import { crdFixtureFor, crdProblems, CRD_OF_KIND } from '../support/crd-schema';
 import { REPO_ROOT } from '../support/paths';
 import { resources, synthExample, synthSpec, type Json } from '../support/synth';
@@ -70,7 +72,7 @@ describe('examples/provisioned.yaml: a jurisdiction built from scratch on OpenSt
     expect(new Set(kinds)).toEqual(new Set(Object.keys(CRD_OF_KIND).filter((k) => !k.startsWith('Metal3'))));
   });
 
-  test('its Cluster API objects are valid against v1.13.5 too, for a management cluster shared with a Metal3 jurisdiction (CAPO: >=v1.12)', () => {
+  test('its Cluster API objects are valid against v1.13.5 too (CAPO: >=v1.12; the objects are the same for both releases)', () => {
     for (const r of resources(prov, 'kubernetes_manifest') as Json[]) {
       const fixture = crdFixtureFor(r.manifest.kind, 'v1.13.5');
       expect([r.manifest.kind, crdProblems(fixture, r.manifest)]).toEqual([r.manifest.kind, []]);
@@ -479,6 +481,65 @@ describe('cluster.provision refusals, located in the spec', () => {
     expect(text).toContain(
       'jurisdictions.de-ber.cluster.provision.pools.h100.replicas  GPU pool "h100" with 0 machines cannot serve its models',
     );
+  });
+
+  describe('jurisdictions on one management cluster (the same kubeconfig file and context)', () => {
+    const metal3 = () =>
+      parse(fs.readFileSync('examples/provisioned-metal3.yaml', 'utf8')).jurisdictions['de-ber'];
+    const openstack = () => parse(example).jurisdictions['de-ber'];
+    /** The OpenStack example with a second jurisdiction `de-muc`, as YAML text. */
+    const withSecond = (second: Json): string => {
+      const doc = parseDocument(example);
+      second.cluster.kubeconfig.path = 'kubeconfigs/de-muc.kubeconfig';
+      doc.setIn(['jurisdictions', 'de-muc'], second);
+      return doc.toString();
+    };
+
+    test('fails when their providers pair with different Cluster API releases (CAPO v1.14.0, CAPM3 v1.13.5)', () => {
+      const m3 = metal3();
+      m3.cluster.provision.namespace = 'capi-de-muc';
+      // The same file written another way is the same cluster.
+      m3.cluster.provision.management.kubeconfig.path = '~/.kube/./capi-management.yaml';
+      const lines = failure(withSecond(m3));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^spec\.yaml:\d+:\d+ {2}jurisdictions\.de-muc\.cluster\.provision\.management {2}/,
+      );
+      expect(lines[0]).toContain(
+        'the management cluster (~/.kube/./capi-management.yaml, context capi-management-ber) is also "de-ber"\'s, whose provider (openstack) pairs with Cluster API v1.14.0; this one\'s (metal3) pairs with v1.13.5',
+      );
+    });
+
+    test('fails when two write the same Cluster (namespace and name): one destroy would delete the other', () => {
+      const twin = openstack();
+      twin.cluster.provision.name = 'de-ber';
+      const lines = failure(withSecond(twin));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /jurisdictions\.de-muc\.cluster\.provision\.name {2}"de-ber" writes its Cluster capi-de-ber\/de-ber on the same management cluster/,
+      );
+      // A name of its own, in the same namespace: nothing collides.
+      const own = openstack();
+      own.cluster.provision.name = 'de-muc';
+      expect(() => parseSpec(withSecond(own), 'spec.yaml')).not.toThrow();
+    });
+
+    test('accepted: the same provider, or another context, or another file', () => {
+      const os2 = openstack();
+      os2.cluster.provision.namespace = 'capi-de-muc';
+      expect(Object.keys(parseSpec(withSecond(os2), 'spec.yaml').spec.jurisdictions)).toEqual([
+        'de-ber',
+        'de-muc',
+      ]);
+      for (const edit of [
+        (k: Json) => (k.context = 'capi-management-muc'),
+        (k: Json) => (k.path = '~/.kube/capi-management-muc.yaml'),
+      ]) {
+        const m3 = metal3();
+        edit(m3.cluster.provision.management.kubeconfig);
+        expect(() => parseSpec(withSecond(m3), 'spec.yaml')).not.toThrow();
+      }
+    });
   });
 
   test('fails when the Kubernetes version is outside Cluster API v1.14.0 (validate says so, located at the field)', () => {
