@@ -3,6 +3,14 @@
  * a group of nodes run as a LeaderWorkerSet (kubernetes-sigs/lws v0.10.0, pins in
  * private/lws-pins.ts), hardened as VllmServer is.
  *
+ * How a group runs vLLM across its nodes depends on the release (VLLM_MULTI_NODE_BACKEND in
+ * core/engines/vllm.ts): from v0.33.0 the image carries no Ray, and every pod runs `vllm serve`
+ * with vLLM's multiprocessing executor across nodes (`--nnodes <group size> --node-rank
+ * $(LWS_WORKER_INDEX) --master-addr $(LWS_LEADER_ADDRESS) --master-port 29501`, the workers
+ * `--headless`), as parallelism_scaling.md "Running vLLM with MultiProcessing" lays it out.
+ * LeaderWorkerSet gives every container LWS_WORKER_INDEX (0 on the leader; pkg/utils/pod/pod_utils.go
+ * v0.10.0), which Kubernetes expands in `args`.
+ *
  * How vLLM v0.12.0 runs across nodes (docs/serving/parallelism_scaling.md, "Multi-node
  * deployment"; examples/online_serving/multi-node-serving.sh): a Ray cluster whose head runs
  * `vllm serve … --tensor-parallel-size <GPUs per node> --pipeline-parallel-size <nodes>
@@ -49,7 +57,12 @@ import {
   apiKeyEnv,
   endpointUrl,
 } from './private/serving';
-import { VLLM_RELEASE, type VllmRelease } from '../core/engines/vllm';
+import {
+  VLLM_MP_MASTER_PORT,
+  VLLM_MULTI_NODE_BACKEND,
+  VLLM_RELEASE,
+  type VllmRelease,
+} from '../core/engines/vllm';
 import { checkVllmProps, vllmEnv, vllmWeightFormat } from './private/vllm-common';
 import { checkPositiveInt } from './private/validate';
 import { recommendedLabels, selectorLabels } from '../core/labels';
@@ -116,9 +129,13 @@ export class MultiNodeVllmServer extends Construct {
   public readonly architecture: ModelArchitecture;
   public readonly weightFormat: WeightFormat;
   public readonly capacity: CapacityPlan;
+  /** How the group spans its nodes: a Ray cluster (v0.12.0) or vLLM's multiprocessing executor. */
+  public readonly backend: 'ray' | 'mp';
   public readonly leaderCommand: readonly string[];
   public readonly leaderArgs: readonly string[];
   public readonly workerCommand: readonly string[];
+  /** The workers' args (`mp`: the leader's engine args, their rank, `--headless`); none with Ray. */
+  public readonly workerArgs?: readonly string[];
   public readonly envNames: readonly string[];
   public readonly serviceName: string;
   public readonly endpointUrl: string;
@@ -208,10 +225,27 @@ export class MultiNodeVllmServer extends Construct {
     this.gpusPerReplica = tp * pp;
     this.gpuResourceName = pool.resourceName;
 
-    // ---- the leader: Ray head, then `vllm serve` on the whole group
+    // ---- `vllm serve` on the whole group
     // vllm/engine/arg_utils.py @ 99d7eb5d (ParallelConfig): --tensor-parallel-size,
     // --pipeline-parallel-size, --distributed-executor-backend (ray | mp | …).
-    this.leaderArgs = [
+    const backend = VLLM_MULTI_NODE_BACKEND[release];
+    this.backend = backend;
+    // Every pod of an `mp` group runs the same engine arguments; only the rank and `--headless`
+    // differ (the leader alone serves the API).
+    const across =
+      backend === 'ray'
+        ? ['--distributed-executor-backend', 'ray']
+        : [
+            '--distributed-executor-backend',
+            'mp',
+            '--nnodes',
+            String(layout.nodes),
+            '--master-addr',
+            '$(LWS_LEADER_ADDRESS)',
+            '--master-port',
+            String(VLLM_MP_MASTER_PORT),
+          ];
+    const engineArgs = (rank: readonly string[]) => [
       'serve',
       MODEL_DIR,
       '--served-model-name',
@@ -224,8 +258,8 @@ export class MultiNodeVllmServer extends Construct {
       String(tp),
       '--pipeline-parallel-size',
       String(pp),
-      '--distributed-executor-backend',
-      'ray',
+      ...across,
+      ...rank,
       '--max-model-len',
       String(maxModelLen),
       '--dtype',
@@ -245,6 +279,7 @@ export class MultiNodeVllmServer extends Construct {
         : []),
       ...(props.extraArgs ?? []),
     ];
+    this.leaderArgs = engineArgs(backend === 'ray' ? [] : ['--node-rank', '0']);
     // Ray CLI (python/ray/scripts/scripts.py, `ray start`): --head, --port, --address, --block,
     // --disable-usage-stats, --include-dashboard, --node-manager-port. The wait for the group
     // follows examples/online_serving/multi-node-serving.sh (vLLM): poll ray.nodes() until
@@ -259,23 +294,29 @@ export class MultiNodeVllmServer extends Construct {
       'done',
       'exec vllm "$@"',
     ].join('\n');
-    // `sh -c <script> vllm serve <model> …`: $0 is "vllm", "$@" the args, so the model path and
-    // every flag stay separate, checkable words of the container spec.
-    this.leaderCommand = ['/bin/sh', '-c', leaderScript, 'vllm'];
     const workerScript = [
       'i=0',
       `until ray start --address="$LWS_LEADER_ADDRESS:${RAY_HEAD_PORT}" ${rayCommon} --block; do`,
       '  i=$((i+5)); if [ "$i" -ge 900 ]; then echo "ray: no head at $LWS_LEADER_ADDRESS in 900 s" >&2; exit 1; fi; sleep 5',
       'done',
     ].join('\n');
-    this.workerCommand = ['/bin/sh', '-c', workerScript];
+    if (backend === 'ray') {
+      // `sh -c <script> vllm serve <model> …`: $0 is "vllm", "$@" the args, so the model path and
+      // every flag stay separate, checkable words of the container spec.
+      this.leaderCommand = ['/bin/sh', '-c', leaderScript, 'vllm'];
+      this.workerCommand = ['/bin/sh', '-c', workerScript];
+    } else {
+      this.leaderCommand = ['vllm'];
+      this.workerCommand = ['vllm'];
+      this.workerArgs = engineArgs(['--node-rank', '$(LWS_WORKER_INDEX)', '--headless']);
+    }
 
     const env = [
       // As VllmServer: no hub, no telemetry, caches on the emptyDirs (private/vllm-common.ts).
       ...vllmEnv(release),
       // Ray usage stats off (python/ray/_private/usage/usage_lib.py reads
       // RAY_USAGE_STATS_ENABLED; `--disable-usage-stats` above sets the same for `ray start`).
-      { name: 'RAY_USAGE_STATS_ENABLED', value: '0' },
+      ...(backend === 'ray' ? [{ name: 'RAY_USAGE_STATS_ENABLED', value: '0' }] : []),
       // NCCL as the pool declares it (names checked against NCCL's documented variables).
       ...Object.keys(mn.nccl ?? {})
         .sort()
@@ -349,7 +390,21 @@ export class MultiNodeVllmServer extends Construct {
       successThreshold: 1,
     });
     const http = { httpGet: { path: '/health', port: 'http', scheme: 'HTTP' } };
-    const ray = { tcpSocket: { port: 'ray-node' } };
+    // A Ray worker is probed on its node manager; a headless `mp` worker serves no port, so it
+    // checks what it lives by: the leader's torch.distributed store (python3 is the engine's
+    // own interpreter; LWS_LEADER_ADDRESS is in the container's environment).
+    const workerCheck =
+      backend === 'ray'
+        ? { tcpSocket: { port: 'ray-node' } }
+        : {
+            exec: {
+              command: [
+                'python3',
+                '-c',
+                `import os, socket; socket.create_connection((os.environ["LWS_LEADER_ADDRESS"], ${VLLM_MP_MASTER_PORT}), 4).close()`,
+              ],
+            },
+          };
     const podSpec = (role: 'leader' | 'worker') => ({
       automountServiceAccountToken: false,
       enableServiceLinks: false,
@@ -395,21 +450,33 @@ export class MultiNodeVllmServer extends Construct {
       ),
       containers: [
         {
-          name: role === 'leader' ? 'vllm' : 'ray-worker',
+          name: role === 'leader' ? 'vllm' : backend === 'ray' ? 'ray-worker' : 'vllm-worker',
           image: props.image,
           imagePullPolicy: 'IfNotPresent',
           command: role === 'leader' ? [...this.leaderCommand] : [...this.workerCommand],
-          ...(role === 'leader' ? { args: [...this.leaderArgs] } : {}),
+          ...(role === 'leader'
+            ? { args: [...this.leaderArgs] }
+            : this.workerArgs
+              ? { args: [...this.workerArgs] }
+              : {}),
           env: role === 'leader' ? leaderEnv : env,
-          ports: [
-            ...(role === 'leader'
+          ports:
+            backend === 'ray'
               ? [
-                  { name: 'http', containerPort: this.port, protocol: 'TCP' },
-                  { name: 'ray-gcs', containerPort: RAY_HEAD_PORT, protocol: 'TCP' },
+                  ...(role === 'leader'
+                    ? [
+                        { name: 'http', containerPort: this.port, protocol: 'TCP' },
+                        { name: 'ray-gcs', containerPort: RAY_HEAD_PORT, protocol: 'TCP' },
+                      ]
+                    : []),
+                  { name: 'ray-node', containerPort: RAY_NODE_MANAGER_PORT, protocol: 'TCP' },
                 ]
-              : []),
-            { name: 'ray-node', containerPort: RAY_NODE_MANAGER_PORT, protocol: 'TCP' },
-          ],
+              : role === 'leader'
+                ? [
+                    { name: 'http', containerPort: this.port, protocol: 'TCP' },
+                    { name: 'dist-store', containerPort: VLLM_MP_MASTER_PORT, protocol: 'TCP' },
+                  ]
+                : [],
           resources,
           securityContext,
           ...(role === 'leader'
@@ -419,9 +486,9 @@ export class MultiNodeVllmServer extends Construct {
                 livenessProbe: probe(http, 3, 10, 20),
               }
             : {
-                startupProbe: probe(ray, Math.ceil((startup * 60) / PROBE_PERIOD_SECONDS), 5),
-                readinessProbe: probe(ray, 3, 5),
-                livenessProbe: probe(ray, 3, 10, 20),
+                startupProbe: probe(workerCheck, Math.ceil((startup * 60) / PROBE_PERIOD_SECONDS), 5),
+                readinessProbe: probe(workerCheck, 3, 5),
+                livenessProbe: probe(workerCheck, 3, 10, 20),
               }),
           volumeMounts,
         },
@@ -467,7 +534,7 @@ export class MultiNodeVllmServer extends Construct {
       metadata,
       spec: {
         type: 'ClusterIP',
-        // Only the leader serves the API; workers are Ray nodes.
+        // Only the leader serves the API; workers run engine workers only.
         selector: { ...selector, [ROLE_LABEL]: 'leader' },
         port: [{ name: 'http', port: this.port, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }],
       },
@@ -478,8 +545,9 @@ export class MultiNodeVllmServer extends Construct {
         spec: { maxUnavailable: '1', selector: { matchLabels: selector } },
       });
     }
-    // The group's pods reach each other on every port (Ray GCS and node managers, NCCL's
-    // sockets and RDMA connection setup, which pick ports at run time); nothing else is opened.
+    // The group's pods reach each other on every port (the torch.distributed store or Ray's GCS
+    // and node managers, NCCL's sockets and RDMA connection setup, which pick ports at run time);
+    // nothing else is opened.
     const group = { podSelector: { matchLabels: selector } };
     new NetworkPolicyV1(this, 'netpol-group', {
       metadata: { ...metadata, name: `${name}-group` },

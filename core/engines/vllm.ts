@@ -64,6 +64,33 @@ export const VLLM_DEFAULT_RELEASE: VllmRelease = 'v0.33.0';
 /** @deprecated the earlier single pin; use VLLM_DEFAULT_RELEASE or a jurisdiction's pin. */
 export const VLLM_RELEASE: VllmRelease = VLLM_DEFAULT_RELEASE;
 
+/**
+ * How a release runs one model across the nodes of a group (MultiNodeVllmServer).
+ *
+ * - `ray` (v0.12.0): a Ray cluster, the leader its head (`--distributed-executor-backend ray`,
+ *   docs/serving/parallelism_scaling.md "Multi-node deployment"). The image carries Ray:
+ *   requirements/cuda.txt listed `ray[cgraph]>=2.48.0` until vllm-project/vllm#36170.
+ * - `mp` (v0.33.0): vLLM's own multiprocessing executor across nodes. vllm-project/vllm#36170
+ *   ("Remove default ray dependency", merged 2026-03-08) took Ray out of requirements/cuda.txt,
+ *   which is what docker/Dockerfile installs into the image, and the docs now say Ray is an
+ *   optional dependency to install before using it; requirements/cuda.txt has no Ray at main
+ *   9aaf83ef nor at 009d5248 (2026-11), and docker/Dockerfile installs none at 9aaf83ef. An
+ *   image built FROM the release image with Ray added is the way to keep Ray. The multiprocessing
+ *   flags: `--nnodes`, `--node-rank`, `--master-addr`, `--master-port` (ParallelConfig in
+ *   vllm/engine/arg_utils.py at 9aaf83ef, added by vllm-project/vllm#23691, 2025-11-16) and
+ *   `--headless` (vllm/entrypoints/openai/cli_args.py at 9aaf83ef); a node with `--node-rank`
+ *   above 0 and `--headless` runs only the executor's workers, connected to the torch.distributed
+ *   store at `--master-addr:--master-port` on rank 0 (`run_headless`,
+ *   vllm/entrypoints/cli/serve.py at 9aaf83ef; the layout of parallelism_scaling.md "Running vLLM
+ *   with MultiProcessing").
+ */
+export const VLLM_MULTI_NODE_BACKEND: Readonly<Record<VllmRelease, 'ray' | 'mp'>> = {
+  'v0.12.0': 'ray',
+  'v0.33.0': 'mp',
+};
+/** `ParallelConfig.master_port`'s default (vllm/config/parallel.py at 9aaf83ef), written out. */
+export const VLLM_MP_MASTER_PORT = 29501;
+
 /** Stored upstream commits the table was checked against (see the header). */
 export const VLLM_SOURCE_COMMITS = {
   argUtils: '99d7eb5d6a512cfcc5a2b104f24ebf2d6cda772b',
@@ -118,6 +145,30 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
       '(the layout planner: pipeline parallel across the nodes of a group, docs/multi-node.md)',
     ),
     source: engine('ParallelConfig'),
+  },
+  {
+    names: ['--distributed-executor-backend'],
+    disposition: managed('(ray or mp across the nodes of a group, by release: docs/multi-node.md)'),
+    source: engine('ParallelConfig'),
+  },
+  // The multiprocessing executor across nodes (VLLM_MULTI_NODE_BACKEND): written by the
+  // construct for each pod of a group, never by a spec.
+  ...(
+    [
+      [['--nnodes', '-n'], 'nodes of the group'],
+      [['--node-rank', '-r'], "the pod's index in its group"],
+      [['--master-addr'], "the group leader's address"],
+      [['--master-port'], 'the torch.distributed store port on the leader'],
+    ] as const
+  ).map(([names, what]): KnownFlag => ({
+    names,
+    disposition: managed(`(${what}, across nodes: docs/multi-node.md)`),
+    source: `vllm/engine/arg_utils.py (ParallelConfig; read at main ${MAIN})`,
+  })),
+  {
+    names: ['--headless'],
+    disposition: managed('(the workers of a group across nodes: docs/multi-node.md)'),
+    source: `vllm/entrypoints/openai/cli_args.py (make_arg_parser; read at main ${MAIN})`,
   },
 
   // ---- would leave the jurisdiction or loosen the hardening

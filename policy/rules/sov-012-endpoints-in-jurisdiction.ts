@@ -241,6 +241,7 @@ function scanBarePublicHosts(
         const v = (e as Record<string, unknown> | null)?.value;
         if (typeof v === 'string') texts.push({ value: v, path: `${c.path}.${p.obj.k('env')}[${i}].value` });
       });
+      scanHostFlags(texts, m, r.address, out);
       for (const t of texts)
         for (const token of t.value.split(/[\s"'`=,;()|&<>]+/)) {
           if (token.includes('://')) continue; // a URL: the endpoint scan judges it
@@ -260,4 +261,50 @@ function scanBarePublicHosts(
           });
         }
     }
+}
+
+/**
+ * Flags whose value is a host a process connects to, as the engines and launchers the stacks run
+ * spell them: where a node of a multi-node group finds the group (vLLM `--master-addr` and
+ * `--data-parallel-address`, ParallelConfig in vllm/engine/arg_utils.py; Ray `ray start
+ * --address`), or where llama.cpp offloads layers (`--rpc host:port,…`, tools/server and
+ * common/arg.cpp). vLLM reads `_` as `-` in a flag's name.
+ */
+const HOST_FLAGS = /^--(master[-_]addr|data[-_]parallel[-_]address|address|rpc)$/;
+
+/**
+ * The value after a host flag in a container's command and args, across elements (`--master-addr`,
+ * `evil.example`) or inside one shell script (`--address="x:6379"`), judged as an endpoint: a
+ * worker told to join a group elsewhere sends its share of the model and every request's
+ * activations there. Shell (`$LWS_LEADER_ADDRESS`) and Kubernetes (`$(LWS_LEADER_ADDRESS)`)
+ * references are the pod's own environment and are left to the rules that judge it.
+ */
+function scanHostFlags(
+  texts: readonly { value: string; path: string }[],
+  m: StackMetadata,
+  address: string,
+  out: Outcome[],
+): void {
+  const tokens: { token: string; path: string }[] = [];
+  for (const t of texts)
+    if (!/\.env\[\d+\]\.value$/.test(t.path))
+      for (const token of t.value.split(/[\s"'`=;|&<>]+/))
+        if (token !== '') tokens.push({ token, path: t.path });
+  tokens.forEach(({ token }, i) => {
+    if (!HOST_FLAGS.test(token) || i + 1 >= tokens.length) return;
+    const { token: value, path } = tokens[i + 1];
+    for (const part of value.split(',')) {
+      // `host:port` is an endpoint the scan of every string judges already.
+      if (part === '' || part.startsWith('$') || endpointsIn(part).length > 0) continue;
+      const e = endpointsIn(`tcp://${part}`)[0];
+      if (e === undefined || e.host === '') continue;
+      if (judgeEndpoint(e, m) === 'inside') continue;
+      out.push({
+        status: 'non-compliant',
+        address,
+        path,
+        message: `${token} ${part} names ${e.host}, outside the jurisdiction's declared hosts and CIDRs: the process would join or send work there`,
+      });
+    }
+  });
 }

@@ -1,7 +1,7 @@
 /**
  * Serving across nodes, read back from the real synthesis of examples/frontier.yaml: the layout
  * the planner picks (and the refusals with the numbers, the same from `validate` and `synth`),
- * the LeaderWorkerSet against the upstream CRD schema, vLLM and Ray as vLLM v0.12.0 documents
+ * the LeaderWorkerSet against the upstream CRD schema, vLLM across nodes as each release documents
  * them, the node side declared in the pool, group semantics, and the controller from the mirror.
  */
 import * as fs from 'fs';
@@ -17,6 +17,7 @@ import { isSovereignError } from '../../core/errors';
 import { capacityProblems, vllmLayouts } from '../../stacks/spec/plan';
 import { parseSpec } from '../../stacks/spec/load';
 import { sovereign } from '../support/cli';
+import { refusal } from '../support/refusal';
 import { readFixture, schemaProblems } from '../support/crd-schema';
 import { REPO_ROOT } from '../support/paths';
 import { resources, synthExample, synthSpec, type Json } from '../support/synth';
@@ -225,7 +226,7 @@ describe('validate and synth refuse the same specs with the same located message
   });
 });
 
-describe('the LeaderWorkerSet: upstream schema, vLLM over Ray, hardening, group semantics', () => {
+describe('the LeaderWorkerSet: upstream schema, vLLM across nodes, hardening, group semantics', () => {
   test('fits the CRD schema of kubernetes-sigs/lws v0.10.0 (unknown fields refused)', () => {
     const crd = readFixture('lws-v0.10.0/leaderworkersets.json') as {
       group: string;
@@ -244,8 +245,67 @@ describe('the LeaderWorkerSet: upstream schema, vLLM over Ray, hardening, group 
     expect([LWS_RELEASE, LWS_COMMIT.length]).toEqual(['v0.10.0', 40]);
   });
 
-  test('the leader is the Ray head and runs vllm serve with TP 8, PP 2 and the Ray backend', () => {
-    const c = container('leader');
+  test('v0.33.0 (no Ray in the image): every pod runs vllm serve with the multiprocessing executor across the two nodes', () => {
+    const flagsOf = (a: string[]) => (f: string) => a[a.indexOf(f) + 1];
+    const leader = container('leader');
+    expect(leader.command).toEqual(['vllm']);
+    const a = leader.args as string[];
+    expect(a.slice(0, 2)).toEqual(['serve', '/models']);
+    const flag = flagsOf(a);
+    expect(
+      [
+        '--tensor-parallel-size',
+        '--pipeline-parallel-size',
+        '--distributed-executor-backend',
+        '--nnodes',
+      ].map(flag),
+    ).toEqual(['8', '2', 'mp', '2']);
+    expect([flag('--master-addr'), flag('--master-port'), flag('--node-rank')]).toEqual([
+      '$(LWS_LEADER_ADDRESS)',
+      '29501',
+      '0',
+    ]);
+    expect(a).not.toContain('--headless');
+    // The worker: the leader's engine arguments, its own rank, headless (no API server).
+    const w = container('worker');
+    expect(w.command).toEqual(['vllm']);
+    const wa = w.args as string[];
+    expect(flagsOf(wa)('--node-rank')).toBe('$(LWS_WORKER_INDEX)');
+    expect(wa[wa.indexOf('--node-rank') + 2]).toBe('--headless');
+    const withoutRank = (x: string[]) =>
+      x.filter((v, i) => v !== '--node-rank' && x[i - 1] !== '--node-rank');
+    expect(withoutRank(wa).filter((v) => v !== '--headless')).toEqual(withoutRank(a));
+    // No Ray anywhere: not in the commands, the environment or the ports.
+    for (const c of [leader, w]) {
+      expect(JSON.stringify([c.command, c.args, c.ports])).not.toMatch(/ray/i);
+      expect(c.env.map((e: Json) => e.name)).not.toContain('RAY_USAGE_STATS_ENABLED');
+    }
+    expect(leader.ports.map((p: Json) => [p.name, p.containerPort])).toEqual([
+      ['http', 8000],
+      ['dist-store', 29501],
+    ]);
+    expect(w.ports).toEqual([]);
+    // The headless worker serves no port: its probes check the leader's torch.distributed store.
+    expect(w.livenessProbe.exec.command.slice(0, 2)).toEqual(['python3', '-c']);
+    expect(w.livenessProbe.exec.command[2]).toContain('os.environ["LWS_LEADER_ADDRESS"], 29501');
+    expect(w.readinessProbe.exec).toEqual(w.livenessProbe.exec);
+    expect(leader.livenessProbe.httpGet).toMatchObject({ path: '/health', port: 'http' });
+  });
+
+  test('v0.12.0 (Ray in the image): the leader is the Ray head and runs vllm serve on the Ray backend', () => {
+    const old = synthSpec(
+      'spec.yaml',
+      text()
+        .replace('vllm-openai:v0.33.0@', 'vllm-openai:v0.12.0@')
+        .replace('engines: { vllm: v0.33.0 }', 'engines: { vllm: v0.12.0 }'),
+      true,
+    ).stacks['nl-ams-frontier'];
+    const set = (
+      resources(old, 'kubernetes_manifest').find((r) => r.manifest.kind === 'LeaderWorkerSet') as Json
+    ).manifest;
+    const of = (role: 'leader' | 'worker') =>
+      set.spec.leaderWorkerTemplate[`${role}Template`].spec.containers[0];
+    const c = of('leader');
     expect(c.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     expect(c.command[3]).toBe('vllm');
     expect(c.command[2]).toMatch(
@@ -261,11 +321,36 @@ describe('the LeaderWorkerSet: upstream schema, vLLM over Ray, hardening, group 
       flag('--pipeline-parallel-size'),
       flag('--distributed-executor-backend'),
     ]).toEqual(['8', '2', 'ray']);
-    const w = container('worker');
+    for (const f of ['--nnodes', '--node-rank', '--master-addr', '--headless']) expect(a).not.toContain(f);
+    const w = of('worker');
+    expect(w.name).toBe('ray-worker');
     expect(w.args).toBeUndefined();
     expect(w.command[2]).toMatch(
       /ray start --address="\$LWS_LEADER_ADDRESS:6379" --disable-usage-stats --include-dashboard=false --node-manager-port=6380 --block/,
     );
+    expect(w.livenessProbe.tcpSocket).toEqual({ port: 'ray-node' });
+    expect(Object.fromEntries(w.env.map((e: Json) => [e.name, e.value]))).toMatchObject({
+      RAY_USAGE_STATS_ENABLED: '0',
+    });
+  });
+
+  test('a spec cannot write the flags the group is launched with', () => {
+    for (const f of [
+      '--nnodes',
+      '--node-rank',
+      '--master-addr',
+      '--master-port',
+      '--headless',
+      '--distributed-executor-backend',
+    ]) {
+      const spec = text().replace(
+        /(deepseek-r1:\n(?:.*\n){3}) {8}replicas: 1\n/,
+        `$1        replicas: 1\n        extraArgs: ['${f}', '1']\n`,
+      );
+      expect(refusal(() => parseSpec(spec, 'spec.yaml'))).toContain(
+        `jurisdictions.nl-ams-frontier.models.deepseek-r1.extraArgs.0  "${f}" is set by the toolkit`,
+      );
+    }
   });
 
   test('each pod: 8 GPUs, the RDMA device, /dev/shm in memory, NCCL env, offline, IPC_LOCK only as declared', () => {
@@ -285,7 +370,6 @@ describe('the LeaderWorkerSet: upstream schema, vLLM over Ray, hardening, group 
         NCCL_NET_GDR_LEVEL: 'SYS',
         HF_HUB_OFFLINE: '1',
         VLLM_NO_USAGE_STATS: '1',
-        RAY_USAGE_STATS_ENABLED: '0',
       });
       expect(c.securityContext).toMatchObject({
         allowPrivilegeEscalation: false,

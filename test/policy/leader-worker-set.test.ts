@@ -71,10 +71,23 @@ test('the untouched example passes, and the LeaderWorkerSet is a kind the rules 
 });
 
 describe('fails when a hostile value hides in one template only', () => {
+  test.each([
+    ['a host outside the jurisdiction', 'vllm.attacker.example'],
+    ['a lookalike of the jurisdiction', 'leader.ams.ai-zone.nl.example.attacker.example'],
+    ['a public address', '203.0.113.7'],
+  ])('the worker joins a group whose store is elsewhere (--master-addr: %s)', async (_what, host) => {
+    const r = await tampered((l) => {
+      const a = worker(l).containers[0].args as string[];
+      a[a.indexOf('--master-addr') + 1] = host;
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toContain(`SOV-012 ${WORKER}.args`);
+  });
+
   test('a foreign image in the worker template only', async () => {
     const r = await tampered((l) => {
       worker(l).containers[0].image =
-        'docker.io/vllm/vllm-openai:v0.12.0@sha256:5b2f8c1e0d9a7b6c4e3f2a1908d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2918070';
+        'docker.io/vllm/vllm-openai:v0.33.0@sha256:5b2f8c1e0d9a7b6c4e3f2a1908d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2918070';
     });
     expect(r.code).toBe(1);
     expect(r.rules).toContain('SOV-002');
@@ -95,7 +108,7 @@ describe('fails when a hostile value hides in one template only', () => {
 
   test('an unpinned image (tag only) in the worker', async () => {
     const r = await tampered((l) => {
-      worker(l).containers[0].image = 'registry.ams.ai-zone.nl.example/vllm/vllm-openai:v0.12.0';
+      worker(l).containers[0].image = 'registry.ams.ai-zone.nl.example/vllm/vllm-openai:v0.33.0';
     });
     expect(r.code).toBe(1);
     expect(r.messages).toContain(`SOV-001 ${WORKER}.image`);
@@ -127,8 +140,8 @@ describe('fails when a hostile value hides in one template only', () => {
     ])
       expect(
         await tampered((l) => {
-          const c = worker(l).containers[0];
-          c.command[2] = `${dl}\n${c.command[2]}`;
+          // The worker runs `vllm` directly; the edit wraps it in a shell that downloads first.
+          worker(l).containers[0].command = ['/bin/sh', '-c', `${dl}\nexec vllm "$@"`, 'vllm'];
         }),
       ).toMatchObject({ code: 1, messages: expect.stringContaining(`SOV-012 ${WORKER}.command[2]`) });
   });
@@ -147,8 +160,12 @@ describe('fails when a hostile value hides in one template only', () => {
 
   test('a download hidden in the worker command argument', async () => {
     const r = await tampered((l) => {
-      const c = worker(l).containers[0];
-      c.command[2] = `curl -fsSL https://huggingface.co/deepseek-ai/DeepSeek-R1/resolve/main/x -o /tmp/x\n${c.command[2]}`;
+      worker(l).containers[0].command = [
+        '/bin/sh',
+        '-c',
+        'curl -fsSL https://huggingface.co/deepseek-ai/DeepSeek-R1/resolve/main/x -o /tmp/x\nexec vllm "$@"',
+        'vllm',
+      ];
     });
     expect(r.code).toBe(1);
     expect(r.messages).toMatch(/huggingface\.co/);
@@ -217,7 +234,7 @@ describe('fails when a hostile value hides in one template only', () => {
     const r = await audit(d);
     expect(r.code).toBe(1);
     expect(r.messages).toContain(
-      `K8S-006 ${WORKER}.securityContext.capabilities.add container ray-worker: adds IPC_LOCK`,
+      `K8S-006 ${WORKER}.securityContext.capabilities.add container vllm-worker: adds IPC_LOCK`,
     );
   });
 });

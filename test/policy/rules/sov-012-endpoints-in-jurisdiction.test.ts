@@ -39,6 +39,45 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
       `kubernetes_job_v1.weights_llama spec.template.spec.dns_config.nameservers[2]: the pod's nameserver "dns.example.net" is not an IP address: names would be resolved from outside`,
     ]);
   });
+  test('fails on the host a process joins or sends work to (--master-addr, --address, --rpc), however written', () => {
+    const j = exampleStack();
+    const c = j.resource.kubernetes_job_v1.weights_llama.spec.template.spec.container[0];
+    c.command = ['/bin/sh', '-c', 'ray start --address="ray.example.net:6379" --block'];
+    c.args = [
+      'serve',
+      '--master-addr',
+      'leader.vllm.example.org',
+      '--data_parallel_address=203.0.113.9',
+      '--rpc',
+      '10.20.0.7:50052,rpc.example.com:50052',
+      '--rpc',
+      'rpc2.example.com',
+    ];
+    const why =
+      "outside the jurisdiction's declared hosts and CIDRs: the process would join or send work there";
+    expect(failuresOn(rule, j).sort()).toEqual(
+      [
+        // host:port is judged by the scan of every string, with its own words
+        "kubernetes_job_v1.weights_llama spec.template.spec.container[0].command[2]: ray.example.net:6379 names ray.example.net, outside the jurisdiction's declared hosts",
+        `kubernetes_job_v1.weights_llama spec.template.spec.container[0].args[2]: --master-addr leader.vllm.example.org names leader.vllm.example.org, ${why}`,
+        `kubernetes_job_v1.weights_llama spec.template.spec.container[0].args[3]: --data_parallel_address 203.0.113.9 names 203.0.113.9, ${why}`,
+        "kubernetes_job_v1.weights_llama spec.template.spec.container[0].args[5]: rpc.example.com:50052 names rpc.example.com, outside the jurisdiction's declared hosts",
+        `kubernetes_job_v1.weights_llama spec.template.spec.container[0].args[7]: --rpc rpc2.example.com names rpc2.example.com, ${why}`,
+      ].sort(),
+    );
+    // The pod's own environment, in-cluster names and addresses inside the CIDRs pass.
+    c.command = ['/bin/sh', '-c', 'ray start --address="$LWS_LEADER_ADDRESS:6379" --block'];
+    c.args = [
+      '--master-addr',
+      '$(LWS_LEADER_ADDRESS)',
+      '--address',
+      'leader.ns.svc',
+      '--rpc',
+      '10.20.0.7:50052',
+    ];
+    expect(failuresOn(rule, j)).toEqual([]);
+  });
+
   test('IP endpoints are judged against allowed CIDRs', () => {
     const j = exampleStack();
     j.provider.kubernetes[0].host = 'https://10.20.0.1:6443';
