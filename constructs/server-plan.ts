@@ -25,6 +25,7 @@ import {
 import { type Problem, capacityExceeded, isSovereignError } from '../core/errors';
 import { checkPositiveInt } from './private/validate';
 import { migProfilesHolding } from './gpu-products';
+import { VLLM_DEFAULT_RELEASE } from '../core/engines/vllm';
 
 /** What a server needs to know of the GPU pool it is placed on. */
 export interface GpuPlacement {
@@ -151,7 +152,7 @@ export function vllmKvLayout(
   const args = input.extraArgs ?? [];
   if (flagValue(args, ['--disable-sliding-window']) !== undefined) return { kind: 'full' };
   const blockSize = intFlag(args, ['--block-size']) ?? 16;
-  const release = input.release ?? 'v0.33.0';
+  const release = input.release ?? VLLM_DEFAULT_RELEASE;
   const given = intFlag(args, ['--max-num-batched-tokens']);
   let tokens: number;
   let basis: string;
