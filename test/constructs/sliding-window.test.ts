@@ -32,9 +32,12 @@ import {
   architectureProblems,
   llamaCppKvCacheBytes,
   llamaCppKvLayout,
+  planLlamaCppServer,
   planVllmServer,
   vllmKvLayout,
 } from '../../constructs/server-plan';
+import { ggufWeightBytes } from '../../constructs/capacity';
+import { refusal } from '../support/refusal';
 import { planStage } from '../../constructs/multi-node-plan';
 
 const gemma = MODEL_CATALOGUE['gemma-3-27b'];
@@ -151,6 +154,29 @@ describe('Gemma 3 27B KV cache per sequence (2 × 16 × 128 × 2 B = 8,192 B per
     expect(llamaCppKvCacheBytes(gemma, 'fp16', 8192, 4, { kind: 'full' })).toBe(507_904 * 8192 * 4);
     // a slot shorter than window + micro-batch: min(1000, 1536) = 1000, padded to 1024
     expect(kvLayerTokensPerSequence(gemma, 1000, layout)).toBe(10 * 1000 + 52 * 1024);
+  });
+
+  test('llama.cpp CPU-only: the RAM check counts the SWA cache, and fails below it', () => {
+    // Q4_K_M: 27,432,406,640 × 4.9 / 8 = 16,802,349,067 B (15.65 GiB); KV 5,301,600,256 B
+    // (4.94 GiB); + 1 GiB of buffers = 21.58 GiB: 21Gi is short, 22Gi holds it
+    const input = (memory: string) => ({
+      arch: gemma,
+      ggufType: 'Q4_K_M',
+      weightBytes: ggufWeightBytes(gemma, 'Q4_K_M'),
+      kvCacheBytes: llamaCppKvCacheBytes(gemma, 'fp16', 8192, 4, llamaCppKvLayout()),
+      kvCache: 'fp16' as const,
+      contextTokensPerSlot: 8192,
+      parallelSlots: 4,
+      gpuMemoryUtilization: 0.9,
+      peakReplicas: 1,
+      replicasPath: 'replicas',
+      memory,
+      kvLayout: llamaCppKvLayout(),
+    });
+    expect(planLlamaCppServer(input('22Gi')).memory).toBe('22Gi');
+    expect(refusal(() => planLlamaCppServer(input('21Gi')))).toBe(
+      'memory  gemma-3-27b (Q4_K_M) needs 15.6 GiB of weights + 4.9 GiB of KV cache for 4 × 8k tokens + 1.0 GiB of buffers = 21.6 GiB of RAM; memory 21Gi is 21.0 GiB',
+    );
   });
 });
 
