@@ -26,6 +26,14 @@
  * "When using MLA during decode it becomes MQA", returns 1 whatever the tensor-parallel size;
  * vllm-project/vllm @ 18ec6629), so every tensor-parallel rank holds the whole latent cache:
  * it is replicated, not split, and the per-GPU KV figure does not shrink with TP.
+ *
+ * Sliding-window layers (Gemma 2/3, gpt-oss): a layer that attends to the last `window` tokens
+ * only needs no cache beyond them, if the engine drops it. How much each engine keeps is a
+ * KvCacheLayout (kvCacheTokensPerSequence below):
+ *   full         every layer × context (no per-layer window: the upper bound)
+ *   window       full layers × context + sliding layers × min(window, context) (the ideal)
+ *   vllm-hybrid  what vLLM's hybrid KV cache manager reserves per request (see vllmHybridLayerTokens)
+ *   llama-swa    what llama.cpp's SWA cache allocates per slot (see llamaSwaLayerTokens)
  */
 import { capacityExceeded } from '../core/errors';
 
@@ -216,6 +224,8 @@ export interface ModelArchitecture {
   readonly moe?: MoeArchitecture;
   /** Multi-head latent attention (absent for MHA/GQA). */
   readonly mla?: MlaArchitecture;
+  /** Sliding-window attention layers (absent when every layer attends to the whole context). */
+  readonly slidingWindow?: SlidingWindowArchitecture;
   /** Licence identifier of the published weights (policy/licences/catalogue.ts), catalogue only. */
   readonly licence?: string;
 }
@@ -241,6 +251,44 @@ export interface MlaArchitecture {
   /** `qk_rope_head_dim`: the decoupled rotary key kept beside the latent. */
   readonly qkRopeHeadDim: number;
 }
+
+/**
+ * Sliding-window attention: how many of the layers attend to a window of the last tokens only
+ * (config.json `layer_types` entries "sliding_attention", or the layers `sliding_window_pattern`
+ * makes local), and the window (`sliding_window`). The other layers attend to the whole context.
+ */
+export interface SlidingWindowArchitecture {
+  /** Layers with a sliding window (≤ layers; all of them for a model such as Mistral 7B v0.1). */
+  readonly layers: number;
+  /** `sliding_window`: tokens each such layer attends to. */
+  readonly window: number;
+}
+
+/**
+ * How an engine keeps the KV cache of a model with sliding-window layers (ignored for a model
+ * without them: every layer keeps the whole context).
+ */
+export type KvCacheLayout =
+  /** Every layer keeps the whole context: an engine without per-layer windows, vLLM with
+   * `--disable-sliding-window`, llama.cpp with `--swa-full`. The upper bound. */
+  | { readonly kind: 'full' }
+  /** Full layers × context + sliding layers × min(window, context): what a cache that keeps
+   * exactly the window would hold. */
+  | { readonly kind: 'window' }
+  /** vLLM's hybrid KV cache manager (vllmHybridLayerTokens). */
+  | {
+      readonly kind: 'vllm-hybrid';
+      /** `--block-size`: tokens per KV block (CacheConfig.DEFAULT_BLOCK_SIZE 16). */
+      readonly blockSize: number;
+      /** SchedulerConfig.max_num_batched_tokens: tokens of one prefill chunk. */
+      readonly maxNumBatchedTokens: number;
+      /** Ratio under which layer types share one group size (1.25 up to v0.17, 1.5 after). */
+      readonly groupingThreshold: number;
+      /** Why these figures (the release, the flags, the GPU default), for messages. */
+      readonly basis: string;
+    }
+  /** llama.cpp's interleaved-SWA cache, one stream per slot (llamaSwaLayerTokens). */
+  | { readonly kind: 'llama-swa'; readonly ubatch: number };
 
 /**
  * Parameters in the routed experts: MoE layers × experts × 3 × hidden × expert intermediate
@@ -347,6 +395,149 @@ export function kvBytesPerTokenPerGpu(arch: KvArch, tp: number, kv: KvCacheForma
   return 2 * arch.layers * headsPerGpu * arch.headDim * KV_CACHE_BYTES[kv];
 }
 
+const cdiv = (a: number, b: number): number => Math.ceil(a / b);
+
+/**
+ * Layer-tokens one sequence of `context` tokens keeps in vLLM's hybrid KV cache manager (the
+ * default for a model with full and sliding-window layers in both pinned releases: SchedulerConfig
+ * `disable_hybrid_kv_cache_manager` is False by default at v0.12.0 and None → False at main;
+ * it is turned off only on a platform without it, with a KV connector or KV events, or for
+ * chunked local attention, none of which a server here sets). Read in vllm-project/vllm at
+ * 8580919a (2025-12-10; the same code at 48ddb02b of 2025-11-25, both sides of v0.12.0) and at
+ * main 9aaf83ef (2026-05-19), vllm/v1/core/kv_cache_utils.py and vllm/v1/kv_cache_interface.py:
+ * - `_get_kv_cache_groups_uniform_page_size`: the group size is the fewer of the full and the
+ *   sliding layers, or the more when it is under `groupingThreshold` × the fewer (1.25 at v0.12.0;
+ *   1.5 since vllm-project/vllm#36684, 2026-03-12); each kind's layers split into
+ *   ceil(count / group size) groups, the last one padded;
+ * - `get_kv_cache_config_from_groups`: group-size tensors of num_blocks pages, so one block of the
+ *   shared pool costs group size × block × per-layer token bytes, whichever group it serves;
+ * - per request, a full-attention group needs cdiv(context, block) blocks
+ *   (FullAttentionSpec.max_memory_usage_bytes) and a sliding group
+ *   cdiv(min(window − 1 + max_num_batched_tokens, context), block) + 1 (SlidingWindowSpec: during
+ *   chunked prefill it keeps the last window − 1 tokens plus the scheduled chunk; + 1 because the
+ *   window need not start on a block boundary);
+ * - `get_max_concurrency_for_kv_cache_config` divides the pool's blocks by the sum over groups:
+ *   the "Maximum concurrency" vLLM logs, which is what this plans for.
+ */
+export function vllmHybridLayerTokens(
+  arch: Pick<ModelArchitecture, 'layers' | 'slidingWindow'>,
+  context: number,
+  layout: Extract<KvCacheLayout, { kind: 'vllm-hybrid' }>,
+): number {
+  const g = vllmHybridGroups(arch, layout);
+  const bs = layout.blockSize;
+  return (
+    g.groupSize *
+    bs *
+    (g.fullGroups * cdiv(context, bs) + g.slidingGroups * vllmSlidingBlocks(arch, context, layout))
+  );
+}
+
+/** The KV cache groups vLLM forms for a model with sliding-window layers (see vllmHybridLayerTokens). */
+export function vllmHybridGroups(
+  arch: Pick<ModelArchitecture, 'layers' | 'slidingWindow'>,
+  layout: Extract<KvCacheLayout, { kind: 'vllm-hybrid' }>,
+): { groupSize: number; fullGroups: number; slidingGroups: number } {
+  const sliding = arch.slidingWindow?.layers ?? 0;
+  const full = arch.layers - sliding;
+  const counts = [full, sliding].filter((n) => n > 0);
+  const fewest = Math.min(...counts);
+  const most = Math.max(...counts);
+  const groupSize = most < fewest * layout.groupingThreshold ? most : fewest;
+  return { groupSize, fullGroups: cdiv(full, groupSize), slidingGroups: cdiv(sliding, groupSize) };
+}
+
+/** Blocks one request holds in a sliding-window group of vLLM's hybrid cache. */
+export function vllmSlidingBlocks(
+  arch: Pick<ModelArchitecture, 'slidingWindow'>,
+  context: number,
+  layout: Extract<KvCacheLayout, { kind: 'vllm-hybrid' }>,
+): number {
+  const window = arch.slidingWindow?.window ?? context;
+  return cdiv(Math.min(window - 1 + layout.maxNumBatchedTokens, context), layout.blockSize) + 1;
+}
+
+/**
+ * Cells one llama.cpp SWA layer keeps per slot: ggml-org/llama.cpp src/llama-kv-cache-iswa.cpp
+ * (`llama_kv_cache_iswa`, stored at 02c28f53): the non-SWA layers get kv_size cells and the SWA
+ * layers GGML_PAD(min(kv_size, n_swa × (unified ? n_seq_max : 1) + n_ubatch), 256) ("always
+ * padded to 256 for performance", ggml-org/llama.cpp#17037), or kv_size with `--swa-full`.
+ * llama-server given `--parallel` keeps one stream per slot (kv_unified is set only when the slot
+ * count is automatic; common/common.h `kv_unified = false`) of kv_size = n_ctx / slots cells
+ * (src/llama-model.cpp create_memory passes cparams.n_ctx_seq), so per slot: n_swa + n_ubatch.
+ */
+export function llamaSwaCells(
+  arch: Pick<ModelArchitecture, 'slidingWindow'>,
+  contextPerSlot: number,
+  ubatch: number,
+): number {
+  const window = arch.slidingWindow?.window ?? contextPerSlot;
+  return cdiv(Math.min(contextPerSlot, window + ubatch), 256) * 256;
+}
+
+/**
+ * Layer-tokens (tokens held, summed over the layers) one sequence of `context` tokens keeps under
+ * `layout`; layers × context for a model without sliding-window layers, for MLA, and under `full`.
+ */
+export function kvLayerTokensPerSequence(
+  arch: Pick<ModelArchitecture, 'layers' | 'slidingWindow' | 'mla'>,
+  context: number,
+  layout: KvCacheLayout = { kind: 'full' },
+): number {
+  const sw = arch.slidingWindow;
+  if (!sw || arch.mla) return arch.layers * context;
+  const full = arch.layers - sw.layers;
+  switch (layout.kind) {
+    case 'full':
+      return arch.layers * context;
+    case 'window':
+      return full * context + sw.layers * Math.min(sw.window, context);
+    case 'vllm-hybrid':
+      return vllmHybridLayerTokens(arch, context, layout);
+    case 'llama-swa':
+      return full * context + sw.layers * llamaSwaCells(arch, context, layout.ubatch);
+  }
+}
+
+/** Whether `layout` changes anything for `arch` (it has sliding-window layers and no MLA). */
+export function slidingWindowApplies(
+  arch: Pick<ModelArchitecture, 'slidingWindow' | 'mla'>,
+  layout: KvCacheLayout | undefined,
+): layout is Exclude<KvCacheLayout, { kind: 'full' }> {
+  return (
+    arch.slidingWindow !== undefined &&
+    arch.mla === undefined &&
+    layout !== undefined &&
+    layout.kind !== 'full'
+  );
+}
+
+/** What a plan's KV figure counts for a model with sliding-window layers; undefined otherwise. */
+export function describeKvLayout(
+  arch: Pick<ModelArchitecture, 'layers' | 'slidingWindow' | 'mla'>,
+  context: number,
+  layout: KvCacheLayout | undefined,
+): string | undefined {
+  const sw = arch.slidingWindow;
+  if (!sw || arch.mla || layout === undefined) return undefined;
+  const full = arch.layers - sw.layers;
+  const groups = (n: number, size: number) => `${n} group${n === 1 ? '' : 's'} of ${size}`;
+  switch (layout.kind) {
+    case 'full':
+      return `all ${arch.layers} layers at the whole context, the ${sw.layers} sliding-window layers included: the engine keeps them in full`;
+    case 'window':
+      return `per sequence ${full} full-attention layers × ${context} tokens + ${sw.layers} sliding-window layers × ${Math.min(sw.window, context)}`;
+    case 'vllm-hybrid': {
+      const g = vllmHybridGroups(arch, layout);
+      const bs = layout.blockSize;
+      const sliding = vllmSlidingBlocks(arch, context, layout) * bs;
+      return `vLLM hybrid KV cache, per sequence ${full} full-attention layers (${groups(g.fullGroups, g.groupSize)}) × ${cdiv(context, bs) * bs} tokens + ${sw.layers} sliding-window layers (${groups(g.slidingGroups, g.groupSize)}) × ${sliding}: window ${sw.window} − 1 + a ${layout.maxNumBatchedTokens}-token prefill chunk in ${bs}-token blocks, + 1 block; ${layout.basis}`;
+    }
+    case 'llama-swa':
+      return `llama.cpp SWA cache, per slot ${full} full-attention layers × ${context} tokens + ${sw.layers} sliding-window layers × ${llamaSwaCells(arch, context, layout.ubatch)}: window ${sw.window} + ${layout.ubatch}-token micro-batch, padded to 256`;
+  }
+}
+
 /**
  * Tensor-parallel sizes a model can use, ascending: TP divides the attention heads, and the
  * KV heads either divide evenly across GPUs or are replicated (TP a multiple of kvHeads).
@@ -391,6 +582,13 @@ export interface CapacityRequest {
   readonly tensorParallelSize?: number;
   /** @default RUNTIME_RESERVE_GIB_PER_GPU */
   readonly runtimeReserveGiBPerGpu?: number;
+  /** How the engine keeps sliding-window layers; without it every layer is counted in full. */
+  readonly kvLayout?: KvCacheLayout;
+  /**
+   * Share of the model's layers on this GPU (a pipeline stage's), for the KV cache of a model with
+   * sliding-window layers; others pass a stage's layer count in `arch.layers`. @default 1
+   */
+  readonly kvLayerShare?: number;
 }
 
 /** A plan: how a model is laid out on one node of a pool, with every figure behind it. */
@@ -411,6 +609,8 @@ export interface CapacityPlan {
   readonly activeParameters: number;
   /** A MoE model on more than one GPU: vLLM's `--enable-expert-parallel` applies. */
   readonly expertParallel: boolean;
+  /** What the KV figures count for a model with sliding-window layers (describeKvLayout). */
+  readonly kvCacheNote?: string;
 }
 
 /** The plan at one given TP (fits or not). */
@@ -419,13 +619,24 @@ export function planAt(req: CapacityRequest, pool: PoolCapacity, tp: number): Ca
   const tokens = req.maxModelLenTokens * req.concurrentSequences;
   const reserve = (req.runtimeReserveGiBPerGpu ?? RUNTIME_RESERVE_GIB_PER_GPU) * GIB;
   const weightBytesPerGpu = req.weightBytes / tp;
-  const kvCacheBytesPerGpu = kvBytesPerTokenPerGpu(req.arch, tp, kvCache) * tokens;
+  let kvCacheBytesPerGpu = kvBytesPerTokenPerGpu(req.arch, tp, kvCache) * tokens;
+  let kvCacheBytes = kvBytesPerToken(req.arch, kvCache) * tokens;
+  if (slidingWindowApplies(req.arch, req.kvLayout)) {
+    // Per layer and token: 2 (K, V) × KV heads × head dim × bytes, as kvBytesPerToken.
+    const layerTokens =
+      kvLayerTokensPerSequence(req.arch, req.maxModelLenTokens, req.kvLayout) * req.concurrentSequences;
+    const headsPerGpu = Math.max(1, Math.ceil(req.arch.kvHeads / tp));
+    kvCacheBytes = layerTokens * 2 * req.arch.kvHeads * req.arch.headDim * KV_CACHE_BYTES[kvCache];
+    kvCacheBytesPerGpu =
+      layerTokens * 2 * headsPerGpu * req.arch.headDim * KV_CACHE_BYTES[kvCache] * (req.kvLayerShare ?? 1);
+  }
+  const note = describeKvLayout(req.arch, req.maxModelLenTokens, req.kvLayout);
   const requiredBytesPerGpu = weightBytesPerGpu + kvCacheBytesPerGpu + reserve;
   const usableBytesPerGpu = pool.usableBytesPerGpu ?? pool.gpuMemoryGiB * GIB * req.gpuMemoryUtilization;
   return {
     tensorParallelSize: tp,
     weightBytes: req.weightBytes,
-    kvCacheBytes: kvBytesPerToken(req.arch, kvCache) * tokens,
+    kvCacheBytes,
     kvBytesPerToken: kvBytesPerToken(req.arch, kvCache),
     weightBytesPerGpu,
     kvCacheBytesPerGpu,
@@ -435,6 +646,7 @@ export function planAt(req: CapacityRequest, pool: PoolCapacity, tp: number): Ca
     fits: requiredBytesPerGpu <= usableBytesPerGpu,
     activeParameters: activeParameters(req.arch),
     expertParallel: expertParallelApplies(req.arch, tp),
+    ...(note !== undefined ? { kvCacheNote: note } : {}),
   };
 }
 
@@ -454,7 +666,7 @@ export function describeShortfall(req: CapacityRequest, pool: PoolCapacity, plan
   const tp = plan.tensorParallelSize;
   const offered = pool.gpusPerNode * plan.usableBytesPerGpu;
   return (
-    `${req.arch.name}${req.arch.moe ? ` (MoE: ${(req.arch.parameters / 1e9).toFixed(1)}B parameters, all experts resident; ${(plan.activeParameters / 1e9).toFixed(1)}B active)` : ''} needs ${formatGiB(plan.weightBytes)} of weights + ${formatGiB(plan.kvCacheBytes)} of ${req.arch.mla ? 'MLA latent cache (held whole on every GPU)' : 'KV cache'} ` +
+    `${req.arch.name}${req.arch.moe ? ` (MoE: ${(req.arch.parameters / 1e9).toFixed(1)}B parameters, all experts resident; ${(plan.activeParameters / 1e9).toFixed(1)}B active)` : ''} needs ${formatGiB(plan.weightBytes)} of weights + ${formatGiB(plan.kvCacheBytes)} of ${req.arch.mla ? 'MLA latent cache (held whole on every GPU)' : 'KV cache'}${plan.kvCacheNote ? ` (${plan.kvCacheNote})` : ''} ` +
     `for ${req.concurrentSequences} × ${formatTokens(req.maxModelLenTokens)} tokens ` +
     `(+ ${formatGiB(plan.runtimeReserveBytesPerGpu)} runtime reserve per GPU); ` +
     `pool ${pool.poolName} offers ${pool.gpusPerNode} GPU${pool.gpusPerNode === 1 ? '' : 's'} × ${Number.isInteger(pool.gpuMemoryGiB) ? pool.gpuMemoryGiB : pool.gpuMemoryGiB.toFixed(2)} GiB × ${util} = ${formatGiB(offered)} per node; ` +

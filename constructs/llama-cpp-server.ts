@@ -23,9 +23,14 @@ import {
   type ModelArchitecture,
   GGUF_BITS_PER_WEIGHT,
   ggufWeightBytes,
-  kvBytesPerToken,
 } from './capacity';
-import { ggufTypeFromFileName, gpuPlacementOf, planLlamaCppServer } from './server-plan';
+import {
+  ggufTypeFromFileName,
+  gpuPlacementOf,
+  llamaCppKvCacheBytes,
+  llamaCppKvLayout,
+  planLlamaCppServer,
+} from './server-plan';
 import {
   LLAMA_CPP_DEFAULT_RELEASE,
   LLAMA_CPP_RELEASE,
@@ -174,7 +179,16 @@ export class LlamaCppServer extends Construct {
     this.contextTokens = this.contextTokensPerSlot * this.parallelSlots;
     const kvType = props.kvCacheType ?? 'f16';
     this.weightBytes = ggufWeightBytes(model, ggufType);
-    this.kvCacheBytes = kvBytesPerToken(model, KV_FORMAT[kvType]) * this.contextTokens;
+    // Sliding-window layers keep only their window plus a micro-batch per slot (llama.cpp's SWA
+    // cache, server-plan.ts llamaCppKvLayout), unless extraArgs ask for --swa-full.
+    const kvLayout = llamaCppKvLayout(props.extraArgs);
+    this.kvCacheBytes = llamaCppKvCacheBytes(
+      model,
+      KV_FORMAT[kvType],
+      this.contextTokensPerSlot,
+      this.parallelSlots,
+      kvLayout,
+    );
     this.cpuOnly = props.pool === undefined;
     const pool = props.pool;
 
@@ -193,6 +207,7 @@ export class LlamaCppServer extends Construct {
         peakReplicas: Math.max(this.replicas, props.autoscaling?.maxReplicas ?? 0),
         replicasPath: props.autoscaling ? 'autoscaling.maxReplicas' : 'replicas',
         memory: props.memory,
+        kvLayout,
       },
       pool && gpuPlacementOf(pool),
     );

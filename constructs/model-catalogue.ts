@@ -152,8 +152,11 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     licence: 'qwen',
   },
   // hidden_size 3584, num_hidden_layers 42, num_attention_heads 16, num_key_value_heads 8,
-  // head_dim 256, max_position_embeddings 8192. Half the layers use a 4096-token sliding
-  // window; the planner counts every layer at full length (an upper bound).
+  // head_dim 256, max_position_embeddings 8192, sliding_window 4096. Every other layer slides:
+  // the config sets no layer_types, so Gemma2Config's default applies, "sliding_attention" for
+  // layer i when (i + 1) % 2 (layers 0, 2, …, 40: 21 of 42; huggingface/transformers
+  // src/transformers/models/gemma2/configuration_gemma2.py @ 008e5743), which vLLM reads
+  // (vllm/model_executor/models/gemma2.py, `config.layer_types[layer_idx]`).
   'gemma-2-9b': {
     name: 'gemma-2-9b',
     parameters: 9_241_705_984,
@@ -163,11 +166,13 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     headDim: 256,
     maxContextTokens: 8_192,
     nativeFormat: 'bf16',
+    slidingWindow: { layers: 21, window: 4096 },
     source: hf('google/gemma-2-9b-it'),
     licence: 'gemma',
   },
   // hidden_size 4608, num_hidden_layers 46, num_attention_heads 32, num_key_value_heads 16,
-  // head_dim 128, max_position_embeddings 8192 (sliding window as for gemma-2-9b)
+  // head_dim 128, max_position_embeddings 8192; sliding window as for gemma-2-9b: 23 of 46
+  // layers keep 4096 tokens
   'gemma-2-27b': {
     name: 'gemma-2-27b',
     parameters: 27_227_128_320,
@@ -177,6 +182,7 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     headDim: 128,
     maxContextTokens: 8_192,
     nativeFormat: 'bf16',
+    slidingWindow: { layers: 23, window: 4096 },
     source: hf('google/gemma-2-27b-it'),
     licence: 'gemma',
   },
@@ -301,6 +307,8 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
   //   + 32×5760 + 32×2880×2880 + 32×2880 = 823,186,976; × 24 + 2 × 201088 × 2880 + 2880
   //   = 20,914,757,184. MXFP4: 19,110,297,600 expert weights × 17/32 + 1,804,459,584 × 2 bytes
   //   = 13,761,264,768 bytes, the total_size of the checkpoint's model.safetensors.index.json.
+  // Sliding window: layers 0, 2, …, 22 (12 of 24) attend to the last 128 tokens, as for
+  // gpt-oss-120b.
   'gpt-oss-20b': {
     name: 'gpt-oss-20b',
     parameters: 20_914_757_184,
@@ -314,6 +322,7 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     vocabSize: 201_088,
     tiedEmbeddings: false,
     moe: { experts: 32, expertsPerToken: 4, sharedExperts: 0, moeLayers: 24, expertIntermediateSize: 2880 },
+    slidingWindow: { layers: 12, window: 128 },
     source: gh('ParagEkbote/hf-model-inspector', '92931b2', 'model_inspection_report.md'),
     licence: 'gpt-oss',
   },
@@ -337,8 +346,11 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
   // The publisher's reference config, openai/gpt-oss gpt_oss/torch/model.py `ModelConfig` @
   // 7b58334: num_hidden_layers 36, num_experts 128, experts_per_token 4, vocab_size 201088,
   // hidden_size 2880, intermediate_size 2880, head_dim 64, num_attention_heads 64,
-  // num_key_value_heads 8, sliding_window 128 (every other layer; counted at full length, an
-  // upper bound), initial_context_length 4096 × rope_scaling_factor 32 = 131,072 tokens.
+  // num_key_value_heads 8, sliding_window 128, initial_context_length 4096 × rope_scaling_factor
+  // 32 = 131,072 tokens. The window applies to every other layer: AttentionBlock sets
+  // `sliding_window = config.sliding_window if layer_idx % 2 == 0 else 0` (model.py line 188),
+  // so layers 0, 2, …, 34: 18 of 36; vLLM does the same (vllm/model_executor/models/gpt_oss.py,
+  // `config.sliding_window if self.layer_idx % 2 == 0 else None`, at 8580919a and 9aaf83ef).
   // MoE expert weights MXFP4, everything else bf16 (README.md "Precision format").
   // parameters, counted from model.py's tensors:
   //   per layer: qkv 2880×5120 + 5120, out 4096×2880 + 2880, sinks 64, norms 2 × 2880,
@@ -358,6 +370,7 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     vocabSize: 201_088,
     tiedEmbeddings: false,
     moe: { experts: 128, expertsPerToken: 4, sharedExperts: 0, moeLayers: 36, expertIntermediateSize: 2880 },
+    slidingWindow: { layers: 18, window: 128 },
     source: gh('openai/gpt-oss', '7b58334', 'gpt_oss/torch/model.py'),
     licence: 'gpt-oss',
   },
@@ -383,10 +396,11 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
   //     4304×1152 + 1152 = 15,239,504; × 27 + post-LayerNorm 2304 = 416,866,032
   //   projector: mm_input_projection 1152×5376 + mm_soft_emb_norm 1152 = 6,194,304
   //   total 27,432,406,640 ("27B" in its name; 27.0B of them in the text decoder).
-  // Sliding window: 52 of the 62 layers (all but every sixth) attend to the last 1024 tokens
-  // only. The planner has no per-layer window, so it counts all 62 layers at full length:
-  // an upper bound, up to 62 / 10 = 6.2× the cache of an engine that keeps only the window for
-  // those layers, at long context.
+  // Sliding window: layer i takes attn_types[i % 6] (gemma/model.py @ 014acb7, GemmaModel), so
+  // layers 5, 11, …, 59 are GLOBAL (10) and the other 52 LOCAL_SLIDING over the last 1024
+  // tokens (sliding_window_size). transformers' Gemma3TextConfig builds the same layer_types
+  // from sliding_window_pattern 6 ("sliding_attention" unless (i + 1) % 6 == 0), and vLLM reads
+  // them (vllm/model_executor/models/gemma3.py, `layer_type == "sliding_attention"`).
   'gemma-3-27b': {
     name: 'gemma-3-27b',
     parameters: 27_432_406_640,
@@ -399,6 +413,7 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelArchitecture>> = {
     hiddenSize: 5376,
     vocabSize: 262_208,
     tiedEmbeddings: true,
+    slidingWindow: { layers: 52, window: 1024 },
     source: gh('google/gemma_pytorch', '014acb7', 'gemma/config.py'),
     licence: 'gemma',
   },

@@ -13,6 +13,7 @@ import {
   type CapacityRequest,
   formatGiB,
   planAt,
+  slidingWindowApplies,
   validTensorParallelSizes,
 } from './capacity';
 import { capacityExceeded, isSovereignError } from '../core/errors';
@@ -54,11 +55,14 @@ export function planStage(
   // A stage holds ceil(layers / pp) layers (vLLM splits layers as evenly as it can,
   // vllm/distributed/utils.py get_pp_indices), so its share of the weights and of the KV cache.
   const layers = Math.ceil(req.arch.layers / pp);
-  const stage = planAt(
-    { ...req, arch: { ...req.arch, layers }, weightBytes: (req.weightBytes * layers) / req.arch.layers },
-    pool,
-    tp,
-  );
+  const weightBytes = (req.weightBytes * layers) / req.arch.layers;
+  // With sliding-window layers the KV cache is the whole model's times the stage's share of the
+  // layers: vLLM groups the layers over the whole model, strided so each stage holds about its
+  // share of every group (vllm/v1/core/kv_cache_utils.py `_get_kv_cache_groups_uniform_page_size`,
+  // layers[i::num_groups]), and a stage's group size is its share of the model's.
+  const stage = slidingWindowApplies(req.arch, req.kvLayout)
+    ? planAt({ ...req, weightBytes, kvLayerShare: layers / req.arch.layers }, pool, tp)
+    : planAt({ ...req, arch: { ...req.arch, layers }, weightBytes }, pool, tp);
   const whole = planAt(req, pool, tp);
   return {
     ...stage,
@@ -113,7 +117,7 @@ export function planVllmLayout(
   const usable = flag * pool.visibleMemoryBytes;
   const sizes = validTensorParallelSizes(input.arch, pool.maxUnitsPerPod);
   const tp = input.tensorParallelSize ?? sizes[sizes.length - 1];
-  const req = vllmCapacityRequest(input, tp);
+  const req = vllmCapacityRequest(input, tp, pool);
   const maxNodes = Math.min(pool.nodeCount, input.arch.layers);
   let fit: { pp: number; plan: CapacityPlan } | undefined;
   for (let pp = 2; pp <= maxNodes && !fit; pp++) {
@@ -140,7 +144,7 @@ export function planVllmLayout(
     throw capacityExceeded(
       name,
       'pool',
-      `${name} needs ${formatGiB(needOn(enough))} of GPU memory (${formatGiB(one.weightBytes)} of weights + ${formatGiB(one.kvCacheBytes)} of KV cache for ${input.maxNumSeqs} × ${input.maxModelLenTokens} tokens + ${formatGiB(reserve)} per GPU of runtime), spread as tensor parallel ${tp} in a node × pipeline parallel across ${enough} nodes; one node of pool ${pool.poolName} offers ${tp} × ${formatGiB(usable)} usable = ${formatGiB(perNode)}, and the pool's ${pool.nodeCount} node${pool.nodeCount === 1 ? '' : 's'} offer ${formatGiB(perNode * pool.nodeCount)}. Add nodes (${enough} are needed), use a quantized checkpoint, or shorten context / concurrency`,
+      `${name} needs ${formatGiB(needOn(enough))} of GPU memory (${formatGiB(one.weightBytes)} of weights + ${formatGiB(one.kvCacheBytes)} of KV cache${one.kvCacheNote ? ` (${one.kvCacheNote})` : ''} for ${input.maxNumSeqs} × ${input.maxModelLenTokens} tokens + ${formatGiB(reserve)} per GPU of runtime), spread as tensor parallel ${tp} in a node × pipeline parallel across ${enough} nodes; one node of pool ${pool.poolName} offers ${tp} × ${formatGiB(usable)} usable = ${formatGiB(perNode)}, and the pool's ${pool.nodeCount} node${pool.nodeCount === 1 ? '' : 's'} offer ${formatGiB(perNode * pool.nodeCount)}. Add nodes (${enough} are needed), use a quantized checkpoint, or shorten context / concurrency`,
     );
   }
   if (multiNode === undefined) {

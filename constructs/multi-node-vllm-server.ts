@@ -204,6 +204,8 @@ export class MultiNodeVllmServer extends Construct {
         tensorParallelSize: props.tensorParallelSize,
         peakReplicas: this.replicas,
         replicasPath: 'replicas',
+        release,
+        extraArgs: props.extraArgs ?? [],
       },
       gpuPlacementOf(pool),
       { declaredAt: mn.declaredAt ?? 'pool.multiNode' },

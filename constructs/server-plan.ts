@@ -7,6 +7,11 @@
 import {
   type CapacityPlan,
   type CapacityRequest,
+  type KvCacheLayout,
+  KV_CACHE_BYTES,
+  kvBytesPerToken,
+  kvLayerTokensPerSequence,
+  slidingWindowApplies,
   routedExpertParameters,
   type KvCacheFormat,
   type ModelArchitecture,
@@ -20,6 +25,7 @@ import {
 import { type Problem, capacityExceeded, isSovereignError } from '../core/errors';
 import { checkPositiveInt } from './private/validate';
 import { migProfilesHolding } from './gpu-products';
+import { VLLM_DEFAULT_RELEASE } from '../core/engines/vllm';
 
 /** What a server needs to know of the GPU pool it is placed on. */
 export interface GpuPlacement {
@@ -36,6 +42,8 @@ export interface GpuPlacement {
   readonly resourceName: string;
   /** Set on a MIG pool: the physical product and the profile of its slices. */
   readonly mig?: { readonly product: string; readonly profile: string };
+  /** `nvidia.com/gpu.product` of the pool's GPUs, when known (vLLM's batch defaults read it). */
+  readonly product?: string;
 }
 
 /** The placement facts of any IGpuPool (GpuNodePool or one a user brings). */
@@ -59,6 +67,7 @@ export function gpuPlacementOf(pool: {
     nodeCount: pool.nodeCount,
     resourceName: pool.resourceName,
     ...(pool.migProfile ? { mig: { product: pool.gpuProduct, profile: pool.migProfile } } : {}),
+    product: pool.gpuProduct,
   };
 }
 
@@ -75,6 +84,10 @@ export interface VllmPlanInput {
   readonly peakReplicas: number;
   /** The prop the replica count came from, for the message. */
   readonly replicasPath: string;
+  /** The vLLM release the server runs (its KV-cache grouping rule); @default the newest. */
+  readonly release?: string;
+  /** Flags passed on (`--max-num-batched-tokens`, `--block-size`, `--disable-sliding-window`, …). */
+  readonly extraArgs?: readonly string[];
 }
 
 export interface VllmServerPlan {
@@ -93,11 +106,121 @@ export function vllmUtilizationFlag(util: number, placement: GpuPlacement): numb
   return Math.floor((util * placement.unitMemoryBytes * 100) / placement.visibleMemoryBytes + 1e-9) / 100;
 }
 
-/** The plan of a vLLM server on a GPU pool, or a CAPACITY error with the numbers. */
+/**
+ * The value of the last `--name value` / `--name=value` in `args` (argparse keeps the last), `_`
+ * read as `-` in a long name as vLLM's parser does; `true` for a flag given without a value.
+ */
+function flagValue(args: readonly string[], names: readonly string[]): string | true | undefined {
+  let found: string | true | undefined;
+  args.forEach((arg, i) => {
+    const [written, inline] = arg.split(/=(.*)/s, 2);
+    const name = written.startsWith('--') ? `--${written.slice(2).replace(/_/g, '-')}` : written;
+    if (!names.includes(name)) return;
+    const next = args[i + 1];
+    found = inline ?? (next !== undefined && !/^-{1,2}[A-Za-z]/.test(next) ? next : true);
+  });
+  return found;
+}
+
+function intFlag(args: readonly string[], names: readonly string[]): number | undefined {
+  const v = flagValue(args, names);
+  const n = typeof v === 'string' ? Number(v) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * How vLLM keeps the KV cache of a model with sliding-window layers on this pool: its hybrid KV
+ * cache manager (capacity.ts vllmHybridLayerTokens), or every layer in full with
+ * `--disable-sliding-window` (the model then runs full attention, its context capped at the
+ * window: vllm/config/model.py `_get_and_verify_max_len`). The figures it needs:
+ * - block size: `--block-size`, else CacheConfig.DEFAULT_BLOCK_SIZE 16 (vllm/config/cache.py at
+ *   main 9aaf83ef; the CUDA platform's default 16 at v0.12.0, vllm/platforms/cuda.py 8580919a;
+ *   the FlashAttention and FlashInfer backends keep it);
+ * - max_num_batched_tokens: `--max-num-batched-tokens`, else EngineArgs.get_batch_defaults for
+ *   `vllm serve` (usage context OPENAI_API_SERVER): 8192 on a GPU with at least 70 GiB whose name
+ *   does not contain "a100", else 2048; with `--no-enable-chunked-prefill` at least the context;
+ *   at most max_num_seqs × context (vllm/engine/arg_utils.py, the same at 8580919a and 9aaf83ef).
+ *   The GPU is the memory the process sees (a MIG slice, or the whole GPU under time-slicing).
+ * - grouping threshold: 1.25 in v0.12.0, 1.5 from vllm-project/vllm#36684 (2026-03-12, v0.18.0
+ *   or later), so 1.5 for v0.33.0 (its own source is not stored; the newest read is main 9aaf83ef
+ *   of 2026-05-19).
+ */
+export function vllmKvLayout(
+  input: Pick<VllmPlanInput, 'release' | 'extraArgs' | 'maxModelLenTokens' | 'maxNumSeqs'>,
+  pool: GpuPlacement,
+): KvCacheLayout {
+  const args = input.extraArgs ?? [];
+  if (flagValue(args, ['--disable-sliding-window']) !== undefined) return { kind: 'full' };
+  const blockSize = intFlag(args, ['--block-size']) ?? 16;
+  const release = input.release ?? VLLM_DEFAULT_RELEASE;
+  const given = intFlag(args, ['--max-num-batched-tokens']);
+  let tokens: number;
+  let basis: string;
+  if (given !== undefined) {
+    tokens = given;
+    basis = `--max-num-batched-tokens ${given}`;
+  } else {
+    const gib = pool.visibleMemoryBytes / GIB;
+    const large = gib >= 70 && !/a100/i.test(pool.product ?? pool.mig?.product ?? '');
+    tokens = large ? 8192 : 2048;
+    const kind = large ? 'a GPU of 70 GiB or more' : gib >= 70 ? 'an A100' : 'a GPU under 70 GiB';
+    basis = `vLLM ${release}'s default for ${kind} (${gib.toFixed(1)} GiB)`;
+    if (flagValue(args, ['--no-enable-chunked-prefill']) !== undefined) {
+      tokens = Math.max(input.maxModelLenTokens, tokens);
+      basis += ', raised to the context without chunked prefill';
+    }
+    if (tokens > input.maxNumSeqs * input.maxModelLenTokens) {
+      tokens = input.maxNumSeqs * input.maxModelLenTokens;
+      basis += ', capped at max-num-seqs × context';
+    }
+    basis = `max_num_batched_tokens ${tokens}: ${basis}`;
+  }
+  return {
+    kind: 'vllm-hybrid',
+    blockSize,
+    maxNumBatchedTokens: tokens,
+    groupingThreshold: release === 'v0.12.0' ? 1.25 : 1.5,
+    basis,
+  };
+}
+
+/**
+ * How llama-server keeps the KV cache of a model with sliding-window layers (capacity.ts
+ * llamaSwaCells): every layer in full with `--swa-full`; else its SWA cache, sized with the
+ * micro-batch n_ubatch = min(`-ub`, `-b`), defaults 512 and 2048 (common/common.h
+ * `common_params`; src/llama-context.cpp takes n_ubatch = min(n_batch, n_ubatch)).
+ */
+export function llamaCppKvLayout(extraArgs: readonly string[] = []): KvCacheLayout {
+  if (flagValue(extraArgs, ['--swa-full']) !== undefined) return { kind: 'full' };
+  const ubatch = intFlag(extraArgs, ['-ub', '--ubatch-size']) ?? 512;
+  const batch = intFlag(extraArgs, ['-b', '--batch-size']) ?? 2048;
+  return { kind: 'llama-swa', ubatch: Math.min(ubatch, batch) };
+}
+
+/** KV-cache bytes of a llama.cpp server: `slots` streams of `contextPerSlot` tokens. */
+export function llamaCppKvCacheBytes(
+  arch: ModelArchitecture,
+  kv: KvCacheFormat,
+  contextPerSlot: number,
+  slots: number,
+  layout: KvCacheLayout,
+): number {
+  if (!slidingWindowApplies(arch, layout)) return kvBytesPerToken(arch, kv) * contextPerSlot * slots;
+  return (
+    kvLayerTokensPerSequence(arch, contextPerSlot, layout) *
+    slots *
+    2 *
+    arch.kvHeads *
+    arch.headDim *
+    KV_CACHE_BYTES[kv]
+  );
+}
+
 /** What the capacity planner is asked for a vLLM server at a tensor-parallel size. */
 export function vllmCapacityRequest(
   input: VllmPlanInput,
   tensorParallelSize: number | undefined,
+  pool: GpuPlacement,
 ): CapacityRequest {
   return {
     arch: input.arch,
@@ -107,9 +230,11 @@ export function vllmCapacityRequest(
     concurrentSequences: input.maxNumSeqs,
     gpuMemoryUtilization: input.gpuMemoryUtilization,
     tensorParallelSize,
+    ...(input.arch.slidingWindow ? { kvLayout: vllmKvLayout(input, pool) } : {}),
   };
 }
 
+/** The plan of a vLLM server on a GPU pool, or a CAPACITY error with the numbers. */
 export function planVllmServer(input: VllmPlanInput, pool: GpuPlacement): VllmServerPlan {
   const name = input.arch.name;
   if (pool.mig && input.tensorParallelSize !== undefined && input.tensorParallelSize !== 1) {
@@ -127,7 +252,7 @@ export function planVllmServer(input: VllmPlanInput, pool: GpuPlacement): VllmSe
       `gpuMemoryUtilization ${input.gpuMemoryUtilization} of a ${formatGiB(pool.unitMemoryBytes)} share is less than 0.01 of the ${formatGiB(pool.visibleMemoryBytes)} vLLM sees`,
     );
   }
-  const req = vllmCapacityRequest(input, input.tensorParallelSize);
+  const req = vllmCapacityRequest(input, input.tensorParallelSize, pool);
   const capacity = withMigAdvice(name, pool, input.gpuMemoryUtilization, () =>
     planCapacity(req, {
       poolName: pool.poolName,
@@ -155,6 +280,8 @@ export interface LlamaCppPlanInput {
   readonly replicasPath: string;
   /** Memory request as a Kubernetes quantity (`16Gi`), when given. */
   readonly memory?: string;
+  /** How the sliding-window layers are kept (llamaCppKvLayout); @default every layer in full. */
+  readonly kvLayout?: KvCacheLayout;
 }
 
 export interface LlamaCppServerPlan {
@@ -179,6 +306,7 @@ export function planLlamaCppServer(input: LlamaCppPlanInput, pool?: GpuPlacement
           concurrentSequences: input.parallelSlots,
           gpuMemoryUtilization: input.gpuMemoryUtilization,
           tensorParallelSize: 1,
+          ...(input.kvLayout ? { kvLayout: input.kvLayout } : {}),
         },
         { poolName: pool.poolName, gpusPerNode: pool.unitsPerNode, gpuMemoryGiB: pool.unitMemoryBytes / GIB },
       ),
@@ -273,11 +401,41 @@ export function architectureProblems(a: ModelArchitecture): Problem[] {
       message: `${a.kvHeads} must divide attentionHeads (${a.attentionHeads})`,
     });
   }
-  out.push(...moeMlaProblems(a));
+  out.push(...moeMlaProblems(a), ...slidingWindowProblems(a));
   if (!(a.nativeFormat in WEIGHT_FORMAT_BYTES)) {
     out.push({
       path: 'architecture.dtype',
       message: `"${String(a.nativeFormat)}" is not a weight format: use ${Object.keys(WEIGHT_FORMAT_BYTES).join(', ')}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Problems with the sliding-window numbers: whole and positive, no more sliding layers than
+ * layers, and not with MLA (vLLM: "MLA is not supported for slidingwindow", the assertion in the
+ * attention layer's get_kv_cache_spec, at 8580919a and 9aaf83ef).
+ */
+function slidingWindowProblems(a: ModelArchitecture): Problem[] {
+  const sw = a.slidingWindow;
+  if (!sw) return [];
+  const out: Problem[] = [];
+  for (const k of ['layers', 'window'] as const) {
+    const p = checkPositiveInt(`architecture.slidingWindow.${k}`, sw[k]);
+    if (p) out.push(p);
+  }
+  if (out.length > 0) return out;
+  if (sw.layers > a.layers) {
+    out.push({
+      path: 'architecture.slidingWindow.layers',
+      message: `${sw.layers} sliding-window layers is more than the model's ${a.layers} layers (count the "sliding_attention" entries of layer_types)`,
+    });
+  }
+  if (a.mla) {
+    out.push({
+      path: 'architecture.slidingWindow',
+      message:
+        'sliding-window layers with MLA: vLLM supports no sliding window on an MLA cache; give one or the other',
     });
   }
   return out;

@@ -118,6 +118,8 @@ export class VllmServer extends Construct {
         tensorParallelSize: props.tensorParallelSize,
         peakReplicas: Math.max(this.replicas, props.autoscaling?.maxReplicas ?? 0),
         replicasPath: props.autoscaling ? 'autoscaling.maxReplicas' : 'replicas',
+        release,
+        extraArgs: props.extraArgs ?? [],
       },
       gpuPlacementOf(pool),
     );

@@ -11,6 +11,12 @@
  * nvcr.io/nvidia/cloud-native/k8s-driver-manager; `kataSandboxDevicePlugin` (Kata sandbox device
  * plugin) and `draDriver` (NVIDIA DRA driver, rendered with gpuCluster.deployCR) are new;
  * `kataManager` has no default image any more (its template still reads repository/image/version).
+ *
+ * v26.7.1 (re-checked 2026-12-07): downstream sources record a chart v26.7.1 archive on NVIDIA's
+ * Helm repository (pinned 2026-10-06, default driver 595.91.07 as in v26.7.0), but no stored
+ * source holds its values.yaml: the NVIDIA/gpu-operator snapshot ends on 2026-08-23 with v26.7.0
+ * as its newest tag (`git show v26.7.1:deployments/gpu-operator/values.yaml` finds no such tag).
+ * Its values and images cannot be checked here, so the newest supported chart stays v26.7.0.
  */
 
 /** Supported chart versions, oldest first. */

@@ -22,8 +22,9 @@ export async function run(opts: { readonly json?: boolean }): Promise<number> {
       parametersBillion: Math.round(m.parameters / 1e7) / 100,
       activeParametersBillion: Math.round(activeParameters(m) / 1e7) / 100,
       format: m.nativeFormat,
-      attention: m.mla ? 'MLA' : m.kvHeads < m.attentionHeads ? 'GQA' : 'MHA',
+      attention: `${m.mla ? 'MLA' : m.kvHeads < m.attentionHeads ? 'GQA' : 'MHA'}${m.slidingWindow ? '+SWA' : ''}`,
       ...(m.moe ? { experts: m.moe.experts, expertsPerToken: m.moe.expertsPerToken } : {}),
+      ...(m.slidingWindow ? { slidingWindow: m.slidingWindow } : {}),
       layers: m.layers,
       attentionHeads: m.attentionHeads,
       kvHeads: m.kvHeads,
@@ -76,6 +77,8 @@ export async function run(opts: { readonly json?: boolean }): Promise<number> {
         .join('  ')
         .trimEnd() + '\n',
     );
-  stdout().write('\nSources (config.json of each model): sovereign models --json\n');
+  stdout().write(
+    '\nKV KiB/token counts every layer; +SWA: sliding-window layers, whose cache the engines keep to the window (docs/gpus.md).\nSources (config.json of each model): sovereign models --json\n',
+  );
   return 0;
 }

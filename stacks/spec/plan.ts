@@ -13,7 +13,6 @@ import {
   GGUF_BITS_PER_WEIGHT,
   GIB,
   ggufWeightBytes,
-  kvBytesPerToken,
   packReplicas,
   weightBytes,
 } from '../../constructs/capacity';
@@ -24,6 +23,8 @@ import {
   type GpuPlacement,
   architectureProblems,
   ggufTypeFromFileName,
+  llamaCppKvCacheBytes,
+  llamaCppKvLayout,
   planLlamaCppServer,
 } from '../../constructs/server-plan';
 import { VLLM_QUANTIZATION_FORMAT } from '../../core/engines/vllm';
@@ -65,6 +66,9 @@ export function architectureOf(m: ModelSpec): ModelArchitecture | undefined {
         }
       : {}),
     ...(a.mla ? { mla: { kvLoraRank: a.mla.kvLoraRank, qkRopeHeadDim: a.mla.qkRopeHeadDim } } : {}),
+    ...(a.slidingWindow
+      ? { slidingWindow: { layers: a.slidingWindow.layers, window: a.slidingWindow.window } }
+      : {}),
   };
 }
 
@@ -108,6 +112,7 @@ export function placementOf(
     nodeCount: machineCount ?? p.nodes?.length ?? 0,
     resourceName: facts.resourceName,
     ...(p.sharing.mode === 'mig' ? { mig: { product: p.product, profile: p.sharing.profile } } : {}),
+    product: p.product,
   };
 }
 
@@ -180,6 +185,8 @@ function judge(j: JurisdictionSpec): { problems: PlanProblem[]; layouts: Map<str
             tensorParallelSize: m.tensorParallelSize,
             peakReplicas,
             replicasPath,
+            release: j.engines.vllm,
+            extraArgs: m.extraArgs ?? [],
           },
           pool,
           j.pools[m.pool as string].multiNode === undefined
@@ -204,7 +211,14 @@ function judge(j: JurisdictionSpec): { problems: PlanProblem[]; layouts: Map<str
         }
         const kv: KvCacheFormat = 'fp16';
         const wBytes = ggufWeightBytes(arch, quant);
-        const kvBytes = kvBytesPerToken(arch, kv) * m.maxModelLenTokens * m.maxConcurrentSequences;
+        const kvLayout = llamaCppKvLayout(m.extraArgs ?? []);
+        const kvBytes = llamaCppKvCacheBytes(
+          arch,
+          kv,
+          m.maxModelLenTokens,
+          m.maxConcurrentSequences,
+          kvLayout,
+        );
         planLlamaCppServer(
           {
             arch,
@@ -218,6 +232,7 @@ function judge(j: JurisdictionSpec): { problems: PlanProblem[]; layouts: Map<str
             peakReplicas,
             replicasPath,
             memory: memoryQuantity(m.memoryGiB),
+            kvLayout,
           },
           pool,
         );

@@ -900,6 +900,21 @@ const architectureSchema = z
       .describe(
         'Multi-head latent attention (DeepSeek-V2/V3 family): the KV cache per token is layers × (kvLoraRank + qkRopeHeadDim) elements, held whole on every tensor-parallel GPU.',
       ),
+    slidingWindow: z
+      .strictObject({
+        layers: z
+          .number()
+          .int()
+          .positive()
+          .describe(
+            'Layers that attend to a sliding window: the "sliding_attention" entries of layer_types in config.json (e.g. 52 of Gemma 3 27B\'s 62, 18 of gpt-oss-120b\'s 36); at most layers.',
+          ),
+        window: z.number().int().positive().describe('sliding_window from config.json, in tokens.'),
+      })
+      .optional()
+      .describe(
+        'Sliding-window attention layers (Gemma 2/3, gpt-oss). The planner sizes their KV cache as the engine keeps it (vLLM hybrid KV cache, llama.cpp SWA cache) instead of at the whole context.',
+      ),
   })
   .describe('Architecture numbers of a model that is not in the built-in catalogue.');
 

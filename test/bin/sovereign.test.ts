@@ -58,7 +58,7 @@ describe('sovereign CLI', () => {
     );
     // the current families: multimodal (text decoder's numbers), and MoE + MLA at 1T parameters
     expect(r.stdout).toMatch(
-      /^gemma-3-27b +27\.43 +27\.43 +bf16 +GQA +62 +32 +16 +128 +131072 +496 +gemma$/m,
+      /^gemma-3-27b +27\.43 +27\.43 +bf16 +GQA\+SWA +62 +32 +16 +128 +131072 +496 +gemma$/m,
     );
     expect(r.stdout).toMatch(
       /^mistral-small-3\.1-24b +24\.01 +24\.01 +bf16 +GQA +40 +32 +8 +128 +131072 +160 +Apache-2\.0$/m,

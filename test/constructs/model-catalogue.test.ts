@@ -67,8 +67,10 @@ describe('Gemma 3 27B (google/gemma_pytorch gemma/config.py get_config_for_27b_v
     // TP 2 splits the 16 KV heads; TP 32 keeps one replicated head per GPU
     expect(kvBytesPerTokenPerGpu(gemma, 2)).toBe(253_952);
     expect(kvBytesPerTokenPerGpu(gemma, 32)).toBe(2 * 62 * 1 * 128 * 2);
-    // An upper bound: only the 10 global layers (every sixth of 62) keep every token; the 52
-    // sliding layers keep 1024. Past the window the true cost per token is 2 × 10 × 16 × 128 × 2.
+    // Every layer at full length (the figure without a KV layout): only the 10 global layers
+    // (every sixth of 62) keep every token; the 52 sliding layers keep 1024, which the engine
+    // layouts count (test/constructs/sliding-window.test.ts). Past the window the cost per token
+    // is 2 × 10 × 16 × 128 × 2.
     const globalOnly = 2 * Math.floor(62 / 6) * 16 * 128 * 2;
     expect(globalOnly).toBe(81_920);
     expect(kvBytesPerToken(gemma) / globalOnly).toBe(6.2);

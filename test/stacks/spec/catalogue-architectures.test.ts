@@ -58,7 +58,11 @@ describe('Gemma 3 27B and Mistral Small 3.1 in a spec', () => {
       ['license: llama3.1', 'license: gemma'],
     ]);
     expect(problems(text)).toEqual([
-      `${M}.pool  gemma-3-27b needs 51.1 GiB of weights + 7.8 GiB of KV cache for 2 × 8k tokens (+ 2.0 GiB runtime reserve per GPU); pool gpu offers 1 GPU × 22.49 GiB × 0.90 = 20.2 GiB per node; at tensor-parallel size 1 each GPU would need 60.8 GiB of 20.2 GiB. Use a pool with more or larger GPUs, a quantized format, a shorter context or fewer concurrent sequences`,
+      // KV: vLLM's hybrid cache groups the 10 full and 52 sliding-window layers by 10: 1 full
+      // group × 8192 tokens + 6 sliding groups × (cdiv(1023 + 2048, 16) + 1) × 16 = 3088 tokens;
+      // 10 × (8192 + 6 × 3088) × 2 sequences × 2 × 16 × 128 × 2 B = 4,377,804,800 B = 4.08 GiB
+      // (all 62 layers at 8k would be 7.75 GiB). 51.10 + 4.08 + 2 = 57.18 GiB.
+      `${M}.pool  gemma-3-27b needs 51.1 GiB of weights + 4.1 GiB of KV cache (vLLM hybrid KV cache, per sequence 10 full-attention layers (1 group of 10) × 8192 tokens + 52 sliding-window layers (6 groups of 10) × 3088: window 1024 − 1 + a 2048-token prefill chunk in 16-token blocks, + 1 block; max_num_batched_tokens 2048: vLLM v0.33.0's default for a GPU under 70 GiB (22.5 GiB)) for 2 × 8k tokens (+ 2.0 GiB runtime reserve per GPU); pool gpu offers 1 GPU × 22.49 GiB × 0.90 = 20.2 GiB per node; at tensor-parallel size 1 each GPU would need 57.2 GiB of 20.2 GiB. Use a pool with more or larger GPUs, a quantized format, a shorter context or fewer concurrent sequences`,
     ]);
   });
 
