@@ -27,6 +27,7 @@ describe('CLI start-up', () => {
            translations: files.filter((f) => /[\\\\/]zod[\\\\/]v4[\\\\/]locales[\\\\/]/.test(f)).map((f) => require('path').basename(f)),
            childProcess: process.moduleLoadList.includes('NativeModule child_process'),
            cdktf: files.filter((f) => /node_modules[\\\\/](cdktf|@cdktf|constructs)[\\\\/]/.test(f)).length,
+           policy: files.filter((f) => /[\\\\/]dist[\\\\/]policy[\\\\/]/.test(f)).map((f) => f.split(/[\\\\/]dist[\\\\/]policy[\\\\/]/)[1].replace(/\\\\/g, '/')),
            tag: require('v8').cachedDataVersionTag(),
          }) + '\\n');
        });`,
@@ -58,5 +59,40 @@ describe('CLI start-up', () => {
     expect(String(plain.seen.tag)).toBe(bare);
     if (/^11\./.test(process.versions.v8)) expect(String(tuned.seen.tag)).not.toBe(bare);
     else expect(String(tuned.seen.tag)).toBe(bare);
+  });
+
+  // The report's model and renderers, the plan reader and the directory loader (what a report needs).
+  const REPORTING = [
+    'index.js',
+    'load.js',
+    'plan.js',
+    'report/model.js',
+    'report/markdown.js',
+    'report/cyclonedx.js',
+  ];
+
+  test('synth without --report judges without loading the report renderers; with --report it loads them', () => {
+    const out = path.join(dir, 'out');
+    const plain = probe(['synth', 'examples/sovereign.yaml', '--out', out, '--no-cache', '--jobs', '1']);
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).toContain('policy: pass');
+    expect(plain.seen.policy).toEqual(expect.arrayContaining(['judge.js', 'engine.js', 'report/text.js']));
+    for (const f of REPORTING) expect(plain.seen.policy).not.toContain(f);
+
+    const report = path.join(dir, 'audit.md');
+    const reported = probe([
+      'synth',
+      'examples/sovereign.yaml',
+      '--out',
+      out,
+      '--no-cache',
+      '--jobs',
+      '1',
+      '--report',
+      report,
+    ]);
+    expect(reported.status).toBe(0);
+    expect(fs.readFileSync(report, 'utf8')).toContain('de-fra');
+    expect(reported.seen.policy).toEqual(expect.arrayContaining(REPORTING));
   });
 });
