@@ -622,7 +622,7 @@ export class InferenceGateway extends Construct {
     );
 
     // ------------------------------------------------------------ tenants
-    const tenants = [...props.tenants].sort((a, b) => a.name.localeCompare(b.name));
+    const tenants = [...props.tenants].sort(tenantOrder(props.tenants));
     const keySecrets = [...new Set(tenants.map((t) => t.apiKeySecret))].sort();
     for (const s of keySecrets) {
       // The stack labels exactly the Secrets the spec names; the gateway reads keys only from those.
@@ -1039,4 +1039,18 @@ function validate(p: InferenceGatewayProps, controllerNamespace: string, port: n
     add('tenants', 'no tenant names a namespace or network: nothing could reach the gateway');
   }
   return out;
+}
+
+/**
+ * The order tenants are listed in: by name as `localeCompare` orders them. Names of lower-case
+ * letters, digits and '-' (every name the spec allows: a DNS label) compare the same by code
+ * unit, which is used then: the first `localeCompare` of a process sets up ICU's collator (~7 ms
+ * of a synth's CPU).
+ */
+export function tenantOrder(
+  tenants: readonly { readonly name: string }[],
+): (a: { readonly name: string }, b: { readonly name: string }) => number {
+  if (tenants.every((t) => /^[a-z0-9-]*$/.test(t.name)))
+    return (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return (a, b) => a.name.localeCompare(b.name);
 }

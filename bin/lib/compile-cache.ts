@@ -65,8 +65,10 @@ export function enableCompileCache(dir: string | undefined): boolean {
   proto._compile = function (this: CompilingModule, content: string, filename: string) {
     if (content.includes('import(') || content.startsWith('#!'))
       return original.call(this, content, filename);
-    const id = `${tag}\0${filename}\0${hex(crc32(content))}\0${content.length}`;
-    const name = `${hex(crc32(`${tag}\0${filename}`))}${hex(crc32(content))}${content.length.toString(16)}`;
+    // Once per file: the CRC of a string encodes it to UTF-8 first (synth: 16 MB of source, ~25 ms).
+    const sum = hex(crc32(content));
+    const id = `${tag}\0${filename}\0${sum}\0${content.length}`;
+    const name = `${hex(crc32(`${tag}\0${filename}`))}${sum}${content.length.toString(16)}`;
     const file = path.join(dir, name.slice(0, 2), name.slice(2));
     const header = Buffer.from(`${id}\n`);
     let cachedData: Buffer | undefined;

@@ -80,7 +80,15 @@ export async function withIo<T>(io: CliIo, body: () => Promise<T>): Promise<T> {
   try {
     if (io.cwd !== undefined && path.resolve(io.cwd) !== cwd) process.chdir(io.cwd);
     if (io.env !== undefined) process.env = io.env;
-    const streams = { stdout: io.stdout ?? process.stdout, stderr: io.stderr ?? process.stderr };
+    // Taken when written to: a process stream is created on first use (bin/lib/output.ts).
+    const streams = {
+      get stdout() {
+        return io.stdout ?? process.stdout;
+      },
+      get stderr() {
+        return io.stderr ?? process.stderr;
+      },
+    };
     return await withStreams(streams, body);
   } finally {
     process.env = env;

@@ -28,10 +28,7 @@ export async function runGate(
   out: string,
   opts: SynthesizeOptions,
   stacks: readonly PartSummary[],
-  policy: Pick<
-    typeof import('../../policy'),
-    'enforce' | 'judgeStack' | 'mergeVerdicts' | 'loadDir' | 'buildReport' | 'renderMarkdown'
-  >,
+  policy: Pick<typeof import('../../policy/judge'), 'enforce' | 'judgeStack' | 'mergeVerdicts'>,
   known: ReadonlyMap<string, JudgedStack> = new Map(),
   judge?: JudgeOptions,
 ): Promise<{
@@ -41,7 +38,7 @@ export async function runGate(
   /** Every stack's verdict (without a report). */
   verdicts: Map<string, JudgedStack>;
 }> {
-  const { enforce, mergeVerdicts, loadDir, buildReport, renderMarkdown } = policy;
+  const { enforce, mergeVerdicts } = policy;
   // The gate judges the files as written. With a report, every stack is read at once (the
   // report needs them all, and the files' digests); without, one stack at a time.
   let gate: { totals: (name: string) => Totals | undefined; findings: readonly Finding[] };
@@ -49,6 +46,8 @@ export async function runGate(
   const verdicts = new Map<string, JudgedStack>();
   let report: string | undefined;
   if (opts.report !== undefined) {
+    // The directory loader and the report's model and renderers: only for a report.
+    const { loadDir, buildReport, renderMarkdown } = await import('../../policy');
     const dir = loadDir(target, opts.outdir, { hashes: true });
     for (const st of dir.stacks) resources.set(st.name, resourceCount(st.json));
     const ev = enforce(dir.stacks, { strict: opts.strict, today: opts.today });

@@ -56,7 +56,7 @@ export function judgeWritten(
   dir: string,
   names: readonly string[],
   opts: JudgeOptions,
-  policy: Pick<typeof import('../../policy'), 'judgeStack'>,
+  policy: Pick<typeof import('../../policy/judge'), 'judgeStack'>,
 ): JudgedStack[] {
   return names.map((name) => {
     const file = stackFile(name);

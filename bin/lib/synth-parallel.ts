@@ -84,7 +84,7 @@ export async function synthesizePart(
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Part['manifest'];
   if (judge === undefined) return { dir, jurisdictions, manifest };
-  const policy = await import('../../policy');
+  const policy = await import('../../policy/judge');
   const verdicts = judgeWritten(
     dir,
     jurisdictions.flatMap((j) => j.order),
@@ -310,7 +310,7 @@ if (!isMainThread && (workerData as PartRequest | undefined)?.kind === 'sovereig
     } finally {
       patches.restore();
     }
-    await import('../../policy');
+    await import('../../policy/judge');
   })().catch(() => undefined);
   parentPort?.once('message', (req: PartRequest) => void ready.then(() => runPart(req)));
 }

@@ -162,7 +162,8 @@ async function synthesizeWith(
   const target = staged.dir;
   try {
     const { outputInsideProject, projectFromStack } = await import('../../stacks/project-paths');
-    const policy = await import('../../policy');
+    // What judging needs only; the report's renderers load when a report is asked for (runGate).
+    const policy = await import('../../policy/judge');
     const { formatTerminalFindings } = policy;
 
     const notices = outputInsideProject(opts.outdir) ? [] : relocatedFiles(loaded.spec, opts.outdir);

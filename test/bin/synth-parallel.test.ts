@@ -9,7 +9,8 @@ import * as path from 'path';
 import { synthesize, synthesizeToMemory } from '../../bin/lib/synthesize';
 import { cacheDir } from '../../bin/lib/synth-cache';
 import type { SovereignError } from '../../core/errors';
-import * as policy from '../../policy';
+// What synth judges through (the gate's entry without the report renderers).
+import * as policy from '../../policy/judge';
 import { sha256Hex } from '../../bin/lib/synth-judge';
 
 const EXAMPLE = path.resolve(__dirname, '../../../examples/sovereign.yaml');

@@ -10,7 +10,13 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { App, TerraformStack } from 'cdktf';
 import { type SovereignError } from '../../core/errors';
-import { API_KEYS_LABEL, eppConfig, InferenceGateway, splitImage } from '../../constructs/inference-gateway';
+import {
+  API_KEYS_LABEL,
+  eppConfig,
+  InferenceGateway,
+  splitImage,
+  tenantOrder,
+} from '../../constructs/inference-gateway';
 import { PrivateCluster } from '../../constructs/private-cluster';
 import { parseSpec } from '../../stacks/spec/load';
 import { NetworkModel, type Pod } from '../support/netpol';
@@ -510,5 +516,51 @@ describe('a bad gateway spec is refused, located', () => {
       'models[0].selector  empty: the pool would select every pod',
       'tenants[0].models[0]  "other" is not a model of this gateway; models: m',
     ]);
+  });
+});
+
+describe('tenant order', () => {
+  const sorted = (names: string[]) =>
+    names
+      .map((name) => ({ name }))
+      .sort(tenantOrder(names.map((name) => ({ name }))))
+      .map((t) => t.name);
+  const byLocale = (names: string[]) => [...names].sort((a, b) => a.localeCompare(b));
+
+  test('DNS-label names come out as localeCompare orders them (hyphens, digits, prefixes)', () => {
+    const names = [
+      'rag-pipeline',
+      'a-b',
+      'ab',
+      'a0',
+      'a-',
+      'a',
+      '0a',
+      'chat-frontend',
+      'chat',
+      'chat2',
+      'z9-1',
+    ];
+    expect(sorted(names)).toEqual(byLocale(names));
+    expect(sorted(names)).toEqual([
+      '0a',
+      'a',
+      'a-',
+      'a-b',
+      'a0',
+      'ab',
+      'chat',
+      'chat-frontend',
+      'chat2',
+      'rag-pipeline',
+      'z9-1',
+    ]);
+  });
+
+  test('any other name (a library caller may pass one) keeps localeCompare for all', () => {
+    const names = ['b', 'B', 'a', 'Ä', 'a-b', 'ab'];
+    expect(sorted(names)).toEqual(byLocale(names));
+    // Code-unit order would differ here: upper case before lower case.
+    expect(sorted(names)).not.toEqual([...names].sort());
   });
 });
