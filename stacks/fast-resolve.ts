@@ -10,7 +10,10 @@
  * `fastResolve` walks the value itself and hands to cdktf's own `resolve` every subtree that
  * cdktf could treat differently from plain data:
  *   - a string holding `TfToken[` (string, list and map token markers all contain it), one of
- *     cdktf's map-token sentinel strings, or anything its number-token pattern matches;
+ *     cdktf's map-token sentinel strings, or a match of its number-token pattern that reads as a
+ *     number in the token range (cdktf looks up every match, `parseFloat`ed, as a token; a match
+ *     outside that range, like the `2e3` in a hex digest, stays literal, and cdktf joins the
+ *     string back from its pieces unchanged);
  *   - a number in the range where cdktf encodes tokens as doubles (|x| ≥ 1e250; every encoded
  *     token is about -1e289 or beyond), or its number-map sentinel;
  *   - an array holding such a string or number (cdktf resolves list tokens array-wide);
@@ -44,12 +47,22 @@ function delegate(scope: unknown, value: unknown, path: string[]): unknown {
   return cdktfResolve(value, { scope, preparing: false, resolver: RESOLVER, prefix: [...path] });
 }
 
-function plainString(s: string): boolean {
-  return !s.includes(TOKEN_MARKER) && !NUMBER_TOKEN.test(s) && !MAP_SENTINELS.has(s);
-}
-
 function plainNumber(n: number): boolean {
   return !(Math.abs(n) >= TOKEN_DOUBLE_MAGNITUDE) && !MAP_SENTINELS.has(n);
+}
+
+/** cdktf's number-token pattern as it scans a string (global), for the matches in order. */
+const NUMBER_TOKENS = new RegExp(NUMBER_TOKEN.source, 'g');
+
+function plainString(s: string): boolean {
+  if (s.includes(TOKEN_MARKER) || MAP_SENTINELS.has(s)) return false;
+  if (!NUMBER_TOKEN.test(s)) return true;
+  // Digests and versions match the pattern (`…2e3…`); cdktf reads each match with parseFloat
+  // and keeps it literal unless that double decodes as a token.
+  NUMBER_TOKENS.lastIndex = 0;
+  for (let m = NUMBER_TOKENS.exec(s); m !== null; m = NUMBER_TOKENS.exec(s))
+    if (!plainNumber(parseFloat(m[0]))) return false;
+  return true;
 }
 
 /** An array cdktf resolves as a whole (a list token among its elements) or element by element. */
