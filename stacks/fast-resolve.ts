@@ -11,8 +11,8 @@
  * cdktf could treat differently from plain data:
  *   - a string holding `TfToken[` (string, list and map token markers all contain it), one of
  *     cdktf's map-token sentinel strings, or a match of its number-token pattern that reads as a
- *     number in the token range (cdktf looks up every match, `parseFloat`ed, as a token; a match
- *     outside that range, like the `2e3` in a hex digest, stays literal, and cdktf joins the
+ *     finite number in the token range (cdktf looks up every match, `parseFloat`ed, as a token; a
+ *     match outside that range, like the `2e3` or `5e62004` in a hex digest, stays literal, and cdktf joins the
  *     string back from its pieces unchanged);
  *   - a number in the range where cdktf encodes tokens as doubles (|x| ≥ 1e250; every encoded
  *     token is about -1e289 or beyond), or its number-map sentinel;
@@ -60,8 +60,11 @@ function plainString(s: string): boolean {
   // Digests and versions match the pattern (`…2e3…`); cdktf reads each match with parseFloat
   // and keeps it literal unless that double decodes as a token.
   NUMBER_TOKENS.lastIndex = 0;
-  for (let m = NUMBER_TOKENS.exec(s); m !== null; m = NUMBER_TOKENS.exec(s))
-    if (!plainNumber(parseFloat(m[0]))) return false;
+  // Infinity and NaN (`5e62004…` reads as Infinity) carry no token's bits either.
+  for (let m = NUMBER_TOKENS.exec(s); m !== null; m = NUMBER_TOKENS.exec(s)) {
+    const x = parseFloat(m[0]);
+    if (Number.isFinite(x) && !plainNumber(x)) return false;
+  }
   return true;
 }
 

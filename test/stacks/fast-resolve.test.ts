@@ -74,6 +74,7 @@ describe('fastResolve', () => {
       'digests the number-token pattern matches': [
         'dd183496722ab34bafab341f9db366e7f776e33b',
         'sha256:a87897b68c161199b9a04298a2f7eee3e160d7f4cb5ce7b14368470e83f46eb9',
+        'ec360b526f04a4fae4f7239d69cfc5e62004e28c',
         { 'sovereign-stack.io/revision': '4e9-1e+5|3e-7.2e2' },
       ],
       'a string holding a number in the token range': 'x-8.2e298y',
