@@ -30,7 +30,7 @@ export const rule: StackRule = {
       if (e === undefined) read.set(v, (e = endpointsIn(v)));
       return e;
     };
-    const bare = new Map<string, string | null>();
+    const bare: BareHostsSeen = { tokens: new Map(), texts: new Map() };
     const scan = (address: string, body: unknown, prefix = '') => {
       let any = false;
       let bad = false;
@@ -224,40 +224,57 @@ function scanBarePublicHosts(
   r: Parameters<typeof podViews>[0],
   m: StackMetadata,
   out: Outcome[],
-  /** Token → the host it names when that is a public service's, else null (per stack). */
-  seen: Map<string, string | null>,
+  /** Per stack: token → the host it names when that is a public service's, else null; text → its tokens that do. */
+  seen: BareHostsSeen,
 ): void {
   for (const p of podViews(r))
     for (const c of p.containers) {
-      const texts: { value: string; path: string }[] = [];
-      for (const field of ['command', 'args']) {
-        const v = c.c[p.obj.k(field)];
-        (Array.isArray(v) ? v : []).forEach((x, i) => {
-          if (typeof x === 'string') texts.push({ value: x, path: `${c.path}.${p.obj.k(field)}[${i}]` });
-        });
-      }
-      const env = c.c[p.obj.k('env')];
-      (Array.isArray(env) ? env : []).forEach((e, i) => {
-        const v = (e as Record<string, unknown> | null)?.value;
-        if (typeof v === 'string') texts.push({ value: v, path: `${c.path}.${p.obj.k('env')}[${i}].value` });
-      });
-      for (const t of texts)
-        for (const token of t.value.split(/[\s"'`=,;()|&<>]+/)) {
-          if (token.includes('://')) continue; // a URL: the endpoint scan judges it
-          let host = seen.get(token);
-          if (host === undefined) {
-            const h = /^(?:[a-z0-9_.+-]+@)?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})\.?(?:[:/]|$)/i.exec(token)?.[1];
-            seen.set(token, (host = h === undefined || publicServiceOf(h) === undefined ? null : h));
-          }
-          if (host === null) continue;
+      const check = (value: string, path: () => string) => {
+        for (const { token, host } of publicHostTokens(value, seen)) {
           if (judgeEndpoint({ host: host.toLowerCase(), text: token, unresolved: false }, m) === 'inside')
             continue;
           out.push({
             status: 'non-compliant',
             address: r.address,
-            path: t.path,
+            path: path(),
             message: `${token} names ${host.toLowerCase()}, a public service outside the jurisdiction (written without a scheme, which tools add)`,
           });
         }
+      };
+      for (const field of ['command', 'args']) {
+        const v = c.c[p.obj.k(field)];
+        (Array.isArray(v) ? v : []).forEach((x, i) => {
+          if (typeof x === 'string') check(x, () => `${c.path}.${p.obj.k(field)}[${i}]`);
+        });
+      }
+      const env = c.c[p.obj.k('env')];
+      (Array.isArray(env) ? env : []).forEach((e, i) => {
+        const v = (e as Record<string, unknown> | null)?.value;
+        if (typeof v === 'string') check(v, () => `${c.path}.${p.obj.k('env')}[${i}].value`);
+      });
     }
+}
+
+interface BareHostsSeen {
+  readonly tokens: Map<string, string | null>;
+  /** The same scripts and values recur in every workload of a stack: each is split once. */
+  readonly texts: Map<string, readonly { token: string; host: string }[]>;
+}
+
+/** The words of `text` (in order) that name a public service without a scheme, with the host each names. */
+function publicHostTokens(text: string, seen: BareHostsSeen): readonly { token: string; host: string }[] {
+  let found = seen.texts.get(text);
+  if (found !== undefined) return found;
+  const hits: { token: string; host: string }[] = [];
+  for (const token of text.split(/[\s"'`=,;()|&<>]+/)) {
+    if (token.includes('://')) continue; // a URL: the endpoint scan judges it
+    let host = seen.tokens.get(token);
+    if (host === undefined) {
+      const h = /^(?:[a-z0-9_.+-]+@)?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})\.?(?:[:/]|$)/i.exec(token)?.[1];
+      seen.tokens.set(token, (host = h === undefined || publicServiceOf(h) === undefined ? null : h));
+    }
+    if (host !== null) hits.push({ token, host });
+  }
+  seen.texts.set(text, (found = hits));
+  return found;
 }
