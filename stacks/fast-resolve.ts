@@ -43,8 +43,9 @@ const cdktfResolve = privateResolve();
 /** As cdktf's `resolve(scope, obj)` (lib/_tokens.js) builds it. */
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
-function delegate(scope: unknown, value: unknown, path: string[]): unknown {
-  return cdktfResolve(value, { scope, preparing: false, resolver: RESOLVER, prefix: [...path] });
+function delegate(scope: unknown, value: unknown, path: (string | number)[]): unknown {
+  // cdktf's prefix names array elements by their index as a string (`${i}`).
+  return cdktfResolve(value, { scope, preparing: false, resolver: RESOLVER, prefix: path.map(String) });
 }
 
 function plainNumber(n: number): boolean {
@@ -56,7 +57,6 @@ const NUMBER_TOKENS = new RegExp(NUMBER_TOKEN.source, 'g');
 
 function plainString(s: string): boolean {
   if (s.includes(TOKEN_MARKER) || MAP_SENTINELS.has(s)) return false;
-  if (!NUMBER_TOKEN.test(s)) return true;
   // Digests and versions match the pattern (`…2e3…`); cdktf reads each match with parseFloat
   // and keeps it literal unless that double decodes as a token.
   NUMBER_TOKENS.lastIndex = 0;
@@ -85,7 +85,7 @@ export function fastResolve(scope: unknown, value: unknown): unknown {
   return walk(scope, value, []);
 }
 
-function walk(scope: unknown, value: unknown, path: string[]): unknown {
+function walk(scope: unknown, value: unknown, path: (string | number)[]): unknown {
   if (path.length > MAX_DEPTH) return delegate(scope, value, path); // cdktf throws, with the path
   switch (typeof value) {
     case 'string':
@@ -104,7 +104,7 @@ function walk(scope: unknown, value: unknown, path: string[]): unknown {
     if (!plainArray(value)) return delegate(scope, value, path);
     const out: unknown[] = [];
     for (let i = 0; i < value.length; i++) {
-      path.push(String(i));
+      path.push(i);
       const r = walk(scope, value[i], path);
       path.pop();
       if (r !== undefined) out.push(r);
