@@ -31,6 +31,7 @@
  */
 import { DefaultTokenResolver, StringConcat } from 'cdktf';
 import {
+  deepMerge,
   MAP_SENTINELS,
   MAX_RESOLVE_DEPTH as MAX_DEPTH,
   NUMBER_TOKEN,
@@ -124,4 +125,45 @@ function walk(scope: unknown, value: unknown, path: (string | number)[]): unknow
     if (r !== undefined) out[k] = r;
   }
   return out;
+}
+
+/**
+ * `deepMerge(target, source)` as cdktf's `TerraformStack.toTerraform` merges an element's
+ * resolved value into the stack's JSON, without copying what it can take as is: where the
+ * target holds no object at a key, cdktf's merge builds a fresh object and copies the source's
+ * subtree into it member by member; a subtree `fastResolve` just built is taken instead when
+ * that copy would equal it — plain objects only (no `Date`, which the copy turns into `{}`,
+ * no other prototype), no `undefined` member (the copy drops it), no token. Arrays are taken
+ * as is by both. Everything else goes through cdktf's `deepMerge`, so its errors and edge
+ * cases stay its own. The source must not be used afterwards: the target may now share its
+ * subtrees.
+ */
+export function mergeResolved(target: unknown, source: unknown): void {
+  if (!isPlainObject(target) || !isPlainObject(source) || typeof source.resolve === 'function') {
+    deepMerge(target, source);
+    return;
+  }
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    const at = target[key];
+    if (typeof at !== 'object' && adoptable(value, 0)) target[key] = value;
+    else if (isPlainObject(at) && isPlainObject(value) && typeof value.resolve !== 'function')
+      mergeResolved(at, value);
+    else deepMerge(target, { [key]: value });
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** Whether cdktf's copy of `v` into a fresh object would be `v` itself, member for member. */
+function adoptable(v: unknown, depth: number): boolean {
+  if (!isPlainObject(v) || typeof v.resolve === 'function' || depth > MAX_DEPTH) return false;
+  for (const k of Object.keys(v)) {
+    const x = v[k];
+    if (x === undefined) return false;
+    if (typeof x === 'object' && x !== null && !Array.isArray(x) && !adoptable(x, depth + 1)) return false;
+  }
+  return true;
 }
