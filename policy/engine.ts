@@ -258,6 +258,8 @@ function evaluate(
   for (const rule of ALL_RULES) {
     const a = active.get(rule.id);
     if (!a) continue;
+    // One sorted list per rule, shared by its rows (read-only; a row per address it judged).
+    const packs: readonly string[] = [...a.packs].sort();
     for (const [address, outcomes] of [...runRule(rule, ctx).entries()].sort(([x], [y]) =>
       x < y ? -1 : x > y ? 1 : 0,
     )) {
@@ -296,7 +298,7 @@ function evaluate(
         status: rowStatus,
         details,
         suppression,
-        packs: [...a.packs].sort(),
+        packs,
       });
     }
   }

@@ -10,7 +10,10 @@
  * `fastResolve` walks the value itself and hands to cdktf's own `resolve` every subtree that
  * cdktf could treat differently from plain data:
  *   - a string holding `TfToken[` (string, list and map token markers all contain it), one of
- *     cdktf's map-token sentinel strings, or anything its number-token pattern matches;
+ *     cdktf's map-token sentinel strings, or a match of its number-token pattern that reads as a
+ *     finite number in the token range (cdktf looks up every match, `parseFloat`ed, as a token; a
+ *     match outside that range, like the `2e3` or `5e62004` in a hex digest, stays literal, and cdktf joins the
+ *     string back from its pieces unchanged);
  *   - a number in the range where cdktf encodes tokens as doubles (|x| ≥ 1e250; every encoded
  *     token is about -1e289 or beyond), or its number-map sentinel;
  *   - an array holding such a string or number (cdktf resolves list tokens array-wide);
@@ -28,6 +31,7 @@
  */
 import { DefaultTokenResolver, StringConcat } from 'cdktf';
 import {
+  deepMerge,
   MAP_SENTINELS,
   MAX_RESOLVE_DEPTH as MAX_DEPTH,
   NUMBER_TOKEN,
@@ -40,16 +44,29 @@ const cdktfResolve = privateResolve();
 /** As cdktf's `resolve(scope, obj)` (lib/_tokens.js) builds it. */
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
-function delegate(scope: unknown, value: unknown, path: string[]): unknown {
-  return cdktfResolve(value, { scope, preparing: false, resolver: RESOLVER, prefix: [...path] });
-}
-
-function plainString(s: string): boolean {
-  return !s.includes(TOKEN_MARKER) && !NUMBER_TOKEN.test(s) && !MAP_SENTINELS.has(s);
+function delegate(scope: unknown, value: unknown, path: (string | number)[]): unknown {
+  // cdktf's prefix names array elements by their index as a string (`${i}`).
+  return cdktfResolve(value, { scope, preparing: false, resolver: RESOLVER, prefix: path.map(String) });
 }
 
 function plainNumber(n: number): boolean {
   return !(Math.abs(n) >= TOKEN_DOUBLE_MAGNITUDE) && !MAP_SENTINELS.has(n);
+}
+
+/** cdktf's number-token pattern as it scans a string (global), for the matches in order. */
+const NUMBER_TOKENS = new RegExp(NUMBER_TOKEN.source, 'g');
+
+function plainString(s: string): boolean {
+  if (s.includes(TOKEN_MARKER) || MAP_SENTINELS.has(s)) return false;
+  // Digests and versions match the pattern (`…2e3…`); cdktf reads each match with parseFloat
+  // and keeps it literal unless that double decodes as a token.
+  NUMBER_TOKENS.lastIndex = 0;
+  // Infinity and NaN (`5e62004…` reads as Infinity) carry no token's bits either.
+  for (let m = NUMBER_TOKENS.exec(s); m !== null; m = NUMBER_TOKENS.exec(s)) {
+    const x = parseFloat(m[0]);
+    if (Number.isFinite(x) && !plainNumber(x)) return false;
+  }
+  return true;
 }
 
 /** An array cdktf resolves as a whole (a list token among its elements) or element by element. */
@@ -69,7 +86,7 @@ export function fastResolve(scope: unknown, value: unknown): unknown {
   return walk(scope, value, []);
 }
 
-function walk(scope: unknown, value: unknown, path: string[]): unknown {
+function walk(scope: unknown, value: unknown, path: (string | number)[]): unknown {
   if (path.length > MAX_DEPTH) return delegate(scope, value, path); // cdktf throws, with the path
   switch (typeof value) {
     case 'string':
@@ -88,7 +105,7 @@ function walk(scope: unknown, value: unknown, path: string[]): unknown {
     if (!plainArray(value)) return delegate(scope, value, path);
     const out: unknown[] = [];
     for (let i = 0; i < value.length; i++) {
-      path.push(String(i));
+      path.push(i);
       const r = walk(scope, value[i], path);
       path.pop();
       if (r !== undefined) out.push(r);
@@ -108,4 +125,45 @@ function walk(scope: unknown, value: unknown, path: string[]): unknown {
     if (r !== undefined) out[k] = r;
   }
   return out;
+}
+
+/**
+ * `deepMerge(target, source)` as cdktf's `TerraformStack.toTerraform` merges an element's
+ * resolved value into the stack's JSON, without copying what it can take as is: where the
+ * target holds no object at a key, cdktf's merge builds a fresh object and copies the source's
+ * subtree into it member by member; a subtree `fastResolve` just built is taken instead when
+ * that copy would equal it — plain objects only (no `Date`, which the copy turns into `{}`,
+ * no other prototype), no `undefined` member (the copy drops it), no token. Arrays are taken
+ * as is by both. Everything else goes through cdktf's `deepMerge`, so its errors and edge
+ * cases stay its own. The source must not be used afterwards: the target may now share its
+ * subtrees.
+ */
+export function mergeResolved(target: unknown, source: unknown): void {
+  if (!isPlainObject(target) || !isPlainObject(source) || typeof source.resolve === 'function') {
+    deepMerge(target, source);
+    return;
+  }
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    const at = target[key];
+    if (typeof at !== 'object' && adoptable(value, 0)) target[key] = value;
+    else if (isPlainObject(at) && isPlainObject(value) && typeof value.resolve !== 'function')
+      mergeResolved(at, value);
+    else deepMerge(target, { [key]: value });
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** Whether cdktf's copy of `v` into a fresh object would be `v` itself, member for member. */
+function adoptable(v: unknown, depth: number): boolean {
+  if (!isPlainObject(v) || typeof v.resolve === 'function' || depth > MAX_DEPTH) return false;
+  for (const k of Object.keys(v)) {
+    const x = v[k];
+    if (x === undefined) return false;
+    if (typeof x === 'object' && x !== null && !Array.isArray(x) && !adoptable(x, depth + 1)) return false;
+  }
+  return true;
 }

@@ -25,7 +25,7 @@ import type { VllmServer } from '../constructs/vllm-server';
 import type { StackMetadata } from '../core/stack-record';
 import { backendAttributes, SovereignBackend } from './backend';
 import { deepMerge, stackInternals } from './cdktf-seam';
-import { fastResolve } from './fast-resolve';
+import { fastResolve, mergeResolved } from './fast-resolve';
 import { checkCapacity } from './jurisdiction/capacity';
 import { buildCluster, buildGpuOperator, buildLeaderWorkerSet } from './jurisdiction/cluster';
 import type { BuildContext } from './jurisdiction/common';
@@ -212,8 +212,8 @@ export class JurisdictionStack extends TerraformStack {
       );
     }
     const tf: Record<string, unknown> = { '//': { metadata, outputs } };
-    for (const e of elements) deepMerge(tf, fastResolve(this, e.toTerraform()));
-    deepMerge(tf, fastResolve(this, self.rawOverrides));
+    for (const e of elements) mergeResolved(tf, fastResolve(this, e.toTerraform()));
+    mergeResolved(tf, fastResolve(this, self.rawOverrides));
     return tf;
   }
 }

@@ -5,6 +5,13 @@ import { ok, type Outcome, type StackRule } from '../types';
 const CREDENTIAL_KEYS =
   /(^|\.)(token|password|client_key|client_secret|secret_key|access_key|conn_str|private_key|repository_password|repository_key_file_content)$/;
 
+/** `spec`, `[0]`, `container` → `spec[0].container`, as the walk names a path. */
+function pathOf(segs: readonly (string | number)[]): string {
+  let path = '';
+  for (const s of segs) path = typeof s === 'number' ? `${path}[${s}]` : path === '' ? s : `${path}.${s}`;
+  return path;
+}
+
 export const rule: StackRule = {
   id: 'K8S-026',
   title: 'No credential in the stack: not under a credential key, not in any value',
@@ -22,6 +29,13 @@ export const rule: StackRule = {
     const out: Outcome[] = [];
     const bad = (address: string, path: string, message: string) =>
       out.push({ status: 'non-compliant', address, path, message });
+    // The same strings recur across a stack's resources (scripts, images, labels): each is read once.
+    const hitsIn = new Map<string, ReturnType<typeof secretsIn>>();
+    const secretsOf = (v: string) => {
+      let h = hitsIn.get(v);
+      if (h === undefined) hitsIn.set(v, (h = secretsIn(v)));
+      return h;
+    };
     const scan = (address: string, body: unknown, keys: boolean) => {
       const before = out.length;
       for (const s of stringList(body, '')) {
@@ -31,23 +45,38 @@ export const rule: StackRule = {
           else if (/(^|\.)exec\.env\.[^.]+$/.test(bare) && SECRET_NAME.test(bare.split('.').pop() ?? ''))
             bad(address, s.path, `${s.path} sets a credential as a literal exec environment variable`);
         }
-        for (const h of secretsIn(s.value))
+        for (const h of secretsOf(s.value))
           bad(address, s.path, `${s.path} holds a credential: ${h.kind} (value not shown)`);
       }
-      // `["--client-secret", "value"]` pairs in any list of arguments.
-      const lists = (v: unknown, path: string) => {
+      // `["--client-secret", "value"]` pairs in any list of arguments. The path (`a.b[2]`) is
+      // spelled out only where a pair is found.
+      const segs: (string | number)[] = [];
+      const lists = (v: unknown) => {
         if (Array.isArray(v)) {
-          for (const p of secretArgPairs(v))
-            bad(
-              address,
-              `${path}[${p.index}]`,
-              `${path}[${p.index}] is a literal value for ${p.flag} (value not shown)`,
-            );
-          v.forEach((x, i) => lists(x, `${path}[${i}]`));
+          const pairs = secretArgPairs(v);
+          if (pairs.length > 0) {
+            const path = pathOf(segs);
+            for (const p of pairs)
+              bad(
+                address,
+                `${path}[${p.index}]`,
+                `${path}[${p.index}] is a literal value for ${p.flag} (value not shown)`,
+              );
+          }
+          for (let i = 0; i < v.length; i++) {
+            segs.push(i);
+            lists(v[i]);
+            segs.pop();
+          }
         } else if (typeof v === 'object' && v !== null)
-          for (const [k, x] of Object.entries(v)) if (k !== '//') lists(x, path === '' ? k : `${path}.${k}`);
+          for (const k of Object.keys(v)) {
+            if (k === '//') continue;
+            segs.push(k);
+            lists((v as Record<string, unknown>)[k]);
+            segs.pop();
+          }
       };
-      lists(body, '');
+      lists(body);
       if (out.length === before) out.push({ ...ok(), address });
     };
     for (const p of ctx.stack.providers) scan(p.address, p.body, true);

@@ -30,7 +30,7 @@ export const rule: StackRule = {
       if (e === undefined) read.set(v, (e = endpointsIn(v)));
       return e;
     };
-    const bare = new Map<string, string | null>();
+    const bare: BareHostsSeen = { tokens: new Map(), texts: new Map() };
     const scan = (address: string, body: unknown, prefix = '') => {
       let any = false;
       let bad = false;
@@ -224,43 +224,64 @@ function scanBarePublicHosts(
   r: Parameters<typeof podViews>[0],
   m: StackMetadata,
   out: Outcome[],
-  /** Token → the host it names when that is a public service's, else null (per stack). */
-  seen: Map<string, string | null>,
+  /** Per stack: token → the host it names when that is a public service's, else null; text → its tokens that do. */
+  seen: BareHostsSeen,
 ): void {
   for (const p of podViews(r))
     for (const c of p.containers) {
-      const texts: { value: string; path: string }[] = [];
-      for (const field of ['command', 'args']) {
-        const v = c.c[p.obj.k(field)];
-        (Array.isArray(v) ? v : []).forEach((x, i) => {
-          if (typeof x === 'string') texts.push({ value: x, path: `${c.path}.${p.obj.k(field)}[${i}]` });
-        });
-      }
-      const env = c.c[p.obj.k('env')];
-      (Array.isArray(env) ? env : []).forEach((e, i) => {
-        const v = (e as Record<string, unknown> | null)?.value;
-        if (typeof v === 'string') texts.push({ value: v, path: `${c.path}.${p.obj.k('env')}[${i}].value` });
-      });
-      scanHostFlags(texts, m, r.address, out);
-      for (const t of texts)
-        for (const token of t.value.split(/[\s"'`=,;()|&<>]+/)) {
-          if (token.includes('://')) continue; // a URL: the endpoint scan judges it
-          let host = seen.get(token);
-          if (host === undefined) {
-            const h = /^(?:[a-z0-9_.+-]+@)?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})\.?(?:[:/]|$)/i.exec(token)?.[1];
-            seen.set(token, (host = h === undefined || publicServiceOf(h) === undefined ? null : h));
-          }
-          if (host === null) continue;
+      const check = (value: string, path: () => string) => {
+        for (const { token, host } of publicHostTokens(value, seen)) {
           if (judgeEndpoint({ host: host.toLowerCase(), text: token, unresolved: false }, m) === 'inside')
             continue;
           out.push({
             status: 'non-compliant',
             address: r.address,
-            path: t.path,
+            path: path(),
             message: `${token} names ${host.toLowerCase()}, a public service outside the jurisdiction (written without a scheme, which tools add)`,
           });
         }
+      };
+      const words: { value: string; path: () => string }[] = [];
+      for (const field of ['command', 'args']) {
+        const v = c.c[p.obj.k(field)];
+        (Array.isArray(v) ? v : []).forEach((x, i) => {
+          if (typeof x !== 'string') return;
+          const path = () => `${c.path}.${p.obj.k(field)}[${i}]`;
+          check(x, path);
+          words.push({ value: x, path });
+        });
+      }
+      scanHostFlags(words, m, r.address, out);
+      const env = c.c[p.obj.k('env')];
+      (Array.isArray(env) ? env : []).forEach((e, i) => {
+        const v = (e as Record<string, unknown> | null)?.value;
+        if (typeof v === 'string') check(v, () => `${c.path}.${p.obj.k('env')}[${i}].value`);
+      });
     }
+}
+
+interface BareHostsSeen {
+  readonly tokens: Map<string, string | null>;
+  /** The same scripts and values recur in every workload of a stack: each is split once. */
+  readonly texts: Map<string, readonly { token: string; host: string }[]>;
+}
+
+/** The words of `text` (in order) that name a public service without a scheme, with the host each names. */
+function publicHostTokens(text: string, seen: BareHostsSeen): readonly { token: string; host: string }[] {
+  let found = seen.texts.get(text);
+  if (found !== undefined) return found;
+  const hits: { token: string; host: string }[] = [];
+  for (const token of text.split(/[\s"'`=,;()|&<>]+/)) {
+    if (token.includes('://')) continue; // a URL: the endpoint scan judges it
+    let host = seen.tokens.get(token);
+    if (host === undefined) {
+      const h = /^(?:[a-z0-9_.+-]+@)?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})\.?(?:[:/]|$)/i.exec(token)?.[1];
+      seen.tokens.set(token, (host = h === undefined || publicServiceOf(h) === undefined ? null : h));
+    }
+    if (host !== null) hits.push({ token, host });
+  }
+  seen.texts.set(text, (found = hits));
+  return found;
 }
 
 /**
@@ -271,6 +292,7 @@ function scanBarePublicHosts(
  * common/arg.cpp). vLLM reads `_` as `-` in a flag's name.
  */
 const HOST_FLAGS = /^--(master[-_]addr|data[-_]parallel[-_]address|address|rpc)$/;
+const HAS_HOST_FLAG = /--(master[-_]addr|data[-_]parallel[-_]address|address|rpc)\b/;
 
 /**
  * The value after a host flag in a container's command and args, across elements (`--master-addr`,
@@ -280,16 +302,16 @@ const HOST_FLAGS = /^--(master[-_]addr|data[-_]parallel[-_]address|address|rpc)$
  * references are the pod's own environment and are left to the rules that judge it.
  */
 function scanHostFlags(
-  texts: readonly { value: string; path: string }[],
+  words: readonly { value: string; path: () => string }[],
   m: StackMetadata,
   address: string,
   out: Outcome[],
 ): void {
-  const tokens: { token: string; path: string }[] = [];
-  for (const t of texts)
-    if (!/\.env\[\d+\]\.value$/.test(t.path))
-      for (const token of t.value.split(/[\s"'`=;|&<>]+/))
-        if (token !== '') tokens.push({ token, path: t.path });
+  if (!words.some((w) => HAS_HOST_FLAG.test(w.value))) return;
+  const tokens: { token: string; path: () => string }[] = [];
+  for (const w of words)
+    for (const token of w.value.split(/[\s"'`=;|&<>]+/))
+      if (token !== '') tokens.push({ token, path: w.path });
   tokens.forEach(({ token }, i) => {
     if (!HOST_FLAGS.test(token) || i + 1 >= tokens.length) return;
     const { token: value, path } = tokens[i + 1];
@@ -302,7 +324,7 @@ function scanHostFlags(
       out.push({
         status: 'non-compliant',
         address,
-        path,
+        path: path(),
         message: `${token} ${part} names ${e.host}, outside the jurisdiction's declared hosts and CIDRs: the process would join or send work there`,
       });
     }

@@ -166,25 +166,40 @@ export const rule: StackRule = {
     const bad = (address: string, path: string, message: string) =>
       out.push({ status: 'non-compliant', address, path, message });
     const m = ctx.metadata;
+    // The same strings recur across a stack's resources (scripts, images, labels): each is read once.
+    const opaqueIn = new Map<string, readonly string[]>();
+    const opaqueOf = (v: string) => {
+      let o = opaqueIn.get(v);
+      if (o === undefined) {
+        const found: string[] = [];
+        for (const e of expressionsIn(v)) if (e.opaque) found.push(e.opaque);
+        opaqueIn.set(v, (o = found));
+      }
+      return o;
+    };
     for (const r of [...ctx.stack.resources, ...ctx.stack.data]) {
       const before = out.length;
       // Values computed from what the artifact does not hold.
       const all = stringList(r.body, '');
       for (const s of all) {
         if (s.path === 'depends_on' || s.path.startsWith('depends_on[') || s.path === 'provider') continue;
-        for (const e of expressionsIn(s.value))
-          if (e.opaque)
-            unknown(
-              r.address,
-              s.path,
-              `${s.path} is ${e.opaque}: the audit cannot see the value Terraform will use`,
-            );
+        for (const opaque of opaqueOf(s.value))
+          unknown(
+            r.address,
+            s.path,
+            `${s.path} is ${opaque}: the audit cannot see the value Terraform will use`,
+          );
       }
       // Environment values name endpoints without a scheme or port too (`HF_ENDPOINT=huggingface.co`,
       // `UPSTREAM=134744072`): judged as hosts when the variable's name says it holds one.
       let byPath: Map<string, string> | undefined;
       for (const s of all) {
-        if (!/(?:^|\.)env(?:\[\d+\])?\.value$/.test(s.path) || endpointsIn(s.value).length > 0) continue;
+        if (
+          !s.path.endsWith('.value') ||
+          !/(?:^|\.)env(?:\[\d+\])?\.value$/.test(s.path) ||
+          endpointsIn(s.value).length > 0
+        )
+          continue;
         const nameAt = s.path.replace(/\.value$/, '.name');
         if (byPath === undefined) {
           // The first string at each path, as a search from the start finds it.

@@ -1,7 +1,8 @@
 import { App, Fn, Lazy, TerraformElement, TerraformStack, Token } from 'cdktf';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { buildApp } from '../../stacks/app';
-import { fastResolve } from '../../stacks/fast-resolve';
+import { fastResolve, mergeResolved } from '../../stacks/fast-resolve';
+import { manifestText } from '../../stacks/cdktf-seam';
 import { loadSpec } from '../../stacks/spec/load';
 import { TOOLKIT_VERSION } from '../../core/version';
 import { REPO_ROOT } from '../support/paths';
@@ -71,6 +72,15 @@ describe('fastResolve', () => {
       'a function call': Fn.join(',', ['a', name]),
       'an escape sequence': '${var.x}',
       'strings the number-token pattern matches': ['1e5', '-e-', 'x1.5e+10y', '2E3', 'e'],
+      'digests the number-token pattern matches': [
+        'dd183496722ab34bafab341f9db366e7f776e33b',
+        'sha256:a87897b68c161199b9a04298a2f7eee3e160d7f4cb5ce7b14368470e83f46eb9',
+        'ec360b526f04a4fae4f7239d69cfc5e62004e28c',
+        { 'sovereign-stack.io/revision': '4e9-1e+5|3e-7.2e2' },
+      ],
+      'a string holding a number in the token range': 'x-8.2e298y',
+      'a string holding a number token': `n=${Token.asNumber(Lazy.numberValue({ produce: () => 9 }))}e1`,
+      'a string holding huge numbers outside the token range': ['1e300', '-1e999', '8.2e298', 'x-1e251y'],
       'numbers at and beyond the token range': [1e249, 1e251, -1.8e289, Infinity, -Infinity, NaN, -0],
       'the map-token sentinels': ['String Map Token Value'],
       'the number map sentinel': -123456789,
@@ -143,6 +153,7 @@ describe('fastResolve', () => {
           'a function',
           'a construct',
           'the number map sentinel',
+          'a string holding a number in the token range',
           'a function deep inside plain data',
           'a cycle',
         ]),
@@ -151,5 +162,65 @@ describe('fastResolve', () => {
         value: 'ns-${kubernetes_namespace_v1.ns.metadata[0].name}-x',
       });
     });
+  });
+});
+
+describe('mergeResolved', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cdktfDeepMerge = (require('cdktf/lib/util') as { deepMerge: (t: unknown, s: unknown) => unknown })
+    .deepMerge;
+  class Box {
+    constructor(public readonly v: number) {}
+  }
+  const token = Lazy.anyValue({ produce: () => 1 });
+  /** Target and source as a fresh pair each time (both merges mutate the target). */
+  const cases: Record<string, () => [Record<string, unknown>, unknown]> = {
+    'into an empty target': () => [{}, { resource: { a: { b: { c: 1, d: [1, { e: 2 }] } } } }],
+    'beside what the target holds': () => [
+      { resource: { t: { x: { y: 1 } } }, terraform: { required_providers: { k: { v: '1' } } } },
+      { resource: { t: { z: { y: 2 } }, u: { w: {} } }, terraform: { required_providers: { h: {} } } },
+    ],
+    'over a scalar, an array and null': () => [
+      { a: 'x', b: [1], c: null, d: 5 },
+      { a: { q: 1 }, b: [2, 3], d: { r: [] } },
+    ],
+    'a null member over an object': () => [{ a: { q: 1 } }, { a: null }],
+    'a Date member (the copy makes it {})': () => [{}, { a: { when: new Date(0), n: 1 }, b: new Date(1) }],
+    'an undefined member (the copy drops it)': () => [
+      { a: { k: 1 } },
+      { a: { k: undefined }, b: { c: undefined, d: 1 } },
+    ],
+    'a class instance': () => [{}, { a: { box: new Box(3) }, b: new Box(4) }],
+    'a token': () => [{}, { a: { t: token }, b: token }],
+    'a token over an object': () => [{ a: { q: 1 } }, { a: token }],
+    'into a null member (cdktf throws)': () => [{ a: null }, { a: { q: 1 } }],
+    'a source that is no object (cdktf throws)': () => [{}, 'text'],
+  };
+  const run = (
+    merge: (t: unknown, s: unknown) => unknown,
+    make: () => [Record<string, unknown>, unknown],
+  ) => {
+    const [target, source] = make();
+    try {
+      merge(target, source);
+      return { json: manifestText(target), target };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+  test.each(Object.keys(cases))('%s: what cdktf deepMerge gives', (label) => {
+    const ours = run(mergeResolved, cases[label]);
+    const theirs = run(cdktfDeepMerge, cases[label]);
+    expect(ours).toEqual(theirs);
+    if ('target' in theirs) expect(JSON.stringify(ours.target)).toBe(JSON.stringify(theirs.target));
+  });
+  test('takes a fresh subtree as is rather than copying it, and copies what it cannot take', () => {
+    const fresh = { b: { c: [1] } };
+    const dated = { when: new Date(0) };
+    const target: Record<string, unknown> = {};
+    mergeResolved(target, { a: fresh, d: dated });
+    expect(target.a).toBe(fresh);
+    expect(target.d).not.toBe(dated);
+    expect(target.d).toEqual({ when: {} });
   });
 });
