@@ -18,9 +18,7 @@ module.exports = {
   rootDir: __dirname,
   roots: ['<rootDir>/dist/test'],
   testMatch: ['**/*.test.js'],
-  // Jest's node environment with V8's code cache for modules compiled again in later test files
-  // (test/environment.js says why).
-  testEnvironment: '<rootDir>/test/environment.js',
+  testEnvironment: 'node',
   // The test files are found by crawling dist/test: no watchman process is asked.
   watchman: false,
   // The tests are the CommonJS tsc emits: nothing for babel-jest to do (and nothing to load it for).
