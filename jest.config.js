@@ -2,9 +2,9 @@
 // under dist/test/: one type-check for the whole project (npm run build), no transpiler
 // inside jest. Snapshots live beside the sources (test/**/__snapshots__), not in dist/.
 //
-// `npm test` runs everything but the packed-toolkit install (an npm install: `npm run
-// test:package`) and keeps the validate ⇔ synth property to a small fixed sample (`npm run
-// test:property` runs 2 000 specs). No test may take longer than testTimeout: a slow one gets
+// `npm test` (test/npm-test.js: build and lint side by side, then jest) runs everything but the
+// packed-toolkit install (an npm install: `npm run test:package`) and keeps the validate ⇔ synth
+// property to a small fixed sample (`npm run test:property` runs 2 000 specs). No test may take longer than testTimeout: a slow one gets
 // faster (in-process CLI, test/support/cli.ts; examples synthesized once, synthExample in
 // test/support/synth.ts) or moves to a lane of its own. docs/testing.md says which runs what.
 const os = require('os');

@@ -205,19 +205,22 @@ describe('a kill at every step of the swap loses nothing, and the next run compl
 
   let refOld: Record<string, string>;
   let refNew: Record<string, string>;
+  /**
+   * The previous output of every test below: what `synth examples/old.yaml --out out` wrote in
+   * a project like `work` (the output and the synth cache beside it), copied into `work` by
+   * each test instead of synthesized again.
+   */
+  let ref: string;
   beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-swap-ref-'));
-    try {
-      fs.cpSync(path.join(REPO_ROOT, 'examples'), path.join(dir, 'examples'), { recursive: true });
-      writeOldSpec(dir);
-      expect((await sovereign(['synth', 'examples/old.yaml', '--out', 'old'], dir)).code).toBe(0);
-      expect((await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'new'], dir)).code).toBe(0);
-      refOld = tree(path.join(dir, 'old'));
-      refNew = tree(path.join(dir, 'new'));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    ref = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-swap-ref-'));
+    fs.cpSync(path.join(REPO_ROOT, 'examples'), path.join(ref, 'examples'), { recursive: true });
+    writeOldSpec(ref);
+    expect((await sovereign(['synth', 'examples/old.yaml', '--out', 'out'], ref)).code).toBe(0);
+    expect((await sovereign(['synth', 'examples/sovereign.yaml', '--out', 'new'], ref)).code).toBe(0);
+    refOld = tree(path.join(ref, 'out'));
+    refNew = tree(path.join(ref, 'new'));
   });
+  afterAll(() => fs.rmSync(ref, { recursive: true, force: true }));
 
   const FOREIGN = {
     'stacks/de-fra/.terraform/providers/p': 'provider',
@@ -235,7 +238,9 @@ describe('a kill at every step of the swap loses nothing, and the next run compl
     'killed at %s',
     async (step) => {
       writeOldSpec(work);
-      expect((await sovereign(['synth', 'examples/old.yaml', '--out', 'out'], work)).code).toBe(0);
+      for (const name of ['out', '.out.cache'])
+        fs.cpSync(path.join(ref, name), path.join(work, name), { recursive: true });
+      expect(tree(path.join(work, 'out'))).toEqual(refOld);
       for (const [rel, text] of Object.entries(FOREIGN)) {
         fs.mkdirSync(path.dirname(path.join(work, 'out', rel)), { recursive: true });
         fs.writeFileSync(path.join(work, 'out', rel), text);

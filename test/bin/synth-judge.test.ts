@@ -105,20 +105,22 @@ describe('verdicts judged apart merge into the serial gate', () => {
     },
   );
 
+  // The example's suppressions expire on 2027-06-30: judged the day after, they fail (SUP-001).
+  const after = '2027-07-01';
+  const refusal = async (o: Parameters<typeof synthesize>[0]) => {
+    try {
+      await synthesize(o);
+    } catch (e) {
+      if (isSovereignError(e)) return { exitCode: e.exitCode, message: e.message, problems: e.problems };
+      throw e;
+    }
+    return 'no error';
+  };
+  let inWorkers: Awaited<ReturnType<typeof refusal>>;
+
   test('a violation found by the workers fails synth as the serial gate does: exit 1, same message, no output', async () => {
-    // The example's suppressions expire on 2027-06-30: judged the day after, they fail (SUP-001).
     const spec = 'examples/sovereign.yaml';
-    const after = '2027-07-01';
-    const refusal = async (o: Parameters<typeof synthesize>[0]) => {
-      try {
-        await synthesize(o);
-      } catch (e) {
-        if (isSovereignError(e)) return { exitCode: e.exitCode, message: e.message, problems: e.problems };
-        throw e;
-      }
-      return 'no error';
-    };
-    const inWorkers = await refusal({ spec, outdir: 'out-late-w', jobs: 3, cache: false, today: after });
+    inWorkers = await refusal({ spec, outdir: 'out-late-w', jobs: 3, cache: false, today: after });
     const serialGate = await refusal({
       spec,
       outdir: 'out-late-s',
@@ -131,7 +133,10 @@ describe('verdicts judged apart merge into the serial gate', () => {
     expect(JSON.stringify(inWorkers)).toMatch(/SUP-001/);
     expect(inWorkers).toEqual(serialGate);
     expect(fs.existsSync('out-late-w')).toBe(false);
-    // Verdicts kept in the cache the day before are not taken on the day after.
+  });
+
+  test('verdicts kept in the cache the day before are not taken on the day after: the same refusal', async () => {
+    const spec = 'examples/sovereign.yaml';
     await synthesize({ spec, outdir: 'out-late-c', jobs: 1, today: TODAY });
     expect(await refusal({ spec, outdir: 'out-late-c', jobs: 1, today: after })).toEqual(inWorkers);
   });

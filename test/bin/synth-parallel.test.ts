@@ -69,10 +69,14 @@ describe('parallel and incremental synth', () => {
     expect(fs.existsSync(cacheDir('out-b'))).toBe(false);
   });
 
-  test('workers started before the spec is read give the same bytes and result', async () => {
-    const early = await synthesize({ spec, outdir: 'out-p', jobs: 2, cache: false, prestart: true });
-    const late = await synthesize({ spec, outdir: 'out-q', jobs: 2, cache: false, prestart: false });
+  let early: Awaited<ReturnType<typeof synthesize>>;
+  test('workers started before the spec is read give the same bytes', async () => {
+    early = await synthesize({ spec, outdir: 'out-p', jobs: 2, cache: false, prestart: true });
     expectSame(tree('out-a'), tree('out-p'));
+  });
+
+  test('workers started before the spec is read give the result of workers started after', async () => {
+    const late = await synthesize({ spec, outdir: 'out-q', jobs: 2, cache: false, prestart: false });
     expect(early.jurisdictions).toEqual(late.jurisdictions);
     expect(early.findings).toBe(late.findings);
   });
@@ -90,7 +94,8 @@ describe('parallel and incremental synth', () => {
     expect(fs.existsSync('out-bad')).toBe(false);
   });
 
-  test('from the cache after one jurisdiction changed, and with --only: the same bytes; only the changed one judged', async () => {
+  let incremental: Awaited<ReturnType<typeof synthesize>>;
+  test('from the cache after one jurisdiction changed: only the changed one synthesized and judged', async () => {
     // Fill the cache, change one jurisdiction, synthesize again from the cache.
     await synthesize({ spec, outdir: 'out-c', jobs: 2 });
     expect(fs.readdirSync(cacheDir('out-c')).sort()).toEqual([
@@ -108,12 +113,18 @@ describe('parallel and incremental synth', () => {
     fs.writeFileSync(changed, edited);
     const before = fs.statSync(path.join(cacheDir('out-c'), 'de-fra.json')).mtimeMs;
     const judged = jest.spyOn(policy, 'judgeStack');
-    const incremental = await synthesize({ spec: changed, outdir: 'out-c' });
-    // Only the changed jurisdiction was synthesized, judged and cached again; the others'
-    // verdicts stand for the very bytes written.
-    expect(judged.mock.calls.map(([s]) => s.name)).toEqual(['fr-par']);
-    judged.mockRestore();
+    try {
+      incremental = await synthesize({ spec: changed, outdir: 'out-c' });
+      // Only the changed jurisdiction was synthesized, judged and cached again; the others'
+      // verdicts stand for the very bytes written.
+      expect(judged.mock.calls.map(([s]) => s.name)).toEqual(['fr-par']);
+    } finally {
+      judged.mockRestore();
+    }
     expect(fs.statSync(path.join(cacheDir('out-c'), 'de-fra.json')).mtimeMs).toBe(before);
+  });
+
+  test('from the cache after one jurisdiction changed: the bytes, summary and findings of a full synth', async () => {
     const full = await synthesize({ spec: changed, outdir: 'out-d', cache: false, jobs: 1 });
     expectSame(tree('out-d'), tree('out-c'));
     // The summary and the gate's findings (every stack judged again) agree too.

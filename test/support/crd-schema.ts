@@ -7,9 +7,11 @@
  * are applied first, as the API server does. CEL rules (`x-kubernetes-validations`) are not
  * evaluated.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
 import { REPO_ROOT } from './paths';
 
 export const CRD_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'crds');
@@ -34,23 +36,59 @@ function closed(s: unknown): unknown {
 }
 
 // The API server applies a schema's defaults before it validates (structural defaulting): so
-// does this, on a copy of the value.
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, useDefaults: true });
+// does this, on a copy of the value. `code.source` keeps each validator's code, shared below.
+const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false, useDefaults: true } as const;
+const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
 
 export function readFixture(rel: string): Schema {
   return JSON.parse(fs.readFileSync(path.join(CRD_FIXTURES, rel), 'utf8')) as Schema;
 }
 
-// Compiled once per schema text in a test file: a CRD schema takes ajv 0.1–1 s to compile,
-// and tests check many objects against the same few.
+// Compiled once per schema text in a test run: a CRD schema takes ajv 0.1–1 s to compile, tests
+// check many objects against the same few, and four test files check the Cluster API kinds.
+// The first file to need a schema compiles it and writes the validator's code (ajv's
+// standalone code: the very function ajv compiled, as JavaScript) to the run's temporary root
+// (test/temp-root.js), keyed by the closed schema, the options and ajv's version; later files,
+// in any worker, load that code (~20 times faster than compiling, for the largest CRD).
 const compiled = new Map<string, ValidateFunction>();
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AJV_VERSION = (require('ajv/package.json') as { version: string }).version;
+
+function compile(schema: unknown): ValidateFunction {
+  const closedSchema = closed(schema) as Schema;
+  const root = process.env.SOVEREIGN_TEST_TMP_ROOT;
+  if (root === undefined) return ajv.compile(closedSchema);
+  const key = createHash('sha256')
+    .update(`${AJV_VERSION}\0${JSON.stringify(AJV_OPTIONS)}\0${JSON.stringify(closedSchema)}`)
+    .digest('hex')
+    .slice(0, 24);
+  const file = path.join(root, 'crd-validators', `${key}.js`);
+  if (fs.existsSync(file)) {
+    const module = { exports: {} as { default?: ValidateFunction } };
+    // The code requires ajv's runtime helpers (ajv/dist/runtime/*): resolved from here.
+    new Function('require', 'module', 'exports', fs.readFileSync(file, 'utf8'))(
+      require,
+      module,
+      module.exports,
+    );
+    if (typeof module.exports.default !== 'function') throw new Error(`${file}: not a validator`);
+    return module.exports.default;
+  }
+  const validate = ajv.compile(closedSchema);
+  // Written whole, then renamed: a reader in another worker never sees half a file.
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  fs.writeFileSync(partial, standaloneCode(ajv, validate));
+  fs.renameSync(partial, file);
+  return validate;
+}
 
 /** Problems of `value` against an OpenAPI v3 schema, as `path: message` lines. */
 export function schemaProblems(schema: unknown, value: unknown): string[] {
   const key = JSON.stringify(schema);
   let validate = compiled.get(key);
   if (validate === undefined) {
-    validate = ajv.compile(closed(schema) as Schema);
+    validate = compile(schema);
     compiled.set(key, validate);
   }
   if (validate(structuredClone(value))) return [];

@@ -1,6 +1,6 @@
 /**
  * `sovereign synth` as a user runs it (in-process, test/support/cli.ts), and the cdktf CLI path through
- * cdktf.json giving the same files.
+ * cdktf.json giving the same files (`npx cdktf synth` and the app entry's exit code as processes).
  */
 import { createHash } from 'crypto';
 import { spawnSync } from 'child_process';
@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from '../../support/paths';
-import { sovereign, STACK_TRACE } from '../../support/cli';
+import { cdktfApp, sovereign, STACK_TRACE } from '../../support/cli';
 
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -272,18 +272,14 @@ describe('the cdktf CLI path (cdktf.json → dist/bin/app.js)', () => {
   });
 
   test('the app entry reads the spec path from the cdktf context', async () => {
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/app.js')], {
-      cwd: work,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        SOVEREIGN_SPEC: '',
-        CDKTF_CONTEXT_JSON: JSON.stringify({ sovereignSpec: 'examples/minimal.yaml' }),
-        CDKTF_OUTDIR: path.join(work, 'ctx.out'),
-      },
+    // In-process (the test above runs the entry as a process): the same runApp, its environment.
+    const r = await cdktfApp(work, {
+      SOVEREIGN_SPEC: '',
+      CDKTF_CONTEXT_JSON: JSON.stringify({ sovereignSpec: 'examples/minimal.yaml' }),
+      CDKTF_OUTDIR: path.join(work, 'ctx.out'),
     });
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     expect(fs.readdirSync(path.join(work, 'ctx.out/stacks'))).toEqual(['lab']);
   });
 });
