@@ -74,7 +74,13 @@ import {
   ANNOTATION_MODEL_REVISION,
   COMPONENT_SERVER,
 } from '../core/annotations';
-import { LWS_API_VERSION, LWS_KIND, LWS_RELEASE } from '../core/lws-pins';
+import {
+  LWS_API_VERSION,
+  LWS_KIND,
+  LWS_RELEASE,
+  leaderWorkerSetName,
+  leaderWorkerSetNameProblem,
+} from '../core/lws-pins';
 import { NCCL_ENV, ncclProblems } from '../core/nccl';
 
 /** Label that tells the leader pod (the API server) from the workers, set in each template. */
@@ -171,6 +177,8 @@ export class MultiNodeVllmServer extends Construct {
       push(checkPositiveInt('multiNode.rdma.perPod', mn.rdma.perPod, 64));
     }
     problems.push(...ncclProblems('multiNode.nccl', mn.nccl ?? {}));
+    const setName = leaderWorkerSetNameProblem(name);
+    if (setName !== undefined) problems.push({ path: 'name', message: setName });
     if (mn.ipcLock !== undefined && mn.ipcLock.reason.trim().length < 20)
       problems.push({
         path: 'multiNode.ipcLock.reason',
@@ -507,7 +515,8 @@ export class MultiNodeVllmServer extends Construct {
         apiVersion: LWS_API_VERSION,
         kind: LWS_KIND,
         metadata: {
-          name,
+          // Not the server's name: that is the API Service's (leaderWorkerSetName).
+          name: leaderWorkerSetName(name),
           namespace: this.namespace,
           labels,
           annotations: { [ANNOTATION_ENGINE]: `vllm@${release}` },

@@ -27,3 +27,25 @@ export const LWS_UPSTREAM_IMAGE = 'registry.k8s.io/lws/lws';
 export const LWS_NAME_LABEL = 'leaderworkerset.sigs.k8s.io/name';
 /** The webhook port of the controller (values.yaml `service.port`). */
 export const LWS_WEBHOOK_PORT = 9443;
+
+/**
+ * The LeaderWorkerSet of a server named `server`. The controller creates a headless Service named
+ * after the set, unless a Service of that name exists (CreateHeadlessServiceIfNotExists,
+ * pkg/utils/controller/controller_utils.go v0.10.0), and every pod finds its leader through it
+ * (`LWS_LEADER_ADDRESS` = `<leader pod>.<set>.<namespace>`). The server's own API Service keeps the
+ * server's name, so the set takes another.
+ */
+export function leaderWorkerSetName(server: string): string {
+  return `${server}-group`;
+}
+
+/**
+ * Why a set's name cannot be created, or undefined: the webhook requires a DNS-1035 label
+ * (pkg/webhooks/leaderworkerset_webhook.go v0.10.0, `NameIsDNS1035Label`), since it names the
+ * headless Service.
+ */
+export function leaderWorkerSetNameProblem(server: string): string | undefined {
+  const set = leaderWorkerSetName(server);
+  if (/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(set) && set.length <= 63) return undefined;
+  return `its LeaderWorkerSet "${set}" names the group's headless Service, which must be a DNS-1035 label (a lower-case letter first, at most 63 characters): rename the model`;
+}

@@ -28,6 +28,7 @@ import {
   planLlamaCppServer,
 } from '../../constructs/server-plan';
 import { VLLM_QUANTIZATION_FORMAT } from '../../core/engines/vllm';
+import { leaderWorkerSetNameProblem } from '../../core/lws-pins';
 import { type VllmLayout, planVllmLayout } from '../../constructs/multi-node-plan';
 import type { JurisdictionSpec, ModelSpec, PoolSpec } from './schema';
 import type { SpecPath } from './load';
@@ -297,6 +298,8 @@ function multiNodeProblems(j: JurisdictionSpec, layouts: ReadonlyMap<string, Vll
         path: ['models', name],
         message: `is served across ${l.nodes} nodes of pool ${m.pool} (tensor parallel ${l.tensorParallelSize} × pipeline parallel ${l.pipelineParallelSize}) by a LeaderWorkerSet: add leaderWorkerSet (image of the mirrored controller) to the jurisdiction`,
       });
+    const setName = leaderWorkerSetNameProblem(name);
+    if (setName !== undefined) out.push({ path: ['models', name], message: setName });
     // Every pod of the group mounts the weights, each on its own node.
     const store = j.stores[m.store];
     if (store?.accessMode === 'ReadWriteOnce' || store?.localVolume !== undefined)

@@ -443,6 +443,27 @@ describe('the LeaderWorkerSet: upstream schema, vLLM across nodes, hardening, gr
     expect(pdb.spec.selector.match_labels[ROLE_LABEL]).toBeUndefined();
   });
 
+  test("the set is not named as the API Service: the controller's headless Service takes the set's name", () => {
+    expect(lws().metadata.name).toBe('deepseek-r1-group');
+    const services = resources(stack(), 'kubernetes_service_v1').map((s) => s.metadata.name);
+    expect(services).toContain('deepseek-r1');
+    expect(services).not.toContain(lws().metadata.name);
+  });
+
+  test('fails when the set name is no DNS-1035 label (validate says so, as synth does)', () => {
+    for (const [model, why] of [
+      ['r1-' + 'x'.repeat(56), 'at most 63 characters'],
+      ['671b-r1', 'a lower-case letter first'],
+    ]) {
+      const spec = text().replace(/\n {6}deepseek-r1:\n/, `\n      ${model}:\n`);
+      const msg = refusal(() => parseSpec(spec, 'spec.yaml'));
+      expect(msg).toContain(
+        `jurisdictions.nl-ams-frontier.models.${model}  its LeaderWorkerSet "${model}-group"`,
+      );
+      expect(msg).toContain(why);
+    }
+  });
+
   test('only the leader serves the API; the group reaches itself on every port, nothing more', () => {
     const svc = resources(stack(), 'kubernetes_service_v1').find(
       (s) => s.metadata.name === 'deepseek-r1',
