@@ -97,6 +97,10 @@ export const rule: StackRule = {
       scan(r.address, r.body);
       scanPodNameservers(r, ctx.metadata.allowed.cidrs, out);
       scanBarePublicHosts(r, ctx.metadata, out, bare);
+      if (r.type === 'kubernetes_config_map_v1' || r.type === 'kubernetes_config_map')
+        scanConfigMapHosts(r.address, one(r.body.data) ?? r.body.data, ctx.metadata, out);
+      if (r.type === 'kubernetes_manifest' && str(one(r.body.manifest)?.kind) === 'ConfigMap')
+        scanConfigMapHosts(r.address, one(r.body.manifest)?.data, ctx.metadata, out);
       if (r.type === 'kubernetes_manifest') {
         scanClusterAddresses(r.address, r.body, ctx.metadata.allowed.cidrs, out);
         scanTimeServers(r.address, r.body, ctx.metadata, out);
@@ -251,8 +255,8 @@ function scanBarePublicHosts(
           words.push({ value: x, path });
         });
       }
-      scanHostFlags(words, m, r.address, out);
       const env = c.c[p.obj.k('env')];
+      scanHostFlags(words, envOf(env, p.obj.k('value_from')), m, r.address, out);
       (Array.isArray(env) ? env : []).forEach((e, i) => {
         const v = (e as Record<string, unknown> | null)?.value;
         if (typeof v === 'string') check(v, () => `${c.path}.${p.obj.k('env')}[${i}].value`);
@@ -287,46 +291,151 @@ function publicHostTokens(text: string, seen: BareHostsSeen): readonly { token: 
 /**
  * Flags whose value is a host a process connects to, as the engines and launchers the stacks run
  * spell them: where a node of a multi-node group finds the group (vLLM `--master-addr` and
- * `--data-parallel-address`, ParallelConfig in vllm/engine/arg_utils.py; Ray `ray start
- * --address`), or where llama.cpp offloads layers (`--rpc host:port,…`, tools/server and
- * common/arg.cpp). vLLM reads `_` as `-` in a flag's name.
+ * `--data-parallel-address`/`-dpa`, ParallelConfig in vllm/engine/arg_utils.py; Ray `ray start
+ * --address`), or where llama.cpp offloads layers (`--rpc host:port,…`, common/arg.cpp). vLLM's
+ * parser reads `_` as `-` in a flag's name and, as argparse does by default, takes any unambiguous
+ * prefix (`--master-a`, `--data-parallel-addr`): `from` is the shortest prefix no other vLLM flag
+ * shares (`--master-port`, `--data-parallel-size`, …). Ray's and llama.cpp's parsers take whole
+ * names only.
  */
-const HOST_FLAGS = /^--(master[-_]addr|data[-_]parallel[-_]address|address|rpc)$/;
-const HAS_HOST_FLAG = /--(master[-_]addr|data[-_]parallel[-_]address|address|rpc)\b/;
+const HOST_FLAGS: readonly { readonly name: string; readonly from: number }[] = [
+  { name: 'master-addr', from: 'master-a'.length },
+  { name: 'data-parallel-address', from: 'data-parallel-a'.length },
+  { name: 'address', from: 'address'.length },
+  { name: 'rpc', from: 'rpc'.length },
+];
+const HOST_FLAG_ALIASES = new Set(['-dpa']);
+const MAY_HOLD_HOST_FLAG = /--(master[-_]a|data[-_]parallel[-_]a|address|rpc)|-dpa/;
+
+function isHostFlag(token: string): boolean {
+  if (HOST_FLAG_ALIASES.has(token)) return true;
+  if (!token.startsWith('--')) return false;
+  const t = token.slice(2).replace(/_/g, '-');
+  return HOST_FLAGS.some((f) => t.length >= f.from && f.name.startsWith(t));
+}
+
+/** A container's environment: literal values by name, `null` for a value read from elsewhere. */
+function envOf(env: unknown, valueFromKey: string): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const e of Array.isArray(env) ? env : []) {
+    const o = e as Record<string, unknown> | null;
+    const name = typeof o?.name === 'string' ? o.name : undefined;
+    if (name === undefined) continue;
+    out.set(name, typeof o?.value === 'string' ? o.value : o?.[valueFromKey] !== undefined ? null : '');
+  }
+  return out;
+}
 
 /**
- * The value after a host flag in a container's command and args, across elements (`--master-addr`,
- * `evil.example`) or inside one shell script (`--address="x:6379"`), judged as an endpoint: a
- * worker told to join a group elsewhere sends its share of the model and every request's
- * activations there. Shell (`$LWS_LEADER_ADDRESS`) and Kubernetes (`$(LWS_LEADER_ADDRESS)`)
- * references are the pod's own environment and are left to the rules that judge it.
+ * What a process is really given for `$(NAME)` (Kubernetes expands it from the container's
+ * environment) or `$NAME`/`${NAME}` (a shell does): a literal environment value is put in; a
+ * LeaderWorkerSet variable the spec does not set (the controller adds it: the group's own
+ * leader) stands for an in-cluster name; anything else (a value read from a Secret or
+ * ConfigMap, a shell variable set in a script) cannot be followed and is `undefined`.
+ */
+function expand(value: string, env: ReadonlyMap<string, string | null>): string | undefined {
+  let unknown = false;
+  const put = (name: string, written: string): string => {
+    const v = env.get(name);
+    if (typeof v === 'string') return v;
+    if (v === undefined && name.startsWith('LWS_')) return 'lws-group-leader';
+    if (v === undefined && written.startsWith('$(')) return written; // Kubernetes leaves it as written
+    unknown = true;
+    return '';
+  };
+  const out = value.replace(
+    /\$\(([A-Za-z_][A-Za-z0-9_]*)\)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (w, a: string | undefined, b: string | undefined, c: string | undefined) =>
+      put((a ?? b ?? c) as string, w),
+  );
+  return unknown ? undefined : out;
+}
+
+/**
+ * Where a process is told to join a group or send work, judged as an endpoint: the value after a
+ * host flag in a container's command and args, across elements (`--master-addr`, `evil.example`),
+ * after `=`, or inside a shell script, with the shell's quotes removed (`ev''il.example`) and
+ * variables expanded from the container's environment (`expand`). A worker pointed elsewhere sends
+ * its share of the model and every request's activations there. Every dotted IPv4 address in the
+ * command and args (a JSON option such as `{"kv_ip": "…"}` included) is judged against the CIDRs
+ * too. `host:port` and URLs are judged by the scan of every string.
  */
 function scanHostFlags(
   words: readonly { value: string; path: () => string }[],
+  env: ReadonlyMap<string, string | null>,
   m: StackMetadata,
   address: string,
   out: Outcome[],
 ): void {
-  if (!words.some((w) => HAS_HOST_FLAG.test(w.value))) return;
-  const tokens: { token: string; path: () => string }[] = [];
+  const reported = new Set<string>();
+  const outside = (host: string, path: () => string, message: string) => {
+    const key = `${path()}\u0000${host}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    out.push({ status: 'non-compliant', address, path: path(), message });
+  };
+  if (words.some((w) => MAY_HOLD_HOST_FLAG.test(w.value))) {
+    const tokens: { token: string; path: () => string }[] = [];
+    for (const w of words)
+      for (const raw of w.value.split(/[\s;|&<>=]+/)) {
+        const token = raw.replace(/["'`\\]/g, '');
+        if (token !== '') tokens.push({ token, path: w.path });
+      }
+    tokens.forEach(({ token }, i) => {
+      if (!isHostFlag(token) || i + 1 >= tokens.length) return;
+      const { token: written, path } = tokens[i + 1];
+      const value = expand(written, env);
+      if (value === undefined) {
+        out.push({
+          status: 'unknown',
+          address,
+          path: path(),
+          message: `${token} ${written}: the host comes from a variable the audit cannot follow (a Secret, a ConfigMap or a shell assignment)`,
+        });
+        return;
+      }
+      for (const part of value.split(',')) {
+        if (part === '' || part.startsWith('$(') || endpointsIn(part).length > 0) continue;
+        const e = endpointsIn(`tcp://${part}`)[0];
+        if (e === undefined || e.host === '' || judgeEndpoint(e, m) === 'inside') continue;
+        outside(
+          e.host,
+          path,
+          `${token} ${written === part ? part : `${written} (${part})`} names ${e.host}, outside the jurisdiction's declared hosts and CIDRs: the process would join or send work there`,
+        );
+      }
+    });
+  }
   for (const w of words)
-    for (const token of w.value.split(/[\s"'`=;|&<>]+/))
-      if (token !== '') tokens.push({ token, path: w.path });
-  tokens.forEach(({ token }, i) => {
-    if (!HOST_FLAGS.test(token) || i + 1 >= tokens.length) return;
-    const { token: value, path } = tokens[i + 1];
-    for (const part of value.split(',')) {
-      // `host:port` is an endpoint the scan of every string judges already.
-      if (part === '' || part.startsWith('$') || endpointsIn(part).length > 0) continue;
-      const e = endpointsIn(`tcp://${part}`)[0];
-      if (e === undefined || e.host === '') continue;
+    for (const [, ip] of w.value.matchAll(/(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])/g)) {
+      const e = endpointsIn(`tcp://${ip}`)[0];
+      if (e === undefined || endpointsIn(w.value).some((x) => x.host === e.host)) continue;
       if (judgeEndpoint(e, m) === 'inside') continue;
+      outside(e.host, w.path, `${ip} is an address outside the jurisdiction's declared CIDRs`);
+    }
+}
+
+/**
+ * A ConfigMap can hand an engine its options as a file (`vllm serve --config <file>`): a
+ * `master-addr`/`data-parallel-address` key in its data (YAML `key: value` or JSON `"key": "value"`)
+ * is judged as the flag would be.
+ */
+function scanConfigMapHosts(address: string, data: unknown, m: StackMetadata, out: Outcome[]): void {
+  if (typeof data !== 'object' || data === null) return;
+  for (const [key, text] of Object.entries(data)) {
+    if (typeof text !== 'string') continue;
+    for (const [, name, value] of text.matchAll(
+      /["']?(master[-_]addr|data[-_]parallel[-_]address)["']?\s*[:=]\s*["']?([^\s"'#,}\]]+)/g,
+    )) {
+      if (endpointsIn(value).length > 0) continue;
+      const e = endpointsIn(`tcp://${value}`)[0];
+      if (e === undefined || e.host === '' || judgeEndpoint(e, m) === 'inside') continue;
       out.push({
         status: 'non-compliant',
         address,
-        path: path(),
-        message: `${token} ${part} names ${e.host}, outside the jurisdiction's declared hosts and CIDRs: the process would join or send work there`,
+        path: `data.${key}`,
+        message: `${name}: ${value} names ${e.host}, outside the jurisdiction's declared hosts and CIDRs: the engine reading this file would join or send work there`,
       });
     }
-  });
+  }
 }

@@ -78,6 +78,82 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
     expect(failuresOn(rule, j)).toEqual([]);
   });
 
+  describe('the host a process joins, however it is spelled or handed over', () => {
+    const job = (j: Any) => j.resource.kubernetes_job_v1.weights_llama.spec.template.spec.container[0];
+    const run = (edit: (c: Any) => void) => {
+      const j = exampleStack();
+      edit(job(j));
+      return runOn(rule, j).filter((o) => o.status !== 'compliant' && o.status !== 'not-applicable');
+    };
+    test.each([
+      ['an alias', ['-dpa', 'evil.attacker.net']],
+      ['a prefix argparse accepts', ['--master-ad', '8.8.8.8']],
+      ['a longer prefix, with =', ['--data-parallel-addr=8.8.8.8']],
+      ['an underscore spelling', ['--master_addr', 'evil.attacker.net']],
+      ['a decimal address', ['--master-addr', '134744072']],
+      ['an address in a JSON option', ['--kv-transfer-config', '{"kv_ip":"8.8.8.8","kv_port":14579}']],
+      ['an address in a dotted option', ['--kv-transfer-config.kv_ip', '8.8.8.8']],
+    ])('%s fails', (_what, args) => {
+      const found = run((c) => (c.args = ['serve', ...(args as string[])]));
+      expect(found.map((o) => o.status)).toContain('non-compliant');
+    });
+    test('a Kubernetes variable is expanded from the container environment', () => {
+      const found = run((c) => {
+        c.env = [
+          { name: 'LEADER', value: '8.8.8.8' },
+          { name: 'E', value: '' },
+        ];
+        c.args = ['--master-addr', '$(LEADER)', '--data-parallel-address', '$(E)evil.attacker.net'];
+      });
+      expect(found.map((o) => [o.status, (o.message ?? '').split(' names ')[1]?.split(',')[0]])).toEqual([
+        ['non-compliant', '8.8.8.8'],
+        ['non-compliant', 'evil.attacker.net'],
+      ]);
+    });
+    test('a shell assignment or a value from a Secret cannot be followed: unknown, never a pass', () => {
+      const found = run((c) => {
+        c.env = [{ name: 'FROM_SECRET', value_from: [{ secret_key_ref: [{ name: 's', key: 'k' }] }] }];
+        c.command = ['/bin/sh', '-c', 'H=evil.attacker.net; exec vllm serve --master-addr $H'];
+        c.args = ['--master-addr', '$(FROM_SECRET)'];
+      });
+      expect(found.map((o) => o.status)).toEqual(['unknown', 'unknown']);
+    });
+    test("a script's quotes are removed as the shell removes them", () => {
+      const found = run(
+        (c) => (c.command = ['/bin/sh', '-c', "exec vllm serve --master-addr ev''il.attacker.net"]),
+      );
+      expect(found.map((o) => o.message)).toEqual([
+        "--master-addr evil.attacker.net names evil.attacker.net, outside the jurisdiction's declared hosts and CIDRs: the process would join or send work there",
+      ]);
+    });
+    test('a ConfigMap handed to the engine as its config file', () => {
+      const j = exampleStack();
+      j.resource.kubernetes_config_map_v1 = {
+        extra: {
+          metadata: [{ name: 'extra', namespace: 'llm' }],
+          data: { 'extra.yaml': 'master-addr: evil.attacker.net\nport: 8000\n' },
+        },
+      };
+      expect(failuresOn(rule, j)).toEqual([
+        "kubernetes_config_map_v1.extra data.extra.yaml: master-addr: evil.attacker.net names evil.attacker.net, outside the jurisdiction's declared hosts and CIDRs: the engine reading this file would join or send work there",
+      ]);
+    });
+    test('the group leader the controller provides, in-cluster names and addresses inside the CIDRs pass', () => {
+      const found = run((c) => {
+        c.command = ['/bin/sh', '-c', 'exec vllm serve --master-addr "$LWS_LEADER_ADDRESS" --host 0.0.0.0'];
+        c.args = [
+          '--master-a',
+          '$(LWS_LEADER_ADDRESS)',
+          '-dpa',
+          'leader.llm.svc',
+          '--kv-transfer-config',
+          '{"kv_ip":"10.20.0.9"}',
+        ];
+      });
+      expect(found).toEqual([]);
+    });
+  });
+
   test('IP endpoints are judged against allowed CIDRs', () => {
     const j = exampleStack();
     j.provider.kubernetes[0].host = 'https://10.20.0.1:6443';
