@@ -70,7 +70,13 @@ export function loadSpecDir(dir: string): LoadedSpec {
   }
   if (problems.length > 0) throw specInvalid(shown, sortProblems(problems));
   const combined = combine(reads, shown);
-  return validateRead(combined, reads.map((r) => r.text).join('\n'), shown);
+  const texts = reads.map(({ file, text }) => ({ file, text }));
+  const reread = () =>
+    combine(
+      texts.map((r) => ({ ...r, read: readFull(r.text, r.file) })),
+      shown,
+    );
+  return validateRead(combined, texts.map((r) => r.text).join('\n'), shown, reread);
 }
 
 /** Entries of `dir` that look like spec files the reader would not read. */
