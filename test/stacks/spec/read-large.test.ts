@@ -168,6 +168,14 @@ describe('the same 30 jurisdictions as a directory of files', () => {
     });
   });
 
+  test('fails with the jurisdictions map of a later file located in that file (offsets shifted when first needed)', () => {
+    fs.writeFileSync(path.join(tmp, '00-base.yaml'), 'version: 1\ndefaults:\n  engines: { vllm: v0.12.0 }\n');
+    fs.writeFileSync(path.join(tmp, 'a.yaml'), 'version: 1\njurisdictions: {}\n');
+    expect(problems(() => loadSpec(tmp))).toEqual([
+      `${tmp}/a.yaml:2:16  jurisdictions  at least one jurisdiction is required; got an empty map`,
+    ]);
+  });
+
   test('fails with a problem in the 29th file located in that file, at its own line', () => {
     const names = split(
       SPEC.replace('description: Benchmark site 27\n', 'description: !vault Benchmark site 27\n'),
