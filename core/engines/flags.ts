@@ -130,6 +130,8 @@ export function checkExtraArgs(
 ): FlagProblem[] {
   const bad = checkRelease(table, release);
   if (bad !== undefined) return [{ path, message: `cannot check the flags: ${bad}` }];
+  // Most servers pass no extra flags: the name index below is built for those that do.
+  if (args.length === 0) return [];
   const label = `${table.engine} ${release}`;
   const byName = new Map<string, KnownFlag>();
   for (const f of table.flags) for (const n of f.names) byName.set(n, f);

@@ -64,5 +64,5 @@ export function parseSpec(content: Buffer | string, file: string): LoadedSpec {
 
   // One reader for every spec: `yaml`, with node positions (a second, faster reader without
   // them would be a second opinion on what a document says, in a tool that judges documents).
-  return validateRead(readFull(text, file), text, file);
+  return validateRead(readFull(text, file), text, file, () => readFull(text, file));
 }

@@ -126,11 +126,13 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
   const add = (path: SpecPath, message: string) => out.push({ path: [...base, ...path], message });
 
   // No credential anywhere in the spec: it would be copied into cdk.tf.json and the reports.
-  const secrets = (v: unknown, path: (string | number)[]) => {
+  // `path` is the walk's one stack of keys, copied only where a problem is reported.
+  const path: (string | number)[] = [];
+  const secrets = (v: unknown) => {
     if (typeof v === 'string') {
       for (const h of secretsIn(v))
         add(
-          path,
+          [...path],
           `holds ${h.kind} (value not shown); reference a Secret, a file or an environment variable instead`,
         );
     } else if (Array.isArray(v)) {
@@ -139,11 +141,19 @@ function jurisdictionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProb
           [...path, p.index],
           `is a literal value for ${p.flag} (value not shown); pass it through the environment or a file`,
         );
-      v.forEach((x, i) => secrets(x, [...path, i]));
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        secrets(v[i]);
+        path.pop();
+      }
     } else if (typeof v === 'object' && v !== null)
-      for (const [k, x] of Object.entries(v)) secrets(x, [...path, k]);
+      for (const k of Object.keys(v)) {
+        path.push(k);
+        secrets((v as Record<string, unknown>)[k]);
+        path.pop();
+      }
   };
-  secrets(j, []);
+  secrets(j);
 
   // Operand digests name images of the chart version installed (v26 dropped operator.initContainer).
   const chartImages = IMAGE_REPOSITORIES_BY_CHART[j.gpuOperator.chartVersion];

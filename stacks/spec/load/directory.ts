@@ -6,6 +6,7 @@ import { sortProblems, type SpecPosition } from './positions';
 import { decodeUtf8, MAX_SPEC_BYTES, MAX_SPEC_DIR_BYTES, readFull, type FullRead } from './read';
 import { validateRead } from './validate';
 import { yaml } from './yaml';
+import type { Document, Node } from 'yaml';
 
 /**
  * A directory of spec files: every `*.yaml` / `*.yml` file directly in it (hidden files are
@@ -70,7 +71,13 @@ export function loadSpecDir(dir: string): LoadedSpec {
   }
   if (problems.length > 0) throw specInvalid(shown, sortProblems(problems));
   const combined = combine(reads, shown);
-  return validateRead(combined, reads.map((r) => r.text).join('\n'), shown);
+  const texts = reads.map(({ file, text }) => ({ file, text }));
+  const reread = () =>
+    combine(
+      texts.map((r) => ({ ...r, read: readFull(r.text, r.file) })),
+      shown,
+    );
+  return validateRead(combined, texts.map((r) => r.text).join('\n'), shown, reread);
 }
 
 /** Entries of `dir` that look like spec files the reader would not read. */
@@ -134,7 +141,11 @@ function defineKey(o: Record<string, unknown>, k: string, value: unknown): void 
   Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
 }
 
-/** One document of the files' top-level maps, node offsets shifted so each file has its own range. */
+/**
+ * One document of the files' top-level maps, node offsets shifted so each file has its own
+ * range. The shift (a walk over every node of every file) is made when the document is first
+ * asked for, which only a problem's position does: a valid spec never pays for it.
+ */
 function combine(reads: readonly { file: string; text: string; read: FullRead }[], shown: string): FullRead {
   const { Document, YAMLMap, Pair, isMap, isPair, isScalar, visit } = yaml();
   const spans: { base: number; end: number; file: string; at: FullRead['at'] }[] = [];
@@ -142,6 +153,9 @@ function combine(reads: readonly { file: string; text: string; read: FullRead }[
     const s = spans.find((x) => offset >= x.base && offset <= x.end) ?? spans[spans.length - 1];
     return { ...s.at(offset - s.base), file: s.file };
   };
+  const unshifted: { doc: Document; shift: number }[] = [];
+  let topFrom: Node | undefined;
+  let allFrom: Node | undefined;
   const top = new YAMLMap();
   const all = new YAMLMap();
   const data: Record<string, unknown> = {};
@@ -152,32 +166,29 @@ function combine(reads: readonly { file: string; text: string; read: FullRead }[
   let anyJurisdictions = false;
   for (const r of reads) {
     const doc = r.read.doc;
-    const shift = base;
-    visit(doc, {
-      Node(_k, node) {
-        if (node.range) node.range = [node.range[0] + shift, node.range[1] + shift, node.range[2] + shift];
-      },
-    });
+    unshifted.push({ doc, shift: base });
     spans.push({ base, end: base + r.text.length, file: r.file, at: r.read.at });
     base += r.text.length + 1;
+    // Offsets of this file's own nodes (not shifted yet).
+    const atHere = (offset: number): SpecPosition => ({ ...r.read.at(offset), file: r.file });
     const fileData = r.read.data as Record<string, unknown>;
     if (!isMap(doc.contents)) continue;
-    top.range ??= doc.contents.range;
+    topFrom ??= doc.contents;
     for (const pair of doc.contents.items) {
       if (!isPair(pair) || !isScalar(pair.key)) continue;
       const key = String(pair.key.value);
-      const keyPos = at(pair.key.range?.[0] ?? 0);
+      const keyPos = atHere(pair.key.range?.[0] ?? 0);
       if (key === 'jurisdictions' && isMap(pair.value)) {
         if (!anyJurisdictions) {
           anyJurisdictions = true;
-          all.range = pair.value.range;
+          allFrom = pair.value;
           top.items.push(new Pair(pair.key, all));
         }
         const values = fileData.jurisdictions as Record<string, unknown>;
         for (const item of pair.value.items) {
           if (!isPair(item) || !isScalar(item.key)) continue;
           const name = String(item.key.value);
-          const pos = at(item.key.range?.[0] ?? 0);
+          const pos = atHere(item.key.range?.[0] ?? 0);
           const seen = first.get(`jurisdictions\u0000${name}`);
           if (seen) {
             problems.push({
@@ -221,5 +232,24 @@ function combine(reads: readonly { file: string; text: string; read: FullRead }[
   if (anyJurisdictions) defineKey(data, 'jurisdictions', jurisdictions);
   const doc = new Document();
   doc.contents = top;
-  return { data, doc, at };
+  let shifted = false;
+  return {
+    data,
+    at,
+    get doc() {
+      if (!shifted) {
+        shifted = true;
+        for (const { doc: fileDoc, shift } of unshifted)
+          visit(fileDoc, {
+            Node(_k, node) {
+              if (node.range)
+                node.range = [node.range[0] + shift, node.range[1] + shift, node.range[2] + shift];
+            },
+          });
+        top.range = topFrom?.range;
+        all.range = allFrom?.range;
+      }
+      return doc;
+    },
+  };
 }

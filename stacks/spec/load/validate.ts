@@ -4,7 +4,7 @@
  */
 import { specInvalid, type Problem } from '../../../core/errors';
 import type { LoadedSpec } from '../load';
-import { jurisdictionSchema, SPEC_VERSION, specSchema } from '../schema';
+import { jurisdictionSchema, SPEC_VERSION, specSchema, type SovereignSpec } from '../schema';
 import { semanticProblems } from '../semantics';
 import { isPlainObject, mergeDefaults, originOf, resolvePlaceholders } from './defaults';
 import { issueProblems } from './issues';
@@ -18,9 +18,15 @@ import { protoKeys, type FullRead } from './read';
  */
 const PARSE = { jitless: true } as const;
 
-/** Validates what was read (one file, or the files of a directory combined); see parseSpec. */
-export function validateRead(full: FullRead, text: string, file: string): LoadedSpec {
-  const read = () => full;
+/**
+ * Validates what was read (one file, or the files of a directory combined); see parseSpec.
+ * `reread` reads the same text again, as it was read into `full`: a valid spec does not keep
+ * its parsed document (~12× the text in memory, for the whole run) for the one use it has
+ * after loading, locating a problem found later; that reads the text again, once.
+ */
+export function validateRead(full: FullRead, text: string, file: string, reread: () => FullRead): LoadedSpec {
+  let held: FullRead | undefined = full;
+  const read = () => (held ??= reread());
   const data = full.data;
 
   const problems: Problem[] = [];
@@ -81,7 +87,8 @@ export function validateRead(full: FullRead, text: string, file: string): Loaded
   const spec = resolvePlaceholders(result.data);
   problems.push(...locateSemantic(semanticProblems(spec)));
   if (problems.length > 0) throw specInvalid(file, dedupe(sortProblems(problems)));
-  return { file, spec, locate };
+  held = undefined;
+  return laterLocated(file, spec, reread);
 
   function locateSemantic(ps: readonly { path: SpecPath; message: string }[]): Problem[] {
     return ps.map((p) => {
@@ -96,4 +103,17 @@ export function validateRead(full: FullRead, text: string, file: string): Loaded
       };
     });
   }
+}
+
+/** A valid spec, its positions read again from the text when a problem found later needs one. */
+function laterLocated(file: string, spec: SovereignSpec, reread: () => FullRead): LoadedSpec {
+  let read: FullRead | undefined;
+  return {
+    file,
+    spec,
+    locate: (path: SpecPath) => {
+      read ??= reread();
+      return locateIn(read.doc, read.at, path);
+    },
+  };
 }
