@@ -489,7 +489,7 @@ function sortKeys(o: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-const KUBERNETES_VERSION = /^v[0-9]+\.[0-9]+\.[0-9]+$/;
+const KUBERNETES_VERSION = /^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;
 // A DNS name or dotted IPv4 address, as chrony/ntpd take a `server` line: no scheme, port or path.
 const NTP_HOST = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 

@@ -148,26 +148,26 @@ export const VLLM_FLAGS: readonly KnownFlag[] = [
   },
   {
     names: ['--distributed-executor-backend'],
-    disposition: managed('(ray or mp across the nodes of a group, by release: docs/multi-node.md)'),
+    disposition: managed('(as ray or mp by release when a model is served across nodes, docs/multi-node.md)'),
     source: engine('ParallelConfig'),
   },
   // The multiprocessing executor across nodes (VLLM_MULTI_NODE_BACKEND): written by the
   // construct for each pod of a group, never by a spec.
   ...(
     [
-      [['--nnodes', '-n'], 'nodes of the group'],
-      [['--node-rank', '-r'], "the pod's index in its group"],
-      [['--master-addr'], "the group leader's address"],
-      [['--master-port'], 'the torch.distributed store port on the leader'],
+      [['--nnodes', '-n'], 'as the number of nodes of the group'],
+      [['--node-rank', '-r'], "as each pod's index in its group"],
+      [['--master-addr'], "as the group leader's address"],
+      [['--master-port'], "as the port of the leader's torch.distributed store"],
     ] as const
   ).map(([names, what]): KnownFlag => ({
     names,
-    disposition: managed(`(${what}, across nodes: docs/multi-node.md)`),
+    disposition: managed(`(${what} when a model is served across nodes, docs/multi-node.md)`),
     source: `vllm/engine/arg_utils.py (ParallelConfig; read at main ${MAIN})`,
   })),
   {
     names: ['--headless'],
-    disposition: managed('(the workers of a group across nodes: docs/multi-node.md)'),
+    disposition: managed('(on the workers when a model is served across nodes, docs/multi-node.md)'),
     source: `vllm/entrypoints/openai/cli_args.py (make_arg_parser; read at main ${MAIN})`,
   },
 

@@ -209,7 +209,9 @@ const provisionSchema = z
     ),
     kubernetesVersion: z
       .string()
-      .regex(/^v[0-9]+\.[0-9]+\.[0-9]+$/, { message: 'a Kubernetes version looks like v1.34.3' })
+      .regex(/^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/, {
+        message: 'a Kubernetes version looks like v1.34.3',
+      })
       .describe(
         "Kubernetes version of every machine: a minor the provider's Cluster API release builds workload clusters on (docs/provisioning.md).",
       ),

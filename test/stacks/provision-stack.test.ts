@@ -542,6 +542,13 @@ describe('cluster.provision refusals, located in the spec', () => {
     });
   });
 
+  test('fails on a version written with leading zeros (no such release, no such node image)', () => {
+    for (const v of ['v01.34.3', 'v1.034.3', 'v1.34.03'])
+      expect(
+        failure(example.replace('kubernetesVersion: v1.34.3', `kubernetesVersion: ${v}`)).join('\n'),
+      ).toContain('cluster.provision.kubernetesVersion  a Kubernetes version looks like v1.34.3');
+  });
+
   test('fails when the Kubernetes version is outside Cluster API v1.14.0 (validate says so, located at the field)', () => {
     const lines = failure(example.replace('kubernetesVersion: v1.34.3', 'kubernetesVersion: v1.30.2'));
     expect(lines).toHaveLength(1);
