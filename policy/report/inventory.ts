@@ -5,7 +5,7 @@
 import { ANNOTATION_MODEL } from '../../core/annotations';
 import type { StackResult } from '../engine';
 import { cmp, list, many, num, one, str } from '../json';
-import { podView } from '../k8s';
+import { get, podView, podViews } from '../k8s';
 import { chartImages } from './chart-images';
 import { imagesOf } from '../rules/private/helpers';
 import type { PoolEntry, StackReport } from './model';
@@ -41,17 +41,18 @@ export function inventory(r: StackResult): StackReport['inventory'] {
   const ordered: Record<string, number> = {};
   for (const k of Object.keys(resources).sort()) ordered[k] = resources[k];
   let gpus = 0;
-  for (const res of r.stack.resources) {
-    const p = podView(res);
-    if (!p) continue;
-    let per = 0;
-    for (const c of p.containers) {
-      const lim = one(one(c.c[p.obj.k('resources')])?.limits) ?? {};
-      for (const [k, v] of Object.entries(lim))
-        if (/^(nvidia\.com|amd\.com|gpu\.intel\.com)\//.test(k)) per += num(v) ?? 0;
+  for (const res of r.stack.resources)
+    for (const p of podViews(res)) {
+      let per = 0;
+      for (const c of p.containers) {
+        const lim = one(one(c.c[p.obj.k('resources')])?.limits) ?? {};
+        for (const [k, v] of Object.entries(lim))
+          if (/^(nvidia\.com|amd\.com|gpu\.intel\.com)\//.test(k)) per += num(v) ?? 0;
+      }
+      // A LeaderWorkerSet group is its leader and `size - 1` workers (spec.leaderWorkerTemplate.size).
+      const size = num(get(p.obj, p.obj.root, 'spec', 'leader_worker_template')?.[p.obj.k('size')]) ?? 1;
+      gpus += per * (p.role === 'worker' ? Math.max(0, size - 1) : 1) * (p.replicas ?? 1);
     }
-    gpus += per * (p.replicas ?? 1);
-  }
   const models = r.metadata.models.map((m) => ({
     name: m.name,
     engine: m.engine,

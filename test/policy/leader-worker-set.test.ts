@@ -65,6 +65,13 @@ test("synth's summary counts the group: 2 models, 2 × 8 GPUs for DeepSeek-R1 an
   expect(summary.map((j) => [j.models, j.gpus])).toEqual([[2, 20]]);
 });
 
+test("the audit's inventory counts every pod of a group: the leader and size - 1 workers, per replica", async () => {
+  const out: string[] = [];
+  await run(pristine, { format: 'json', today: '2026-12-07', write: (s) => void out.push(s) });
+  const report = JSON.parse(out.join('')) as AuditReport;
+  expect(report.stacks[0].inventory.gpusRequested).toBe(20);
+});
+
 test('the untouched example passes, and the LeaderWorkerSet is a kind the rules model', async () => {
   const r = await audit(pristine);
   expect(r).toEqual({ code: 0, rules: [], messages: '' });
