@@ -50,7 +50,8 @@ export function buildApp(loaded: LoadedSpec, opts: BuildOptions): BuiltApp {
         const pos = loaded.locate(where);
         for (const p of e.problems) {
           problems.push({
-            file: loaded.file,
+            // A spec split across files: the position names the file the field is in.
+            file: pos?.file ?? loaded.file,
             line: pos?.line,
             col: pos?.col,
             path: where.join('.'),

@@ -214,7 +214,10 @@ export async function synthesizeInWorkers(
       for (const p of r.sovereign.problems) {
         const at = r.paths?.[p.path];
         const pos = at === undefined ? undefined : loaded.locate(at);
-        problems.push(pos === undefined ? p : { ...p, line: pos.line, col: pos.col });
+        // A spec split across files: the position names the file the field is in.
+        problems.push(
+          pos === undefined ? p : { ...p, file: pos.file ?? p.file, line: pos.line, col: pos.col },
+        );
       }
     } else if (r.sovereign)
       throw SovereignError.create(r.sovereign.code as never, r.sovereign.summary, r.sovereign.problems);

@@ -336,6 +336,28 @@ describe('registry credentials, a private CA for weights and custom cluster DNS 
     });
   });
 
+  test("a construct's refusal names the file of a split spec that holds the field, not the directory", () => {
+    const loaded = parseSpec(fs.readFileSync(path.join(REPO_ROOT, 'examples/minimal.yaml'), 'utf8'), 'fleet');
+    // What a directory spec's locate gives: the position with its file.
+    const split = { ...loaded, locate: () => ({ file: 'fleet/lab.yaml', line: 7, col: 5 }) };
+    split.spec.jurisdictions.lab.models['llama-8b'].replicas = -3; // past the schema: the construct refuses
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-split-'));
+    try {
+      let lines: string[] = [];
+      try {
+        buildApp(split, { outdir: dir, toolkitVersion: TOOLKIT_VERSION });
+      } catch (e) {
+        if (!isSovereignError(e)) throw e;
+        lines = e.problems.map(formatProblem);
+      }
+      expect(lines).toEqual([
+        'fleet/lab.yaml:7:5  jurisdictions.lab.models.llama-8b  replicas: -3 is not allowed: use a whole number from 1 to 100',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('host-network DNS addresses pass the policy gate on the DNS ports, recorded for the audit', () => {
     const text = minimalWith({ dns: '{ cidrs: [169.254.20.10/32, 10.96.0.10/32] }' });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-dns-'));
