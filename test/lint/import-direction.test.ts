@@ -3,18 +3,14 @@
  * reminders: each fixture under test/fixtures/import-direction is linted, through ESLint's Node
  * API and the project's own config, as if it sat in the folder it names.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { lintTexts, type LintMessage } from '../support/lint-texts';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'import-direction');
 
-interface Message {
-  readonly ruleId: string | null;
-  readonly message: string;
-  readonly line: number;
-}
+type Message = Omit<LintMessage, 'severity'>;
 
 /** Each fixture and the path it is linted as. */
 const CASES: readonly (readonly [string, string])[] = [
@@ -32,35 +28,18 @@ const CASES: readonly (readonly [string, string])[] = [
 
 let results: Map<string, Message[]>;
 
-/**
- * ESLint loads its flat config (an ES module) with a dynamic import, which jest's module
- * sandbox refuses; one child Node process runs the same API on the same config for every case.
- */
+/** One ESLint process for every case (test/support/lint-texts.ts). */
 beforeAll(() => {
-  const script = `
-    const { ESLint } = require('eslint');
-    let input = '';
-    process.stdin.on('data', (c) => (input += c));
-    process.stdin.on('end', async () => {
-      const eslint = new ESLint({ cwd: process.cwd() });
-      const out = [];
-      for (const { code, filePath } of JSON.parse(input)) {
-        const [result] = await eslint.lintText(code, { filePath });
-        out.push(result.messages.map(({ ruleId, message, line }) => ({ ruleId, message, line })));
-      }
-      process.stdout.write(JSON.stringify(out));
-    });`;
-  const input = CASES.map(([fixture, as]) => ({
-    code: fs.readFileSync(path.join(FIXTURES, fixture), 'utf8'),
-    filePath: path.join(REPO_ROOT, as),
-  }));
-  const out = execFileSync(process.execPath, ['-e', script], {
-    cwd: REPO_ROOT,
-    input: JSON.stringify(input),
-    encoding: 'utf8',
-  });
-  const messages = JSON.parse(out) as Message[][];
-  results = new Map(CASES.map(([fixture, as], i) => [`${fixture} as ${as}`, messages[i]]));
+  const messages = lintTexts(
+    CASES.map(([fixture, as]) => ({ text: fs.readFileSync(path.join(FIXTURES, fixture), 'utf8'), file: as })),
+  );
+  // The assertions compare rule, message and line.
+  results = new Map(
+    CASES.map(([fixture, as], i) => [
+      `${fixture} as ${as}`,
+      messages[i].map(({ ruleId, message, line }) => ({ ruleId, message, line })),
+    ]),
+  );
 });
 
 function lintAs(fixture: string, filePath: string): Message[] {

@@ -26,6 +26,7 @@ import {
   tokenStackTracesPatched,
 } from '../../stacks/cdktf-seam';
 import { REPO_ROOT } from '../support/paths';
+import { lintTexts } from '../support/lint-texts';
 
 beforeAll(() => process.chdir(REPO_ROOT));
 afterEach(() => restoreTokenStackTraces());
@@ -158,33 +159,12 @@ describe('the seam is the only way in', () => {
     readonly errorCount: number;
     readonly messages: string;
   }
-  /**
-   * Each text linted as the file it names, with the project's config, through ESLint's Node API
-   * in one child Node process (ESLint loads its flat config with a dynamic import, which jest's
-   * module sandbox refuses; test/lint/import-direction.test.ts does the same).
-   */
+  /** Each text linted as the file it names, with the project's config (test/support/lint-texts.ts). */
   function lint(cases: readonly { readonly file: string; readonly text: string }[]): Linted[] {
-    const script = `
-      const { ESLint } = require('eslint');
-      let input = '';
-      process.stdin.on('data', (c) => (input += c));
-      process.stdin.on('end', async () => {
-        const eslint = new ESLint({ cwd: process.cwd() });
-        const out = [];
-        for (const { text, filePath } of JSON.parse(input)) {
-          const [r] = await eslint.lintText(text, { filePath });
-          out.push({ errorCount: r.errorCount, messages: r.messages.map((m) => m.message).join('\\n') });
-        }
-        process.stdout.write(JSON.stringify(out));
-      });`;
-    const r = spawnSync(process.execPath, ['-e', script], {
-      cwd: REPO_ROOT,
-      input: JSON.stringify(cases.map(({ file, text }) => ({ text, filePath: path.join(REPO_ROOT, file) }))),
-      encoding: 'utf8',
-    });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    return JSON.parse(r.stdout) as Linted[];
+    return lintTexts(cases).map((m) => ({
+      errorCount: m.filter((x) => x.severity === 2).length,
+      messages: m.map((x) => x.message).join('\n'),
+    }));
   }
 
   test('fails lint when code outside the seam imports or requires cdktf/lib/*', () => {
