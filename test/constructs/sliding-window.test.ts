@@ -42,6 +42,15 @@ import { planStage } from '../../constructs/multi-node-plan';
 
 const gemma = MODEL_CATALOGUE['gemma-3-27b'];
 const gptoss = MODEL_CATALOGUE['gpt-oss-120b'];
+/** gpt-oss-120b (MXFP4), 8 sequences of 16 384 tokens at 0.9 of the GPU, with a KV layout. */
+const gptossAt16k = (kvLayout: KvCacheLayout) => ({
+  arch: gptoss,
+  weightBytes: weightBytes(gptoss, 'mxfp4'),
+  maxModelLenTokens: 16384,
+  concurrentSequences: 8,
+  gpuMemoryUtilization: 0.9,
+  kvLayout,
+});
 
 const placement = (product: string, gib: number, units = 1): GpuPlacement => ({
   poolName: 'gpu',
@@ -192,14 +201,7 @@ describe('gpt-oss-120b KV cache per sequence (2 × 8 × 64 × 2 B = 2,048 B per 
     // sliding: cdiv(min(127 + 8192, 16384), 16) + 1 = 520 + 1 = 521; full: 1024
     // 18 × 16 × (1024 + 521) = 444,960 layer-tokens; × 2048 B = 911,278,080 B a sequence
     expect(kvLayerTokensPerSequence(gptoss, 16384, layout)).toBe(444_960);
-    const req = {
-      arch: gptoss,
-      weightBytes: weightBytes(gptoss, 'mxfp4'),
-      maxModelLenTokens: 16384,
-      concurrentSequences: 8,
-      gpuMemoryUtilization: 0.9,
-      kvLayout: layout,
-    };
+    const req = gptossAt16k(layout);
     const plan = planCapacity(req, { poolName: 'h100', gpusPerNode: 8, gpuMemoryGiB: 80 });
     expect(plan.tensorParallelSize).toBe(1);
     expect(plan.kvCacheBytes).toBe(8 * 911_278_080);
@@ -219,14 +221,7 @@ describe('gpt-oss-120b KV cache per sequence (2 × 8 × 64 × 2 B = 2,048 B per 
 
   test('a pipeline stage holds its share of the layers of the sliding-window cache', () => {
     const layout = vllm([], h100, 16384, 8);
-    const req = {
-      arch: gptoss,
-      weightBytes: weightBytes(gptoss, 'mxfp4'),
-      maxModelLenTokens: 16384,
-      concurrentSequences: 8,
-      gpuMemoryUtilization: 0.9,
-      kvLayout: layout,
-    };
+    const req = gptossAt16k(layout);
     const stage = planStage(req, 72 * GIB, 1, 2);
     // ceil(36 / 2) = 18 of 36 layers: half of 8 × 911,278,080 B
     expect(stage.kvCacheBytesPerGpu).toBe(4 * 911_278_080);
