@@ -12,6 +12,7 @@ import {
   publicServiceOf,
 } from '../../core/hosts';
 import { checkSourceUrl } from '../../core/source-url';
+import { homedir } from 'os';
 import { posix } from 'path';
 import { CAPM3, CAPO, clusterApiReleaseFor, kubernetesVersionProblem } from '../../core/cluster-api-releases';
 import { capacityProblems } from './plan';
@@ -98,7 +99,10 @@ function sharedManagementProblems(spec: SovereignSpec): SemanticProblem[] {
     if (p === undefined) continue;
     const k = p.management.kubeconfig;
     const where = `${k.path}${k.context !== undefined ? `, context ${k.context}` : ''}`;
-    const key = JSON.stringify([posix.normalize(k.path), k.context ?? null]);
+    // `~/x` and the same file written from the home directory are one file (the spec is
+    // synthesized and applied by the same user).
+    const file = posix.normalize(k.path.startsWith('~/') ? `${homedir()}/${k.path.slice(2)}` : k.path);
+    const key = JSON.stringify([file, k.context ?? null]);
     const provider = p.infrastructure === 'metal3' ? CAPM3 : CAPO;
     const release = clusterApiReleaseFor(provider.clusterApi)?.release;
     const at = ['jurisdictions', name, 'cluster', 'provision'];

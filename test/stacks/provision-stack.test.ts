@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import { enforce, evaluateStacks } from '../../policy';
 import { buildReport } from '../../policy/report/model';
 import { renderMarkdown } from '../../policy/report/markdown';
@@ -513,6 +514,8 @@ describe('cluster.provision refusals, located in the spec', () => {
     test('fails when two write the same Cluster (namespace and name): one destroy would delete the other', () => {
       const twin = openstack();
       twin.cluster.provision.name = 'de-ber';
+      // The same file written from the home directory instead of with ~.
+      twin.cluster.provision.management.kubeconfig.path = `${os.homedir()}/.kube/capi-management.yaml`;
       const lines = failure(withSecond(twin));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(
