@@ -37,8 +37,13 @@ export function formatFindings(findings: readonly Finding[], opts: TextOptions =
   return lines.join('\n');
 }
 
+/**
+ * The counts of checks (one rule on one resource) and, apart, of open findings: one failed check
+ * can hold several findings (LIC-003 on two terms of one licence), so the two are not summed.
+ */
 export function formatTotals(t: Totals): string {
-  return `${t.passed} passed, ${t.failed} failed (${t.errors} error${t.errors === 1 ? '' : 's'}, ${t.warnings} warning${t.warnings === 1 ? '' : 's'}), ${t.suppressed} suppressed, ${t.unknown} unknown, ${t.notApplicable} not applicable`;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${t.passed} passed, ${t.failed} failed, ${t.suppressed} suppressed, ${t.unknown} unknown, ${t.notApplicable} not applicable; open findings: ${plural(t.errors, 'error')}, ${plural(t.warnings, 'warning')}`;
 }
 
 export function renderText(r: AuditReport, opts: TextOptions = {}): string {

@@ -115,7 +115,9 @@ describe.each([
       expect(open.every((f) => /^model\.llama-/.test(f.address))).toBe(true);
       expect(s.totals.passed).toBeGreaterThan(50);
     }
-    expect(reports.text.trimEnd().split('\n').pop()).toMatch(/^PASS: \d+ passed, \d+ failed \(0 errors/);
+    expect(reports.text.trimEnd().split('\n').pop()).toMatch(
+      /^PASS: \d+ passed, \d+ failed, .*; open findings: 0 errors, \d+ warnings?$/,
+    );
     expect(reports.markdown).toContain('- Result: **PASS**');
     expect(json.files.map((f) => f.path)).toEqual([
       'manifest.json',
@@ -451,7 +453,9 @@ describe('an edited synthesized stack is refused by the policy (sovereign audit,
     );
     expect(text).toContain('data location outside: image-registry docker.io → docker.io');
     expect(text).toContain('data location outside: backend remote → app.terraform.io organization acme');
-    expect(text.trimEnd().split('\n').pop()).toMatch(/^FAIL: \d+ passed, 7 failed \(7 errors/);
+    expect(text.trimEnd().split('\n').pop()).toMatch(
+      /^FAIL: \d+ passed, 7 failed, .*; open findings: 7 errors, /,
+    );
   });
 
   test('an unresolved image fails everywhere (deny by default); accepted with a reason, only the strict stack fails it', async () => {

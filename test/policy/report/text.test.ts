@@ -1,4 +1,4 @@
-import { formatFindings, renderText } from '../../../policy/report/text';
+import { formatFindings, renderText, formatTotals } from '../../../policy/report/text';
 import { exampleReport } from './helpers';
 
 describe('text report', () => {
@@ -25,5 +25,30 @@ describe('text report', () => {
     expect(out).toContain('plan plan.json (format 1.2): 1 to create, 3 to update, 2 to replace, 1 to delete');
     expect(out).toContain('RISK gpu-driver-upgrade');
     expect(out.trimEnd().split('\n').pop()).toMatch(/^PASS: \d+ passed, 0 failed/);
+    // Checks and findings are counted apart: one failed check can hold several findings.
+    expect(
+      formatTotals({
+        passed: 126,
+        failed: 4,
+        suppressed: 1,
+        unknown: 0,
+        notApplicable: 12,
+        errors: 0,
+        warnings: 5,
+      }),
+    ).toBe(
+      '126 passed, 4 failed, 1 suppressed, 0 unknown, 12 not applicable; open findings: 0 errors, 5 warnings',
+    );
+    expect(
+      formatTotals({
+        passed: 1,
+        failed: 1,
+        suppressed: 0,
+        unknown: 0,
+        notApplicable: 0,
+        errors: 1,
+        warnings: 1,
+      }),
+    ).toMatch(/; open findings: 1 error, 1 warning$/);
   });
 });
