@@ -295,22 +295,22 @@ export class MultiNodeVllmServer extends Construct {
     // follows examples/online_serving/multi-node-serving.sh (vLLM): poll ray.nodes() until
     // LWS_GROUP_SIZE nodes are alive, then start the server with the container's args.
     const rayCommon = `--disable-usage-stats --include-dashboard=false --node-manager-port=${RAY_NODE_MANAGER_PORT}`;
-    const leaderScript = [
-      'set -e',
-      `ray start --head --port=${RAY_HEAD_PORT} ${rayCommon}`,
-      'i=0',
-      `until [ "$(python3 -c 'import ray; ray.init(address="auto", logging_level="error"); print(sum(1 for n in ray.nodes() if n["Alive"]))')" = "$LWS_GROUP_SIZE" ]; do`,
-      '  i=$((i+5)); if [ "$i" -ge 900 ]; then echo "ray: the group did not assemble in 900 s" >&2; exit 1; fi; sleep 5',
-      'done',
-      'exec vllm "$@"',
-    ].join('\n');
-    const workerScript = [
-      'i=0',
-      `until ray start --address="$LWS_LEADER_ADDRESS:${RAY_HEAD_PORT}" ${rayCommon} --block; do`,
-      '  i=$((i+5)); if [ "$i" -ge 900 ]; then echo "ray: no head at $LWS_LEADER_ADDRESS in 900 s" >&2; exit 1; fi; sleep 5',
-      'done',
-    ].join('\n');
     if (backend === 'ray') {
+      const leaderScript = [
+        'set -e',
+        `ray start --head --port=${RAY_HEAD_PORT} ${rayCommon}`,
+        'i=0',
+        `until [ "$(python3 -c 'import ray; ray.init(address="auto", logging_level="error"); print(sum(1 for n in ray.nodes() if n["Alive"]))')" = "$LWS_GROUP_SIZE" ]; do`,
+        '  i=$((i+5)); if [ "$i" -ge 900 ]; then echo "ray: the group did not assemble in 900 s" >&2; exit 1; fi; sleep 5',
+        'done',
+        'exec vllm "$@"',
+      ].join('\n');
+      const workerScript = [
+        'i=0',
+        `until ray start --address="$LWS_LEADER_ADDRESS:${RAY_HEAD_PORT}" ${rayCommon} --block; do`,
+        '  i=$((i+5)); if [ "$i" -ge 900 ]; then echo "ray: no head at $LWS_LEADER_ADDRESS in 900 s" >&2; exit 1; fi; sleep 5',
+        'done',
+      ].join('\n');
       // `sh -c <script> vllm serve <model> …`: $0 is "vllm", "$@" the args, so the model path and
       // every flag stay separate, checkable words of the container spec.
       this.leaderCommand = ['/bin/sh', '-c', leaderScript, 'vllm'];
@@ -400,19 +400,38 @@ export class MultiNodeVllmServer extends Construct {
       successThreshold: 1,
     });
     const http = { httpGet: { path: '/health', port: 'http', scheme: 'HTTP' } };
-    // A Ray worker is probed on its node manager; a headless `mp` worker serves no port, so it
-    // checks what it lives by: the leader's torch.distributed store (python3 is the engine's
-    // own interpreter; LWS_LEADER_ADDRESS is in the container's environment).
-    const workerCheck =
+    // What differs between the two containers of a group, by backend. A Ray worker is probed on
+    // its node manager; a headless `mp` worker serves no port, so it checks what it lives by: the
+    // leader's torch.distributed store (python3 is the engine's own interpreter;
+    // LWS_LEADER_ADDRESS is in the container's environment).
+    const httpPort = { name: 'http', containerPort: this.port, protocol: 'TCP' };
+    const rayNode = { name: 'ray-node', containerPort: RAY_NODE_MANAGER_PORT, protocol: 'TCP' };
+    const roles =
       backend === 'ray'
-        ? { tcpSocket: { port: 'ray-node' } }
+        ? {
+            leader: {
+              name: 'vllm',
+              ports: [httpPort, { name: 'ray-gcs', containerPort: RAY_HEAD_PORT, protocol: 'TCP' }, rayNode],
+            },
+            worker: { name: 'ray-worker', ports: [rayNode], check: { tcpSocket: { port: 'ray-node' } } },
+          }
         : {
-            exec: {
-              command: [
-                'python3',
-                '-c',
-                `import os, socket; socket.create_connection((os.environ["LWS_LEADER_ADDRESS"], ${VLLM_MP_MASTER_PORT}), 4).close()`,
-              ],
+            leader: {
+              name: 'vllm',
+              ports: [httpPort, { name: 'dist-store', containerPort: VLLM_MP_MASTER_PORT, protocol: 'TCP' }],
+            },
+            worker: {
+              name: 'vllm-worker',
+              ports: [],
+              check: {
+                exec: {
+                  command: [
+                    'python3',
+                    '-c',
+                    `import os, socket; socket.create_connection((os.environ["LWS_LEADER_ADDRESS"], ${VLLM_MP_MASTER_PORT}), 4).close()`,
+                  ],
+                },
+              },
             },
           };
     const podSpec = (role: 'leader' | 'worker') => ({
@@ -460,7 +479,7 @@ export class MultiNodeVllmServer extends Construct {
       ),
       containers: [
         {
-          name: role === 'leader' ? 'vllm' : backend === 'ray' ? 'ray-worker' : 'vllm-worker',
+          name: roles[role].name,
           image: props.image,
           imagePullPolicy: 'IfNotPresent',
           command: role === 'leader' ? [...this.leaderCommand] : [...this.workerCommand],
@@ -470,23 +489,7 @@ export class MultiNodeVllmServer extends Construct {
               ? { args: [...this.workerArgs] }
               : {}),
           env: role === 'leader' ? leaderEnv : env,
-          ports:
-            backend === 'ray'
-              ? [
-                  ...(role === 'leader'
-                    ? [
-                        { name: 'http', containerPort: this.port, protocol: 'TCP' },
-                        { name: 'ray-gcs', containerPort: RAY_HEAD_PORT, protocol: 'TCP' },
-                      ]
-                    : []),
-                  { name: 'ray-node', containerPort: RAY_NODE_MANAGER_PORT, protocol: 'TCP' },
-                ]
-              : role === 'leader'
-                ? [
-                    { name: 'http', containerPort: this.port, protocol: 'TCP' },
-                    { name: 'dist-store', containerPort: VLLM_MP_MASTER_PORT, protocol: 'TCP' },
-                  ]
-                : [],
+          ports: roles[role].ports,
           resources,
           securityContext,
           ...(role === 'leader'
@@ -496,9 +499,9 @@ export class MultiNodeVllmServer extends Construct {
                 livenessProbe: probe(http, 3, 10, 20),
               }
             : {
-                startupProbe: probe(workerCheck, Math.ceil((startup * 60) / PROBE_PERIOD_SECONDS), 5),
-                readinessProbe: probe(workerCheck, 3, 5),
-                livenessProbe: probe(workerCheck, 3, 10, 20),
+                startupProbe: probe(roles.worker.check, Math.ceil((startup * 60) / PROBE_PERIOD_SECONDS), 5),
+                readinessProbe: probe(roles.worker.check, 3, 5),
+                livenessProbe: probe(roles.worker.check, 3, 10, 20),
               }),
           volumeMounts,
         },
