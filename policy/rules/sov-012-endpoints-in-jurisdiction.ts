@@ -10,7 +10,7 @@ import {
 import { helmValues } from '../images';
 import { podViews } from '../k8s';
 import type { Outcome, StackRule } from '../types';
-import { judgeEndpoint } from './private/endpoint';
+import { judgeBareHost, judgeEndpoint } from './private/endpoint';
 import type { StackMetadata } from '../../core/stack-record';
 
 export const rule: StackRule = {
@@ -79,8 +79,7 @@ export const rule: StackRule = {
       for (const h of hosts) {
         if (typeof h.value !== 'string' || h.value === '') continue;
         const host = h.value.toLowerCase().replace(/^\*\./, 'any-host.');
-        const [e] = endpointsIn(`https://${host}`);
-        const v = e === undefined ? 'outside' : judgeEndpoint(e, ctx.metadata);
+        const v = judgeBareHost(host, ctx.metadata, 'https')?.verdict ?? 'outside';
         if (v === 'inside') out.push({ status: 'compliant', address });
         else
           out.push({
@@ -172,8 +171,8 @@ function scanTimeServers(address: string, body: unknown, metadata: StackMetadata
     if (!/\.ntp\.servers\[\d+\]$/.test(s.path)) continue;
     const v = s.value.trim();
     if (v.includes('${') || parseIp(v) !== undefined) continue;
-    const [e] = endpointsIn(`ntp://${v}`);
-    const verdict = e === undefined ? 'outside' : judgeEndpoint(e, metadata);
+    const e = judgeBareHost(v, metadata, 'ntp');
+    const verdict = e?.verdict ?? 'outside';
     if (verdict === 'inside') out.push({ status: 'compliant', address });
     else
       out.push({
@@ -396,8 +395,8 @@ function scanHostFlags(
       }
       for (const part of value.split(',')) {
         if (part === '' || part.startsWith('$(') || endpointsIn(part).length > 0) continue;
-        const e = endpointsIn(`tcp://${part}`)[0];
-        if (e === undefined || e.host === '' || judgeEndpoint(e, m) === 'inside') continue;
+        const e = judgeBareHost(part, m);
+        if (e === undefined || e.verdict === 'inside') continue;
         outside(
           e.host,
           path,
@@ -408,9 +407,9 @@ function scanHostFlags(
   }
   for (const w of words)
     for (const [, ip] of w.value.matchAll(/(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])/g)) {
-      const e = endpointsIn(`tcp://${ip}`)[0];
-      if (e === undefined || endpointsIn(w.value).some((x) => x.host === e.host)) continue;
-      if (judgeEndpoint(e, m) === 'inside') continue;
+      const e = judgeBareHost(ip, m);
+      if (e === undefined || e.verdict === 'inside' || endpointsIn(w.value).some((x) => x.host === e.host))
+        continue;
       outside(e.host, w.path, `${ip} is an address outside the jurisdiction's declared CIDRs`);
     }
 }
@@ -428,8 +427,8 @@ function scanConfigMapHosts(address: string, data: unknown, m: StackMetadata, ou
       /["']?(master[-_]addr|data[-_]parallel[-_]address)["']?\s*[:=]\s*["']?([^\s"'#,}\]]+)/g,
     )) {
       if (endpointsIn(value).length > 0) continue;
-      const e = endpointsIn(`tcp://${value}`)[0];
-      if (e === undefined || e.host === '' || judgeEndpoint(e, m) === 'inside') continue;
+      const e = judgeBareHost(value, m);
+      if (e === undefined || e.verdict === 'inside') continue;
       out.push({
         status: 'non-compliant',
         address,

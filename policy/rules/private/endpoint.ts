@@ -23,3 +23,16 @@ export function judgeEndpoint(e: Endpoint, m: StackMetadata): Verdict {
   if (parseIp(e.host)) return cidrWithin(e.host, m.allowed.cidrs) ? 'inside' : 'outside';
   return hostAllowed(e.host, e.port, declaredHosts(m)) ? 'inside' : 'outside';
 }
+
+/**
+ * A host written without a scheme (`ntp1.example`, `10.0.0.7:50052`, a gateway's hostname), read
+ * as a URL of `scheme` would read it: its host and verdict, or undefined when it names no host.
+ */
+export function judgeBareHost(
+  value: string,
+  m: StackMetadata,
+  scheme = 'tcp',
+): { readonly host: string; readonly verdict: Verdict } | undefined {
+  const [e] = endpointsIn(`${scheme}://${value}`);
+  return e === undefined || e.host === '' ? undefined : { host: e.host, verdict: judgeEndpoint(e, m) };
+}
