@@ -91,6 +91,21 @@ describe('fails when a hostile value hides in one template only', () => {
     expect(r.messages).toContain(`SOV-012 ${WORKER}.args`);
   });
 
+  test.each([
+    ['a public IPv6 address', '2001:4860:4860::8888', '2001:4860:4860::8888'],
+    ['an IPv4-mapped public address', '::ffff:8.8.8.8', '::ffff:8.8.8.8 (IPv4-mapped 8.8.8.8)'],
+    ['a NAT64 address, upper case', '64:FF9B::808:808', '64:ff9b::808:808 (NAT64 8.8.8.8)'],
+    ['a bracketed IPv6 address with a port', '[2606:4700::1111]:29501', '2606:4700::1111'],
+  ])('the worker joins a group whose store is elsewhere (--master-addr: %s)', async (_what, host, names) => {
+    const r = await tampered((l) => {
+      const a = worker(l).containers[0].args as string[];
+      a[a.indexOf('--master-addr') + 1] = host;
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toContain(`SOV-012 ${WORKER}.args[`);
+    expect(r.messages).toContain(`--master-addr ${host} names ${names}, outside the jurisdiction's`);
+  });
+
   test('a foreign image in the worker template only', async () => {
     const r = await tampered((l) => {
       worker(l).containers[0].image =
