@@ -430,19 +430,28 @@ function scanHostFlags(
     });
   }
   for (const w of words)
-    for (const [written, v6] of w.value.matchAll(IP_IN_TEXT)) {
-      // IPv4 as a resolver reads it (WHATWG: `010.0.0.1` is octal); IPv6 as IpLiteral reads it.
+    for (const [written, v6] of w.value.matchAll(w.value.includes(':') ? IP_IN_TEXT : IPV4_IN_TEXT)) {
       const ip = v6 === undefined ? undefined : ipLiteral(v6);
-      if (v6 !== undefined && (ip === undefined || ip.reserved)) continue;
-      const e = ip ? { host: describeIp(ip), verdict: judgeIp(ip, m) } : judgeBareHost(written, m);
-      if (e === undefined || e.verdict === 'inside') continue;
-      const judged = ip?.literal ?? e.host;
-      if (endpointsIn(w.value).some((x) => x.host === judged)) continue; // the scan of every string judged it
-      outside(
-        e.host,
-        w.path,
-        `${ip ? e.host : written} is an address outside the jurisdiction's declared CIDRs`,
-      );
+      // A word shaped like IPv6 that is none, or lies in the reserved block, may still hold a dotted
+      // IPv4 address (`ab:cd:8.8.8.8`, `1::8.8.8.8`): each is judged as one.
+      const ipv4 =
+        ip === undefined || ip.reserved ? [...written.matchAll(IPV4_IN_TEXT)].map((x) => x[0]) : [];
+      const found =
+        ip !== undefined && !ip.reserved
+          ? [{ written, ip }]
+          : ipv4.map((x) => ({ written: x, ip: undefined }));
+      for (const a of found) {
+        // IPv4 as a resolver reads it (WHATWG: `010.0.0.1` is octal); IPv6 as IpLiteral reads it.
+        const e = a.ip ? { host: describeIp(a.ip), verdict: judgeIp(a.ip, m) } : judgeBareHost(a.written, m);
+        if (e === undefined || e.verdict === 'inside') continue;
+        const judged = a.ip?.literal ?? e.host;
+        if (endpointsIn(w.value).some((x) => x.host === judged)) continue; // the scan of every string judged it
+        outside(
+          e.host,
+          w.path,
+          `${a.ip ? e.host : a.written} is an address outside the jurisdiction's declared CIDRs`,
+        );
+      }
     }
 }
 
@@ -453,6 +462,8 @@ function scanHostFlags(
  */
 const IP_IN_TEXT =
   /(?<![\w.:%-])(\[[0-9a-f:.]+(?:%[\w.~-]+)?\](?::\d{1,5})?|[0-9a-f]*:[0-9a-f]*:[0-9a-f:.]*(?:%[\w.~-]+)?)(?![\w.:%\]-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])/gi;
+/** Dotted IPv4 addresses only: the same matches for a text without a colon, found faster. */
+const IPV4_IN_TEXT = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])/g;
 
 /**
  * A ConfigMap can hand an engine its options as a file (`vllm serve --config <file>`): a
