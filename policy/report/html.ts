@@ -8,6 +8,7 @@
 import type { Totals } from '../engine';
 import { frameworkMatrix, MANUAL_CONTROLS } from '../frameworks';
 import type { AuditReport, StackReport } from './model';
+import { disagreeing, launchLine } from './multi-node-launch';
 import { POOL_HEAD, poolCells } from './pool-table';
 import { COLOURS, esc, renderPicture } from './picture';
 
@@ -202,6 +203,14 @@ function stackSection(s: StackReport, index: number): string {
     o.push(
       `<h3>Models served without an API key</h3><p class="warn">Anyone who reaches these Services can use the model: ${noKey.map((m) => `<code>${esc(m.name)}</code> (${esc(m.engine)})`).join(', ')}.</p>`,
     );
+  const disagree = disagreeing(s);
+  if (disagree.length > 0)
+    o.push(
+      `<h3>Multi-node groups whose leader and workers disagree</h3>${table(
+        ['model', 'group', 'disagreement'],
+        disagree.map((d) => [code(d.model), code(d.address), d.disagreement]),
+      )}`,
+    );
   if (s.suppressions.length > 0)
     o.push(
       `<h3>Suppressions</h3>${table(
@@ -283,7 +292,16 @@ function stackSection(s: StackReport, index: number): string {
             m.pool,
             m.apiKey ? 'required' : raw('<span class="warn">none</span>'),
           ]),
-        ),
+        ) +
+        (s.inventory.models.some((m) => m.multiNode)
+          ? `<ul>${s.inventory.models
+              .flatMap((m) =>
+                (m.multiNode ?? []).map(
+                  (g) => `<li><code>${esc(m.name)}</code> ${esc(launchLine(g, true))}</li>`,
+                ),
+              )
+              .join('')}</ul>`
+          : ''),
     ),
   );
   o.push(

@@ -10,6 +10,7 @@ import { chartImages } from './chart-images';
 import { imagesOf } from '../rules/private/helpers';
 import type { PoolEntry, StackReport } from './model';
 import { callers, services } from './exposure';
+import { multiNodeLaunches } from './multi-node-launch';
 
 /** Whether the engine container of a model's workload requires an API key. */
 function requiresApiKey(r: StackResult, model: string): boolean {
@@ -53,6 +54,7 @@ export function inventory(r: StackResult): StackReport['inventory'] {
       const size = num(get(p.obj, p.obj.root, 'spec', 'leader_worker_template')?.[p.obj.k('size')]) ?? 1;
       gpus += per * (p.role === 'worker' ? Math.max(0, size - 1) : 1) * (p.replicas ?? 1);
     }
+  const groups = multiNodeLaunches(r);
   const models = r.metadata.models.map((m) => ({
     name: m.name,
     engine: m.engine,
@@ -61,6 +63,7 @@ export function inventory(r: StackResult): StackReport['inventory'] {
     gpus: m.gpus,
     pool: m.pool,
     apiKey: requiresApiKey(r, m.name),
+    ...(groups.has(m.name) ? { multiNode: groups.get(m.name) } : {}),
   }));
   const poolMap = new Map<
     string,

@@ -7,6 +7,7 @@
 import type { Totals } from '../engine';
 import { frameworkMatrix, MANUAL_CONTROLS } from '../frameworks';
 import type { AuditReport, StackReport } from './model';
+import { disagreeing, launchLine } from './multi-node-launch';
 import { POOL_HEAD, multiNodeLines, poolCells } from './pool-table';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
@@ -20,6 +21,8 @@ export const code = (s: string): string => {
   const fence = '`'.repeat(longest + 1);
   return `${fence}${longest > 0 || s.startsWith('`') || s.endsWith('`') ? ` ${s} ` : s}${fence}`;
 };
+/** Text read from the artifact, outside a table: no line breaks, no HTML. */
+const inline = (s: string) => esc(s).replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const totalsCells = (t: Totals) => [t.passed, t.failed, t.suppressed, t.unknown, t.notApplicable, t.errors];
 const TOTALS_HEAD = ['passed', 'failed', 'suppressed', 'unknown', 'not applicable', 'gating errors'];
 
@@ -170,6 +173,16 @@ function stackSection(out: string[], s: StackReport): void {
   );
   section(
     out,
+    '### Multi-node groups whose leader and workers disagree',
+    disagreeing(s).length === 0
+      ? undefined
+      : table(
+          ['model', 'group', 'disagreement'],
+          disagreeing(s).map((d) => [code(d.model), code(d.address), inline(d.disagreement)]),
+        ),
+  );
+  section(
+    out,
     '### Suppressions',
     s.suppressions.length === 0
       ? undefined
@@ -260,6 +273,14 @@ function stackSection(out: string[], s: StackReport): void {
                 m.pool,
                 m.apiKey ? 'required' : '**none**',
               ]),
+            ),
+          ]
+        : []),
+      ...(s.inventory.models.some((m) => m.multiNode)
+        ? [
+            '',
+            ...s.inventory.models.flatMap((m) =>
+              (m.multiNode ?? []).map((g) => `- ${code(m.name)} ${inline(launchLine(g, true))}`),
             ),
           ]
         : []),

@@ -16,6 +16,7 @@ import { type LicenceClause, type RiskClass } from '../../core/licence-facts';
 import { auditTime, RULES_VERSION, toolkitCommit, toolkitVersion } from '../version';
 import { PUBLIC_PROVIDER_REGISTRIES, locations } from './data-locations';
 import { inventory } from './inventory';
+import type { MultiNodeLaunch } from './multi-node-launch';
 import { licences } from './licences';
 import { references } from './references';
 import { clusterRequirements } from './cluster-requirements';
@@ -159,6 +160,12 @@ export interface StackReport {
        * the Service can use the model.
        */
       readonly apiKey: boolean;
+      /**
+       * The LeaderWorkerSet groups that serve it across nodes, as their pod templates launch them
+       * (read from the judged JSON, never the spec): size, GPUs per pod, Ray or multiprocessing,
+       * and where the leader and the workers disagree.
+       */
+      readonly multiNode?: readonly MultiNodeLaunch[];
     }[];
     readonly images: readonly string[];
     /** Services, with the models whose server pods they select. */

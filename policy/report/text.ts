@@ -1,6 +1,7 @@
 /** Terminal output: findings people fix (rule, address, field, fix) and the report summary. */
 import type { Finding, Totals } from '../engine';
 import type { AuditReport } from './model';
+import { launchLine } from './multi-node-launch';
 import { multiNodeLines } from './pool-table';
 
 export interface TextOptions {
@@ -65,6 +66,8 @@ export function renderText(r: AuditReport, opts: TextOptions = {}): string {
         `  pool ${p.name}: ${p.nodeCount} node(s) × ${p.physicalGpusPerNode ?? p.gpusPerNode} ${p.gpuProduct}${p.sharing && p.sharing !== 'none' ? ` (${p.sharing}: ${p.gpusPerNode} schedulable per node)` : ''}, ${p.gpusRequested} of ${p.gpusOffered} GPU(s) requested`,
         ...multiNodeLines(p).map((l) => `    ${l}`),
       );
+    for (const m of s.inventory.models)
+      for (const g of m.multiNode ?? []) out.push(`  model ${m.name} ${launchLine(g)}`);
     const outside = s.dataLocations.filter((d) => d.jurisdiction !== 'inside');
     for (const d of outside)
       out.push(`  data location ${d.jurisdiction}: ${d.kind} ${d.name} → ${d.location}`);

@@ -1,16 +1,9 @@
 import { one, str, strings } from '../json';
-import {
-  cidrWithin,
-  endpointsIn,
-  parseCidr,
-  parseIp,
-  publicServiceOf,
-  type Endpoint,
-} from '../../core/hosts';
+import { cidrWithin, endpointsIn, parseCidr, publicServiceOf, type Endpoint } from '../../core/hosts';
 import { helmValues } from '../images';
 import { podViews } from '../k8s';
 import type { Outcome, StackRule } from '../types';
-import { judgeBareHost, judgeEndpoint } from './private/endpoint';
+import { describeIp, ipLiteral, judgeBareHost, judgeEndpoint, judgeIp } from './private/endpoint';
 import type { StackMetadata } from '../../core/stack-record';
 
 export const rule: StackRule = {
@@ -52,7 +45,7 @@ export const rule: StackRule = {
                   status: 'non-compliant',
                   address,
                   path: s.path,
-                  message: `${e.text} names ${e.host}, outside the jurisdiction's declared hosts`,
+                  message: `${e.text} names ${namedHost(e.host)}, outside the jurisdiction's declared hosts`,
                 },
           );
         }
@@ -113,6 +106,12 @@ export const rule: StackRule = {
   },
 };
 
+/** A host as a message names it: an IPv6 form that carries an IPv4 address with that address. */
+function namedHost(host: string): string {
+  const ip = host.includes(':') ? ipLiteral(host) : undefined;
+  return ip ? describeIp(ip) : host;
+}
+
 /**
  * A Cluster API object hands its machines bare addresses (nameservers and time servers through
  * the ClusterClass variables, a control-plane endpoint, network ranges): no scheme, no port, so
@@ -143,18 +142,35 @@ function scanClusterAddresses(
       });
       continue;
     }
-    if (parseIp(v) === undefined && parseCidr(v) === undefined) continue;
+    const a = addressOrRange(v);
+    if (a === undefined) continue;
     any = true;
-    if (cidrWithin(v, cidrs)) continue;
+    if (cidrWithin(a.judged, cidrs)) continue;
     bad = true;
     out.push({
       status: 'non-compliant',
       address,
       path: s.path,
-      message: `${v} is an address outside the jurisdiction's declared CIDRs (${cidrs.join(', ') || 'none'})`,
+      message: `${a.shown} is an address outside the jurisdiction's declared CIDRs (${cidrs.join(', ') || 'none'})`,
     });
   }
   if (any && !bad) out.push({ status: 'compliant', address });
+}
+
+/**
+ * An IP address (any form IpLiteral reads) or a CIDR, as judged against the declared CIDRs: an IPv6
+ * form that carries an IPv4 address is that address, and a range of them (`::ffff:8.8.8.0/120`) the
+ * IPv4 range.
+ */
+function addressOrRange(v: string): { judged: string; shown: string } | undefined {
+  if (parseCidr(v) !== undefined) return { judged: v, shown: v };
+  const [addr, prefix, extra] = v.split('/');
+  const ip = extra === undefined ? ipLiteral(addr) : undefined;
+  if (ip === undefined) return undefined;
+  if (prefix === undefined) return { judged: ip.address, shown: ip.carries ? describeIp(ip) : v };
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
+  if (!ip.carries || !(bits >= 96 && bits <= 128)) return undefined;
+  return { judged: `${ip.address}/${bits - 96}`, shown: `${v} (${ip.carries} ${ip.address}/${bits - 96})` };
 }
 
 /**
@@ -170,7 +186,7 @@ function scanTimeServers(address: string, body: unknown, metadata: StackMetadata
   for (const s of strings(m.spec, 'manifest.spec')) {
     if (!/\.ntp\.servers\[\d+\]$/.test(s.path)) continue;
     const v = s.value.trim();
-    if (v.includes('${') || parseIp(v) !== undefined) continue;
+    if (v.includes('${') || ipLiteral(v) !== undefined) continue;
     const e = judgeBareHost(v, metadata, 'ntp');
     const verdict = e?.verdict ?? 'outside';
     if (verdict === 'inside') out.push({ status: 'compliant', address });
@@ -201,8 +217,8 @@ function scanPodNameservers(
     const servers = dns[p.obj.k('nameservers')];
     (Array.isArray(servers) ? servers : []).forEach((v, i) => {
       const path = `${p.podPath}.${p.obj.k('dns_config')}.nameservers[${i}]`;
-      const ip = typeof v === 'string' ? parseIp(v.trim()) : undefined;
-      if (typeof v === 'string' && ip !== undefined && cidrWithin(v.trim(), cidrs))
+      const ip = typeof v === 'string' ? ipLiteral(v) : undefined;
+      if (ip !== undefined && cidrWithin(ip.address, cidrs))
         out.push({ status: 'compliant', address: r.address });
       else
         out.push({
@@ -355,9 +371,17 @@ function expand(value: string, env: ReadonlyMap<string, string | null>): string 
  * host flag in a container's command and args, across elements (`--master-addr`, `evil.example`),
  * after `=`, or inside a shell script, with the shell's quotes removed (`ev''il.example`) and
  * variables expanded from the container's environment (`expand`). A worker pointed elsewhere sends
- * its share of the model and every request's activations there. Every dotted IPv4 address in the
- * command and args (a JSON option such as `{"kv_ip": "…"}` included) is judged against the CIDRs
- * too. `host:port` and URLs are judged by the scan of every string.
+ * its share of the model and every request's activations there. Every IP address in the command
+ * and args (a JSON option such as `{"kv_ip": "…"}` included) is judged against the CIDRs too: dotted
+ * IPv4, and IPv6 in every form a parser accepts (compressed, upper case, bracketed with a port, a
+ * zone id, a dotted IPv4 tail; IpLiteral in ./private/endpoint). An IPv6 form that carries an IPv4
+ * host (IPv4-mapped `::ffff:8.8.8.8`, IPv4-compatible `::8.8.8.8`, NAT64 `64:ff9b::8.8.8.8`) is
+ * judged as that IPv4 address; a link-local address (`fe80::1%eth0`) like any other, so it passes
+ * only when the CIDRs hold it; `::1` and `::` never leave the machine. Outside a host flag an
+ * address counts only as a whole word, so a timestamp (`12:30:45`), a MAC address or a digest is
+ * none, and the rest of the IETF-reserved `::/8` (`::2`, `1::3`, `a::b`: what slices and scoped
+ * names in code look like, forwarded by no network) is not read as one. `host:port` and URLs are
+ * judged by the scan of every string.
  */
 function scanHostFlags(
   words: readonly { value: string; path: () => string }[],
@@ -406,13 +430,40 @@ function scanHostFlags(
     });
   }
   for (const w of words)
-    for (const [, ip] of w.value.matchAll(/(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])/g)) {
-      const e = judgeBareHost(ip, m);
-      if (e === undefined || e.verdict === 'inside' || endpointsIn(w.value).some((x) => x.host === e.host))
-        continue;
-      outside(e.host, w.path, `${ip} is an address outside the jurisdiction's declared CIDRs`);
+    for (const [written, v6] of w.value.matchAll(w.value.includes(':') ? IP_IN_TEXT : IPV4_IN_TEXT)) {
+      const ip = v6 === undefined ? undefined : ipLiteral(v6);
+      // A word shaped like IPv6 that is none, or lies in the reserved block, may still hold a dotted
+      // IPv4 address (`ab:cd:8.8.8.8`, `1::8.8.8.8`): each is judged as one.
+      const ipv4 =
+        ip === undefined || ip.reserved ? [...written.matchAll(IPV4_IN_TEXT)].map((x) => x[0]) : [];
+      const found =
+        ip !== undefined && !ip.reserved
+          ? [{ written, ip }]
+          : ipv4.map((x) => ({ written: x, ip: undefined }));
+      for (const a of found) {
+        // IPv4 as a resolver reads it (WHATWG: `010.0.0.1` is octal); IPv6 as IpLiteral reads it.
+        const e = a.ip ? { host: describeIp(a.ip), verdict: judgeIp(a.ip, m) } : judgeBareHost(a.written, m);
+        if (e === undefined || e.verdict === 'inside') continue;
+        const judged = a.ip?.literal ?? e.host;
+        if (endpointsIn(w.value).some((x) => x.host === judged)) continue; // the scan of every string judged it
+        outside(
+          e.host,
+          w.path,
+          `${a.ip ? e.host : a.written} is an address outside the jurisdiction's declared CIDRs`,
+        );
+      }
     }
 }
+
+/**
+ * IP addresses written in a text, each a whole word: IPv6 in any form (group 1: bracketed with a
+ * port, a zone id, a dotted tail), or dotted IPv4. Timestamps (`12:30:45`), MAC addresses and
+ * digests (`sha256:…`) are no IPv6 address and are not read as one.
+ */
+const IP_IN_TEXT =
+  /(?<![\w.:%-])(\[[0-9a-f:.]+(?:%[\w.~-]+)?\](?::\d{1,5})?|[0-9a-f]*:[0-9a-f]*:[0-9a-f:.]*(?:%[\w.~-]+)?)(?![\w.:%\]-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])/gi;
+/** Dotted IPv4 addresses only: the same matches for a text without a colon, found faster. */
+const IPV4_IN_TEXT = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])/g;
 
 /**
  * A ConfigMap can hand an engine its options as a file (`vllm serve --config <file>`): a
@@ -424,7 +475,7 @@ function scanConfigMapHosts(address: string, data: unknown, m: StackMetadata, ou
   for (const [key, text] of Object.entries(data)) {
     if (typeof text !== 'string') continue;
     for (const [, name, value] of text.matchAll(
-      /["']?(master[-_]addr|data[-_]parallel[-_]address)["']?\s*[:=]\s*["']?([^\s"'#,}\]]+)/g,
+      /["']?(master[-_]addr|data[-_]parallel[-_]address)["']?\s*[:=]\s*["']?(\[[^\]\s"']*\](?::\d+)?|[^\s"'#,}\]]+)/g,
     )) {
       if (endpointsIn(value).length > 0) continue;
       const e = judgeBareHost(value, m);

@@ -91,6 +91,21 @@ describe('fails when a hostile value hides in one template only', () => {
     expect(r.messages).toContain(`SOV-012 ${WORKER}.args`);
   });
 
+  test.each([
+    ['a public IPv6 address', '2001:4860:4860::8888', '2001:4860:4860::8888'],
+    ['an IPv4-mapped public address', '::ffff:8.8.8.8', '::ffff:8.8.8.8 (IPv4-mapped 8.8.8.8)'],
+    ['a NAT64 address, upper case', '64:FF9B::808:808', '64:ff9b::808:808 (NAT64 8.8.8.8)'],
+    ['a bracketed IPv6 address with a port', '[2606:4700::1111]:29501', '2606:4700::1111'],
+  ])('the worker joins a group whose store is elsewhere (--master-addr: %s)', async (_what, host, names) => {
+    const r = await tampered((l) => {
+      const a = worker(l).containers[0].args as string[];
+      a[a.indexOf('--master-addr') + 1] = host;
+    });
+    expect(r.code).toBe(1);
+    expect(r.messages).toContain(`SOV-012 ${WORKER}.args[`);
+    expect(r.messages).toContain(`--master-addr ${host} names ${names}, outside the jurisdiction's`);
+  });
+
   test('a foreign image in the worker template only', async () => {
     const r = await tampered((l) => {
       worker(l).containers[0].image =
@@ -243,5 +258,123 @@ describe('fails when a hostile value hides in one template only', () => {
     expect(r.messages).toContain(
       `K8S-006 ${WORKER}.securityContext.capabilities.add container vllm-worker: adds IPC_LOCK`,
     );
+  });
+});
+
+describe("the audit report shows how each group is launched, read from the group's pod templates", () => {
+  async function reportOf(dir: string, opts: Parameters<typeof run>[1] = {}) {
+    const out: string[] = [];
+    await run(dir, { format: 'json', today: '2026-12-07', ...opts, write: (s) => void out.push(s) });
+    return JSON.parse(out.join('')) as AuditReport;
+  }
+  const groupsOf = (r: AuditReport, stack = 0) =>
+    Object.fromEntries(r.stacks[stack].inventory.models.map((m) => [m.name, m.multiNode]));
+  /** A copy of the synthesized example with its LeaderWorkerSet edited. */
+  function edited(edit: (lws: Json) => void): string {
+    const d = join(tmp, `case${String(++n).padStart(2, '0')}`, 'cdktf.out');
+    mkdirSync(join(d, '..'), { recursive: true });
+    cpSync(pristine, d, { recursive: true });
+    const j = JSON.parse(readFileSync(file(d), 'utf8')) as Json;
+    edit(
+      Object.values(j.resource.kubernetes_manifest as Record<string, Json>).find(
+        (r) => r.manifest.kind === 'LeaderWorkerSet',
+      ).manifest,
+    );
+    writeFileSync(file(d), JSON.stringify(j, null, 2));
+    return d;
+  }
+
+  test('v0.33.0: 2 nodes × 8 GPUs, multiprocessing (mp), in the text and the JSON report', async () => {
+    const out: string[] = [];
+    await run(pristine, { format: 'text', today: '2026-12-07', write: (s) => void out.push(s) });
+    expect(out.join('')).toContain(
+      '  model deepseek-r1 multi-node: 2 nodes × 8 GPUs, multiprocessing (mp)\n',
+    );
+    const groups = groupsOf(await reportOf(pristine));
+    expect(groups['mistral-7b']).toBeUndefined();
+    expect(groups['deepseek-r1']).toEqual([
+      expect.objectContaining({ nodes: 2, gpusPerNode: 8, backend: 'mp', disagreements: [] }),
+    ]);
+  });
+
+  test("v0.12.0 pinned: a Ray cluster (ray), the workers joining the leader's head", async () => {
+    const d = join(tmp, 'ray', 'cdktf.out');
+    const spec = join(tmp, 'ray.yaml');
+    writeFileSync(
+      spec,
+      readFileSync(join(EXAMPLES, 'frontier.yaml'), 'utf8')
+        .replace('engines: { vllm: v0.33.0 }', 'engines: { vllm: v0.12.0 }')
+        .replace('vllm-openai:v0.33.0@', 'vllm-openai:v0.12.0@'),
+    );
+    expect((await synthesize({ spec, outdir: d })).exitCode).toBe(0);
+    expect(groupsOf(await reportOf(d))['deepseek-r1']).toEqual([
+      expect.objectContaining({
+        nodes: 2,
+        gpusPerNode: 8,
+        backend: 'ray',
+        leader: 'ray',
+        workers: 'ray',
+        disagreements: [],
+      }),
+    ]);
+  });
+
+  test('fails to agree: workers tampered to join a Ray cluster while the leader runs multiprocessing are named', async () => {
+    const d = edited((l) => {
+      const w = worker(l).containers[0];
+      w.command = [
+        '/bin/sh',
+        '-c',
+        'until ray start --address="$LWS_LEADER_ADDRESS:6379" --block; do sleep 5; done',
+      ];
+      delete w.args;
+    });
+    const [g] = groupsOf(await reportOf(d))['deepseek-r1'] ?? [];
+    expect(g).toMatchObject({ backend: 'disagree', leader: 'mp', workers: 'ray' });
+    expect(g.disagreements[0]).toBe(
+      'the leader launches multiprocessing (mp), the workers a Ray cluster (ray)',
+    );
+    const md: string[] = [];
+    await run(d, { format: 'markdown', today: '2026-12-07', write: (s) => void md.push(s) });
+    expect(md.join('')).toContain('### Multi-node groups whose leader and workers disagree');
+  });
+
+  test('fails to agree in the plan: the planned group, not the synthesized one, is read and named', async () => {
+    const j = JSON.parse(readFileSync(file(pristine), 'utf8')) as Json;
+    const [name, r] = Object.entries(j.resource.kubernetes_manifest as Record<string, Json>).find(
+      ([, x]) => x.manifest.kind === 'LeaderWorkerSet',
+    )!;
+    const after = JSON.parse(JSON.stringify(r)) as Json;
+    delete after['//'];
+    delete after.depends_on;
+    const a = worker(after.manifest).containers[0].args as string[];
+    a[a.indexOf('--nnodes') + 1] = '3';
+    const plan = join(tmp, 'lws-plan.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        format_version: '1.2',
+        terraform_version: '1.10.5',
+        resource_changes: [
+          {
+            address: `kubernetes_manifest.${name}`,
+            mode: 'managed',
+            type: 'kubernetes_manifest',
+            name,
+            change: { actions: ['update'], before: r, after },
+          },
+        ],
+      }),
+    );
+    const report = await reportOf(pristine, { plan });
+    expect(
+      report.stacks.map((s) => [
+        s.name,
+        groupsOf(report, report.stacks.indexOf(s))['deepseek-r1']?.[0].disagreements,
+      ]),
+    ).toEqual([
+      [STACK, []],
+      [`${STACK} (plan ${plan})`, ['--nnodes: the leader 2, the workers 3']],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { rule } from '../../../policy/rules/sov-012-endpoints-in-jurisdiction';
-import { exampleStack, runOn, unknowns, withResource, type Any } from '../fixtures';
+import { exampleStack, metadata, runOn, unknowns, withResource, type Any } from '../fixtures';
 import { expectExampleCompliant, failuresOn } from './helpers';
 
 describe('SOV-012 every endpoint inside the jurisdiction', () => {
@@ -151,6 +151,147 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
         ];
       });
       expect(found).toEqual([]);
+    });
+  });
+
+  describe('IPv6 literals, judged against the CIDRs as IPv4 is', () => {
+    const why =
+      "outside the jurisdiction's declared hosts and CIDRs: the process would join or send work there";
+    const v6 = (cidrs: string[] = ['10.20.0.0/16', '2001:db8:20::/48']) =>
+      metadata({ allowed: { ...metadata().allowed, cidrs } });
+    /** Non-passing outcomes of the rule after `edit` on the weights job's container, as `status path: message`. */
+    const found = (edit: (c: Any) => void, meta = v6()) => {
+      const j = exampleStack(meta);
+      edit(j.resource.kubernetes_job_v1.weights_llama.spec.template.spec.container[0]);
+      return runOn(rule, j)
+        .filter((o) => o.status !== 'compliant' && o.status !== 'not-applicable')
+        .map((o) => `${o.status} ${o.path!.replace('spec.template.spec.container[0].', '')}: ${o.message}`);
+    };
+    test.each([
+      ['a global address', ['--master-addr', '2001:4860:4860::8888'], '2001:4860:4860::8888'],
+      ['upper case, uncompressed', ['--master-addr', '2606:4700:0:0:0:0:0:1111'], '2606:4700:0:0:0:0:0:1111'],
+      ['bracketed after =', ['--master-addr=[2001:db8::1]'], '2001:db8::1'],
+      ['bracketed with a port', ['--rpc', '[2606:4700::1111]:50052'], '2606:4700::1111'],
+      ['unbracketed with a port', ['--rpc', '2001:db8::1:50052'], '2001:db8::1'],
+      ['link-local with a zone id', ['--master-addr', 'fe80::1%eth0'], 'fe80::1%eth0'],
+      ['IPv4-mapped', ['--master-addr', '::ffff:8.8.8.8'], '::ffff:8.8.8.8 (IPv4-mapped 8.8.8.8)'],
+      [
+        'IPv4-mapped in hex, upper case',
+        ['--master-addr', '::FFFF:808:808'],
+        '::ffff:808:808 (IPv4-mapped 8.8.8.8)',
+      ],
+      ['IPv4-compatible', ['--master-addr', '::8.8.8.8'], '::8.8.8.8 (IPv4-compatible 8.8.8.8)'],
+      ['NAT64', ['-dpa', '64:ff9b::8.8.8.8'], '64:ff9b::8.8.8.8 (NAT64 8.8.8.8)'],
+      // inet_pton refuses a leading zero, inet_aton reads it as octal: not read as 10.20.0.1
+      ['a leading zero in the IPv4 part', ['--master-addr', '::ffff:010.20.0.1'], '::ffff:010.20.0.1'],
+    ])('fails on %s after a host flag, naming the whole literal', (_what, args, names) => {
+      // One finding for the flag (a word that is no address may hold an IPv4 address judged apart).
+      const msgs = found((c) => (c.args = ['serve', ...args])).filter((x) => x.includes(' names '));
+      expect(msgs).toHaveLength(1);
+      expect(msgs[0]).toMatch(/^non-compliant args\[\d\]: /);
+      expect(msgs[0]).toContain(` names ${names}, ${why}`);
+    });
+    test('fails on a literal a shell script or a JSON option names, once per literal', () => {
+      expect(
+        found((c) => {
+          c.command = ['/bin/sh', '-c', 'exec vllm serve --master-addr [2606:4700::1111] --port 8000'];
+          c.args = [
+            '--kv-transfer-config',
+            '{"kv_ip":"::ffff:8.8.8.8","peer":"2606:4700::1001","nat":"64:ff9b::808:808"}',
+            '--kv-peer=[2001:DB8::9]:14579',
+          ];
+        }),
+      ).toEqual([
+        `non-compliant command[2]: --master-addr [2606:4700::1111] names 2606:4700::1111, ${why}`,
+        "non-compliant args[1]: ::ffff:8.8.8.8 (IPv4-mapped 8.8.8.8) is an address outside the jurisdiction's declared CIDRs",
+        "non-compliant args[1]: 2606:4700::1001 is an address outside the jurisdiction's declared CIDRs",
+        "non-compliant args[1]: 64:ff9b::808:808 (NAT64 8.8.8.8) is an address outside the jurisdiction's declared CIDRs",
+        "non-compliant args[2]: 2001:db8::9 is an address outside the jurisdiction's declared CIDRs",
+      ]);
+    });
+    test('fails on an IPv6 URL, a config file, a pod resolver and a Cluster API address that carry an outside IPv4', () => {
+      const j = exampleStack(v6());
+      const pod = j.resource.kubernetes_job_v1.weights_llama.spec.template.spec;
+      pod.container[0].env[0].value = 'http://[::ffff:8.8.8.8]:8000/';
+      pod.dns_policy = 'None';
+      pod.dns_config = [{ nameservers: ['::ffff:10.20.0.53', '::ffff:1.1.1.1'] }];
+      j.resource.kubernetes_config_map_v1 = {
+        extra: { metadata: [{ name: 'extra' }], data: { 'c.json': '{"master_addr": "[2606:4700::1111]"}' } },
+      };
+      j.resource.kubernetes_manifest = {
+        cluster: {
+          manifest: {
+            apiVersion: 'cluster.x-k8s.io/v1beta2',
+            kind: 'Cluster',
+            metadata: { name: 'de' },
+            spec: {
+              dns: ['::ffff:10.20.255.2', '::ffff:1.1.1.1', '2001:db8:20::53'],
+              pods: ['::ffff:8.8.8.0/120'],
+            },
+          },
+        },
+      };
+      expect(failuresOn(rule, j).sort()).toEqual(
+        [
+          "kubernetes_job_v1.weights_llama spec.template.spec.container[0].env[0].value: http://[::ffff:8.8.8.8]:8000 names ::ffff:8.8.8.8 (IPv4-mapped 8.8.8.8), outside the jurisdiction's declared hosts",
+          `kubernetes_job_v1.weights_llama spec.template.spec.dns_config.nameservers[1]: the pod's nameserver "::ffff:1.1.1.1" is outside the jurisdiction's declared CIDRs (10.20.0.0/16, 2001:db8:20::/48): names would be resolved from outside`,
+          "kubernetes_config_map_v1.extra data.c.json: master_addr: [2606:4700::1111] names 2606:4700::1111, outside the jurisdiction's declared hosts and CIDRs: the engine reading this file would join or send work there",
+          "kubernetes_manifest.cluster manifest.spec.dns[1]: ::ffff:1.1.1.1 (IPv4-mapped 1.1.1.1) is an address outside the jurisdiction's declared CIDRs (10.20.0.0/16, 2001:db8:20::/48)",
+          "kubernetes_manifest.cluster manifest.spec.pods[0]: ::ffff:8.8.8.0/120 (IPv4-mapped 8.8.8.0/24) is an address outside the jurisdiction's declared CIDRs (10.20.0.0/16, 2001:db8:20::/48)",
+        ].sort(),
+      );
+    });
+    test('fails on a dotted IPv4 address inside a word that only looks like IPv6', () => {
+      expect(found((c) => (c.args = ['--kv-peer=ab:cd:8.8.8.8', '--x', '1::1.1.1.1', 'x[::2]']))).toEqual([
+        "non-compliant args[0]: 8.8.8.8 is an address outside the jurisdiction's declared CIDRs",
+        "non-compliant args[2]: 1.1.1.1 is an address outside the jurisdiction's declared CIDRs",
+      ]);
+    });
+    test('passes addresses inside the CIDRs in every form, the loopback, and an IPv4-mapped address inside', () => {
+      expect(
+        found((c) => {
+          c.command = ['/bin/sh', '-c', 'exec vllm serve --master-addr [2001:DB8:20::7] --host ::'];
+          c.args = [
+            '--master-addr',
+            '2001:db8:20:0:0:0:0:7',
+            '--rpc',
+            '[2001:db8:20::8]:50052,2001:db8:20::9:50052',
+            '--data-parallel-address',
+            '::ffff:10.20.0.9',
+            '--address',
+            '::1',
+            '--kv-transfer-config',
+            '{"kv_ip":"::ffff:a14:9","loopback":"[::1]:14579","local":"::ffff:127.0.0.1"}',
+          ];
+        }),
+      ).toEqual([]);
+    });
+    test('fails on a link-local address unless the jurisdiction declares the link-local range', () => {
+      const edit = (c: Any) => (c.args = ['--master-addr', 'fe80::1%eth0']);
+      expect(found(edit)).toEqual([
+        `non-compliant args[1]: --master-addr fe80::1%eth0 names fe80::1%eth0, ${why}`,
+      ]);
+      expect(found(edit, v6(['10.20.0.0/16', 'fe80::/10']))).toEqual([]);
+    });
+    test('does not read timestamps, digests, MAC addresses or code as addresses', () => {
+      expect(
+        found((c) => {
+          c.command = [
+            'python3',
+            '-c',
+            'import sys; print(sys.argv[1:][::2], x[1::3], "12:30:45"); // std::vector<a::b>',
+          ];
+          c.args = [
+            '--since=2026-12-08T12:30:45Z',
+            'at 12:30:45.123',
+            `registry.de.example/x@sha256:${'ab'.repeat(32)}`,
+            '00:1a:2b:3c:4d:5e',
+            'AA:BB:CC:DD:EE:FF',
+            '::',
+            'a::b',
+          ];
+        }),
+      ).toEqual([]);
     });
   });
 
