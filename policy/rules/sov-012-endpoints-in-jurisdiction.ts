@@ -359,7 +359,10 @@ interface ContainerEnv {
    */
   readonly values: ReadonlyMap<string, string | null>;
   /** Where each name is set, as a path under the container, and what it was read from. */
-  readonly origin: ReadonlyMap<string, { readonly path: string; readonly raw?: string; readonly from?: string }>;
+  readonly origin: ReadonlyMap<
+    string,
+    { readonly path: string; readonly raw?: string; readonly from?: string }
+  >;
   /** `envFrom` sources that cannot be followed: a name set nowhere else may come from one. */
   readonly opaque: readonly string[];
 }
