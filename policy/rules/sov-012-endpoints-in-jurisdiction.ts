@@ -519,18 +519,18 @@ function expand(value: string, env: ContainerEnv): string | undefined {
  * needed: the endpoint scan sees only URLs and `host:port`), with what the process does there.
  * Each name as its reader spells it:
  * - MASTER_ADDR: torch.distributed's `env://` rendezvous connects to its TCPStore there
- *   (torch/distributed/rendezvous.py `_env_rendezvous_handler`, pytorch/pytorch, stored at f186b9ee).
+ *   (torch/distributed/rendezvous.py `_env_rendezvous_handler`, pytorch/pytorch, read at 0140b62d).
  * - VLLM_HOST_IP (the address a process gives its peers, vllm/utils/network_utils.py `get_ip`),
  *   VLLM_DP_MASTER_IP (the data-parallel master, vllm/config/parallel.py), VLLM_NIXL_SIDE_CHANNEL_HOST
  *   (the NIXL KV-transfer handshake host) and VLLM_LOOPBACK_IP (what a process's own parts connect
  *   to, `get_loopback_ip`): vllm/envs.py at 9aaf83ef (vllm-project/vllm main of 2026-05-19, read in
- *   the history of the local-inference-lab/vllm fork; all four also at f218f9c2).
+ *   the history of the local-inference-lab/vllm fork; all four also at 001f69f8).
  * - RAY_ADDRESS: `ray.init()` reads it before any address it is given (docs.ray.io, "Starting Ray");
  *   `auto` and `local` name no host.
  * - NCCL_COMM_ID: the bootstrap root, `<ipv4>:<port>`, `[<ipv6>]:<port>` or `<hostname>:<port>`
- *   (src/bootstrap.cc, NVIDIA/nccl, stored at 7aa1c46f).
+ *   (src/bootstrap.cc `bootstrapNetInit`, NVIDIA/nccl, read at 081eafaf).
  * - LWS_LEADER_ADDRESS: the LeaderWorkerSet controller sets it to the group's leader
- *   (pkg/utils/pod/pod_utils.go `AddLWSVariables`, kubernetes-sigs/lws, stored at 1b17603c, puts its
+ *   (pkg/utils/pod/pod_utils.go `AddLWSVariables`, kubernetes-sigs/lws, read at 1b17603c, puts its
  *   own first and drops the template's); a template that writes it is judged as written, since the
  *   engines and scripts of the group read it to find their leader.
  * - LLAMA_ARG_RPC: llama-server's `--rpc` list (`.set_env("LLAMA_ARG_RPC")`, common/arg.cpp at 145b6280).
