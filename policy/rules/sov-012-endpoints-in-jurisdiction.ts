@@ -1,7 +1,7 @@
-import { one, str, strings } from '../json';
+import { many, one, str, strings } from '../json';
 import { cidrWithin, endpointsIn, parseCidr, publicServiceOf, type Endpoint } from '../../core/hosts';
 import { helmValues } from '../images';
-import { podViews } from '../k8s';
+import { k8sObject, podViews, type PodView } from '../k8s';
 import type { Outcome, StackRule } from '../types';
 import { describeIp, ipLiteral, judgeBareHost, judgeEndpoint, judgeIp } from './private/endpoint';
 import type { StackMetadata } from '../../core/stack-record';
@@ -24,6 +24,8 @@ export const rule: StackRule = {
       return e;
     };
     const bare: BareHostsSeen = { tokens: new Map(), texts: new Map() };
+    let configMaps: ConfigMaps | undefined;
+    const configMapsOf = () => (configMaps ??= configMapsIn(ctx.stack.resources));
     const scan = (address: string, body: unknown, prefix = '') => {
       let any = false;
       let bad = false;
@@ -88,7 +90,7 @@ export const rule: StackRule = {
     for (const r of [...ctx.stack.resources, ...ctx.stack.data]) {
       scan(r.address, r.body);
       scanPodNameservers(r, ctx.metadata.allowed.cidrs, out);
-      scanBarePublicHosts(r, ctx.metadata, out, bare);
+      scanBarePublicHosts(r, ctx.metadata, out, bare, configMapsOf);
       if (r.type === 'kubernetes_config_map_v1' || r.type === 'kubernetes_config_map')
         scanConfigMapHosts(r.address, one(r.body.data) ?? r.body.data, ctx.metadata, out);
       if (r.type === 'kubernetes_manifest' && str(one(r.body.manifest)?.kind) === 'ConfigMap')
@@ -245,6 +247,7 @@ function scanBarePublicHosts(
   out: Outcome[],
   /** Per stack: token → the host it names when that is a public service's, else null; text → its tokens that do. */
   seen: BareHostsSeen,
+  configMaps: () => ConfigMaps,
 ): void {
   for (const p of podViews(r))
     for (const c of p.containers) {
@@ -271,7 +274,9 @@ function scanBarePublicHosts(
         });
       }
       const env = c.c[p.obj.k('env')];
-      scanHostFlags(words, envOf(env, p.obj.k('value_from')), m, r.address, out);
+      const resolved = environmentOf(p, c.c, configMaps);
+      scanHostFlags(words, resolved, m, r.address, out);
+      scanJoinEnvironment(c.name, resolved, m, r.address, out, c.path);
       (Array.isArray(env) ? env : []).forEach((e, i) => {
         const v = (e as Record<string, unknown> | null)?.value;
         if (typeof v === 'string') check(v, () => `${c.path}.${p.obj.k('env')}[${i}].value`);
@@ -329,32 +334,175 @@ function isHostFlag(token: string): boolean {
   return HOST_FLAGS.some((f) => t.length >= f.from && f.name.startsWith(t));
 }
 
-/** A container's environment: literal values by name, `null` for a value read from elsewhere. */
-function envOf(env: unknown, valueFromKey: string): Map<string, string | null> {
-  const out = new Map<string, string | null>();
-  for (const e of Array.isArray(env) ? env : []) {
-    const o = e as Record<string, unknown> | null;
-    const name = typeof o?.name === 'string' ? o.name : undefined;
-    if (name === undefined) continue;
-    out.set(name, typeof o?.value === 'string' ? o.value : o?.[valueFromKey] !== undefined ? null : '');
+/** ConfigMaps the stack creates, by namespace and name (and by the reference to their name): their data. */
+type ConfigMaps = ReadonlyMap<string, Record<string, unknown>>;
+
+function configMapsIn(resources: readonly Parameters<typeof k8sObject>[0][]): ConfigMaps {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const r of resources) {
+    const o = k8sObject(r);
+    if (o?.kind !== 'ConfigMap' || o.name === undefined) continue;
+    const data = one(o.root.data) ?? {};
+    out.set(`${o.namespace ?? 'default'}\u0000${o.name}`, data);
+    // A typed ConfigMap is often named by reference: `${kubernetes_config_map_v1.x.metadata[0].name}`.
+    if (o.style === 'tf') out.set(`${o.namespace ?? 'default'}\u0000\${${r.address}.metadata[0].name}`, data);
   }
   return out;
 }
 
+/** A container's environment as its processes get it (see environmentOf). */
+interface ContainerEnv {
+  /**
+   * Value by name: the string a process is given (a literal, `$(NAME)` references expanded, a key
+   * of a ConfigMap the stack creates), or `null` when it cannot be followed (a Secret, a ConfigMap
+   * the stack does not create, a value Terraform computes).
+   */
+  readonly values: ReadonlyMap<string, string | null>;
+  /** Where each name is set, as a path under the container, and what it was read from. */
+  readonly origin: ReadonlyMap<
+    string,
+    { readonly path: string; readonly raw?: string; readonly from?: string }
+  >;
+  /** `envFrom` sources that cannot be followed: a name set nowhere else may come from one. */
+  readonly opaque: readonly string[];
+}
+
+/**
+ * What a pod's own fields give a variable (`valueFrom.fieldRef`): its own addresses and names stand
+ * for an in-cluster host; a label or an annotation of the pod template is read from the template.
+ */
+const OWN_FIELDS = new Set([
+  'status.podIP',
+  'status.podIPs',
+  'status.hostIP',
+  'status.hostIPs',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.uid',
+  'spec.nodeName',
+  'spec.serviceAccountName',
+]);
+
+/**
+ * A container's environment as Kubernetes builds it: `envFrom` sources in order, then `env`
+ * entries in order (an entry overrides a source), each `env` value with `$(NAME)` expanded from the
+ * names set before it (Kubernetes API, EnvVar.value). A ConfigMap the stack creates is followed
+ * (`configMapKeyRef`, `envFrom.configMapRef` with its `prefix`); a Secret is not.
+ */
+function environmentOf(p: PodView, c: Record<string, unknown>, configMaps: () => ConfigMaps): ContainerEnv {
+  const k = (s: string) => p.obj.k(s);
+  const values = new Map<string, string | null>();
+  const origin = new Map<string, { path: string; raw?: string; from?: string }>();
+  const opaque: string[] = [];
+  const namespace = p.obj.namespace ?? 'default';
+  const configMapRef = (name: unknown) =>
+    typeof name === 'string' ? configMaps().get(`${namespace}\u0000${name}`) : undefined;
+  many(c[k('env_from')]).forEach((src, j) => {
+    const path = `${k('env_from')}[${j}]`;
+    const prefix = typeof src.prefix === 'string' ? src.prefix : '';
+    const cm = one(src[k('config_map_ref')]);
+    const data = cm ? configMapRef(cm.name) : undefined;
+    if (!data) {
+      if (cm || one(src[k('secret_ref')])) opaque.push(path);
+      return;
+    }
+    for (const [key, v] of Object.entries(data)) {
+      if (typeof v !== 'string' || v.includes('${')) {
+        values.set(prefix + key, null);
+        origin.set(prefix + key, { path, from: `ConfigMap ${String(cm?.name)} key ${key}` });
+        continue;
+      }
+      values.set(prefix + key, v);
+      origin.set(prefix + key, { path, raw: v, from: `ConfigMap ${String(cm?.name)} key ${key}` });
+    }
+  });
+  many(c[k('env')]).forEach((e, i) => {
+    const name = str(e.name);
+    if (name === undefined) return;
+    const at = `${k('env')}[${i}]`;
+    if (typeof e.value === 'string') {
+      const v = e.value.includes('${') ? null : expandReferences(e.value, values, opaque);
+      values.set(name, v);
+      origin.set(name, { path: `${at}.value`, raw: e.value });
+      return;
+    }
+    const from = one(e[k('value_from')]);
+    if (!from) {
+      values.set(name, ''); // `value` unset: the empty string
+      origin.set(name, { path: at, raw: '' });
+      return;
+    }
+    const path = `${at}.${k('value_from')}`;
+    const field = str(one(from[k('field_ref')])?.[k('field_path')]);
+    const ref = one(from[k('config_map_key_ref')]);
+    let v: string | null = null;
+    let what: string | undefined;
+    if (field !== undefined) {
+      const meta = /^metadata\.(labels|annotations)\['([^']*)'\]$/.exec(field);
+      if (OWN_FIELDS.has(field)) v = 'pod-own-field';
+      else if (meta) {
+        const got = (meta[1] === 'labels' ? p.podLabels : p.podAnnotations)[meta[2]] ?? '';
+        v = got.includes('${') ? null : got;
+        what = `the pod's ${meta[1] === 'labels' ? 'label' : 'annotation'} ${meta[2]}`;
+      }
+    } else if (one(from[k('resource_field_ref')])) v = '0';
+    else if (ref) {
+      what = `ConfigMap ${String(ref.name)} key ${String(ref.key)}`;
+      const data = configMapRef(ref.name);
+      const got = data && typeof ref.key === 'string' ? data[ref.key] : undefined;
+      if (data && got === undefined) {
+        // A key the ConfigMap does not hold: the variable is not set (or the pod does not start).
+        values.delete(name);
+        origin.delete(name);
+        return;
+      }
+      v = typeof got === 'string' && !got.includes('${') ? got : null;
+    } else if (one(from[k('secret_key_ref')])) {
+      const s = one(from[k('secret_key_ref')]);
+      what = `Secret ${String(s?.name)} key ${String(s?.key)}`;
+    }
+    values.set(name, v);
+    origin.set(name, { path, ...(v !== null && what ? { raw: v } : {}), ...(what ? { from: what } : {}) });
+  });
+  return { values, origin, opaque };
+}
+
+/**
+ * `$(NAME)` in an `env` value as Kubernetes expands it: from a name set before it; an unset name is
+ * left as written (and `$$(NAME)` is the text `$(NAME)`). A name set from something that cannot be
+ * followed, or that an unfollowable `envFrom` source may set, makes the whole value unknown (`null`).
+ */
+function expandReferences(
+  value: string,
+  values: ReadonlyMap<string, string | null>,
+  opaque: readonly string[],
+): string | null {
+  let unknown = false;
+  const out = value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (w, name: string | undefined) => {
+    if (name === undefined) return '$';
+    const v = values.get(name);
+    if (typeof v === 'string') return v;
+    if (v === null || (opaque.length > 0 && !name.startsWith('LWS_'))) unknown = true;
+    return w;
+  });
+  return unknown ? null : out;
+}
+
 /**
  * What a process is really given for `$(NAME)` (Kubernetes expands it from the container's
- * environment) or `$NAME`/`${NAME}` (a shell does): a literal environment value is put in; a
+ * environment) or `$NAME`/`${NAME}` (a shell does): a value of the environment is put in; a
  * LeaderWorkerSet variable the spec does not set (the controller adds it: the group's own
- * leader) stands for an in-cluster name; anything else (a value read from a Secret or
- * ConfigMap, a shell variable set in a script) cannot be followed and is `undefined`.
+ * leader) stands for an in-cluster name; anything else (a value read from a Secret or a ConfigMap
+ * the stack does not create, a name an unfollowable `envFrom` source may set, a shell variable set
+ * in a script) cannot be followed and is `undefined`.
  */
-function expand(value: string, env: ReadonlyMap<string, string | null>): string | undefined {
+function expand(value: string, env: ContainerEnv): string | undefined {
   let unknown = false;
   const put = (name: string, written: string): string => {
-    const v = env.get(name);
+    const v = env.values.get(name);
     if (typeof v === 'string') return v;
     if (v === undefined && name.startsWith('LWS_')) return 'lws-group-leader';
-    if (v === undefined && written.startsWith('$(')) return written; // Kubernetes leaves it as written
+    if (v === undefined && written.startsWith('$(') && env.opaque.length === 0) return written; // Kubernetes leaves it as written
     unknown = true;
     return '';
   };
@@ -364,6 +512,115 @@ function expand(value: string, env: ReadonlyMap<string, string | null>): string 
       put((a ?? b ?? c) as string, w),
   );
   return unknown ? undefined : out;
+}
+
+/**
+ * Environment variables a process reads as the address of a peer, however it is written (no scheme
+ * needed: the endpoint scan sees only URLs and `host:port`), with what the process does there.
+ * Each name as its reader spells it:
+ * - MASTER_ADDR: torch.distributed's `env://` rendezvous connects to its TCPStore there
+ *   (torch/distributed/rendezvous.py `_env_rendezvous_handler`, pytorch/pytorch, read at 0140b62d).
+ * - VLLM_HOST_IP (the address a process gives its peers, vllm/utils/network_utils.py `get_ip`),
+ *   VLLM_DP_MASTER_IP (the data-parallel master, vllm/config/parallel.py), VLLM_NIXL_SIDE_CHANNEL_HOST
+ *   (the NIXL KV-transfer handshake host) and VLLM_LOOPBACK_IP (what a process's own parts connect
+ *   to, `get_loopback_ip`): vllm/envs.py at 9aaf83ef (vllm-project/vllm main of 2026-05-19, read in
+ *   the history of the local-inference-lab/vllm fork; all four also at 001f69f8).
+ * - RAY_ADDRESS: `ray.init()` reads it before any address it is given (docs.ray.io, "Starting Ray");
+ *   `auto` and `local` name no host.
+ * - NCCL_COMM_ID: the bootstrap root, `<ipv4>:<port>`, `[<ipv6>]:<port>` or `<hostname>:<port>`
+ *   (src/bootstrap.cc `bootstrapNetInit`, NVIDIA/nccl, read at 081eafaf).
+ * - LWS_LEADER_ADDRESS: the LeaderWorkerSet controller sets it to the group's leader
+ *   (pkg/utils/pod/pod_utils.go `AddLWSVariables`, kubernetes-sigs/lws, read at 1b17603c, puts its
+ *   own first and drops the template's); a template that writes it is judged as written, since the
+ *   engines and scripts of the group read it to find their leader.
+ * - LLAMA_ARG_RPC: llama-server's `--rpc` list (`.set_env("LLAMA_ARG_RPC")`, common/arg.cpp at 145b6280).
+ * NCCL_SOCKET_IFNAME and GLOO_SOCKET_IFNAME name network interfaces, not hosts, and are not judged.
+ */
+const JOIN_ENV: ReadonlyMap<string, string> = new Map([
+  ['MASTER_ADDR', 'torch.distributed would join its rendezvous there'],
+  ['VLLM_HOST_IP', 'vLLM would give it to its peers as its own address, and they would connect there'],
+  ['VLLM_DP_MASTER_IP', 'vLLM would join its data-parallel group there'],
+  ['VLLM_NIXL_SIDE_CHANNEL_HOST', 'vLLM would hand it to remote agents for the KV-transfer handshake'],
+  ['VLLM_LOOPBACK_IP', "vLLM's own processes would connect to each other there"],
+  ['RAY_ADDRESS', 'Ray would connect to a cluster there'],
+  ['NCCL_COMM_ID', 'NCCL would bootstrap its communicator there'],
+  ['LWS_LEADER_ADDRESS', "the group's processes would look for their leader there"],
+  ['LLAMA_ARG_RPC', 'llama-server would offload layers there'],
+]);
+const JOIN_ENV_IN_TEXT = new RegExp(`(?:${[...JOIN_ENV.keys()].join('|')})=`);
+/** `NAME=value` in a script or an argument, the value quoted or a word. */
+const JOIN_ASSIGNMENT = new RegExp(
+  `(?<![\\w$])(${[...JOIN_ENV.keys()].join('|')})=("[^"]*"|'[^']*'|[^\\s;|&)\`"']*)`,
+  'g',
+);
+
+/**
+ * The hosts a join variable's value names outside the jurisdiction (a list for LLAMA_ARG_RPC).
+ * With `judged`, a `host:port` or URL the scan of every string already judged where it is written
+ * is left to it.
+ */
+function joinHostsOutside(
+  name: string,
+  value: string,
+  m: StackMetadata,
+  judged: boolean,
+): { part: string; host: string }[] {
+  const out: { part: string; host: string }[] = [];
+  if (name === 'RAY_ADDRESS' && /^(auto|local)$/i.test(value.trim())) return out;
+  for (const raw of name === 'LLAMA_ARG_RPC' ? value.split(',') : [value]) {
+    const part = raw.trim();
+    if (part === '' || part.startsWith('$(')) continue;
+    if (endpointsIn(part).length > 0) {
+      if (judged) continue;
+      for (const e of endpointsIn(part))
+        if (judgeEndpoint(e, m) !== 'inside') out.push({ part, host: namedHost(e.host) });
+      continue;
+    }
+    const e = judgeBareHost(part, m);
+    if (e !== undefined && e.verdict !== 'inside') out.push({ part, host: e.host });
+  }
+  return out;
+}
+
+/**
+ * The peer addresses a container's environment hands its processes (JOIN_ENV): each literal
+ * value, `$(NAME)` reference and ConfigMap key judged as a host; a value the audit cannot follow
+ * (a Secret, a ConfigMap the stack does not create, a value Terraform computes) is unknown, as a
+ * host flag's is.
+ */
+function scanJoinEnvironment(
+  container: string,
+  env: ContainerEnv,
+  m: StackMetadata,
+  address: string,
+  out: Outcome[],
+  containerPath: string,
+): void {
+  for (const [name, why] of JOIN_ENV) {
+    if (!env.values.has(name)) continue;
+    const value = env.values.get(name);
+    const o = env.origin.get(name);
+    const path = `${containerPath}.${o?.path ?? ''}`;
+    const source = o?.from ? ` (from ${o.from})` : '';
+    if (value === null || value === undefined) {
+      out.push({
+        status: 'unknown',
+        address,
+        path,
+        message: `container ${container}: ${name}${source}: the address comes from a value the audit cannot follow`,
+      });
+      continue;
+    }
+    // Written literally where the scan of every string reads it: a `host:port` there is judged there.
+    const judged = o?.raw === value;
+    for (const { part, host } of joinHostsOutside(name, value, m, judged))
+      out.push({
+        status: 'non-compliant',
+        address,
+        path,
+        message: `container ${container}: ${name}=${o?.raw !== undefined && o.raw !== value ? `${o.raw} (${value})` : value}${source} names ${host}${part === value ? '' : ` (${part})`}, outside the jurisdiction's declared hosts and CIDRs: ${why}`,
+      });
+  }
 }
 
 /**
@@ -385,7 +642,7 @@ function expand(value: string, env: ReadonlyMap<string, string | null>): string 
  */
 function scanHostFlags(
   words: readonly { value: string; path: () => string }[],
-  env: ReadonlyMap<string, string | null>,
+  env: ContainerEnv,
   m: StackMetadata,
   address: string,
   out: Outcome[],
@@ -428,6 +685,31 @@ function scanHostFlags(
         );
       }
     });
+  }
+  // A peer address set in a script (`export MASTER_ADDR=…`, `env VLLM_HOST_IP=… vllm serve`), judged
+  // as the variable in the container's environment is (JOIN_ENV); before the address scan, so the
+  // finding names the variable.
+  for (const w of words) {
+    if (!w.value.includes('=') || !JOIN_ENV_IN_TEXT.test(w.value)) continue;
+    for (const [, name, quoted] of w.value.matchAll(JOIN_ASSIGNMENT)) {
+      const written = quoted.replace(/^(["'])(.*)\1$/s, '$2');
+      const value = expand(written, env);
+      if (value === undefined) {
+        out.push({
+          status: 'unknown',
+          address,
+          path: w.path(),
+          message: `${name}=${written}: the address comes from a variable the audit cannot follow (a Secret, a ConfigMap or a shell assignment)`,
+        });
+        continue;
+      }
+      for (const { part, host } of joinHostsOutside(name, value, m, written === value))
+        outside(
+          host,
+          w.path,
+          `${name}=${written === value ? value : `${written} (${value})`} names ${host}, outside the jurisdiction's declared hosts and CIDRs: ${JOIN_ENV.get(name)}${part === value ? '' : ` (${part})`}`,
+        );
+    }
   }
   for (const w of words)
     for (const [written, v6] of w.value.matchAll(w.value.includes(':') ? IP_IN_TEXT : IPV4_IN_TEXT)) {

@@ -12,6 +12,7 @@ import {
   publicServiceOf,
 } from '../../core/hosts';
 import { checkSourceUrl } from '../../core/source-url';
+import { ipLiteral } from '../../policy/rules/private/endpoint';
 import { homedir } from 'os';
 import { posix } from 'path';
 import { CAPM3, CAPO, clusterApiReleaseFor, kubernetesVersionProblem } from '../../core/cluster-api-releases';
@@ -636,6 +637,18 @@ function provisionProblems(base: SpecPath, j: JurisdictionSpec): SemanticProblem
     const path = [...at, 'ntpServers', i];
     const v = server.trim().toLowerCase();
     if (DOTTED_V4.test(v)) return within(path, v, 'the time server');
+    // An IPv6 form, read as the gate reads it (IpLiteral): named with the IPv4 address it carries.
+    // The nodes' time servers are host names or IPv4 addresses (ClusterApiCluster refuses the rest).
+    const ip = v.includes(':') ? ipLiteral(v) : undefined;
+    if (ip !== undefined) {
+      add(
+        path,
+        ip.carries
+          ? `"${server}" carries the IPv4 address ${ip.address} (${ip.carries}): write it as ${ip.address}`
+          : `"${server}" is an IPv6 address: time servers are host names or IPv4 addresses`,
+      );
+      return;
+    }
     const e = /^[a-z0-9.-]+$/.test(v) ? endpointsIn(`ntp://${v}`)[0] : undefined;
     if (e === undefined || e.host === '') {
       add(path, `"${server}" is not a host name or IPv4 address (no scheme, port or path)`);

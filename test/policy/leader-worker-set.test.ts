@@ -136,6 +136,73 @@ describe('fails when a hostile value hides in one template only', () => {
     expect(r.messages).toContain(`SOV-001 ${WORKER}.image`);
   });
 
+  test.each([
+    ['the worker', 'MASTER_ADDR', '8.8.8.8', '8.8.8.8'],
+    ['the worker', 'VLLM_DP_MASTER_IP', 'dp.attacker.example', 'dp.attacker.example'],
+    ['the leader', 'VLLM_HOST_IP', '2001:4860:4860::8888', '2001:4860:4860::8888'],
+    ['the leader', 'RAY_ADDRESS', '::ffff:203.0.113.7', '::ffff:203.0.113.7 (IPv4-mapped 203.0.113.7)'],
+    [
+      'the worker',
+      'LWS_LEADER_ADDRESS',
+      'leader.ams.ai-zone.nl.example.attacker.example',
+      'leader.ams.ai-zone.nl.example.attacker.example',
+    ],
+    ['the worker', 'NCCL_COMM_ID', '[2606:4700::1111]:29500', '2606:4700::1111'],
+  ])('%s is handed a peer address outside in its environment (%s=%s)', async (who, name, value, host) => {
+    const r = await tampered((l) => {
+      const c = (who === 'the worker' ? worker(l) : leader(l)).containers[0];
+      c.env.push({ name, value });
+    });
+    expect(r.code).toBe(1);
+    const at = who === 'the worker' ? WORKER : LEADER;
+    const container = who === 'the worker' ? 'vllm-worker' : 'vllm';
+    expect(r.messages).toMatch(
+      new RegExp(
+        `SOV-012 ${at.replace(/[.[\]]/g, '\\$&')}\\.env\\[\\d+\\]\\.value container ${container}: ${name}=`,
+      ),
+    );
+    expect(r.messages).toContain(` names ${host}, outside the jurisdiction's declared hosts and CIDRs: `);
+  });
+
+  test('a peer address from a ConfigMap the stack creates, handed to the worker by envFrom', async () => {
+    const d = join(tmp, 'env-from', 'cdktf.out');
+    mkdirSync(join(d, '..'), { recursive: true });
+    cpSync(pristine, d, { recursive: true });
+    const j = JSON.parse(readFileSync(file(d), 'utf8')) as Json;
+    const lws = Object.values(j.resource.kubernetes_manifest as Record<string, Json>).find(
+      (x) => x.manifest.kind === 'LeaderWorkerSet',
+    ).manifest;
+    j.resource.kubernetes_manifest.peers = {
+      manifest: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'peers', namespace: lws.metadata.namespace },
+        data: { MASTER_ADDR: 'rendezvous.attacker.example' },
+      },
+    };
+    worker(lws).containers[0].envFrom = [{ configMapRef: { name: 'peers' } }];
+    writeFileSync(file(d), JSON.stringify(j, null, 2));
+    const r = await audit(d);
+    expect(r.code).toBe(1);
+    expect(r.messages).toContain(
+      `SOV-012 ${WORKER}.envFrom[0] container vllm-worker: MASTER_ADDR=rendezvous.attacker.example (from ConfigMap peers key MASTER_ADDR) names rendezvous.attacker.example, outside the jurisdiction's declared hosts and CIDRs: torch.distributed would join its rendezvous there`,
+    );
+  });
+
+  test("passes: the pod's own address, the leader the controller provides and in-CIDR addresses in the environment", async () => {
+    const r = await tampered((l) => {
+      for (const c of [worker(l).containers[0], leader(l).containers[0]])
+        c.env.push(
+          { name: 'VLLM_HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+          { name: 'MASTER_ADDR', value: '$(LWS_LEADER_ADDRESS)' },
+          { name: 'RAY_ADDRESS', value: 'auto' },
+          { name: 'VLLM_DP_MASTER_IP', value: '10.60.0.7' },
+          { name: 'NCCL_COMM_ID', value: '[::ffff:10.60.0.7]:29500' },
+        );
+    });
+    expect(r).toEqual({ code: 0, rules: [], messages: '' });
+  });
+
   test('a hub endpoint in a worker environment variable', async () => {
     const r = await tampered((l) => {
       worker(l).containers[0].env.push({ name: 'HF_ENDPOINT', value: 'https://huggingface.co' });

@@ -440,6 +440,18 @@ describe('cluster.provision refusals, located in the spec', () => {
     );
     expect(text).toContain('ntpServers.5  the time server 8.8.8.8 is not inside sovereignty.cidrs');
     expect(text).toContain('ntpServers.6  "ntp" is not a fully qualified host name');
+    // IPv6 forms, read as the gate reads them: the IPv4 address one carries is named.
+    const v6 = ntp("'::FFFF:8.8.8.8', '64:ff9b::a3c:ff04', '2001:db8::123', '[2001:db8::123]:123'");
+    expect(v6).toContain(
+      'ntpServers.0  "::FFFF:8.8.8.8" carries the IPv4 address 8.8.8.8 (IPv4-mapped): write it as 8.8.8.8',
+    );
+    expect(v6).toContain(
+      'ntpServers.1  "64:ff9b::a3c:ff04" carries the IPv4 address 10.60.255.4 (NAT64): write it as 10.60.255.4',
+    );
+    expect(v6).toContain(
+      'ntpServers.2  "2001:db8::123" is an IPv6 address: time servers are host names or IPv4 addresses',
+    );
+    expect(v6).toContain('ntpServers.3  "[2001:db8::123]:123" is an IPv6 address');
     // Declared public with a reason (and listed as a host): accepted, and shown in every report.
     const declared = example
       .replace(

@@ -295,6 +295,148 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
     });
   });
 
+  describe("peer addresses a container's environment hands its processes", () => {
+    const v6 = () =>
+      metadata({ allowed: { ...metadata().allowed, cidrs: ['10.20.0.0/16', '2001:db8:20::/48'] } });
+    /** Non-passing outcomes after `edit` on the weights job (its container is `sync`), as `status path: message`. */
+    const found = (edit: (j: Any, c: Any) => void) => {
+      const j = exampleStack(v6());
+      edit(j, j.resource.kubernetes_job_v1.weights_llama.spec.template.spec.container[0]);
+      return runOn(rule, j)
+        .filter((o) => o.status !== 'compliant' && o.status !== 'not-applicable')
+        .map((o) => `${o.status} ${o.path!.replace('spec.template.spec.container[0].', '')}: ${o.message}`);
+    };
+    const why = "outside the jurisdiction's declared hosts and CIDRs";
+    test.each([
+      ['MASTER_ADDR', '8.8.8.8', '8.8.8.8', 'torch.distributed would join its rendezvous there'],
+      ['MASTER_ADDR', 'rendezvous.attacker.example', 'rendezvous.attacker.example', 'torch.distributed'],
+      ['VLLM_DP_MASTER_IP', '2001:4860:4860::8888', '2001:4860:4860::8888', 'data-parallel group'],
+      ['VLLM_HOST_IP', '::ffff:8.8.8.8', '::ffff:8.8.8.8 (IPv4-mapped 8.8.8.8)', 'give it to its peers'],
+      ['VLLM_NIXL_SIDE_CHANNEL_HOST', 'kv.attacker.example', 'kv.attacker.example', 'KV-transfer handshake'],
+      ['VLLM_LOOPBACK_IP', '203.0.113.9', '203.0.113.9', 'connect to each other'],
+      ['RAY_ADDRESS', '[2606:4700::1111]:6379', '2606:4700::1111', 'Ray would connect'],
+      ['NCCL_COMM_ID', '64:FF9B::808:808', '64:ff9b::808:808 (NAT64 8.8.8.8)', 'NCCL would bootstrap'],
+      [
+        'LWS_LEADER_ADDRESS',
+        'leader.llm.svc.attacker.example',
+        'leader.llm.svc.attacker.example',
+        'their leader',
+      ],
+      ['MASTER_ADDR', '134744072', '8.8.8.8', 'torch.distributed'],
+    ])('fails on %s=%s, naming the container, the variable and the host', (name, value, host, role) => {
+      const msgs = found((_j, c) => c.env.push({ name, value }));
+      expect(msgs).toHaveLength(1);
+      expect(msgs[0]).toMatch(new RegExp(`^non-compliant env\\[\\d+\\]\\.value: container sync: ${name}=`));
+      expect(msgs[0]).toContain(` names ${host}, ${why}: `);
+      expect(msgs[0]).toContain(role);
+    });
+    test('fails on one outside server of an LLAMA_ARG_RPC list, named with it', () => {
+      expect(
+        found((_j, c) => c.env.push({ name: 'LLAMA_ARG_RPC', value: '10.20.0.7:50052,2001:db8::9:50052' })),
+      ).toEqual([
+        `non-compliant env[3].value: container sync: LLAMA_ARG_RPC=10.20.0.7:50052,2001:db8::9:50052 names 2001:db8::9 (2001:db8::9:50052), ${why}: llama-server would offload layers there`,
+      ]);
+    });
+    test('fails on a $(NAME) reference expanded from the environment, and on a ConfigMap the stack creates', () => {
+      expect(
+        found((j, c) => {
+          j.resource.kubernetes_config_map_v1.peers = {
+            metadata: [{ name: 'peers', namespace: 'llm' }],
+            data: { leader: 'evil.attacker.example', NCCL_COMM_ID: '[2606:4700::1001]:29500' },
+          };
+          c.env.push(
+            { name: 'PEER', value: '8.8.8.8' },
+            { name: 'MASTER_ADDR', value: '$(PEER)' },
+            {
+              name: 'VLLM_DP_MASTER_IP',
+              value_from: { config_map_key_ref: { name: 'peers', key: 'leader' } },
+            },
+          );
+          c.env_from = [{ config_map_ref: { name: '${kubernetes_config_map_v1.peers.metadata[0].name}' } }];
+        }),
+      ).toEqual([
+        `non-compliant env[4].value: container sync: MASTER_ADDR=$(PEER) (8.8.8.8) names 8.8.8.8, ${why}: torch.distributed would join its rendezvous there`,
+        `non-compliant env[5].value_from: container sync: VLLM_DP_MASTER_IP=evil.attacker.example (from ConfigMap peers key leader) names evil.attacker.example, ${why}: vLLM would join its data-parallel group there`,
+        `non-compliant env_from[0]: container sync: NCCL_COMM_ID=[2606:4700::1001]:29500 (from ConfigMap \${kubernetes_config_map_v1.peers.metadata[0].name} key NCCL_COMM_ID) names 2606:4700::1001, ${why}: NCCL would bootstrap its communicator there`,
+      ]);
+    });
+    test('fails on an address a pod label hands over (fieldRef), and on a prefixed envFrom key', () => {
+      expect(
+        found((j, c) => {
+          j.resource.kubernetes_job_v1.weights_llama.spec.template.metadata.labels.peer =
+            'peer.attacker.example';
+          j.resource.kubernetes_config_map_v1.ray = {
+            metadata: { name: 'ray', namespace: 'llm' },
+            data: { ADDRESS: 'head.attacker.example' },
+          };
+          c.env.push({
+            name: 'MASTER_ADDR',
+            value_from: { field_ref: { field_path: "metadata.labels['peer']" } },
+          });
+          c.env_from = [{ prefix: 'RAY_', config_map_ref: { name: 'ray' } }];
+        }),
+      ).toEqual([
+        `non-compliant env[3].value_from: container sync: MASTER_ADDR=peer.attacker.example (from the pod's label peer) names peer.attacker.example, ${why}: torch.distributed would join its rendezvous there`,
+        `non-compliant env_from[0]: container sync: RAY_ADDRESS=head.attacker.example (from ConfigMap ray key ADDRESS) names head.attacker.example, ${why}: Ray would connect to a cluster there`,
+      ]);
+    });
+    test('fails on an assignment in a script or an argument, quoted or not', () => {
+      expect(
+        found((_j, c) => {
+          c.command = ['/bin/sh', '-c', 'export MASTER_ADDR="rdzv.attacker.example"; exec python3 -m x'];
+          c.args = ['env', 'VLLM_HOST_IP=2606:4700::1111', 'vllm', 'serve'];
+        }),
+      ).toEqual([
+        `non-compliant command[2]: MASTER_ADDR=rdzv.attacker.example names rdzv.attacker.example, ${why}: torch.distributed would join its rendezvous there`,
+        `non-compliant args[1]: VLLM_HOST_IP=2606:4700::1111 names 2606:4700::1111, ${why}: vLLM would give it to its peers as its own address, and they would connect there`,
+      ]);
+    });
+    test('a Secret, a ConfigMap the stack does not create or a computed value cannot be followed: unknown, never a pass', () => {
+      expect(
+        found((_j, c) => {
+          c.env.push(
+            { name: 'MASTER_ADDR', value_from: { secret_key_ref: { name: 's', key: 'addr' } } },
+            { name: 'RAY_ADDRESS', value_from: { config_map_key_ref: { name: 'elsewhere', key: 'addr' } } },
+            { name: 'NCCL_COMM_ID', value: '${var.comm_id}' },
+          );
+          c.env_from = [{ config_map_ref: { name: 'elsewhere' } }];
+          c.args = ['--master-addr', '$(SOMETHING_FROM_ENVFROM)'];
+        }),
+      ).toEqual([
+        'unknown args[1]: --master-addr $(SOMETHING_FROM_ENVFROM): the host comes from a variable the audit cannot follow (a Secret, a ConfigMap or a shell assignment)',
+        'unknown env[3].value_from: container sync: MASTER_ADDR (from Secret s key addr): the address comes from a value the audit cannot follow',
+        'unknown env[4].value_from: container sync: RAY_ADDRESS (from ConfigMap elsewhere key addr): the address comes from a value the audit cannot follow',
+        'unknown env[5].value: container sync: NCCL_COMM_ID: the address comes from a value the audit cannot follow',
+      ]);
+    });
+    test("passes in-cluster names, addresses inside the CIDRs, the pod's own address, the group leader and interface names", () => {
+      expect(
+        found((j, c) => {
+          j.resource.kubernetes_config_map_v1.peers = {
+            metadata: [{ name: 'peers', namespace: 'llm' }],
+            data: { leader: 'leader.llm.svc.cluster.local' },
+          };
+          c.env.push(
+            { name: 'MASTER_ADDR', value: '$(LWS_LEADER_ADDRESS)' },
+            { name: 'VLLM_HOST_IP', value_from: { field_ref: { field_path: 'status.podIP' } } },
+            {
+              name: 'VLLM_DP_MASTER_IP',
+              value_from: { config_map_key_ref: { name: 'peers', key: 'leader' } },
+            },
+            { name: 'VLLM_LOOPBACK_IP', value: '::1' },
+            { name: 'VLLM_NIXL_SIDE_CHANNEL_HOST', value: '2001:db8:20::5' },
+            { name: 'RAY_ADDRESS', value: 'auto' },
+            { name: 'NCCL_COMM_ID', value: '[::ffff:10.20.0.7]:29500' },
+            { name: 'LLAMA_ARG_RPC', value: '10.20.0.7:50052,rpc-1.llm.svc:50052' },
+            { name: 'NCCL_SOCKET_IFNAME', value: 'eth0' },
+            { name: 'GLOO_SOCKET_IFNAME', value: '=eth1' },
+          );
+          c.command = ['/bin/sh', '-c', 'export MASTER_ADDR="$LWS_LEADER_ADDRESS"; exec python3 -m x'];
+        }),
+      ).toEqual([]);
+    });
+  });
+
   test('IP endpoints are judged against allowed CIDRs', () => {
     const j = exampleStack();
     j.provider.kubernetes[0].host = 'https://10.20.0.1:6443';
