@@ -1,9 +1,17 @@
 import { many, one, str, strings } from '../json';
-import { cidrWithin, endpointsIn, parseCidr, publicServiceOf, type Endpoint } from '../../core/hosts';
+import {
+  cidrWithin,
+  describeIp,
+  endpointsIn,
+  ipLiteral,
+  parseCidr,
+  publicServiceOf,
+  type Endpoint,
+} from '../../core/hosts';
 import { helmValues } from '../images';
 import { k8sObject, podViews, type PodView } from '../k8s';
 import type { Outcome, StackRule } from '../types';
-import { describeIp, ipLiteral, judgeBareHost, judgeEndpoint, judgeIp } from './private/endpoint';
+import { judgeBareHost, judgeEndpoint, judgeIp } from './private/endpoint';
 import type { StackMetadata } from '../../core/stack-record';
 
 export const rule: StackRule = {
@@ -631,7 +639,7 @@ function scanJoinEnvironment(
  * its share of the model and every request's activations there. Every IP address in the command
  * and args (a JSON option such as `{"kv_ip": "…"}` included) is judged against the CIDRs too: dotted
  * IPv4, and IPv6 in every form a parser accepts (compressed, upper case, bracketed with a port, a
- * zone id, a dotted IPv4 tail; IpLiteral in ./private/endpoint). An IPv6 form that carries an IPv4
+ * zone id, a dotted IPv4 tail; IpLiteral in core/hosts). An IPv6 form that carries an IPv4
  * host (IPv4-mapped `::ffff:8.8.8.8`, IPv4-compatible `::8.8.8.8`, NAT64 `64:ff9b::8.8.8.8`) is
  * judged as that IPv4 address; a link-local address (`fe80::1%eth0`) like any other, so it passes
  * only when the CIDRs hold it; `::1` and `::` never leave the machine. Outside a host flag an

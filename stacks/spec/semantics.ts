@@ -8,11 +8,11 @@ import {
   cidrWithin,
   endpointsIn,
   hostAllowed as boundaryAllows,
+  ipLiteral,
   parseIp,
   publicServiceOf,
 } from '../../core/hosts';
 import { checkSourceUrl } from '../../core/source-url';
-import { ipLiteral } from '../../policy/rules/private/endpoint';
 import { homedir } from 'os';
 import { posix } from 'path';
 import { CAPM3, CAPO, clusterApiReleaseFor, kubernetesVersionProblem } from '../../core/cluster-api-releases';
