@@ -78,12 +78,19 @@ const PRIVATE = {
     'constructs/private is for constructs/ only: a helper others need belongs in core/ or a public module',
 };
 
+/** `policy/…/private/…` from outside policy/: the gate's helpers are the gate's, not the spec's. */
+const POLICY_PRIVATE = {
+  regex: '(^|/)policy/(.+/)?private/',
+  message: 'policy/**/private is for policy/ only: a reader others need belongs in core/',
+};
+
 /** The `no-restricted-imports` and `no-restricted-syntax` (require, import()) blocks per folder. */
 function importDirection() {
   return DIRECTION.map(({ files, restricted, privateAllowed }) => {
     const patterns = [
       ...restricted,
       ...(privateAllowed || files[0].startsWith('constructs/') ? [] : [PRIVATE]),
+      ...(privateAllowed || files[0].startsWith('policy/') ? [] : [POLICY_PRIVATE]),
       CDKTF_INTERNALS,
     ];
     return {

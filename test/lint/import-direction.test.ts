@@ -18,6 +18,8 @@ const CASES: readonly (readonly [string, string])[] = [
   ['policy-imports-core.ts', 'policy/rules/fixture.ts'],
   ['policy-dynamic-import-stacks.ts', 'policy/fixture.ts'],
   ['stacks-imports-constructs-private.ts', 'stacks/spec/fixture.ts'],
+  ['stacks-imports-policy-private.ts', 'stacks/spec/fixture.ts'],
+  ['stacks-imports-policy-private.ts', 'policy/report/fixture.ts'],
   ['constructs-imports-own-private.ts', 'constructs/fixture.ts'],
   ['stacks-imports-constructs.ts', 'stacks/spec/fixture.ts'],
   ['core-imports-policy.ts', 'core/fixture.ts'],
@@ -83,6 +85,23 @@ describe('import direction (lint)', () => {
           "'../../constructs/private/validate' import is restricted from being used by a pattern. constructs/private is for constructs/ only: a helper others need belongs in core/ or a public module",
       },
     ]);
+  });
+
+  test('fails when code outside policy/ imports a policy private helper', () => {
+    expect(lintAs('stacks-imports-policy-private.ts', 'stacks/spec/fixture.ts')).toEqual([
+      {
+        ruleId: 'no-restricted-imports',
+        line: 2,
+        message:
+          "'../../policy/rules/private/endpoint' import is restricted from being used by a pattern. policy/**/private is for policy/ only: a reader others need belongs in core/",
+      },
+    ]);
+  });
+
+  test('passes when policy/ imports its own private helper', () => {
+    // Linted as policy/report/<name>.ts the same text reaches policy/rules/private by `../../policy/`,
+    // which resolves to policy/ itself: allowed inside policy/.
+    expect(lintAs('stacks-imports-policy-private.ts', 'policy/report/fixture.ts')).toEqual([]);
   });
 
   test('passes when constructs/ imports its own private helper (the same kind of import, from inside)', () => {
