@@ -59,7 +59,10 @@ export function num(v: unknown): number | undefined {
 
 /** Joins path segments: `join('spec', 'container[0]')` → `spec.container[0]`. */
 export function join(...parts: (string | undefined)[]): string {
-  return parts.filter((p) => p !== undefined && p !== '').join('.');
+  // A loop, not filter + join: the rules join paths for every container and field they read.
+  let out = '';
+  for (const p of parts) if (p !== undefined && p !== '') out = out === '' ? p : `${out}.${p}`;
+  return out;
 }
 
 /** Labels or annotations map (string values only). */
