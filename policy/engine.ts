@@ -191,9 +191,9 @@ function appliesToSet(types: readonly string[]): ReadonlySet<string> {
 function runRule(rule: Rule, ctx: RuleContext): Map<string, Outcome[]> {
   const byAddress = new Map<string, Outcome[]>();
   const add = (address: string, o: Outcome) => {
-    const list = byAddress.get(address) ?? [];
-    list.push(o);
-    byAddress.set(address, list);
+    const list = byAddress.get(address);
+    if (list === undefined) byAddress.set(address, [o]);
+    else list.push(o);
   };
   if (rule.scope === 'resource') {
     const applies = appliesToSet(rule.appliesTo);
