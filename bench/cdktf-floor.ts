@@ -18,7 +18,7 @@
  * SOVEREIGN_FLOOR_STARTUP=1 it also gets the CLI's start-up levers (floor-startup.ts).
  */
 import './floor-startup';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   App,
@@ -111,8 +111,7 @@ function scopeAt(stack: Construct, parts: readonly string[]): Construct {
   return scope;
 }
 
-function addStack(app: App, name: string, tf: Json): void {
-  const stack = new TerraformStack(app, name);
+function addStack(stack: TerraformStack, name: string, tf: Json): void {
   const terraform = (tf.terraform ?? {}) as {
     backend?: Json;
     required_providers?: Record<string, { source: string; version: string }>;
@@ -175,19 +174,51 @@ function addStack(app: App, name: string, tf: Json): void {
   if (other.length > 0) throw new Error(`${name}: blocks the floor does not re-create: ${other.join(', ')}`);
 }
 
-/** Re-creates the stacks under `out` and synthesizes them into `dest`. */
-export function cdktfFloor(out: string, dest: string): void {
+/**
+ * A stack that skips cdktf's cross-stack pass (`prepareStack`: every element resolved once more
+ * only to find references between stacks), as `JurisdictionStack` does under `sovereign synth`
+ * — an override any cdktf app whose stacks never reference each other could make.
+ */
+class StackWithoutCrossStackPass extends TerraformStack {
+  public prepareStack(): void {}
+}
+
+/** Milliseconds of each phase of one floor run. */
+export interface FloorTimes {
+  /** Reading and parsing the stacks it re-creates: work `sovereign synth` does not do. */
+  readonly readMs: number;
+  /** Building the construct tree of bare elements. */
+  readonly buildMs: number;
+  /** `App.synth()`: resolving, serializing and writing. */
+  readonly synthMs: number;
+}
+
+/**
+ * Re-creates the stacks under `out` and synthesizes them into `dest`. With `crossStackPass`
+ * false the stacks skip cdktf's cross-stack pass (see above).
+ */
+export function cdktfFloor(out: string, dest: string, opts: { crossStackPass?: boolean } = {}): FloorTimes {
+  const t0 = process.hrtime.bigint();
+  const stacks = readdirSync(path.join(out, 'stacks'))
+    .sort()
+    .map(
+      (name) =>
+        [
+          name,
+          JSON.parse(readFileSync(path.join(out, 'stacks', name, 'cdk.tf.json'), 'utf8')) as Json,
+        ] as const,
+    );
+  const t1 = process.hrtime.bigint();
   const patches = installSynthPatches(false);
   try {
     const app = new App({ outdir: dest, stackTraces: false, skipValidation: false });
-    for (const name of readdirSync(path.join(out, 'stacks')).sort()) {
-      addStack(
-        app,
-        name,
-        JSON.parse(readFileSync(path.join(out, 'stacks', name, 'cdk.tf.json'), 'utf8')) as Json,
-      );
-    }
+    const Stack = opts.crossStackPass === false ? StackWithoutCrossStackPass : TerraformStack;
+    for (const [name, tf] of stacks) addStack(new Stack(app, name), name, tf);
+    const t2 = process.hrtime.bigint();
     app.synth();
+    const t3 = process.hrtime.bigint();
+    const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
+    return { readMs: ms(t0, t1), buildMs: ms(t1, t2), synthMs: ms(t2, t3) };
   } finally {
     patches.restore();
   }
@@ -195,5 +226,9 @@ export function cdktfFloor(out: string, dest: string): void {
 
 if (require.main === module) {
   const [out, dest] = process.argv.slice(2);
-  cdktfFloor(out, dest);
+  // SOVEREIGN_FLOOR_CROSS_STACK=0: without cdktf's cross-stack pass. SOVEREIGN_FLOOR_TIMES=<file>:
+  // the phases' times written there as JSON.
+  const times = cdktfFloor(out, dest, { crossStackPass: process.env.SOVEREIGN_FLOOR_CROSS_STACK !== '0' });
+  const file = process.env.SOVEREIGN_FLOOR_TIMES;
+  if (file) writeFileSync(file, `${JSON.stringify(times)}\n`);
 }

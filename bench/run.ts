@@ -24,7 +24,9 @@
  * smoke check, not figures to quote.
  * A full run exits 1 when a target is missed; a --quick run only reports.
  * 5. At the largest size: `--jobs 1` against `--jobs 2` (both without the cache) and a cached
- *    run after one jurisdiction changed, from the same rounds (benchFleet).
+ *    run after one jurisdiction changed, from the same rounds (benchFleet), against two floors
+ *    of the same output: serializing and writing it (bench/floor.ts), and cdktf's own synth of
+ *    it re-created as bare elements (bench/cdktf-floor.ts), checked byte-identical.
  * --fleet: only step 5, start-up and the 250/500/1 000 edge series (--edge 250,500 overrides).
  * --startup: only step 3.
  * --sizes 10,50 and --runs 3 override the sizes and rounds; --synth-only skips start-up and hashing.
@@ -209,6 +211,22 @@ export interface FleetRow {
   /** One job, and two jobs, against the floor. */
   readonly floorRatio: number;
   readonly floorRatioTwoJobs: number;
+  /**
+   * The cdktf floor at this size (bench/cdktf-floor.ts: the same output re-created as bare
+   * cdktf elements and synthesized by `App.synth()`, with the levers `sovereign synth` uses),
+   * as a whole process less the time it spends reading the stacks it re-creates, median s;
+   * and the same with cdktf's cross-stack pass skipped, as `JurisdictionStack` skips it.
+   */
+  readonly cdktfFloorS: number;
+  readonly cdktfFloorNoCrossStackS: number;
+  /** Of the latter, building the tree and `App.synth()` alone (in the process, no start-up), median s. */
+  readonly cdktfFloorNoCrossStackInProcessS: number;
+  /** The cdktf floor against the serialization floor: above 3, the ≤ 3× target cannot be met with cdktf's synth. */
+  readonly cdktfFloorRatio: number;
+  readonly cdktfFloorNoCrossStackRatio: number;
+  /** One job against the cdktf floor (and against the one without the cross-stack pass). */
+  readonly oneJobCdktfFloorRatio: number;
+  readonly oneJobCdktfFloorNoCrossStackRatio: number;
 }
 
 export interface EdgeRow {
@@ -252,6 +270,31 @@ export function benchFleet(work: string, n: number, runs: number, log: (s: strin
   const out = path.join(work, `fleet-${n}-out`);
   const samples = { oneJob: [] as Sample[], twoJobs: [] as Sample[], incremental: [] as Sample[] };
   const floors: number[] = [];
+  const cdktfFloors = { plain: [] as number[], noCrossStack: [] as number[], inProcess: [] as number[] };
+  const cdktfFloorDir = path.join(work, `fleet-${n}-cdktf-floor`);
+  // A whole process, as synth is, less reading the stacks it re-creates (synth reads a spec).
+  const cdktfFloor = (crossStack: boolean): { ms: number; inProcessMs: number } => {
+    rmSync(cdktfFloorDir, { recursive: true, force: true });
+    const times = path.join(work, 'cdktf-floor-times.json');
+    const run = measureNode(CDKTF_FLOOR, [out, cdktfFloorDir], {
+      cwd: work,
+      env: {
+        ...process.env,
+        SOVEREIGN_FLOOR_STARTUP: '1',
+        SOVEREIGN_FLOOR_CROSS_STACK: crossStack ? '1' : '0',
+        SOVEREIGN_FLOOR_TIMES: times,
+      },
+    });
+    const t = JSON.parse(readFileSync(times, 'utf8')) as { readMs: number; buildMs: number; synthMs: number };
+    // The floor is a floor only if it wrote what synth wrote.
+    for (const name of readdirSync(path.join(out, 'stacks'))) {
+      const file = path.join('stacks', name, 'cdk.tf.json');
+      if (!readFileSync(path.join(out, file)).equals(readFileSync(path.join(cdktfFloorDir, file))))
+        throw new Error(`the cdktf floor wrote another ${file} than sovereign synth`);
+    }
+    rmSync(cdktfFloorDir, { recursive: true, force: true });
+    return { ms: run.ms - t.readMs, inProcessMs: t.buildMs + t.synthMs };
+  };
   for (let round = 0; round <= runs; round++) {
     writeFileSync(spec, text);
     rmSync(out, { recursive: true, force: true });
@@ -262,6 +305,8 @@ export function benchFleet(work: string, n: number, runs: number, log: (s: strin
     rmSync(floorDir, { recursive: true, force: true });
     const floorMs = Number(execFileSync(process.execPath, [FLOOR, out, floorDir]).toString().trim());
     rmSync(floorDir, { recursive: true, force: true });
+    const cdktfMs = cdktfFloor(true);
+    const cdktfNoCrossStackMs = cdktfFloor(false);
     rmSync(out, { recursive: true, force: true });
     const b = measureNode(SOVEREIGN, ['synth', spec, '--out', out, '--jobs', '2', '--no-cache'], {
       cwd: work,
@@ -272,6 +317,9 @@ export function benchFleet(work: string, n: number, runs: number, log: (s: strin
     const c = measureNode(SOVEREIGN, ['synth', spec, '--out', out], { cwd: work });
     if (round > 0) {
       floors.push(floorMs);
+      cdktfFloors.plain.push(cdktfMs.ms);
+      cdktfFloors.noCrossStack.push(cdktfNoCrossStackMs.ms);
+      cdktfFloors.inProcess.push(cdktfNoCrossStackMs.inProcessMs);
       samples.oneJob.push(a);
       samples.twoJobs.push(b);
       samples.incremental.push(c);
@@ -287,6 +335,9 @@ export function benchFleet(work: string, n: number, runs: number, log: (s: strin
     floorS: Math.round(median(floors)) / 1000,
     floorRatio: 0,
     floorRatioTwoJobs: 0,
+    cdktfFloorS: Math.round(median(cdktfFloors.plain)) / 1000,
+    cdktfFloorNoCrossStackS: Math.round(median(cdktfFloors.noCrossStack)) / 1000,
+    cdktfFloorNoCrossStackInProcessS: Math.round(median(cdktfFloors.inProcess)) / 1000,
   };
   const result = {
     ...row,
@@ -294,11 +345,39 @@ export function benchFleet(work: string, n: number, runs: number, log: (s: strin
     incrementalRatio: round2(row.incremental.medianS / row.oneJob.medianS),
     floorRatio: round2(row.oneJob.medianS / row.floorS),
     floorRatioTwoJobs: round2(row.twoJobs.medianS / row.floorS),
+    cdktfFloorRatio: round2(row.cdktfFloorS / row.floorS),
+    cdktfFloorNoCrossStackRatio: round2(row.cdktfFloorNoCrossStackS / row.floorS),
+    oneJobCdktfFloorRatio: round2(row.oneJob.medianS / row.cdktfFloorS),
+    oneJobCdktfFloorNoCrossStackRatio: round2(row.oneJob.medianS / row.cdktfFloorNoCrossStackS),
   };
   log(
     `  ${n} jurisdictions: 1 job ${row.oneJob.medianS} s, 2 jobs ${row.twoJobs.medianS} s (×${result.speedup}), one changed ${row.incremental.medianS} s, floor ${result.floorS} s`,
   );
+  log(fleetFloorTable(result).join('\n'));
   return result;
+}
+
+/**
+ * The fleet's floors side by side: serialize + write → cdktf's own synth of the same output →
+ * ours. When the cdktf floor alone is above 3× the serialization floor, the ≤ 3× target cannot
+ * be met by any synth that keeps cdktf's `App.synth()`, and the table says so.
+ */
+export function fleetFloorTable(f: FleetRow): string[] {
+  const x = (v: number) => `${v.toFixed(2)}×`;
+  const reachable = f.cdktfFloorNoCrossStackRatio <= 3;
+  return [
+    `| ${f.jurisdictions} × ${MODELS_PER_JURISDICTION} | s | × serialization floor | × cdktf floor |`,
+    '|---|---:|---:|---:|',
+    `| serialization floor: serialize deterministically + write (bench/floor.ts) | ${f.floorS.toFixed(2)} | 1.00× | |`,
+    `| cdktf floor: bare elements, \`App.synth()\` (bench/cdktf-floor.ts, whole process less reading its input) | ${f.cdktfFloorS.toFixed(2)} | ${x(f.cdktfFloorRatio)} | 1.00× |`,
+    `| cdktf floor without cdktf's cross-stack pass (as \`JurisdictionStack\` skips it) | ${f.cdktfFloorNoCrossStackS.toFixed(2)} | ${x(f.cdktfFloorNoCrossStackRatio)} | |`,
+    `| the same, building the tree and \`App.synth()\` only (no start-up) | ${f.cdktfFloorNoCrossStackInProcessS.toFixed(2)} | ${x(f.cdktfFloorNoCrossStackInProcessS / f.floorS)} | |`,
+    `| \`sovereign synth --jobs 1 --no-cache\` | ${f.oneJob.medianS.toFixed(2)} | ${x(f.floorRatio)} | ${x(f.oneJobCdktfFloorRatio)} (${x(f.oneJobCdktfFloorNoCrossStackRatio)} of the one without the pass) |`,
+    `| \`sovereign synth --jobs 2 --no-cache\` | ${f.twoJobs.medianS.toFixed(2)} | ${x(f.floorRatioTwoJobs)} | |`,
+    reachable
+      ? `≤ 3× the serialization floor is within reach of a cdktf synth (its floor: ${x(f.cdktfFloorNoCrossStackRatio)}).`
+      : `≤ 3× the serialization floor is out of reach while synth keeps cdktf's App.synth(): cdktf's own synth of the same output is ${x(f.cdktfFloorNoCrossStackRatio)} of it, even without the cross-stack pass (${x(f.cdktfFloorRatio)} with it).`,
+  ];
 }
 
 function benchStartup(work: string, runs: number): BenchReport['startup'] {
@@ -485,6 +564,7 @@ export function formatTable(r: BenchReport): string {
         `${s.ratio.toFixed(2)} | ${s.ours.peakMB} | ${s.baseline.peakMB} | ${s.baselineSameLevers.medianS.toFixed(2)} | ` +
         `${s.ratioSameLevers.toFixed(2)} | ${Math.round(s.stackBytes.ours / 1000)} / ${Math.round(s.stackBytes.baseline / 1000)} |`,
     ),
+    ...(r.fleet === undefined ? [] : ['', ...fleetFloorTable(r.fleet)]),
     '',
     '| start-up | median s | peak MB |',
     '|---|---:|---:|',

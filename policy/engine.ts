@@ -180,16 +180,25 @@ function aggregate(outcomes: readonly Outcome[]): { status: Status; details: Det
   return { status: 'not-applicable', details: [] };
 }
 
+/** Each resource rule's `appliesTo` as a set: looked up for every resource of every stack. */
+const appliesToSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function appliesToSet(types: readonly string[]): ReadonlySet<string> {
+  let set = appliesToSets.get(types);
+  if (set === undefined) appliesToSets.set(types, (set = new Set(types)));
+  return set;
+}
+
 function runRule(rule: Rule, ctx: RuleContext): Map<string, Outcome[]> {
   const byAddress = new Map<string, Outcome[]>();
   const add = (address: string, o: Outcome) => {
-    const list = byAddress.get(address) ?? [];
-    list.push(o);
-    byAddress.set(address, list);
+    const list = byAddress.get(address);
+    if (list === undefined) byAddress.set(address, [o]);
+    else list.push(o);
   };
   if (rule.scope === 'resource') {
+    const applies = appliesToSet(rule.appliesTo);
     for (const r of ctx.stack.resources) {
-      if (!rule.appliesTo.includes(r.type)) continue;
+      if (!applies.has(r.type)) continue;
       const res = rule.check(r, ctx);
       const list = Array.isArray(res) ? (res as Outcome[]) : [res as Outcome];
       if (list.length === 0) add(r.address, { status: 'not-applicable' });

@@ -59,7 +59,10 @@ export function num(v: unknown): number | undefined {
 
 /** Joins path segments: `join('spec', 'container[0]')` → `spec.container[0]`. */
 export function join(...parts: (string | undefined)[]): string {
-  return parts.filter((p) => p !== undefined && p !== '').join('.');
+  // A loop, not filter + join: the rules join paths for every container and field they read.
+  let out = '';
+  for (const p of parts) if (p !== undefined && p !== '') out = out === '' ? p : `${out}.${p}`;
+  return out;
 }
 
 /** Labels or annotations map (string values only). */
@@ -78,8 +81,9 @@ export function strMap(v: unknown): Record<string, string> {
  * Every string in a JSON value with its path, skipping `"//"` keys (metadata, not
  * configuration). Deterministic order: object keys as written, arrays by index.
  */
-export function* strings(v: unknown, path = ''): Generator<{ path: string; value: string }> {
-  yield* stringList(v, path);
+export function strings(v: unknown, path = ''): Iterable<{ path: string; value: string }> {
+  // The list itself: a generator re-yielding it cost a protocol step per string.
+  return stringList(v, path);
 }
 
 // Several rules walk the strings of the same resource body (K8S-026, SOV-012, SOV-013, SOV-016):

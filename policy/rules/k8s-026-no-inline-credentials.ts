@@ -45,8 +45,10 @@ export const rule: StackRule = {
           else if (/(^|\.)exec\.env\.[^.]+$/.test(bare) && SECRET_NAME.test(bare.split('.').pop() ?? ''))
             bad(address, s.path, `${s.path} sets a credential as a literal exec environment variable`);
         }
-        for (const h of secretsOf(s.value))
-          bad(address, s.path, `${s.path} holds a credential: ${h.kind} (value not shown)`);
+        // secretsIn finds nothing under 8 characters; those are not looked up in the table.
+        if (s.value.length >= 8)
+          for (const h of secretsOf(s.value))
+            bad(address, s.path, `${s.path} holds a credential: ${h.kind} (value not shown)`);
       }
       // `["--client-secret", "value"]` pairs in any list of arguments. The path (`a.b[2]`) is
       // spelled out only where a pair is found.

@@ -16,6 +16,19 @@ function canonical(v: unknown): string {
   return JSON.stringify(v) ?? 'undefined';
 }
 
+/** The kinds that name a model's licence, as resource types (fixed: built once). */
+const NAMING_TYPES: ReadonlySet<string> = new Set(
+  typesOf('Deployment', 'StatefulSet', 'Job', 'CronJob', 'Pod', 'ConfigMap'),
+);
+
+/** `canonical` of a catalogue entry: the catalogue is fixed, so each is spelled out once. */
+const canonicalEntries = new WeakMap<object, string>();
+function canonicalEntry(entry: object): string {
+  let c = canonicalEntries.get(entry);
+  if (c === undefined) canonicalEntries.set(entry, (c = canonical(entry)));
+  return c;
+}
+
 export const rule: StackRule = {
   id: LICENCE_IDENTITY_RULE,
   title: "Every model's licence is a catalogue identifier, or an unlisted licence explicitly accepted",
@@ -45,7 +58,7 @@ export const rule: StackRule = {
           path,
           message: `the record names licence ${entry.id} but carries none of its facts (clauses, source, date read); re-synthesize the stack`,
         });
-      } else if (canonical(m.licenseFacts) !== canonical(entry)) {
+      } else if (canonical(m.licenseFacts) !== canonicalEntry(entry)) {
         out.push({
           status: 'non-compliant',
           address,
@@ -56,8 +69,7 @@ export const rule: StackRule = {
     });
     // Each serving or weight object names its model's licence; it must be the one recorded.
     for (const r of ctx.stack.resources) {
-      if (!typesOf('Deployment', 'StatefulSet', 'Job', 'CronJob', 'Pod', 'ConfigMap').includes(r.type))
-        continue;
+      if (!NAMING_TYPES.has(r.type)) continue;
       const o = k8sObject(r);
       if (!o) continue;
       const p = podView(r);

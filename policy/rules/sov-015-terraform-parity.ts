@@ -157,27 +157,40 @@ export const rule: StackRule = {
       const meta = str(r.body.provider);
       if (meta !== undefined && !allowed.includes(meta.replace(/^\$\{|\}$/g, '').split('.')[0]))
         bad(r.address, 'provider', `provider = ${meta} is not an admitted provider`);
-      const walk = (v: unknown, path: string, typed: boolean) => {
+      // The path of a node is spelled out only for a finding: `at` holds the keys and indexes
+      // down to it (`a.b[0].c`, as `path === '' ? k : path + '.' + k` builds it).
+      const at: (string | number)[] = [];
+      const pathOf = (k: string) => {
+        let p = '';
+        for (const x of at) p = typeof x === 'number' ? `${p}[${x}]` : p === '' ? x : `${p}.${x}`;
+        return p === '' ? k : `${p}.${k}`;
+      };
+      const walk = (v: unknown, typed: boolean) => {
         if (Array.isArray(v)) {
-          v.forEach((x, i) => walk(x, `${path}[${i}]`, typed));
+          for (let i = 0; i < v.length; i++) {
+            at.push(i);
+            walk(v[i], typed);
+            at.pop();
+          }
           return;
         }
         if (!isObj(v)) return;
         for (const [k, x] of Object.entries(v as Obj)) {
           if (k === '//') continue;
-          const p = path === '' ? k : `${path}.${k}`;
-          if (META_REFUSED[k] && typed) bad(r.address, p, META_REFUSED[k]);
+          if (META_REFUSED[k] && typed) bad(r.address, pathOf(k), META_REFUSED[k]);
           if (typed && SINGLE_BLOCKS.has(k) && Array.isArray(x) && x.filter(isObj).length > 1)
             bad(
               r.address,
-              p,
+              pathOf(k),
               `${k} given ${x.length} times; the provider allows one block, and the audit will not pick one`,
             );
           // kubernetes_manifest's manifest and helm values are data, not blocks.
-          walk(x, p, typed && !(k === 'manifest' && r.type === 'kubernetes_manifest') && k !== 'values');
+          at.push(k);
+          walk(x, typed && !(k === 'manifest' && r.type === 'kubernetes_manifest') && k !== 'values');
+          at.pop();
         }
       };
-      walk(r.body, '', true);
+      walk(r.body, true);
       if (out.length === before) out.push({ status: 'compliant', address: r.address });
     }
     return out;

@@ -139,9 +139,14 @@ function isApiKeySecretLabel(type: string, body: Obj): boolean {
   return labels.length === 1 && labels[0] === LABEL_GATEWAY_API_KEYS;
 }
 
+/** A host-shaped string (trimmed): what bareHosts reads. */
+const HOST_SHAPED = /^([a-z0-9-]+(?:[.\u3002\uff0e\uff61][a-z0-9-]+)+)(?::\d+)?(?:\/\S*)?$/i;
+/** A number an environment value may give an IPv4 address as (`134744072`, `0x8080808`). */
+const NUMBER_SHAPED = /^\s*(0x[0-9a-f]+|[0-9.]+)\s*$/i;
+
 /** Host-shaped strings with a public suffix (`huggingface.co`, `github.com/org/repo`), not only URLs. */
 function bareHosts(s: string): string[] {
-  const m = /^([a-z0-9-]+(?:[.\u3002\uff0e\uff61][a-z0-9-]+)+)(?::\d+)?(?:\/\S*)?$/i.exec(s.trim());
+  const m = HOST_SHAPED.exec(s.trim());
   if (!m) return [];
   const host = normalizeHost(m[1]);
   if (!host || /^\d+(\.\d+)*$/.test(host)) return [];
@@ -182,6 +187,8 @@ export const rule: StackRule = {
       // Values computed from what the artifact does not hold.
       const all = stringList(r.body, '');
       for (const s of all) {
+        // Only a string with a `{` holds an expression (expressionsIn); its path is read after.
+        if (!s.value.includes('{')) continue;
         if (s.path === 'depends_on' || s.path.startsWith('depends_on[') || s.path === 'provider') continue;
         for (const opaque of opaqueOf(s.value))
           unknown(
@@ -192,24 +199,23 @@ export const rule: StackRule = {
       }
       // Environment values name endpoints without a scheme or port too (`HF_ENDPOINT=huggingface.co`,
       // `UPSTREAM=134744072`): judged as hosts when the variable's name says it holds one.
-      let byPath: Map<string, string> | undefined;
       for (const s of all) {
         if (
+          // What can name a host below (bareHosts, or a number read as an IPv4 address), before
+          // the path: most strings are neither.
+          !(HOST_SHAPED.test(s.value.trim()) || NUMBER_SHAPED.test(s.value)) ||
           !s.path.endsWith('.value') ||
           !/(?:^|\.)env(?:\[\d+\])?\.value$/.test(s.path) ||
           endpointsIn(s.value).length > 0
         )
           continue;
         const nameAt = s.path.replace(/\.value$/, '.name');
-        if (byPath === undefined) {
-          // The first string at each path, as a search from the start finds it.
-          byPath = new Map();
-          for (const x of all) if (!byPath.has(x.path)) byPath.set(x.path, x.value);
-        }
-        const name = byPath.get(nameAt) ?? '';
+        // The first string at that path (a few values per resource get here: a search is
+        // cheaper than a table of every path).
+        const name = all.find((x) => x.path === nameAt)?.value ?? '';
         const hostish = /HOST|ENDPOINT|URL|URI|PROXY|SERVER|ADDR|REGISTRY|MIRROR|REMOTE|UPSTREAM/i.test(name);
         const hosts = bareHosts(s.value);
-        if (hostish && hosts.length === 0 && /^\s*(0x[0-9a-f]+|[0-9.]+)\s*$/i.test(s.value)) {
+        if (hostish && hosts.length === 0 && NUMBER_SHAPED.test(s.value)) {
           const h = normalizeHost(s.value);
           if (h && /^\d+\.\d+\.\d+\.\d+$/.test(h)) hosts.push(h);
         }
