@@ -122,7 +122,8 @@ function readK8sObject(r: ResourceView): K8sObject | undefined {
     rootPath = 'manifest';
   } else {
     const base = r.type.replace(/^kubernetes_/, '').replace(/_v[12]$/, '');
-    kind = TYPE_KIND[base];
+    // Own keys only: `kubernetes_constructor` names no kind, not Object's constructor.
+    kind = Object.hasOwn(TYPE_KIND, base) ? TYPE_KIND[base] : undefined;
     root = r.body;
     style = 'tf';
     rootPath = '';

@@ -74,11 +74,12 @@ const SINGLE_BLOCKS = new Set([
 ]);
 
 /** Keys that make Terraform run or fetch something the audit never sees. */
-const META_REFUSED: Readonly<Record<string, string>> = {
-  dynamic: 'a dynamic block: Terraform generates its blocks from an expression the audit cannot read',
-  provisioner: 'a provisioner runs commands (local-exec, remote-exec, file) outside any provider',
-  connection: 'a connection block is for provisioners',
-};
+// A Map: a key read from the judged JSON (`constructor`, `toString`) must find nothing, not Object's own.
+const META_REFUSED: ReadonlyMap<string, string> = new Map([
+  ['dynamic', 'a dynamic block: Terraform generates its blocks from an expression the audit cannot read'],
+  ['provisioner', 'a provisioner runs commands (local-exec, remote-exec, file) outside any provider'],
+  ['connection', 'a connection block is for provisioners'],
+]);
 
 const SOURCE_RE = /^(?:([a-z0-9.-]+(?::\d+)?)\/)?([a-z0-9-]+)\/([a-z0-9-]+)$/i;
 
@@ -177,7 +178,8 @@ export const rule: StackRule = {
         if (!isObj(v)) return;
         for (const [k, x] of Object.entries(v as Obj)) {
           if (k === '//') continue;
-          if (META_REFUSED[k] && typed) bad(r.address, pathOf(k), META_REFUSED[k]);
+          const refused = typed ? META_REFUSED.get(k) : undefined;
+          if (refused !== undefined) bad(r.address, pathOf(k), refused);
           if (typed && SINGLE_BLOCKS.has(k) && Array.isArray(x) && x.filter(isObj).length > 1)
             bad(
               r.address,
