@@ -17,8 +17,9 @@
  * installed in (the place build tools keep caches; whoever can write there can already change
  * the code that runs). Nothing is written elsewhere; a cache that cannot be written is simply
  * not used. `SOVEREIGN_COMPILE_CACHE=0` turns it off (as does running under jest); removing the directory is always safe.
- * Files that use `import()` are compiled as Node compiles them (a `vm.Script` would need a
- * module loader of its own for them).
+ * Files that may call `import()` are compiled as Node compiles them (a `vm.Script` would need a
+ * module loader of its own for them); one that only names it in a comment or a string is cached
+ * (compile-cache-scan.ts). A leading `#!` line is read as the comment it is to Node.
  */
 import * as fs from 'fs';
 import Module from 'module';
@@ -26,6 +27,7 @@ import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { crc32 } from 'zlib';
+import { mayImportDynamically } from './compile-cache-scan';
 
 interface CompilingModule {
   exports: unknown;
@@ -63,8 +65,9 @@ export function enableCompileCache(dir: string | undefined): boolean {
   // their own entries instead of overwriting each other's on every run.
   const tag = `${process.version}-${process.arch}-${v8.cachedDataVersionTag()}`;
   proto._compile = function (this: CompilingModule, content: string, filename: string) {
-    if (content.includes('import(') || content.startsWith('#!'))
-      return original.call(this, content, filename);
+    if (mayImportDynamically(content)) return original.call(this, content, filename);
+    // Node reads a leading `#!` line as a comment; inside the module wrapper it must be one.
+    if (content.startsWith('#!')) content = `//${content.slice(2)}`;
     // Once per file: the CRC of a string encodes it to UTF-8 first (synth: 16 MB of source, ~25 ms).
     const sum = hex(crc32(content));
     const id = `${tag}\0${filename}\0${sum}\0${content.length}`;

@@ -110,6 +110,47 @@ describe('compile cache', () => {
     expect(stamp(both)).toEqual(before);
   });
 
+  test('a file that names import() in a comment is cached; one that calls it runs as Node runs it', () => {
+    const cache = path.join(dir, 'cache');
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub', 'esm.mjs'), 'export const v = 42;\n');
+    const typed = path.join(dir, 'typed.js');
+    const calls = path.join(dir, 'calls.js');
+    fs.writeFileSync(
+      typed,
+      ['#!/usr/bin/env node', '/** @type {import("./sub/esm.mjs")} */', 'exports.f = () => "typed";'].join('\n'),
+    );
+    fs.writeFileSync(calls, 'exports.later = () => import("./sub/esm.mjs").then((m) => m.v);\n');
+    const script = `require(${JSON.stringify(LIB)}).enableCompileCache(${JSON.stringify(cache)});
+      const t = require(${JSON.stringify(typed)});
+      require(${JSON.stringify(calls)}).later().then((v) => process.stdout.write(JSON.stringify([t.f(), v])));`;
+    const once = () =>
+      execFileSync(process.execPath, ['-e', script], { env: { ...process.env, JEST_WORKER_ID: '' } }).toString();
+    expect(once()).toBe(JSON.stringify(['typed', 42]));
+    // One entry: typed.js's (the import() call leaves calls.js to Node).
+    const entries = fs
+      .readdirSync(cache, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
+    expect(entries.length).toBe(1);
+    expect(fs.readFileSync(entries[0], 'latin1')).toContain(typed);
+    const stamp = fs.statSync(entries[0]).mtimeMs;
+    // From the cache: the same result, and V8 took the entry (it is not written again).
+    expect(once()).toBe(JSON.stringify(['typed', 42]));
+    expect(fs.statSync(entries[0]).mtimeMs).toBe(stamp);
+    expect(files(cache).length).toBe(1);
+  });
+
+  test('a cache that cannot be written is not used, and the run is the same', () => {
+    // A file where the directory would be: no entry can be made there, whoever runs (root too).
+    const blocked = path.join(dir, 'blocked');
+    fs.writeFileSync(blocked, 'not a directory');
+    const expected = JSON.stringify([6765, 'm.js:true', 'function']);
+    expect(run(dir, path.join(blocked, 'cache'))).toBe(expected);
+    expect(run(dir, path.join(blocked, 'cache'))).toBe(expected);
+    expect(fs.readFileSync(blocked, 'utf8')).toBe('not a directory');
+  });
+
   test('SOVEREIGN_COMPILE_CACHE=0 writes nothing', () => {
     const cache = path.join(dir, 'cache');
     run(dir, cache, { SOVEREIGN_COMPILE_CACHE: '0' });
