@@ -65,13 +65,12 @@ export function enableCompileCache(dir: string | undefined): boolean {
   // their own entries instead of overwriting each other's on every run.
   const tag = `${process.version}-${process.arch}-${v8.cachedDataVersionTag()}`;
   proto._compile = function (this: CompilingModule, content: string, filename: string) {
-    if (mayImportDynamically(content)) return original.call(this, content, filename);
     // Node reads a leading `#!` line as a comment; inside the module wrapper it must be one.
-    if (content.startsWith('#!')) content = `//${content.slice(2)}`;
+    const source = content.startsWith('#!') ? `//${content.slice(2)}` : content;
     // Once per file: the CRC of a string encodes it to UTF-8 first (synth: 16 MB of source, ~25 ms).
-    const sum = hex(crc32(content));
-    const id = `${tag}\0${filename}\0${sum}\0${content.length}`;
-    const name = `${hex(crc32(`${tag}\0${filename}`))}${sum}${content.length.toString(16)}`;
+    const sum = hex(crc32(source));
+    const id = `${tag}\0${filename}\0${sum}\0${source.length}`;
+    const name = `${hex(crc32(`${tag}\0${filename}`))}${sum}${source.length.toString(16)}`;
     const file = path.join(dir, name.slice(0, 2), name.slice(2));
     const header = Buffer.from(`${id}\n`);
     let cachedData: Buffer | undefined;
@@ -83,7 +82,11 @@ export function enableCompileCache(dir: string | undefined): boolean {
     } catch {
       cachedData = undefined;
     }
-    const script = new vm.Script((Module as unknown as { wrap(s: string): string }).wrap(content), {
+    // An entry exists only for a source scanned before and found free of `import()`: the scan
+    // (a few ms on a large file, on code that has not warmed up) runs only when none is found.
+    if (cachedData === undefined && mayImportDynamically(source))
+      return original.call(this, content, filename);
+    const script = new vm.Script((Module as unknown as { wrap(s: string): string }).wrap(source), {
       filename,
       cachedData,
     });
