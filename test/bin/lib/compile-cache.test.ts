@@ -118,14 +118,18 @@ describe('compile cache', () => {
     const calls = path.join(dir, 'calls.js');
     fs.writeFileSync(
       typed,
-      ['#!/usr/bin/env node', '/** @type {import("./sub/esm.mjs")} */', 'exports.f = () => "typed";'].join('\n'),
+      ['#!/usr/bin/env node', '/** @type {import("./sub/esm.mjs")} */', 'exports.f = () => "typed";'].join(
+        '\n',
+      ),
     );
     fs.writeFileSync(calls, 'exports.later = () => import("./sub/esm.mjs").then((m) => m.v);\n');
     const script = `require(${JSON.stringify(LIB)}).enableCompileCache(${JSON.stringify(cache)});
       const t = require(${JSON.stringify(typed)});
       require(${JSON.stringify(calls)}).later().then((v) => process.stdout.write(JSON.stringify([t.f(), v])));`;
     const once = () =>
-      execFileSync(process.execPath, ['-e', script], { env: { ...process.env, JEST_WORKER_ID: '' } }).toString();
+      execFileSync(process.execPath, ['-e', script], {
+        env: { ...process.env, JEST_WORKER_ID: '' },
+      }).toString();
     expect(once()).toBe(JSON.stringify(['typed', 42]));
     // One entry: typed.js's (the import() call leaves calls.js to Node).
     const entries = fs
