@@ -56,6 +56,6 @@ if (require.main?.filename === entry) {
   lateTierUp();
   lazyRequires();
   const dir = compileCacheDir(path.join(__dirname, '..', '..', '..'));
-  if (enableCompileCache(dir) && dir !== undefined)
-    enableResolveCache(path.join(dir, 'resolve', `${resolveRecordName(process.argv.slice(2))}.json`));
+  const name = resolveRecordName(process.argv.slice(2));
+  if (enableCompileCache(dir, name) && dir !== undefined) enableResolveCache(path.join(dir, 'resolve'), name);
 }

@@ -23,6 +23,7 @@
 import * as fs from 'fs';
 import Module from 'module';
 import * as path from 'path';
+import { crc32 } from 'zlib';
 
 type Resolve = (
   request: string,
@@ -75,11 +76,13 @@ function recordKey(): string {
 }
 
 /**
- * From now on, requires of this process are answered from the record in `file` where it is
- * still valid, and their answers kept there at exit; returns whether it installed.
+ * From now on, requires of this process are answered from the record `name` in `dir` where it
+ * is still valid, and their answers kept there at exit; returns the record's file. Runs under
+ * other flags or settings keep records of their own (the key is in the file's name).
  */
-export function enableResolveCache(file: string): boolean {
+export function enableResolveCache(dir: string, name: string): string {
   const key = recordKey();
+  const file = path.join(dir, `${name}-${crc32(key).toString(16).padStart(8, '0')}.json`);
   let record: Record = { key, witnesses: {}, answers: {} };
   try {
     const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as Record;
@@ -133,7 +136,7 @@ export function enableResolveCache(file: string): boolean {
       // a read-only or full disk: the next run resolves again
     }
   });
-  return true;
+  return file;
 }
 
 /** Each directory from `top` down to `dir` (both included), or undefined when `dir` is not under `top`. */

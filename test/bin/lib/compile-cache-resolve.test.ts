@@ -13,10 +13,10 @@ const LIB = path.resolve(__dirname, '../../../bin/lib/compile-cache-resolve.js')
 
 describe('resolve record', () => {
   let dir: string;
-  let record: string;
+  let records: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sovereign-resolve-'));
-    record = path.join(dir, 'cache', 'resolve', 'validate.json');
+    records = path.join(dir, 'cache', 'resolve');
     const write = (rel: string, text: string) => {
       fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
       fs.writeFileSync(path.join(dir, rel), text);
@@ -44,18 +44,25 @@ describe('resolve record', () => {
     walk(path.join(dir, 'app'));
   };
 
-  const run = (file = record): string =>
+  const run = (at = records): string =>
     execFileSync(
       process.execPath,
       [
         '-e',
-        `require(${JSON.stringify(LIB)}).enableResolveCache(${JSON.stringify(file)});
+        `require(${JSON.stringify(LIB)}).enableResolveCache(${JSON.stringify(at)}, 'validate');
         process.stdout.write(require(${JSON.stringify(path.join(dir, 'app/src/main.js'))}));`,
       ],
       { env: { ...process.env, NODE_OPTIONS: '' } },
     ).toString();
+  /** The one record file the runs keep (named by the command and a hash of Node's settings). */
+  const record = (): string => {
+    const [file, ...more] = fs.readdirSync(records).filter((f) => f.endsWith('.json'));
+    expect(more).toEqual([]);
+    expect(file).toMatch(/^validate-[0-9a-f]{8}\.json$/);
+    return path.join(records, file!);
+  };
   const answers = (): Record<string, string> =>
-    (JSON.parse(fs.readFileSync(record, 'utf8')) as { answers: Record<string, string> }).answers;
+    (JSON.parse(fs.readFileSync(record(), 'utf8')) as { answers: Record<string, string> }).answers;
 
   test('a second run is answered from the record, with the same modules', () => {
     settle();
@@ -76,7 +83,7 @@ describe('resolve record', () => {
     // A kept answer is used: pointed at another file (the witnesses unchanged), the run follows it.
     const other = path.join(dir, 'app/src/other.js');
     fs.writeFileSync(other, 'module.exports = "other";');
-    const r = JSON.parse(fs.readFileSync(record, 'utf8')) as {
+    const r = JSON.parse(fs.readFileSync(record(), 'utf8')) as {
       answers: Record<string, string>;
       witnesses: Record<string, string>;
     };
@@ -87,14 +94,14 @@ describe('resolve record', () => {
       const s = fs.statSync(w, { bigint: true, throwIfNoEntry: false });
       r.witnesses[w] = s === undefined ? '' : `${s.mtimeNs}:${s.ino}`;
     }
-    fs.writeFileSync(record, JSON.stringify(r));
+    fs.writeFileSync(record(), JSON.stringify(r));
     expect(run()).toBe('other,pkg/a.js,pkg/sub.js,@s/p');
   });
 
   test('a file that now takes precedence is found', () => {
     settle();
     expect(run()).toBe('dep.js,pkg/a.js,pkg/sub.js,@s/p');
-    expect(JSON.stringify(JSON.parse(fs.readFileSync(record, 'utf8')))).not.toContain('"?"');
+    expect(JSON.stringify(JSON.parse(fs.readFileSync(record(), 'utf8')))).not.toContain('"?"');
     // `./dep` is the file `dep` before `dep.js`.
     fs.writeFileSync(path.join(dir, 'app/src/dep'), 'module.exports = "dep";');
     expect(run()).toBe('dep,pkg/a.js,pkg/sub.js,@s/p');
@@ -138,19 +145,19 @@ describe('resolve record', () => {
   test('a directory changed moments before it was stamped does not keep the record', () => {
     // Not settled: the app was written just now, within a tick a later change may share.
     expect(run()).toBe('dep.js,pkg/a.js,pkg/sub.js,@s/p');
-    expect(Object.values(JSON.parse(fs.readFileSync(record, 'utf8')).witnesses as object)).toContain('?');
+    expect(Object.values(JSON.parse(fs.readFileSync(record(), 'utf8')).witnesses as object)).toContain('?');
     fs.writeFileSync(path.join(dir, 'app/src/dep'), 'module.exports = "dep";');
     expect(run()).toBe('dep,pkg/a.js,pkg/sub.js,@s/p');
   });
 
   test('a corrupt record, or one that cannot be written, changes nothing', () => {
-    fs.mkdirSync(path.dirname(record), { recursive: true });
-    fs.writeFileSync(record, '{"key": 1, "answers": ');
+    run();
+    fs.writeFileSync(record(), '{"key": 1, "answers": ');
     expect(run()).toBe('dep.js,pkg/a.js,pkg/sub.js,@s/p');
     expect(Object.keys(answers()).length).toBe(5);
     const blocked = path.join(dir, 'blocked');
     fs.writeFileSync(blocked, 'a file');
-    expect(run(path.join(blocked, 'resolve', 'validate.json'))).toBe('dep.js,pkg/a.js,pkg/sub.js,@s/p');
+    expect(run(path.join(blocked, 'resolve'))).toBe('dep.js,pkg/a.js,pkg/sub.js,@s/p');
     expect(fs.readFileSync(blocked, 'utf8')).toBe('a file');
   });
 });
