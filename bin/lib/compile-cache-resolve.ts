@@ -34,7 +34,7 @@ type Resolve = (
 
 interface Record {
   key: string;
-  /** path → `mtimeNs:ino`, or '' for a path that did not exist. */
+  /** path → `mtimeMs:ino`, or '' for a path that did not exist. */
   witnesses: { [path: string]: string };
   answers: { [parentDirAndRequest: string]: string };
 }
@@ -47,7 +47,7 @@ const M = Module as unknown as {
 };
 
 /**
- * `mtimeNs:ino` of `p`, or '' when it does not exist (or cannot be read). With `settled`, a
+ * `mtimeMs:ino` of `p`, or '' when it does not exist (or cannot be read). With `settled`, a
  * time less than two seconds old gives '?', which no later stamp equals: the kernel keeps file
  * times in ticks of a few milliseconds, so a directory changed again within the tick it was
  * stamped in would keep its time (git calls this a racy entry); such a record is kept for
@@ -55,10 +55,11 @@ const M = Module as unknown as {
  */
 function stamp(p: string, settled = false): string {
   try {
-    const s = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
+    // Times in ms as a double keep ~0.2 µs at today's dates, finer than the kernel's tick.
+    const s = fs.statSync(p, { throwIfNoEntry: false });
     if (s === undefined) return '';
-    if (settled && BigInt(Date.now()) * 1_000_000n - s.mtimeNs < 2_000_000_000n) return '?';
-    return `${s.mtimeNs}:${s.ino}`;
+    if (settled && Date.now() - s.mtimeMs < 2000) return '?';
+    return `${s.mtimeMs}:${s.ino}`;
   } catch {
     return ''; // not a directory on the way, no permission: as absent
   }

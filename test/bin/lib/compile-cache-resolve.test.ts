@@ -91,8 +91,8 @@ describe('resolve record', () => {
     r.answers[id] = fs.realpathSync(other);
     // Adding other.js changed its directory: restamp the record as if it had been seen then.
     for (const w of Object.keys(r.witnesses)) {
-      const s = fs.statSync(w, { bigint: true, throwIfNoEntry: false });
-      r.witnesses[w] = s === undefined ? '' : `${s.mtimeNs}:${s.ino}`;
+      const s = fs.statSync(w, { throwIfNoEntry: false });
+      r.witnesses[w] = s === undefined ? '' : `${s.mtimeMs}:${s.ino}`;
     }
     fs.writeFileSync(record(), JSON.stringify(r));
     expect(run()).toBe('other,pkg/a.js,pkg/sub.js,@s/p');
