@@ -8,6 +8,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { RECORDED_COMMANDS, resolveRecordName } from '../../../bin/lib/compile-cache-install';
+import { COMMANDS } from '../../../bin/sovereign';
 
 const LIB = path.resolve(__dirname, '../../../bin/lib/compile-cache-resolve.js');
 
@@ -159,5 +161,16 @@ describe('resolve record', () => {
     fs.writeFileSync(blocked, 'a file');
     expect(run(path.join(blocked, 'resolve'))).toBe('dep.js,pkg/a.js,pkg/sub.js,@s/p');
     expect(fs.readFileSync(blocked, 'utf8')).toBe('a file');
+  });
+});
+
+describe('resolveRecordName', () => {
+  test('one record per command, by the first word; anything else shares one', () => {
+    expect([...RECORDED_COMMANDS].sort()).toEqual([...new Set(COMMANDS.map((c) => c[0]!))].sort());
+    expect(resolveRecordName(['validate', 'x.yaml'])).toBe('validate');
+    expect(resolveRecordName(['weights', 'manifest'])).toBe('weights');
+    expect(resolveRecordName(['--help'])).toBe('other');
+    expect(resolveRecordName(['../../etc/passwd'])).toBe('other');
+    expect(resolveRecordName([])).toBe('other');
   });
 });
