@@ -4,12 +4,35 @@
  *
  * - V8 optimizes later (`lateTierUp`);
  * - zod's translations and commander's child_process load on first use (lazy-requires.ts);
- * - the code cache (compile-cache.ts) is turned on, keyed by the flags set above.
+ * - the code cache (compile-cache.ts) is turned on, keyed by the flags set above, and with it
+ *   the record of where each require led (compile-cache-resolve.ts), one per command.
  */
 import * as path from 'path';
 import * as v8 from 'v8';
 import { compileCacheDir, enableCompileCache } from './compile-cache';
+import { enableResolveCache } from './compile-cache-resolve';
 import { lazyRequires } from './lazy-requires';
+
+/**
+ * The commands, by the first word of the command line, whose runs keep a record of their
+ * requires each (compile-cache-resolve.ts); any other first word shares one.
+ */
+export const RECORDED_COMMANDS = [
+  'init',
+  'validate',
+  'synth',
+  'audit',
+  'verify-bundle',
+  'models',
+  'schema',
+  'weights',
+];
+
+/** The name of the record of requires for a command line (`--help` and the like share 'other'). */
+export function resolveRecordName(argv: readonly string[]): string {
+  const first = argv[0] ?? '';
+  return RECORDED_COMMANDS.includes(first) ? first : 'other';
+}
 
 /**
  * V8 hands a function to its optimizing compiler (TurboFan) once it has used an "interrupt
@@ -32,5 +55,7 @@ const entry = path.join(__dirname, '..', 'sovereign.js');
 if (require.main?.filename === entry) {
   lateTierUp();
   lazyRequires();
-  enableCompileCache(compileCacheDir(path.join(__dirname, '..', '..', '..')));
+  const dir = compileCacheDir(path.join(__dirname, '..', '..', '..'));
+  const name = resolveRecordName(process.argv.slice(2));
+  if (enableCompileCache(dir, name) && dir !== undefined) enableResolveCache(path.join(dir, 'resolve'), name);
 }

@@ -17,8 +17,9 @@
  * installed in (the place build tools keep caches; whoever can write there can already change
  * the code that runs). Nothing is written elsewhere; a cache that cannot be written is simply
  * not used. `SOVEREIGN_COMPILE_CACHE=0` turns it off (as does running under jest); removing the directory is always safe.
- * Files that use `import()` are compiled as Node compiles them (a `vm.Script` would need a
- * module loader of its own for them).
+ * Files that may call `import()` are compiled as Node compiles them (a `vm.Script` would need a
+ * module loader of its own for them); one that only names it in a comment or a string is cached
+ * (compile-cache-scan.ts). A leading `#!` line is read as the comment it is to Node.
  */
 import * as fs from 'fs';
 import Module from 'module';
@@ -26,6 +27,7 @@ import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { crc32 } from 'zlib';
+import { mayImportDynamically } from './compile-cache-scan';
 
 interface CompilingModule {
   exports: unknown;
@@ -46,8 +48,12 @@ export function compileCacheDir(root: string): string | undefined {
   return path.join(base, '.cache', 'sovereign-stack', 'compile');
 }
 
-/** Installs the cache for every CommonJS file loaded from now on; returns whether it did. */
-export function enableCompileCache(dir: string | undefined): boolean {
+/**
+ * Installs the cache for every CommonJS file loaded from now on; returns whether it did. With
+ * `pack`, the entries a run uses are also kept together in one file, `<dir>/pack/<pack>`
+ * (see `openPack`).
+ */
+export function enableCompileCache(dir: string | undefined, pack?: string): boolean {
   // Off under the test runner (its CLI runs inherit JEST_WORKER_ID): tests write only in temp dirs.
   if (
     dir === undefined ||
@@ -62,51 +68,150 @@ export function enableCompileCache(dir: string | undefined): boolean {
   // features): keyed by it, runs with other flags (`node --max-semi-space-size …`) keep
   // their own entries instead of overwriting each other's on every run.
   const tag = `${process.version}-${process.arch}-${v8.cachedDataVersionTag()}`;
+  const packFile = pack === undefined ? undefined : path.join(dir, 'pack', `${hex(crc32(tag))}-${pack}`);
+  const packed = packFile === undefined ? undefined : openPack(packFile);
+  // The entries this run used, by name, and whether each came from the pack.
+  const used = new Map<string, boolean>();
   proto._compile = function (this: CompilingModule, content: string, filename: string) {
-    if (content.includes('import(') || content.startsWith('#!'))
-      return original.call(this, content, filename);
+    // Node reads a leading `#!` line as a comment; inside the module wrapper it must be one.
+    const source = content.startsWith('#!') ? `//${content.slice(2)}` : content;
     // Once per file: the CRC of a string encodes it to UTF-8 first (synth: 16 MB of source, ~25 ms).
-    const sum = hex(crc32(content));
-    const id = `${tag}\0${filename}\0${sum}\0${content.length}`;
-    const name = `${hex(crc32(`${tag}\0${filename}`))}${sum}${content.length.toString(16)}`;
-    const file = path.join(dir, name.slice(0, 2), name.slice(2));
+    const sum = hex(crc32(source));
+    const id = `${tag}\0${filename}\0${sum}\0${source.length}`;
+    const name = `${hex(crc32(`${tag}\0${filename}`))}${sum}${source.length.toString(16)}`;
+    const file = entryFile(dir, name);
     const header = Buffer.from(`${id}\n`);
     let cachedData: Buffer | undefined;
+    let fromPack = false;
     try {
-      const entry = fs.readFileSync(file);
+      let entry = packed?.read(name);
+      if (entry === undefined) entry = fs.readFileSync(file);
+      else fromPack = true;
       // An entry of another file, Node, V8 flags or source that happens to share the name is not used.
       if (entry.length > header.length && entry.subarray(0, header.length).equals(header))
         cachedData = entry.subarray(header.length);
     } catch {
       cachedData = undefined;
     }
-    const script = new vm.Script((Module as unknown as { wrap(s: string): string }).wrap(content), {
+    // An entry exists only for a source scanned before and found free of `import()`: the scan
+    // (a few ms on a large file, on code that has not warmed up) runs only when none is found.
+    if (cachedData === undefined && mayImportDynamically(source))
+      return original.call(this, content, filename);
+    const script = new vm.Script((Module as unknown as { wrap(s: string): string }).wrap(source), {
       filename,
       cachedData,
     });
-    if (cachedData === undefined || script.cachedDataRejected === true)
+    if (cachedData === undefined || script.cachedDataRejected === true) {
       pending.push({ file, header, script });
+      fromPack = false;
+    }
+    used.set(name, fromPack && cachedData !== undefined);
     const fn = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     const require = makeRequire(this);
     return fn.call(this.exports, this.exports, require, this, filename, path.dirname(filename));
   };
   // Written when the process ends, so the bytecode of every function the run compiled is in it.
   process.once('exit', () => {
-    for (const { file, header, script } of pending) {
-      try {
+    try {
+      for (const { file, header, script } of pending) {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, Buffer.concat([header, script.createCachedData()]));
         fs.renameSync(tmp, file);
-      } catch {
-        return; // a read-only or full disk: run without the cache
       }
+      // The pack is made again when an entry this run used was not in it.
+      if (packFile !== undefined && [...used.values()].some((p) => !p))
+        writePack(packFile, dir, [...used.keys()], packed);
+    } catch {
+      // a read-only or full disk: run without the cache
+    } finally {
+      packed?.close();
     }
   });
   return true;
 }
 
 const hex = (n: number) => n.toString(16).padStart(8, '0');
+
+/** Where an entry named `name` is kept on its own. */
+const entryFile = (dir: string, name: string) => path.join(dir, name.slice(0, 2), name.slice(2));
+
+interface Pack {
+  /** The entry of that name (header and bytecode, as its own file holds it), if the pack has it. */
+  read(name: string): Buffer | undefined;
+  names(): string[];
+  close(): void;
+}
+
+/**
+ * The entries of one command's runs kept in one file, read with one open instead of one per
+ * module (`validate` compiles ~170 modules through the cache, `synth` ~450): a 4-byte length,
+ * a JSON index of [name, offset, length], then the entries, each exactly as its own file
+ * holds it, header included, and checked the same way. A pack that cannot be read is no pack.
+ */
+function openPack(file: string): Pack | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(4);
+    if (fs.readSync(fd, head, 0, 4, 0) !== 4) throw new Error('short');
+    const indexLength = head.readUInt32LE(0);
+    const raw = Buffer.alloc(indexLength);
+    if (fs.readSync(fd, raw, 0, indexLength, 4) !== indexLength) throw new Error('short');
+    const index = new Map<string, [number, number]>();
+    for (const [name, offset, length] of JSON.parse(raw.toString('utf8')) as [string, number, number][])
+      index.set(name, [4 + indexLength + offset, length]);
+    const handle = fd;
+    return {
+      read(name) {
+        const at = index.get(name);
+        if (at === undefined) return undefined;
+        const out = Buffer.allocUnsafe(at[1]);
+        return fs.readSync(handle, out, 0, at[1], at[0]) === at[1] ? out : undefined;
+      },
+      names: () => [...index.keys()],
+      close: () => fs.closeSync(handle),
+    };
+  } catch {
+    if (fd !== undefined) fs.closeSync(fd);
+    return undefined;
+  }
+}
+
+/**
+ * Writes the pack of the entries `names` (this run's) and of the old pack's entries of other
+ * files (an entry's name begins with its file's hash: an old entry of a file this run compiled
+ * anew is dropped); written whole and renamed into place.
+ */
+function writePack(file: string, dir: string, names: string[], old: Pack | undefined): void {
+  const files = new Set(names.map((n) => n.slice(0, 8)));
+  const parts: Buffer[] = [];
+  const index: [string, number, number][] = [];
+  let offset = 0;
+  const add = (name: string, entry: Buffer | undefined) => {
+    if (entry === undefined) return;
+    index.push([name, offset, entry.length]);
+    parts.push(entry);
+    offset += entry.length;
+  };
+  for (const name of names) {
+    let entry: Buffer | undefined;
+    try {
+      entry = fs.readFileSync(entryFile(dir, name));
+    } catch {
+      entry = old?.read(name);
+    }
+    add(name, entry);
+  }
+  for (const name of old?.names() ?? []) if (!files.has(name.slice(0, 8))) add(name, old!.read(name));
+  const raw = Buffer.from(JSON.stringify(index));
+  const head = Buffer.alloc(4);
+  head.writeUInt32LE(raw.length, 0);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, Buffer.concat([head, raw, ...parts]));
+  fs.renameSync(tmp, file);
+}
 
 function makeRequire(mod: CompilingModule): NodeJS.Require {
   const M = Module as unknown as {

@@ -10,8 +10,14 @@ import * as path from 'path';
 
 const LIB = path.resolve(__dirname, '../../../bin/lib/compile-cache.js');
 
-function run(dir: string, cache: string, env: NodeJS.ProcessEnv = {}, flags: string[] = []): string {
-  const script = `require(${JSON.stringify(LIB)}).enableCompileCache(${JSON.stringify(cache)});
+function run(
+  dir: string,
+  cache: string,
+  env: NodeJS.ProcessEnv = {},
+  flags: string[] = [],
+  pack?: string,
+): string {
+  const script = `require(${JSON.stringify(LIB)}).enableCompileCache(${JSON.stringify(cache)}, ${JSON.stringify(pack)});
     const m = require(${JSON.stringify(path.join(dir, 'm.js'))});
     process.stdout.write(JSON.stringify([m.f(20), m.name, typeof require('path').join]));`;
   return execFileSync(process.execPath, [...flags, '-e', script], {
@@ -108,6 +114,90 @@ describe('compile cache', () => {
     expect(run(dir, cache, {}, ['--max-semi-space-size=32'])).toBe(expected);
     expect(files(cache).sort()).toEqual([...both].sort());
     expect(stamp(both)).toEqual(before);
+  });
+
+  test('a file that names import() in a comment is cached; one that calls it runs as Node runs it', () => {
+    const cache = path.join(dir, 'cache');
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub', 'esm.mjs'), 'export const v = 42;\n');
+    const typed = path.join(dir, 'typed.js');
+    const calls = path.join(dir, 'calls.js');
+    fs.writeFileSync(
+      typed,
+      ['#!/usr/bin/env node', '/** @type {import("./sub/esm.mjs")} */', 'exports.f = () => "typed";'].join(
+        '\n',
+      ),
+    );
+    fs.writeFileSync(calls, 'exports.later = () => import("./sub/esm.mjs").then((m) => m.v);\n');
+    const script = `require(${JSON.stringify(LIB)}).enableCompileCache(${JSON.stringify(cache)});
+      const t = require(${JSON.stringify(typed)});
+      require(${JSON.stringify(calls)}).later().then((v) => process.stdout.write(JSON.stringify([t.f(), v])));`;
+    const once = () =>
+      execFileSync(process.execPath, ['-e', script], {
+        env: { ...process.env, JEST_WORKER_ID: '' },
+      }).toString();
+    expect(once()).toBe(JSON.stringify(['typed', 42]));
+    // One entry: typed.js's (the import() call leaves calls.js to Node).
+    const entries = fs
+      .readdirSync(cache, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
+    expect(entries.length).toBe(1);
+    expect(fs.readFileSync(entries[0], 'latin1')).toContain(typed);
+    const stamp = fs.statSync(entries[0]).mtimeMs;
+    // From the cache: the same result, and V8 took the entry (it is not written again).
+    expect(once()).toBe(JSON.stringify(['typed', 42]));
+    expect(fs.statSync(entries[0]).mtimeMs).toBe(stamp);
+    expect(files(cache).length).toBe(1);
+  });
+
+  test('a cache that cannot be written is not used, and the run is the same', () => {
+    // A file where the directory would be: no entry can be made there, whoever runs (root too).
+    const blocked = path.join(dir, 'blocked');
+    fs.writeFileSync(blocked, 'not a directory');
+    const expected = JSON.stringify([6765, 'm.js:true', 'function']);
+    expect(run(dir, path.join(blocked, 'cache'))).toBe(expected);
+    expect(run(dir, path.join(blocked, 'cache'))).toBe(expected);
+    expect(fs.readFileSync(blocked, 'utf8')).toBe('not a directory');
+  });
+
+  test('a pack serves the entries of a run; a corrupt or stale pack is not used', () => {
+    const cache = path.join(dir, 'cache');
+    const expected = JSON.stringify([6765, 'm.js:true', 'function']);
+    expect(run(dir, cache, {}, [], 'validate')).toBe(expected);
+    // The entry on its own, and again in the pack (written in the same run).
+    const packs = fs.readdirSync(path.join(cache, 'pack'));
+    expect(packs).toEqual([expect.stringMatching(/^[0-9a-f]{8}-validate$/)]);
+    const pack = path.join(cache, 'pack', packs[0]!);
+    const own = fs
+      .readdirSync(cache, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && !e.parentPath.endsWith('pack'))
+      .map((e) => path.join(e.parentPath, e.name));
+    expect(own.length).toBe(1);
+    expect(fs.readFileSync(pack).includes(fs.readFileSync(own[0]!))).toBe(true);
+    // Served from the pack: with the entry's own file gone, nothing is compiled or written anew.
+    fs.rmSync(own[0]!);
+    const stamp = fs.statSync(pack).mtimeMs;
+    expect(run(dir, cache, {}, [], 'validate')).toBe(expected);
+    expect(fs.existsSync(own[0]!)).toBe(false);
+    expect(fs.statSync(pack).mtimeMs).toBe(stamp);
+    // A corrupt pack: the same result, the entry made again, the pack written again.
+    fs.writeFileSync(pack, Buffer.alloc(64, 7));
+    expect(run(dir, cache, {}, [], 'validate')).toBe(expected);
+    expect(fs.existsSync(own[0]!)).toBe(true);
+    expect(fs.readFileSync(pack).includes(fs.readFileSync(own[0]!))).toBe(true);
+    // An edited file: its new entry replaces the old one in the pack, never its bytecode.
+    fs.writeFileSync(path.join(dir, 'm.js'), 'exports.f = () => 1; exports.name = "edited";');
+    expect(run(dir, cache, {}, [], 'validate')).toBe(JSON.stringify([1, 'edited', 'function']));
+    const bytes = fs.readFileSync(pack);
+    const index = JSON.parse(bytes.subarray(4, 4 + bytes.readUInt32LE(0)).toString()) as unknown[];
+    expect(index.length).toBe(1);
+    expect(
+      fs
+        .readdirSync(cache, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && !e.parentPath.endsWith('pack'))
+        .some((e) => bytes.includes(fs.readFileSync(path.join(e.parentPath, e.name)))),
+    ).toBe(true);
   });
 
   test('SOVEREIGN_COMPILE_CACHE=0 writes nothing', () => {
