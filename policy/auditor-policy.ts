@@ -92,7 +92,8 @@ export function readAuditorPolicy(file: string): AuditorPolicy {
   for (const k of Object.keys(data))
     if (k !== 'version' && k !== 'jurisdictions')
       at([k], `unknown key ${k} (allowed: version, jurisdictions)`);
-  const out: Record<string, JurisdictionPolicy> = {};
+  // No prototype: a jurisdiction named `__proto__` is an entry like any other.
+  const out: Record<string, JurisdictionPolicy> = Object.create(null) as Record<string, JurisdictionPolicy>;
   for (const [name, raw] of Object.entries(data.jurisdictions)) {
     const base = ['jurisdictions', name];
     if (!isObj(raw)) {

@@ -231,7 +231,13 @@ function evaluate(
   const today = opts.today ?? todayUtc();
   const stack = stackView(name, json, file);
   const { metadata, problems } = readMetadata(stack);
-  const floor = opts.policy ? (opts.policy.jurisdictions[extras.policyName ?? name] ?? null) : undefined;
+  // Own entries only: a stack named `constructor` or `toString` has no floor, not Object's members.
+  const policyName = extras.policyName ?? name;
+  const floor = opts.policy
+    ? Object.hasOwn(opts.policy.jurisdictions, policyName)
+      ? opts.policy.jurisdictions[policyName]
+      : null
+    : undefined;
   // The artifact may only tighten: its declared profile's table entry, the auditor's floor and
   // the sovereignty pack at error apply whatever `"//".sovereign` says.
   const strict =

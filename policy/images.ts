@@ -71,7 +71,9 @@ function readHelmValues(body: Obj): HelmValues {
       });
     }
   });
-  const set: Obj = {};
+  // Keys are the chart's, from the judged JSON: objects without a prototype, so `__proto__.x`
+  // is a key like any other and never reaches Object.prototype.
+  const set: Obj = Object.create(null) as Obj;
   for (const entry of [...many(body.set), ...many(body.set_list)]) {
     const name = str(entry.name);
     if (name === undefined) continue;
@@ -83,7 +85,7 @@ function readHelmValues(body: Obj): HelmValues {
     keys.forEach((k, j) => {
       if (j === keys.length - 1) cur[k] = (entry.value ?? null) as Obj[string];
       else {
-        if (!isObj(cur[k])) cur[k] = {};
+        if (!Object.hasOwn(cur, k) || !isObj(cur[k])) cur[k] = Object.create(null) as Obj;
         cur = cur[k] as Obj;
       }
     });

@@ -258,8 +258,11 @@ export function plannedStack(
   synthesized: Obj,
   file: string,
 ): { json: Obj; addresses: string[] } {
-  const resource: Record<string, Record<string, Json>> = {};
-  const data: Record<string, Record<string, Json>> = {};
+  // Types and names come from the plan: objects without a prototype, so a type `__proto__` is a
+  // key like any other and never reaches Object.prototype.
+  const bare = <T>() => Object.create(null) as Record<string, T>;
+  const resource = bare<Record<string, Json>>();
+  const data = bare<Record<string, Json>>();
   const addresses: string[] = [];
   const changes = isObj(plan) && Array.isArray(plan.resource_changes) ? plan.resource_changes : [];
   changes.forEach((rc, i) => {
@@ -278,7 +281,7 @@ export function plannedStack(
     // Module resources keep their full address as the name, so they are never mistaken for root ones.
     const key = address.startsWith('module.') ? address : `${name}${index}`;
     const into = str(o.mode) === 'data' ? data : resource;
-    (into[type] ??= {})[key] = (change?.after ?? {}) as Json;
+    (into[type] ??= bare<Json>())[key] = (change?.after ?? {}) as Json;
   });
   const json: Obj = {
     ...(synthesized['//'] !== undefined ? { '//': synthesized['//'] } : {}),

@@ -112,7 +112,10 @@ export function stackView(name: string, raw: unknown, file?: string): StackView 
       for (const type of Object.keys(bs)) for (const body of many(bs[type])) backends.push({ type, body });
   const clouds = terraforms.flatMap((t) => many(t.cloud));
   const outputs: Obj = {};
-  for (const o of many(root.output)) Object.assign(outputs, o);
+  // Defined, not assigned: an output named `__proto__` is data, never the prototype.
+  for (const o of many(root.output))
+    for (const [k, v] of Object.entries(o))
+      Object.defineProperty(outputs, k, { value: v, enumerable: true, writable: true, configurable: true });
   return {
     name,
     file,
