@@ -72,7 +72,11 @@ export function strMap(v: unknown): Record<string, string> {
   if (!o) return out;
   for (const [k, x] of Object.entries(o)) {
     const s = str(x);
-    if (s !== undefined) out[k] = s;
+    if (s === undefined) continue;
+    // Defined, not assigned: a label named `__proto__` is a label, not a prototype to set.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: s, enumerable: true, writable: true, configurable: true });
+    else out[k] = s;
   }
   return out;
 }

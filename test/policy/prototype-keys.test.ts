@@ -8,6 +8,7 @@ import { join } from 'path';
 import { readAuditorPolicy } from '../../policy/auditor-policy';
 import { evaluateStack } from '../../policy/engine';
 import { helmValues } from '../../policy/images';
+import { strMap } from '../../policy/json';
 import { plannedStack } from '../../policy/plan';
 import { exampleStack } from './fixtures';
 
@@ -61,6 +62,12 @@ describe('keys from judged input never reach Object.prototype', () => {
     expect(Object.keys(r.stack.outputs).sort()).toEqual(['__proto__', 'endpoint']);
     expect(Object.getPrototypeOf(r.stack.outputs)).toBe(Object.prototype);
   });
+});
+
+test('a label named __proto__ is a label', () => {
+  const labels = strMap([JSON.parse('{"__proto__": "x", "app": "y"}')]);
+  expect(Object.keys(labels).sort()).toEqual(['__proto__', 'app']);
+  expect(Object.getPrototypeOf(labels)).toBe(Object.prototype);
 });
 
 describe("a stack or jurisdiction named like Object's members", () => {
