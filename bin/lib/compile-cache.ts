@@ -54,6 +54,7 @@ export function compileCacheDir(root: string): string | undefined {
  * (see `openPack`).
  */
 export function enableCompileCache(dir: string | undefined, pack?: string): boolean {
+  if (enabledIn !== undefined) return false;
   // Off under the test runner (its CLI runs inherit JEST_WORKER_ID): tests write only in temp dirs.
   if (
     dir === undefined ||
@@ -61,6 +62,7 @@ export function enableCompileCache(dir: string | undefined, pack?: string): bool
     (process.env.JEST_WORKER_ID ?? '') !== ''
   )
     return false;
+  enabledIn = dir;
   const proto = (Module as unknown as { prototype: CompilingModule }).prototype;
   const original = proto._compile;
   const pending: { file: string; header: Buffer; script: vm.Script }[] = [];
@@ -129,6 +131,17 @@ export function enableCompileCache(dir: string | undefined, pack?: string): bool
     }
   });
   return true;
+}
+
+/** The directory of the cache this thread compiles through, if it does. */
+let enabledIn: string | undefined;
+
+/**
+ * The directory of the cache this thread compiles through, if it does: a worker thread has a
+ * module loader of its own, and turns the cache on in it with this directory (synth-parallel.ts).
+ */
+export function compileCacheInUse(): string | undefined {
+  return enabledIn;
 }
 
 const hex = (n: number) => n.toString(16).padStart(8, '0');

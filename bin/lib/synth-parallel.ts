@@ -17,6 +17,7 @@ import { isSovereignError, SovereignError, specInvalid, type Problem } from '../
 import type { loadSpec } from '../../stacks/spec/load';
 import type { SovereignSpec } from '../../stacks/spec/schema';
 import { TOOLKIT_VERSION } from '../../core/version';
+import { compileCacheInUse, enableCompileCache } from './compile-cache';
 import { judgeWritten, type JudgeOptions, type JudgedStack } from './synth-judge';
 
 export interface PartSummary {
@@ -48,6 +49,8 @@ interface PartRequest {
   readonly debug: boolean;
   /** Judge the stacks written, with these options (bin/lib/synth-judge.ts). */
   readonly judge?: JudgeOptions;
+  /** The code cache the main thread compiles through, for the worker's own loader (`workerCache`). */
+  readonly compileCache?: string;
 }
 
 type PartReply =
@@ -192,6 +195,7 @@ export async function synthesizeInWorkers(
           finalOutdir,
           debug,
           judge,
+          compileCache: compileCacheInUse(),
         };
         const warm = started?.take();
         const w = warm ?? new Worker(__filename, { workerData: request });
@@ -238,6 +242,7 @@ export interface StartedWorkers {
 interface WarmRequest {
   readonly kind: 'sovereign-synth-warm';
   readonly debug: boolean;
+  readonly compileCache?: string;
 }
 
 /**
@@ -247,7 +252,7 @@ interface WarmRequest {
  */
 export function startWorkers(n: number, debug: boolean): StartedWorkers {
   const pool = Array.from({ length: n }, () => {
-    const data: WarmRequest = { kind: 'sovereign-synth-warm', debug };
+    const data: WarmRequest = { kind: 'sovereign-synth-warm', debug, compileCache: compileCacheInUse() };
     const slot = { w: new Worker(__filename, { workerData: data }), dead: false };
     slot.w.on('error', () => (slot.dead = true));
     slot.w.once('exit', () => (slot.dead = true));
@@ -299,9 +304,22 @@ function runPart(req: PartRequest): void {
   })();
 }
 
+/**
+ * A worker thread has a module loader of its own: without this, each worker compiles cdktf, the
+ * provider bindings (13 MB of source) and the policy from source again on every run. Turned on
+ * with the main thread's cache directory, before the worker loads anything large, in a pack of
+ * its own (`synth-worker`: what a worker loads is not what the main thread loads). Workers that
+ * end together write the same pack by write-and-rename: the last one's is kept, whole.
+ */
+function workerCache(dir: string | undefined): void {
+  if (dir !== undefined) enableCompileCache(dir, 'synth-worker');
+}
+
 if (!isMainThread && (workerData as PartRequest | undefined)?.kind === 'sovereign-synth-part') {
+  workerCache((workerData as PartRequest).compileCache);
   runPart(workerData as PartRequest);
 } else if (!isMainThread && (workerData as WarmRequest | undefined)?.kind === 'sovereign-synth-warm') {
+  workerCache((workerData as WarmRequest).compileCache);
   // Loaded as synthesizePart loads them (the zip library deferred while cdktf loads); a failure
   // here shows again, as an error of the part, when the part runs.
   const ready = (async () => {
