@@ -202,6 +202,41 @@ describe('compile cache', () => {
     ).toBe(true);
   });
 
+  test('bytecode V8 would take but the CRC does not match is not run', () => {
+    // Two sources of the same length under one cache: V8 takes either's bytecode for the other.
+    // `one`'s entry given `two`'s bytecode, its header and CRC kept: only the CRC can tell.
+    const cache = path.join(dir, 'cache');
+    const one = path.join(dir, 'one');
+    const two = path.join(dir, 'two');
+    for (const [d, v] of [
+      [one, 'exports.f = () => 1; exports.name = "one";'],
+      [two, 'exports.f = () => 2; exports.name = "two";'],
+    ]) {
+      fs.mkdirSync(d);
+      fs.writeFileSync(path.join(d, 'm.js'), v);
+    }
+    expect(run(one, cache)).toBe(JSON.stringify([1, 'one', 'function']));
+    const [entryOne] = fs
+      .readdirSync(cache, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
+    expect(run(two, cache)).toBe(JSON.stringify([2, 'two', 'function']));
+    const entryTwo = fs
+      .readdirSync(cache, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name))
+      .find((f) => f !== entryOne)!;
+    const a = fs.readFileSync(entryOne!);
+    const b = fs.readFileSync(entryTwo);
+    const codeOf = (e: Buffer) => e.subarray(e.indexOf(10) + 5);
+    expect(codeOf(a).length).toBe(codeOf(b).length);
+    const forged = Buffer.concat([a.subarray(0, a.indexOf(10) + 5), codeOf(b)]);
+    fs.writeFileSync(entryOne!, forged);
+    expect(run(one, cache)).toBe(JSON.stringify([1, 'one', 'function']));
+    // Compiled from source and written again.
+    expect(fs.readFileSync(entryOne!).equals(forged)).toBe(false);
+  });
+
   describe('a flipped byte in the bytecode of an entry', () => {
     // V8 does not check the bytecode it is given (Node 20 runs without
     // --verify-snapshot-checksum): without the entry's CRC such an entry was run, and crashed.
