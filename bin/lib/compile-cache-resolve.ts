@@ -69,7 +69,8 @@ export function stamp(p: string, settled = false): string {
     // `touch -r`, needs a change that also sets the time back within the same tick).
     if (settled && Date.now() - s.mtimeMs < 2000) return '?';
     const meta = `${s.mtimeMs}:${s.ctimeMs}:${s.ino}:${s.size}`;
-    // A package.json is small (the ~40 of `synth` hold ~100 KB): read, it costs ~1 ms.
+    // Cheap: the 39 package.json files `synth` consults hold 76 KB, read and hashed in 0.3–0.8 ms
+    // of CPU (`validate`: 5, ~0.1 ms).
     return s.isFile() && path.basename(p) === 'package.json' ? `${meta}:${crc32(fs.readFileSync(p))}` : meta;
   } catch {
     return ''; // not a directory on the way, no permission: as absent
