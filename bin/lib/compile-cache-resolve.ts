@@ -26,6 +26,7 @@ import * as fs from 'fs';
 import Module from 'module';
 import * as path from 'path';
 import { crc32 } from 'zlib';
+import { tmpName } from './compile-cache';
 
 type Resolve = (
   request: string,
@@ -142,7 +143,7 @@ export function enableResolveCache(dir: string, name: string): string {
         answers: Object.fromEntries(answers),
       };
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
+      const tmp = tmpName(file);
       fs.writeFileSync(tmp, JSON.stringify(out));
       fs.renameSync(tmp, file);
     } catch {

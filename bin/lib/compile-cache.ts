@@ -115,7 +115,7 @@ export function enableCompileCache(dir: string | undefined, pack?: string): bool
     try {
       for (const { file, header, script } of pending) {
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
+        const tmp = tmpName(file);
         fs.writeFileSync(tmp, entryBytes(header, script.createCachedData()));
         fs.renameSync(tmp, file);
       }
@@ -132,6 +132,17 @@ export function enableCompileCache(dir: string | undefined, pack?: string): bool
 }
 
 const hex = (n: number) => n.toString(16).padStart(8, '0');
+
+/**
+ * A name of this thread's own to write `file` under before renaming it into place: worker
+ * threads of one process (synth's jobs) share its pid, and write the same entries and pack
+ * when they end. `worker_threads` is read only here, at exit, not at start-up.
+ */
+export function tmpName(file: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { threadId } = require('worker_threads') as typeof import('worker_threads');
+  return `${file}.${process.pid}-${threadId}.tmp`;
+}
 
 /**
  * An entry: the header (the id line), the CRC-32 of the bytecode (4 bytes), the bytecode. V8
@@ -235,7 +246,7 @@ function writePack(file: string, dir: string, names: string[], old: Pack | undef
   const head = Buffer.alloc(4);
   head.writeUInt32LE(raw.length, 0);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = tmpName(file);
   fs.writeFileSync(tmp, Buffer.concat([head, raw, ...parts]));
   fs.renameSync(tmp, file);
 }

@@ -237,6 +237,42 @@ describe('compile cache', () => {
     expect(fs.readFileSync(entryOne!).equals(forged)).toBe(false);
   });
 
+  test('worker threads of one process each enable the cache; their entries and pack are whole and used', () => {
+    const cache = path.join(dir, 'cache');
+    // Four threads in one process (one pid), each with the cache and the same pack, as synth's jobs.
+    const script = `const { Worker } = require('worker_threads');
+      const body = ${JSON.stringify(
+        `require(${JSON.stringify(LIB)}).enableCompileCache(${JSON.stringify(cache)}, 'synth-worker');
+        require('worker_threads').parentPort.postMessage(require(${JSON.stringify(path.join(dir, 'm.js'))}).f(20));`,
+      )};
+      const runs = Array.from({ length: 4 }, () => new Promise((ok, no) => {
+        const w = new Worker(body, { eval: true });
+        w.once('message', ok);
+        w.once('error', no);
+      }));
+      Promise.all(runs).then((r) => process.stdout.write(JSON.stringify(r)));`;
+    const once = () =>
+      execFileSync(process.execPath, ['-e', script], {
+        env: { ...process.env, JEST_WORKER_ID: '' },
+      }).toString();
+    expect(once()).toBe('[6765,6765,6765,6765]');
+    const written = fs
+      .readdirSync(cache, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
+    // One entry and one pack, no file left half-written, the entry's CRC holding.
+    expect(written.map((f) => path.relative(cache, f).startsWith('pack')).sort()).toEqual([false, true]);
+    const entry = fs.readFileSync(written.find((f) => !path.relative(cache, f).startsWith('pack'))!);
+    const at = entry.indexOf(10) + 1;
+    expect(entry.readUInt32LE(at)).toBe(crc32(entry.subarray(at + 4)));
+    // A second process: served from the pack, nothing written again.
+    const pack = written.find((f) => path.relative(cache, f).startsWith('pack'))!;
+    const stamp = fs.statSync(pack).mtimeMs;
+    expect(fs.readFileSync(pack).includes(entry)).toBe(true);
+    expect(once()).toBe('[6765,6765,6765,6765]');
+    expect(fs.statSync(pack).mtimeMs).toBe(stamp);
+  });
+
   describe('a flipped byte in the bytecode of an entry', () => {
     // V8 does not check the bytecode it is given (Node 20 runs without
     // --verify-snapshot-checksum): without the entry's CRC such an entry was run, and crashed.
