@@ -11,7 +11,9 @@
  * file's path, Node's version and V8's flags tag, all of which the entry holds and is checked
  * against, so an edited or upgraded file does not meet stale bytecode. A CRC-32 rather than a
  * SHA-256: `synth` reads 16 MB of JavaScript (13 MB of it the provider bindings), which
- * SHA-256 took ~30 ms to hash.
+ * SHA-256 took ~30 ms to hash. V8 does not check the bytecode itself, so each entry also holds
+ * a CRC-32 of its bytecode, checked before V8 gets it; a corrupt entry is compiled from source
+ * and written again (`entryBytes`).
  *
  * Where: `node_modules/.cache/sovereign-stack/compile/` of the project the toolkit is
  * installed in (the place build tools keep caches; whoever can write there can already change
@@ -89,9 +91,7 @@ export function enableCompileCache(dir: string | undefined, pack?: string): bool
       let entry = packed?.read(name);
       if (entry === undefined) entry = fs.readFileSync(file);
       else fromPack = true;
-      // An entry of another file, Node, V8 flags or source that happens to share the name is not used.
-      if (entry.length > header.length && entry.subarray(0, header.length).equals(header))
-        cachedData = entry.subarray(header.length);
+      cachedData = payload(entry, header);
     } catch {
       cachedData = undefined;
     }
@@ -117,8 +117,8 @@ export function enableCompileCache(dir: string | undefined, pack?: string): bool
     try {
       for (const { file, header, script } of pending) {
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, Buffer.concat([header, script.createCachedData()]));
+        const tmp = tmpName(file);
+        fs.writeFileSync(tmp, entryBytes(header, script.createCachedData()));
         fs.renameSync(tmp, file);
       }
       // The pack is made again when an entry this run used was not in it.
@@ -146,6 +146,44 @@ export function compileCacheInUse(): string | undefined {
 
 const hex = (n: number) => n.toString(16).padStart(8, '0');
 
+/**
+ * A name of this thread's own to write `file` under before renaming it into place: worker
+ * threads of one process (synth's jobs) share its pid, and write the same entries and pack
+ * when they end. `worker_threads` is read only here, at exit, not at start-up.
+ */
+export function tmpName(file: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { threadId } = require('worker_threads') as typeof import('worker_threads');
+  return `${file}.${process.pid}-${threadId}.tmp`;
+}
+
+/**
+ * An entry: the header (the id line), the CRC-32 of the bytecode (4 bytes), the bytecode. V8
+ * checks only that cached data fits its version, flags and the source's length, not the
+ * bytecode itself (Node 20 runs it without `--verify-snapshot-checksum`): a flipped byte in it
+ * was run, and crashed the CLI (SIGSEGV, SIGTRAP, "undefined is not a function") on every run
+ * until the cache was removed. The CRC is against corruption (a torn write, a bad disk, a
+ * copy cut short), which it detects: every burst of up to 32 flipped bits, and any other
+ * change but for one chance in 2^32. Not against an attacker: whoever can write the cache can
+ * write the code it is the cache of.
+ */
+function entryBytes(header: Buffer, data: Buffer): Buffer {
+  const sum = Buffer.alloc(4);
+  sum.writeUInt32LE(crc32(data), 0);
+  return Buffer.concat([header, sum, data]);
+}
+
+/**
+ * The bytecode of `entry` if its header is `header` (an entry of another file, Node, V8 flags
+ * or source that happens to share the name is not used) and its CRC holds; else undefined.
+ */
+function payload(entry: Buffer, header: Buffer): Buffer | undefined {
+  const at = header.length + 4;
+  if (entry.length <= at || !entry.subarray(0, header.length).equals(header)) return undefined;
+  const data = entry.subarray(at);
+  return crc32(data) === entry.readUInt32LE(header.length) ? data : undefined;
+}
+
 /** Where an entry named `name` is kept on its own. */
 const entryFile = (dir: string, name: string) => path.join(dir, name.slice(0, 2), name.slice(2));
 
@@ -160,7 +198,7 @@ interface Pack {
  * The entries of one command's runs kept in one file, read with one open instead of one per
  * module (`validate` compiles ~170 modules through the cache, `synth` ~450): a 4-byte length,
  * a JSON index of [name, offset, length], then the entries, each exactly as its own file
- * holds it, header included, and checked the same way. A pack that cannot be read is no pack.
+ * holds it, header and CRC included, and checked the same way. A pack that cannot be read is no pack.
  */
 function openPack(file: string): Pack | undefined {
   let fd: number | undefined;
@@ -221,7 +259,7 @@ function writePack(file: string, dir: string, names: string[], old: Pack | undef
   const head = Buffer.alloc(4);
   head.writeUInt32LE(raw.length, 0);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = tmpName(file);
   fs.writeFileSync(tmp, Buffer.concat([head, raw, ...parts]));
   fs.renameSync(tmp, file);
 }

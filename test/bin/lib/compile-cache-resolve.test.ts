@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { RECORDED_COMMANDS, resolveRecordName } from '../../../bin/lib/compile-cache-install';
+import { stamp } from '../../../bin/lib/compile-cache-resolve';
 import { COMMANDS } from '../../../bin/sovereign';
 
 const LIB = path.resolve(__dirname, '../../../bin/lib/compile-cache-resolve.js');
@@ -92,10 +93,7 @@ describe('resolve record', () => {
     const [id] = Object.entries(r.answers).find(([, f]) => f.endsWith('dep.js'))!;
     r.answers[id] = fs.realpathSync(other);
     // Adding other.js changed its directory: restamp the record as if it had been seen then.
-    for (const w of Object.keys(r.witnesses)) {
-      const s = fs.statSync(w, { throwIfNoEntry: false });
-      r.witnesses[w] = s === undefined ? '' : `${s.mtimeMs}:${s.ino}`;
-    }
+    for (const w of Object.keys(r.witnesses)) r.witnesses[w] = stamp(w);
     fs.writeFileSync(record(), JSON.stringify(r));
     expect(run()).toBe('other,pkg/a.js,pkg/sub.js,@s/p');
   });
@@ -133,6 +131,48 @@ describe('resolve record', () => {
       '{"name":"@s/p","exports":{".":"./lib/y.js"}}',
     );
     expect(run()).toBe('dep.js,pkg/b.js,pkg/sub.js,@s/p y');
+  });
+
+  test('a package.json edited in place with its modification time set back is read again', () => {
+    // As `cp -p` over a tree or a tarball with fixed times leaves it: the same inode, the same
+    // mtime, only the content (and the change time, which utime cannot set) differs.
+    fs.writeFileSync(path.join(dir, 'app/node_modules/pkg/b.js'), 'module.exports = "pkg/b.js";');
+    settle();
+    expect(run()).toBe('dep.js,pkg/a.js,pkg/sub.js,@s/p');
+    expect(run()).toBe('dep.js,pkg/a.js,pkg/sub.js,@s/p');
+    const pj = path.join(dir, 'app/node_modules/pkg/package.json');
+    const before = fs.statSync(pj);
+    // Same length: the size alone would not tell.
+    fs.writeFileSync(pj, '{"name":"pkg","main":"b.js"}');
+    fs.utimesSync(pj, before.atime, before.mtime);
+    const after = fs.statSync(pj);
+    expect([after.ino, after.mtimeMs, after.size]).toEqual([before.ino, before.mtimeMs, before.size]);
+    expect(run()).toBe('dep.js,pkg/b.js,pkg/sub.js,@s/p');
+  });
+
+  test('the same in the toolkit: tldts pointed at its other build is loaded from there', () => {
+    // The scenario above with a real package, in a copy of it: `main` changed to
+    // dist/index.cjs.min.js, the file's mtime restored.
+    const real = path.dirname(require.resolve('tldts/package.json'));
+    const pkg = path.join(dir, 'app/node_modules/tldts');
+    fs.cpSync(real, pkg, { recursive: true, dereference: true });
+    fs.writeFileSync(
+      path.join(dir, 'app/src/main.js'),
+      'require("tldts"); module.exports = Object.keys(require.cache).filter((f) => f.includes("tldts")).map((f) => f.slice(f.indexOf("tldts"))).join(",");',
+    );
+    settle();
+    expect(run()).toBe(path.join('tldts', 'dist', 'cjs', 'index.js'));
+    expect(run()).toBe(path.join('tldts', 'dist', 'cjs', 'index.js'));
+    const pj = path.join(pkg, 'package.json');
+    const before = fs.statSync(pj);
+    const manifest = JSON.parse(fs.readFileSync(pj, 'utf8')) as { main: string };
+    expect(manifest.main).toBe('dist/cjs/index.js');
+    manifest.main = 'dist/index.cjs.min.js';
+    fs.writeFileSync(pj, JSON.stringify(manifest, null, 2));
+    fs.utimesSync(pj, before.atime, before.mtime);
+    expect(fs.statSync(pj).ino).toBe(before.ino);
+    expect(fs.statSync(pj).mtimeMs).toBe(before.mtimeMs);
+    expect(run()).toBe(path.join('tldts', 'dist', 'index.cjs.min.js'));
   });
 
   test('a file removed is not asked for', () => {

@@ -7,6 +7,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { crc32 } from 'zlib';
+import { EXAMPLES } from '../../support/paths';
 
 const LIB = path.resolve(__dirname, '../../../bin/lib/compile-cache.js');
 
@@ -198,6 +200,154 @@ describe('compile cache', () => {
         .filter((e) => e.isFile() && !e.parentPath.endsWith('pack'))
         .some((e) => bytes.includes(fs.readFileSync(path.join(e.parentPath, e.name)))),
     ).toBe(true);
+  });
+
+  test('bytecode V8 would take but the CRC does not match is not run', () => {
+    // Two sources of the same length under one cache: V8 takes either's bytecode for the other.
+    // `one`'s entry given `two`'s bytecode, its header and CRC kept: only the CRC can tell.
+    const cache = path.join(dir, 'cache');
+    const one = path.join(dir, 'one');
+    const two = path.join(dir, 'two');
+    for (const [d, v] of [
+      [one, 'exports.f = () => 1; exports.name = "one";'],
+      [two, 'exports.f = () => 2; exports.name = "two";'],
+    ]) {
+      fs.mkdirSync(d);
+      fs.writeFileSync(path.join(d, 'm.js'), v);
+    }
+    expect(run(one, cache)).toBe(JSON.stringify([1, 'one', 'function']));
+    const [entryOne] = fs
+      .readdirSync(cache, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
+    expect(run(two, cache)).toBe(JSON.stringify([2, 'two', 'function']));
+    const entryTwo = fs
+      .readdirSync(cache, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name))
+      .find((f) => f !== entryOne)!;
+    const a = fs.readFileSync(entryOne!);
+    const b = fs.readFileSync(entryTwo);
+    const codeOf = (e: Buffer) => e.subarray(e.indexOf(10) + 5);
+    expect(codeOf(a).length).toBe(codeOf(b).length);
+    const forged = Buffer.concat([a.subarray(0, a.indexOf(10) + 5), codeOf(b)]);
+    fs.writeFileSync(entryOne!, forged);
+    expect(run(one, cache)).toBe(JSON.stringify([1, 'one', 'function']));
+    // Compiled from source and written again.
+    expect(fs.readFileSync(entryOne!).equals(forged)).toBe(false);
+  });
+
+  test('worker threads of one process each enable the cache; their entries and pack are whole and used', () => {
+    const cache = path.join(dir, 'cache');
+    // Four threads in one process (one pid), each with the cache and the same pack, as synth's jobs.
+    const script = `const { Worker } = require('worker_threads');
+      const body = ${JSON.stringify(
+        `require(${JSON.stringify(LIB)}).enableCompileCache(${JSON.stringify(cache)}, 'synth-worker');
+        require('worker_threads').parentPort.postMessage(require(${JSON.stringify(path.join(dir, 'm.js'))}).f(20));`,
+      )};
+      const runs = Array.from({ length: 4 }, () => new Promise((ok, no) => {
+        const w = new Worker(body, { eval: true });
+        w.once('message', ok);
+        w.once('error', no);
+      }));
+      Promise.all(runs).then((r) => process.stdout.write(JSON.stringify(r)));`;
+    const once = () =>
+      execFileSync(process.execPath, ['-e', script], {
+        env: { ...process.env, JEST_WORKER_ID: '' },
+      }).toString();
+    expect(once()).toBe('[6765,6765,6765,6765]');
+    const written = fs
+      .readdirSync(cache, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
+    // One entry and one pack, no file left half-written, the entry's CRC holding.
+    expect(written.map((f) => path.relative(cache, f).startsWith('pack')).sort()).toEqual([false, true]);
+    const entry = fs.readFileSync(written.find((f) => !path.relative(cache, f).startsWith('pack'))!);
+    const at = entry.indexOf(10) + 1;
+    expect(entry.readUInt32LE(at)).toBe(crc32(entry.subarray(at + 4)));
+    // A second process: served from the pack, nothing written again.
+    const pack = written.find((f) => path.relative(cache, f).startsWith('pack'))!;
+    const stamp = fs.statSync(pack).mtimeMs;
+    expect(fs.readFileSync(pack).includes(entry)).toBe(true);
+    expect(once()).toBe('[6765,6765,6765,6765]');
+    expect(fs.statSync(pack).mtimeMs).toBe(stamp);
+  });
+
+  describe('a flipped byte in the bytecode of an entry', () => {
+    // V8 does not check the bytecode it is given (Node 20 runs without
+    // --verify-snapshot-checksum): without the entry's CRC such an entry was run, and crashed.
+    const CLI = path.resolve(__dirname, '../../../bin/sovereign.js');
+    const SPEC = path.join(EXAMPLES, 'sovereign.yaml');
+    /** `sovereign validate` of the example, in a process of its own with the cache in `cache`. */
+    const validate = (cache: string, pack?: string, env: NodeJS.ProcessEnv = {}): string =>
+      execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `require(${JSON.stringify(LIB)}).enableCompileCache(${JSON.stringify(cache)}, ${JSON.stringify(pack)});
+          require(${JSON.stringify(CLI)}).run(['validate', ${JSON.stringify(SPEC)}]).then((c) => { process.exitCode = c; });`,
+        ],
+        { env: { ...process.env, JEST_WORKER_ID: '', ...env } },
+      ).toString();
+    /** The header's end (the id line), the CRC after it, the bytecode after that. */
+    const crcAt = (entry: Buffer): number => entry.indexOf(10) + 1;
+    const flip = (entry: Buffer, at: number): Buffer => {
+      const out = Buffer.from(entry);
+      out[at] = out[at]! ^ 0x5a;
+      return out;
+    };
+    const ownEntries = (cache: string): string[] =>
+      fs
+        .readdirSync(cache, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && !e.parentPath.endsWith('pack'))
+        .map((e) => path.join(e.parentPath, e.name));
+    const largest = (files: string[]): string =>
+      files.reduce((a, b) => (fs.statSync(a).size >= fs.statSync(b).size ? a : b));
+    let expected: string;
+    beforeAll(() => {
+      expected = validate(path.join(os.tmpdir(), 'unused'), undefined, { SOVEREIGN_COMPILE_CACHE: '0' });
+      expect(expected).toContain('sovereign.yaml');
+    });
+
+    test("an entry's own file: compiled from source, the same output, the entry written again", () => {
+      const cache = path.join(dir, 'cache');
+      expect(validate(cache)).toBe(expected);
+      const file = largest(ownEntries(cache));
+      const good = fs.readFileSync(file);
+      expect(good.length).toBeGreaterThan(10_000);
+      // The stored CRC is that of the bytecode after it.
+      const at = crcAt(good);
+      expect(good.readUInt32LE(at)).toBe(crc32(good.subarray(at + 4)));
+      const bad = flip(good, at + 4 + Math.floor((good.length - at - 4) / 2));
+      fs.writeFileSync(file, bad);
+      expect(validate(cache)).toBe(expected);
+      const again = fs.readFileSync(file);
+      expect(again.equals(bad)).toBe(false);
+      expect(again.readUInt32LE(at)).toBe(crc32(again.subarray(at + 4)));
+    });
+
+    test('an entry in a pack: compiled from source, the same output, the pack written again', () => {
+      const cache = path.join(dir, 'cache');
+      expect(validate(cache, 'validate')).toBe(expected);
+      const pack = path.join(cache, 'pack', fs.readdirSync(path.join(cache, 'pack'))[0]!);
+      const own = largest(ownEntries(cache));
+      const good = fs.readFileSync(own);
+      const bytes = fs.readFileSync(pack);
+      const start = bytes.indexOf(good);
+      expect(start).toBeGreaterThan(0);
+      // The entry's own file gone: only the pack's copy can serve it.
+      fs.rmSync(own);
+      const at = start + crcAt(good) + 4 + Math.floor((good.length - crcAt(good) - 4) / 2);
+      const bad = flip(bytes, at);
+      fs.writeFileSync(pack, bad);
+      expect(validate(cache, 'validate')).toBe(expected);
+      // Compiled from source: the entry made again, and the pack made again with it.
+      const made = fs.readFileSync(own);
+      expect(made.readUInt32LE(crcAt(made))).toBe(crc32(made.subarray(crcAt(made) + 4)));
+      const rewritten = fs.readFileSync(pack);
+      expect(rewritten.equals(bad)).toBe(false);
+      expect(rewritten.includes(made)).toBe(true);
+    });
   });
 
   test('SOVEREIGN_COMPILE_CACHE=0 writes nothing', () => {
