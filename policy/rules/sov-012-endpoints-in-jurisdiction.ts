@@ -596,9 +596,23 @@ function wordAfter(w: ShellWord, n: number, rawFrom: number): ShellWord {
 const asWritten = (raw: string) =>
   raw.includes('\u0000') ? raw.replace(/\u0000([^\u0001]*)\u0001/g, '$$($1)') : raw;
 
+/**
+ * The value part of a word whose quotes open before its `=` (`"MASTER_ADDR=x"`, `'N=$(c)'`)
+ * without the quote left unopened or unclosed.
+ */
+function balanced(written: string): string {
+  let w = written;
+  for (const q of ['"', "'"]) {
+    if ((w.split(q).length - 1) % 2 === 0) continue;
+    if (w.endsWith(q)) w = w.slice(0, -1);
+    else if (w.startsWith(q)) w = w.slice(1);
+  }
+  return w;
+}
+
 /** A word as a message shows it: as written, with what the command gets when that differs. */
 function shown(raw: string, value: string): string {
-  const written = asWritten(raw);
+  const written = balanced(asWritten(raw));
   return written === value || written === `"${value}"` || written === `'${value}'`
     ? value
     : `${written} (${value})`;
@@ -835,7 +849,7 @@ function scanHostFlags(
           status: 'unknown',
           address,
           path: path(),
-          message: `${op}${asWritten(vw.raw)}: the address comes from ${cannot}`,
+          message: `${op}${balanced(asWritten(vw.raw))}: the address comes from ${cannot}`,
         });
         return;
       }
