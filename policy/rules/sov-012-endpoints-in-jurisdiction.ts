@@ -569,13 +569,18 @@ function kubeExpand(text: string, env: ContainerEnv): string {
  * script, one an unfollowable `envFrom` source may set) cannot be followed.
  */
 function wordsOf(text: string, env: ContainerEnv): ShellWord[] {
-  return shellWords(kubeExpand(text, env), (name) => {
-    const v = env.values.get(name);
-    if (typeof v === 'string') return v;
-    if (v === undefined && name.startsWith('LWS_')) return 'lws-group-leader';
-    return undefined;
-  });
+  return shellWords(kubeExpand(text, env), (name) => lookupEnv(env, name));
 }
+
+function lookupEnv(env: ContainerEnv, name: string): string | undefined {
+  const v = env.values.get(name);
+  if (typeof v === 'string') return v;
+  if (v === undefined && name.startsWith('LWS_')) return 'lws-group-leader';
+  return undefined;
+}
+
+/** Commands that set the variables their arguments name (`export N=v`, `env N=v cmd`, …). */
+const EXPORTING = new Set(['export', 'declare', 'typeset', 'readonly', 'local', 'env']);
 
 /** The rest of a word after its first `n` known characters (the value of `--flag=value`, `NAME=value`). */
 function wordAfter(w: ShellWord, n: number, rawFrom: number): ShellWord {
@@ -790,13 +795,45 @@ function scanHostFlags(
     scanAddresses(words, m, outside);
     return;
   }
-  // The words a shell makes of each element, in order, each with the element it is read from.
+  // The words a shell makes of each element, in order, each with the element it is read from; a
+  // word that is itself a script (`sh -c '…'`, `su -c "…"`, `eval '…'`) is read again, after it.
   const tokens: { w: ShellWord; path: () => string; text: string }[] = [];
-  for (const w of words)
-    for (const t of wordsOf(w.value, env)) tokens.push({ w: t, path: w.path, text: w.value });
+  const SEP: ShellWord = { raw: ';', parts: [], sep: true };
+  const add = (ws: readonly ShellWord[], path: () => string, text: string, depth: number) => {
+    const nested: ShellWord[][] = [];
+    for (const t of ws) {
+      tokens.push({ w: t, path, text });
+      const inner = depth < 3 && !t.sep ? wordText(t) : undefined;
+      if (
+        inner !== undefined &&
+        /[\s;&|`$'"\\]/.test(inner) &&
+        (MAY_HOLD_HOST_FLAG.test(loose(inner)) || JOIN_ENV_IN_TEXT.test(loose(inner)) || inner.includes("$'"))
+      )
+        nested.push(shellWords(inner, (name) => lookupEnv(env, name)));
+    }
+    for (const n of nested) {
+      tokens.push({ w: SEP, path, text });
+      add(n, path, text, depth + 1);
+    }
+  };
+  for (const w of words) {
+    add(wordsOf(w.value, env), w.path, w.value, 0);
+  }
+  const unknownSeen = new Set<string>();
+  const unknown = (path: string, message: string) => {
+    if (unknownSeen.has(`${path}\u0000${message}`)) return;
+    unknownSeen.add(`${path}\u0000${message}`);
+    out.push({ status: 'unknown', address, path, message });
+  };
+  let command: string | undefined; // the first word of the simple command a word is part of
   tokens.forEach(({ w, path, text }, i) => {
-    if (w.sep) return;
+    if (w.sep) {
+      command = undefined;
+      return;
+    }
     const known = knownPrefix(w);
+    const first = command === undefined;
+    if (first) command = wordText(w) ?? '';
     // A host flag, its value the next word or after `=`.
     if (hasFlag) {
       const eq = /^(-[-\w]*)=/.exec(known);
@@ -807,12 +844,7 @@ function scanHostFlags(
         if (at !== undefined && !at.w.sep) {
           const value = wordText(at.w);
           if (value === undefined)
-            out.push({
-              status: 'unknown',
-              address,
-              path: at.path(),
-              message: `${flag} ${asWritten(at.w.raw)}: the host comes from ${cannot}`,
-            });
+            unknown(at.path(), `${flag} ${asWritten(at.w.raw)}: the host comes from ${cannot}`);
           else
             for (const part of value.split(',')) {
               if (part === '') continue;
@@ -845,12 +877,7 @@ function scanHostFlags(
               : '';
       // A literal `$` or backquote left in the value is expanded again by whatever evaluates it (`eval`).
       if (appended === undefined || /[$`]/.test(appended) || typeof base !== 'string') {
-        out.push({
-          status: 'unknown',
-          address,
-          path: path(),
-          message: `${op}${balanced(asWritten(vw.raw))}: the address comes from ${cannot}`,
-        });
+        unknown(path(), `${op}${balanced(asWritten(vw.raw))}: the address comes from ${cannot}`);
         return;
       }
       const value = base + appended;
@@ -862,17 +889,27 @@ function scanHostFlags(
         );
       return;
     }
+    // A variable whose name the script computes (`export "$N"=…`, `declare "${N}=…"`) may be any.
+    if (
+      !first &&
+      EXPORTING.has(command ?? '') &&
+      w.parts.length > 0 &&
+      !w.parts[0].known &&
+      w.parts.some((p) => p.known && p.text.includes('='))
+    )
+      unknown(
+        path(),
+        `${command} ${asWritten(w.raw)}: sets a variable whose name the audit cannot follow, which may be a peer address`,
+      );
     // A peer address read when the script runs (`read MASTER_ADDR`, `printf -v MASTER_ADDR …`).
     if (hasJoin && (known === 'read' || known === 'printf'))
       for (let j = i + 1; j < tokens.length && !tokens[j].w.sep; j++) {
         const arg = wordText(tokens[j].w);
         if (arg === undefined || !JOIN_ENV.has(arg)) continue;
-        out.push({
-          status: 'unknown',
-          address,
-          path: tokens[j].path(),
-          message: `${known} ${arg}: the address is read when the script runs, which the audit cannot follow`,
-        });
+        unknown(
+          tokens[j].path(),
+          `${known} ${arg}: the address is read when the script runs, which the audit cannot follow`,
+        );
       }
   });
   scanAddresses(words, m, outside);

@@ -427,6 +427,20 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
           'unknown command[2]: printf PET_MASTER_ADDR: the address is read when the script runs, which the audit cannot follow',
         ]);
       });
+      test('a script inside a script is read too, and a variable whose name the script computes is unknown', () => {
+        expect(
+          script(
+            [
+              `su -c "sh -c 'export MASTER_ADDR=ev\"\"il.example; exec torchrun x.py'" app`,
+              'N=MASTER_ADDR; export "$N"=peer.example',
+            ].join('\n'),
+          ),
+        ).toEqual([
+          'unknown command[2]: export "$N"=peer.example: sets a variable whose name the audit cannot follow, which may be a peer address',
+          // Read after the outer script: its shell removes the inner `""`, the inner one reads the assignment.
+          `non-compliant command[2]: MASTER_ADDR=evil.example names evil.example, ${why}: ${torch}`,
+        ]);
+      });
       test("torchrun's own spellings: PET_ variables and --rdzv-endpoint/--rdzv_endpoint, however written", () => {
         expect(
           found((_j, c) => {
