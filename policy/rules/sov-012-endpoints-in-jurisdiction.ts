@@ -548,7 +548,7 @@ function expandReferences(
  * container's environment (`$$` is `$`); a LeaderWorkerSet variable the spec does not set (the
  * controller adds it: the group's own leader) stands for an in-cluster name; a name set from
  * something that cannot be followed, or that an unfollowable `envFrom` source may set, is
- * `\0NAME\x01` (unknown to the shell-word reader; `asWritten` shows it as `$(NAME)`); an unset name is
+ * `\uE000NAME\uE001` (unknown to the shell-word reader; `asWritten` shows it as `$(NAME)`); an unset name is
  * left as written.
  */
 function kubeExpand(text: string, env: ContainerEnv): string {
@@ -558,7 +558,7 @@ function kubeExpand(text: string, env: ContainerEnv): string {
     const v = env.values.get(name);
     if (typeof v === 'string') return v;
     if (v === undefined && name.startsWith('LWS_')) return 'lws-group-leader';
-    if (v === null || opaqueSetting(env, name).length > 0) return `\u0000${name}\u0001`;
+    if (v === null || opaqueSetting(env, name).length > 0) return `\uE000${name}\uE001`;
     return w;
   });
 }
@@ -599,7 +599,7 @@ function wordAfter(w: ShellWord, n: number, rawFrom: number): ShellWord {
 
 /** A word's text as written, `$(NAME)` Kubernetes could not follow shown as such (see kubeExpand). */
 const asWritten = (raw: string) =>
-  raw.includes('\u0000') ? raw.replace(/\u0000([^\u0001]*)\u0001/g, '$$($1)') : raw;
+  raw.includes('\uE000') ? raw.replace(/\uE000([^\uE001]*)\uE001/g, '$$($1)') : raw;
 
 /**
  * The value part of a word whose quotes open before its `=` (`"MASTER_ADDR=x"`, `'N=$(c)'`)

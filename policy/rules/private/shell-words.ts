@@ -39,7 +39,7 @@ export function knownPrefix(w: ShellWord): string {
 
 /**
  * The words of `text`. `lookup` gives a variable's value, or undefined when it cannot be followed.
- * `\0…\x01` in `text` stands for a part already known to be unknown (a `$(NAME)` Kubernetes could
+ * `\uE000…\uE001` (private-use characters) in `text` stands for a part already known to be unknown (a `$(NAME)` Kubernetes could
  * not follow).
  */
 export function shellWords(text: string, lookup: (name: string) => string | undefined): ShellWord[] {
@@ -193,7 +193,7 @@ export function shellWords(text: string, lookup: (name: string) => string | unde
       continue;
     }
     begin();
-    if (c === '\u0000') {
+    if (c === '\uE000') {
       add('', false);
       i = unknownMark(text, i);
     } else if (c === "'") {
@@ -218,7 +218,7 @@ export function shellWords(text: string, lookup: (name: string) => string | unde
         else if (d === '`') {
           i = closing(text, i, '`', '`');
           add('', false);
-        } else if (d === '\u0000') {
+        } else if (d === '\uE000') {
           add('', false);
           i = unknownMark(text, i);
         } else {
@@ -262,8 +262,8 @@ function closing(text: string, at: number, open: string, close: string): number 
   return text.length;
 }
 
-/** The index after the `\x01` that ends an unknown mark starting at `at`. */
+/** The index after the `\uE001` that ends an unknown mark starting at `at`. */
 function unknownMark(text: string, at: number): number {
-  const end = text.indexOf('\u0001', at);
+  const end = text.indexOf('\uE001', at);
   return end < 0 ? at + 1 : end + 1;
 }

@@ -431,7 +431,7 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
         expect(
           script(
             [
-              `su -c "sh -c 'export MASTER_ADDR=ev\"\"il.example; exec torchrun x.py'" app`,
+              `su -c "sh -c 'export MASTER_ADDR=ev""il.example; exec torchrun x.py'" app`,
               'N=MASTER_ADDR; export "$N"=peer.example',
             ].join('\n'),
           ),
