@@ -12,6 +12,7 @@ import { helmValues } from '../images';
 import { k8sObject, podViews, type PodView } from '../k8s';
 import type { Outcome, StackRule } from '../types';
 import { judgeBareHost, judgeEndpoint, judgeIp } from './private/endpoint';
+import { knownPrefix, shellWords, wordText, type ShellWord } from './private/shell-words';
 import type { StackMetadata } from '../../core/stack-record';
 
 export const rule: StackRule = {
@@ -324,16 +325,21 @@ function publicHostTokens(text: string, seen: BareHostsSeen): readonly { token: 
  * parser reads `_` as `-` in a flag's name and, as argparse does by default, takes any unambiguous
  * prefix (`--master-a`, `--data-parallel-addr`): `from` is the shortest prefix no other vLLM flag
  * shares (`--master-port`, `--data-parallel-size`, …). Ray's and llama.cpp's parsers take whole
- * names only.
+ * names only. torchrun (torch/distributed/run.py `get_args_parser`, pytorch/pytorch at f34fa151)
+ * spells each option both ways (`--rdzv-endpoint`/`--rdzv_endpoint`, `<host>[:<port>]`;
+ * `--master-addr`/`--master_addr`; `--local-addr`/`--local_addr`, the address its peers reach it
+ * at) and, as argparse does by default, takes a prefix no other option shares.
  */
 const HOST_FLAGS: readonly { readonly name: string; readonly from: number }[] = [
   { name: 'master-addr', from: 'master-a'.length },
   { name: 'data-parallel-address', from: 'data-parallel-a'.length },
   { name: 'address', from: 'address'.length },
   { name: 'rpc', from: 'rpc'.length },
+  { name: 'rdzv-endpoint', from: 'rdzv-e'.length },
+  { name: 'local-addr', from: 'local-a'.length },
 ];
 const HOST_FLAG_ALIASES = new Set(['-dpa']);
-const MAY_HOLD_HOST_FLAG = /--(master[-_]a|data[-_]parallel[-_]a|address|rpc)|-dpa/;
+const MAY_HOLD_HOST_FLAG = /--(master[-_]a|data[-_]parallel[-_]a|address|rpc|rdzv[-_]e|local[-_]a)|-dpa/;
 
 function isHostFlag(token: string): boolean {
   if (HOST_FLAG_ALIASES.has(token)) return true;
@@ -371,8 +377,34 @@ interface ContainerEnv {
     string,
     { readonly path: string; readonly raw?: string; readonly from?: string }
   >;
-  /** `envFrom` sources that cannot be followed: a name set nowhere else may come from one. */
-  readonly opaque: readonly string[];
+  /**
+   * `envFrom` sources that cannot be followed (a Secret, a ConfigMap the stack does not create),
+   * with their `prefix`: a name with that prefix that `env` does not set, and no later source
+   * sets, may come from one.
+   */
+  readonly opaque: readonly OpaqueSource[];
+  /** Names `env` sets (an `env` entry wins over every `envFrom` source). */
+  readonly explicit: ReadonlySet<string>;
+  /** Names a followed `envFrom` source sets, with the index of the last source that does. */
+  readonly fromSource: ReadonlyMap<string, number>;
+}
+
+interface OpaqueSource {
+  readonly path: string;
+  readonly index: number;
+  readonly prefix: string;
+  /** What it is, as a message names it: `Secret peers`, `ConfigMap x (not created by the stack)`. */
+  readonly what: string;
+}
+
+/** The unfollowable `envFrom` sources that may set `name` in `env` (none when `env` sets it itself). */
+function opaqueSetting(
+  env: Pick<ContainerEnv, 'opaque' | 'explicit' | 'fromSource'>,
+  name: string,
+): OpaqueSource[] {
+  if (env.explicit.has(name)) return [];
+  const after = env.fromSource.get(name) ?? -1;
+  return env.opaque.filter((o) => o.index > after && name.startsWith(o.prefix));
 }
 
 /**
@@ -401,7 +433,9 @@ function environmentOf(p: PodView, c: Record<string, unknown>, configMaps: () =>
   const k = (s: string) => p.obj.k(s);
   const values = new Map<string, string | null>();
   const origin = new Map<string, { path: string; raw?: string; from?: string }>();
-  const opaque: string[] = [];
+  const opaque: OpaqueSource[] = [];
+  const explicit = new Set<string>();
+  const fromSource = new Map<string, number>();
   const namespace = p.obj.namespace ?? 'default';
   const configMapRef = (name: unknown) =>
     typeof name === 'string' ? configMaps().get(`${namespace}\u0000${name}`) : undefined;
@@ -411,10 +445,18 @@ function environmentOf(p: PodView, c: Record<string, unknown>, configMaps: () =>
     const cm = one(src[k('config_map_ref')]);
     const data = cm ? configMapRef(cm.name) : undefined;
     if (!data) {
-      if (cm || one(src[k('secret_ref')])) opaque.push(path);
+      const secret = one(src[k('secret_ref')]);
+      if (cm || secret)
+        opaque.push({
+          path,
+          index: j,
+          prefix,
+          what: `${secret && !cm ? `Secret ${String(secret.name)}` : `ConfigMap ${String(cm?.name)} (not created by the stack)`}${prefix ? ` with prefix ${prefix}` : ''}`,
+        });
       return;
     }
     for (const [key, v] of Object.entries(data)) {
+      fromSource.set(prefix + key, j);
       if (typeof v !== 'string' || v.includes('${')) {
         values.set(prefix + key, null);
         origin.set(prefix + key, { path, from: `ConfigMap ${String(cm?.name)} key ${key}` });
@@ -428,8 +470,10 @@ function environmentOf(p: PodView, c: Record<string, unknown>, configMaps: () =>
     const name = str(e.name);
     if (name === undefined) return;
     const at = `${k('env')}[${i}]`;
+    const before = { opaque, explicit: new Set(explicit), fromSource };
+    explicit.add(name);
     if (typeof e.value === 'string') {
-      const v = e.value.includes('${') ? null : expandReferences(e.value, values, opaque);
+      const v = e.value.includes('${') ? null : expandReferences(e.value, values, before);
       values.set(name, v);
       origin.set(name, { path: `${at}.value`, raw: e.value });
       return;
@@ -449,7 +493,9 @@ function environmentOf(p: PodView, c: Record<string, unknown>, configMaps: () =>
       const meta = /^metadata\.(labels|annotations)\['([^']*)'\]$/.exec(field);
       if (OWN_FIELDS.has(field)) v = 'pod-own-field';
       else if (meta) {
-        const got = (meta[1] === 'labels' ? p.podLabels : p.podAnnotations)[meta[2]] ?? '';
+        const fields = meta[1] === 'labels' ? p.podLabels : p.podAnnotations;
+        // Own keys only: a label named `constructor` is not Object's.
+        const got = Object.hasOwn(fields, meta[2]) ? fields[meta[2]] : '';
         v = got.includes('${') ? null : got;
         what = `the pod's ${meta[1] === 'labels' ? 'label' : 'annotation'} ${meta[2]}`;
       }
@@ -457,7 +503,8 @@ function environmentOf(p: PodView, c: Record<string, unknown>, configMaps: () =>
     else if (ref) {
       what = `ConfigMap ${String(ref.name)} key ${String(ref.key)}`;
       const data = configMapRef(ref.name);
-      const got = data && typeof ref.key === 'string' ? data[ref.key] : undefined;
+      const got =
+        data && typeof ref.key === 'string' && Object.hasOwn(data, ref.key) ? data[ref.key] : undefined;
       if (data && got === undefined) {
         // A key the ConfigMap does not hold: the variable is not set (or the pod does not start).
         values.delete(name);
@@ -472,7 +519,7 @@ function environmentOf(p: PodView, c: Record<string, unknown>, configMaps: () =>
     values.set(name, v);
     origin.set(name, { path, ...(v !== null && what ? { raw: v } : {}), ...(what ? { from: what } : {}) });
   });
-  return { values, origin, opaque };
+  return { values, origin, opaque, explicit, fromSource };
 }
 
 /**
@@ -483,44 +530,101 @@ function environmentOf(p: PodView, c: Record<string, unknown>, configMaps: () =>
 function expandReferences(
   value: string,
   values: ReadonlyMap<string, string | null>,
-  opaque: readonly string[],
+  env: Pick<ContainerEnv, 'opaque' | 'explicit' | 'fromSource'>,
 ): string | null {
   let unknown = false;
   const out = value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (w, name: string | undefined) => {
     if (name === undefined) return '$';
     const v = values.get(name);
     if (typeof v === 'string') return v;
-    if (v === null || (opaque.length > 0 && !name.startsWith('LWS_'))) unknown = true;
+    if (v === null || (!name.startsWith('LWS_') && opaqueSetting(env, name).length > 0)) unknown = true;
     return w;
   });
   return unknown ? null : out;
 }
 
 /**
- * What a process is really given for `$(NAME)` (Kubernetes expands it from the container's
- * environment) or `$NAME`/`${NAME}` (a shell does): a value of the environment is put in; a
- * LeaderWorkerSet variable the spec does not set (the controller adds it: the group's own
- * leader) stands for an in-cluster name; anything else (a value read from a Secret or a ConfigMap
- * the stack does not create, a name an unfollowable `envFrom` source may set, a shell variable set
- * in a script) cannot be followed and is `undefined`.
+ * A command or an argument as Kubernetes hands it to the process: `$(NAME)` put in from the
+ * container's environment (`$$` is `$`); a LeaderWorkerSet variable the spec does not set (the
+ * controller adds it: the group's own leader) stands for an in-cluster name; a name set from
+ * something that cannot be followed, or that an unfollowable `envFrom` source may set, is
+ * `\uE000NAME\uE001` (unknown to the shell-word reader; `asWritten` shows it as `$(NAME)`); an unset name is
+ * left as written.
  */
-function expand(value: string, env: ContainerEnv): string | undefined {
-  let unknown = false;
-  const put = (name: string, written: string): string => {
+function kubeExpand(text: string, env: ContainerEnv): string {
+  if (!text.includes('$')) return text;
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (w, name: string | undefined) => {
+    if (name === undefined) return '$';
     const v = env.values.get(name);
     if (typeof v === 'string') return v;
     if (v === undefined && name.startsWith('LWS_')) return 'lws-group-leader';
-    if (v === undefined && written.startsWith('$(') && env.opaque.length === 0) return written; // Kubernetes leaves it as written
-    unknown = true;
-    return '';
-  };
-  const out = value.replace(
-    /\$\(([A-Za-z_][A-Za-z0-9_]*)\)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (w, a: string | undefined, b: string | undefined, c: string | undefined) =>
-      put((a ?? b ?? c) as string, w),
-  );
-  return unknown ? undefined : out;
+    if (v === null || opaqueSetting(env, name).length > 0) return `\uE000${name}\uE001`;
+    return w;
+  });
 }
+
+/**
+ * The words a shell makes of a command or an argument (shellWords, after kubeExpand): `$NAME` and
+ * `${NAME}` from the container's environment; a name it does not set (a shell variable set in the
+ * script, one an unfollowable `envFrom` source may set) cannot be followed.
+ */
+function wordsOf(text: string, env: ContainerEnv): ShellWord[] {
+  return shellWords(kubeExpand(text, env), (name) => lookupEnv(env, name));
+}
+
+function lookupEnv(env: ContainerEnv, name: string): string | undefined {
+  const v = env.values.get(name);
+  if (typeof v === 'string') return v;
+  if (v === undefined && name.startsWith('LWS_')) return 'lws-group-leader';
+  return undefined;
+}
+
+/** Commands that set the variables their arguments name (`export N=v`, `env N=v cmd`, …). */
+const EXPORTING = new Set(['export', 'declare', 'typeset', 'readonly', 'local', 'env']);
+
+/** The rest of a word after its first `n` known characters (the value of `--flag=value`, `NAME=value`). */
+function wordAfter(w: ShellWord, n: number, rawFrom: number): ShellWord {
+  const parts: { text: string; known: boolean }[] = [];
+  let skip = n;
+  for (const p of w.parts) {
+    if (skip >= p.text.length && p.known) {
+      skip -= p.text.length;
+      continue;
+    }
+    parts.push(skip > 0 ? { text: p.text.slice(skip), known: p.known } : p);
+    skip = 0;
+  }
+  return { raw: w.raw.slice(rawFrom), parts };
+}
+
+/** A word's text as written, `$(NAME)` Kubernetes could not follow shown as such (see kubeExpand). */
+const asWritten = (raw: string) =>
+  raw.includes('\uE000') ? raw.replace(/\uE000([^\uE001]*)\uE001/g, '$$($1)') : raw;
+
+/**
+ * The value part of a word whose quotes open before its `=` (`"MASTER_ADDR=x"`, `'N=$(c)'`)
+ * without the quote left unopened or unclosed.
+ */
+function balanced(written: string): string {
+  let w = written;
+  for (const q of ['"', "'"]) {
+    if ((w.split(q).length - 1) % 2 === 0) continue;
+    if (w.endsWith(q)) w = w.slice(0, -1);
+    else if (w.startsWith(q)) w = w.slice(1);
+  }
+  return w;
+}
+
+/** A word as a message shows it: as written, with what the command gets when that differs. */
+function shown(raw: string, value: string): string {
+  const written = balanced(asWritten(raw));
+  return written === value || written === `"${value}"` || written === `'${value}'`
+    ? value
+    : `${written} (${value})`;
+}
+
+/** Text with what only hides a name removed (quotes, backslashes, line continuations): a cheap test first. */
+const loose = (s: string) => (/["'\\]/.test(s) ? s.replace(/\\\r?\n|["'\\]/g, '') : s);
 
 /**
  * Environment variables a process reads as the address of a peer, however it is written (no scheme
@@ -528,6 +632,11 @@ function expand(value: string, env: ContainerEnv): string | undefined {
  * Each name as its reader spells it:
  * - MASTER_ADDR: torch.distributed's `env://` rendezvous connects to its TCPStore there
  *   (torch/distributed/rendezvous.py `_env_rendezvous_handler`, pytorch/pytorch, read at 0140b62d).
+ * - PET_MASTER_ADDR, PET_RDZV_ENDPOINT (`<host>[:<port>]`), PET_LOCAL_ADDR: torchrun reads every
+ *   option it declares with the `env` action from `PET_<DEST>` when the command line does not give
+ *   it (torch/distributed/argparse_util.py `env`; the options `--master-addr`/`--master_addr`,
+ *   `--rdzv-endpoint`/`--rdzv_endpoint` and `--local-addr`/`--local_addr` in
+ *   torch/distributed/run.py `get_args_parser`; pytorch/pytorch, read at f34fa151).
  * - VLLM_HOST_IP (the address a process gives its peers, vllm/utils/network_utils.py `get_ip`),
  *   VLLM_DP_MASTER_IP (the data-parallel master, vllm/config/parallel.py), VLLM_NIXL_SIDE_CHANNEL_HOST
  *   (the NIXL KV-transfer handshake host) and VLLM_LOOPBACK_IP (what a process's own parts connect
@@ -546,6 +655,9 @@ function expand(value: string, env: ContainerEnv): string | undefined {
  */
 const JOIN_ENV: ReadonlyMap<string, string> = new Map([
   ['MASTER_ADDR', 'torch.distributed would join its rendezvous there'],
+  ['PET_MASTER_ADDR', 'torchrun would join its static rendezvous there'],
+  ['PET_RDZV_ENDPOINT', 'torchrun would join its rendezvous there'],
+  ['PET_LOCAL_ADDR', 'torchrun would give it to its peers as its own address, and they would connect there'],
   ['VLLM_HOST_IP', 'vLLM would give it to its peers as its own address, and they would connect there'],
   ['VLLM_DP_MASTER_IP', 'vLLM would join its data-parallel group there'],
   ['VLLM_NIXL_SIDE_CHANNEL_HOST', 'vLLM would hand it to remote agents for the KV-transfer handshake'],
@@ -555,12 +667,7 @@ const JOIN_ENV: ReadonlyMap<string, string> = new Map([
   ['LWS_LEADER_ADDRESS', "the group's processes would look for their leader there"],
   ['LLAMA_ARG_RPC', 'llama-server would offload layers there'],
 ]);
-const JOIN_ENV_IN_TEXT = new RegExp(`(?:${[...JOIN_ENV.keys()].join('|')})=`);
-/** `NAME=value` in a script or an argument, the value quoted or a word. */
-const JOIN_ASSIGNMENT = new RegExp(
-  `(?<![\\w$])(${[...JOIN_ENV.keys()].join('|')})=("[^"]*"|'[^']*'|[^\\s;|&)\`"']*)`,
-  'g',
-);
+const JOIN_ENV_IN_TEXT = new RegExp(`(?:${[...JOIN_ENV.keys()].join('|')})\\+?=`);
 
 /**
  * The hosts a join variable's value names outside the jurisdiction (a list for LLAMA_ARG_RPC).
@@ -604,6 +711,22 @@ function scanJoinEnvironment(
   out: Outcome[],
   containerPath: string,
 ): void {
+  // An `envFrom` source the audit cannot read may set any name (with its prefix): a peer address
+  // `env` does not set itself (an `env` entry wins) may come from it. The LeaderWorkerSet
+  // controller sets LWS_LEADER_ADDRESS in `env` itself.
+  if (env.opaque.length > 0) {
+    const may = new Map<OpaqueSource, string[]>();
+    for (const name of JOIN_ENV.keys())
+      if (!name.startsWith('LWS_'))
+        for (const o of opaqueSetting(env, name)) may.set(o, [...(may.get(o) ?? []), name]);
+    for (const [o, names] of may)
+      out.push({
+        status: 'unknown',
+        address,
+        path: `${containerPath}.${o.path}`,
+        message: `container ${container}: ${o.what} may set ${names.join(', ')}, which the audit cannot follow: a process would connect to the peer address it names`,
+      });
+  }
   for (const [name, why] of JOIN_ENV) {
     if (!env.values.has(name)) continue;
     const value = env.values.get(name);
@@ -662,63 +785,156 @@ function scanHostFlags(
     reported.add(key);
     out.push({ status: 'non-compliant', address, path: path(), message });
   };
-  if (words.some((w) => MAY_HOLD_HOST_FLAG.test(w.value))) {
-    const tokens: { token: string; path: () => string }[] = [];
-    for (const w of words)
-      for (const raw of w.value.split(/[\s;|&<>=]+/)) {
-        const token = raw.replace(/["'`\\]/g, '');
-        if (token !== '') tokens.push({ token, path: w.path });
+  const cannot =
+    "a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)";
+  const hasFlag = words.some((w) => MAY_HOLD_HOST_FLAG.test(loose(w.value)) || w.value.includes("$'"));
+  const hasJoin = words.some(
+    (w) => w.value.includes('=') && (JOIN_ENV_IN_TEXT.test(loose(w.value)) || w.value.includes("$'")),
+  );
+  if (!hasFlag && !hasJoin) {
+    scanAddresses(words, m, outside);
+    return;
+  }
+  // The words a shell makes of each element, in order, each with the element it is read from; a
+  // word that is itself a script (`sh -c '…'`, `su -c "…"`, `eval '…'`) is read again, after it.
+  const tokens: { w: ShellWord; path: () => string; text: string }[] = [];
+  const SEP: ShellWord = { raw: ';', parts: [], sep: true };
+  const add = (ws: readonly ShellWord[], path: () => string, text: string, depth: number) => {
+    const nested: ShellWord[][] = [];
+    for (const t of ws) {
+      tokens.push({ w: t, path, text });
+      const inner = depth < 3 && !t.sep ? wordText(t) : undefined;
+      if (
+        inner !== undefined &&
+        /[\s;&|`$'"\\]/.test(inner) &&
+        (MAY_HOLD_HOST_FLAG.test(loose(inner)) || JOIN_ENV_IN_TEXT.test(loose(inner)) || inner.includes("$'"))
+      )
+        nested.push(shellWords(inner, (name) => lookupEnv(env, name)));
+    }
+    for (const n of nested) {
+      tokens.push({ w: SEP, path, text });
+      add(n, path, text, depth + 1);
+    }
+  };
+  for (const w of words) {
+    add(wordsOf(w.value, env), w.path, w.value, 0);
+  }
+  const unknownSeen = new Set<string>();
+  const unknown = (path: string, message: string) => {
+    if (unknownSeen.has(`${path}\u0000${message}`)) return;
+    unknownSeen.add(`${path}\u0000${message}`);
+    out.push({ status: 'unknown', address, path, message });
+  };
+  let command: string | undefined; // the first word of the simple command a word is part of
+  tokens.forEach(({ w, path, text }, i) => {
+    if (w.sep) {
+      command = undefined;
+      return;
+    }
+    const known = knownPrefix(w);
+    const first = command === undefined;
+    if (first) command = wordText(w) ?? '';
+    // A host flag, its value the next word or after `=`.
+    if (hasFlag) {
+      const eq = /^(-[-\w]*)=/.exec(known);
+      const flag = eq ? eq[1] : wordText(w) !== undefined && isHostFlag(known) ? known : undefined;
+      if (flag !== undefined && isHostFlag(flag)) {
+        const next = eq ? undefined : tokens[i + 1];
+        const at = eq ? { w: wordAfter(w, eq[0].length, w.raw.indexOf('=') + 1), path, text } : next;
+        if (at !== undefined && !at.w.sep) {
+          const value = wordText(at.w);
+          if (value === undefined)
+            unknown(at.path(), `${flag} ${asWritten(at.w.raw)}: the host comes from ${cannot}`);
+          else
+            for (const part of value.split(',')) {
+              if (part === '') continue;
+              for (const host of hostsOutside(part, at.text, m))
+                outside(
+                  host,
+                  at.path,
+                  `${flag} ${shown(at.w.raw, part)} names ${host}, outside the jurisdiction's declared hosts and CIDRs: the process would join or send work there`,
+                );
+            }
+        }
       }
-    tokens.forEach(({ token }, i) => {
-      if (!isHostFlag(token) || i + 1 >= tokens.length) return;
-      const { token: written, path } = tokens[i + 1];
-      const value = expand(written, env);
-      if (value === undefined) {
-        out.push({
-          status: 'unknown',
-          address,
-          path: path(),
-          message: `${token} ${written}: the host comes from a variable the audit cannot follow (a Secret, a ConfigMap or a shell assignment)`,
-        });
+    }
+    // A peer address set in a script or an argument (`export MASTER_ADDR=…`, `env VLLM_HOST_IP=…
+    // vllm serve`, `declare -x`, `MASTER_ADDR+=…`), judged as the variable in the container's
+    // environment is (JOIN_ENV); before the address scan, so the finding names the variable.
+    const set = hasJoin ? /^([A-Za-z_][A-Za-z0-9_]*?)(\+?)=/.exec(known) : null;
+    if (set && JOIN_ENV.has(set[1])) {
+      const name = set[1];
+      const op = `${name}${set[2]}=`;
+      const vw = wordAfter(w, set[0].length, w.raw.indexOf('=') + 1);
+      const appended = wordText(vw);
+      const base =
+        set[2] === ''
+          ? ''
+          : env.values.has(name)
+            ? env.values.get(name)
+            : opaqueSetting(env, name).length
+              ? null
+              : '';
+      // A literal `$` or backquote left in the value is expanded again by whatever evaluates it (`eval`).
+      if (appended === undefined || /[$`]/.test(appended) || typeof base !== 'string') {
+        unknown(path(), `${op}${balanced(asWritten(vw.raw))}: the address comes from ${cannot}`);
         return;
       }
-      for (const part of value.split(',')) {
-        if (part === '' || part.startsWith('$(') || endpointsIn(part).length > 0) continue;
-        const e = judgeBareHost(part, m);
-        if (e === undefined || e.verdict === 'inside') continue;
-        outside(
-          e.host,
-          path,
-          `${token} ${written === part ? part : `${written} (${part})`} names ${e.host}, outside the jurisdiction's declared hosts and CIDRs: the process would join or send work there`,
-        );
-      }
-    });
-  }
-  // A peer address set in a script (`export MASTER_ADDR=…`, `env VLLM_HOST_IP=… vllm serve`), judged
-  // as the variable in the container's environment is (JOIN_ENV); before the address scan, so the
-  // finding names the variable.
-  for (const w of words) {
-    if (!w.value.includes('=') || !JOIN_ENV_IN_TEXT.test(w.value)) continue;
-    for (const [, name, quoted] of w.value.matchAll(JOIN_ASSIGNMENT)) {
-      const written = quoted.replace(/^(["'])(.*)\1$/s, '$2');
-      const value = expand(written, env);
-      if (value === undefined) {
-        out.push({
-          status: 'unknown',
-          address,
-          path: w.path(),
-          message: `${name}=${written}: the address comes from a variable the audit cannot follow (a Secret, a ConfigMap or a shell assignment)`,
-        });
-        continue;
-      }
-      for (const { part, host } of joinHostsOutside(name, value, m, written === value))
+      const value = base + appended;
+      for (const { part, host } of joinHostsOutside(name, value, m, text.includes(value)))
         outside(
           host,
-          w.path,
-          `${name}=${written === value ? value : `${written} (${value})`} names ${host}, outside the jurisdiction's declared hosts and CIDRs: ${JOIN_ENV.get(name)}${part === value ? '' : ` (${part})`}`,
+          path,
+          `${op}${shown(vw.raw, value)} names ${host}, outside the jurisdiction's declared hosts and CIDRs: ${JOIN_ENV.get(name)}${part === value ? '' : ` (${part})`}`,
         );
+      return;
     }
+    // A variable whose name the script computes (`export "$N"=…`, `declare "${N}=…"`) may be any.
+    if (
+      !first &&
+      EXPORTING.has(command ?? '') &&
+      w.parts.length > 0 &&
+      !w.parts[0].known &&
+      w.parts.some((p) => p.known && p.text.includes('='))
+    )
+      unknown(
+        path(),
+        `${command} ${asWritten(w.raw)}: sets a variable whose name the audit cannot follow, which may be a peer address`,
+      );
+    // A peer address read when the script runs (`read MASTER_ADDR`, `printf -v MASTER_ADDR …`).
+    if (hasJoin && (known === 'read' || known === 'printf'))
+      for (let j = i + 1; j < tokens.length && !tokens[j].w.sep; j++) {
+        const arg = wordText(tokens[j].w);
+        if (arg === undefined || !JOIN_ENV.has(arg)) continue;
+        unknown(
+          tokens[j].path(),
+          `${known} ${arg}: the address is read when the script runs, which the audit cannot follow`,
+        );
+      }
+  });
+  scanAddresses(words, m, outside);
+}
+
+/**
+ * The hosts a host flag's value names outside the jurisdiction: a bare host, or a `host:port` or URL
+ * the scan of every string does not see as written (quotes, escapes or variables in between).
+ */
+function hostsOutside(part: string, text: string, m: StackMetadata): string[] {
+  const found = endpointsIn(part);
+  if (found.length > 0) {
+    if (text.includes(part)) return []; // the scan of every string judges it where it is written
+    return found.filter((e) => judgeEndpoint(e, m) !== 'inside').map((e) => namedHost(e.host));
   }
+  const e = judgeBareHost(part, m);
+  return e === undefined || e.verdict === 'inside' ? [] : [e.host];
+}
+
+/** Every IP address in the command and args, judged against the CIDRs (see scanHostFlags). */
+function scanAddresses(
+  words: readonly { value: string; path: () => string }[],
+  m: StackMetadata,
+  outside: (host: string, path: () => string, message: string) => void,
+): void {
   for (const w of words)
     for (const [written, v6] of w.value.matchAll(w.value.includes(':') ? IP_IN_TEXT : IPV4_IN_TEXT)) {
       const ip = v6 === undefined ? undefined : ipLiteral(v6);

