@@ -30,4 +30,10 @@ module.exports = {
   globalTeardown: '<rootDir>/test/temp-root-teardown.js',
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/test/package/'],
   testTimeout: 10000,
+  // When the run ends, each worker is told to stop and must exit within this time or is killed
+  // with "A worker process has failed to exit gracefully". No handle is left open when it is
+  // told (every test file's timers, children, worker threads and pipes have ended then), but
+  // a worker's exit frees a heap of several hundred MB, which on 2 loaded cores took longer
+  // than jest's 500 ms. A worker that really hangs is still killed, and reported, after this.
+  workerGracefulExitTimeout: 5000,
 };

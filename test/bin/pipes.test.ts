@@ -34,10 +34,19 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-/** The bytes the command means to write (all of them, captured in-process), and its exit code. */
-async function reference(args: string[]): Promise<{ code: number | null; bytes: Buffer }> {
-  const r = await sovereign(args, work, ENV);
-  return { code: r.code, bytes: Buffer.from(r.stdout, 'utf8') };
+/**
+ * The bytes the command means to write (all of them, captured in-process), and its exit code.
+ * Run once per command line: the tests below compare several things with the same reference.
+ */
+const references = new Map<string, Promise<{ code: number | null; bytes: Buffer }>>();
+function reference(args: string[]): Promise<{ code: number | null; bytes: Buffer }> {
+  const key = JSON.stringify(args);
+  let r = references.get(key);
+  if (r === undefined) {
+    r = sovereign(args, work, ENV).then((x) => ({ code: x.code, bytes: Buffer.from(x.stdout, 'utf8') }));
+    references.set(key, r);
+  }
+  return r;
 }
 
 /**

@@ -3,9 +3,6 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildApp } from '../../stacks/app';
-import { JurisdictionStack } from '../../stacks/jurisdiction-stack';
-import { loadSpec, parseSpec } from '../../stacks/spec/load';
 import { TOOLKIT_VERSION } from '../../core/version';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -32,19 +29,38 @@ function readTree(dir: string): Record<string, string> {
 }
 
 /**
+ * Synthesizes with what `sovereign synth` changes in cdktf while it runs (stacks/cdktf-seam.ts:
+ * cdktf's per-token stack-trace capture off, put back after; the files are byte-identical
+ * either way, test/stacks/cdktf-seam.test.ts compares them).
+ *
+ * cdktf, the provider bindings and the stacks are loaded on the first synthesis, not with this
+ * module: a test file that only reads examples synthesized earlier in the run (synthExample)
+ * never loads them.
+ *
  * @param fast synthesize as `sovereign synth` does: without cdktf's cross-stack pass and its
  * final whole-stack resolve (JurisdictionStack.findCrossStackReferences = false).
  */
 export function synthSpec(file: string, text?: string, fast = false): Synthesized {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { buildApp } = require('../../stacks/app') as typeof import('../../stacks/app');
+  const { JurisdictionStack } =
+    require('../../stacks/jurisdiction-stack') as typeof import('../../stacks/jurisdiction-stack');
+  const { loadSpec, parseSpec } =
+    require('../../stacks/spec/load') as typeof import('../../stacks/spec/load');
+  const { installSynthPatches } =
+    require('../../stacks/cdktf-seam') as typeof import('../../stacks/cdktf-seam');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const loaded = text === undefined ? loadSpec(file) : parseSpec(text, file);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sov-synth-'));
   try {
-    const { app } = buildApp(loaded, { outdir: dir, toolkitVersion: TOOLKIT_VERSION });
-    JurisdictionStack.findCrossStackReferences = !fast;
+    const patches = installSynthPatches(false);
     try {
+      const { app } = buildApp(loaded, { outdir: dir, toolkitVersion: TOOLKIT_VERSION });
+      JurisdictionStack.findCrossStackReferences = !fast;
       app.synth();
     } finally {
       JurisdictionStack.findCrossStackReferences = true;
+      patches.restore();
     }
     return { ...fromFiles(readTree(dir)), dir };
   } finally {
