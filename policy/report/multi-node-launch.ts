@@ -156,7 +156,8 @@ const MODE_NAMES: Readonly<Record<string, string>> = {
   'not stated': 'no executor stated',
 };
 /** A launch mode in words: `multiprocessing (mp)`, `a Ray cluster (ray)`, or the executor as written. */
-export const modeName = (mode: string): string => MODE_NAMES[mode] ?? `executor ${mode}`;
+export const modeName = (mode: string): string =>
+  Object.hasOwn(MODE_NAMES, mode) ? MODE_NAMES[mode] : `executor ${mode}`;
 
 function disagreements(leader: PodLaunch, worker: PodLaunch, nodes: number | undefined): string[] {
   const out: string[] = [];
