@@ -281,8 +281,21 @@ describe('fails to agree: every way the leader and the workers would not form on
   test('a value read from the artifact cannot inject markup into the Markdown or HTML report', () => {
     const j = group('mp', (l) => (l.args[l.args.indexOf('mp')] = '<img/src=x>'));
     const md = renderMarkdown(report(j));
-    expect(md).toContain('executor "&lt;img/src=x&gt;"');
-    expect(md).not.toContain('<img');
+    expect(md).toContain('executor "\\<img/src=x\\>"');
+    expect(md).not.toMatch(/(^|[^\\])<img/m);
     expect(renderHtml(report(j))).not.toContain('<img');
+  });
+
+  test('a link in a worker argument stays text in one cell of the disagreement table', () => {
+    const j = group(
+      'mp',
+      (_l, w) => (w.args[w.args.indexOf('--master-port') + 1] = '[click](https://evil.example/x)'),
+    );
+    const md = renderMarkdown(report(j));
+    const row = md.split('\n').find((l) => l.includes('--master-port: the leader'))!;
+    expect(row).toBe(
+      '| `llama` | `kubernetes_manifest.llama_group` | --master-port: the leader 29501, the workers \\[click\\](https\\://evil.example/x) |',
+    );
+    expect(md).not.toContain('](https://');
   });
 });
