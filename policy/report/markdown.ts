@@ -9,6 +9,7 @@ import { frameworkMatrix, MANUAL_CONTROLS } from '../frameworks';
 import type { AuditReport, StackReport } from './model';
 import { disagreeing, launchLine } from './multi-node-launch';
 import { POOL_HEAD, multiNodeLines, poolCells } from './pool-table';
+import { redact } from '../secrets';
 
 /**
  * Markup the renderer wrote. Every plain string handed to the helpers below is text read from
@@ -27,11 +28,12 @@ type Part = string | number | undefined | Md;
  * `_` between two letters or digits stays as written: it opens and closes no emphasis
  * (CommonMark 0.31.2, 6.2: an `_` run that is both left- and right-flanking opens only after
  * punctuation and closes only before it). Line breaks become spaces. `|`
- * is left to the table row, which escapes it once.
+ * is left to the table row, which escapes it once. Credentials are redacted first: the escapes
+ * would hide a URL's user information from the redaction of the finished report.
  */
 const WORD = /[A-Za-z0-9]/;
 export const text = (s: string): string =>
-  s
+  redact(s)
     .replace(/[\r\n]+/g, ' ')
     .replace(/[\\`*_~[\]<>&!@]/g, (c, i: number, all: string) =>
       c === '_' && WORD.test(all[i - 1] ?? '') && WORD.test(all[i + 1] ?? '') ? c : `\\${c}`,
@@ -57,7 +59,7 @@ const table = (head: readonly string[], rows: readonly (readonly Part[])[]) =>
  * the pipe would split the cell, so such a value is escaped text instead.
  */
 export const code = (raw: string): Md => {
-  const s = raw.replace(/[\r\n]+/g, ' ');
+  const s = redact(raw).replace(/[\r\n]+/g, ' ');
   if (/\\\|/.test(s)) return new Md(text(s));
   const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((m) => m.length));
   const fence = '`'.repeat(longest + 1);

@@ -155,6 +155,23 @@ describe('Markdown report: values from the judged JSON are inert', () => {
     expect(auto).toContain('| see https\\://a.example www\\.b.example me\\@c.example |');
   });
 
+  test('credentials are redacted before the escapes that would hide them from the redaction', () => {
+    const pw = 'Sup3rS3cretPassw0rd';
+    const out = renderMarkdown({
+      ...r,
+      stacks: [
+        {
+          ...r.stacks[0],
+          suppressions: [
+            { ...sup, resource: `https://admin:${pw}@a.example`, reason: `see https://u:${pw}@b.example` },
+          ],
+        },
+      ],
+    });
+    expect(out).not.toContain(pw);
+    expect(out).toContain('see https\\://\\*\\*\\*\\@b.example');
+  });
+
   test('code spans: a fence longer than any backtick run inside', () => {
     const cell = cells(suppressionRows[HOSTILE.indexOf('`one` ``two`` ```three``` and a lone `')])[1];
     expect(cell).toBe('```` `one` ``two`` ```three``` and a lone ` ````');
