@@ -471,15 +471,23 @@ export interface ChartImages {
   readonly images: readonly ChartImage[];
 }
 
+/** An own entry of a plain object: keys read from the judged JSON never reach Object's members. */
+const own = <T>(o: Readonly<Record<string, T>>, k: string): T | undefined =>
+  Object.hasOwn(o, k) ? o[k] : undefined;
+
 /** Merged values of a release (later documents and `set` override earlier ones). */
 function mergedValues(res: ResourceView): Record<string, unknown> {
+  // Null-prototype objects: a values key `__proto__` is a key like any other (as Helm reads it),
+  // not the merged object's prototype.
   const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
-    const out: Record<string, unknown> = { ...a };
-    for (const [k, v] of Object.entries(b))
-      out[k] = isObj(v) && isObj(out[k]) ? merge(out[k] as never, v) : v;
+    const out: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, a);
+    for (const [k, v] of Object.entries(b)) {
+      const prev = own(out, k);
+      out[k] = isObj(v) ? merge(isObj(prev) ? prev : {}, v) : v;
+    }
     return out;
   };
-  let values: Record<string, unknown> = {};
+  let values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const t of helmValues(res.body).trees) if (isObj(t.tree)) values = merge(values, t.tree);
   return values;
 }
@@ -489,7 +497,7 @@ function at(values: Record<string, unknown>, key: string): unknown {
   let cur: unknown = values;
   for (const part of key.split('.')) {
     if (!isObj(cur)) return undefined;
-    cur = cur[part];
+    cur = own(cur, part);
   }
   return cur;
 }
@@ -501,9 +509,10 @@ export function chartImages(res: ResourceView): ChartImages | undefined {
   if (res.type !== 'helm_release') return undefined;
   const c = helmChart(res.body);
   const name = (c.chart ?? '').replace(/\/+$/, '').split('/').pop() ?? '';
-  const byVersion = CHART_IMAGE_DEFAULTS[name];
+  const byVersion = own(CHART_IMAGE_DEFAULTS, name);
   if (byVersion === undefined) return undefined;
-  const defaults = c.version !== undefined ? (byVersion[c.version] ?? byVersion[`v${c.version}`]) : undefined;
+  const defaults =
+    c.version !== undefined ? (own(byVersion, c.version) ?? own(byVersion, `v${c.version}`)) : undefined;
   if (defaults === undefined) return { known: false, images: [] };
   const values = mergedValues(res);
   const sandbox = truthy(at(values, 'sandboxWorkloads.enabled'), false);
@@ -513,7 +522,7 @@ export function chartImages(res: ResourceView): ChartImages | undefined {
     if (op.enabled && !truthy(at(values, op.enabled.key), op.enabled.default)) continue;
     const v = at(values, op.key);
     const set = isObj(v) ? v : {};
-    const given = (k: string) => str(set[k]);
+    const given = (k: string) => str(own(set, k));
     if (op.onlyWhenSet && !given('repository') && !given('image') && !given('version')) continue;
     const fromValues: boolean[] = [];
     const pick = (k: string, d: string | undefined) => {

@@ -28,7 +28,11 @@ export function services(r: StackResult): ServiceEntry[] {
       keys.length === 0
         ? []
         : servers
-            .filter((x) => x.namespace === namespace && keys.every((k) => x.labels[k] === selector[k]))
+            .filter(
+              (x) =>
+                x.namespace === namespace &&
+                keys.every((k) => Object.hasOwn(x.labels, k) && x.labels[k] === selector[k]),
+            )
             .map((x) => x.model);
     out.push({
       namespace,

@@ -37,10 +37,12 @@ function requiresApiKey(r: StackResult, model: string): boolean {
 const sorted = <T>(xs: T[], k: (x: T) => string) => xs.sort((a, b) => cmp(k(a), k(b)));
 
 export function inventory(r: StackResult): StackReport['inventory'] {
-  const resources: Record<string, number> = {};
-  for (const res of r.stack.resources) resources[res.type] = (resources[res.type] ?? 0) + 1;
-  const ordered: Record<string, number> = {};
-  for (const k of Object.keys(resources).sort()) ordered[k] = resources[k];
+  // Types are keys read from the judged JSON: a Map to count, a null-prototype object to hand on
+  // (a type named `constructor` or `__proto__` is counted like any other).
+  const resources = new Map<string, number>();
+  for (const res of r.stack.resources) resources.set(res.type, (resources.get(res.type) ?? 0) + 1);
+  const ordered = Object.create(null) as Record<string, number>;
+  for (const k of [...resources.keys()].sort()) ordered[k] = resources.get(k) ?? 0;
   let gpus = 0;
   for (const res of r.stack.resources)
     for (const p of podViews(res)) {

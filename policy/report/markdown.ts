@@ -9,27 +9,73 @@ import { frameworkMatrix, MANUAL_CONTROLS } from '../frameworks';
 import type { AuditReport, StackReport } from './model';
 import { disagreeing, launchLine } from './multi-node-launch';
 import { POOL_HEAD, multiNodeLines, poolCells } from './pool-table';
+import { redact } from '../secrets';
 
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
-const row = (cells: (string | number | undefined)[]) =>
-  `| ${cells.map((c) => esc(String(c ?? ''))).join(' | ')} |`;
-const table = (head: string[], rows: (string | number | undefined)[][]) =>
-  [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
-/** Inline code that survives any content: a fence longer than any backtick run inside. */
-export const code = (s: string): string => {
+/**
+ * Markup the renderer wrote. Every plain string handed to the helpers below is text read from
+ * the judged JSON (or a message quoting it) and is rendered as literal characters.
+ */
+class Md {
+  constructor(readonly md: string) {}
+}
+type Part = string | number | undefined | Md;
+
+/**
+ * Text as literal characters in GitHub-flavoured Markdown, outside code spans: a CommonMark
+ * backslash escape before every character that can open inline markup mid-line (escapes,
+ * code spans, emphasis, strikethrough, links and images, autolinks and raw HTML, entity
+ * references), and the GFM extended autolinks (`https://`, `www.`, `user@host`) broken up. An
+ * `_` between two letters or digits stays as written: it opens and closes no emphasis
+ * (CommonMark 0.31.2, 6.2: an `_` run that is both left- and right-flanking opens only after
+ * punctuation and closes only before it). Line breaks become spaces. `|`
+ * is left to the table row, which escapes it once. Credentials are redacted first: the escapes
+ * would hide a URL's user information from the redaction of the finished report.
+ */
+const WORD = /[A-Za-z0-9]/;
+export const text = (s: string): string =>
+  redact(s)
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\\`*_~[\]<>&!@]/g, (c, i: number, all: string) =>
+      c === '_' && WORD.test(all[i - 1] ?? '') && WORD.test(all[i + 1] ?? '') ? c : `\\${c}`,
+    )
+    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/\b(www)\./gi, '$1\\.');
+
+const part = (x: Part): string =>
+  x instanceof Md ? x.md : typeof x === 'string' ? text(x) : String(x ?? '');
+/** Markup from a template: the literal parts are the renderer's, every string value is text. */
+const md = (lit: TemplateStringsArray, ...values: Part[]): Md =>
+  new Md(lit.reduce((out, l, i) => out + (i === 0 ? '' : part(values[i - 1])) + l, ''));
+const joinMd = (xs: readonly Part[], sep: string): Md => new Md(xs.map(part).join(sep));
+
+/** A table row: each cell rendered, then `|` escaped once (GFM reads `\|` as a pipe in any span). */
+const row = (cells: readonly Part[]) => `| ${cells.map((c) => part(c).replace(/\|/g, '\\|')).join(' | ')} |`;
+const table = (head: readonly string[], rows: readonly (readonly Part[])[]) =>
+  [row(head), row(head.map(() => new Md('---'))), ...rows.map(row)].join('\n');
+
+/**
+ * Inline code that survives any content: a fence longer than any backtick run inside. In a GFM
+ * table a backslash right before `|` would pair with the `\` the row puts before the pipe and
+ * the pipe would split the cell, so such a value is escaped text instead.
+ */
+export const code = (raw: string): Md => {
+  const s = redact(raw).replace(/[\r\n]+/g, ' ');
+  if (/\\\|/.test(s)) return new Md(text(s));
   const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((m) => m.length));
   const fence = '`'.repeat(longest + 1);
-  return `${fence}${longest > 0 || s.startsWith('`') || s.endsWith('`') ? ` ${s} ` : s}${fence}`;
+  // A space inside each fence when the value starts or ends with a backtick, or with a space at
+  // both ends (CommonMark strips one space from each side of such a span).
+  const pad =
+    longest > 0 || s.startsWith('`') || s.endsWith('`') || (/^ /.test(s) && / $/.test(s) && s.trim() !== '');
+  return new Md(`${fence}${pad ? ` ${s} ` : s}${fence}`);
 };
-/** Text read from the artifact, outside a table: no line breaks, no HTML. */
-const inline = (s: string) => esc(s).replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const totalsCells = (t: Totals) => [t.passed, t.failed, t.suppressed, t.unknown, t.notApplicable, t.errors];
 const TOTALS_HEAD = ['passed', 'failed', 'suppressed', 'unknown', 'not applicable', 'gating errors'];
 
 /** A section: heading and body, or nothing at all when the body is empty. */
-function section(out: string[], heading: string, body: string | undefined): void {
+function section(out: string[], heading: Md, body: string | undefined): void {
   if (body === undefined || body === '') return;
-  out.push('', heading, '', body);
+  out.push('', heading.md, '', body);
 }
 
 const verdict = (s: StackReport) => (s.totals.errors > 0 ? 'FAIL' : 'PASS');
@@ -41,29 +87,37 @@ export function renderMarkdown(r: AuditReport): string {
   out.push(
     `- Result: **${r.gate === 'pass' ? 'PASS' : 'FAIL'}**${r.strict ? ' (strict: unknown fails)' : ''}`,
   );
-  out.push(`- Audited: ${r.generatedAt}; suppressions judged on ${r.evaluatedOn}`);
+  out.push(md`- Audited: ${r.generatedAt}; suppressions judged on ${r.evaluatedOn}`.md);
   out.push(
-    `- Toolkit: sovereign-stack ${r.tool.version}, commit ${r.tool.commit ? code(r.tool.commit) : 'unknown'}; rules ${r.tool.rulesVersion}`,
+    md`- Toolkit: sovereign-stack ${r.tool.version}, commit ${r.tool.commit ? code(r.tool.commit) : 'unknown'}; rules ${r.tool.rulesVersion}`
+      .md,
   );
-  if (r.spec) out.push(`- Spec: ${code(r.spec.path)}, SHA-256 ${code(r.spec.sha256)}`);
-  out.push(`- Trust anchor: **${r.trust.anchor}**. ${r.trust.statement}`);
+  if (r.spec) out.push(md`- Spec: ${code(r.spec.path)}, SHA-256 ${code(r.spec.sha256)}`.md);
+  out.push(md`- Trust anchor: **${r.trust.anchor}**. ${r.trust.statement}`.md);
   section(
     out,
-    '## Differences from the approved spec',
+    md`
+## Differences from the approved spec
+    `,
     r.trust.spec?.differences.length
       ? table(
           ['file', 'difference', 'JSON paths'],
           r.trust.spec.differences.map((d) => [
             code(d.file),
             d.note ? `${d.kind}: ${d.note}` : d.kind,
-            d.paths.map((p) => code(p)).join(', '),
+            joinMd(
+              d.paths.map((p) => code(p)),
+              ', ',
+            ),
           ]),
         )
       : undefined,
   );
   section(
     out,
-    '## Declared public',
+    md`
+## Declared public
+    `,
     r.trust.declaredPublic.length
       ? table(
           ['stack', 'service', 'reason'],
@@ -73,7 +127,7 @@ export function renderMarkdown(r: AuditReport): string {
   );
   section(
     out,
-    `## Unknowns accepted (\`--allow-unknown\`: ${r.trust.allowUnknown?.reason ?? ''})`,
+    md`## Unknowns accepted (\`--allow-unknown\`: ${r.trust.allowUnknown?.reason ?? ''})`,
     r.trust.allowUnknown
       ? table(
           ['stack', 'rule', 'address', 'path', 'what'],
@@ -99,7 +153,7 @@ export function renderMarkdown(r: AuditReport): string {
     const c = r.plan.counts;
     section(
       out,
-      `## Planned changes (${code(r.plan.file)}, format ${r.plan.formatVersion}${r.plan.terraformVersion ? `, Terraform ${r.plan.terraformVersion}` : ''})`,
+      md`## Planned changes (${code(r.plan.file)}, format ${r.plan.formatVersion}${r.plan.terraformVersion ? md`, Terraform ${r.plan.terraformVersion}` : ''})`,
       [
         table(['create', 'update', 'replace', 'delete'], [[c.create, c.update, c.replace, c.delete]]),
         ...(r.plan.changes.length > 0
@@ -110,7 +164,10 @@ export function renderMarkdown(r: AuditReport): string {
                 r.plan.changes.map((ch) => [
                   code(ch.address),
                   ch.action,
-                  ch.risks.map((x) => `**${x.id}**: ${x.label}`).join('; '),
+                  joinMd(
+                    ch.risks.map((x) => md`**${x.id}**: ${x.label}`),
+                    '; ',
+                  ),
                 ]),
               ),
             ]
@@ -120,7 +177,9 @@ export function renderMarkdown(r: AuditReport): string {
   }
   section(
     out,
-    '## Synthesized files',
+    md`
+## Synthesized files
+    `,
     r.files.length === 0
       ? undefined
       : table(
@@ -131,12 +190,21 @@ export function renderMarkdown(r: AuditReport): string {
   return `${out.join('\n')}\n`;
 }
 
+const bold = (x: string) => md`**${x}**`;
+
 function stackSection(out: string[], s: StackReport): void {
   out.push('');
-  out.push(`## ${s.jurisdiction}: stack ${code(s.name)} — ${verdict(s)}`);
+  out.push(md`## ${s.jurisdiction}: stack ${code(s.name)} — ${verdict(s)}`.md);
   out.push('');
   out.push(
-    `Profile ${code(s.profile)}; packs: ${s.packs.map((p) => `${code(p.id)} (${p.level})`).join(', ') || 'default'}${s.strict ? '; strict (unknown fails)' : ''}. Boundary ${s.boundaryDeclaredBy}.`,
+    md`Profile ${code(s.profile)}; packs: ${
+      s.packs.length > 0
+        ? joinMd(
+            s.packs.map((p) => md`${code(p.id)} (${p.level})`),
+            ', ',
+          )
+        : 'default'
+    }${s.strict ? '; strict (unknown fails)' : ''}. Boundary ${s.boundaryDeclaredBy}.`.md,
   );
   out.push('');
   out.push(table(TOTALS_HEAD, [totalsCells(s.totals)]));
@@ -144,46 +212,66 @@ function stackSection(out: string[], s: StackReport): void {
   const failing = s.findings.filter((f) => f.status === 'failed');
   section(
     out,
-    '### Failures',
+    md`
+### Failures
+    `,
     failing.length === 0
       ? undefined
       : table(
           ['rule', 'level', 'address', 'field', 'what is wrong', 'fix'],
-          failing.map((f) => [f.rule, f.level, code(f.address), f.path, f.message, f.fix]),
+          failing.map((f) => [
+            f.rule,
+            f.level,
+            code(f.address),
+            f.path ? code(f.path) : '',
+            f.message,
+            f.fix,
+          ]),
         ),
   );
   const unknown = s.findings.filter((f) => f.status === 'unknown');
   section(
     out,
-    '### Unresolved (unknown)',
+    md`
+### Unresolved (unknown)
+    `,
     unknown.length === 0
       ? undefined
       : table(
           ['rule', 'address', 'field', 'why'],
-          unknown.map((f) => [f.rule, code(f.address), f.path, f.message]),
+          unknown.map((f) => [f.rule, code(f.address), f.path ? code(f.path) : '', f.message]),
         ),
   );
   const noKey = s.inventory.models.filter((m) => !m.apiKey);
   section(
     out,
-    '### Models served without an API key',
+    md`
+### Models served without an API key
+    `,
     noKey.length === 0
       ? undefined
-      : `Anyone who reaches these Services can use the model: ${noKey.map((m) => `${code(m.name)} (${m.engine})`).join(', ')}.`,
+      : md`Anyone who reaches these Services can use the model: ${joinMd(
+          noKey.map((m) => md`${code(m.name)} (${m.engine})`),
+          ', ',
+        )}.`.md,
   );
   section(
     out,
-    '### Multi-node groups whose leader and workers disagree',
+    md`
+### Multi-node groups whose leader and workers disagree
+    `,
     disagreeing(s).length === 0
       ? undefined
       : table(
           ['model', 'group', 'disagreement'],
-          disagreeing(s).map((d) => [code(d.model), code(d.address), inline(d.disagreement)]),
+          disagreeing(s).map((d) => [code(d.model), code(d.address), d.disagreement]),
         ),
   );
   section(
     out,
-    '### Suppressions',
+    md`
+### Suppressions
+    `,
     s.suppressions.length === 0
       ? undefined
       : table(
@@ -192,31 +280,44 @@ function stackSection(out: string[], s: StackReport): void {
         ),
   );
   const b = s.boundary;
-  const list = (xs: readonly string[]) => xs.map((x) => code(x)).join(', ');
-  const boundaryRows: string[][] = [
+  const list = (xs: readonly string[]) =>
+    joinMd(
+      xs.map((x) => code(x)),
+      ', ',
+    );
+  const boundaryRows: [string, Md][] = [
     ['image registries', list(b.registries)],
     ['chart repositories', list(b.chartRepositories)],
     ['provider registries', list(b.providerHosts)],
     ['hosts', list(b.hosts)],
     ['network ranges', list(b.cidrs)],
     ...(b.dnsCidrs && b.dnsCidrs.length > 0
-      ? [
+      ? ([
           [
             'cluster DNS addresses (DNS ports only)',
-            `${list(b.dnsCidrs)} on ${(b.dnsPorts ?? []).join(', ')}`,
+            md`${list(b.dnsCidrs)} on ${(b.dnsPorts ?? []).join(', ')}`,
           ],
-        ]
+        ] as [string, Md][])
       : []),
     ['service types besides ClusterIP', list(b.serviceTypes)],
-  ].filter((x) => x[1] !== '');
+  ];
   section(
     out,
-    '### Declared boundary',
-    `What the stack records as its own (${s.boundaryDeclaredBy}); every location below is judged against it.\n\n${table(['declared', 'values'], boundaryRows)}`,
+    md`
+### Declared boundary
+    `,
+    md`What the stack records as its own (${s.boundaryDeclaredBy}); every location below is judged against it.`
+      .md +
+      `\n\n${table(
+        ['declared', 'values'],
+        boundaryRows.filter((x) => x[1].md !== ''),
+      )}`,
   );
   section(
     out,
-    '### Controls, per rule',
+    md`
+### Controls, per rule
+    `,
     s.rules.length === 0
       ? undefined
       : table(
@@ -227,7 +328,9 @@ function stackSection(out: string[], s: StackReport): void {
   const matrix = frameworkMatrix(s.rules);
   section(
     out,
-    '### Framework matrix',
+    md`
+### Framework matrix
+    `,
     matrix.length === 0
       ? undefined
       : [
@@ -241,13 +344,16 @@ function stackSection(out: string[], s: StackReport): void {
           'Manual controls (not provable from the artifact):',
           '',
           ...matrix.map(
-            (f) => `- ${f.framework}: ${MANUAL_CONTROLS[f.id].map((m) => `${m.id} ${m.title}`).join('; ')}`,
+            (f) =>
+              md`- ${f.framework}: ${MANUAL_CONTROLS[f.id].map((m) => `${m.id} ${m.title}`).join('; ')}`.md,
           ),
         ].join('\n'),
   );
   section(
     out,
-    '### Inventory',
+    md`
+### Inventory
+    `,
     [
       table(
         ['resource type', 'count'],
@@ -257,7 +363,7 @@ function stackSection(out: string[], s: StackReport): void {
       `GPUs requested by workloads: ${s.inventory.gpusRequested}.`,
       ...(s.inventory.pools.length > 0 ? ['', table(POOL_HEAD, s.inventory.pools.map(poolCells))] : []),
       ...(s.inventory.pools.some((p) => p.multiNode)
-        ? ['', ...s.inventory.pools.flatMap(multiNodeLines).map((l) => `- ${l}`)]
+        ? ['', ...s.inventory.pools.flatMap(multiNodeLines).map((l) => md`- ${l}`.md)]
         : []),
       ...(s.inventory.models.length > 0
         ? [
@@ -271,7 +377,7 @@ function stackSection(out: string[], s: StackReport): void {
                 m.replicas,
                 m.gpus,
                 m.pool,
-                m.apiKey ? 'required' : '**none**',
+                m.apiKey ? 'required' : bold('none'),
               ]),
             ),
           ]
@@ -280,7 +386,7 @@ function stackSection(out: string[], s: StackReport): void {
         ? [
             '',
             ...s.inventory.models.flatMap((m) =>
-              (m.multiNode ?? []).map((g) => `- ${code(m.name)} ${inline(launchLine(g, true))}`),
+              (m.multiNode ?? []).map((g) => md`- ${code(m.name)} ${launchLine(g, true)}`.md),
             ),
           ]
         : []),
@@ -288,7 +394,9 @@ function stackSection(out: string[], s: StackReport): void {
   );
   section(
     out,
-    '### Data locations',
+    md`
+### Data locations
+    `,
     s.dataLocations.length === 0
       ? undefined
       : table(
@@ -298,7 +406,9 @@ function stackSection(out: string[], s: StackReport): void {
   );
   section(
     out,
-    '### Secrets and ConfigMaps the stack refers to',
+    md`
+### Secrets and ConfigMaps the stack refers to
+    `,
     s.references.length === 0
       ? undefined
       : table(
@@ -308,7 +418,9 @@ function stackSection(out: string[], s: StackReport): void {
   );
   section(
     out,
-    '### What the cluster must run',
+    md`
+### What the cluster must run
+    `,
     s.clusterRequirements.length === 0
       ? undefined
       : table(
@@ -325,14 +437,17 @@ function stackSection(out: string[], s: StackReport): void {
         sc.images.map((i) => [
           code(i.ref),
           i.registry,
-          i.digest ? code(i.digest) : '**tag only**',
+          i.digest ? code(i.digest) : bold('tag only'),
           i.origin,
-          [
-            ...(i.operands ?? []),
-            ...(i.problem ? [`**${i.problem}**`] : []),
-            ...(i.note ? [i.note] : []),
-            i.usedBy.join(', '),
-          ].join('; '),
+          joinMd(
+            [
+              ...(i.operands ?? []),
+              ...(i.problem ? [bold(i.problem)] : []),
+              ...(i.note ? [i.note] : []),
+              i.usedBy.join(', '),
+            ],
+            '; ',
+          ),
         ]),
       ),
     );
@@ -343,7 +458,7 @@ function stackSection(out: string[], s: StackReport): void {
         sc.charts.map((c) => [
           c.release,
           c.chart,
-          c.version ?? '**unpinned**',
+          c.version ?? bold('unpinned'),
           c.repository,
           c.operands === undefined ? 'as its values name them' : c.operands,
         ]),
@@ -353,7 +468,7 @@ function stackSection(out: string[], s: StackReport): void {
     parts.push(
       table(
         ['provider', 'source', 'version'],
-        sc.providers.map((p) => [p.name, p.source, p.version ?? '**unpinned**']),
+        sc.providers.map((p) => [p.name, p.source, p.version ?? bold('unpinned')]),
       ),
     );
   if (sc.models.length > 0)
@@ -364,16 +479,25 @@ function stackSection(out: string[], s: StackReport): void {
           m.name,
           code(m.revision),
           code(m.manifestSha256),
-          m.license ?? '**not declared**',
+          m.license ?? bold('not declared'),
           m.source,
           m.files.length,
         ]),
       ),
     );
-  section(out, '### Supply chain', parts.join('\n\n'));
   section(
     out,
-    '### Model licences',
+    md`
+### Supply chain
+    `,
+    parts.join('\n\n'),
+  );
+  const lines = (xs: readonly Part[]) => (xs.length === 0 ? '—' : joinMd(xs, '<br>'));
+  section(
+    out,
+    md`
+### Model licences
+    `,
     s.licences.length === 0
       ? undefined
       : table(
@@ -384,14 +508,15 @@ function stackSection(out: string[], s: StackReport): void {
               ? `${l.spdx ?? l.name} (${l.id}, ${l.url}, read ${l.read})`
               : `${l.id ?? '—'} (not in the catalogue)`,
             l.classes.join(', ') || 'none',
-            l.clauses
-              .filter((c) => c.notice !== true)
-              .map((c) => `${c.class} — ${c.section}: ${c.summary}`)
-              .join('<br>') || '—',
-            [
+            lines(
+              l.clauses
+                .filter((c) => c.notice !== true)
+                .map((c) => `${c.class} — ${c.section}: ${c.summary}`),
+            ),
+            lines([
               ...(l.acceptance ? [`unlisted licence: ${l.acceptance.reason} (${l.acceptance.url})`] : []),
               ...l.accepted.map((a) => `${a.rule}: ${a.reason}`),
-            ].join('<br>') || '—',
+            ]),
           ]),
         ),
   );

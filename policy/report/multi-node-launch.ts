@@ -39,6 +39,14 @@ export interface MultiNodeLaunch {
   readonly workers: string;
   /** Each way the leader and the workers would not form one group, in words. */
   readonly disagreements: readonly string[];
+  /**
+   * The group writes no `leaderTemplate`: its leader pod runs the worker template (the LWS
+   * controller builds the leader StatefulSet from `workerTemplate` when `leaderTemplate` is nil;
+   * kubernetes-sigs/lws v0.10.0 (commit 2161f38ff333f9e24d3c44adef7cd5d9787cac00), pkg/controllers/leaderworkerset_controller.go,
+   * constructLeaderStatefulSetApplyConfiguration; only `workerTemplate` is required in the CRD,
+   * test/fixtures/crds/lws-v0.10.0).
+   */
+  readonly leaderUsesWorkerTemplate?: true;
 }
 
 /** vLLM flags the launch is read from: name, shortest prefix read, aliases (core/engines/vllm.ts VLLM_FLAGS). */
@@ -156,7 +164,8 @@ const MODE_NAMES: Readonly<Record<string, string>> = {
   'not stated': 'no executor stated',
 };
 /** A launch mode in words: `multiprocessing (mp)`, `a Ray cluster (ray)`, or the executor as written. */
-export const modeName = (mode: string): string => MODE_NAMES[mode] ?? `executor ${mode}`;
+export const modeName = (mode: string): string =>
+  Object.hasOwn(MODE_NAMES, mode) ? MODE_NAMES[mode] : `executor ${mode}`;
 
 function disagreements(leader: PodLaunch, worker: PodLaunch, nodes: number | undefined): string[] {
   const out: string[] = [];
@@ -196,9 +205,11 @@ export function multiNodeLaunches(r: StackResult): ReadonlyMap<string, readonly 
   const out = new Map<string, MultiNodeLaunch[]>();
   for (const res of r.stack.resources) {
     const views = podViews(res);
-    const leader = views.find((p) => p.role === 'leader');
     const worker = views.find((p) => p.role === 'worker');
-    if (!leader || !worker) continue;
+    if (!worker) continue;
+    // Without a leaderTemplate the leader pod is built from the worker template.
+    const ownLeader = views.find((p) => p.role === 'leader');
+    const leader = ownLeader ?? worker;
     const modelOf = (p: PodView) => ({ ...p.obj.annotations, ...p.podAnnotations })[ANNOTATION_MODEL];
     const model = modelOf(leader) ?? modelOf(worker);
     if (model === undefined) continue;
@@ -218,6 +229,7 @@ export function multiNodeLaunches(r: StackResult): ReadonlyMap<string, readonly 
       leader: l.mode,
       workers: w.mode,
       disagreements: found,
+      ...(ownLeader ? {} : { leaderUsesWorkerTemplate: true as const }),
     };
     out.set(
       model,
@@ -248,7 +260,12 @@ export function launchLine(g: MultiNodeLaunch, brief = false): string {
       : brief
         ? `, leader ${modeName(g.leader)}, workers ${modeName(g.workers)}`
         : '';
-  if (g.disagreements.length === 0) return `${shape}${how}`;
+  const template = g.leaderUsesWorkerTemplate
+    ? '; no leaderTemplate: the leader runs the worker template'
+    : '';
+  if (g.disagreements.length === 0) return `${shape}${how}${template}`;
   const disagree = 'the leader and the workers disagree';
-  return brief ? `${shape}${how}; ${disagree}` : `${shape}${how}; ${disagree}: ${g.disagreements.join('; ')}`;
+  return brief
+    ? `${shape}${how}${template}; ${disagree}`
+    : `${shape}${how}${template}; ${disagree}: ${g.disagreements.join('; ')}`;
 }

@@ -276,7 +276,7 @@ describe('report model', () => {
     );
     const md = renderMarkdown(report);
     expect(md).toContain(
-      'Llama 3.1 Community License Agreement (llama3.1, https://github.com/meta-llama/llama-models/blob/main/models/llama3_1/LICENSE, read 2026-12-07)',
+      'Llama 3.1 Community License Agreement (llama3.1, https\\://github.com/meta-llama/llama-models/blob/main/models/llama3_1/LICENSE, read 2026-12-07)',
     );
     expect(md).toContain('LIC-003: no remote switch: offline, no telemetry');
     const bom = toCycloneDx(report) as Any;

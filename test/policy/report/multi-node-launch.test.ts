@@ -127,6 +127,43 @@ describe('a multi-node group in the inventory', () => {
     });
     expect(launches(j)?.[0]).toMatchObject({ backend: 'mp', disagreements: [] });
   });
+  test('a group without a leaderTemplate is shown: its leader runs the worker template', () => {
+    const j = group('mp', (_l, _w, lws) => delete lws.spec.leaderWorkerTemplate.leaderTemplate);
+    const [g] = launches(j) ?? [];
+    expect(g).toMatchObject({
+      address: ADDRESS,
+      nodes: 2,
+      gpusPerNode: 8,
+      backend: 'mp',
+      leader: 'mp',
+      workers: 'mp',
+      leaderUsesWorkerTemplate: true,
+    });
+    // Read as written: the worker template's rank and --headless are the leader's too.
+    expect(g.disagreements).toEqual([
+      "the leader's --node-rank is $(LWS_WORKER_INDEX), not 0",
+      'the leader is --headless (no pod serves the API)',
+    ]);
+    const line =
+      'multi-node: 2 nodes × 8 GPUs, multiprocessing (mp); no leaderTemplate: the leader runs the worker template';
+    const r = report(j);
+    expect(renderText(r)).toContain(`  model llama ${line}; the leader and the workers disagree: `);
+    expect(renderMarkdown(r)).toContain(`- \`llama\` ${line}; the leader and the workers disagree\n`);
+    expect(renderHtml(r)).toContain(
+      `<li><code>llama</code> ${line}; the leader and the workers disagree</li>`,
+    );
+  });
+  test('a Ray group without a leaderTemplate: the leader is another Ray worker, no head', () => {
+    const j = group('ray', (_l, _w, lws) => delete lws.spec.leaderWorkerTemplate.leaderTemplate);
+    const [g] = launches(j) ?? [];
+    expect(g).toMatchObject({ backend: 'ray', leaderUsesWorkerTemplate: true });
+    expect(g.disagreements).toEqual(['the leader starts no Ray head']);
+  });
+  test('a group with its own leaderTemplate carries no such note', () => {
+    const [g] = launches(group('mp')) ?? [];
+    expect(g.leaderUsesWorkerTemplate).toBeUndefined();
+    expect(launchLine(g)).not.toContain('leaderTemplate');
+  });
   test('renders in every format, deterministically', () => {
     const r = report(group('mp'));
     const line = 'multi-node: 2 nodes × 8 GPUs, multiprocessing (mp)';
@@ -244,8 +281,21 @@ describe('fails to agree: every way the leader and the workers would not form on
   test('a value read from the artifact cannot inject markup into the Markdown or HTML report', () => {
     const j = group('mp', (l) => (l.args[l.args.indexOf('mp')] = '<img/src=x>'));
     const md = renderMarkdown(report(j));
-    expect(md).toContain('executor "&lt;img/src=x&gt;"');
-    expect(md).not.toContain('<img');
+    expect(md).toContain('executor "\\<img/src=x\\>"');
+    expect(md).not.toMatch(/(^|[^\\])<img/m);
     expect(renderHtml(report(j))).not.toContain('<img');
+  });
+
+  test('a link in a worker argument stays text in one cell of the disagreement table', () => {
+    const j = group(
+      'mp',
+      (_l, w) => (w.args[w.args.indexOf('--master-port') + 1] = '[click](https://evil.example/x)'),
+    );
+    const md = renderMarkdown(report(j));
+    const row = md.split('\n').find((l) => l.includes('--master-port: the leader'))!;
+    expect(row).toBe(
+      '| `llama` | `kubernetes_manifest.llama_group` | --master-port: the leader 29501, the workers \\[click\\](https\\://evil.example/x) |',
+    );
+    expect(md).not.toContain('](https://');
   });
 });
