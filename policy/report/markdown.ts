@@ -10,6 +10,7 @@ import type { AuditReport, StackReport } from './model';
 import { disagreeing, launchLine } from './multi-node-launch';
 import { POOL_HEAD, multiNodeLines, poolCells } from './pool-table';
 import { redact } from '../secrets';
+import { ALL_RULES } from '../rules';
 
 /**
  * Markup the renderer wrote. Every plain string handed to the helpers below is text read from
@@ -43,10 +44,24 @@ export const text = (s: string): string =>
 
 const part = (x: Part): string =>
   x instanceof Md ? x.md : typeof x === 'string' ? text(x) : String(x ?? '');
-/** Markup from a template: the literal parts are the renderer's, every string value is text. */
-const md = (lit: TemplateStringsArray, ...values: Part[]): Md =>
+/**
+ * Markup from a template: the literal parts are the renderer's, every string value is text.
+ * Not named `markup`: Prettier formats templates tagged `markup` as embedded Markdown, which would
+ * indent their lines and leave whitespace-only lines in the report.
+ */
+const markup = (lit: TemplateStringsArray, ...values: Part[]): Md =>
   new Md(lit.reduce((out, l, i) => out + (i === 0 ? '' : part(values[i - 1])) + l, ''));
 const joinMd = (xs: readonly Part[], sep: string): Md => new Md(xs.map(part).join(sep));
+
+/**
+ * A rule's fix is the toolkit's own Markdown (code spans for field names) when it is exactly the
+ * text the rule carries; any other text (a report read back from a file) is rendered as text.
+ */
+let fixes: ReadonlyMap<string, string> | undefined;
+function fixOf(rule: string, fix: string): Part {
+  fixes ??= new Map(ALL_RULES.map((r) => [r.id, r.fix]));
+  return fixes.get(rule) === fix ? new Md(fix) : fix;
+}
 
 /** A table row: each cell rendered, then `|` escaped once (GFM reads `\|` as a pipe in any span). */
 const row = (cells: readonly Part[]) => `| ${cells.map((c) => part(c).replace(/\|/g, '\\|')).join(' | ')} |`;
@@ -87,18 +102,16 @@ export function renderMarkdown(r: AuditReport): string {
   out.push(
     `- Result: **${r.gate === 'pass' ? 'PASS' : 'FAIL'}**${r.strict ? ' (strict: unknown fails)' : ''}`,
   );
-  out.push(md`- Audited: ${r.generatedAt}; suppressions judged on ${r.evaluatedOn}`.md);
+  out.push(markup`- Audited: ${r.generatedAt}; suppressions judged on ${r.evaluatedOn}`.md);
   out.push(
-    md`- Toolkit: sovereign-stack ${r.tool.version}, commit ${r.tool.commit ? code(r.tool.commit) : 'unknown'}; rules ${r.tool.rulesVersion}`
+    markup`- Toolkit: sovereign-stack ${r.tool.version}, commit ${r.tool.commit ? code(r.tool.commit) : 'unknown'}; rules ${r.tool.rulesVersion}`
       .md,
   );
-  if (r.spec) out.push(md`- Spec: ${code(r.spec.path)}, SHA-256 ${code(r.spec.sha256)}`.md);
-  out.push(md`- Trust anchor: **${r.trust.anchor}**. ${r.trust.statement}`.md);
+  if (r.spec) out.push(markup`- Spec: ${code(r.spec.path)}, SHA-256 ${code(r.spec.sha256)}`.md);
+  out.push(markup`- Trust anchor: **${r.trust.anchor}**. ${r.trust.statement}`.md);
   section(
     out,
-    md`
-## Differences from the approved spec
-    `,
+    markup`## Differences from the approved spec`,
     r.trust.spec?.differences.length
       ? table(
           ['file', 'difference', 'JSON paths'],
@@ -115,9 +128,7 @@ export function renderMarkdown(r: AuditReport): string {
   );
   section(
     out,
-    md`
-## Declared public
-    `,
+    markup`## Declared public`,
     r.trust.declaredPublic.length
       ? table(
           ['stack', 'service', 'reason'],
@@ -127,7 +138,7 @@ export function renderMarkdown(r: AuditReport): string {
   );
   section(
     out,
-    md`## Unknowns accepted (\`--allow-unknown\`: ${r.trust.allowUnknown?.reason ?? ''})`,
+    markup`## Unknowns accepted (\`--allow-unknown\`: ${r.trust.allowUnknown?.reason ?? ''})`,
     r.trust.allowUnknown
       ? table(
           ['stack', 'rule', 'address', 'path', 'what'],
@@ -153,7 +164,7 @@ export function renderMarkdown(r: AuditReport): string {
     const c = r.plan.counts;
     section(
       out,
-      md`## Planned changes (${code(r.plan.file)}, format ${r.plan.formatVersion}${r.plan.terraformVersion ? md`, Terraform ${r.plan.terraformVersion}` : ''})`,
+      markup`## Planned changes (${code(r.plan.file)}, format ${r.plan.formatVersion}${r.plan.terraformVersion ? markup`, Terraform ${r.plan.terraformVersion}` : ''})`,
       [
         table(['create', 'update', 'replace', 'delete'], [[c.create, c.update, c.replace, c.delete]]),
         ...(r.plan.changes.length > 0
@@ -165,7 +176,7 @@ export function renderMarkdown(r: AuditReport): string {
                   code(ch.address),
                   ch.action,
                   joinMd(
-                    ch.risks.map((x) => md`**${x.id}**: ${x.label}`),
+                    ch.risks.map((x) => markup`**${x.id}**: ${x.label}`),
                     '; ',
                   ),
                 ]),
@@ -177,9 +188,7 @@ export function renderMarkdown(r: AuditReport): string {
   }
   section(
     out,
-    md`
-## Synthesized files
-    `,
+    markup`## Synthesized files`,
     r.files.length === 0
       ? undefined
       : table(
@@ -190,17 +199,17 @@ export function renderMarkdown(r: AuditReport): string {
   return `${out.join('\n')}\n`;
 }
 
-const bold = (x: string) => md`**${x}**`;
+const bold = (x: string) => markup`**${x}**`;
 
 function stackSection(out: string[], s: StackReport): void {
   out.push('');
-  out.push(md`## ${s.jurisdiction}: stack ${code(s.name)} — ${verdict(s)}`.md);
+  out.push(markup`## ${s.jurisdiction}: stack ${code(s.name)} — ${verdict(s)}`.md);
   out.push('');
   out.push(
-    md`Profile ${code(s.profile)}; packs: ${
+    markup`Profile ${code(s.profile)}; packs: ${
       s.packs.length > 0
         ? joinMd(
-            s.packs.map((p) => md`${code(p.id)} (${p.level})`),
+            s.packs.map((p) => markup`${code(p.id)} (${p.level})`),
             ', ',
           )
         : 'default'
@@ -212,9 +221,7 @@ function stackSection(out: string[], s: StackReport): void {
   const failing = s.findings.filter((f) => f.status === 'failed');
   section(
     out,
-    md`
-### Failures
-    `,
+    markup`### Failures`,
     failing.length === 0
       ? undefined
       : table(
@@ -225,16 +232,14 @@ function stackSection(out: string[], s: StackReport): void {
             code(f.address),
             f.path ? code(f.path) : '',
             f.message,
-            f.fix,
+            fixOf(f.rule, f.fix),
           ]),
         ),
   );
   const unknown = s.findings.filter((f) => f.status === 'unknown');
   section(
     out,
-    md`
-### Unresolved (unknown)
-    `,
+    markup`### Unresolved (unknown)`,
     unknown.length === 0
       ? undefined
       : table(
@@ -245,21 +250,17 @@ function stackSection(out: string[], s: StackReport): void {
   const noKey = s.inventory.models.filter((m) => !m.apiKey);
   section(
     out,
-    md`
-### Models served without an API key
-    `,
+    markup`### Models served without an API key`,
     noKey.length === 0
       ? undefined
-      : md`Anyone who reaches these Services can use the model: ${joinMd(
-          noKey.map((m) => md`${code(m.name)} (${m.engine})`),
+      : markup`Anyone who reaches these Services can use the model: ${joinMd(
+          noKey.map((m) => markup`${code(m.name)} (${m.engine})`),
           ', ',
         )}.`.md,
   );
   section(
     out,
-    md`
-### Multi-node groups whose leader and workers disagree
-    `,
+    markup`### Multi-node groups whose leader and workers disagree`,
     disagreeing(s).length === 0
       ? undefined
       : table(
@@ -269,9 +270,7 @@ function stackSection(out: string[], s: StackReport): void {
   );
   section(
     out,
-    md`
-### Suppressions
-    `,
+    markup`### Suppressions`,
     s.suppressions.length === 0
       ? undefined
       : table(
@@ -295,7 +294,7 @@ function stackSection(out: string[], s: StackReport): void {
       ? ([
           [
             'cluster DNS addresses (DNS ports only)',
-            md`${list(b.dnsCidrs)} on ${(b.dnsPorts ?? []).join(', ')}`,
+            markup`${list(b.dnsCidrs)} on ${(b.dnsPorts ?? []).join(', ')}`,
           ],
         ] as [string, Md][])
       : []),
@@ -303,10 +302,8 @@ function stackSection(out: string[], s: StackReport): void {
   ];
   section(
     out,
-    md`
-### Declared boundary
-    `,
-    md`What the stack records as its own (${s.boundaryDeclaredBy}); every location below is judged against it.`
+    markup`### Declared boundary`,
+    markup`What the stack records as its own (${s.boundaryDeclaredBy}); every location below is judged against it.`
       .md +
       `\n\n${table(
         ['declared', 'values'],
@@ -315,9 +312,7 @@ function stackSection(out: string[], s: StackReport): void {
   );
   section(
     out,
-    md`
-### Controls, per rule
-    `,
+    markup`### Controls, per rule`,
     s.rules.length === 0
       ? undefined
       : table(
@@ -328,9 +323,7 @@ function stackSection(out: string[], s: StackReport): void {
   const matrix = frameworkMatrix(s.rules);
   section(
     out,
-    md`
-### Framework matrix
-    `,
+    markup`### Framework matrix`,
     matrix.length === 0
       ? undefined
       : [
@@ -345,15 +338,14 @@ function stackSection(out: string[], s: StackReport): void {
           '',
           ...matrix.map(
             (f) =>
-              md`- ${f.framework}: ${MANUAL_CONTROLS[f.id].map((m) => `${m.id} ${m.title}`).join('; ')}`.md,
+              markup`- ${f.framework}: ${MANUAL_CONTROLS[f.id].map((m) => `${m.id} ${m.title}`).join('; ')}`
+                .md,
           ),
         ].join('\n'),
   );
   section(
     out,
-    md`
-### Inventory
-    `,
+    markup`### Inventory`,
     [
       table(
         ['resource type', 'count'],
@@ -363,7 +355,7 @@ function stackSection(out: string[], s: StackReport): void {
       `GPUs requested by workloads: ${s.inventory.gpusRequested}.`,
       ...(s.inventory.pools.length > 0 ? ['', table(POOL_HEAD, s.inventory.pools.map(poolCells))] : []),
       ...(s.inventory.pools.some((p) => p.multiNode)
-        ? ['', ...s.inventory.pools.flatMap(multiNodeLines).map((l) => md`- ${l}`.md)]
+        ? ['', ...s.inventory.pools.flatMap(multiNodeLines).map((l) => markup`- ${l}`.md)]
         : []),
       ...(s.inventory.models.length > 0
         ? [
@@ -386,7 +378,7 @@ function stackSection(out: string[], s: StackReport): void {
         ? [
             '',
             ...s.inventory.models.flatMap((m) =>
-              (m.multiNode ?? []).map((g) => md`- ${code(m.name)} ${launchLine(g, true)}`.md),
+              (m.multiNode ?? []).map((g) => markup`- ${code(m.name)} ${launchLine(g, true)}`.md),
             ),
           ]
         : []),
@@ -394,9 +386,7 @@ function stackSection(out: string[], s: StackReport): void {
   );
   section(
     out,
-    md`
-### Data locations
-    `,
+    markup`### Data locations`,
     s.dataLocations.length === 0
       ? undefined
       : table(
@@ -406,9 +396,7 @@ function stackSection(out: string[], s: StackReport): void {
   );
   section(
     out,
-    md`
-### Secrets and ConfigMaps the stack refers to
-    `,
+    markup`### Secrets and ConfigMaps the stack refers to`,
     s.references.length === 0
       ? undefined
       : table(
@@ -418,9 +406,7 @@ function stackSection(out: string[], s: StackReport): void {
   );
   section(
     out,
-    md`
-### What the cluster must run
-    `,
+    markup`### What the cluster must run`,
     s.clusterRequirements.length === 0
       ? undefined
       : table(
@@ -485,19 +471,11 @@ function stackSection(out: string[], s: StackReport): void {
         ]),
       ),
     );
-  section(
-    out,
-    md`
-### Supply chain
-    `,
-    parts.join('\n\n'),
-  );
+  section(out, markup`### Supply chain`, parts.join('\n\n'));
   const lines = (xs: readonly Part[]) => (xs.length === 0 ? '—' : joinMd(xs, '<br>'));
   section(
     out,
-    md`
-### Model licences
-    `,
+    markup`### Model licences`,
     s.licences.length === 0
       ? undefined
       : table(

@@ -167,7 +167,18 @@ const MODE_NAMES: Readonly<Record<string, string>> = {
 export const modeName = (mode: string): string =>
   Object.hasOwn(MODE_NAMES, mode) ? MODE_NAMES[mode] : `executor ${mode}`;
 
-function disagreements(leader: PodLaunch, worker: PodLaunch, nodes: number | undefined): string[] {
+/**
+ * What the leader and the workers disagree on. With `oneTemplate` (no leaderTemplate) the leader
+ * runs the workers' template, and the controller gives it LWS_WORKER_INDEX 0 (lws v0.10.0,
+ * pkg/utils/pod/pod_utils.go: the leader is the pod whose worker-index label is "0", and
+ * LWS_WORKER_INDEX is that label), so a rank of `$(LWS_WORKER_INDEX)` is the leader's 0.
+ */
+function disagreements(
+  leader: PodLaunch,
+  worker: PodLaunch,
+  nodes: number | undefined,
+  oneTemplate = false,
+): string[] {
   const out: string[] = [];
   if (leader.mode !== worker.mode)
     out.push(`the leader launches ${modeName(leader.mode)}, the workers ${modeName(worker.mode)}`);
@@ -190,7 +201,8 @@ function disagreements(leader: PodLaunch, worker: PodLaunch, nodes: number | und
     if (nodes !== undefined && nn !== undefined && nn !== String(nodes))
       out.push(`--nnodes ${nn}, but the group has ${nodes} pods`);
     const rank = leader.flags.get('nodeRank');
-    if (rank !== '0') out.push(`the leader's --node-rank is ${rank ?? '(not given)'}, not 0`);
+    const rankZero = rank === '0' || (oneTemplate && rank === '$(LWS_WORKER_INDEX)');
+    if (!rankZero) out.push(`the leader's --node-rank is ${rank ?? '(not given)'}, not 0`);
     if (worker.flags.get('nodeRank') === undefined) out.push('the workers give no --node-rank');
     if (worker.flags.get('headless') === undefined)
       out.push('the workers are not --headless (each would start its own API server)');
@@ -218,7 +230,7 @@ export function multiNodeLaunches(r: StackResult): ReadonlyMap<string, readonly 
     );
     const l = podLaunch(leader);
     const w = podLaunch(worker);
-    const found = disagreements(l, w, size);
+    const found = disagreements(l, w, size, !ownLeader);
     if (modelOf(worker) !== undefined && modelOf(worker) !== model)
       found.unshift(`the leader serves ${model}, the workers ${modelOf(worker)}`);
     const launch: MultiNodeLaunch = {

@@ -177,3 +177,30 @@ describe('Markdown report: values from the judged JSON are inert', () => {
     expect(cell).toBe('```` `one` ``two`` ```three``` and a lone ` ````');
   });
 });
+
+describe("a rule's fix", () => {
+  // The row of the Failures table: the rule, then its level.
+  const failureRow = (md: string, rule: string) =>
+    md.split('\n').find((l) => l.startsWith(`| ${rule} | error |`) || l.startsWith(`| ${rule} | warning |`))!;
+
+  test("is the toolkit's own Markdown when it is the rule's text: its field names are code", () => {
+    const r = exampleReport({ broken: true });
+    const f = r.stacks.flatMap((s) => s.findings).find((x) => x.status === 'failed' && x.fix.includes('`'))!;
+    expect(f).toBeDefined();
+    const fixCell = cells(failureRow(renderMarkdown(r), f.rule)).at(-1)!;
+    expect(fixCell).toBe(f.fix);
+    expect(rendered(fixCell).kinds).toContain('code');
+  });
+
+  test('any other text in the fix field (a report read back from a file) is literal text', () => {
+    const r = exampleReport({ broken: true }) as unknown as {
+      stacks: { findings: { status: string; fix: string }[] }[];
+    };
+    const forged = '[click](https://evil.example/x) `code` <img src=x>';
+    for (const s of r.stacks) for (const f of s.findings) if (f.status === 'failed') f.fix = forged;
+    const md = renderMarkdown(r as unknown as AuditReport);
+    const row = md.split('\n').find((l) => l.includes('evil'))!;
+    const fixCell = cells(row).at(-1)!;
+    expect(rendered(fixCell)).toEqual({ text: forged, kinds: ['text'] });
+  });
+});
