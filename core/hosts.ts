@@ -75,7 +75,8 @@ function authorityEndpoint(scheme: string, authority: string, text: string): End
   const at = authority.lastIndexOf('@');
   const userinfo = at >= 0;
   const hostPort = authority.slice(at + 1);
-  const implied = IMPLIED_SCHEMES[scheme];
+  // Own keys only: a scheme read from a judged value (`constructor://…`) is no implied host.
+  const implied = Object.hasOwn(IMPLIED_SCHEMES, scheme) ? IMPLIED_SCHEMES[scheme] : undefined;
   // `s3://bucket/key` reaches the cloud's endpoint; a dotted authority (`s3://models.s3.de.example`)
   // names an endpoint host and is judged as one. `hf://` always means the Hugging Face Hub.
   if (implied && (!hostPort.includes('.') || scheme === 'hf' || scheme === 'huggingface'))

@@ -243,7 +243,7 @@ function evaluate(
   const strict =
     (opts.strict ?? false) ||
     metadata.strict === true ||
-    PROFILE_STRICT[metadata.profile] === true ||
+    (Object.hasOwn(PROFILE_STRICT, metadata.profile) && PROFILE_STRICT[metadata.profile] === true) ||
     floor?.strict === true;
   const selection = effectiveSelection(metadata.packs, metadata.profile, floor?.packs);
   const active = activeRules(selection);

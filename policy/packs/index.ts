@@ -88,7 +88,9 @@ export function effectiveSelection(
           ((p as { level?: unknown }).level === 'error' || (p as { level?: unknown }).level === 'warning'),
       )
     : [];
-  const prof = typeof profile === 'string' ? PROFILE_PACKS[profile] : undefined;
+  // Own keys only: a profile read from the artifact (`constructor`) names no table entry.
+  const prof =
+    typeof profile === 'string' && Object.hasOwn(PROFILE_PACKS, profile) ? PROFILE_PACKS[profile] : undefined;
   for (const sel of [...decl, ...(prof ?? DEFAULT_PACKS), ...minimum, ...SOVEREIGNTY_FLOOR]) {
     if (!ALL_PACKS.some((p) => p.id === sel.id)) continue;
     const cur = list.find((x) => x.id === sel.id);

@@ -8,6 +8,7 @@ import { join } from 'path';
 import { readAuditorPolicy } from '../../policy/auditor-policy';
 import { evaluateStack } from '../../policy/engine';
 import { helmValues } from '../../policy/images';
+import { endpointsIn } from '../../core/hosts';
 import { strMap } from '../../policy/json';
 import { plannedStack } from '../../policy/plan';
 import { exampleStack } from './fixtures';
@@ -106,5 +107,24 @@ describe("a stack or jurisdiction named like Object's members", () => {
     const asDe = msgs('de', policyFile(`  de:\n${de}`));
     expect(asDe.length).toBeGreaterThan(0);
     expect(msgs('__proto__', policy)).toEqual(asDe);
+  });
+});
+
+describe("values named like Object's members are no table entries", () => {
+  test('a URL scheme constructor:// implies no host: its authority is the host', () => {
+    // (`__proto__` is no scheme at all: RFC 3986 allows no underscore in one.)
+    for (const scheme of ['constructor', 'toString', 'hasOwnProperty', 'valueOf'])
+      expect(endpointsIn(`${scheme}://evilhost/x`).map((e) => e.host)).toEqual(['evilhost']);
+  });
+
+  test('a profile named constructor selects the default packs, as any unknown profile does', () => {
+    const packsOf = (profile: string) => {
+      const j = exampleStack();
+      j['//'].sovereign.profile = profile;
+      const r = evaluateStack('de', j);
+      return { selection: r.selection, strict: r.strict };
+    };
+    const unknown = packsOf('no-such-profile');
+    for (const name of ['constructor', 'toString', '__proto__']) expect(packsOf(name)).toEqual(unknown);
   });
 });
