@@ -610,7 +610,7 @@ function scriptVariables(env: ContainerEnv): {
     }
     const text = wordText(w);
     const first = command === undefined;
-    const set = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(knownPrefix(w));
+    const set = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?(\+?)=/.exec(knownPrefix(w));
     if (set) {
       const name = set[1];
       const v = wordText(wordAfter(w, set[0].length, 0));
@@ -728,9 +728,9 @@ const JOIN_NAME_IN_TEXT = new RegExp(`${[...JOIN_ENV.keys()].join('|')}|PET_`);
 const isJoinName = (name: string) => JOIN_ENV.has(name) || name.startsWith('PET_');
 /** A script that starts a process reading peer variables (see JOIN_ENV). */
 const LAUNCHES_ENGINE = /\b(?:torchrun|vllm|python[0-9.]*|ray|llama-server|sglang|deepspeed|accelerate)\b/;
-/** Builtins that set variables a script's text need not name: `eval`, `source`/`.`, `read`, `printf -v`, `declare -n`. */
+/** Builtins that set variables a script's text need not name: `eval`, `source`/`.`, `read`, `printf -v`, `declare -n`, `export $V`, `env $(…)`. */
 const SETS_UNSEEN =
-  /\b(?:eval|source|read|readarray|mapfile|printf|declare|typeset|local)\b|(?:^|[\s;&|(])\.\s/;
+  /\b(?:eval|source|read|readarray|mapfile|printf|declare|typeset|local|export|env)\b|(?:^|[\s;&|(])\.\s/;
 /** Python code that sets an environment variable (`os.environ['N'] = …`, `os.putenv(`, `setdefault(`, `.update(`). */
 const PYTHON_SETS_ENV = /environ\s*\[[^\]]*\]\s*=(?!=)|putenv\s*\(|environ\.(?:setdefault|update)\s*\(/;
 
@@ -951,8 +951,16 @@ function scanHostFlags(
       return;
     }
     const known = knownPrefix(w);
+    // A script handed to `sh -c` (its own element) starts a command of its own.
+    if (i > 0 && tokens[i - 1].text !== text && /^-[a-z]*c$/.test(wordText(tokens[i - 1].w) ?? ''))
+      command = undefined;
     const first = command === undefined;
     if (first) command = wordText(w) ?? '';
+    // `exec`, `command`, `builtin`: the command is the next word.
+    if (first && /^(?:exec|command|builtin|nohup)$/.test(command ?? '')) {
+      command = undefined;
+      return;
+    }
     // A host flag, its value the next word or after `=`.
     if (hasFlag) {
       const eq = /^(-[-\w]*)=/.exec(known);
@@ -980,10 +988,11 @@ function scanHostFlags(
     // A peer address set in a script or an argument (`export MASTER_ADDR=…`, `env VLLM_HOST_IP=…
     // vllm serve`, `declare -x`, `MASTER_ADDR+=…`), judged as the variable in the container's
     // environment is (JOIN_ENV); before the address scan, so the finding names the variable.
-    const set = hasJoin ? /^([A-Za-z_][A-Za-z0-9_]*?)(\+?)=/.exec(known) : null;
+    // `NAME[i]=` sets an element (`[0]` is the scalar itself): judged as the name.
+    const set = hasJoin ? /^([A-Za-z_][A-Za-z0-9_]*?)(?:\[[^\]]*\])?(\+?)=/.exec(known) : null;
     if (set && JOIN_ENV.has(set[1])) {
       const name = set[1];
-      const op = `${name}${set[2]}=`;
+      const op = set[0];
       const vw = wordAfter(w, set[0].length, w.raw.indexOf('=') + 1);
       const appended = wordText(vw);
       const base =
@@ -1008,13 +1017,15 @@ function scanHostFlags(
         );
       return;
     }
-    // A variable whose name the script computes (`export "$N"=…`, `declare "${N}=…"`) may be any.
+    // A variable whose name the script computes (`export "$N"=…`, `declare "${N}=…"`, in a script
+    // that starts an engine `export $VARS`, `env $(cat /e) torchrun`) or a brace expansion
+    // (`export {MASTER_ADDR,X}=…`) makes may be any.
     if (
       !first &&
       EXPORTING.has(command ?? '') &&
       w.parts.length > 0 &&
-      !w.parts[0].known &&
-      w.parts.some((p) => p.known && p.text.includes('='))
+      ((!w.parts[0].known && (launches || w.parts.some((p) => p.known && p.text.includes('=')))) ||
+        /^[^=]*\{[^}]*,[^}]*\}[^=]*=/.test(known))
     )
       unknown(
         path(),
@@ -1030,8 +1041,7 @@ function scanHostFlags(
           `${known} ${arg}: the address is read when the script runs, which the audit cannot follow`,
         );
       }
-    // The first word of a command, or of an element (`sh`, `-c`, then the script's own words).
-    if (launches && (first || tokens[i - 1]?.text !== text)) setsUnseen(i, known);
+    if (launches && first) setsUnseen(i, known);
     // Python that sets a peer variable in its own environment (`python -c "os.environ['MASTER_ADDR']=…"`).
     const code = wordText(w) ?? known;
     if (JOIN_NAME_IN_TEXT.test(code) && PYTHON_SETS_ENV.test(code))

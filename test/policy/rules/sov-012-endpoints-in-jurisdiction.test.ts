@@ -501,6 +501,21 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
         expect(script('. /etc/profile; cd /data; ls .; read X < /etc/x; echo "$X"')).toEqual([]);
         expect(script('read X < /etc/x; declare -n R=X; exec vllm serve m')).toEqual([]);
       });
+      test('names set through a brace expansion, an array element, or words computed when the script runs', () => {
+        const computed = 'sets a variable whose name the audit cannot follow, which may be a peer address';
+        expect(script('export {MASTER_ADDR,X}=evil.example; exec torchrun x.py')).toEqual([
+          `unknown command[2]: export {MASTER_ADDR,X}=evil.example: ${computed}`,
+        ]);
+        expect(script('MASTER_ADDR[0]=evil.example; export MASTER_ADDR; exec torchrun x.py')).toEqual([
+          `non-compliant command[2]: MASTER_ADDR[0]=evil.example names evil.example, ${why}: ${torch}`,
+        ]);
+        expect(script('exec env $(cat /x) torchrun x.py')).toEqual([
+          `unknown command[2]: env $(cat /x): ${computed}`,
+        ]);
+        expect(script('export $V; exec torchrun x.py')).toEqual([
+          `unknown command[2]: export $V: ${computed}`,
+        ]);
+      });
       test('a script nested deeper than the reader follows is unknown, not skipped', () => {
         const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
         let text = 'MASTER_ADDR=evil.example torchrun x.py';
