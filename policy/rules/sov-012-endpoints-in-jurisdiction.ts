@@ -587,9 +587,13 @@ function lookupEnv(env: ContainerEnv, name: string): string | undefined {
  * unknown when it is not known. The order is straight-line: an assignment inside a branch, a loop or
  * a function counts as if it ran, and a name assigned two different values, or set by `read`,
  * `printf -v`, `for NAME in` or `mapfile`, is unknown from then on. A name the script never assigns
- * comes from the container's environment (lookupEnv).
+ * comes from the container's environment (lookupEnv); one it assigns only further on is unknown
+ * before that (a loop may have run the assignment already).
  */
-function scriptVariables(env: ContainerEnv): {
+function scriptVariables(
+  env: ContainerEnv,
+  texts: readonly string[],
+): {
   lookup: (name: string) => string | undefined;
   onWord: (w: ShellWord) => void;
 } {
@@ -600,8 +604,17 @@ function scriptVariables(env: ContainerEnv): {
   };
   let command: string | undefined;
   let prev: string | undefined;
+  // Every name the script assigns anywhere (a loop may run the assignment before a use written above it).
+  const somewhere = new Set<string>();
+  for (const t of texts)
+    for (const m of t.matchAll(/(?:^|[\s;&|(`'"])([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=/g))
+      somewhere.add(m[1]);
   const lookup = (name: string) =>
-    assigned.has(name) ? (assigned.get(name) ?? undefined) : lookupEnv(env, name);
+    assigned.has(name)
+      ? (assigned.get(name) ?? undefined)
+      : somewhere.has(name)
+        ? undefined
+        : lookupEnv(env, name);
   const onWord = (w: ShellWord) => {
     if (w.sep) {
       command = undefined;
@@ -870,7 +883,10 @@ function scanHostFlags(
   // word that is itself a script (`sh -c '…'`, `su -c "…"`, `eval '…'`) is read again, after it.
   const tokens: { w: ShellWord; path: () => string; text: string }[] = [];
   const SEP: ShellWord = { raw: ';', parts: [], sep: true };
-  const vars = scriptVariables(env);
+  const vars = scriptVariables(
+    env,
+    words.map((w) => w.value),
+  );
   const tooDeep: { path: () => string; raw: string }[] = [];
   const add = (ws: readonly ShellWord[], path: () => string, text: string, depth: number) => {
     const nested: ShellWord[][] = [];

@@ -460,6 +460,16 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
           "unknown command[2]: --master-addr $H: the host comes from a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)",
         ]);
       });
+      test('a use before the script assigns the name further on is unknown (a loop may have run the assignment)', () => {
+        expect(
+          found((_j, c) => {
+            c.env.push({ name: 'H', value: 'lws-group-leader' });
+            c.command = ['/bin/sh', '-c', 'while :; do vllm serve m --master-addr $H; H=evil.example; done'];
+          }),
+        ).toEqual([
+          "unknown command[2]: --master-addr $H: the host comes from a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)",
+        ]);
+      });
       test('only the variables the LeaderWorkerSet controller sets are known; any other LWS_ name is unknown', () => {
         expect(script('exec vllm serve --master-addr $LWS_FOO')).toEqual([
           "unknown command[2]: --master-addr $LWS_FOO: the host comes from a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)",
