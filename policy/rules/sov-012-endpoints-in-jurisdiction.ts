@@ -943,7 +943,9 @@ function scanHostFlags(
       });
       if (hidden) may(hidden.path(), `eval ${asWritten(hidden.w.raw)}`);
     } else if (cmd === 'source' || cmd === '.') {
+      // `source <(…)`: the file is a redirection, no word of the command.
       if (args.length > 0) may(args[0].path(), `${cmd} ${asWritten(args[0].w.raw)}`);
+      else may(tokens[i].path(), `${cmd} of a redirection`);
     } else if (cmd === 'read' || cmd === 'mapfile' || cmd === 'readarray' || cmd === 'printf') {
       args.forEach((a, k) => {
         if (wordText(a.w) !== undefined) return;

@@ -504,6 +504,9 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
         expect(script('set -a; . /tmp/f; exec torchrun x.py')).toEqual([
           `unknown command[2]: . /tmp/f: ${may}`,
         ]);
+        expect(script('source <(cat /etc/env); exec vllm serve m')).toEqual([
+          `unknown command[2]: source of a redirection: ${may}`,
+        ]);
         expect(script('source "$HOME/env"; exec vllm serve m')).toEqual([
           `unknown command[2]: source "$HOME/env": ${may}`,
         ]);
