@@ -1050,7 +1050,12 @@ function scanHostFlags(
         `${command} ${asWritten(w.raw)}: sets a variable whose name the audit cannot follow, which may be a peer address`,
       );
     // A peer address read when the script runs (`read MASTER_ADDR`, `printf -v MASTER_ADDR …`).
-    if (hasJoin && (known === 'read' || known === 'printf'))
+    if (hasJoin && known === 'for' && isJoinName(wordText(tokens[i + 1]?.w ?? w) ?? ''))
+      unknown(
+        path(),
+        `for ${wordText(tokens[i + 1].w)}: the address is set by a loop, which the audit does not follow`,
+      );
+    if (hasJoin && (known === 'read' || known === 'printf' || known === 'mapfile' || known === 'readarray'))
       for (let j = i + 1; j < tokens.length && !tokens[j].w.sep; j++) {
         const arg = wordText(tokens[j].w);
         if (arg === undefined || !JOIN_ENV.has(arg)) continue;

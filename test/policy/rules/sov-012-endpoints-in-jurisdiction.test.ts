@@ -489,6 +489,14 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
         expect(script('read MASTER_ADDR <<< evil.example; exec torchrun x.py')).toEqual([
           `unknown command[2]: read MASTER_ADDR: ${read}`,
         ]);
+        expect(script('mapfile -t MASTER_ADDR < /x; exec torchrun x.py')).toEqual([
+          `unknown command[2]: mapfile MASTER_ADDR: ${read}`,
+        ]);
+        expect(
+          script('for MASTER_ADDR in evil.example; do :; done; export MASTER_ADDR; exec torchrun x.py'),
+        ).toEqual([
+          'unknown command[2]: for MASTER_ADDR: the address is set by a loop, which the audit does not follow',
+        ]);
         expect(script('read "$V" <<< evil.example; exec torchrun x.py')).toEqual([
           `unknown command[2]: read "$V": ${may}`,
         ]);
