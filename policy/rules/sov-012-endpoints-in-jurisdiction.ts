@@ -557,26 +557,95 @@ function kubeExpand(text: string, env: ContainerEnv): string {
     if (name === undefined) return '$';
     const v = env.values.get(name);
     if (typeof v === 'string') return v;
-    if (v === undefined && name.startsWith('LWS_')) return 'lws-group-leader';
+    if (v === undefined && name === 'LWS_LEADER_ADDRESS') return 'lws-group-leader';
+    if (v === undefined && LWS_SET.has(name)) return `\uE000${name}\uE001`;
     if (v === null || opaqueSetting(env, name).length > 0) return `\uE000${name}\uE001`;
     return w;
   });
 }
 
 /**
- * The words a shell makes of a command or an argument (shellWords, after kubeExpand): `$NAME` and
- * `${NAME}` from the container's environment; a name it does not set (a shell variable set in the
- * script, one an unfollowable `envFrom` source may set) cannot be followed.
+ * The variables the LeaderWorkerSet controller adds to every container of a group
+ * (pkg/utils/pod/pod_utils.go `AddLWSVariables` and api/leaderworkerset/v1/leaderworkerset_types.go,
+ * kubernetes-sigs/lws v0.10.0): the leader's address stands for an in-cluster name; the group size
+ * and the worker index are numbers the audit does not know. Any other `LWS_*` name is not set by
+ * it, so it is unknown like any other unset name.
  */
-function wordsOf(text: string, env: ContainerEnv): ShellWord[] {
-  return shellWords(kubeExpand(text, env), (name) => lookupEnv(env, name));
-}
+const LWS_SET: ReadonlySet<string> = new Set(['LWS_LEADER_ADDRESS', 'LWS_GROUP_SIZE', 'LWS_WORKER_INDEX']);
 
 function lookupEnv(env: ContainerEnv, name: string): string | undefined {
   const v = env.values.get(name);
   if (typeof v === 'string') return v;
-  if (v === undefined && name.startsWith('LWS_')) return 'lws-group-leader';
+  if (v === undefined && name === 'LWS_LEADER_ADDRESS') return 'lws-group-leader';
   return undefined;
+}
+
+/**
+ * What a script assigns to its own variables, in the order it is read (shellWords' `onWord`): after
+ * `NAME=value` in any form (plain, `export`, `declare`, `local`, `readonly`, `env`, a command's
+ * prefix), a later `$NAME`/`${NAME}` is that value as the reader made it (so it is judged), or
+ * unknown when it is not known. The order is straight-line: an assignment inside a branch, a loop or
+ * a function counts as if it ran, and a name assigned two different values, or set by `read`,
+ * `printf -v`, `for NAME in` or `mapfile`, is unknown from then on. A name the script never assigns
+ * comes from the container's environment (lookupEnv); one it assigns only further on is unknown
+ * before that (a loop may have run the assignment already).
+ */
+function scriptVariables(
+  env: ContainerEnv,
+  texts: readonly string[],
+): {
+  lookup: (name: string) => string | undefined;
+  onWord: (w: ShellWord) => void;
+} {
+  const assigned = new Map<string, string | null>();
+  const record = (name: string, v: string | null) => {
+    if (assigned.has(name) && assigned.get(name) !== v) assigned.set(name, null);
+    else assigned.set(name, v);
+  };
+  let command: string | undefined;
+  let prev: string | undefined;
+  // Every name the script assigns anywhere (a loop may run the assignment before a use written above it).
+  const somewhere = new Set<string>();
+  for (const t of texts)
+    for (const m of t.matchAll(/(?:^|[\s;&|(`'"])([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=/g))
+      somewhere.add(m[1]);
+  const lookup = (name: string) =>
+    assigned.has(name)
+      ? (assigned.get(name) ?? undefined)
+      : somewhere.has(name)
+        ? undefined
+        : lookupEnv(env, name);
+  const onWord = (w: ShellWord) => {
+    if (w.sep) {
+      command = undefined;
+      prev = undefined;
+      return;
+    }
+    const text = wordText(w);
+    const first = command === undefined;
+    const set = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?(\+?)=/.exec(knownPrefix(w));
+    if (set) {
+      const name = set[1];
+      const v = wordText(wordAfter(w, set[0].length, 0));
+      const base = set[2] === '' ? '' : lookup(name);
+      record(name, v === undefined || base === undefined ? null : base + v);
+      prev = text;
+      return; // a prefix assignment: the command is the next word
+    }
+    if (first) command = text ?? '';
+    else if (text !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) {
+      if (
+        command === 'read' ||
+        command === 'mapfile' ||
+        command === 'readarray' ||
+        (command === 'printf' && prev === '-v') ||
+        (command === 'for' && prev === 'for')
+      )
+        record(text, null);
+    }
+    prev = text;
+  };
+  return { lookup, onWord };
 }
 
 /** Commands that set the variables their arguments name (`export N=v`, `env N=v cmd`, …). */
@@ -667,7 +736,16 @@ const JOIN_ENV: ReadonlyMap<string, string> = new Map([
   ['LWS_LEADER_ADDRESS', "the group's processes would look for their leader there"],
   ['LLAMA_ARG_RPC', 'llama-server would offload layers there'],
 ]);
-const JOIN_ENV_IN_TEXT = new RegExp(`(?:${[...JOIN_ENV.keys()].join('|')})\\+?=`);
+/** A peer variable's name anywhere in a text (torchrun reads every `PET_*` option). */
+const JOIN_NAME_IN_TEXT = new RegExp(`${[...JOIN_ENV.keys()].join('|')}|PET_`);
+const isJoinName = (name: string) => JOIN_ENV.has(name) || name.startsWith('PET_');
+/** A script that starts a process reading peer variables (see JOIN_ENV). */
+const LAUNCHES_ENGINE = /\b(?:torchrun|vllm|python[0-9.]*|ray|llama-server|sglang|deepspeed|accelerate)\b/;
+/** Builtins that set variables a script's text need not name: `eval`, `source`/`.`, `read`, `printf -v`, `declare -n`, `export $V`, `env $(…)`. */
+const SETS_UNSEEN =
+  /\b(?:eval|source|read|readarray|mapfile|printf|declare|typeset|local|export|env)\b|(?:^|[\s;&|(])\.\s/;
+/** Python code that sets an environment variable (`os.environ['N'] = …`, `os.putenv(`, `setdefault(`, `.update(`). */
+const PYTHON_SETS_ENV = /environ\s*\[[^\]]*\]\s*=(?!=)|putenv\s*\(|environ\.(?:setdefault|update)\s*\(/;
 
 /**
  * The hosts a join variable's value names outside the jurisdiction (a list for LLAMA_ARG_RPC).
@@ -788,8 +866,14 @@ function scanHostFlags(
   const cannot =
     "a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)";
   const hasFlag = words.some((w) => MAY_HOLD_HOST_FLAG.test(loose(w.value)) || w.value.includes("$'"));
+  // A peer variable's name anywhere, or (in a script that starts an engine) a builtin that sets
+  // variables the text need not name.
+  const launches = words.some((w) => LAUNCHES_ENGINE.test(w.value));
   const hasJoin = words.some(
-    (w) => w.value.includes('=') && (JOIN_ENV_IN_TEXT.test(loose(w.value)) || w.value.includes("$'")),
+    (w) =>
+      JOIN_NAME_IN_TEXT.test(loose(w.value)) ||
+      w.value.includes("$'") ||
+      (launches && SETS_UNSEEN.test(w.value)),
   );
   if (!hasFlag && !hasJoin) {
     scanAddresses(words, m, outside);
@@ -799,17 +883,28 @@ function scanHostFlags(
   // word that is itself a script (`sh -c '…'`, `su -c "…"`, `eval '…'`) is read again, after it.
   const tokens: { w: ShellWord; path: () => string; text: string }[] = [];
   const SEP: ShellWord = { raw: ';', parts: [], sep: true };
+  const vars = scriptVariables(
+    env,
+    words.map((w) => w.value),
+  );
+  const tooDeep: { path: () => string; raw: string }[] = [];
   const add = (ws: readonly ShellWord[], path: () => string, text: string, depth: number) => {
     const nested: ShellWord[][] = [];
     for (const t of ws) {
       tokens.push({ w: t, path, text });
-      const inner = depth < 3 && !t.sep ? wordText(t) : undefined;
+      const inner = !t.sep ? wordText(t) : undefined;
       if (
         inner !== undefined &&
         /[\s;&|`$'"\\]/.test(inner) &&
-        (MAY_HOLD_HOST_FLAG.test(loose(inner)) || JOIN_ENV_IN_TEXT.test(loose(inner)) || inner.includes("$'"))
-      )
-        nested.push(shellWords(inner, (name) => lookupEnv(env, name)));
+        (MAY_HOLD_HOST_FLAG.test(loose(inner)) ||
+          JOIN_NAME_IN_TEXT.test(loose(inner)) ||
+          inner.includes("$'") ||
+          (launches && SETS_UNSEEN.test(inner)))
+      ) {
+        // Beyond three levels of scripts in scripts, the inner one is not read: unknown, not skipped.
+        if (depth >= 3) tooDeep.push({ path, raw: t.raw });
+        else nested.push(shellWords(inner, vars.lookup, vars.onWord));
+      }
     }
     for (const n of nested) {
       tokens.push({ w: SEP, path, text });
@@ -817,13 +912,55 @@ function scanHostFlags(
     }
   };
   for (const w of words) {
-    add(wordsOf(w.value, env), w.path, w.value, 0);
+    add(shellWords(kubeExpand(w.value, env), vars.lookup, vars.onWord), w.path, w.value, 0);
   }
   const unknownSeen = new Set<string>();
   const unknown = (path: string, message: string) => {
     if (unknownSeen.has(`${path}\u0000${message}`)) return;
     unknownSeen.add(`${path}\u0000${message}`);
     out.push({ status: 'unknown', address, path, message });
+  };
+  for (const { path, raw } of tooDeep)
+    unknown(
+      path(),
+      `${asWritten(raw).slice(0, 80)}: a script nested more than three levels deep, which the audit does not read; it may set a peer address`,
+    );
+  /**
+   * In a script that starts an engine, a builtin that may set a peer variable the text does not
+   * name: `eval` of text the audit cannot read whole (a variable, `$(…)`, a `$` left to expand
+   * again), `source`/`.` of a file, `read`/`mapfile` or `printf -v` into a name it cannot read,
+   * `declare -n`/`typeset -n`/`local -n` making a name refer to a peer variable (or one it cannot read).
+   */
+  const setsUnseen = (i: number, cmd: string) => {
+    const args: { w: ShellWord; path: () => string }[] = [];
+    for (let j = i + 1; j < tokens.length && !tokens[j].w.sep; j++) args.push(tokens[j]);
+    const may = (path: string, what: string) =>
+      unknown(path, `${what}: may set a peer address the audit cannot follow`);
+    if (cmd === 'eval') {
+      const hidden = args.find((a) => {
+        const t = wordText(a.w);
+        return t === undefined || /[$`\\]/.test(t);
+      });
+      if (hidden) may(hidden.path(), `eval ${asWritten(hidden.w.raw)}`);
+    } else if (cmd === 'source' || cmd === '.') {
+      // `source <(…)`: the file is a redirection, no word of the command.
+      if (args.length > 0) may(args[0].path(), `${cmd} ${asWritten(args[0].w.raw)}`);
+      else may(tokens[i].path(), `${cmd} of a redirection`);
+    } else if (cmd === 'read' || cmd === 'mapfile' || cmd === 'readarray' || cmd === 'printf') {
+      args.forEach((a, k) => {
+        if (wordText(a.w) !== undefined) return;
+        if (cmd === 'printf' && wordText(args[k - 1]?.w ?? a.w) !== '-v') return;
+        may(a.path(), `${cmd} ${asWritten(a.w.raw)}`);
+      });
+    } else if (cmd === 'declare' || cmd === 'typeset' || cmd === 'local') {
+      if (!args.some((a) => /^-[a-zA-Z]*n/.test(wordText(a.w) ?? ''))) return;
+      for (const a of args) {
+        const m = /^[A-Za-z_][A-Za-z0-9_]*=/.exec(knownPrefix(a.w));
+        if (!m) continue;
+        const target = wordText(wordAfter(a.w, m[0].length, 0));
+        if (target === undefined || isJoinName(target)) may(a.path(), `${cmd} -n ${asWritten(a.w.raw)}`);
+      }
+    }
   };
   let command: string | undefined; // the first word of the simple command a word is part of
   tokens.forEach(({ w, path, text }, i) => {
@@ -832,8 +969,16 @@ function scanHostFlags(
       return;
     }
     const known = knownPrefix(w);
+    // A script handed to `sh -c` (its own element) starts a command of its own.
+    if (i > 0 && tokens[i - 1].text !== text && /^-[a-z]*c$/.test(wordText(tokens[i - 1].w) ?? ''))
+      command = undefined;
     const first = command === undefined;
     if (first) command = wordText(w) ?? '';
+    // `exec`, `command`, `builtin`: the command is the next word.
+    if (first && /^(?:exec|command|builtin|nohup)$/.test(command ?? '')) {
+      command = undefined;
+      return;
+    }
     // A host flag, its value the next word or after `=`.
     if (hasFlag) {
       const eq = /^(-[-\w]*)=/.exec(known);
@@ -861,10 +1006,11 @@ function scanHostFlags(
     // A peer address set in a script or an argument (`export MASTER_ADDR=…`, `env VLLM_HOST_IP=…
     // vllm serve`, `declare -x`, `MASTER_ADDR+=…`), judged as the variable in the container's
     // environment is (JOIN_ENV); before the address scan, so the finding names the variable.
-    const set = hasJoin ? /^([A-Za-z_][A-Za-z0-9_]*?)(\+?)=/.exec(known) : null;
+    // `NAME[i]=` sets an element (`[0]` is the scalar itself): judged as the name.
+    const set = hasJoin ? /^([A-Za-z_][A-Za-z0-9_]*?)(?:\[[^\]]*\])?(\+?)=/.exec(known) : null;
     if (set && JOIN_ENV.has(set[1])) {
       const name = set[1];
-      const op = `${name}${set[2]}=`;
+      const op = set[0];
       const vw = wordAfter(w, set[0].length, w.raw.indexOf('=') + 1);
       const appended = wordText(vw);
       const base =
@@ -889,20 +1035,27 @@ function scanHostFlags(
         );
       return;
     }
-    // A variable whose name the script computes (`export "$N"=…`, `declare "${N}=…"`) may be any.
+    // A variable whose name the script computes (`export "$N"=…`, `declare "${N}=…"`, in a script
+    // that starts an engine `export $VARS`, `env $(cat /e) torchrun`) or a brace expansion
+    // (`export {MASTER_ADDR,X}=…`) makes may be any.
     if (
       !first &&
       EXPORTING.has(command ?? '') &&
       w.parts.length > 0 &&
-      !w.parts[0].known &&
-      w.parts.some((p) => p.known && p.text.includes('='))
+      ((!w.parts[0].known && (launches || w.parts.some((p) => p.known && p.text.includes('=')))) ||
+        /^[^=]*\{[^}]*,[^}]*\}[^=]*=/.test(known))
     )
       unknown(
         path(),
         `${command} ${asWritten(w.raw)}: sets a variable whose name the audit cannot follow, which may be a peer address`,
       );
     // A peer address read when the script runs (`read MASTER_ADDR`, `printf -v MASTER_ADDR …`).
-    if (hasJoin && (known === 'read' || known === 'printf'))
+    if (hasJoin && known === 'for' && isJoinName(wordText(tokens[i + 1]?.w ?? w) ?? ''))
+      unknown(
+        path(),
+        `for ${wordText(tokens[i + 1].w)}: the address is set by a loop, which the audit does not follow`,
+      );
+    if (hasJoin && (known === 'read' || known === 'printf' || known === 'mapfile' || known === 'readarray'))
       for (let j = i + 1; j < tokens.length && !tokens[j].w.sep; j++) {
         const arg = wordText(tokens[j].w);
         if (arg === undefined || !JOIN_ENV.has(arg)) continue;
@@ -911,6 +1064,14 @@ function scanHostFlags(
           `${known} ${arg}: the address is read when the script runs, which the audit cannot follow`,
         );
       }
+    if (launches && first) setsUnseen(i, known);
+    // Python that sets a peer variable in its own environment (`python -c "os.environ['MASTER_ADDR']=…"`).
+    const code = wordText(w) ?? known;
+    if (JOIN_NAME_IN_TEXT.test(code) && PYTHON_SETS_ENV.test(code))
+      unknown(
+        path(),
+        `code that sets ${JOIN_NAME_IN_TEXT.exec(code)?.[0]} in its own environment (os.environ, putenv), which the audit does not follow: a process would connect to the peer address it names`,
+      );
   });
   scanAddresses(words, m, outside);
 }

@@ -38,11 +38,17 @@ export function knownPrefix(w: ShellWord): string {
 }
 
 /**
- * The words of `text`. `lookup` gives a variable's value, or undefined when it cannot be followed.
+ * The words of `text`. `lookup` gives a variable's value, or undefined when it cannot be followed;
+ * `onWord` sees each word (and separator) as soon as it is read, before the next is, so a caller
+ * can make `lookup` answer what the script itself assigned before that point.
  * `\uE000…\uE001` (private-use characters) in `text` stands for a part already known to be unknown (a `$(NAME)` Kubernetes could
  * not follow).
  */
-export function shellWords(text: string, lookup: (name: string) => string | undefined): ShellWord[] {
+export function shellWords(
+  text: string,
+  lookup: (name: string) => string | undefined,
+  onWord?: (w: ShellWord) => void,
+): ShellWord[] {
   const out: ShellWord[] = [];
   let parts: { text: string; known: boolean }[] = [];
   let start = -1;
@@ -56,7 +62,11 @@ export function shellWords(text: string, lookup: (name: string) => string | unde
     if (start < 0) start = i;
   };
   const end = () => {
-    if (start >= 0) out.push({ raw: text.slice(start, i), parts });
+    if (start >= 0) {
+      const w = { raw: text.slice(start, i), parts };
+      out.push(w);
+      onWord?.(w);
+    }
     parts = [];
     start = -1;
   };
@@ -183,7 +193,11 @@ export function shellWords(text: string, lookup: (name: string) => string | unde
       c === '>'
     ) {
       end();
-      if (out.length === 0 || !out[out.length - 1].sep) out.push({ raw: c, parts: [], sep: true });
+      if (out.length === 0 || !out[out.length - 1].sep) {
+        const w: ShellWord = { raw: c, parts: [], sep: true };
+        out.push(w);
+        onWord?.(w);
+      }
       i += 1;
       continue;
     }

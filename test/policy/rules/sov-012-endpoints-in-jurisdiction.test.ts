@@ -110,13 +110,13 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
         ['non-compliant', 'evil.attacker.net'],
       ]);
     });
-    test('a shell assignment or a value from a Secret cannot be followed: unknown, never a pass', () => {
+    test("a script's own assignment is followed; a value from a Secret cannot be: unknown, never a pass", () => {
       const found = run((c) => {
         c.env = [{ name: 'FROM_SECRET', value_from: [{ secret_key_ref: [{ name: 's', key: 'k' }] }] }];
         c.command = ['/bin/sh', '-c', 'H=evil.attacker.net; exec vllm serve --master-addr $H'];
         c.args = ['--master-addr', '$(FROM_SECRET)'];
       });
-      expect(found.map((o) => o.status)).toEqual(['unknown', 'unknown']);
+      expect(found.map((o) => o.status)).toEqual(['non-compliant', 'unknown']);
     });
     test("a script's quotes are removed as the shell removes them", () => {
       const found = run(
@@ -422,6 +422,7 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
           `unknown command[2]: MASTER_ADDR=$(cat /etc/peer): ${cannot}`,
           `unknown command[2]: VLLM_HOST_IP=\`hostname -i\`: ${cannot}`,
           `unknown command[2]: RAY_ADDRESS=$PEER_FROM_SCRIPT: ${cannot}`,
+          "unknown command[2]: eval 'NCCL_COMM_ID=$(cat /x):29500': may set a peer address the audit cannot follow",
           `unknown command[2]: NCCL_COMM_ID=$(cat /x):29500: ${cannot}`,
           'unknown command[2]: read VLLM_DP_MASTER_IP: the address is read when the script runs, which the audit cannot follow',
           'unknown command[2]: printf PET_MASTER_ADDR: the address is read when the script runs, which the audit cannot follow',
@@ -436,10 +437,125 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
             ].join('\n'),
           ),
         ).toEqual([
-          'unknown command[2]: export "$N"=peer.example: sets a variable whose name the audit cannot follow, which may be a peer address',
+          // The script's own `N=MASTER_ADDR` is followed: `export "$N"=…` sets MASTER_ADDR.
+          `non-compliant command[2]: MASTER_ADDR=peer.example names peer.example, ${why}: ${torch}`,
           // Read after the outer script: its shell removes the inner `""`, the inner one reads the assignment.
           `non-compliant command[2]: MASTER_ADDR=evil.example names evil.example, ${why}: ${torch}`,
         ]);
+      });
+      test("a variable the script sets is expanded with the script's value, not the container's", () => {
+        const flag = 'the process would join or send work there';
+        expect(script('LWS_X=evil.example; exec vllm serve --master-addr $LWS_X')).toEqual([
+          `non-compliant command[2]: --master-addr $LWS_X (evil.example) names evil.example, ${why}: ${flag}`,
+        ]);
+        expect(script('HOME=evil.example; exec vllm serve --master-addr "$HOME"')).toEqual([
+          `non-compliant command[2]: --master-addr "$HOME" (evil.example) names evil.example, ${why}: ${flag}`,
+        ]);
+        // Assigned two different values (a branch each): unknown.
+        expect(
+          script(
+            'if [ -n "$A" ]; then H=lws-group-leader; else H=evil.example; fi; exec vllm serve --master-addr $H',
+          ),
+        ).toEqual([
+          "unknown command[2]: --master-addr $H: the host comes from a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)",
+        ]);
+      });
+      test('a use before the script assigns the name further on is unknown (a loop may have run the assignment)', () => {
+        expect(
+          found((_j, c) => {
+            c.env.push({ name: 'H', value: 'lws-group-leader' });
+            c.command = ['/bin/sh', '-c', 'while :; do vllm serve m --master-addr $H; H=evil.example; done'];
+          }),
+        ).toEqual([
+          "unknown command[2]: --master-addr $H: the host comes from a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)",
+        ]);
+      });
+      test('only the variables the LeaderWorkerSet controller sets are known; any other LWS_ name is unknown', () => {
+        expect(script('exec vllm serve --master-addr $LWS_FOO')).toEqual([
+          "unknown command[2]: --master-addr $LWS_FOO: the host comes from a value the audit cannot follow (a Secret, a ConfigMap, a shell variable or a command's output)",
+        ]);
+      });
+      test('passes the common idiom: MASTER_ADDR exported from the group leader, then handed to torchrun', () => {
+        expect(
+          script('export MASTER_ADDR="${LWS_LEADER_ADDRESS}"; exec torchrun --master-addr=$MASTER_ADDR x.py'),
+        ).toEqual([]);
+      });
+      test('a builtin that sets a variable the text does not name, in a script that starts an engine, is unknown', () => {
+        const may = 'may set a peer address the audit cannot follow';
+        const read = 'the address is read when the script runs, which the audit cannot follow';
+        expect(
+          script('printf -v MASTER_ADDR %s evil.example; export MASTER_ADDR; exec torchrun x.py'),
+        ).toEqual([`unknown command[2]: printf MASTER_ADDR: ${read}`]);
+        expect(script('read MASTER_ADDR <<< evil.example; exec torchrun x.py')).toEqual([
+          `unknown command[2]: read MASTER_ADDR: ${read}`,
+        ]);
+        expect(script('mapfile -t MASTER_ADDR < /x; exec torchrun x.py')).toEqual([
+          `unknown command[2]: mapfile MASTER_ADDR: ${read}`,
+        ]);
+        expect(
+          script('for MASTER_ADDR in evil.example; do :; done; export MASTER_ADDR; exec torchrun x.py'),
+        ).toEqual([
+          'unknown command[2]: for MASTER_ADDR: the address is set by a loop, which the audit does not follow',
+        ]);
+        expect(script('read "$V" <<< evil.example; exec torchrun x.py')).toEqual([
+          `unknown command[2]: read "$V": ${may}`,
+        ]);
+        expect(script('N=MASTER_ADDR; export $N=evil.example; exec torchrun x.py')).toEqual([
+          `non-compliant command[2]: MASTER_ADDR=evil.example names evil.example, ${why}: ${torch}`,
+        ]);
+        expect(script('declare -n R=MASTER_ADDR; R=evil.example; exec torchrun x.py')).toEqual([
+          `unknown command[2]: declare -n R=MASTER_ADDR: ${may}`,
+        ]);
+        expect(script('eval "MASTER_\\${E}ADDR=evil.example"; exec torchrun x.py')).toEqual([
+          `unknown command[2]: eval "MASTER_\\\${E}ADDR=evil.example": ${may}`,
+        ]);
+        expect(script('set -a; . /tmp/f; exec torchrun x.py')).toEqual([
+          `unknown command[2]: . /tmp/f: ${may}`,
+        ]);
+        expect(script('source <(cat /etc/env); exec vllm serve m')).toEqual([
+          `unknown command[2]: source of a redirection: ${may}`,
+        ]);
+        expect(script('source "$HOME/env"; exec vllm serve m')).toEqual([
+          `unknown command[2]: source "$HOME/env": ${may}`,
+        ]);
+        // Without an engine to read it, and for a name that is none of the peer variables, nothing to report.
+        expect(script('. /etc/profile; cd /data; ls .; read X < /etc/x; echo "$X"')).toEqual([]);
+        expect(script('read X < /etc/x; declare -n R=X; exec vllm serve m')).toEqual([]);
+      });
+      test('names set through a brace expansion, an array element, or words computed when the script runs', () => {
+        const computed = 'sets a variable whose name the audit cannot follow, which may be a peer address';
+        expect(script('export {MASTER_ADDR,X}=evil.example; exec torchrun x.py')).toEqual([
+          `unknown command[2]: export {MASTER_ADDR,X}=evil.example: ${computed}`,
+        ]);
+        expect(script('MASTER_ADDR[0]=evil.example; export MASTER_ADDR; exec torchrun x.py')).toEqual([
+          `non-compliant command[2]: MASTER_ADDR[0]=evil.example names evil.example, ${why}: ${torch}`,
+        ]);
+        expect(script('exec env $(cat /x) torchrun x.py')).toEqual([
+          `unknown command[2]: env $(cat /x): ${computed}`,
+        ]);
+        expect(script('export $V; exec torchrun x.py')).toEqual([
+          `unknown command[2]: export $V: ${computed}`,
+        ]);
+      });
+      test('a script nested deeper than the reader follows is unknown, not skipped', () => {
+        const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+        let text = 'MASTER_ADDR=evil.example torchrun x.py';
+        for (let k = 0; k < 5; k++) text = `bash -c ${q(text)}`;
+        const msgs = script(text);
+        expect(msgs).toHaveLength(1);
+        expect(msgs[0]).toMatch(
+          /^unknown command\[2\]: .*: a script nested more than three levels deep, which the audit does not read; it may set a peer address$/,
+        );
+      });
+      test('python code that sets a peer variable in its own environment is unknown', () => {
+        expect(
+          script(`python -c "import os; os.environ['MASTER_ADDR']='evil.example'; import runpy"`),
+        ).toEqual([
+          'unknown command[2]: code that sets MASTER_ADDR in its own environment (os.environ, putenv), which the audit does not follow: a process would connect to the peer address it names',
+        ]);
+        expect(script(`python3 -c "import os; os.putenv('VLLM_HOST_IP', 'evil.example')"`)).toHaveLength(1);
+        // Reading it is no setting.
+        expect(script(`python -c "import os; print(os.environ['MASTER_ADDR'] == 'x')"`)).toEqual([]);
       });
       test("torchrun's own spellings: PET_ variables and --rdzv-endpoint/--rdzv_endpoint, however written", () => {
         expect(
