@@ -2,6 +2,11 @@ import { rule } from '../../../policy/rules/sov-012-endpoints-in-jurisdiction';
 import { exampleStack, metadata, runOn, unknowns, withResource, type Any } from '../fixtures';
 import { expectExampleCompliant, failuresOn } from './helpers';
 
+/** A ConfigMap `llm/peers` the stack creates, holding `data`. */
+function peersConfigMap(j: Any, data: Record<string, string>): void {
+  j.resource.kubernetes_config_map_v1.peers = { metadata: [{ name: 'peers', namespace: 'llm' }], data };
+}
+
 describe('SOV-012 every endpoint inside the jurisdiction', () => {
   test('passes the example (s3, cluster API, chart mirror, in-cluster service URLs)', () =>
     expectExampleCompliant(rule));
@@ -340,10 +345,7 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
     test('fails on a $(NAME) reference expanded from the environment, and on a ConfigMap the stack creates', () => {
       expect(
         found((j, c) => {
-          j.resource.kubernetes_config_map_v1.peers = {
-            metadata: [{ name: 'peers', namespace: 'llm' }],
-            data: { leader: 'evil.attacker.example', NCCL_COMM_ID: '[2606:4700::1001]:29500' },
-          };
+          peersConfigMap(j, { leader: 'evil.attacker.example', NCCL_COMM_ID: '[2606:4700::1001]:29500' });
           c.env.push(
             { name: 'PEER', value: '8.8.8.8' },
             { name: 'MASTER_ADDR', value: '$(PEER)' },
@@ -614,10 +616,7 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
       test('passes when env sets each name itself, the prefix can set none, or a later readable source sets it', () => {
         expect(
           found((j, c) => {
-            j.resource.kubernetes_config_map_v1.peers = {
-              metadata: [{ name: 'peers', namespace: 'llm' }],
-              data: { MASTER_ADDR: 'leader.llm.svc.cluster.local' },
-            };
+            peersConfigMap(j, { MASTER_ADDR: 'leader.llm.svc.cluster.local' });
             c.env_from = [
               { secret_ref: { name: 'tokens' } },
               { prefix: 'APP_', secret_ref: { name: 'app' } },
@@ -631,10 +630,7 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
       test('an unreadable source after a readable one may still override it', () => {
         expect(
           found((j, c) => {
-            j.resource.kubernetes_config_map_v1.peers = {
-              metadata: [{ name: 'peers', namespace: 'llm' }],
-              data: { MASTER_ADDR: 'leader.llm.svc.cluster.local' },
-            };
+            peersConfigMap(j, { MASTER_ADDR: 'leader.llm.svc.cluster.local' });
             c.env_from = [
               { config_map_ref: { name: 'peers' } },
               { prefix: 'MASTER_', secret_ref: { name: 'm' } },
@@ -648,10 +644,7 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
     test("a key named like Object's members is looked up among the object's own keys", () => {
       expect(
         found((j, c) => {
-          j.resource.kubernetes_config_map_v1.peers = {
-            metadata: [{ name: 'peers', namespace: 'llm' }],
-            data: { leader: 'leader.llm.svc.cluster.local' },
-          };
+          peersConfigMap(j, { leader: 'leader.llm.svc.cluster.local' });
           c.env.push(
             {
               name: 'MASTER_ADDR',
@@ -703,10 +696,7 @@ describe('SOV-012 every endpoint inside the jurisdiction', () => {
     test("passes in-cluster names, addresses inside the CIDRs, the pod's own address, the group leader and interface names", () => {
       expect(
         found((j, c) => {
-          j.resource.kubernetes_config_map_v1.peers = {
-            metadata: [{ name: 'peers', namespace: 'llm' }],
-            data: { leader: 'leader.llm.svc.cluster.local' },
-          };
+          peersConfigMap(j, { leader: 'leader.llm.svc.cluster.local' });
           c.env.push(
             { name: 'MASTER_ADDR', value: '$(LWS_LEADER_ADDRESS)' },
             { name: 'VLLM_HOST_IP', value_from: { field_ref: { field_path: 'status.podIP' } } },
