@@ -194,3 +194,25 @@ function notInRelease(table: EngineFlagTable, flag: KnownFlag, release: string):
   const since = flag.since as string;
   return `is not in ${table.engine} ${release}: it was added by ${since}; pin ${since} or later to use it`;
 }
+
+/**
+ * A long option as Python's argparse reads it (vLLM's and torchrun's parsers): `_` for `-`, and
+ * any prefix of at least `from` characters (argparse's `allow_abbrev`; `from` is where the prefix
+ * stops being ambiguous among the parser's options). `aliases` are other spellings, matched whole.
+ */
+export interface ArgparseOption {
+  readonly name: string;
+  readonly from: number;
+  readonly aliases?: readonly string[];
+}
+
+/** The option of `options` that `written` (`--master_ad`, `-dpa`) spells, if any. */
+export function argparseOption<T extends ArgparseOption>(
+  written: string,
+  options: readonly T[],
+): T | undefined {
+  const alias = options.find((o) => o.aliases?.includes(written));
+  if (alias !== undefined || !written.startsWith('--')) return alias;
+  const t = written.slice(2).replace(/_/g, '-');
+  return options.find((o) => t.length >= o.from && o.name.startsWith(t));
+}

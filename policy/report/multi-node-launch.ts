@@ -16,6 +16,7 @@
  * prefixes SOV-012 also accepts); a spelling not read here leaves the mode `not stated`, which
  * the report shows, never a guess.
  */
+import { argparseOption } from '../../core/engines/flags';
 import { ANNOTATION_MODEL } from '../../core/annotations';
 import type { StackResult } from '../engine';
 import { cmp, num, one } from '../json';
@@ -61,6 +62,10 @@ const FLAGS = {
   headless: { name: 'headless', from: 'headless'.length, aliases: [] },
 } as const;
 type Flag = keyof typeof FLAGS;
+const FLAG_OPTIONS = (Object.entries(FLAGS) as [Flag, (typeof FLAGS)[Flag]][]).map(([flag, f]) => ({
+  ...f,
+  flag,
+}));
 /** Flags every pod of an `mp` group must give alike. */
 const SHARED: readonly Flag[] = ['nnodes', 'masterAddr', 'masterPort', 'tp', 'pp'];
 /** Ray's GCS port when `ray start --head` names none (python/ray/scripts/scripts.py, `--port`). */
@@ -104,13 +109,8 @@ function flagOf(word: string): { flag: Flag; value?: string } | undefined {
   const eq = word.indexOf('=');
   const name = eq < 0 ? word : word.slice(0, eq);
   const value = eq < 0 ? undefined : word.slice(eq + 1);
-  for (const [flag, f] of Object.entries(FLAGS) as [Flag, (typeof FLAGS)[Flag]][]) {
-    if ((f.aliases as readonly string[]).includes(name)) return { flag, value };
-    if (!name.startsWith('--')) continue;
-    const n = name.slice(2).replace(/_/g, '-');
-    if (n.length >= f.from && f.name.startsWith(n)) return { flag, value };
-  }
-  return undefined;
+  const found = argparseOption(name, FLAG_OPTIONS);
+  return found === undefined ? undefined : { flag: found.flag, value };
 }
 
 function podLaunch(p: PodView): PodLaunch {

@@ -1,3 +1,4 @@
+import { argparseOption, type ArgparseOption } from '../../core/engines/flags';
 import { many, one, str, strings } from '../json';
 import {
   cidrWithin,
@@ -330,22 +331,18 @@ function publicHostTokens(text: string, seen: BareHostsSeen): readonly { token: 
  * `--master-addr`/`--master_addr`; `--local-addr`/`--local_addr`, the address its peers reach it
  * at) and, as argparse does by default, takes a prefix no other option shares.
  */
-const HOST_FLAGS: readonly { readonly name: string; readonly from: number }[] = [
+const HOST_FLAGS: readonly ArgparseOption[] = [
   { name: 'master-addr', from: 'master-a'.length },
-  { name: 'data-parallel-address', from: 'data-parallel-a'.length },
+  { name: 'data-parallel-address', from: 'data-parallel-a'.length, aliases: ['-dpa'] },
   { name: 'address', from: 'address'.length },
   { name: 'rpc', from: 'rpc'.length },
   { name: 'rdzv-endpoint', from: 'rdzv-e'.length },
   { name: 'local-addr', from: 'local-a'.length },
 ];
-const HOST_FLAG_ALIASES = new Set(['-dpa']);
 const MAY_HOLD_HOST_FLAG = /--(master[-_]a|data[-_]parallel[-_]a|address|rpc|rdzv[-_]e|local[-_]a)|-dpa/;
 
 function isHostFlag(token: string): boolean {
-  if (HOST_FLAG_ALIASES.has(token)) return true;
-  if (!token.startsWith('--')) return false;
-  const t = token.slice(2).replace(/_/g, '-');
-  return HOST_FLAGS.some((f) => t.length >= f.from && f.name.startsWith(t));
+  return argparseOption(token, HOST_FLAGS) !== undefined;
 }
 
 /** ConfigMaps the stack creates, by namespace and name (and by the reference to their name): their data. */
